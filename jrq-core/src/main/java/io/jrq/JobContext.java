@@ -1,0 +1,62 @@
+package io.jrq;
+
+import io.jrq.internal.worker.CurrentJob;
+import java.util.Map;
+
+/**
+ * What a running job can know about itself. A {@link Handler} receives it; a method enqueued by
+ * reference reads it with {@link #current()}. Valid only on the thread running the job, for as
+ * long as the job runs.
+ */
+public interface JobContext {
+    /**
+     * @return the context of the job running on this thread
+     * @throws IllegalStateException when no job runs on this thread
+     */
+    static JobContext current() {
+        return CurrentJob.get();
+    }
+
+    /** @return the job's id */
+    String id();
+
+    /** @return the queue the job came from */
+    String queue();
+
+    /** @return the payload's {@code fn}: a handler name or {@code class::method} */
+    String function();
+
+    /** @return which attempt this is, starting at 1 */
+    int attempt();
+
+    /** @return the job's metadata (never null) */
+    Map<String, String> meta();
+
+    /** @return how many arguments the payload carries */
+    int argCount();
+
+    /**
+     * Decodes one argument.
+     *
+     * @param index 0-based
+     * @param type the type to decode into (records, beans, collections, boxed primitives, String...)
+     * @param <T> the type
+     * @return the argument, possibly null
+     * @throws InvalidPayloadException when there is no such argument or it does not fit the type
+     */
+    <T> T arg(int index, Class<T> type);
+
+    /**
+     * @param index 0-based
+     * @return the argument as JSON text
+     * @throws InvalidPayloadException when there is no such argument
+     */
+    String argJson(int index);
+
+    /**
+     * @return true once the worker has lost this job's lease (it was taken over or the worker is
+     *     shutting down past its grace period); a long job should stop soon after, its outcome will
+     *     not be recorded
+     */
+    boolean isLeaseLost();
+}

@@ -1,0 +1,26 @@
+package io.jrq;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A snapshot of a job as stored when it was read. Times are Redis server time.
+ *
+ * @param id the job id
+ * @param queue its queue
+ * @param status its status
+ * @param function the payload's {@code fn} ({@code class::method} or a handler name); empty if the payload is unreadable
+ * @param description the description given at enqueue, or empty
+ * @param meta the metadata given at enqueue
+ * @param enqueuedAt when it was enqueued
+ * @param startedAt when its latest attempt started, if it did
+ * @param endedAt when it ended, if it did
+ * @param attempts how many attempts have started
+ * @param worker the worker that ran (or runs) it, if any
+ * @param error the error, when FAILED
+ */
+public record JobInfo(String id, String queue, JobStatus status, String function, String description, Map<String, String> meta,
+                      Optional<Instant> enqueuedAt, Optional<Instant> startedAt, Optional<Instant> endedAt, int attempts,
+                      Optional<String> worker, Optional<JobError> error) {
+}

@@ -1,0 +1,355 @@
+package io.jrq;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.jrq.internal.Keys;
+import io.jrq.internal.client.Backend;
+import io.jrq.internal.client.EncodedJob;
+import io.jrq.internal.codec.Args;
+import io.jrq.internal.codec.Envelope;
+import io.jrq.internal.codec.MethodRefs;
+import io.jrq.internal.codec.MethodTarget;
+import java.io.Serializable;
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * A named queue: enqueue method calls or handler calls onto it and look its jobs up.
+ *
+ * <pre>{@code
+ * Queue q = jrq.queue("default");
+ * Job<Integer> job = q.enqueue(WordCount::count, "https://example.org");   // returns at once
+ * Job<Void> sent = q.enqueue(Mailer.class, Mailer::send, "ann@example.org"); // instance method
+ * Job<Object> h = q.enqueue("send-email", Map.of("to", "ann@example.org")); // registered handler
+ * q.with(EnqueueOptions.builder().jobId("report-42").build()).enqueue(Reports::build, 42);
+ * }</pre>
+ *
+ * <p>A method reference travels as its class and method name plus JSON arguments; lambdas,
+ * references bound to an object and arguments that do not survive a JSON round trip are refused
+ * with an {@link InvalidJobException} before anything is stored. Enqueue returns once Redis has
+ * stored the job. Thread-safe; cheap to create.
+ */
+public final class Queue {
+    private static final Object[] NO_ARGS = new Object[0];
+    private static final Pattern HANDLER = Pattern.compile("[A-Za-z0-9_.:-]{1,200}");
+
+    private final Backend backend;
+    private final JrqOptions options;
+    private final String name;
+    private final EnqueueOptions enqueueOptions;
+
+    Queue(Backend backend, JrqOptions options, String name, EnqueueOptions enqueueOptions) {
+        this.backend = backend;
+        this.options = options;
+        this.name = Keys.checkQueueName(name);
+        this.enqueueOptions = enqueueOptions;
+    }
+
+    /** @return the queue's name */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * @param opts options for the jobs enqueued through the returned view (id, description, meta, result TTL, front)
+     * @return a view of this queue that applies {@code opts}
+     */
+    public Queue with(EnqueueOptions opts) {
+        return new Queue(backend, options, name, Objects.requireNonNull(opts, "options"));
+    }
+
+    /** @return how many jobs are waiting in the queue */
+    public long size() {
+        return backend.queuedCount(name);
+    }
+
+    /**
+     * @param id a job id
+     * @return the job, or empty when this queue has no job with that id (never had, expired or deleted)
+     */
+    public Optional<Job<Object>> job(String id) {
+        Objects.requireNonNull(id, "id");
+        return backend.read(name, id).map(r -> new Job<>(backend, name, id, Object.class));
+    }
+
+    /**
+     * Enqueues a call of a handler registered by name on the workers; the arguments must be plain
+     * JSON data (strings, numbers, booleans, lists, maps, records).
+     *
+     * @param handler the handler's name (must not contain {@code ::})
+     * @param args its arguments
+     * @return the job, at once; its result is decoded as plain JSON values (see {@link Job#as})
+     */
+    public Job<Object> enqueue(String handler, Object... args) {
+        checkHandler(handler);
+        Object[] a = args == null ? new Object[] {null} : args;
+        return submitAll(List.of(envelope(handler, List.of(), Args.encodeUntyped(handler, a))), Object.class).get(0);
+    }
+
+    /**
+     * Enqueues one call of a one-argument static method per element, pipelined: far fewer round trips
+     * than one enqueue per job. Stored atomically per batch of 500.
+     *
+     * @param fn the method
+     * @param args one argument per job
+     * @param <A> argument type
+     * @param <R> result type
+     * @return the jobs, in the order of {@code args}
+     */
+    public <A, R> List<Job<R>> enqueueAll(Fn.F1<A, R> fn, Collection<? extends A> args) {
+        return submitMany(fn, args);
+    }
+
+    /** Like {@link #enqueueAll(Fn.F1, Collection)} for a one-argument void method. @return the jobs */
+    public <A> List<Job<Void>> enqueueAll(Fn.V1<A> fn, Collection<? extends A> args) {
+        return submitMany(fn, args);
+    }
+
+    /**
+     * Enqueues one handler call per element of {@code argLists}, pipelined.
+     *
+     * @param handler the handler's name
+     * @param argLists the arguments of each job
+     * @return the jobs, in order
+     */
+    public List<Job<Object>> enqueueAll(String handler, Collection<? extends List<?>> argLists) {
+        checkHandler(handler);
+        if (enqueueOptions.jobId() != null && argLists.size() > 1) {
+            throw new InvalidJobException("a custom job id cannot be used for more than one job");
+        }
+        List<Envelope> envs = new ArrayList<>(argLists.size());
+        for (List<?> a : argLists) {
+            envs.add(envelope(handler, List.of(), Args.encodeUntyped(handler, a.toArray())));
+        }
+        return submitAll(envs, Object.class);
+    }
+
+    private <R> List<Job<R>> submitMany(Serializable fn, Collection<?> args) {
+        MethodTarget target = MethodRefs.resolve(fn, null);
+        if (enqueueOptions.jobId() != null && args.size() > 1) {
+            throw new InvalidJobException("a custom job id cannot be used for more than one job");
+        }
+        List<Envelope> envs = new ArrayList<>(args.size());
+        for (Object a : args) {
+            envs.add(envelope(target.fn(), target.params(), Args.encode(target, new Object[] {a})));
+        }
+        return submitAll(envs, boxed(target.resultType()));
+    }
+
+    private void checkHandler(String handler) {
+        if (handler == null || !HANDLER.matcher(handler).matches() || handler.contains("::")) {
+            throw new InvalidJobException("handler name must be 1-200 characters of A-Z a-z 0-9 _ . : - without '::', got: '"
+                    + handler + "'; to enqueue a method use a method reference such as Reports::build");
+        }
+    }
+
+    private <R> Job<R> submit(Serializable fn, Class<?> instanceType, Object[] args) {
+        Objects.requireNonNull(fn, "fn");
+        MethodTarget target = MethodRefs.resolve(fn, instanceType);
+        Envelope env = envelope(target.fn(), target.params(), Args.encode(target, args));
+        return this.<R>submitAll(List.of(env), boxed(target.resultType())).get(0);
+    }
+
+    private Envelope envelope(String fn, List<String> params, ArrayNode args) {
+        String id = enqueueOptions.jobId() != null ? enqueueOptions.jobId() : UUID.randomUUID().toString();
+        long ttl = enqueueOptions.resultTtl() != null ? enqueueOptions.resultTtl().getSeconds() : -1;
+        return new Envelope(id, fn, args, params, enqueueOptions.description(), enqueueOptions.meta(), ttl);
+    }
+
+    private <R> List<Job<R>> submitAll(List<Envelope> envs, Type resultType) {
+        List<EncodedJob> encoded = new ArrayList<>(envs.size());
+        for (Envelope env : envs) {
+            String json = env.toJson();
+            // A UTF-16 char is at most 3 UTF-8 bytes, so short payloads skip the byte count.
+            int size = json.length() <= options.maxPayloadBytes() / 3 ? json.length() : json.getBytes(StandardCharsets.UTF_8).length;
+            if (size > options.maxPayloadBytes()) {
+                throw new InvalidJobException("job payload for " + env.fn() + " is " + size + " bytes, over the limit of "
+                        + options.maxPayloadBytes() + " bytes (JrqOptions.maxPayloadBytes); store large data elsewhere and"
+                        + " pass its key");
+            }
+            encoded.add(new EncodedJob(env.id(), json));
+        }
+        backend.enqueue(name, encoded, enqueueOptions.atFront());
+        List<Job<R>> jobs = new ArrayList<>(envs.size());
+        for (Envelope env : envs) {
+            jobs.add(new Job<>(backend, name, env.id(), resultType));
+        }
+        return jobs;
+    }
+
+    private static Type boxed(Type t) {
+        return t == void.class ? Void.class : t;
+    }
+
+    @Override
+    public String toString() {
+        return "Queue[" + name + "]";
+    }
+
+    /** Enqueues a call of a static method with 0 argument(s); see {@link Queue}. @return the job, at once */
+    public <R> Job<R> enqueue(Fn.F0<R> fn) {
+        return submit(fn, null, NO_ARGS);
+    }
+
+    /** Enqueues a call of a static void method with 0 argument(s). @return the job, at once */
+    public Job<Void> enqueue(Fn.V0 fn) {
+        return submit(fn, null, NO_ARGS);
+    }
+
+    /**
+     * Enqueues a call of an instance method with 0 argument(s); the worker gets the instance from its
+     * {@link InstanceResolver}. @param type the class whose instance runs the method @return the job, at once
+     */
+    public <T, R> Job<R> enqueue(Class<T> type, Fn.M0<T, R> fn) {
+        return submit(fn, type, NO_ARGS);
+    }
+
+    /** Enqueues a call of an instance void method with 0 argument(s). @return the job, at once */
+    public <T> Job<Void> enqueue(Class<T> type, Fn.MV0<T> fn) {
+        return submit(fn, type, NO_ARGS);
+    }
+
+    /** Enqueues a call of a static method with 1 argument(s); see {@link Queue}. @return the job, at once */
+    public <A, R> Job<R> enqueue(Fn.F1<A, R> fn, A a) {
+        return submit(fn, null, new Object[] {a});
+    }
+
+    /** Enqueues a call of a static void method with 1 argument(s). @return the job, at once */
+    public <A> Job<Void> enqueue(Fn.V1<A> fn, A a) {
+        return submit(fn, null, new Object[] {a});
+    }
+
+    /**
+     * Enqueues a call of an instance method with 1 argument(s); the worker gets the instance from its
+     * {@link InstanceResolver}. @param type the class whose instance runs the method @return the job, at once
+     */
+    public <T, A, R> Job<R> enqueue(Class<T> type, Fn.M1<T, A, R> fn, A a) {
+        return submit(fn, type, new Object[] {a});
+    }
+
+    /** Enqueues a call of an instance void method with 1 argument(s). @return the job, at once */
+    public <T, A> Job<Void> enqueue(Class<T> type, Fn.MV1<T, A> fn, A a) {
+        return submit(fn, type, new Object[] {a});
+    }
+
+    /** Enqueues a call of a static method with 2 argument(s); see {@link Queue}. @return the job, at once */
+    public <A, B, R> Job<R> enqueue(Fn.F2<A, B, R> fn, A a, B b) {
+        return submit(fn, null, new Object[] {a, b});
+    }
+
+    /** Enqueues a call of a static void method with 2 argument(s). @return the job, at once */
+    public <A, B> Job<Void> enqueue(Fn.V2<A, B> fn, A a, B b) {
+        return submit(fn, null, new Object[] {a, b});
+    }
+
+    /**
+     * Enqueues a call of an instance method with 2 argument(s); the worker gets the instance from its
+     * {@link InstanceResolver}. @param type the class whose instance runs the method @return the job, at once
+     */
+    public <T, A, B, R> Job<R> enqueue(Class<T> type, Fn.M2<T, A, B, R> fn, A a, B b) {
+        return submit(fn, type, new Object[] {a, b});
+    }
+
+    /** Enqueues a call of an instance void method with 2 argument(s). @return the job, at once */
+    public <T, A, B> Job<Void> enqueue(Class<T> type, Fn.MV2<T, A, B> fn, A a, B b) {
+        return submit(fn, type, new Object[] {a, b});
+    }
+
+    /** Enqueues a call of a static method with 3 argument(s); see {@link Queue}. @return the job, at once */
+    public <A, B, C, R> Job<R> enqueue(Fn.F3<A, B, C, R> fn, A a, B b, C c) {
+        return submit(fn, null, new Object[] {a, b, c});
+    }
+
+    /** Enqueues a call of a static void method with 3 argument(s). @return the job, at once */
+    public <A, B, C> Job<Void> enqueue(Fn.V3<A, B, C> fn, A a, B b, C c) {
+        return submit(fn, null, new Object[] {a, b, c});
+    }
+
+    /**
+     * Enqueues a call of an instance method with 3 argument(s); the worker gets the instance from its
+     * {@link InstanceResolver}. @param type the class whose instance runs the method @return the job, at once
+     */
+    public <T, A, B, C, R> Job<R> enqueue(Class<T> type, Fn.M3<T, A, B, C, R> fn, A a, B b, C c) {
+        return submit(fn, type, new Object[] {a, b, c});
+    }
+
+    /** Enqueues a call of an instance void method with 3 argument(s). @return the job, at once */
+    public <T, A, B, C> Job<Void> enqueue(Class<T> type, Fn.MV3<T, A, B, C> fn, A a, B b, C c) {
+        return submit(fn, type, new Object[] {a, b, c});
+    }
+
+    /** Enqueues a call of a static method with 4 argument(s); see {@link Queue}. @return the job, at once */
+    public <A, B, C, D, R> Job<R> enqueue(Fn.F4<A, B, C, D, R> fn, A a, B b, C c, D d) {
+        return submit(fn, null, new Object[] {a, b, c, d});
+    }
+
+    /** Enqueues a call of a static void method with 4 argument(s). @return the job, at once */
+    public <A, B, C, D> Job<Void> enqueue(Fn.V4<A, B, C, D> fn, A a, B b, C c, D d) {
+        return submit(fn, null, new Object[] {a, b, c, d});
+    }
+
+    /**
+     * Enqueues a call of an instance method with 4 argument(s); the worker gets the instance from its
+     * {@link InstanceResolver}. @param type the class whose instance runs the method @return the job, at once
+     */
+    public <T, A, B, C, D, R> Job<R> enqueue(Class<T> type, Fn.M4<T, A, B, C, D, R> fn, A a, B b, C c, D d) {
+        return submit(fn, type, new Object[] {a, b, c, d});
+    }
+
+    /** Enqueues a call of an instance void method with 4 argument(s). @return the job, at once */
+    public <T, A, B, C, D> Job<Void> enqueue(Class<T> type, Fn.MV4<T, A, B, C, D> fn, A a, B b, C c, D d) {
+        return submit(fn, type, new Object[] {a, b, c, d});
+    }
+
+    /** Enqueues a call of a static method with 5 argument(s); see {@link Queue}. @return the job, at once */
+    public <A, B, C, D, E, R> Job<R> enqueue(Fn.F5<A, B, C, D, E, R> fn, A a, B b, C c, D d, E e) {
+        return submit(fn, null, new Object[] {a, b, c, d, e});
+    }
+
+    /** Enqueues a call of a static void method with 5 argument(s). @return the job, at once */
+    public <A, B, C, D, E> Job<Void> enqueue(Fn.V5<A, B, C, D, E> fn, A a, B b, C c, D d, E e) {
+        return submit(fn, null, new Object[] {a, b, c, d, e});
+    }
+
+    /**
+     * Enqueues a call of an instance method with 5 argument(s); the worker gets the instance from its
+     * {@link InstanceResolver}. @param type the class whose instance runs the method @return the job, at once
+     */
+    public <T, A, B, C, D, E, R> Job<R> enqueue(Class<T> type, Fn.M5<T, A, B, C, D, E, R> fn, A a, B b, C c, D d, E e) {
+        return submit(fn, type, new Object[] {a, b, c, d, e});
+    }
+
+    /** Enqueues a call of an instance void method with 5 argument(s). @return the job, at once */
+    public <T, A, B, C, D, E> Job<Void> enqueue(Class<T> type, Fn.MV5<T, A, B, C, D, E> fn, A a, B b, C c, D d, E e) {
+        return submit(fn, type, new Object[] {a, b, c, d, e});
+    }
+
+    /** Enqueues a call of a static method with 6 argument(s); see {@link Queue}. @return the job, at once */
+    public <A, B, C, D, E, F, R> Job<R> enqueue(Fn.F6<A, B, C, D, E, F, R> fn, A a, B b, C c, D d, E e, F f) {
+        return submit(fn, null, new Object[] {a, b, c, d, e, f});
+    }
+
+    /** Enqueues a call of a static void method with 6 argument(s). @return the job, at once */
+    public <A, B, C, D, E, F> Job<Void> enqueue(Fn.V6<A, B, C, D, E, F> fn, A a, B b, C c, D d, E e, F f) {
+        return submit(fn, null, new Object[] {a, b, c, d, e, f});
+    }
+
+    /**
+     * Enqueues a call of an instance method with 6 argument(s); the worker gets the instance from its
+     * {@link InstanceResolver}. @param type the class whose instance runs the method @return the job, at once
+     */
+    public <T, A, B, C, D, E, F, R> Job<R> enqueue(Class<T> type, Fn.M6<T, A, B, C, D, E, F, R> fn, A a, B b, C c, D d, E e, F f) {
+        return submit(fn, type, new Object[] {a, b, c, d, e, f});
+    }
+
+    /** Enqueues a call of an instance void method with 6 argument(s). @return the job, at once */
+    public <T, A, B, C, D, E, F> Job<Void> enqueue(Class<T> type, Fn.MV6<T, A, B, C, D, E, F> fn, A a, B b, C c, D d, E e, F f) {
+        return submit(fn, type, new Object[] {a, b, c, d, e, f});
+    }
+}

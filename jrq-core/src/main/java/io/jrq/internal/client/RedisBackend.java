@@ -1,0 +1,135 @@
+package io.jrq.internal.client;
+
+import io.jrq.JrqOptions;
+import io.jrq.internal.Keys;
+import io.jrq.internal.redis.Redis;
+import io.jrq.internal.redis.Script;
+import io.jrq.internal.redis.Scripts;
+import io.jrq.internal.worker.WorkerConfig;
+import io.jrq.internal.worker.WorkerRuntime;
+import io.lettuce.core.ScriptOutputType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The backend of a connected client: jobs live in Redis, results arrive through {@link JobWatcher}. */
+public final class RedisBackend implements Backend {
+    /** Jobs per enqueue script call in bulk enqueues; the calls themselves are pipelined. */
+    static final int BATCH = 500;
+
+    private final JrqOptions options;
+    private final Redis redis;
+    private final Keys keys;
+    private final Scripts scripts;
+    private final JobWatcher watcher;
+    private final Set<String> registeredQueues = ConcurrentHashMap.newKeySet();
+
+    private RedisBackend(JrqOptions options, Redis redis) {
+        this.options = options;
+        this.redis = redis;
+        this.keys = new Keys(options.keyPrefix());
+        this.scripts = new Scripts(redis);
+        this.watcher = new JobWatcher(redis, keys, this::readAsync);
+    }
+
+    /**
+     * @param options client options
+     * @return a backend connected to the configured Redis
+     */
+    public static RedisBackend connect(JrqOptions options) {
+        Redis redis = Redis.connect(options);
+        try {
+            redis.await(redis.async().ping());
+        } catch (RuntimeException e) {
+            redis.close();
+            throw e;
+        }
+        return new RedisBackend(options, redis);
+    }
+
+    @Override
+    public void enqueue(String queue, List<EncodedJob> jobs, boolean atFront) {
+        List<CompletableFuture<?>> pending = new ArrayList<>();
+        if (registeredQueues.add(queue)) {
+            pending.add(redis.async().sadd(keys.queues(), queue).toCompletableFuture());
+        }
+        String[] k = {keys.ready(queue), keys.jobPrefix(queue)};
+        for (int from = 0; from < jobs.size(); from += BATCH) {
+            List<EncodedJob> batch = jobs.subList(from, Math.min(jobs.size(), from + BATCH));
+            String[] args = new String[1 + 2 * batch.size()];
+            args[0] = atFront ? "1" : "0";
+            int i = 1;
+            // The front of the queue is the right end: the last job pushed at the front runs first,
+            // so push in reverse to keep the given order.
+            for (int j = 0; j < batch.size(); j++) {
+                EncodedJob job = batch.get(atFront ? batch.size() - 1 - j : j);
+                args[i++] = job.id();
+                args[i++] = job.payload();
+            }
+            pending.add(scripts.run(Script.ENQUEUE, ScriptOutputType.INTEGER, k, args));
+        }
+        try {
+            redis.await(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)));
+        } catch (RuntimeException e) {
+            registeredQueues.remove(queue);
+            throw e;
+        }
+    }
+
+    CompletableFuture<Optional<JobRecord>> readAsync(String queue, String id) {
+        return redis.async().hgetall(keys.job(queue, id)).toCompletableFuture()
+                .thenApply(h -> h == null || h.isEmpty() ? Optional.empty() : Optional.of(JobRecord.fromHash(queue, id, h)));
+    }
+
+    @Override
+    public Optional<JobRecord> read(String queue, String id) {
+        return redis.await(readAsync(queue, id));
+    }
+
+    @Override
+    public CompletableFuture<JobRecord> awaitEnd(String queue, String id) {
+        return watcher.watch(queue, id);
+    }
+
+    @Override
+    public Optional<String> findQueue(String id) {
+        Set<String> queues = redis.await(redis.async().smembers(keys.queues()));
+        Map<String, CompletableFuture<Long>> probes = new java.util.LinkedHashMap<>();
+        for (String q : queues) {
+            probes.put(q, redis.async().exists(keys.job(q, id)).toCompletableFuture());
+        }
+        for (Map.Entry<String, CompletableFuture<Long>> e : probes.entrySet()) {
+            Long n = redis.await(e.getValue());
+            if (n != null && n > 0) {
+                return Optional.of(e.getKey());
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public long queuedCount(String queue) {
+        Long n = redis.await(redis.async().llen(keys.ready(queue)));
+        return n == null ? 0 : n;
+    }
+
+    @Override
+    public WorkerHandle startWorker(WorkerConfig config) {
+        for (String q : config.queues()) {
+            if (registeredQueues.add(q)) {
+                redis.await(redis.async().sadd(keys.queues(), q));
+            }
+        }
+        return WorkerRuntime.start(config, options, redis, keys, scripts);
+    }
+
+    @Override
+    public void close() {
+        watcher.close();
+        redis.close();
+    }
+}

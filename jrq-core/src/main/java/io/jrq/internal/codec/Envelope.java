@@ -1,0 +1,139 @@
+package io.jrq.internal.codec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jrq.InvalidPayloadException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The versioned JSON envelope of a job, as stored in the job hash's {@code payload} field and
+ * documented in docs/PROTOCOL.md:
+ * {@code {"v":1,"id":"...","fn":"com.example.Jobs::send","args":[...],"params":[...],"desc":"...","meta":{},"ttl":500}}.
+ *
+ * @param id job id
+ * @param fn a handler name, or {@code class::method}
+ * @param args the arguments, a JSON array
+ * @param params the declared parameter types' class names, only when the method is overloaded; else empty
+ * @param description free text, or null
+ * @param meta string metadata, possibly empty
+ * @param resultTtlSeconds result TTL in seconds, or -1 for the worker's default
+ */
+public record Envelope(String id, String fn, ArrayNode args, List<String> params, String description,
+                       Map<String, String> meta, long resultTtlSeconds) {
+    /** The envelope version this code writes and reads. */
+    public static final int VERSION = 1;
+
+    /** @return true when fn names a method ({@code class::method}) rather than a handler */
+    public boolean isMethod() {
+        return fn.contains("::");
+    }
+
+    /** @return the envelope as compact JSON */
+    public String toJson() {
+        ObjectNode o = Json.mapper().createObjectNode();
+        o.put("v", VERSION);
+        o.put("id", id);
+        o.put("fn", fn);
+        o.set("args", args);
+        if (!params.isEmpty()) {
+            ArrayNode p = o.putArray("params");
+            params.forEach(p::add);
+        }
+        if (description != null) {
+            o.put("desc", description);
+        }
+        if (!meta.isEmpty()) {
+            ObjectNode m = o.putObject("meta");
+            meta.forEach(m::put);
+        }
+        if (resultTtlSeconds >= 0) {
+            o.put("ttl", resultTtlSeconds);
+        }
+        try {
+            return Json.mapper().writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Parses and validates a stored payload.
+     *
+     * @param json the payload text
+     * @return the envelope
+     * @throws InvalidPayloadException saying exactly what is wrong
+     */
+    public static Envelope parse(String json) {
+        if (json == null) {
+            throw new InvalidPayloadException("job has no payload");
+        }
+        JsonNode root;
+        try {
+            root = Json.mapper().readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new InvalidPayloadException("payload is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidPayloadException("payload must be a JSON object");
+        }
+        JsonNode v = root.get("v");
+        if (v == null || !v.canConvertToInt() || v.asInt() != VERSION) {
+            throw new InvalidPayloadException("unsupported payload version " + v + " (this worker reads v" + VERSION + ")");
+        }
+        String fn = text(root, "fn", true);
+        JsonNode args = root.get("args");
+        if (args == null || args.isNull()) {
+            args = Json.mapper().createArrayNode();
+        }
+        if (!args.isArray()) {
+            throw new InvalidPayloadException("payload field 'args' must be a JSON array");
+        }
+        List<String> params = new ArrayList<>();
+        JsonNode p = root.get("params");
+        if (p != null && !p.isNull()) {
+            if (!p.isArray()) {
+                throw new InvalidPayloadException("payload field 'params' must be an array of class names");
+            }
+            for (JsonNode n : p) {
+                if (!n.isTextual()) {
+                    throw new InvalidPayloadException("payload field 'params' must be an array of class names");
+                }
+                params.add(n.asText());
+            }
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        JsonNode m = root.get("meta");
+        if (m != null && !m.isNull()) {
+            if (!m.isObject()) {
+                throw new InvalidPayloadException("payload field 'meta' must be an object of strings");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                meta.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        JsonNode ttl = root.get("ttl");
+        long ttlSeconds = ttl != null && ttl.canConvertToLong() ? ttl.asLong() : -1;
+        return new Envelope(text(root, "id", false), fn, (ArrayNode) args, params, text(root, "desc", false), meta, ttlSeconds);
+    }
+
+    private static String text(JsonNode root, String field, boolean required) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            if (required) {
+                throw new InvalidPayloadException("payload has no '" + field + "'");
+            }
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw new InvalidPayloadException("payload field '" + field + "' must be a string");
+        }
+        return n.asText();
+    }
+}

@@ -1,0 +1,193 @@
+package io.jrq.internal.redis;
+
+import io.jrq.JrqException;
+import io.jrq.JrqOptions;
+import io.jrq.RedisUnavailableException;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The one place that talks to Lettuce: opens the shared connection (standalone, sentinel or
+ * cluster), dedicated connections for blocking commands and pub/sub, and turns driver exceptions
+ * into jrq's. Lettuce reconnects dropped connections by itself; commands issued meanwhile wait up
+ * to the command timeout.
+ */
+public final class Redis implements AutoCloseable {
+    private final RedisEndpoint endpoint;
+    private final ClientResources resources;
+    private final AbstractRedisClient client;
+    private final StatefulConnection<String, String> connection;
+    private final RedisClusterAsyncCommands<String, String> async;
+    private final Duration timeout;
+
+    private Redis(RedisEndpoint endpoint, Duration timeout) {
+        this.endpoint = endpoint;
+        this.timeout = timeout;
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+        SocketOptions socket = SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).keepAlive(true).build();
+        TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
+        try {
+            if (endpoint.isCluster()) {
+                RedisClusterClient c = RedisClusterClient.create(resources, endpoint.uris());
+                c.setOptions(ClusterClientOptions.builder()
+                        .autoReconnect(true)
+                        .socketOptions(socket)
+                        .timeoutOptions(timeouts)
+                        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                                .enableAllAdaptiveRefreshTriggers()
+                                .enablePeriodicRefresh(Duration.ofSeconds(30))
+                                .build())
+                        .build());
+                this.client = c;
+                StatefulRedisClusterConnection<String, String> conn = c.connect();
+                this.connection = conn;
+                this.async = conn.async();
+            } else {
+                RedisClient c = RedisClient.create(resources, endpoint.uris().get(0));
+                c.setOptions(ClientOptions.builder().autoReconnect(true).socketOptions(socket).timeoutOptions(timeouts).build());
+                this.client = c;
+                StatefulRedisConnection<String, String> conn = c.connect();
+                this.connection = conn;
+                this.async = conn.async();
+            }
+        } catch (RuntimeException e) {
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+            throw unavailable(endpoint, e);
+        }
+    }
+
+    /**
+     * @param options the client's options
+     * @return a connected instance
+     * @throws RedisUnavailableException naming host:port and the cause when Redis cannot be reached
+     */
+    public static Redis connect(JrqOptions options) {
+        return new Redis(RedisEndpoint.parse(options.url()), options.commandTimeout());
+    }
+
+    static RedisUnavailableException unavailable(RedisEndpoint endpoint, Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String why = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return new RedisUnavailableException("cannot connect to Redis at " + endpoint.describe() + ": " + why, e);
+    }
+
+    /** @return the endpoint this instance talks to */
+    public RedisEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /** @return async commands on the shared, auto-pipelined connection; thread-safe */
+    public RedisClusterAsyncCommands<String, String> async() {
+        return async;
+    }
+
+    /** @return a new connection for blocking commands, so they never stall the shared one */
+    public RedisClusterCommands<String, String> openBlocking() {
+        try {
+            if (client instanceof RedisClusterClient c) {
+                return c.connect().sync();
+            }
+            return ((RedisClient) client).connect().sync();
+        } catch (RuntimeException e) {
+            throw unavailable(endpoint, e);
+        }
+    }
+
+    /** @return a new pub/sub connection; Lettuce resubscribes its channels after a reconnect */
+    public StatefulRedisPubSubConnection<String, String> openPubSub() {
+        try {
+            if (client instanceof RedisClusterClient c) {
+                return c.connectPubSub();
+            }
+            return ((RedisClient) client).connectPubSub();
+        } catch (RuntimeException e) {
+            throw unavailable(endpoint, e);
+        }
+    }
+
+    /**
+     * Waits for a command's reply, translating failures.
+     *
+     * @param stage the pending reply
+     * @param <T> reply type
+     * @return the reply
+     */
+    public <T> T await(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JrqException("interrupted while waiting for Redis", e);
+        } catch (TimeoutException e) {
+            throw new RedisUnavailableException("Redis at " + endpoint.describe() + " did not answer within " + timeout, e);
+        } catch (ExecutionException e) {
+            throw translate(e.getCause());
+        }
+    }
+
+    /**
+     * @param e a failure of a command
+     * @return the jrq exception to throw for it
+     */
+    public RuntimeException translate(Throwable e) {
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        if (e instanceof JrqException je) {
+            return je;
+        }
+        if (e instanceof RedisCommandExecutionException ce) {
+            RuntimeException mapped = ScriptError.map(ce.getMessage());
+            if (mapped != null) {
+                return mapped;
+            }
+            return new JrqException("Redis at " + endpoint.describe() + " refused a command: " + ce.getMessage(), ce);
+        }
+        if (e instanceof RedisCommandTimeoutException || e instanceof RedisConnectionException) {
+            return new RedisUnavailableException("Redis at " + endpoint.describe() + " is unavailable: " + e.getMessage(), e);
+        }
+        if (e instanceof io.lettuce.core.RedisException) {
+            return new RedisUnavailableException("Redis at " + endpoint.describe() + ": " + e.getMessage(), e);
+        }
+        if (e instanceof RuntimeException re) {
+            return re;
+        }
+        return new JrqException(String.valueOf(e.getMessage()), e);
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+    }
+}

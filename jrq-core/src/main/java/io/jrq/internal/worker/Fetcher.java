@@ -1,0 +1,180 @@
+package io.jrq.internal.worker;
+
+import io.jrq.JrqOptions;
+import io.jrq.internal.Keys;
+import io.jrq.internal.redis.Script;
+import io.jrq.internal.redis.Scripts;
+import io.lettuce.core.ScriptOutputType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's fetch loop: one thread that acknowledges finished jobs and leases new ones with one
+ * {@code fetch.lua} call per queue per round. While a call is in flight, more jobs finish, so under
+ * load each call carries a batch of completions and fetches a batch of jobs: the cost per job falls
+ * as the load rises. Queues are tried in priority order; a lower one is asked only for the slots a
+ * higher one could not fill.
+ */
+final class Fetcher implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(Fetcher.class);
+    /** The most jobs leased by one call; bounds the script's run time. */
+    private static final int MAX_BATCH = 200;
+
+    private final WorkerConfig config;
+    private final JrqOptions options;
+    private final Keys keys;
+    private final Scripts scripts;
+    private final Slots slots;
+    private final IdleSignal idle;
+    private final Semaphore wake;
+    private final ConcurrentLinkedQueue<Completion> done = new ConcurrentLinkedQueue<>();
+    private final Map<String, List<Completion>> unsent = new HashMap<>();
+    private volatile boolean fetching = true;
+    private volatile boolean stopped;
+    private volatile boolean drained;
+
+    Fetcher(WorkerConfig config, JrqOptions options, Keys keys, Scripts scripts, Slots slots, IdleSignal idle, Semaphore wake) {
+        this.config = config;
+        this.options = options;
+        this.keys = keys;
+        this.scripts = scripts;
+        this.slots = slots;
+        this.idle = idle;
+        this.wake = wake;
+    }
+
+    /** Queues an outcome for the next round and wakes the loop. */
+    void completed(Completion c) {
+        done.add(c);
+        wake.release();
+    }
+
+    /** Stop leasing new jobs; keep acknowledging. */
+    void stopFetching() {
+        fetching = false;
+        wake.release();
+    }
+
+    /** End the loop once every outcome has been sent. */
+    void stop() {
+        stopped = true;
+        wake.release();
+    }
+
+    /** @return true when burst mode found nothing left to do */
+    boolean drained() {
+        return drained;
+    }
+
+    @Override
+    public void run() {
+        long backoff = 0;
+        while (true) {
+            for (Completion c; (c = done.poll()) != null; ) {
+                unsent.computeIfAbsent(c.job().queue(), q -> new ArrayList<>()).add(c);
+            }
+            if (stopped && unsent.isEmpty() && done.isEmpty()) {
+                return;
+            }
+            int leased;
+            try {
+                leased = round();
+                backoff = 0;
+            } catch (RuntimeException e) {
+                backoff = backoff == 0 ? 100 : Math.min(backoff * 2, 2000);
+                log.warn("worker {}: fetch failed, retrying in {} ms: {}", config.name(), backoff, e.getMessage());
+                pause(backoff);
+                continue;
+            }
+            if (leased > 0) {
+                continue;
+            }
+            if (config.burst() && fetching && slots.running() == 0 && unsent.isEmpty() && done.isEmpty()) {
+                drained = true;
+                fetching = false;
+                return;
+            }
+            if (fetching && slots.free() > 0) {
+                idle.arm();
+            }
+            try {
+                wake.tryAcquire(1, TimeUnit.SECONDS);
+                wake.drainPermits();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            idle.disarm();
+        }
+    }
+
+    /** @return how many jobs were leased */
+    private int round() {
+        int leased = 0;
+        for (String queue : config.queues()) {
+            List<Completion> acks = unsent.getOrDefault(queue, List.of());
+            int want = fetching ? Math.min(slots.free(), MAX_BATCH) : 0;
+            if (acks.isEmpty() && want == 0) {
+                continue;
+            }
+            List<LeasedJob> jobs = call(queue, acks, want);
+            unsent.remove(queue);
+            for (LeasedJob job : jobs) {
+                slots.dispatch(job);
+            }
+            leased += jobs.size();
+        }
+        return leased;
+    }
+
+    private List<LeasedJob> call(String queue, List<Completion> acks, int want) {
+        String[] k = {keys.ready(queue), keys.active(queue), keys.jobPrefix(queue), keys.failed(queue)};
+        String[] a = new String[6 + 5 * acks.size()];
+        a[0] = config.name();
+        a[1] = Long.toString(config.lease().toMillis());
+        a[2] = Integer.toString(want);
+        a[3] = keys.events(queue);
+        a[4] = Integer.toString(options.failedJobsMax());
+        a[5] = Integer.toString(acks.size());
+        int i = 6;
+        for (Completion c : acks) {
+            a[i++] = c.job().id();
+            a[i++] = c.job().token();
+            a[i++] = c.outcome().finished() ? "FINISHED" : "FAILED";
+            a[i++] = c.outcome().data();
+            a[i++] = Long.toString(c.ttlSeconds());
+        }
+        List<Object> reply = scripts.call(Script.FETCH, ScriptOutputType.MULTI, k, a);
+        @SuppressWarnings("unchecked")
+        List<Object> accepted = (List<Object>) reply.get(0);
+        for (int j = 0; j < acks.size(); j++) {
+            if (!Long.valueOf(1).equals(accepted.get(j))) {
+                log.warn("worker {}: outcome of job {} in {} not recorded: its lease was lost (the job was taken over)",
+                        config.name(), acks.get(j).job().id(), queue);
+            }
+        }
+        @SuppressWarnings("unchecked")
+        List<Object> flat = (List<Object>) reply.get(1);
+        List<LeasedJob> jobs = new ArrayList<>(flat.size() / 4);
+        for (int j = 0; j + 3 < flat.size(); j += 4) {
+            jobs.add(new LeasedJob(queue, (String) flat.get(j), (String) flat.get(j + 1), (String) flat.get(j + 2),
+                    ((Long) flat.get(j + 3)).intValue()));
+        }
+        return jobs;
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

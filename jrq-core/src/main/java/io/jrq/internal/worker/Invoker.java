@@ -1,0 +1,187 @@
+package io.jrq.internal.worker;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jrq.Handler;
+import io.jrq.InstanceResolver;
+import io.jrq.InvalidPayloadException;
+import io.jrq.JobNotAllowedException;
+import io.jrq.internal.codec.Args;
+import io.jrq.internal.codec.Envelope;
+import io.jrq.internal.codec.Json;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Runs one leased job: parses its payload, decides whether this worker may run its function, finds
+ * the handler or method, decodes the arguments, calls it and encodes the outcome.
+ *
+ * <p>The allow check works on the class <em>name</em> in the payload and happens before any class
+ * is loaded, so a payload naming {@code java.lang.Runtime} or a deserialization gadget never
+ * triggers class loading or static initialisers.
+ */
+public final class Invoker {
+    private static final Pattern CLASS_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
+    private static final Pattern METHOD_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
+    private static final int MAX_STACK_CHARS = 16_000;
+
+    private final List<String> allowedPackages;
+    private final boolean allowAll;
+    private final Map<String, Handler> handlers;
+    private final InstanceResolver resolver;
+    private final ClassLoader loader;
+    private final Map<String, Method> methods = new ConcurrentHashMap<>();
+
+    /**
+     * @param allowedPackages packages (and their subpackages) whose methods may run
+     * @param allowAll true only for inline mode, where the caller runs its own code
+     * @param handlers registered handlers by name
+     * @param resolver provides instances for instance methods
+     * @param loader where allowed classes are loaded from
+     */
+    public Invoker(List<String> allowedPackages, boolean allowAll, Map<String, Handler> handlers, InstanceResolver resolver,
+                   ClassLoader loader) {
+        this.allowedPackages = List.copyOf(allowedPackages);
+        this.allowAll = allowAll;
+        this.handlers = Map.copyOf(handlers);
+        this.resolver = resolver;
+        this.loader = loader;
+    }
+
+    /**
+     * Runs the job on the calling thread with its context set.
+     *
+     * @param job the leased job
+     * @return how it ended; never throws for the job's own failures
+     */
+    public Outcome run(LeasedJob job) {
+        CurrentJob.set(job);
+        try {
+            Envelope env = Envelope.parse(job.payload());
+            job.envelope(env);
+            Object result = invoke(env, job);
+            return new Outcome(true, Json.mapper().writeValueAsString(result));
+        } catch (JsonProcessingException e) {
+            return failure(new InvalidPayloadException("the job's result cannot be written as JSON: " + e.getOriginalMessage()));
+        } catch (InvocationTargetException e) {
+            return failure(e.getCause() == null ? e : e.getCause());
+        } catch (Throwable e) {
+            if (e instanceof VirtualMachineError vme && !(e instanceof StackOverflowError)) {
+                throw vme;
+            }
+            return failure(e);
+        } finally {
+            CurrentJob.clear();
+        }
+    }
+
+    private Object invoke(Envelope env, LeasedJob job) throws Exception {
+        if (!env.isMethod()) {
+            Handler h = handlers.get(env.fn());
+            if (h == null) {
+                throw new JobNotAllowedException("no handler named '" + env.fn() + "' is registered on this worker (registered: "
+                        + (handlers.isEmpty() ? "none" : String.join(", ", handlers.keySet())) + ")");
+            }
+            return h.handle(job);
+        }
+        Method m = method(env);
+        Object[] args = Args.decode(m, env.args());
+        Object target = null;
+        if (!Modifier.isStatic(m.getModifiers())) {
+            String owner = env.fn().substring(0, env.fn().indexOf("::"));
+            Class<?> type = Class.forName(owner, true, loader);
+            target = resolver.resolve(type);
+            if (target == null || !m.getDeclaringClass().isInstance(target)) {
+                throw new IllegalStateException("the instance resolver returned " + target + " for " + type.getName());
+            }
+        }
+        return m.invoke(target, args);
+    }
+
+    private Method method(Envelope env) throws ClassNotFoundException {
+        String key = env.fn() + "/" + env.args().size() + "/" + env.params();
+        Method cached = methods.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        int sep = env.fn().indexOf("::");
+        String className = env.fn().substring(0, sep);
+        String methodName = env.fn().substring(sep + 2);
+        if (!CLASS_NAME.matcher(className).matches() || !METHOD_NAME.matcher(methodName).matches()) {
+            throw new InvalidPayloadException("'" + env.fn() + "' is not a valid class::method name");
+        }
+        checkAllowed(className, env.fn());
+        Class<?> owner = Class.forName(className, true, loader);
+        List<Method> candidates = new ArrayList<>();
+        for (Class<?> c = owner; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Method m : c.getDeclaredMethods()) {
+                if (m.getName().equals(methodName) && !m.isBridge() && !m.isSynthetic()
+                        && m.getParameterCount() == env.args().size()
+                        && (env.params().isEmpty() || Arrays.stream(m.getParameterTypes()).map(Class::getName).toList().equals(env.params()))) {
+                    candidates.add(m);
+                }
+            }
+            if (!candidates.isEmpty()) {
+                break;
+            }
+        }
+        if (candidates.isEmpty()) {
+            throw new InvalidPayloadException("no method " + env.fn() + " with " + env.args().size() + " parameter(s)"
+                    + (env.params().isEmpty() ? "" : " of types " + env.params()));
+        }
+        if (candidates.size() > 1) {
+            throw new InvalidPayloadException(env.fn() + " is overloaded with " + env.args().size()
+                    + " parameters; the payload must name the parameter types in 'params'");
+        }
+        Method m = candidates.get(0);
+        m.setAccessible(true);
+        methods.put(key, m);
+        return m;
+    }
+
+    private void checkAllowed(String className, String fn) {
+        if (allowAll) {
+            return;
+        }
+        for (String p : allowedPackages) {
+            if (className.startsWith(p + ".")) {
+                return;
+            }
+        }
+        throw new JobNotAllowedException("this worker is not allowed to run " + fn + ": its class is outside the allowed packages "
+                + (allowedPackages.isEmpty() ? "(none; see Worker.Builder.allowPackages)" : allowedPackages)
+                + "; the class was not loaded");
+    }
+
+    /**
+     * @param e what the job threw
+     * @return the failure outcome with the error as JSON
+     */
+    public static Outcome failure(Throwable e) {
+        return new Outcome(false, errorJson(e));
+    }
+
+    /** @return {@code {"type":..., "message":..., "stackTrace":...}} for e */
+    static String errorJson(Throwable e) {
+        StringWriter sw = new StringWriter();
+        e.printStackTrace(new PrintWriter(sw));
+        String stack = sw.toString();
+        if (stack.length() > MAX_STACK_CHARS) {
+            stack = stack.substring(0, MAX_STACK_CHARS) + "\n\t... (truncated)";
+        }
+        ObjectNode o = Json.mapper().createObjectNode();
+        o.put("type", e.getClass().getName());
+        o.put("message", e.getMessage() == null ? "" : e.getMessage());
+        o.put("stackTrace", stack);
+        return o.toString();
+    }
+}

@@ -1,0 +1,121 @@
+package io.jrq.internal.worker;
+
+import io.jrq.internal.Keys;
+import io.jrq.internal.redis.Redis;
+import io.jrq.internal.redis.Script;
+import io.jrq.internal.redis.Scripts;
+import io.lettuce.core.ScriptOutputType;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's heartbeat: renews the leases of all running jobs with one {@code renew.lua} call per
+ * queue, marks jobs whose lease was lost, and refreshes the worker's registry entry, which expires
+ * by itself when the heartbeats stop.
+ */
+final class LeaseKeeper implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
+
+    private final WorkerConfig config;
+    private final Redis redis;
+    private final Keys keys;
+    private final Scripts scripts;
+    private final Slots slots;
+    private final Clock clock;
+    private final long startedAt;
+    private final String host;
+    private final long pid = ManagementFactory.getRuntimeMXBean().getPid();
+
+    LeaseKeeper(WorkerConfig config, Redis redis, Keys keys, Scripts scripts, Slots slots, Clock clock) {
+        this.config = config;
+        this.redis = redis;
+        this.keys = keys;
+        this.scripts = scripts;
+        this.slots = slots;
+        this.clock = clock;
+        this.startedAt = clock.millis();
+        String h;
+        try {
+            h = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            h = "unknown";
+        }
+        this.host = h;
+    }
+
+    @Override
+    public void run() {
+        try {
+            renew();
+            register();
+        } catch (RuntimeException e) {
+            log.warn("worker {}: heartbeat failed: {}", config.name(), e.getMessage());
+        }
+    }
+
+    private void renew() {
+        Map<String, List<LeasedJob>> byQueue = new HashMap<>();
+        for (LeasedJob job : slots.jobs()) {
+            if (!job.isLeaseLost()) {
+                byQueue.computeIfAbsent(job.queue(), q -> new ArrayList<>()).add(job);
+            }
+        }
+        for (Map.Entry<String, List<LeasedJob>> e : byQueue.entrySet()) {
+            String queue = e.getKey();
+            List<LeasedJob> jobs = e.getValue();
+            String[] args = new String[1 + 2 * jobs.size()];
+            args[0] = Long.toString(config.lease().toMillis());
+            Map<String, LeasedJob> byId = new HashMap<>();
+            int i = 1;
+            for (LeasedJob job : jobs) {
+                args[i++] = job.id();
+                args[i++] = job.token();
+                byId.put(job.id(), job);
+            }
+            List<Object> lost = scripts.call(Script.RENEW, ScriptOutputType.MULTI, new String[] {keys.active(queue), keys.jobPrefix(queue)}, args);
+            for (Object id : lost) {
+                LeasedJob job = byId.get((String) id);
+                if (job != null) {
+                    job.markLeaseLost();
+                    log.warn("worker {}: lost the lease of job {} in {}; its outcome will not be recorded", config.name(), id, queue);
+                }
+            }
+        }
+    }
+
+    private void register() {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("name", config.name());
+        fields.put("host", host);
+        fields.put("pid", Long.toString(pid));
+        fields.put("queues", String.join(",", config.queues()));
+        fields.put("concurrency", Integer.toString(config.concurrency()));
+        fields.put("started_at", Long.toString(startedAt));
+        fields.put("heartbeat_at", Long.toString(clock.millis()));
+        fields.put("jobs", slots.jobs().stream().map(j -> j.queue() + "/" + j.id()).collect(Collectors.joining(",")));
+        String key = keys.worker(config.name());
+        long ttl = Math.max(3 * config.heartbeat().toMillis(), 3000);
+        redis.await(redis.async().hset(key, fields).toCompletableFuture()
+                .thenCombine(redis.async().pexpire(key, ttl).toCompletableFuture(), (a, b) -> b)
+                .thenCombine(redis.async().sadd(keys.workers(), config.name()).toCompletableFuture(), (a, b) -> b));
+    }
+
+    /** Removes the registry entry at shutdown. */
+    void unregister() {
+        try {
+            redis.await(redis.async().del(keys.worker(config.name())).toCompletableFuture()
+                    .thenCombine(redis.async().srem(keys.workers(), config.name()).toCompletableFuture(), (a, b) -> b));
+        } catch (RuntimeException e) {
+            log.debug("could not unregister worker {}", config.name(), e);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.jrq.internal.worker;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jrq.InvalidPayloadException;
+import io.jrq.JobContext;
+import io.jrq.internal.codec.Envelope;
+import io.jrq.internal.codec.Json;
+import java.util.Map;
+
+/**
+ * A job a worker holds a lease on: what the fetch returned (id, payload, lease token, attempt) and,
+ * once parsed, its envelope. It is also the {@link JobContext} the running job sees.
+ */
+public final class LeasedJob implements JobContext {
+    private final String queue;
+    private final String id;
+    private final String payload;
+    private final String token;
+    private final int attempt;
+    private volatile Envelope envelope;
+    private volatile boolean leaseLost;
+    private volatile Thread thread;
+
+    /**
+     * @param queue the queue it came from
+     * @param id the job id
+     * @param payload the stored envelope text (not yet parsed)
+     * @param token the lease token that completion must present
+     * @param attempt the attempt number, from 1
+     */
+    public LeasedJob(String queue, String id, String payload, String token, int attempt) {
+        this.queue = queue;
+        this.id = id;
+        this.payload = payload;
+        this.token = token;
+        this.attempt = attempt;
+    }
+
+    String payload() {
+        return payload;
+    }
+
+    /** @return the lease token */
+    public String token() {
+        return token;
+    }
+
+    /**
+     * @param defaultSeconds the client's default result TTL
+     * @return the result TTL the job asked for, else the default
+     */
+    long resultTtlSeconds(long defaultSeconds) {
+        Envelope e = envelope;
+        return e != null && e.resultTtlSeconds() > 0 ? e.resultTtlSeconds() : defaultSeconds;
+    }
+
+    void envelope(Envelope envelope) {
+        this.envelope = envelope;
+    }
+
+    void markLeaseLost() {
+        this.leaseLost = true;
+    }
+
+    void thread(Thread t) {
+        this.thread = t;
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String queue() {
+        return queue;
+    }
+
+    @Override
+    public String function() {
+        Envelope e = envelope;
+        return e == null ? "" : e.fn();
+    }
+
+    @Override
+    public int attempt() {
+        return attempt;
+    }
+
+    @Override
+    public Map<String, String> meta() {
+        Envelope e = envelope;
+        return e == null ? Map.of() : Map.copyOf(e.meta());
+    }
+
+    @Override
+    public int argCount() {
+        Envelope e = envelope;
+        return e == null ? 0 : e.args().size();
+    }
+
+    @Override
+    public <T> T arg(int index, Class<T> type) {
+        JsonNode node = argNode(index);
+        try {
+            return Json.mapper().treeToValue(node, type);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new InvalidPayloadException("argument " + (index + 1) + " of job " + id + " does not fit " + type.getName()
+                    + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public String argJson(int index) {
+        return argNode(index).toString();
+    }
+
+    private JsonNode argNode(int index) {
+        int n = argCount();
+        if (index < 0 || index >= n) {
+            throw new InvalidPayloadException("job " + id + " has " + n + " argument(s), no argument at index " + index);
+        }
+        return envelope.args().get(index);
+    }
+
+    @Override
+    public boolean isLeaseLost() {
+        return leaseLost;
+    }
+}

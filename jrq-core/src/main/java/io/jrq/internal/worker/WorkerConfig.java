@@ -1,0 +1,37 @@
+package io.jrq.internal.worker;
+
+import io.jrq.Handler;
+import io.jrq.InstanceResolver;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A worker's settings, validated by {@code Worker.Builder}.
+ *
+ * @param name registered name, unique among live workers
+ * @param queues queue names in strict priority order
+ * @param concurrency jobs run at once
+ * @param virtualThreads run jobs on virtual threads (Java 21+)
+ * @param allowedPackages packages whose methods may run
+ * @param handlers registered handlers
+ * @param resolver provides instances for instance methods
+ * @param lease how long a lease lasts without renewal
+ * @param heartbeat how often leases and the registry entry are renewed
+ * @param reapInterval how often this worker looks for expired leases
+ * @param maxRecoveries how often a job may lose its worker before it fails
+ * @param shutdownGrace how long close waits for running jobs
+ * @param handleSignals close gracefully on SIGTERM (JVM shutdown)
+ * @param burst stop once the queues are empty
+ * @param classLoader loads allowed job classes
+ */
+public record WorkerConfig(String name, List<String> queues, int concurrency, boolean virtualThreads,
+                           List<String> allowedPackages, Map<String, Handler> handlers, InstanceResolver resolver,
+                           Duration lease, Duration heartbeat, Duration reapInterval, int maxRecoveries,
+                           Duration shutdownGrace, boolean handleSignals, boolean burst, ClassLoader classLoader) {
+
+    /** @return an invoker for this configuration */
+    public Invoker invoker(boolean allowAll) {
+        return new Invoker(allowedPackages, allowAll, handlers, resolver, classLoader);
+    }
+}

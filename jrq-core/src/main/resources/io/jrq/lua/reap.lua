@@ -1,0 +1,54 @@
+-- reap.lua: return jobs whose lease expired (their worker died or stalled) to the queue.
+--
+-- Any worker may run it at any time; because a script runs atomically, concurrent reapers never
+-- requeue the same orphan twice: the first removes it from the active set, the others no longer
+-- see it. A job recovered more than the allowed number of times is failed instead, so a job that
+-- keeps killing its workers cannot circulate for ever.
+--
+-- KEYS[1]  active zset               (jrq:{q}:active)
+-- KEYS[2]  ready list                (jrq:{q}:ready)
+-- KEYS[3]  job key prefix            (jrq:{q}:job:)
+-- KEYS[4]  failed registry zset      (jrq:{q}:failed)
+-- ARGV[1]  maximum recoveries per job
+-- ARGV[2]  maximum number of jobs to reap in this call
+-- ARGV[3]  events channel of the queue
+-- ARGV[4]  maximum number of entries kept in the failed registry
+-- ARGV[5]  ttl in seconds of a failed job (-1 = keep)
+--
+-- Returns: { requeued, failed } counts.
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local active, ready, prefix, failedKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local maxRecoveries, limit, channel = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+local failedMax, failedTtl = tonumber(ARGV[4]), tonumber(ARGV[5])
+local requeued, failed = 0, 0
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0, limit)) do
+  redis.call('ZREM', active, id)
+  local key = prefix .. id
+  local cur = redis.call('HMGET', key, 'status', 'worker')
+  if cur[1] == 'STARTED' then
+    local recoveries = redis.call('HINCRBY', key, 'recoveries', 1)
+    redis.call('HDEL', key, 'token')
+    if recoveries > maxRecoveries then
+      local err = cjson.encode({ type = 'io.jrq.WorkerLostException',
+        message = 'job lost its worker ' .. recoveries .. ' times (last: ' .. tostring(cur[2]) ..
+          '); giving up after ' .. maxRecoveries .. ' recoveries', stackTrace = '' })
+      redis.call('HSET', key, 'status', 'FAILED', 'ended_at', now, 'error', err)
+      redis.call('ZADD', failedKey, now, id)
+      local over = redis.call('ZCARD', failedKey) - failedMax
+      if over > 0 then
+        for i, old in ipairs(redis.call('ZPOPMIN', failedKey, over)) do
+          if i % 2 == 1 then redis.call('DEL', prefix .. old) end
+        end
+      end
+      if failedTtl >= 0 then redis.call('EXPIRE', key, failedTtl) end
+      redis.call('PUBLISH', channel, cjson.encode({ id = id, status = 'FAILED' }))
+      failed = failed + 1
+    else
+      redis.call('HSET', key, 'status', 'QUEUED')
+      redis.call('RPUSH', ready, id)
+      requeued = requeued + 1
+    end
+  end
+end
+return { requeued, failed }

@@ -1,0 +1,23 @@
+-- renew.lua: extend the leases of all jobs one worker holds in a queue, in one call.
+--
+-- KEYS[1]  active zset               (jrq:{q}:active)
+-- KEYS[2]  job key prefix            (jrq:{q}:job:)
+-- ARGV[1]  lease duration in ms
+-- ARGV[2k], ARGV[2k+1]  job id, lease token, for every job the worker holds
+--
+-- Returns: the ids whose lease the worker no longer holds (taken over or gone); their leases are
+-- not renewed and the worker must not record their outcome.
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local deadline = now + tonumber(ARGV[1])
+local lost = {}
+for i = 2, #ARGV, 2 do
+  local id, token = ARGV[i], ARGV[i + 1]
+  local cur = redis.call('HMGET', KEYS[2] .. id, 'status', 'token')
+  if cur[1] == 'STARTED' and cur[2] == token and redis.call('ZSCORE', KEYS[1], id) then
+    redis.call('ZADD', KEYS[1], 'XX', deadline, id)
+  else
+    lost[#lost + 1] = id
+  end
+end
+return lost
