@@ -1,0 +1,112 @@
+package io.jrq.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.concurrent.TimeUnit;
+
+/** Process plumbing that the JDK does not offer directly: STOP/CONT signals and spawn retries. */
+final class Processes {
+
+  private static final int SPAWN_ATTEMPTS = 5;
+
+  private Processes() {
+  }
+
+  /**
+   * Starts a process, retrying "Text file busy": a binary we just copied out of a jar can still
+   * be open for writing in a child forked concurrently by another thread, and the kernel refuses
+   * to exec it until that child has exec'd too.
+   */
+  static Process start(ProcessBuilder builder) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return builder.start();
+      } catch (IOException e) {
+        String message = String.valueOf(e.getMessage());
+        if (attempt >= SPAWN_ATTEMPTS || !message.contains("Text file busy")) {
+          throw e;
+        }
+        sleep(50L * attempt);
+      }
+    }
+  }
+
+  /**
+   * Sends a signal by name through the shell's builtin {@code kill}, because Java can only send
+   * TERM and KILL and the shell builtin does not depend on procps being installed.
+   */
+  static void signal(long pid, String signal) {
+    ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", "kill -" + signal + " " + pid)
+        .redirectErrorStream(true);
+    try {
+      Process process = start(builder);
+      String output;
+      try (InputStream in = process.getInputStream()) {
+        output = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+      }
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("kill -" + signal + " " + pid + " did not finish in 10 s");
+      }
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + pid + " failed: " + output);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run /bin/sh to send SIG" + signal + " to " + pid, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while sending SIG" + signal, e);
+    }
+  }
+
+  /**
+   * Waits until the kernel reports the process as stopped (or running again), so that a test
+   * which pauses a server and immediately sends a command really observes a paused server.
+   * Only Linux exposes this cheaply; elsewhere the signal is assumed to be delivered.
+   */
+  static void awaitStopped(long pid, boolean stopped) {
+    Path stat = Paths.get("/proc", Long.toString(pid), "stat");
+    if (!Files.isReadable(stat)) {
+      return;
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    while (System.nanoTime() < deadline) {
+      try {
+        String content = Files.readString(stat);
+        // The state follows the command name, which is in parentheses and may contain spaces.
+        String afterName = content.substring(content.lastIndexOf(')') + 2);
+        char state = afterName.charAt(0);
+        boolean isStopped = state == 'T' || state == 't';
+        if (isStopped == stopped) {
+          return;
+        }
+      } catch (IOException | RuntimeException e) {
+        return;
+      }
+      sleep(5);
+    }
+  }
+
+  /** Waits for exit; true if the process is gone. */
+  static boolean awaitExit(Process process, long timeout, TimeUnit unit) {
+    try {
+      return process.waitFor(timeout, unit);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !process.isAlive();
+    }
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

@@ -1,0 +1,611 @@
+package io.jrq.testkit;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real {@code redis-server} process on 127.0.0.1, owned by the test that started it.
+ *
+ * <p>Each server gets a free port and a private temporary working directory, runs without
+ * persistence unless asked for, and logs into {@code redis.log} in that directory instead of the
+ * test output. Which executable runs is described in the package documentation.
+ *
+ * <pre>{@code
+ * try (RedisServer redis = RedisServer.start()) {
+ *   client = RedisClient.create(redis.url());
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>Lifecycle methods are thread-safe. Servers still running when the JVM exits are killed.
+ */
+public final class RedisServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RedisServer.class);
+  private static final String HOST = "127.0.0.1";
+  private static final long READY_TIMEOUT_MILLIS = 10_000;
+  private static final long EXIT_TIMEOUT_SECONDS = 10;
+  private static final int COMMAND_READ_TIMEOUT_MILLIS = 60_000;
+  private static final int PORT_ATTEMPTS = 5;
+
+  private final RedisBinary binary;
+  private final int port;
+  private final String password;
+  private final Path dataDir;
+  private final Path configFile;
+  private final Path logFile;
+
+  private volatile Process process;
+  private volatile String version;
+  private volatile boolean paused;
+  private volatile boolean shared;
+  private boolean closed;
+
+  private RedisServer(RedisBinary binary, int port, String password, Path dataDir) {
+    this.binary = binary;
+    this.port = port;
+    this.password = password;
+    this.dataDir = dataDir;
+    this.configFile = dataDir.resolve("redis.conf");
+    this.logFile = dataDir.resolve("redis.log");
+  }
+
+  /**
+   * Starts a server with the defaults: a free port, no persistence, no password.
+   *
+   * @return a running server that answers PING
+   */
+  public static RedisServer start() {
+    return builder().start();
+  }
+
+  /**
+   * Returns a builder for a server with non-default settings.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the address the server binds, always {@code 127.0.0.1} so tests never listen on
+   * external interfaces.
+   *
+   * @return the host name to connect to
+   */
+  public String host() {
+    return HOST;
+  }
+
+  /**
+   * Returns the TCP port, which stays the same across {@link #restart()}.
+   *
+   * @return the port
+   */
+  public int port() {
+    return port;
+  }
+
+  /**
+   * Returns a {@code redis://} URI that Lettuce and most clients accept, including the password
+   * when one is set.
+   *
+   * @return the connection URI
+   */
+  public String url() {
+    String auth = password == null ? "" : ":" + percentEncode(password) + "@";
+    return "redis://" + auth + HOST + ":" + port;
+  }
+
+  /**
+   * Returns the process id of the current (or, after it stopped, the last) server process.
+   *
+   * @return the process id
+   */
+  public long pid() {
+    return process.pid();
+  }
+
+  /**
+   * Tells whether the process is alive; a paused server counts as running.
+   *
+   * @return true while the process exists
+   */
+  public boolean isRunning() {
+    Process current = process;
+    return current != null && current.isAlive();
+  }
+
+  /**
+   * Returns the server version as reported by {@code INFO server} when it last started.
+   *
+   * @return a version such as {@code 7.0.15}
+   */
+  public String version() {
+    return version;
+  }
+
+  /**
+   * Returns the server's working directory ({@code dir} directive), holding its config, log and
+   * any RDB/AOF files. It is deleted by {@link #close()}.
+   *
+   * @return the private data directory
+   */
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /**
+   * Runs one command on a fresh connection and returns the reply as text.
+   *
+   * <p>Status and bulk replies come back as they are, integers in decimal, arrays as their
+   * rendered elements joined by newlines (nil elements as {@code (nil)}), and a nil reply as
+   * {@code null}. Meant for administrative commands in tests ({@code CONFIG SET},
+   * {@code INFO}, {@code DEBUG SLEEP}, {@code CLIENT KILL}), not for load.
+   *
+   * @param command the command name followed by its arguments
+   * @return the rendered reply, or null for a nil reply
+   * @throws IllegalStateException with the server's error text when it replies with an error
+   * @throws UncheckedIOException when the server cannot be reached or does not answer within
+   *     60 seconds
+   */
+  public String execute(String... command) {
+    if (command.length == 0) {
+      throw new IllegalArgumentException("no command given");
+    }
+    String name = command[0].toUpperCase(Locale.ROOT);
+    if (name.equals("FLUSHALL") || name.equals("FLUSHDB") || name.equals("SHUTDOWN")) {
+      requireNotShared(name);
+    }
+    try (Resp resp = Resp.connect(HOST, port, password, 2000, COMMAND_READ_TIMEOUT_MILLIS)) {
+      return Resp.render(resp.call(command));
+    } catch (EOFException e) {
+      if (name.equals("SHUTDOWN")) {
+        // A successful SHUTDOWN answers by closing the connection.
+        return null;
+      }
+      throw new UncheckedIOException(describe(command) + " failed on " + this, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(describe(command) + " failed on " + this, e);
+    }
+  }
+
+  /**
+   * Shuts the server down with {@code SHUTDOWN NOSAVE}, or kills it if that does not work, and
+   * waits for the process to exit. The data directory is kept, so {@link #restart()} can follow.
+   */
+  public synchronized void stop() {
+    requireNotShared("stop");
+    stopProcess();
+  }
+
+  /**
+   * Kills the server with SIGKILL, as a crash would, and waits for the process to exit. Only
+   * what was already fsynced to the AOF survives a later {@link #restart()}.
+   */
+  public synchronized void kill() {
+    requireNotShared("kill");
+    killProcess();
+  }
+
+  /**
+   * Freezes the process with SIGSTOP: connections stay open but nothing is answered, which is
+   * how a stalled or partitioned server looks to a client. {@link #execute(String...)} blocks
+   * too until {@link #resume()}, so use a client with a short timeout to observe the stall.
+   */
+  public synchronized void pause() {
+    requireNotShared("pause");
+    requireRunning("pause");
+    Processes.signal(pid(), "STOP");
+    Processes.awaitStopped(pid(), true);
+    paused = true;
+  }
+
+  /** Lets a {@link #pause() paused} server continue with SIGCONT. */
+  public synchronized void resume() {
+    requireRunning("resume");
+    Processes.signal(pid(), "CONT");
+    Processes.awaitStopped(pid(), false);
+    paused = false;
+  }
+
+  /**
+   * Starts the server again on the same port with the same data directory, stopping it first if
+   * it still runs, and waits until it answers PING. With persistence enabled its data survives.
+   */
+  public synchronized void restart() {
+    requireNotShared("restart");
+    if (closed) {
+      throw new IllegalStateException("cannot restart a closed server: " + this);
+    }
+    stopProcess();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        launch();
+        return;
+      } catch (PortInUseException e) {
+        // The old process is gone, so only a stranger can hold the port; give it a moment.
+        if (attempt >= PORT_ATTEMPTS) {
+          throw e;
+        }
+        Processes.sleep(200L * attempt);
+      }
+    }
+  }
+
+  /**
+   * Deletes every key in every database. This kit only ever hands out servers it started itself,
+   * so this can never wipe a developer's own Redis; shared servers refuse it.
+   */
+  public void flushAll() {
+    requireNotShared("flushAll");
+    execute("FLUSHALL");
+  }
+
+  /** Stops the server and deletes its data directory. Calling it again does nothing. */
+  @Override
+  public void close() {
+    requireNotShared("close");
+    release();
+  }
+
+  /**
+   * Describes the server for test failure messages.
+   *
+   * @return host, port, pid and version
+   */
+  @Override
+  public String toString() {
+    Process current = process;
+    return "RedisServer[" + HOST + ":" + port + (current == null ? "" : ", pid " + current.pid())
+        + (version == null ? "" : ", redis " + version) + "]";
+  }
+
+  /** Hands the server to many tests at once: from now on only {@link #release()} may end it. */
+  void markShared() {
+    shared = true;
+  }
+
+  /** Closes regardless of sharing; used by the owner of a shared server at the end of the run. */
+  synchronized void release() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      stopProcess();
+    } finally {
+      Reaper.unregister(this);
+      try {
+        Reaper.deleteTree(dataDir);
+      } catch (UncheckedIOException e) {
+        LOG.warn("could not delete {}", dataDir, e);
+      }
+    }
+  }
+
+  /**
+   * Called from the shutdown hook; deliberately unsynchronized so that a thread stuck inside a
+   * lifecycle method cannot block JVM exit.
+   */
+  void reap() {
+    Process current = process;
+    if (current != null && current.isAlive()) {
+      current.destroyForcibly();
+      Processes.awaitExit(current, 2, TimeUnit.SECONDS);
+    }
+    try {
+      Reaper.deleteTree(dataDir);
+    } catch (RuntimeException ignored) {
+      // Best effort while the JVM is exiting.
+    }
+  }
+
+  private void launch() {
+    ProcessBuilder builder = new ProcessBuilder(binary.path().toString(), configFile.toString())
+        .directory(dataDir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(Redirect.appendTo(logFile.toFile()));
+    Process started;
+    try {
+      started = Processes.start(builder);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + binary.path() + " (" + binary.origin() + ")", e);
+    }
+    try {
+      started.getOutputStream().close();
+    } catch (IOException ignored) {
+      // Redis never reads stdin; closing it only frees the pipe.
+    }
+    process = started;
+    paused = false;
+    Reaper.register(this);
+    awaitReady(started);
+    LOG.debug("started {} from {}", this, binary.path());
+  }
+
+  /**
+   * Polls until this very process answers PING. Checking the pid guards against a stranger that
+   * already listens on the port answering in its place while ours is failing to bind.
+   */
+  private void awaitReady(Process started) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MILLIS);
+    String lastProblem = "no answer yet";
+    while (true) {
+      if (!started.isAlive()) {
+        String tail = logTail();
+        if (tail.contains("Address already in use")) {
+          throw new PortInUseException(port, tail);
+        }
+        throw new IllegalStateException("redis-server exited with code " + started.exitValue()
+            + " while starting on port " + port + " (" + binary.path() + ", " + binary.origin()
+            + ")\n--- " + logFile + " ---\n" + tail);
+      }
+      try (Resp resp = Resp.connect(HOST, port, password, 250, 1000)) {
+        String info = Resp.render(resp.call("INFO", "server"));
+        if (String.valueOf(started.pid()).equals(Resp.infoField(info, "process_id"))) {
+          resp.call("PING");
+          version = Resp.infoField(info, "redis_version");
+          return;
+        }
+        lastProblem = "another process answers on port " + port;
+      } catch (IOException | IllegalStateException e) {
+        lastProblem = e.toString();
+      }
+      if (System.nanoTime() > deadline) {
+        started.destroyForcibly();
+        Processes.awaitExit(started, EXIT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        throw new IllegalStateException("redis-server did not answer PING on port " + port
+            + " within " + READY_TIMEOUT_MILLIS / 1000 + " s (" + binary.path() + ", "
+            + binary.origin() + "); last problem: " + lastProblem + "\n--- " + logFile + " ---\n"
+            + logTail());
+      }
+      Processes.sleep(20);
+    }
+  }
+
+  private void stopProcess() {
+    Process current = process;
+    if (current == null || !current.isAlive()) {
+      return;
+    }
+    if (paused) {
+      // A stopped process cannot answer SHUTDOWN; SIGKILL is the only thing it still obeys.
+      killProcess();
+      return;
+    }
+    try (Resp resp = Resp.connect(HOST, port, password, 1000, 5000)) {
+      resp.call("SHUTDOWN", "NOSAVE");
+    } catch (IOException | IllegalStateException expectedOrIgnored) {
+      // Success closes the connection; anything else is handled by the kill below.
+    }
+    if (!Processes.awaitExit(current, EXIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      killProcess();
+    }
+  }
+
+  private void killProcess() {
+    Process current = process;
+    if (current == null) {
+      return;
+    }
+    current.destroyForcibly();
+    if (!Processes.awaitExit(current, EXIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("redis-server pid " + current.pid()
+          + " did not exit within " + EXIT_TIMEOUT_SECONDS + " s of SIGKILL");
+    }
+    paused = false;
+  }
+
+  private void requireRunning(String operation) {
+    if (!isRunning()) {
+      throw new IllegalStateException("cannot " + operation + " " + this + ": it is not running");
+    }
+  }
+
+  private void requireNotShared(String operation) {
+    if (shared) {
+      throw new IllegalStateException(operation + " is not allowed on the shared " + this
+          + ": other tests use it at the same time. Use random key or queue names on shared "
+          + "servers, or declare the parameter as @Private to get a server of your own.");
+    }
+  }
+
+  private String logTail() {
+    try {
+      byte[] bytes = Files.readAllBytes(logFile);
+      int from = Math.max(0, bytes.length - 4000);
+      return new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  private static String describe(String[] command) {
+    return Arrays.toString(command);
+  }
+
+  /** Userinfo in a URI allows only unreserved characters literally. */
+  private static String percentEncode(String text) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      boolean unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+      if (unreserved) {
+        out.append(c);
+      } else {
+        out.append('%').append(String.format("%02X", b & 0xff));
+      }
+    }
+    return out.toString();
+  }
+
+  /** Thrown when the port was taken between choosing it and redis binding it. */
+  static final class PortInUseException extends IllegalStateException {
+    PortInUseException(int port, String logTail) {
+      super("port " + port + " is already in use\n" + logTail);
+    }
+  }
+
+  /**
+   * Settings for a server that needs more than the defaults. Every setter returns the builder.
+   */
+  public static final class Builder {
+
+    private int port;
+    private String password;
+    private boolean forceEmbedded;
+    private Path binary;
+    private final ServerConfig config = new ServerConfig();
+
+    private Builder() {
+    }
+
+    /**
+     * Uses a fixed port instead of a free one. A taken fixed port fails the start instead of
+     * being retried elsewhere.
+     *
+     * @param port a port from 1 to 65535, or 0 for a free one (the default)
+     * @return this builder
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port out of range: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * Turns the append-only file on or off (off by default).
+     *
+     * @param enabled whether to write an AOF
+     * @return this builder
+     */
+    public Builder appendOnly(boolean enabled) {
+      config.set("appendonly", enabled ? "yes" : "no");
+      return this;
+    }
+
+    /**
+     * Sets when the AOF is fsynced; {@code always} makes every acknowledged write survive
+     * {@link RedisServer#kill()}.
+     *
+     * @param policy {@code always}, {@code everysec} or {@code no}
+     * @return this builder
+     */
+    public Builder appendFsync(String policy) {
+      String normalized = policy.toLowerCase(Locale.ROOT);
+      if (!normalized.equals("always") && !normalized.equals("everysec") && !normalized.equals("no")) {
+        throw new IllegalArgumentException("appendfsync must be always, everysec or no: " + policy);
+      }
+      config.set("appendfsync", normalized);
+      return this;
+    }
+
+    /**
+     * Adds a redis.conf directive. The value is written verbatim after the name, so directives
+     * with several arguments work ({@code config("save", "60 1000")}), and a name given several
+     * times yields several lines. A directive given here replaces the kit's default for it
+     * ({@code save ""}, {@code appendonly no}). Port, bind address, directory, log file,
+     * daemonizing and the password are managed by the kit and cannot be set this way.
+     *
+     * @param name a directive name such as {@code maxmemory-policy}
+     * @param value its arguments as they would appear in redis.conf
+     * @return this builder
+     */
+    public Builder config(String name, String value) {
+      config.add(name, value);
+      return this;
+    }
+
+    /**
+     * Requires clients to authenticate ({@code requirepass}); {@link RedisServer#url()} then
+     * carries the password.
+     *
+     * @param password the password, or null for none
+     * @return this builder
+     */
+    public Builder password(String password) {
+      if (password != null && (password.isEmpty() || password.contains("\n"))) {
+        throw new IllegalArgumentException("password must be non-empty and on one line");
+      }
+      this.password = password;
+      return this;
+    }
+
+    /**
+     * Forces the redis-server packed in the embedded-redis jar even when another one is
+     * installed, to test what happens on a machine without Redis.
+     *
+     * @param force true to force the embedded binary; false keeps the normal selection
+     * @return this builder
+     */
+    public Builder embedded(boolean force) {
+      this.forceEmbedded = force;
+      return this;
+    }
+
+    /**
+     * Runs this executable instead of the normal selection, for testing against a particular
+     * Redis version.
+     *
+     * @param redisServer path to a redis-server executable, or null for the normal selection
+     * @return this builder
+     */
+    public Builder binary(Path redisServer) {
+      this.binary = redisServer;
+      return this;
+    }
+
+    /**
+     * Starts the server and waits until it answers PING.
+     *
+     * @return the running server
+     * @throws IllegalStateException if it does not start within 10 seconds; the message holds the
+     *     end of its log
+     */
+    public RedisServer start() {
+      RedisBinary executable = RedisBinary.resolve(binary, forceEmbedded);
+      boolean clusterNode = config.isClusterEnabled();
+      for (int attempt = 1; ; attempt++) {
+        int chosen = port != 0 ? port : FreePorts.find(clusterNode);
+        RedisServer server = new RedisServer(executable, chosen, password, createDataDir(chosen));
+        try {
+          config.write(server.configFile, chosen, server.dataDir, server.logFile, password,
+              executable.majorVersion());
+          server.launch();
+          return server;
+        } catch (PortInUseException e) {
+          server.release();
+          if (port != 0 || attempt >= PORT_ATTEMPTS) {
+            throw e;
+          }
+        } catch (RuntimeException e) {
+          server.release();
+          throw e;
+        }
+      }
+    }
+
+    private static Path createDataDir(int port) {
+      try {
+        return Files.createTempDirectory("jrq-redis-" + port + "-");
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create a temporary data directory", e);
+      }
+    }
+  }
+}
