@@ -94,12 +94,25 @@ public final class Args {
                     + " cannot be read back as " + type.toCanonical() + " (" + rootMessage(e) + "). Give the type a"
                     + " constructor Jackson can use (a record, or a bean with a no-arg constructor and setters), or pass plain data.", e);
         }
+        if (back != null && !arg.getClass().isInstance(back) && !sameJsonKind(arg, back)) {
+            throw new InvalidJobException(where + " is a " + arg.getClass().getName() + " but a worker would receive a "
+                    + back.getClass().getName() + " for the declared parameter type " + type.toCanonical()
+                    + ". Declare the parameter with the real type, or pass plain data.");
+        }
         JsonNode again = toTree(back, where);
         if (!again.toString().equals(tree.toString())) {
             throw new InvalidJobException(where + " (a " + arg.getClass().getName() + ") does not survive a JSON round trip:"
                     + " sent " + abbreviate(tree.toString()) + " but a worker would see " + abbreviate(again.toString())
                     + ". Pass plain data whose JSON form holds all its state.");
         }
+    }
+
+    /** Values that differ in class but not in JSON meaning, like an Integer read back as a Long. */
+    private static boolean sameJsonKind(Object a, Object b) {
+        return (a instanceof Number && b instanceof Number)
+                || (a instanceof java.util.Map && b instanceof java.util.Map)
+                || ((a instanceof java.util.Collection || a.getClass().isArray()) && (b instanceof java.util.Collection || b.getClass().isArray()))
+                || (a instanceof CharSequence && b instanceof CharSequence);
     }
 
     /**

@@ -118,9 +118,12 @@ final class Fetcher implements Runnable {
     /** @return how many jobs were leased */
     private int round() {
         int leased = 0;
+        // Once a queue fills every slot asked for, lower queues only get their completions sent:
+        // slots freed meanwhile belong to the higher queue in the next round (strict priority).
+        boolean lowerMayFetch = fetching;
         for (String queue : config.queues()) {
             List<Completion> acks = unsent.getOrDefault(queue, List.of());
-            int want = fetching ? Math.min(slots.free(), MAX_BATCH) : 0;
+            int want = lowerMayFetch ? Math.min(slots.free(), MAX_BATCH) : 0;
             if (acks.isEmpty() && want == 0) {
                 continue;
             }
@@ -130,6 +133,9 @@ final class Fetcher implements Runnable {
                 slots.dispatch(job);
             }
             leased += jobs.size();
+            if (want > 0 && jobs.size() >= want) {
+                lowerMayFetch = false;
+            }
         }
         return leased;
     }
