@@ -25,6 +25,10 @@ public final class Jobs {
         return "hello";
     }
 
+    public static int square(int x) {
+        return x * x;
+    }
+
     public static String hello2(String name) {
         return "hello " + name;
     }

@@ -1,0 +1,30 @@
+package io.jrq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jrq.testjobs.Jobs;
+import io.jrq.testkit.Private;
+import io.jrq.testkit.RedisExtension;
+import io.jrq.testkit.RedisServer;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Password and ACL-user URLs. */
+@ExtendWith(RedisExtension.class)
+class AuthIT {
+    @Test
+    void connectsWithAnAclUserAndPassword(@Private RedisServer redis) {
+        redis.execute("ACL", "SETUSER", "app", "on", ">s3cret", "~*", "&*", "+@all");
+        String url = "redis://app:s3cret@127.0.0.1:" + redis.port();
+        try (Jrq jrq = Jrq.connect(url);
+             Worker w = jrq.worker("auth").allowPackages("io.jrq.testjobs").handleSignals(false).start()) {
+            assertThat(jrq.queue("auth").enqueue(Jobs::add, 1, 2).await(Duration.ofSeconds(10))).isEqualTo(3);
+        }
+        assertThatThrownBy(() -> Jrq.connect("redis://app:wrong@127.0.0.1:" + redis.port()))
+                .isInstanceOf(RedisUnavailableException.class)
+                .hasMessageContaining("127.0.0.1:" + redis.port())
+                .hasMessageNotContaining("wrong");
+    }
+}
