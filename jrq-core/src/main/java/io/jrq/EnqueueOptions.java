@@ -1,6 +1,7 @@
 package io.jrq;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,6 +21,13 @@ public final class EnqueueOptions {
     private final Map<String, String> meta;
     private final Duration resultTtl;
     private final boolean atFront;
+    private final Instant at;
+    private final Duration delay;
+    private final String uniqueKey;
+    private final Uniqueness uniqueness;
+    private final Duration uniqueTtl;
+    private final RetryPolicy retry;
+    private final Duration timeout;
 
     private EnqueueOptions(Builder b) {
         this.jobId = b.jobId;
@@ -27,6 +35,31 @@ public final class EnqueueOptions {
         this.meta = Collections.unmodifiableMap(new LinkedHashMap<>(b.meta));
         this.resultTtl = b.resultTtl;
         this.atFront = b.atFront;
+        this.at = b.at;
+        this.delay = b.delay;
+        this.uniqueKey = b.uniqueKey;
+        this.uniqueness = b.uniqueness;
+        this.uniqueTtl = b.uniqueTtl;
+        this.retry = b.retry;
+        this.timeout = b.timeout;
+    }
+
+    /** @return a builder holding this object's values */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.jobId = jobId;
+        b.description = description;
+        b.meta.putAll(meta);
+        b.resultTtl = resultTtl;
+        b.atFront = atFront;
+        b.at = at;
+        b.delay = delay;
+        b.uniqueKey = uniqueKey;
+        b.uniqueness = uniqueness;
+        b.uniqueTtl = uniqueTtl;
+        b.retry = retry;
+        b.timeout = timeout;
+        return b;
     }
 
     /** @return a builder with nothing set */
@@ -54,6 +87,27 @@ public final class EnqueueOptions {
     /** @return true to put the job at the front of its queue */
     public boolean atFront() { return atFront; }
 
+    /** @return when the job is due (Redis clock), or null for now */
+    public Instant at() { return at; }
+
+    /** @return how long after enqueue the job is due, or null for now */
+    public Duration delay() { return delay; }
+
+    /** @return the unique key, or null */
+    public String uniqueKey() { return uniqueKey; }
+
+    /** @return how long the unique key holds when no TTL is set, or null */
+    public Uniqueness uniqueness() { return uniqueness; }
+
+    /** @return how long the unique key holds, when set by TTL, or null */
+    public Duration uniqueTtl() { return uniqueTtl; }
+
+    /** @return the retry policy, or null for the worker's default */
+    public RetryPolicy retry() { return retry; }
+
+    /** @return the timeout of each attempt, or null for the worker's default */
+    public Duration timeout() { return timeout; }
+
     /** Builder for {@link EnqueueOptions}. */
     public static final class Builder {
         private String jobId;
@@ -61,6 +115,13 @@ public final class EnqueueOptions {
         private final Map<String, String> meta = new LinkedHashMap<>();
         private Duration resultTtl;
         private boolean atFront;
+        private Instant at;
+        private Duration delay;
+        private String uniqueKey;
+        private Uniqueness uniqueness;
+        private Duration uniqueTtl;
+        private RetryPolicy retry;
+        private Duration timeout;
 
         private Builder() {
         }
@@ -112,6 +173,77 @@ public final class EnqueueOptions {
         /** @param atFront true to run the job before those already waiting @return this builder */
         public Builder atFront(boolean atFront) {
             this.atFront = atFront;
+            return this;
+        }
+
+        /**
+         * @param when when the job is due, measured on the Redis clock; a time in the past means now
+         * @return this builder
+         */
+        public Builder at(Instant when) {
+            this.at = Objects.requireNonNull(when, "at");
+            return this;
+        }
+
+        /** @param delay how long after enqueue the job is due, zero or more @return this builder */
+        public Builder delay(Duration delay) {
+            Objects.requireNonNull(delay, "delay");
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("delay must not be negative, got: " + delay);
+            }
+            this.delay = delay;
+            return this;
+        }
+
+        /**
+         * @param key identifies duplicates within the queue (1-200 characters)
+         * @param scope how long the key is held
+         * @return this builder
+         */
+        public Builder unique(String key, Uniqueness scope) {
+            this.uniqueKey = checkUniqueKey(key);
+            this.uniqueness = Objects.requireNonNull(scope, "scope");
+            this.uniqueTtl = null;
+            return this;
+        }
+
+        /**
+         * @param key identifies duplicates within the queue (1-200 characters)
+         * @param ttl how long the key is held from enqueue, whatever happens to the job; at least 1 ms
+         * @return this builder
+         */
+        public Builder uniqueFor(String key, Duration ttl) {
+            this.uniqueKey = checkUniqueKey(key);
+            Objects.requireNonNull(ttl, "ttl");
+            if (ttl.toMillis() < 1) {
+                throw new IllegalArgumentException("unique ttl must be at least 1 ms, got: " + ttl);
+            }
+            this.uniqueTtl = ttl;
+            this.uniqueness = null;
+            return this;
+        }
+
+        private static String checkUniqueKey(String key) {
+            Objects.requireNonNull(key, "unique key");
+            if (key.isEmpty() || key.length() > 200) {
+                throw new IllegalArgumentException("unique key must be 1-200 characters, got " + key.length());
+            }
+            return key;
+        }
+
+        /** @param policy how failed attempts are retried @return this builder */
+        public Builder retry(RetryPolicy policy) {
+            this.retry = Objects.requireNonNull(policy, "retry");
+            return this;
+        }
+
+        /** @param timeout how long each attempt may run, at least 1 ms @return this builder */
+        public Builder timeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.toMillis() < 1) {
+                throw new IllegalArgumentException("timeout must be at least 1 ms, got: " + timeout);
+            }
+            this.timeout = timeout;
             return this;
         }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * A handle on one job: cheap to create, valid in any process that can reach the same Redis. Every
@@ -73,7 +74,8 @@ public final class Job<R> {
         JobRecord r = record();
         return new JobInfo(r.id(), r.queue(), r.status(), r.fn() == null ? "" : r.fn(), r.description() == null ? "" : r.description(),
                 r.meta(), Optional.ofNullable(r.enqueuedAt()), Optional.ofNullable(r.startedAt()), Optional.ofNullable(r.endedAt()),
-                r.attempts(), Optional.ofNullable(r.worker()), Optional.ofNullable(r.error()));
+                r.attempts(), Optional.ofNullable(r.worker()), Optional.ofNullable(r.error()), r.attemptErrors(),
+                Optional.ofNullable(r.dueAt()), Optional.ofNullable(r.progress()));
     }
 
     /** @return when it was enqueued (Redis time) */
@@ -112,10 +114,41 @@ public final class Job<R> {
         return r.status() == JobStatus.FINISHED ? Optional.ofNullable(decode(r)) : Optional.empty();
     }
 
-    /** @return the error if the job has FAILED */
+    /**
+     * @return the error if the job has FAILED or was STOPPED; while retries are pending, the latest
+     *     attempt's error is in {@link JobInfo#error()}
+     */
     public Optional<JobError> error() {
         JobRecord r = record();
-        return r.status() == JobStatus.FAILED ? Optional.ofNullable(r.error()) : Optional.empty();
+        return r.status() == JobStatus.FAILED || r.status() == JobStatus.STOPPED ? Optional.ofNullable(r.error()) : Optional.empty();
+    }
+
+    /** @return the latest progress the job reported, if any */
+    public Optional<Progress> progress() {
+        return Optional.ofNullable(record().progress());
+    }
+
+    /**
+     * Calls {@code listener} with each progress update pushed while the job runs, until it ends. The
+     * listener runs on a driver thread: keep it short.
+     *
+     * @param listener receives progress updates
+     * @return this handle
+     */
+    public Job<R> onProgress(Consumer<Progress> listener) {
+        backend.onProgress(queue, id, Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /**
+     * Cancels the job: a QUEUED, SCHEDULED or DEFERRED job becomes CANCELED at once; a STARTED one is
+     * stopped by the worker holding it (interrupted, then STOPPED, usually within a second).
+     *
+     * @return the status after the call: CANCELED, STARTED (stopping) or the status it had already ended in
+     * @throws JrqException when the job no longer exists
+     */
+    public JobStatus cancel() {
+        return backend.cancel(queue, id).orElseThrow(() -> new JrqException("job " + id + " no longer exists in queue " + queue));
     }
 
     /**
@@ -146,13 +179,14 @@ public final class Job<R> {
 
     /**
      * @return a future completed with the result when the job finishes, or exceptionally with a
-     *     {@link JobFailedException} when it fails. Completed by a pushed event; one subscription per
+     *     {@link JobFailedException} when it fails, is canceled or stopped. Completed by a pushed event; one subscription per
      *     client serves all futures.
      */
     public CompletableFuture<R> future() {
         return backend.awaitEnd(queue, id).thenApply(r -> {
-            if (r.status() == JobStatus.FAILED) {
-                throw new CompletionException(new JobFailedException(id, r.error() == null ? new JobError("unknown", "", "") : r.error()));
+            if (r.status() != JobStatus.FINISHED) {
+                JobError e = r.error() != null ? r.error() : new JobError(r.status().name(), "job " + id + " was " + r.status().name().toLowerCase(java.util.Locale.ROOT), "");
+                throw new CompletionException(new JobFailedException(id, e));
             }
             return decode(r);
         });

@@ -59,4 +59,21 @@ public interface JobContext {
      *     not be recorded
      */
     boolean isLeaseLost();
+
+    /**
+     * @return true once someone asked to stop this job ({@link Job#cancel()}), it timed out, or its
+     *     lease was lost; a long job should check this between steps and return early. The job's
+     *     thread is also interrupted.
+     */
+    boolean isStopRequested();
+
+    /**
+     * Records how far the job is; stored on the job and pushed to clients watching it
+     * ({@link Job#progress()}, {@link Job#onProgress}). Cheap enough to call a few times a second.
+     *
+     * @param percent 0 to 100
+     * @param message free text, may be empty
+     * @throws IllegalArgumentException when percent is out of range
+     */
+    void progress(int percent, String message);
 }

@@ -1,6 +1,7 @@
 package io.jrq;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,9 +19,13 @@ import java.util.Optional;
  * @param endedAt when it ended, if it did
  * @param attempts how many attempts have started
  * @param worker the worker that ran (or runs) it, if any
- * @param error the error, when FAILED
+ * @param error the latest error, when an attempt failed
+ * @param attemptErrors the errors of the failed attempts, oldest first (at most 20)
+ * @param dueAt when a SCHEDULED job is due
+ * @param progress the latest progress the job reported
  */
 public record JobInfo(String id, String queue, JobStatus status, String function, String description, Map<String, String> meta,
                       Optional<Instant> enqueuedAt, Optional<Instant> startedAt, Optional<Instant> endedAt, int attempts,
-                      Optional<String> worker, Optional<JobError> error) {
+                      Optional<String> worker, Optional<JobError> error, List<AttemptError> attemptErrors,
+                      Optional<Instant> dueAt, Optional<Progress> progress) {
 }

@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.jrq.internal.Keys;
 import io.jrq.internal.client.Backend;
 import io.jrq.internal.client.EncodedJob;
+import io.jrq.internal.client.EnqueueSpec;
 import io.jrq.internal.codec.Args;
 import io.jrq.internal.codec.Envelope;
 import io.jrq.internal.codec.MethodRefs;
 import io.jrq.internal.codec.MethodTarget;
 import java.io.Serializable;
 import java.lang.reflect.Type;
+import java.time.Duration;
+import java.time.Instant;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -62,6 +65,46 @@ public final class Queue {
      */
     public Queue with(EnqueueOptions opts) {
         return new Queue(backend, options, name, Objects.requireNonNull(opts, "options"));
+    }
+
+    /**
+     * @param when when the jobs enqueued through the returned view are due (Redis clock)
+     * @return a view of this queue whose jobs are SCHEDULED until {@code when}
+     */
+    public Queue at(Instant when) {
+        return with(enqueueOptions.toBuilder().at(when).build());
+    }
+
+    /**
+     * @param delay how long after enqueue the jobs enqueued through the returned view are due
+     * @return a view of this queue whose jobs are SCHEDULED until then
+     */
+    public Queue in(Duration delay) {
+        return with(enqueueOptions.toBuilder().delay(delay).build());
+    }
+
+    /**
+     * Enqueues a handler call due at a given time. For method references use {@code queue.at(when).enqueue(...)}.
+     *
+     * @param when when the job is due (Redis clock)
+     * @param handler the handler's name
+     * @param args its arguments
+     * @return the job, SCHEDULED
+     */
+    public Job<Object> enqueueAt(Instant when, String handler, Object... args) {
+        return at(when).enqueue(handler, args);
+    }
+
+    /**
+     * Enqueues a handler call due after a delay. For method references use {@code queue.in(delay).enqueue(...)}.
+     *
+     * @param delay how long after now the job is due
+     * @param handler the handler's name
+     * @param args its arguments
+     * @return the job, SCHEDULED
+     */
+    public Job<Object> enqueueIn(Duration delay, String handler, Object... args) {
+        return in(delay).enqueue(handler, args);
     }
 
     /** @return how many jobs are waiting in the queue */
@@ -120,9 +163,7 @@ public final class Queue {
      */
     public List<Job<Object>> enqueueAll(String handler, Collection<? extends List<?>> argLists) {
         checkHandler(handler);
-        if (enqueueOptions.jobId() != null && argLists.size() > 1) {
-            throw new InvalidJobException("a custom job id cannot be used for more than one job");
-        }
+        checkBulk(argLists.size());
         List<Envelope> envs = new ArrayList<>(argLists.size());
         for (List<?> a : argLists) {
             envs.add(envelope(handler, List.of(), Args.encodeUntyped(handler, a.toArray())));
@@ -132,14 +173,18 @@ public final class Queue {
 
     private <R> List<Job<R>> submitMany(Serializable fn, Collection<?> args) {
         MethodTarget target = MethodRefs.resolve(fn, null);
-        if (enqueueOptions.jobId() != null && args.size() > 1) {
-            throw new InvalidJobException("a custom job id cannot be used for more than one job");
-        }
+        checkBulk(args.size());
         List<Envelope> envs = new ArrayList<>(args.size());
         for (Object a : args) {
             envs.add(envelope(target.fn(), target.params(), Args.encode(target, new Object[] {a})));
         }
         return submitAll(envs, boxed(target.resultType()));
+    }
+
+    private void checkBulk(int n) {
+        if (n > 1 && (enqueueOptions.jobId() != null || enqueueOptions.uniqueKey() != null)) {
+            throw new InvalidJobException("a custom job id or unique key names one job; it cannot be used for " + n + " jobs");
+        }
     }
 
     private void checkHandler(String handler) {
@@ -158,8 +203,10 @@ public final class Queue {
 
     private Envelope envelope(String fn, List<String> params, ArrayNode args) {
         String id = enqueueOptions.jobId() != null ? enqueueOptions.jobId() : UUID.randomUUID().toString();
-        long ttl = enqueueOptions.resultTtl() != null ? enqueueOptions.resultTtl().getSeconds() : -1;
-        return new Envelope(id, fn, args, params, enqueueOptions.description(), enqueueOptions.meta(), ttl);
+        EnqueueOptions o = enqueueOptions;
+        long ttl = o.resultTtl() != null ? o.resultTtl().getSeconds() : -1;
+        return new Envelope(id, fn, args, params, o.description(), o.meta(), ttl, o.retry() == null ? null : o.retry().spec(),
+                o.timeout() == null ? -1 : o.timeout().toMillis());
     }
 
     private <R> List<Job<R>> submitAll(List<Envelope> envs, Type resultType) {
@@ -173,12 +220,16 @@ public final class Queue {
                         + options.maxPayloadBytes() + " bytes (JrqOptions.maxPayloadBytes); store large data elsewhere and"
                         + " pass its key");
             }
-            encoded.add(new EncodedJob(env.id(), json));
+            encoded.add(new EncodedJob(env.id(), json, enqueueOptions.uniqueKey()));
         }
-        backend.enqueue(name, encoded, enqueueOptions.atFront());
-        List<Job<R>> jobs = new ArrayList<>(envs.size());
-        for (Envelope env : envs) {
-            jobs.add(new Job<>(backend, name, env.id(), resultType));
+        EnqueueOptions o = enqueueOptions;
+        String scope = o.uniqueTtl() != null ? "T" : o.uniqueness() == Uniqueness.WHILE_ACTIVE ? "A" : "Q";
+        EnqueueSpec spec = new EnqueueSpec(o.atFront(), o.at() == null ? -1 : o.at().toEpochMilli(),
+                o.delay() == null ? -1 : o.delay().toMillis(), scope, o.uniqueTtl() == null ? -1 : o.uniqueTtl().toMillis());
+        List<String> ids = backend.enqueue(name, encoded, spec);
+        List<Job<R>> jobs = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            jobs.add(new Job<>(backend, name, id, resultType));
         }
         return jobs;
     }

@@ -3,6 +3,7 @@ package io.jrq;
 import io.jrq.internal.Keys;
 import io.jrq.internal.client.Backend;
 import io.jrq.internal.client.WorkerHandle;
+import io.jrq.internal.codec.RetrySpec;
 import io.jrq.internal.worker.WorkerConfig;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -75,6 +76,9 @@ public final class Worker implements AutoCloseable {
         private boolean virtualThreads;
         private final List<String> allowedPackages = new ArrayList<>();
         private final Map<String, Handler> handlers = new LinkedHashMap<>();
+        private final Map<String, RetrySpec> handlerRetry = new LinkedHashMap<>();
+        private RetryPolicy retry = RetryPolicy.none();
+        private Duration jobTimeout;
         private InstanceResolver resolver = InstanceResolver.constructors();
         private Duration lease = Duration.ofSeconds(30);
         private Duration heartbeat;
@@ -157,6 +161,40 @@ public final class Worker implements AutoCloseable {
             if (handlers.putIfAbsent(name, handler) != null) {
                 throw new IllegalArgumentException("a handler named '" + name + "' is already registered");
             }
+            return this;
+        }
+
+        /**
+         * Registers a handler with its own default retry policy (a job's own policy still wins).
+         *
+         * @param name the handler's name
+         * @param handler the code to run
+         * @param retry how its failed attempts are retried
+         * @return this builder
+         */
+        public Builder handler(String name, Handler handler, RetryPolicy retry) {
+            handler(name, handler);
+            handlerRetry.put(name, Objects.requireNonNull(retry, "retry").spec());
+            return this;
+        }
+
+        /** @param policy retry policy of jobs that bring none (default: {@link RetryPolicy#none()}) @return this builder */
+        public Builder retry(RetryPolicy policy) {
+            this.retry = Objects.requireNonNull(policy, "retry");
+            return this;
+        }
+
+        /**
+         * @param timeout how long an attempt of a job that sets no timeout may run (default: no limit);
+         *     at least 1 ms
+         * @return this builder
+         */
+        public Builder jobTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "jobTimeout");
+            if (timeout.toMillis() < 1) {
+                throw new IllegalArgumentException("jobTimeout must be at least 1 ms, got: " + timeout);
+            }
+            this.jobTimeout = timeout;
             return this;
         }
 
@@ -247,7 +285,8 @@ public final class Worker implements AutoCloseable {
                 throw new IllegalArgumentException("heartbeatInterval (" + hb + ") must be shorter than leaseDuration (" + lease + ")");
             }
             WorkerConfig config = new WorkerConfig(name != null ? name : defaultName(), queues, concurrency, virtualThreads,
-                    allowedPackages, handlers, resolver, lease, hb, reapInterval, maxRecoveries, shutdownGrace, handleSignals,
+                    allowedPackages, handlers, handlerRetry, retry.spec(), jobTimeout == null ? -1 : jobTimeout.toMillis(),
+                    resolver, lease, hb, reapInterval, maxRecoveries, shutdownGrace, handleSignals,
                     burst, classLoader);
             return new Worker(backend.startWorker(config), config);
         }

@@ -53,6 +53,46 @@ public final class Keys {
         return q(queue) + "failed";
     }
 
+    /** @return ZSET of jobs due later (delayed jobs, retries waiting out their backoff), scored by due time in ms */
+    public String scheduled(String queue) {
+        return q(queue) + "scheduled";
+    }
+
+    /** @return ZSET of jobs waiting for their dependencies, scored by enqueue time in ms */
+    public String deferred(String queue) {
+        return q(queue) + "deferred";
+    }
+
+    /** @return ZSET registry of finished jobs, scored by expiry in ms */
+    public String finished(String queue) {
+        return q(queue) + "finished";
+    }
+
+    /** @return ZSET registry of canceled and stopped jobs, scored by expiry in ms */
+    public String canceled(String queue) {
+        return q(queue) + "canceled";
+    }
+
+    /** @return STRING present while the queue is paused */
+    public String paused(String queue) {
+        return q(queue) + "paused";
+    }
+
+    /** @return HASH of the queue's limits: concurrency, rate, period_ms */
+    public String limits(String queue) {
+        return q(queue) + "limits";
+    }
+
+    /** @return STRING counting jobs leased in the current rate-limit window; expires with the window */
+    public String rate(String queue) {
+        return q(queue) + "rate";
+    }
+
+    /** @return the prefix of the queue's unique-key strings; each names the job holding the key */
+    public String uniquePrefix(String queue) {
+        return q(queue) + "unique:";
+    }
+
     /** @return the prefix of the queue's job hashes; a job's key is this plus its id */
     public String jobPrefix(String queue) {
         return q(queue) + "job:";
@@ -89,6 +129,11 @@ public final class Keys {
     /** @return SET of the names of registered workers (members whose hash expired are stale) */
     public String workers() {
         return prefix + ":workers";
+    }
+
+    /** @return pub/sub channel on which one worker receives commands (stop a job) */
+    public String commands(String worker) {
+        return prefix + ":worker:" + worker + ":commands";
     }
 
     /** @return HASH describing one worker; expires unless the worker's heartbeat renews it */

@@ -1,24 +1,86 @@
--- enqueue.lua: store one or more jobs and push their ids onto a queue's ready list, atomically.
+-- enqueue.lua: store one or more jobs and make them available: on the ready list, or in the
+-- scheduled set when they are due later. All jobs are checked before any is written, so a batch is
+-- stored whole or not at all.
 --
--- All jobs are checked before any is written, so a batch is stored whole or not at all.
+-- A job with a unique key is not stored when the key still names a live job in its scope; the
+-- existing job's id is returned in its place. Scopes: Q while queued (released when a worker takes
+-- the job), A while queued or running (released when it ends), T for a time (the key's TTL).
 --
--- KEYS[1]  ready list of the queue              (jrq:{q}:ready)
--- KEYS[2]  job key prefix of the queue          (jrq:{q}:job:)   job hashes are KEYS[2]..id
+-- KEYS[1]  ready list                (jrq:{q}:ready)
+-- KEYS[2]  job key prefix            (jrq:{q}:job:)
+-- KEYS[3]  scheduled zset            (jrq:{q}:scheduled)  id -> due time (ms)
+-- KEYS[4]  unique key prefix         (jrq:{q}:unique:)
 -- ARGV[1]  "1" to put the jobs at the front of the queue (run next), "0" for the back
--- ARGV[2k], ARGV[2k+1]  job id, payload (JSON envelope), for k = 1..n
+-- ARGV[2]  due time in ms since the epoch (Redis clock), or -1
+-- ARGV[3]  delay in ms from now (Redis clock), or -1; the later of ARGV[2] and now+ARGV[3] applies
+-- ARGV[4]  unique scope: Q, A or T (ignored for jobs without a unique key)
+-- ARGV[5]  unique TTL in ms (scope T), else -1
+-- ARGV[6 + 3(k-1)], +1, +2   job id, payload (JSON envelope), unique key ('' for none), for k = 1..n
 --
--- Returns: the enqueue time in ms (Redis TIME), stored as enqueued_at on every job.
+-- Returns: { enqueued_at_ms, ids } where ids[k] is the id of job k, or of the existing job that its
+-- unique key named (then job k was not stored).
 -- Errors:  "JRQ_JOB_EXISTS <id>" when a job with one of the ids already exists (nothing written).
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-for i = 2, #ARGV, 2 do
-  if redis.call('EXISTS', KEYS[2] .. ARGV[i]) == 1 then
-    return redis.error_reply('JRQ_JOB_EXISTS ' .. ARGV[i])
+local ready, prefix, scheduled, uprefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local front, at, delay = ARGV[1] == '1', tonumber(ARGV[2]), tonumber(ARGV[3])
+local scope, uttl = ARGV[4], tonumber(ARGV[5])
+
+local due = now
+if at >= 0 and at > due then due = at end
+if delay >= 0 and now + delay > due then due = now + delay end
+
+local live = { Q = { QUEUED = true, SCHEDULED = true, DEFERRED = true },
+               A = { QUEUED = true, SCHEDULED = true, DEFERRED = true, STARTED = true } }
+
+-- Existing holder of a unique key, or nil when the key is free (or names a job out of scope).
+local function holder(ukey)
+  local id = redis.call('GET', uprefix .. ukey)
+  if not id then return nil end
+  if scope == 'T' then return id end
+  local status = redis.call('HGET', prefix .. id, 'status')
+  if status and live[scope] and live[scope][status] then return id end
+  return nil
+end
+
+local ids, seen = {}, {}
+for i = 6, #ARGV, 3 do
+  local id, ukey = ARGV[i], ARGV[i + 2]
+  local existing = ukey ~= '' and (seen[ukey] or holder(ukey)) or nil
+  if existing then
+    ids[#ids + 1] = existing
+  elseif redis.call('EXISTS', prefix .. id) == 1 then
+    return redis.error_reply('JRQ_JOB_EXISTS ' .. id)
+  else
+    ids[#ids + 1] = false
+    if ukey ~= '' then seen[ukey] = id end
   end
 end
-local push = (ARGV[1] == '1') and 'RPUSH' or 'LPUSH'
-for i = 2, #ARGV, 2 do
-  redis.call('HSET', KEYS[2] .. ARGV[i], 'payload', ARGV[i + 1], 'status', 'QUEUED', 'enqueued_at', now)
-  redis.call(push, KEYS[1], ARGV[i])
+
+local push = front and 'RPUSH' or 'LPUSH'
+local k = 0
+for i = 6, #ARGV, 3 do
+  k = k + 1
+  local id, payload, ukey = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  if not ids[k] then
+    ids[k] = id
+    local key = prefix .. id
+    redis.call('HSET', key, 'payload', payload, 'enqueued_at', now)
+    if ukey ~= '' then
+      redis.call('HSET', key, 'unique', scope .. ':' .. ukey)
+      if scope == 'T' then
+        redis.call('SET', uprefix .. ukey, id, 'PX', uttl)
+      else
+        redis.call('SET', uprefix .. ukey, id)
+      end
+    end
+    if due > now then
+      redis.call('HSET', key, 'status', 'SCHEDULED', 'due_at', due)
+      redis.call('ZADD', scheduled, due, id)
+    else
+      redis.call('HSET', key, 'status', 'QUEUED')
+      redis.call(push, ready, id)
+    end
+  end
 end
-return now
+return { now, ids }

@@ -1,79 +1,203 @@
--- fetch.lua: complete the jobs a worker has finished and lease the next ones, in one call.
+-- fetch.lua: record the outcomes of jobs a worker ran and lease the next ones, in one call.
 --
--- This is the worker's steady-state round trip: acknowledging finished jobs and fetching new
--- ones share one script so a busy worker pays one Redis round trip per batch, not per job.
--- Jobs are taken from the right end of the ready list (enqueue pushes on the left).
+-- This is the worker's steady-state round trip: acknowledging outcomes and fetching new jobs share
+-- one script so a busy worker pays one Redis round trip per batch, not per job. Before leasing, due
+-- scheduled jobs (delayed jobs and retries waiting out their backoff) are moved to the ready list,
+-- so whichever worker calls first promotes them, exactly once. Jobs are taken from the right end of
+-- the ready list (enqueue pushes on the left). A paused queue, its concurrency limit and its rate
+-- limit reduce how many jobs are leased.
 --
 -- KEYS[1]  ready list                (jrq:{q}:ready)
--- KEYS[2]  active zset               (jrq:{q}:active)   member job id, score lease deadline (ms)
+-- KEYS[2]  active zset               (jrq:{q}:active)     id -> lease deadline (ms)
 -- KEYS[3]  job key prefix            (jrq:{q}:job:)
--- KEYS[4]  failed registry zset      (jrq:{q}:failed)   member job id, score end time (ms)
+-- KEYS[4]  failed registry zset      (jrq:{q}:failed)     id -> expiry (ms)
+-- KEYS[5]  scheduled zset            (jrq:{q}:scheduled)  id -> due time (ms)
+-- KEYS[6]  finished registry zset    (jrq:{q}:finished)   id -> expiry (ms)
+-- KEYS[7]  canceled registry zset    (jrq:{q}:canceled)   id -> expiry (ms)
+-- KEYS[8]  paused flag               (jrq:{q}:paused)
+-- KEYS[9]  limits hash               (jrq:{q}:limits)     concurrency, rate, period_ms
+-- KEYS[10] rate window counter       (jrq:{q}:rate)
+-- KEYS[11] unique key prefix         (jrq:{q}:unique:)
 -- ARGV[1]  worker name
 -- ARGV[2]  lease duration in ms
--- ARGV[3]  how many jobs to lease (0 = only complete)
+-- ARGV[3]  how many jobs to lease (0 = only record outcomes)
 -- ARGV[4]  events channel of the queue
--- ARGV[5]  maximum number of entries kept in the failed registry (oldest are deleted)
--- ARGV[6]  number n of completions that follow
--- ARGV[7 + 5(i-1) ...]  per completion: id, lease token, outcome ("FINISHED"|"FAILED"),
---          data (result JSON for FINISHED, error JSON for FAILED), ttl in seconds (-1 = keep)
+-- ARGV[5]  maximum entries kept in each registry of ended jobs (the oldest are deleted)
+-- ARGV[6]  number n of outcomes that follow
+-- ARGV[7 + 6(i-1) ...]  per outcome: id, lease token, outcome, data, ttl, delay where
+--          outcome is FINISHED (data = result JSON), FAILED, STOPPED or RETRY (data = error JSON),
+--          ttl is how long the ended job is kept in seconds, and delay is the retry backoff in ms.
 --
--- Returns: { accepted, jobs } where accepted[i] is 1 when completion i was recorded and 0 when it
--- was rejected because the lease token no longer matches (the job was taken over), and jobs is a
--- flat array of id, payload, token, attempts for every leased job.
+-- Returns: { accepted, jobs, wait } where accepted[i] is 1 when outcome i was recorded and 0 when it
+-- was rejected because the lease token no longer matches (the job was taken over or stopped); jobs
+-- is a flat array of id, payload, token, attempt for every leased job; wait is how many ms until a
+-- scheduled job falls due or the rate limit allows more (-1 when nothing is pending), and blocked is
+-- 1 when the queue is paused or at a limit (waiting on its ready list would then spin).
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local ready, active, prefix, failed = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local scheduled, finished, canceled = KEYS[5], KEYS[6], KEYS[7]
 local worker, lease, want = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local channel, failedMax, n = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+local channel, registryMax, n = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+
+-- Adds an ended job to a registry scored by its expiry, dropping expired entries and, past the cap,
+-- the oldest entries together with their job hashes.
+local function register(registry, id, ttl)
+  redis.call('ZADD', registry, ttl >= 0 and (now + ttl * 1000) or 9007199254740991, id)
+  redis.call('ZREMRANGEBYSCORE', registry, '-inf', now)
+  local over = redis.call('ZCARD', registry) - registryMax
+  if over > 0 then
+    for j, old in ipairs(redis.call('ZPOPMIN', registry, over)) do
+      if j % 2 == 1 then redis.call('DEL', prefix .. old) end
+    end
+  end
+end
+
+-- Releases the job's unique key if it still names this job and its scope ends at this point.
+local function releaseUnique(key, id, ending)
+  local u = redis.call('HGET', key, 'unique')
+  if u then
+    local scope = string.sub(u, 1, 1)
+    if (scope == 'Q') or (ending and scope == 'A') then
+      local ukey = KEYS[11] .. string.sub(u, 3)
+      if redis.call('GET', ukey) == id then redis.call('DEL', ukey) end
+    end
+  end
+end
+
+local function appendError(key, attempt, data)
+  local ok, err = pcall(cjson.decode, data)
+  local entry = { attempt = tonumber(attempt) or 0, at = now }
+  if ok and type(err) == 'table' then
+    entry.type = err.type
+    entry.message = err.message
+  end
+  local list = {}
+  local old = redis.call('HGET', key, 'errors')
+  if old then
+    local okOld, decoded = pcall(cjson.decode, old)
+    if okOld and type(decoded) == 'table' then list = decoded end
+  end
+  list[#list + 1] = entry
+  while #list > 20 do table.remove(list, 1) end
+  redis.call('HSET', key, 'errors', cjson.encode(list), 'error', data)
+end
 
 local accepted = {}
 for i = 0, n - 1 do
-  local b = 7 + 5 * i
-  local id, token, outcome, data, ttl = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], tonumber(ARGV[b + 4])
+  local b = 7 + 6 * i
+  local id, token, outcome, data = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
+  local ttl, delay = tonumber(ARGV[b + 4]), tonumber(ARGV[b + 5])
   local key = prefix .. id
-  local cur = redis.call('HMGET', key, 'status', 'token')
+  local cur = redis.call('HMGET', key, 'status', 'token', 'attempts')
   if cur[1] ~= 'STARTED' or cur[2] ~= token then
     accepted[i + 1] = 0
   else
     accepted[i + 1] = 1
     redis.call('ZREM', active, id)
     redis.call('HDEL', key, 'token')
-    if outcome == 'FINISHED' then
-      redis.call('HSET', key, 'status', 'FINISHED', 'ended_at', now, 'result', data)
-    else
-      redis.call('HSET', key, 'status', 'FAILED', 'ended_at', now, 'error', data)
-      redis.call('ZADD', failed, now, id)
-      local over = redis.call('ZCARD', failed) - failedMax
-      if over > 0 then
-        for j, old in ipairs(redis.call('ZPOPMIN', failed, over)) do
-          if j % 2 == 1 then redis.call('DEL', prefix .. old) end
-        end
+    if outcome == 'RETRY' then
+      appendError(key, cur[3], data)
+      if delay > 0 then
+        redis.call('HSET', key, 'status', 'SCHEDULED')
+        redis.call('ZADD', scheduled, now + delay, id)
+      else
+        redis.call('HSET', key, 'status', 'QUEUED')
+        redis.call('LPUSH', ready, id)
       end
+    else
+      redis.call('HSET', key, 'status', outcome, 'ended_at', now)
+      if outcome == 'FINISHED' then
+        redis.call('HSET', key, 'result', data)
+        register(finished, id, ttl)
+      elseif outcome == 'FAILED' then
+        appendError(key, cur[3], data)
+        register(failed, id, ttl)
+      else
+        redis.call('HSET', key, 'error', data)
+        register(canceled, id, ttl)
+      end
+      releaseUnique(key, id, true)
+      if ttl >= 0 then redis.call('EXPIRE', key, ttl) end
+      redis.call('PUBLISH', channel, cjson.encode({ id = id, status = outcome }))
     end
-    if ttl >= 0 then redis.call('EXPIRE', key, ttl) end
-    redis.call('PUBLISH', channel, cjson.encode({ id = id, status = outcome }))
   end
 end
 
+-- Promote due scheduled jobs, a bounded number per call.
+local due = redis.call('ZRANGEBYSCORE', scheduled, '-inf', now, 'LIMIT', 0, 100)
+for _, id in ipairs(due) do
+  redis.call('ZREM', scheduled, id)
+  local key = prefix .. id
+  if redis.call('HGET', key, 'status') == 'SCHEDULED' then
+    redis.call('HSET', key, 'status', 'QUEUED')
+    redis.call('LPUSH', ready, id)
+  end
+end
+
+local wait = -1
+local function waitAtMost(ms)
+  if ms < 0 then ms = 0 end
+  if wait < 0 or ms < wait then wait = ms end
+end
+local nextDue = redis.call('ZRANGE', scheduled, 0, 0, 'WITHSCORES')
+if nextDue[2] then waitAtMost(tonumber(nextDue[2]) - now) end
+
 local jobs = {}
-if want > 0 then
-  local ids = redis.call('RPOP', ready, want)
-  if ids then
+local blocked = 0
+if want > 0 and redis.call('EXISTS', KEYS[8]) == 1 then
+  blocked = 1
+  waitAtMost(1000)
+elseif want > 0 then
+  local limits = redis.call('HMGET', KEYS[9], 'concurrency', 'rate', 'period_ms')
+  if limits[1] then
+    want = math.min(want, tonumber(limits[1]) - redis.call('ZCARD', active))
+    if want <= 0 then
+      blocked = 1
+      waitAtMost(100)
+    end
+  end
+  local rate = limits[2] and tonumber(limits[2])
+  if rate and want > 0 then
+    local used = tonumber(redis.call('GET', KEYS[10]) or '0')
+    if used >= rate then
+      want = 0
+      blocked = 1
+      waitAtMost(redis.call('PTTL', KEYS[10]))
+    else
+      want = math.min(want, rate - used)
+    end
+  end
+  local leased = 0
+  while want > 0 do
+    local ids = redis.call('RPOP', ready, want)
+    if not ids then break end
+    want = want - #ids
     for _, id in ipairs(ids) do
       local key = prefix .. id
-      local payload = redis.call('HGET', key, 'payload')
-      -- An id whose job hash is gone (deleted by an operator) is dropped, not leased.
-      if payload then
+      local job = redis.call('HMGET', key, 'payload', 'status')
+      -- Ids of jobs that were deleted, canceled or already taken are dropped, not leased.
+      if job[1] and job[2] == 'QUEUED' then
         local attempts = redis.call('HINCRBY', key, 'attempts', 1)
         local token = worker .. ':' .. attempts
         redis.call('HSET', key, 'status', 'STARTED', 'started_at', now, 'worker', worker, 'token', token)
         redis.call('ZADD', active, now + lease, id)
+        releaseUnique(key, id, false)
         jobs[#jobs + 1] = id
-        jobs[#jobs + 1] = payload
+        jobs[#jobs + 1] = job[1]
         jobs[#jobs + 1] = token
         jobs[#jobs + 1] = attempts
+        leased = leased + 1
+      else
+        want = want + 1
       end
     end
   end
+  if rate and leased > 0 then
+    redis.call('INCRBY', KEYS[10], leased)
+    if redis.call('PTTL', KEYS[10]) < 0 then
+      redis.call('PEXPIRE', KEYS[10], tonumber(limits[3]))
+    end
+  end
 end
-return { accepted, jobs }
+return { accepted, jobs, wait, blocked }

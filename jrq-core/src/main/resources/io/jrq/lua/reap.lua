@@ -8,7 +8,7 @@
 -- KEYS[1]  active zset               (jrq:{q}:active)
 -- KEYS[2]  ready list                (jrq:{q}:ready)
 -- KEYS[3]  job key prefix            (jrq:{q}:job:)
--- KEYS[4]  failed registry zset      (jrq:{q}:failed)
+-- KEYS[4]  failed registry zset      (jrq:{q}:failed)     id -> expiry (ms)
 -- ARGV[1]  maximum recoveries per job
 -- ARGV[2]  maximum number of jobs to reap in this call
 -- ARGV[3]  events channel of the queue
@@ -34,7 +34,8 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0,
         message = 'job lost its worker ' .. recoveries .. ' times (last: ' .. tostring(cur[2]) ..
           '); giving up after ' .. maxRecoveries .. ' recoveries', stackTrace = '' })
       redis.call('HSET', key, 'status', 'FAILED', 'ended_at', now, 'error', err)
-      redis.call('ZADD', failedKey, now, id)
+      redis.call('ZADD', failedKey, failedTtl >= 0 and (now + failedTtl * 1000) or 9007199254740991, id)
+      redis.call('ZREMRANGEBYSCORE', failedKey, '-inf', now)
       local over = redis.call('ZCARD', failedKey) - failedMax
       if over > 0 then
         for i, old in ipairs(redis.call('ZPOPMIN', failedKey, over)) do

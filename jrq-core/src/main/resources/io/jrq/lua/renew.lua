@@ -5,19 +5,21 @@
 -- ARGV[1]  lease duration in ms
 -- ARGV[2k], ARGV[2k+1]  job id, lease token, for every job the worker holds
 --
--- Returns: the ids whose lease the worker no longer holds (taken over or gone); their leases are
--- not renewed and the worker must not record their outcome.
+-- Returns: { lost, stop } where lost holds the ids whose lease the worker no longer holds (taken
+-- over or gone; their leases are not renewed and the worker must not record their outcome), and stop
+-- the ids of jobs someone asked to stop (see cancel.lua).
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local deadline = now + tonumber(ARGV[1])
-local lost = {}
+local lost, stop = {}, {}
 for i = 2, #ARGV, 2 do
   local id, token = ARGV[i], ARGV[i + 1]
-  local cur = redis.call('HMGET', KEYS[2] .. id, 'status', 'token')
+  local cur = redis.call('HMGET', KEYS[2] .. id, 'status', 'token', 'stop_requested')
   if cur[1] == 'STARTED' and cur[2] == token and redis.call('ZSCORE', KEYS[1], id) then
     redis.call('ZADD', KEYS[1], 'XX', deadline, id)
+    if cur[3] then stop[#stop + 1] = id end
   else
     lost[#lost + 1] = id
   end
 end
-return lost
+return { lost, stop }

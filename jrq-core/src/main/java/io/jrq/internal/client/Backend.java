@@ -15,15 +15,32 @@ public interface Backend extends AutoCloseable {
      *
      * @param queue the queue
      * @param jobs the encoded jobs
-     * @param atFront put them at the front of the queue
+     * @param spec when and where they go, and how unique keys hold
+     * @return per job, its id, or the id of the existing job its unique key named
      */
-    void enqueue(String queue, List<EncodedJob> jobs, boolean atFront);
+    List<String> enqueue(String queue, List<EncodedJob> jobs, EnqueueSpec spec);
+
+    /**
+     * Cancels a job that has not started, or asks the worker running it to stop it.
+     *
+     * @param queue the queue
+     * @param id the job
+     * @return the job's status after the call (CANCELED, STARTED while stopping, an ended status), empty if no such job
+     */
+    Optional<io.jrq.JobStatus> cancel(String queue, String id);
 
     /** @return the job, or empty when no such job exists (never existed, expired or deleted) */
     Optional<JobRecord> read(String queue, String id);
 
     /** @return a future completed with the job once it is FINISHED or FAILED */
     CompletableFuture<JobRecord> awaitEnd(String queue, String id);
+
+    /**
+     * @param queue the queue
+     * @param id the job
+     * @param listener receives pushed progress updates until the job ends
+     */
+    void onProgress(String queue, String id, java.util.function.Consumer<io.jrq.Progress> listener);
 
     /** @return the queue holding a job with this id, searching every known queue */
     Optional<String> findQueue(String id);

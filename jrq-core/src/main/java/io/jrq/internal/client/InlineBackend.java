@@ -4,6 +4,7 @@ import io.jrq.InstanceResolver;
 import io.jrq.JobStatus;
 import io.jrq.JrqOptions;
 import io.jrq.JobExistsException;
+import io.jrq.internal.codec.RetrySpec;
 import io.jrq.internal.worker.Invoker;
 import io.jrq.internal.worker.LeasedJob;
 import io.jrq.internal.worker.Outcome;
@@ -26,8 +27,8 @@ public final class InlineBackend implements Backend {
 
     private final Clock clock;
     private final Map<String, JobRecord> jobs = new ConcurrentHashMap<>();
-    private volatile Invoker invoker = new Invoker(List.of(), true, Map.of(), InstanceResolver.constructors(),
-            Thread.currentThread().getContextClassLoader());
+    private volatile Invoker invoker = new Invoker(List.of(), true, Map.of(), Map.of(), RetrySpec.NONE,
+            InstanceResolver.constructors(), Thread.currentThread().getContextClassLoader());
 
     /** @param options the client's options (its clock stamps the jobs) */
     public InlineBackend(JrqOptions options) {
@@ -39,7 +40,7 @@ public final class InlineBackend implements Backend {
     }
 
     @Override
-    public synchronized void enqueue(String queue, List<EncodedJob> batch, boolean atFront) {
+    public synchronized List<String> enqueue(String queue, List<EncodedJob> batch, EnqueueSpec spec) {
         for (EncodedJob job : batch) {
             if (jobs.containsKey(key(queue, job.id()))) {
                 throw new JobExistsException(job.id());
@@ -55,12 +56,26 @@ public final class InlineBackend implements Backend {
             hash.put("attempts", "1");
             hash.put("worker", WORKER);
             jobs.put(key(queue, job.id()), JobRecord.fromHash(queue, job.id(), hash));
-            Outcome o = invoker.run(new LeasedJob(queue, job.id(), job.payload(), WORKER, 1));
+            // Retries run at once, one after the other: inline mode does not wait out backoffs.
+            Outcome o;
+            int attempt = 0;
+            do {
+                attempt++;
+                o = invoker.run(new LeasedJob(queue, job.id(), job.payload(), WORKER, attempt), () -> { });
+            } while (o.kind() == Outcome.Kind.RETRY);
+            hash.put("attempts", Integer.toString(attempt));
             hash.put("status", o.finished() ? JobStatus.FINISHED.name() : JobStatus.FAILED.name());
             hash.put(o.finished() ? "result" : "error", o.data());
             hash.put("ended_at", Long.toString(clock.millis()));
             jobs.put(key(queue, job.id()), JobRecord.fromHash(queue, job.id(), hash));
         }
+        return batch.stream().map(EncodedJob::id).toList();
+    }
+
+    /** Inline jobs have all ended by the time anyone could cancel them. */
+    @Override
+    public Optional<JobStatus> cancel(String queue, String id) {
+        return read(queue, id).map(JobRecord::status);
     }
 
     @Override
@@ -75,6 +90,11 @@ public final class InlineBackend implements Backend {
             return CompletableFuture.failedFuture(new io.jrq.JrqException("job " + id + " does not exist in queue " + queue));
         }
         return CompletableFuture.completedFuture(r);
+    }
+
+    /** Inline jobs have ended before anyone could listen. */
+    @Override
+    public void onProgress(String queue, String id, java.util.function.Consumer<io.jrq.Progress> listener) {
     }
 
     @Override

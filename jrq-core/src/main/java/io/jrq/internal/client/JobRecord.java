@@ -1,11 +1,15 @@
 package io.jrq.internal.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jrq.AttemptError;
 import io.jrq.JobError;
+import io.jrq.Progress;
 import io.jrq.JobStatus;
 import io.jrq.internal.codec.Envelope;
 import io.jrq.internal.codec.Json;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,11 +28,14 @@ import java.util.Map;
  * @param attempts attempts started so far
  * @param worker name of the worker that ran (or runs) it, or null
  * @param resultJson result as JSON when FINISHED, else null
- * @param error the error when FAILED, else null
+ * @param error the latest error, or null
+ * @param attemptErrors errors of failed attempts, oldest first
+ * @param dueAt when a scheduled job is due, or null
+ * @param progress the latest progress, or null
  */
 public record JobRecord(String id, String queue, JobStatus status, String fn, String description, Map<String, String> meta,
                         Instant enqueuedAt, Instant startedAt, Instant endedAt, int attempts, String worker,
-                        String resultJson, JobError error) {
+                        String resultJson, JobError error, List<AttemptError> attemptErrors, Instant dueAt, Progress progress) {
 
     /**
      * @param queue the queue
@@ -55,7 +62,45 @@ public record JobRecord(String id, String queue, JobStatus status, String fn, St
             status = JobStatus.QUEUED;
         }
         return new JobRecord(id, queue, status, fn, desc, meta, instant(h.get("enqueued_at")), instant(h.get("started_at")),
-                instant(h.get("ended_at")), (int) number(h.get("attempts")), h.get("worker"), h.get("result"), error(h.get("error")));
+                instant(h.get("ended_at")), (int) number(h.get("attempts")), h.get("worker"), h.get("result"), error(h.get("error")),
+                attemptErrors(h.get("errors")), instant(h.get("due_at")), progress(h.get("progress")));
+    }
+
+    static List<AttemptError> attemptErrors(String json) {
+        if (json == null) {
+            return List.of();
+        }
+        try {
+            List<AttemptError> out = new ArrayList<>();
+            for (JsonNode n : Json.mapper().readTree(json)) {
+                out.add(new AttemptError(n.path("attempt").asInt(), n.path("type").asText(), n.path("message").asText(),
+                        Instant.ofEpochMilli(n.path("at").asLong())));
+            }
+            return List.copyOf(out);
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * @param json a progress object {@code {"percent":..,"message":..}}
+     * @return the progress, or null when absent or unreadable
+     */
+    public static Progress progress(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            JsonNode n = Json.mapper().readTree(json);
+            return progress(n);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    static Progress progress(JsonNode n) {
+        int p = n.path("percent").asInt(-1);
+        return p < 0 || p > 100 ? null : new Progress(p, n.path("message").asText(""));
     }
 
     static JobError error(String json) {

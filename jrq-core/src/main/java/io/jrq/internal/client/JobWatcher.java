@@ -3,12 +3,16 @@ package io.jrq.internal.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jrq.JrqException;
 import io.jrq.JobStatus;
+import io.jrq.Progress;
 import io.jrq.internal.Keys;
 import io.jrq.internal.codec.Json;
 import io.jrq.internal.redis.Redis;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +43,7 @@ final class JobWatcher implements AutoCloseable {
     private final BiFunction<String, String, CompletableFuture<Optional<JobRecord>>> reader;
     private final ConcurrentMap<String, ConcurrentMap<String, CompletableFuture<JobRecord>>> waiting = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, CompletableFuture<Void>> subscriptions = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, List<Consumer<Progress>>> progressListeners = new ConcurrentHashMap<>();
     private volatile StatefulRedisPubSubConnection<String, String> pubsub;
     private volatile ScheduledExecutorService sweeper;
 
@@ -64,6 +69,13 @@ final class JobWatcher implements AutoCloseable {
         });
         // Callers may cancel or time out their copy without cancelling other waiters of the same job.
         return f.thenApply(r -> r);
+    }
+
+    void onProgress(String queue, String id, Consumer<Progress> listener) {
+        String key = queue + "/" + id;
+        progressListeners.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(listener);
+        // Listeners live as long as the job runs: the end of the job removes them.
+        watch(queue, id).whenComplete((r, e) -> progressListeners.remove(key));
     }
 
     private CompletableFuture<Void> subscribe(String queue) {
@@ -125,6 +137,13 @@ final class JobWatcher implements AutoCloseable {
             JsonNode n = Json.mapper().readTree(message);
             String id = n.path("id").asText(null);
             JobStatus status = JobStatus.valueOf(n.path("status").asText());
+            if (n.has("progress")) {
+                List<Consumer<Progress>> ls = progressListeners.get(queue + "/" + id);
+                Progress p = JobRecord.progress(n.get("progress").toString());
+                if (ls != null && p != null) {
+                    ls.forEach(l -> l.accept(p));
+                }
+            }
             Map<String, CompletableFuture<JobRecord>> ids = waiting.get(queue);
             if (id != null && status.isTerminal() && ids != null && ids.containsKey(id)) {
                 check(queue, id);

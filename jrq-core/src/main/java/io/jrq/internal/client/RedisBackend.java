@@ -1,7 +1,9 @@
 package io.jrq.internal.client;
 
+import io.jrq.JobStatus;
 import io.jrq.JrqOptions;
 import io.jrq.internal.Keys;
+import io.jrq.internal.codec.Json;
 import io.jrq.internal.redis.Redis;
 import io.jrq.internal.redis.Script;
 import io.jrq.internal.redis.Scripts;
@@ -52,31 +54,74 @@ public final class RedisBackend implements Backend {
     }
 
     @Override
-    public void enqueue(String queue, List<EncodedJob> jobs, boolean atFront) {
+    public List<String> enqueue(String queue, List<EncodedJob> jobs, EnqueueSpec spec) {
         List<CompletableFuture<?>> pending = new ArrayList<>();
         if (registeredQueues.add(queue)) {
             pending.add(redis.async().sadd(keys.queues(), queue).toCompletableFuture());
         }
-        String[] k = {keys.ready(queue), keys.jobPrefix(queue)};
+        String[] k = {keys.ready(queue), keys.jobPrefix(queue), keys.scheduled(queue), keys.uniquePrefix(queue)};
+        List<CompletableFuture<List<Object>>> batches = new ArrayList<>();
         for (int from = 0; from < jobs.size(); from += BATCH) {
             List<EncodedJob> batch = jobs.subList(from, Math.min(jobs.size(), from + BATCH));
-            String[] args = new String[1 + 2 * batch.size()];
-            args[0] = atFront ? "1" : "0";
-            int i = 1;
+            String[] args = new String[5 + 3 * batch.size()];
+            args[0] = spec.atFront() ? "1" : "0";
+            args[1] = Long.toString(spec.atMs());
+            args[2] = Long.toString(spec.delayMs());
+            args[3] = spec.uniqueScope();
+            args[4] = Long.toString(spec.uniqueTtlMs());
+            int i = 5;
             // The front of the queue is the right end: the last job pushed at the front runs first,
             // so push in reverse to keep the given order.
             for (int j = 0; j < batch.size(); j++) {
-                EncodedJob job = batch.get(atFront ? batch.size() - 1 - j : j);
+                EncodedJob job = batch.get(spec.atFront() ? batch.size() - 1 - j : j);
                 args[i++] = job.id();
                 args[i++] = job.payload();
+                args[i++] = job.uniqueKey() == null ? "" : job.uniqueKey();
             }
-            pending.add(scripts.run(Script.ENQUEUE, ScriptOutputType.INTEGER, k, args));
+            CompletableFuture<List<Object>> f = scripts.run(Script.ENQUEUE, ScriptOutputType.MULTI, k, args);
+            batches.add(f);
+            pending.add(f);
         }
         try {
             redis.await(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)));
         } catch (RuntimeException e) {
             registeredQueues.remove(queue);
             throw e;
+        }
+        List<String> ids = new ArrayList<>(jobs.size());
+        for (int b = 0; b < batches.size(); b++) {
+            @SuppressWarnings("unchecked")
+            List<Object> got = (List<Object>) batches.get(b).join().get(1);
+            List<String> batchIds = new ArrayList<>(got.size());
+            got.forEach(o -> batchIds.add((String) o));
+            if (spec.atFront()) {
+                java.util.Collections.reverse(batchIds);
+            }
+            ids.addAll(batchIds);
+        }
+        return ids;
+    }
+
+    @Override
+    public Optional<JobStatus> cancel(String queue, String id) {
+        List<Object> r = scripts.call(Script.CANCEL, ScriptOutputType.MULTI,
+                new String[] {keys.ready(queue), keys.jobPrefix(queue), keys.scheduled(queue), keys.deferred(queue),
+                    keys.canceled(queue), keys.uniquePrefix(queue)},
+                id, keys.events(queue), Long.toString(options.resultTtl().getSeconds()), Integer.toString(options.failedJobsMax()));
+        String outcome = (String) r.get(0);
+        switch (outcome) {
+            case "MISSING":
+                return Optional.empty();
+            case "CANCELED":
+                return Optional.of(JobStatus.CANCELED);
+            case "STOPPING":
+                String worker = (String) r.get(1);
+                String command = "{\"cmd\":\"stop\",\"queue\":" + Json.mapper().valueToTree(queue) + ",\"id\":"
+                        + Json.mapper().valueToTree(id) + "}";
+                redis.await(redis.async().publish(keys.commands(worker), command));
+                return Optional.of(JobStatus.STARTED);
+            default:
+                return read(queue, id).map(JobRecord::status);
         }
     }
 
@@ -93,6 +138,11 @@ public final class RedisBackend implements Backend {
     @Override
     public CompletableFuture<JobRecord> awaitEnd(String queue, String id) {
         return watcher.watch(queue, id);
+    }
+
+    @Override
+    public void onProgress(String queue, String id, java.util.function.Consumer<io.jrq.Progress> listener) {
+        watcher.onProgress(queue, id, listener);
     }
 
     @Override

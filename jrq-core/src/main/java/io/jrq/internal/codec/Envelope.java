@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * The versioned JSON envelope of a job, as stored in the job hash's {@code payload} field and
  * documented in docs/PROTOCOL.md:
- * {@code {"v":1,"id":"...","fn":"com.example.Jobs::send","args":[...],"params":[...],"desc":"...","meta":{},"ttl":500}}.
+ * {@code {"v":1,"id":"...","fn":"com.example.Jobs::send","args":[...],"params":[...],"desc":"...","meta":{},"ttl":500,
+ * "retry":{...},"timeout":30000}}.
  *
  * @param id job id
  * @param fn a handler name, or {@code class::method}
@@ -23,9 +24,11 @@ import java.util.Map;
  * @param description free text, or null
  * @param meta string metadata, possibly empty
  * @param resultTtlSeconds result TTL in seconds, or -1 for the worker's default
+ * @param retry the retry policy, or null for the worker's default
+ * @param timeoutMs the timeout of each attempt in ms, or -1 for the worker's default
  */
 public record Envelope(String id, String fn, ArrayNode args, List<String> params, String description,
-                       Map<String, String> meta, long resultTtlSeconds) {
+                       Map<String, String> meta, long resultTtlSeconds, RetrySpec retry, long timeoutMs) {
     /** The envelope version this code writes and reads. */
     public static final int VERSION = 1;
 
@@ -54,6 +57,12 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
         }
         if (resultTtlSeconds >= 0) {
             o.put("ttl", resultTtlSeconds);
+        }
+        if (retry != null) {
+            o.set("retry", retry.toJson());
+        }
+        if (timeoutMs > 0) {
+            o.put("timeout", timeoutMs);
         }
         try {
             return Json.mapper().writeValueAsString(o);
@@ -120,7 +129,11 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
         }
         JsonNode ttl = root.get("ttl");
         long ttlSeconds = ttl != null && ttl.canConvertToLong() ? ttl.asLong() : -1;
-        return new Envelope(text(root, "id", false), fn, (ArrayNode) args, params, text(root, "desc", false), meta, ttlSeconds);
+        JsonNode retry = root.get("retry");
+        JsonNode timeout = root.get("timeout");
+        return new Envelope(text(root, "id", false), fn, (ArrayNode) args, params, text(root, "desc", false), meta, ttlSeconds,
+                retry == null || retry.isNull() ? null : RetrySpec.fromJson(retry),
+                timeout != null && timeout.canConvertToLong() && timeout.asLong() > 0 ? timeout.asLong() : -1);
     }
 
     private static String text(JsonNode root, String field, boolean required) {

@@ -19,7 +19,9 @@ public enum Script {
     /** Return jobs with expired leases to their queue. */
     REAP("reap"),
     /** Give leased jobs back on shutdown. */
-    REQUEUE("requeue");
+    REQUEUE("requeue"),
+    /** Cancel a job that has not started, or flag a running one to stop. */
+    CANCEL("cancel");
 
     private final String body;
     private final String sha;

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +27,8 @@ final class Fetcher implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Fetcher.class);
     /** The most jobs leased by one call; bounds the script's run time. */
     private static final int MAX_BATCH = 200;
+    /** The longest an idle worker sleeps between fetch rounds; queue waiters wake it earlier. */
+    private static final long IDLE_WAIT_MS = 1000;
 
     private final WorkerConfig config;
     private final JrqOptions options;
@@ -36,11 +39,20 @@ final class Fetcher implements Runnable {
     private final Semaphore wake;
     private final ConcurrentLinkedQueue<Completion> done = new ConcurrentLinkedQueue<>();
     private final Map<String, List<Completion>> unsent = new HashMap<>();
+    private final Set<String> blocked;
     private volatile boolean fetching = true;
     private volatile boolean stopped;
     private volatile boolean drained;
+    /** The longest the loop may sleep before something scheduled falls due; set by each round. */
+    private long nextWaitMs;
 
-    Fetcher(WorkerConfig config, JrqOptions options, Keys keys, Scripts scripts, Slots slots, IdleSignal idle, Semaphore wake) {
+    /**
+     * @param blocked queues that are paused or at a limit, shared with the queue waiters, which must
+     *     not wait on them (their ready lists are not empty, so the wait would return at once)
+     */
+    Fetcher(WorkerConfig config, JrqOptions options, Keys keys, Scripts scripts, Slots slots, IdleSignal idle, Semaphore wake,
+            Set<String> blocked) {
+        this.blocked = blocked;
         this.config = config;
         this.options = options;
         this.keys = keys;
@@ -105,7 +117,7 @@ final class Fetcher implements Runnable {
                 idle.arm();
             }
             try {
-                wake.tryAcquire(1, TimeUnit.SECONDS);
+                wake.tryAcquire(Math.max(1, nextWaitMs), TimeUnit.MILLISECONDS);
                 wake.drainPermits();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -117,6 +129,7 @@ final class Fetcher implements Runnable {
 
     /** @return how many jobs were leased */
     private int round() {
+        nextWaitMs = IDLE_WAIT_MS;
         int leased = 0;
         // Once a queue fills every slot asked for, lower queues only get their completions sent:
         // slots freed meanwhile belong to the higher queue in the next round (strict priority).
@@ -141,8 +154,10 @@ final class Fetcher implements Runnable {
     }
 
     private List<LeasedJob> call(String queue, List<Completion> acks, int want) {
-        String[] k = {keys.ready(queue), keys.active(queue), keys.jobPrefix(queue), keys.failed(queue)};
-        String[] a = new String[6 + 5 * acks.size()];
+        String[] k = {keys.ready(queue), keys.active(queue), keys.jobPrefix(queue), keys.failed(queue), keys.scheduled(queue),
+            keys.finished(queue), keys.canceled(queue), keys.paused(queue), keys.limits(queue), keys.rate(queue),
+            keys.uniquePrefix(queue)};
+        String[] a = new String[6 + 6 * acks.size()];
         a[0] = config.name();
         a[1] = Long.toString(config.lease().toMillis());
         a[2] = Integer.toString(want);
@@ -153,9 +168,10 @@ final class Fetcher implements Runnable {
         for (Completion c : acks) {
             a[i++] = c.job().id();
             a[i++] = c.job().token();
-            a[i++] = c.outcome().finished() ? "FINISHED" : "FAILED";
+            a[i++] = c.outcome().kind().name();
             a[i++] = c.outcome().data();
             a[i++] = Long.toString(c.ttlSeconds());
+            a[i++] = Long.toString(c.outcome().delayMs());
         }
         List<Object> reply = scripts.call(Script.FETCH, ScriptOutputType.MULTI, k, a);
         @SuppressWarnings("unchecked")
@@ -172,6 +188,15 @@ final class Fetcher implements Runnable {
         for (int j = 0; j + 3 < flat.size(); j += 4) {
             jobs.add(new LeasedJob(queue, (String) flat.get(j), (String) flat.get(j + 1), (String) flat.get(j + 2),
                     ((Long) flat.get(j + 3)).intValue()));
+        }
+        if ((Long) reply.get(3) == 1) {
+            blocked.add(queue);
+        } else {
+            blocked.remove(queue);
+        }
+        long wait = (Long) reply.get(2);
+        if (wait >= 0 && wait < nextWaitMs) {
+            nextWaitMs = wait;
         }
         return jobs;
     }

@@ -6,9 +6,12 @@ import io.jrq.Handler;
 import io.jrq.InstanceResolver;
 import io.jrq.InvalidPayloadException;
 import io.jrq.JobNotAllowedException;
+import io.jrq.JobTimeoutException;
+import io.jrq.NonRetryableException;
 import io.jrq.internal.codec.Args;
 import io.jrq.internal.codec.Envelope;
 import io.jrq.internal.codec.Json;
+import io.jrq.internal.codec.RetrySpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.InvocationTargetException;
@@ -37,6 +40,8 @@ public final class Invoker {
     private final List<String> allowedPackages;
     private final boolean allowAll;
     private final Map<String, Handler> handlers;
+    private final Map<String, RetrySpec> handlerRetry;
+    private final RetrySpec defaultRetry;
     private final InstanceResolver resolver;
     private final ClassLoader loader;
     private final Map<String, Method> methods = new ConcurrentHashMap<>();
@@ -45,14 +50,18 @@ public final class Invoker {
      * @param allowedPackages packages (and their subpackages) whose methods may run
      * @param allowAll true only for inline mode, where the caller runs its own code
      * @param handlers registered handlers by name
+     * @param handlerRetry retry policies registered with handlers
+     * @param defaultRetry the policy of jobs that name none
      * @param resolver provides instances for instance methods
      * @param loader where allowed classes are loaded from
      */
-    public Invoker(List<String> allowedPackages, boolean allowAll, Map<String, Handler> handlers, InstanceResolver resolver,
-                   ClassLoader loader) {
+    public Invoker(List<String> allowedPackages, boolean allowAll, Map<String, Handler> handlers, Map<String, RetrySpec> handlerRetry,
+                   RetrySpec defaultRetry, InstanceResolver resolver, ClassLoader loader) {
         this.allowedPackages = List.copyOf(allowedPackages);
         this.allowAll = allowAll;
         this.handlers = Map.copyOf(handlers);
+        this.handlerRetry = Map.copyOf(handlerRetry);
+        this.defaultRetry = defaultRetry;
         this.resolver = resolver;
         this.loader = loader;
     }
@@ -61,27 +70,77 @@ public final class Invoker {
      * Runs the job on the calling thread with its context set.
      *
      * @param job the leased job
+     * @param started called once the payload is parsed, before the job's code runs
      * @return how it ended; never throws for the job's own failures
      */
-    public Outcome run(LeasedJob job) {
+    public Outcome run(LeasedJob job, Runnable started) {
         CurrentJob.set(job);
         try {
             Envelope env = Envelope.parse(job.payload());
             job.envelope(env);
+            started.run();
             Object result = invoke(env, job);
-            return new Outcome(true, Json.mapper().writeValueAsString(result));
+            return new Outcome(Outcome.Kind.FINISHED, Json.mapper().writeValueAsString(result), 0);
         } catch (JsonProcessingException e) {
-            return failure(new InvalidPayloadException("the job's result cannot be written as JSON: " + e.getOriginalMessage()));
+            return failed(job, new InvalidPayloadException("the job's result cannot be written as JSON: " + e.getOriginalMessage()));
         } catch (InvocationTargetException e) {
-            return failure(e.getCause() == null ? e : e.getCause());
+            return failed(job, e.getCause() == null ? e : e.getCause());
         } catch (Throwable e) {
             if (e instanceof VirtualMachineError vme && !(e instanceof StackOverflowError)) {
                 throw vme;
             }
-            return failure(e);
+            return failed(job, e);
         } finally {
             CurrentJob.clear();
         }
+    }
+
+    /**
+     * Decides what a failed attempt leads to: another attempt after a backoff, or the end.
+     *
+     * @param job the job
+     * @param e what it threw (or the timeout)
+     * @return RETRY with its delay, or FAILED
+     */
+    public Outcome failed(LeasedJob job, Throwable e) {
+        String data = errorJson(e);
+        Envelope env = job.envelope();
+        if (env == null || e instanceof NonRetryableException || e instanceof JobNotAllowedException
+                || e instanceof InvalidPayloadException) {
+            return new Outcome(Outcome.Kind.FAILED, data, 0);
+        }
+        RetrySpec spec = env.retry() != null ? env.retry() : handlerRetry.getOrDefault(env.fn(), defaultRetry);
+        if (job.attempt() >= spec.maxAttempts() || isNever(spec, e)) {
+            return new Outcome(Outcome.Kind.FAILED, data, 0);
+        }
+        return new Outcome(Outcome.Kind.RETRY, data, spec.delayAfterMs(job.attempt()));
+    }
+
+    private static boolean isNever(RetrySpec spec, Throwable e) {
+        for (Class<?> c = e.getClass(); c != null; c = c.getSuperclass()) {
+            if (spec.never().contains(c.getName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @param job the job that ran too long
+     * @param timeoutMs its timeout
+     * @return the outcome to record for it
+     */
+    public Outcome timedOut(LeasedJob job, long timeoutMs) {
+        return failed(job, new JobTimeoutException("job " + job.id() + " ran longer than its timeout of " + timeoutMs
+                + " ms and was interrupted"));
+    }
+
+    /**
+     * @param job the job stopped on request
+     * @return the outcome to record for it
+     */
+    public static Outcome stopped(LeasedJob job) {
+        return new Outcome(Outcome.Kind.STOPPED, errorJson(new io.jrq.JobStoppedException("job " + job.id() + " was stopped on request")), 0);
     }
 
     private Object invoke(Envelope env, LeasedJob job) throws Exception {
@@ -160,14 +219,6 @@ public final class Invoker {
         throw new JobNotAllowedException("this worker is not allowed to run " + fn + ": its class is outside the allowed packages "
                 + (allowedPackages.isEmpty() ? "(none; see Worker.Builder.allowPackages)" : allowedPackages)
                 + "; the class was not loaded");
-    }
-
-    /**
-     * @param e what the job threw
-     * @return the failure outcome with the error as JSON
-     */
-    public static Outcome failure(Throwable e) {
-        return new Outcome(false, errorJson(e));
     }
 
     /** @return {@code {"type":..., "message":..., "stackTrace":...}} for e */

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +32,14 @@ final class LeaseKeeper implements Runnable {
     private final Scripts scripts;
     private final Slots slots;
     private final Clock clock;
+    private final BiConsumer<String, String> stopper;
     private final long startedAt;
     private final String host;
     private final long pid = ManagementFactory.getRuntimeMXBean().getPid();
 
-    LeaseKeeper(WorkerConfig config, Redis redis, Keys keys, Scripts scripts, Slots slots, Clock clock) {
+    LeaseKeeper(WorkerConfig config, Redis redis, Keys keys, Scripts scripts, Slots slots, Clock clock,
+                BiConsumer<String, String> stopper) {
+        this.stopper = stopper;
         this.config = config;
         this.redis = redis;
         this.keys = keys;
@@ -81,7 +85,13 @@ final class LeaseKeeper implements Runnable {
                 args[i++] = job.token();
                 byId.put(job.id(), job);
             }
-            List<Object> lost = scripts.call(Script.RENEW, ScriptOutputType.MULTI, new String[] {keys.active(queue), keys.jobPrefix(queue)}, args);
+            List<Object> reply = scripts.call(Script.RENEW, ScriptOutputType.MULTI, new String[] {keys.active(queue), keys.jobPrefix(queue)}, args);
+            @SuppressWarnings("unchecked")
+            List<Object> lost = (List<Object>) reply.get(0);
+            @SuppressWarnings("unchecked")
+            List<Object> stop = (List<Object>) reply.get(1);
+            // A stop request whose pub/sub command was missed is still seen here, one heartbeat later.
+            stop.forEach(id -> stopper.accept(queue, (String) id));
             for (Object id : lost) {
                 LeasedJob job = byId.get((String) id);
                 if (job != null) {

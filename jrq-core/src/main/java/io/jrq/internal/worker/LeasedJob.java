@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jrq.InvalidPayloadException;
 import io.jrq.JobContext;
+import io.jrq.Progress;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import io.jrq.internal.codec.Envelope;
 import io.jrq.internal.codec.Json;
 import java.util.Map;
@@ -21,6 +24,9 @@ public final class LeasedJob implements JobContext {
     private volatile Envelope envelope;
     private volatile boolean leaseLost;
     private volatile Thread thread;
+    private volatile boolean stopRequested;
+    private final AtomicBoolean settled = new AtomicBoolean();
+    private volatile BiConsumer<LeasedJob, Progress> progressSink = (j, p) -> { };
 
     /**
      * @param queue the queue it came from
@@ -57,6 +63,32 @@ public final class LeasedJob implements JobContext {
 
     void envelope(Envelope envelope) {
         this.envelope = envelope;
+    }
+
+    Envelope envelope() {
+        return envelope;
+    }
+
+    /**
+     * @param defaultMs the worker's default timeout, or -1
+     * @return the timeout of this attempt in ms, or -1 for none
+     */
+    long timeoutMs(long defaultMs) {
+        Envelope e = envelope;
+        return e != null && e.timeoutMs() > 0 ? e.timeoutMs() : defaultMs;
+    }
+
+    /** @return true for the one caller that gets to record this attempt's outcome (run, timeout or stop) */
+    boolean settle() {
+        return settled.compareAndSet(false, true);
+    }
+
+    void requestStop() {
+        this.stopRequested = true;
+    }
+
+    void progressSink(BiConsumer<LeasedJob, Progress> sink) {
+        this.progressSink = sink;
     }
 
     void markLeaseLost() {
@@ -131,5 +163,15 @@ public final class LeasedJob implements JobContext {
     @Override
     public boolean isLeaseLost() {
         return leaseLost;
+    }
+
+    @Override
+    public boolean isStopRequested() {
+        return stopRequested || leaseLost;
+    }
+
+    @Override
+    public void progress(int percent, String message) {
+        progressSink.accept(this, new Progress(percent, message));
     }
 }

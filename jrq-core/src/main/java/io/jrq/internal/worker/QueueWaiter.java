@@ -3,6 +3,7 @@ package io.jrq.internal.worker;
 import io.lettuce.core.LMoveArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,13 +21,18 @@ final class QueueWaiter implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(QueueWaiter.class);
     private static final double BLOCK_SECONDS = 1.0;
 
+    private final String queue;
+    private final Set<String> blocked;
     private final String readyKey;
     private final RedisClusterCommands<String, String> blocking;
     private final IdleSignal idle;
     private final Semaphore wake;
     private volatile boolean running = true;
 
-    QueueWaiter(String readyKey, RedisClusterCommands<String, String> blocking, IdleSignal idle, Semaphore wake) {
+    QueueWaiter(String queue, String readyKey, RedisClusterCommands<String, String> blocking, IdleSignal idle, Semaphore wake,
+                Set<String> blocked) {
+        this.queue = queue;
+        this.blocked = blocked;
         this.readyKey = readyKey;
         this.blocking = blocking;
         this.idle = idle;
@@ -39,6 +45,10 @@ final class QueueWaiter implements Runnable {
         while (running) {
             try {
                 if (!idle.awaitArmed(1000)) {
+                    continue;
+                }
+                if (blocked.contains(queue)) {
+                    Thread.sleep(50);
                     continue;
                 }
                 String moved = blocking.blmove(readyKey, readyKey, LMoveArgs.Builder.rightRight(), BLOCK_SECONDS);

@@ -2,6 +2,7 @@ package io.jrq.internal.worker;
 
 import io.jrq.Handler;
 import io.jrq.InstanceResolver;
+import io.jrq.internal.codec.RetrySpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,9 @@ import java.util.Map;
  * @param virtualThreads run jobs on virtual threads (Java 21+)
  * @param allowedPackages packages whose methods may run
  * @param handlers registered handlers
+ * @param handlerRetry retry policies registered with handlers
+ * @param defaultRetry retry policy of jobs that name none
+ * @param defaultTimeoutMs timeout of jobs that name none, or -1
  * @param resolver provides instances for instance methods
  * @param lease how long a lease lasts without renewal
  * @param heartbeat how often leases and the registry entry are renewed
@@ -26,12 +30,13 @@ import java.util.Map;
  * @param classLoader loads allowed job classes
  */
 public record WorkerConfig(String name, List<String> queues, int concurrency, boolean virtualThreads,
-                           List<String> allowedPackages, Map<String, Handler> handlers, InstanceResolver resolver,
+                           List<String> allowedPackages, Map<String, Handler> handlers, Map<String, RetrySpec> handlerRetry,
+                           RetrySpec defaultRetry, long defaultTimeoutMs, InstanceResolver resolver,
                            Duration lease, Duration heartbeat, Duration reapInterval, int maxRecoveries,
                            Duration shutdownGrace, boolean handleSignals, boolean burst, ClassLoader classLoader) {
 
     /** @return an invoker for this configuration */
     public Invoker invoker(boolean allowAll) {
-        return new Invoker(allowedPackages, allowAll, handlers, resolver, classLoader);
+        return new Invoker(allowedPackages, allowAll, handlers, handlerRetry, defaultRetry, resolver, classLoader);
     }
 }

@@ -1,6 +1,13 @@
 package io.jrq.internal.worker;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jrq.JrqOptions;
+import io.jrq.Progress;
+import io.jrq.internal.codec.Json;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.util.function.BiConsumer;
 import io.jrq.internal.Keys;
 import io.jrq.internal.client.WorkerHandle;
 import io.jrq.internal.redis.Redis;
@@ -11,6 +18,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,6 +48,8 @@ public final class WorkerRuntime implements WorkerHandle {
     private final List<QueueWaiter> waiters = new ArrayList<>();
     private final ScheduledExecutorService timers;
     private final LeaseKeeper leaseKeeper;
+    private final BiConsumer<LeasedJob, Progress> progress;
+    private final StatefulRedisPubSubConnection<String, String> commands;
     private final Thread fetchThread;
     private final Thread signalHook;
     private volatile boolean running = true;
@@ -55,12 +66,15 @@ public final class WorkerRuntime implements WorkerHandle {
         IdleSignal idle = new IdleSignal();
         Fetcher[] fetcherRef = new Fetcher[1];
         this.slots = new Slots(config.concurrency(), jobs, this::runJob, c -> fetcherRef[0].completed(c));
-        this.fetcher = new Fetcher(config, options, keys, scripts, slots, idle, wake);
+        Set<String> blocked = ConcurrentHashMap.newKeySet();
+        this.fetcher = new Fetcher(config, options, keys, scripts, slots, idle, wake, blocked);
         fetcherRef[0] = fetcher;
-        this.leaseKeeper = new LeaseKeeper(config, redis, keys, scripts, slots, options.clock());
+        this.leaseKeeper = new LeaseKeeper(config, redis, keys, scripts, slots, options.clock(), this::stop);
+        this.progress = (job, p) -> writeProgress(redis, job, p);
+        this.commands = redis.openPubSub();
         this.timers = Executors.newScheduledThreadPool(1, named("jrq-worker-timer", true));
         for (String queue : config.queues()) {
-            QueueWaiter w = new QueueWaiter(keys.ready(queue), redis.openBlocking(), idle, wake);
+            QueueWaiter w = new QueueWaiter(queue, keys.ready(queue), redis.openBlocking(), idle, wake, blocked);
             waiters.add(w);
             named("jrq-wait-" + queue, true).newThread(w).start();
         }
@@ -80,6 +94,7 @@ public final class WorkerRuntime implements WorkerHandle {
      */
     public static WorkerRuntime start(WorkerConfig config, JrqOptions options, Redis redis, Keys keys, Scripts scripts) {
         WorkerRuntime w = new WorkerRuntime(config, options, redis, keys, scripts);
+        w.listenForCommands(redis);
         w.leaseKeeper.run();
         long hb = config.heartbeat().toMillis();
         w.timers.scheduleWithFixedDelay(w.leaseKeeper, hb, hb, TimeUnit.MILLISECONDS);
@@ -93,6 +108,39 @@ public final class WorkerRuntime implements WorkerHandle {
         return w;
     }
 
+    private void listenForCommands(Redis redis) {
+        commands.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String message) {
+                try {
+                    JsonNode cmd = Json.mapper().readTree(message);
+                    if ("stop".equals(cmd.path("cmd").asText())) {
+                        stop(cmd.path("queue").asText(), cmd.path("id").asText());
+                    }
+                } catch (Exception e) {
+                    log.warn("worker {}: ignoring unreadable command {}", config.name(), message);
+                }
+            }
+        });
+        redis.await(commands.async().subscribe(keys.commands(config.name())));
+    }
+
+    private void writeProgress(Redis redis, LeasedJob job, Progress p) {
+        if (job.isLeaseLost()) {
+            return;
+        }
+        ObjectNode o = Json.mapper().createObjectNode();
+        o.put("percent", p.percent());
+        o.put("message", p.message());
+        ObjectNode event = Json.mapper().createObjectNode();
+        event.put("id", job.id());
+        event.put("status", "STARTED");
+        event.set("progress", o);
+        // Fire and forget: progress is advisory and must never slow the job down or fail it.
+        redis.async().hset(keys.job(job.queue(), job.id()), "progress", o.toString());
+        redis.async().publish(keys.events(job.queue()), event.toString());
+    }
+
     private void fetchLoop() {
         fetcher.run();
         if (fetcher.drained()) {
@@ -102,13 +150,58 @@ public final class WorkerRuntime implements WorkerHandle {
     }
 
     private Completion runJob(LeasedJob job) {
-        Outcome outcome = invoker.run(job);
+        job.progressSink(progress);
+        Outcome outcome = invoker.run(job, () -> watchTimeout(job));
+        if (!job.settle()) {
+            return null; // a timeout or a stop already recorded this attempt
+        }
         if (job.isLeaseLost()) {
             log.warn("worker {}: job {} ended after its lease was lost; outcome dropped", config.name(), job.id());
             return null;
         }
-        long ttl = outcome.finished() ? job.resultTtlSeconds(options.resultTtl().getSeconds()) : options.failureTtl().getSeconds();
+        return completion(job, outcome);
+    }
+
+    private Completion completion(LeasedJob job, Outcome outcome) {
+        long ttl = outcome.finished() ? job.resultTtlSeconds(options.resultTtl().getSeconds())
+                : outcome.kind() == Outcome.Kind.STOPPED ? options.resultTtl().getSeconds() : options.failureTtl().getSeconds();
         return new Completion(job, outcome, ttl);
+    }
+
+    private void watchTimeout(LeasedJob job) {
+        long timeout = job.timeoutMs(config.defaultTimeoutMs());
+        if (timeout > 0) {
+            timers.schedule(() -> end(job, invoker.timedOut(job, timeout), "timed out after " + timeout + " ms"),
+                    timeout, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Records an outcome for a job that is still running (timeout, stop) and interrupts it. Its lease
+     * is dropped, so it is no longer renewed and a late completion is not recorded; whatever the code
+     * does after the interrupt cannot change the outcome.
+     */
+    private void end(LeasedJob job, Outcome outcome, String why) {
+        if (!job.settle()) {
+            return;
+        }
+        log.info("worker {}: job {} in {} {}", config.name(), job.id(), job.queue(), why);
+        job.requestStop();
+        fetcher.completed(completion(job, outcome));
+        job.markLeaseLost();
+        Thread t = job.thread();
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    /** Stops a job this worker runs, on request (pub/sub command or a flag seen by the heartbeat). */
+    void stop(String queue, String id) {
+        for (LeasedJob job : slots.jobs()) {
+            if (job.queue().equals(queue) && job.id().equals(id)) {
+                end(job, Invoker.stopped(job), "stopped on request");
+            }
+        }
     }
 
     private static ExecutorService jobExecutor(WorkerConfig config) {
@@ -171,6 +264,11 @@ public final class WorkerRuntime implements WorkerHandle {
         giveBackUnfinished();
         fetcher.stop();
         join(fetchThread, 5000);
+        try {
+            commands.close();
+        } catch (RuntimeException e) {
+            log.debug("closing the command subscription failed", e);
+        }
         timers.shutdownNow();
         jobs.shutdownNow();
         leaseKeeper.unregister();

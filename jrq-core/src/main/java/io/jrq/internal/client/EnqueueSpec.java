@@ -1,0 +1,20 @@
+package io.jrq.internal.client;
+
+/**
+ * Choices that apply to a whole enqueue call.
+ *
+ * @param atFront put the jobs at the front of the queue
+ * @param atMs due time in ms since the epoch, or -1
+ * @param delayMs delay from now in ms, or -1
+ * @param uniqueScope Q (while queued), A (while active) or T (for uniqueTtlMs)
+ * @param uniqueTtlMs how long a unique key holds for scope T, else -1
+ */
+public record EnqueueSpec(boolean atFront, long atMs, long delayMs, String uniqueScope, long uniqueTtlMs) {
+    /** Now, at the back, no uniqueness. */
+    public static final EnqueueSpec NOW = new EnqueueSpec(false, -1, -1, "Q", -1);
+
+    /** @return true when the jobs are due later, not now */
+    public boolean isDelayed() {
+        return atMs >= 0 || delayMs > 0;
+    }
+}

@@ -1,0 +1,53 @@
+-- cancel.lua: cancel a job that has not started, or ask the worker running it to stop.
+--
+-- A QUEUED, SCHEDULED or DEFERRED job becomes CANCELED at once. For a STARTED job the hash gets
+-- stop_requested, which the worker's next lease renewal reports (the fast path is a pub/sub command
+-- the caller sends to the worker); the worker then interrupts the job and records it STOPPED.
+--
+-- KEYS[1]  ready list                (jrq:{q}:ready)
+-- KEYS[2]  job key prefix            (jrq:{q}:job:)
+-- KEYS[3]  scheduled zset            (jrq:{q}:scheduled)
+-- KEYS[4]  deferred zset             (jrq:{q}:deferred)
+-- KEYS[5]  canceled registry zset    (jrq:{q}:canceled)  id -> expiry (ms)
+-- KEYS[6]  unique key prefix         (jrq:{q}:unique:)
+-- ARGV[1]  job id
+-- ARGV[2]  events channel of the queue
+-- ARGV[3]  ttl in seconds of a canceled job
+-- ARGV[4]  maximum entries kept in the canceled registry
+--
+-- Returns: { outcome, worker } where outcome is CANCELED (done), STOPPING (stop requested from
+-- worker), ENDED (already over: nothing to do) or MISSING (no such job).
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local id = ARGV[1]
+local key = KEYS[2] .. id
+local cur = redis.call('HMGET', key, 'status', 'worker', 'unique')
+local status = cur[1]
+if not status then return { 'MISSING', '' } end
+if status == 'STARTED' then
+  redis.call('HSET', key, 'stop_requested', '1')
+  return { 'STOPPING', cur[2] or '' }
+end
+if status ~= 'QUEUED' and status ~= 'SCHEDULED' and status ~= 'DEFERRED' then
+  return { 'ENDED', cur[2] or '' }
+end
+redis.call('LREM', KEYS[1], 1, id)
+redis.call('ZREM', KEYS[3], id)
+redis.call('ZREM', KEYS[4], id)
+local ttl = tonumber(ARGV[3])
+redis.call('HSET', key, 'status', 'CANCELED', 'ended_at', now)
+redis.call('EXPIRE', key, ttl)
+redis.call('ZADD', KEYS[5], now + ttl * 1000, id)
+redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
+local over = redis.call('ZCARD', KEYS[5]) - tonumber(ARGV[4])
+if over > 0 then
+  for i, old in ipairs(redis.call('ZPOPMIN', KEYS[5], over)) do
+    if i % 2 == 1 then redis.call('DEL', KEYS[2] .. old) end
+  end
+end
+if cur[3] then
+  local ukey = KEYS[6] .. string.sub(cur[3], 3)
+  if redis.call('GET', ukey) == id then redis.call('DEL', ukey) end
+end
+redis.call('PUBLISH', ARGV[2], cjson.encode({ id = id, status = 'CANCELED' }))
+return { 'CANCELED', '' }
