@@ -71,11 +71,7 @@ public final class Job<R> {
 
     /** @return a snapshot of everything stored about the job @throws JrqException when it no longer exists */
     public JobInfo info() {
-        JobRecord r = record();
-        return new JobInfo(r.id(), r.queue(), r.status(), r.fn() == null ? "" : r.fn(), r.description() == null ? "" : r.description(),
-                r.meta(), Optional.ofNullable(r.enqueuedAt()), Optional.ofNullable(r.startedAt()), Optional.ofNullable(r.endedAt()),
-                r.attempts(), Optional.ofNullable(r.worker()), Optional.ofNullable(r.error()), r.attemptErrors(),
-                Optional.ofNullable(r.dueAt()), Optional.ofNullable(r.progress()));
+        return record().toInfo();
     }
 
     /** @return when it was enqueued (Redis time) */

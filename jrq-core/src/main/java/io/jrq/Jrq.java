@@ -93,6 +93,14 @@ public final class Jrq implements AutoCloseable {
     }
 
     /**
+     * @return the operators' API: queues, counts, jobs per state, workers, requeue, delete, pause, limits
+     * @throws UnsupportedOperationException in inline mode
+     */
+    public Admin admin() {
+        return new Admin(backend.admin());
+    }
+
+    /**
      * @param queues the queues to serve, highest priority first
      * @return a builder for a worker sharing this client's connection settings
      */

@@ -204,7 +204,8 @@ public final class Queue {
     private Envelope envelope(String fn, List<String> params, ArrayNode args) {
         String id = enqueueOptions.jobId() != null ? enqueueOptions.jobId() : UUID.randomUUID().toString();
         EnqueueOptions o = enqueueOptions;
-        long ttl = o.resultTtl() != null ? o.resultTtl().getSeconds() : -1;
+        // Always written, so the producer's result TTL applies whichever worker finishes the job.
+        long ttl = (o.resultTtl() != null ? o.resultTtl() : options.resultTtl()).getSeconds();
         return new Envelope(id, fn, args, params, o.description(), o.meta(), ttl, o.retry() == null ? null : o.retry().spec(),
                 o.timeout() == null ? -1 : o.timeout().toMillis());
     }

@@ -72,6 +72,7 @@ public final class Worker implements AutoCloseable {
         private final Backend backend;
         private final List<String> queues;
         private String name;
+        private int[] weights;
         private int concurrency = 10;
         private boolean virtualThreads;
         private final List<String> allowedPackages = new ArrayList<>();
@@ -108,6 +109,27 @@ public final class Worker implements AutoCloseable {
                 throw new IllegalArgumentException("worker name must be 1-200 characters of A-Z a-z 0-9 _ . : @ -, got: '" + name + "'");
             }
             this.name = name;
+            return this;
+        }
+
+        /**
+         * Serves the queues by weight instead of strict priority (Sidekiq's weighted queues): each
+         * fetch tries them in a random order in which a queue comes first with probability
+         * proportional to its weight, so no queue starves.
+         *
+         * @param weights one positive weight per queue, in the order the queues were given
+         * @return this builder
+         */
+        public Builder weights(int... weights) {
+            if (weights.length != queues.size()) {
+                throw new IllegalArgumentException("need one weight per queue " + queues + ", got " + weights.length);
+            }
+            for (int w : weights) {
+                if (w < 1 || w > 1000) {
+                    throw new IllegalArgumentException("weights must be between 1 and 1000, got: " + w);
+                }
+            }
+            this.weights = weights.clone();
             return this;
         }
 
@@ -284,7 +306,7 @@ public final class Worker implements AutoCloseable {
             if (hb.compareTo(lease) >= 0) {
                 throw new IllegalArgumentException("heartbeatInterval (" + hb + ") must be shorter than leaseDuration (" + lease + ")");
             }
-            WorkerConfig config = new WorkerConfig(name != null ? name : defaultName(), queues, concurrency, virtualThreads,
+            WorkerConfig config = new WorkerConfig(name != null ? name : defaultName(), queues, weights, concurrency, virtualThreads,
                     allowedPackages, handlers, handlerRetry, retry.spec(), jobTimeout == null ? -1 : jobTimeout.toMillis(),
                     resolver, lease, hb, reapInterval, maxRecoveries, shutdownGrace, handleSignals,
                     burst, classLoader);

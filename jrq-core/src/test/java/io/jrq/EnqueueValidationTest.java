@@ -21,15 +21,15 @@ class EnqueueValidationTest {
         jrq.close();
     }
 
-    static String upper(String s) {
+    public static String upper(String s) {
         return s.toUpperCase();
     }
 
-    static int length(InputStream in) {
+    public static int length(InputStream in) {
         return 0;
     }
 
-    static int count(Object o) {
+    public static int count(Object o) {
         return 1;
     }
 

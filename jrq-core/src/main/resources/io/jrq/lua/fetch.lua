@@ -179,7 +179,8 @@ elseif want > 0 then
       -- Ids of jobs that were deleted, canceled or already taken are dropped, not leased.
       if job[1] and job[2] == 'QUEUED' then
         local attempts = redis.call('HINCRBY', key, 'attempts', 1)
-        local token = worker .. ':' .. attempts
+        -- The token counts leases, which unlike attempts never go back (requeue.lua returns an attempt).
+        local token = worker .. ':' .. redis.call('HINCRBY', key, 'leases', 1)
         redis.call('HSET', key, 'status', 'STARTED', 'started_at', now, 'worker', worker, 'token', token)
         redis.call('ZADD', active, now + lease, id)
         releaseUnique(key, id, false)

@@ -54,6 +54,9 @@ public interface Backend extends AutoCloseable {
      */
     WorkerHandle startWorker(WorkerConfig config);
 
+    /** @return the operators' operations @throws UnsupportedOperationException in inline mode */
+    AdminOps admin();
+
     @Override
     void close();
 }

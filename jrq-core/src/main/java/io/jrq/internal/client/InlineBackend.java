@@ -137,6 +137,11 @@ public final class InlineBackend implements Backend {
     }
 
     @Override
+    public AdminOps admin() {
+        throw new UnsupportedOperationException("inline mode has no queues to administer: jobs run inside enqueue");
+    }
+
+    @Override
     public void close() {
         jobs.clear();
     }

@@ -66,6 +66,14 @@ public record JobRecord(String id, String queue, JobStatus status, String fn, St
                 attemptErrors(h.get("errors")), instant(h.get("due_at")), progress(h.get("progress")));
     }
 
+    /** @return the public snapshot of this record */
+    public io.jrq.JobInfo toInfo() {
+        return new io.jrq.JobInfo(id, queue, status, fn == null ? "" : fn, description == null ? "" : description, meta,
+                java.util.Optional.ofNullable(enqueuedAt), java.util.Optional.ofNullable(startedAt), java.util.Optional.ofNullable(endedAt),
+                attempts, java.util.Optional.ofNullable(worker), java.util.Optional.ofNullable(error), attemptErrors,
+                java.util.Optional.ofNullable(dueAt), java.util.Optional.ofNullable(progress));
+    }
+
     static List<AttemptError> attemptErrors(String json) {
         if (json == null) {
             return List.of();

@@ -78,6 +78,10 @@ public final class MethodRefs {
         } else if (instanceType != null) {
             throw new InvalidJobException(implClass.getName() + "::" + name + " is static; enqueue it without the class argument");
         }
+        if (!java.lang.reflect.Modifier.isPublic(method.getModifiers())) {
+            throw new InvalidJobException(owner.getName() + "::" + name + " is not public; a worker runs only public methods"
+                    + " of the classes it allows, so make it public");
+        }
         if (owner.isAnonymousClass() || owner.isLocalClass() || owner.isHidden()) {
             throw new InvalidJobException(owner.getName() + " is an anonymous, local or hidden class, which a worker cannot load by name;"
                     + " move the method to a top-level or static nested class");

@@ -21,7 +21,13 @@ public enum Script {
     /** Give leased jobs back on shutdown. */
     REQUEUE("requeue"),
     /** Cancel a job that has not started, or flag a running one to stop. */
-    CANCEL("cancel");
+    CANCEL("cancel"),
+    /** Put ended jobs back on their queue (operators). */
+    RETRY_NOW("retry_now"),
+    /** Delete jobs that are not running (operators). */
+    DELETE("delete"),
+    /** Delete a batch of queued jobs (operators). */
+    EMPTY("empty");
 
     private final String body;
     private final String sha;

@@ -134,7 +134,7 @@ final class Fetcher implements Runnable {
         // Once a queue fills every slot asked for, lower queues only get their completions sent:
         // slots freed meanwhile belong to the higher queue in the next round (strict priority).
         boolean lowerMayFetch = fetching;
-        for (String queue : config.queues()) {
+        for (String queue : config.queueOrder()) {
             List<Completion> acks = unsent.getOrDefault(queue, List.of());
             int want = lowerMayFetch ? Math.min(slots.free(), MAX_BATCH) : 0;
             if (acks.isEmpty() && want == 0) {

@@ -181,20 +181,17 @@ public final class Invoker {
         checkAllowed(className, env.fn());
         Class<?> owner = Class.forName(className, true, loader);
         List<Method> candidates = new ArrayList<>();
-        for (Class<?> c = owner; c != null && c != Object.class; c = c.getSuperclass()) {
-            for (Method m : c.getDeclaredMethods()) {
-                if (m.getName().equals(methodName) && !m.isBridge() && !m.isSynthetic()
-                        && m.getParameterCount() == env.args().size()
-                        && (env.params().isEmpty() || Arrays.stream(m.getParameterTypes()).map(Class::getName).toList().equals(env.params()))) {
-                    candidates.add(m);
-                }
-            }
-            if (!candidates.isEmpty()) {
-                break;
+        // Public methods only, including inherited and interface default methods: a payload can
+        // reach what the allowed classes publish, never their private helpers.
+        for (Method m : owner.getMethods()) {
+            if (m.getName().equals(methodName) && !m.isBridge() && !m.isSynthetic()
+                    && m.getParameterCount() == env.args().size()
+                    && (env.params().isEmpty() || Arrays.stream(m.getParameterTypes()).map(Class::getName).toList().equals(env.params()))) {
+                candidates.add(m);
             }
         }
         if (candidates.isEmpty()) {
-            throw new InvalidPayloadException("no method " + env.fn() + " with " + env.args().size() + " parameter(s)"
+            throw new InvalidPayloadException("no public method " + env.fn() + " with " + env.args().size() + " parameter(s)"
                     + (env.params().isEmpty() ? "" : " of types " + env.params()));
         }
         if (candidates.size() > 1) {
@@ -202,6 +199,7 @@ public final class Invoker {
                     + " parameters; the payload must name the parameter types in 'params'");
         }
         Method m = candidates.get(0);
+        // The class itself may be non-public (a nested class); the method is public.
         m.setAccessible(true);
         methods.put(key, m);
         return m;

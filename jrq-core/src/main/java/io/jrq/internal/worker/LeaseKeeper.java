@@ -36,6 +36,8 @@ final class LeaseKeeper implements Runnable {
     private final long startedAt;
     private final String host;
     private final long pid = ManagementFactory.getRuntimeMXBean().getPid();
+    private static final int PRUNE_EVERY = 10;
+    private int beats;
 
     LeaseKeeper(WorkerConfig config, Redis redis, Keys keys, Scripts scripts, Slots slots, Clock clock,
                 BiConsumer<String, String> stopper) {
@@ -117,6 +119,22 @@ final class LeaseKeeper implements Runnable {
         redis.await(redis.async().hset(key, fields).toCompletableFuture()
                 .thenCombine(redis.async().pexpire(key, ttl).toCompletableFuture(), (a, b) -> b)
                 .thenCombine(redis.async().sadd(keys.workers(), config.name()).toCompletableFuture(), (a, b) -> b));
+        pruneDeadWorkers();
+    }
+
+    /**
+     * Removes from the registry set the names of workers whose entry expired (they died without
+     * unregistering), so the set stays bounded. Every worker does it now and then; it is idempotent.
+     */
+    private void pruneDeadWorkers() {
+        if (++beats % PRUNE_EVERY != 1) {
+            return;
+        }
+        for (String name : redis.await(redis.async().smembers(keys.workers()))) {
+            if (redis.await(redis.async().exists(keys.worker(name))) == 0) {
+                redis.await(redis.async().srem(keys.workers(), name));
+            }
+        }
     }
 
     /** Removes the registry entry at shutdown. */

@@ -11,7 +11,9 @@ import java.util.Map;
  * A worker's settings, validated by {@code Worker.Builder}.
  *
  * @param name registered name, unique among live workers
- * @param queues queue names in strict priority order
+ * @param queues queue names in priority order
+ * @param weights null for strict priority, else one weight per queue: each round tries the queues in
+ *     a random order where a queue comes first with probability proportional to its weight
  * @param concurrency jobs run at once
  * @param virtualThreads run jobs on virtual threads (Java 21+)
  * @param allowedPackages packages whose methods may run
@@ -29,11 +31,36 @@ import java.util.Map;
  * @param burst stop once the queues are empty
  * @param classLoader loads allowed job classes
  */
-public record WorkerConfig(String name, List<String> queues, int concurrency, boolean virtualThreads,
+public record WorkerConfig(String name, List<String> queues, int[] weights, int concurrency, boolean virtualThreads,
                            List<String> allowedPackages, Map<String, Handler> handlers, Map<String, RetrySpec> handlerRetry,
                            RetrySpec defaultRetry, long defaultTimeoutMs, InstanceResolver resolver,
                            Duration lease, Duration heartbeat, Duration reapInterval, int maxRecoveries,
                            Duration shutdownGrace, boolean handleSignals, boolean burst, ClassLoader classLoader) {
+
+    /** @return the queues in the order to try them this round */
+    public List<String> queueOrder() {
+        if (weights == null) {
+            return queues;
+        }
+        List<String> left = new java.util.ArrayList<>(queues);
+        List<Integer> w = new java.util.ArrayList<>();
+        for (int x : weights) {
+            w.add(x);
+        }
+        List<String> order = new java.util.ArrayList<>(queues.size());
+        java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
+        while (!left.isEmpty()) {
+            int total = w.stream().mapToInt(Integer::intValue).sum();
+            int pick = rnd.nextInt(total);
+            int i = 0;
+            while (pick >= w.get(i)) {
+                pick -= w.get(i++);
+            }
+            order.add(left.remove(i));
+            w.remove(i);
+        }
+        return order;
+    }
 
     /** @return an invoker for this configuration */
     public Invoker invoker(boolean allowAll) {

@@ -72,7 +72,8 @@ public final class WorkerRuntime implements WorkerHandle {
         this.leaseKeeper = new LeaseKeeper(config, redis, keys, scripts, slots, options.clock(), this::stop);
         this.progress = (job, p) -> writeProgress(redis, job, p);
         this.commands = redis.openPubSub();
-        this.timers = Executors.newScheduledThreadPool(1, named("jrq-worker-timer", true));
+        // Two threads, so that a slow reap or a timeout never delays the heartbeat that renews leases.
+        this.timers = Executors.newScheduledThreadPool(2, named("jrq-worker-timer", true));
         for (String queue : config.queues()) {
             QueueWaiter w = new QueueWaiter(queue, keys.ready(queue), redis.openBlocking(), idle, wake, blocked);
             waiters.add(w);

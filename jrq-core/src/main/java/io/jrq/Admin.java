@@ -1,0 +1,115 @@
+package io.jrq;
+
+import io.jrq.internal.client.AdminOps;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The operators' view and controls: queues with counts per state, pages of jobs per state, workers,
+ * and the operations of a mature queue (requeue failed jobs, delete, pause, resume, empty, limits).
+ * The CLI and the dashboard use only this API. Get it with {@link Jrq#admin()}. Thread-safe.
+ */
+public final class Admin {
+    private final AdminOps ops;
+
+    Admin(AdminOps ops) {
+        this.ops = ops;
+    }
+
+    /** @return every queue ever used, with its counts, sorted by name */
+    public List<QueueInfo> queues() {
+        return ops.queues().stream().sorted().map(ops::queue).toList();
+    }
+
+    /** @param queue a queue name @return its counts, paused flag and limits */
+    public QueueInfo queue(String queue) {
+        return ops.queue(queue);
+    }
+
+    /**
+     * A page of jobs in one state. QUEUED lists in the order they will run; STARTED and SCHEDULED by
+     * deadline or due time; FINISHED, FAILED and CANCELED (with STOPPED) most recent first.
+     *
+     * @param queue the queue
+     * @param state the state
+     * @param offset jobs to skip, zero or more
+     * @param limit at most this many, 1 to 1000
+     * @return the jobs (jobs that vanished between listing and reading are left out)
+     */
+    public List<JobInfo> jobs(String queue, JobStatus state, int offset, int limit) {
+        Objects.requireNonNull(state, "state");
+        if (offset < 0 || limit < 1 || limit > 1000) {
+            throw new IllegalArgumentException("offset must be >= 0 and limit between 1 and 1000, got offset " + offset + ", limit " + limit);
+        }
+        return ops.jobs(queue, state, offset, limit);
+    }
+
+    /** @param queue the queue @param id a job id @return the job, if it exists */
+    public Optional<JobInfo> job(String queue, String id) {
+        return ops.job(queue, id);
+    }
+
+    /**
+     * Puts ended jobs (FAILED, CANCELED or STOPPED) back on their queue with a fresh attempt budget.
+     *
+     * @param queue the queue
+     * @param ids the jobs
+     * @return how many were requeued
+     */
+    public long requeue(String queue, List<String> ids) {
+        return ops.requeue(queue, ids);
+    }
+
+    /** @param queue the queue @return how many failed jobs were requeued (all of them) */
+    public long requeueAllFailed(String queue) {
+        return ops.requeueAllFailed(queue);
+    }
+
+    /**
+     * Deletes jobs that are not running.
+     *
+     * @param queue the queue
+     * @param ids the jobs
+     * @return how many were deleted
+     * @throws JrqException when some of them are running (stop them first); the others are deleted
+     */
+    public long delete(String queue, List<String> ids) {
+        return ops.delete(queue, ids);
+    }
+
+    /** @param queue the queue @return how many failed jobs were deleted (all of them) */
+    public long deleteAllFailed(String queue) {
+        return ops.deleteAllFailed(queue);
+    }
+
+    /** Stops workers from taking jobs from the queue; running jobs go on. @param queue the queue */
+    public void pause(String queue) {
+        ops.pause(queue, true);
+    }
+
+    /** Lets workers take jobs from the queue again. @param queue the queue */
+    public void resume(String queue) {
+        ops.pause(queue, false);
+    }
+
+    /** @param queue the queue @return how many queued jobs were deleted */
+    public long empty(String queue) {
+        return ops.empty(queue);
+    }
+
+    /**
+     * Sets the queue's limits, which all workers obey; {@link QueueLimits#NONE} removes them.
+     *
+     * @param queue the queue
+     * @param limits the limits
+     */
+    public void limit(String queue, QueueLimits limits) {
+        ops.limit(queue, Objects.requireNonNull(limits, "limits"));
+    }
+
+    /** @return the live workers */
+    public List<WorkerInfo> workers() {
+        return ops.workers();
+    }
+}

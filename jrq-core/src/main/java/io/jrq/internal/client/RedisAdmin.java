@@ -1,0 +1,265 @@
+package io.jrq.internal.client;
+
+import io.jrq.JobInfo;
+import io.jrq.JobStatus;
+import io.jrq.JrqException;
+import io.jrq.JrqOptions;
+import io.jrq.QueueInfo;
+import io.jrq.QueueLimits;
+import io.jrq.WorkerInfo;
+import io.jrq.internal.Keys;
+import io.jrq.internal.redis.Redis;
+import io.jrq.internal.redis.Script;
+import io.jrq.internal.redis.Scripts;
+import io.lettuce.core.Range;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/** {@link AdminOps} on Redis: reads are pipelined, every change goes through a script. */
+final class RedisAdmin implements AdminOps {
+    private static final int BATCH = 1000;
+
+    private final Redis redis;
+    private final Keys keys;
+    private final Scripts scripts;
+    private final JrqOptions options;
+
+    RedisAdmin(Redis redis, Keys keys, Scripts scripts, JrqOptions options) {
+        this.redis = redis;
+        this.keys = keys;
+        this.scripts = scripts;
+        this.options = options;
+    }
+
+    private static String q(String queue) {
+        return Keys.checkQueueName(queue);
+    }
+
+    @Override
+    public Set<String> queues() {
+        return redis.await(redis.async().smembers(keys.queues()));
+    }
+
+    @Override
+    public QueueInfo queue(String queue) {
+        q(queue);
+        RedisClusterAsyncCommands<String, String> a = redis.async();
+        Map<JobStatus, CompletableFuture<Long>> f = new EnumMap<>(JobStatus.class);
+        f.put(JobStatus.QUEUED, a.llen(keys.ready(queue)).toCompletableFuture());
+        f.put(JobStatus.STARTED, a.zcard(keys.active(queue)).toCompletableFuture());
+        f.put(JobStatus.SCHEDULED, a.zcard(keys.scheduled(queue)).toCompletableFuture());
+        f.put(JobStatus.DEFERRED, a.zcard(keys.deferred(queue)).toCompletableFuture());
+        // Registries of ended jobs are scored by expiry: count only entries not yet expired.
+        // (The client clock only decides what to count here; the scripts trim with Redis time.)
+        Range<Double> live = Range.create((double) options.clock().millis(), Double.POSITIVE_INFINITY);
+        f.put(JobStatus.FINISHED, a.zcount(keys.finished(queue), live).toCompletableFuture());
+        f.put(JobStatus.FAILED, a.zcount(keys.failed(queue), live).toCompletableFuture());
+        f.put(JobStatus.CANCELED, a.zcount(keys.canceled(queue), live).toCompletableFuture());
+        CompletableFuture<Long> paused = a.exists(keys.paused(queue)).toCompletableFuture();
+        CompletableFuture<Map<String, String>> limits = a.hgetall(keys.limits(queue)).toCompletableFuture();
+        Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
+        for (JobStatus s : JobStatus.values()) {
+            counts.put(s, f.containsKey(s) ? redis.await(f.get(s)) : 0L);
+        }
+        Map<String, String> l = redis.await(limits);
+        QueueLimits ql = l.isEmpty() ? QueueLimits.NONE : new QueueLimits(Integer.parseInt(l.getOrDefault("concurrency", "0")),
+                Integer.parseInt(l.getOrDefault("rate", "0")), java.time.Duration.ofMillis(Long.parseLong(l.getOrDefault("period_ms", "1000"))));
+        return new QueueInfo(queue, redis.await(paused) > 0, Map.copyOf(counts), ql);
+    }
+
+    @Override
+    public List<JobInfo> jobs(String queue, JobStatus state, int offset, int limit) {
+        q(queue);
+        List<String> ids = ids(queue, state, offset, limit);
+        return read(queue, ids);
+    }
+
+    private List<String> ids(String queue, JobStatus state, int offset, int limit) {
+        RedisClusterAsyncCommands<String, String> a = redis.async();
+        switch (state) {
+            case QUEUED: {
+                // The next job to run is at the right end of the list.
+                List<String> ids = new ArrayList<>(redis.await(a.lrange(keys.ready(queue), -(long) offset - limit, -(long) offset - 1)));
+                java.util.Collections.reverse(ids);
+                return ids;
+            }
+            case STARTED:
+                return redis.await(a.zrange(keys.active(queue), offset, offset + limit - 1L));
+            case SCHEDULED:
+                return redis.await(a.zrange(keys.scheduled(queue), offset, offset + limit - 1L));
+            case DEFERRED:
+                return redis.await(a.zrange(keys.deferred(queue), offset, offset + limit - 1L));
+            case FINISHED:
+                return redis.await(a.zrevrange(keys.finished(queue), offset, offset + limit - 1L));
+            case FAILED:
+                return redis.await(a.zrevrange(keys.failed(queue), offset, offset + limit - 1L));
+            default:
+                return redis.await(a.zrevrange(keys.canceled(queue), offset, offset + limit - 1L));
+        }
+    }
+
+    private List<JobInfo> read(String queue, List<String> ids) {
+        List<CompletableFuture<Map<String, String>>> reads = new ArrayList<>();
+        for (String id : ids) {
+            reads.add(redis.async().hgetall(keys.job(queue, id)).toCompletableFuture());
+        }
+        List<JobInfo> out = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            Map<String, String> h = redis.await(reads.get(i));
+            if (h != null && !h.isEmpty()) {
+                out.add(JobRecord.fromHash(queue, ids.get(i), h).toInfo());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<JobInfo> job(String queue, String id) {
+        return read(q(queue), List.of(id)).stream().findFirst();
+    }
+
+    @Override
+    public long requeue(String queue, List<String> ids) {
+        q(queue);
+        long n = 0;
+        for (int from = 0; from < ids.size(); from += BATCH) {
+            List<String> batch = ids.subList(from, Math.min(ids.size(), from + BATCH));
+            Long got = scripts.call(Script.RETRY_NOW, ScriptOutputType.INTEGER,
+                    new String[] {keys.ready(queue), keys.jobPrefix(queue), keys.failed(queue), keys.canceled(queue)},
+                    batch.toArray(String[]::new));
+            n += got;
+        }
+        return n;
+    }
+
+    @Override
+    public long requeueAllFailed(String queue) {
+        q(queue);
+        long n = 0;
+        while (true) {
+            List<String> ids = redis.await(redis.async().zrange(keys.failed(queue), 0, BATCH - 1));
+            if (ids.isEmpty()) {
+                return n;
+            }
+            long got = requeue(queue, ids);
+            if (got == 0) {
+                // Entries whose jobs are gone: drop them so the loop ends.
+                redis.await(redis.async().zrem(keys.failed(queue), ids.toArray(String[]::new)));
+            }
+            n += got;
+        }
+    }
+
+    @Override
+    public long delete(String queue, List<String> ids) {
+        q(queue);
+        long deleted = 0;
+        long running = 0;
+        for (int from = 0; from < ids.size(); from += BATCH) {
+            List<String> batch = ids.subList(from, Math.min(ids.size(), from + BATCH));
+            List<Object> r = scripts.call(Script.DELETE, ScriptOutputType.MULTI,
+                    new String[] {keys.ready(queue), keys.jobPrefix(queue), keys.scheduled(queue), keys.deferred(queue),
+                        keys.finished(queue), keys.failed(queue), keys.canceled(queue)},
+                    batch.toArray(String[]::new));
+            deleted += (Long) r.get(0);
+            running += (Long) r.get(1);
+        }
+        if (running > 0) {
+            throw new JrqException(running + " of the jobs are running and were not deleted; stop them first (" + deleted + " deleted)");
+        }
+        return deleted;
+    }
+
+    @Override
+    public long deleteAllFailed(String queue) {
+        q(queue);
+        long n = 0;
+        while (true) {
+            List<String> ids = redis.await(redis.async().zrange(keys.failed(queue), 0, BATCH - 1));
+            if (ids.isEmpty()) {
+                return n;
+            }
+            long got = delete(queue, ids);
+            redis.await(redis.async().zrem(keys.failed(queue), ids.toArray(String[]::new)));
+            n += got;
+        }
+    }
+
+    @Override
+    public void pause(String queue, boolean paused) {
+        q(queue);
+        if (paused) {
+            redis.await(redis.async().set(keys.paused(queue), "1"));
+        } else {
+            redis.await(redis.async().del(keys.paused(queue)));
+        }
+    }
+
+    @Override
+    public long empty(String queue) {
+        q(queue);
+        long n = 0;
+        while (true) {
+            Long got = scripts.call(Script.EMPTY, ScriptOutputType.INTEGER, new String[] {keys.ready(queue), keys.jobPrefix(queue)},
+                    Integer.toString(BATCH));
+            if (got == 0) {
+                return n;
+            }
+            n += got;
+        }
+    }
+
+    @Override
+    public void limit(String queue, QueueLimits limits) {
+        q(queue);
+        if (limits.concurrency() == 0 && limits.rate() == 0) {
+            redis.await(redis.async().del(keys.limits(queue)));
+            return;
+        }
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("period_ms", Long.toString(limits.period().toMillis()));
+        if (limits.concurrency() > 0) {
+            h.put("concurrency", Integer.toString(limits.concurrency()));
+        }
+        if (limits.rate() > 0) {
+            h.put("rate", Integer.toString(limits.rate()));
+        }
+        // Replace, not merge: a limit left out is a limit removed.
+        redis.await(redis.async().del(keys.limits(queue)).toCompletableFuture()
+                .thenCompose(x -> redis.async().hset(keys.limits(queue), h).toCompletableFuture()));
+    }
+
+    @Override
+    public List<WorkerInfo> workers() {
+        List<String> names = new ArrayList<>(redis.await(redis.async().smembers(keys.workers())));
+        names.sort(null);
+        List<CompletableFuture<Map<String, String>>> reads = new ArrayList<>();
+        for (String n : names) {
+            reads.add(redis.async().hgetall(keys.worker(n)).toCompletableFuture());
+        }
+        List<WorkerInfo> out = new ArrayList<>();
+        for (CompletableFuture<Map<String, String>> r : reads) {
+            Map<String, String> h = redis.await(r);
+            if (h == null || h.isEmpty()) {
+                continue; // expired: the worker died
+            }
+            String jobs = h.getOrDefault("jobs", "");
+            out.add(new WorkerInfo(h.get("name"), h.getOrDefault("host", ""), Long.parseLong(h.getOrDefault("pid", "0")),
+                    Arrays.asList(h.getOrDefault("queues", "").split(",")), Integer.parseInt(h.getOrDefault("concurrency", "0")),
+                    Instant.ofEpochMilli(Long.parseLong(h.getOrDefault("started_at", "0"))),
+                    Instant.ofEpochMilli(Long.parseLong(h.getOrDefault("heartbeat_at", "0"))),
+                    jobs.isEmpty() ? List.of() : Arrays.asList(jobs.split(","))));
+        }
+        return out;
+    }
+}
