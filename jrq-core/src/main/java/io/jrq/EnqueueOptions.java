@@ -2,7 +2,9 @@ package io.jrq;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -28,6 +30,8 @@ public final class EnqueueOptions {
     private final Duration uniqueTtl;
     private final RetryPolicy retry;
     private final Duration timeout;
+    private final List<String> dependsOn;
+    private final DependencyPolicy dependencyPolicy;
 
     private EnqueueOptions(Builder b) {
         this.jobId = b.jobId;
@@ -42,6 +46,8 @@ public final class EnqueueOptions {
         this.uniqueTtl = b.uniqueTtl;
         this.retry = b.retry;
         this.timeout = b.timeout;
+        this.dependsOn = List.copyOf(b.dependsOn);
+        this.dependencyPolicy = b.dependencyPolicy;
     }
 
     /** @return a builder holding this object's values */
@@ -59,6 +65,8 @@ public final class EnqueueOptions {
         b.uniqueTtl = uniqueTtl;
         b.retry = retry;
         b.timeout = timeout;
+        b.dependsOn.addAll(dependsOn);
+        b.dependencyPolicy = dependencyPolicy;
         return b;
     }
 
@@ -108,6 +116,12 @@ public final class EnqueueOptions {
     /** @return the timeout of each attempt, or null for the worker's default */
     public Duration timeout() { return timeout; }
 
+    /** @return the jobs this one waits for, as "queue/id" */
+    public List<String> dependsOn() { return dependsOn; }
+
+    /** @return what happens when a dependency does not finish */
+    public DependencyPolicy dependencyPolicy() { return dependencyPolicy; }
+
     /** Builder for {@link EnqueueOptions}. */
     public static final class Builder {
         private String jobId;
@@ -122,6 +136,8 @@ public final class EnqueueOptions {
         private Duration uniqueTtl;
         private RetryPolicy retry;
         private Duration timeout;
+        private final List<String> dependsOn = new ArrayList<>();
+        private DependencyPolicy dependencyPolicy = DependencyPolicy.CANCEL;
 
         private Builder() {
         }
@@ -244,6 +260,38 @@ public final class EnqueueOptions {
                 throw new IllegalArgumentException("timeout must be at least 1 ms, got: " + timeout);
             }
             this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * The job stays DEFERRED until all these jobs have FINISHED; they may be in any queue.
+         *
+         * @param jobs the jobs to wait for
+         * @return this builder
+         */
+        public Builder dependsOn(Job<?>... jobs) {
+            for (Job<?> j : jobs) {
+                Objects.requireNonNull(j, "dependency");
+                dependsOn.add(j.queue() + "/" + j.id());
+            }
+            return this;
+        }
+
+        /**
+         * @param queue the dependency's queue
+         * @param id its id
+         * @return this builder
+         */
+        public Builder dependsOn(String queue, String id) {
+            io.jrq.internal.Keys.checkQueueName(queue);
+            Objects.requireNonNull(id, "id");
+            dependsOn.add(queue + "/" + id);
+            return this;
+        }
+
+        /** @param policy what happens when a dependency does not finish (default CANCEL) @return this builder */
+        public Builder onDependencyFailure(DependencyPolicy policy) {
+            this.dependencyPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

@@ -76,4 +76,18 @@ public interface JobContext {
      * @throws IllegalArgumentException when percent is out of range
      */
     void progress(int percent, String message);
+
+    /** @return the jobs this one waited for, as {@code queue/id}, in the order given at enqueue */
+    java.util.List<String> dependencies();
+
+    /**
+     * Reads the result of one of the jobs this one waited for.
+     *
+     * @param index 0-based, in the order of {@link #dependencies()}
+     * @param type the type to decode the result into
+     * @param <T> the type
+     * @return the result, possibly null
+     * @throws JrqException when the result has expired
+     */
+    <T> T dependencyResult(int index, Class<T> type);
 }

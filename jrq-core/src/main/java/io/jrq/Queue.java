@@ -207,7 +207,7 @@ public final class Queue {
         // Always written, so the producer's result TTL applies whichever worker finishes the job.
         long ttl = (o.resultTtl() != null ? o.resultTtl() : options.resultTtl()).getSeconds();
         return new Envelope(id, fn, args, params, o.description(), o.meta(), ttl, o.retry() == null ? null : o.retry().spec(),
-                o.timeout() == null ? -1 : o.timeout().toMillis());
+                o.timeout() == null ? -1 : o.timeout().toMillis(), o.dependsOn());
     }
 
     private <R> List<Job<R>> submitAll(List<Envelope> envs, Type resultType) {
@@ -226,7 +226,8 @@ public final class Queue {
         EnqueueOptions o = enqueueOptions;
         String scope = o.uniqueTtl() != null ? "T" : o.uniqueness() == Uniqueness.WHILE_ACTIVE ? "A" : "Q";
         EnqueueSpec spec = new EnqueueSpec(o.atFront(), o.at() == null ? -1 : o.at().toEpochMilli(),
-                o.delay() == null ? -1 : o.delay().toMillis(), scope, o.uniqueTtl() == null ? -1 : o.uniqueTtl().toMillis());
+                o.delay() == null ? -1 : o.delay().toMillis(), scope, o.uniqueTtl() == null ? -1 : o.uniqueTtl().toMillis(),
+                o.dependsOn(), o.dependencyPolicy() == DependencyPolicy.RUN ? "run" : "cancel");
         List<String> ids = backend.enqueue(name, encoded, spec);
         List<Job<R>> jobs = new ArrayList<>(ids.size());
         for (String id : ids) {

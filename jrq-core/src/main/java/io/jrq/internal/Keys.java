@@ -93,6 +93,16 @@ public final class Keys {
         return q(queue) + "unique:";
     }
 
+    /** @return the prefix of the SETs of dependencies ("queue/id") a deferred job still waits for */
+    public String pendingDepsPrefix(String queue) {
+        return q(queue) + "deps:";
+    }
+
+    /** @return the prefix of the SETs of jobs ("queue/id") waiting for a job of this queue */
+    public String dependentsPrefix(String queue) {
+        return q(queue) + "dependents:";
+    }
+
     /** @return the prefix of the queue's job hashes; a job's key is this plus its id */
     public String jobPrefix(String queue) {
         return q(queue) + "job:";

@@ -10,27 +10,31 @@
 -- KEYS[4]  deferred zset             (jrq:{q}:deferred)
 -- KEYS[5]  canceled registry zset    (jrq:{q}:canceled)  id -> expiry (ms)
 -- KEYS[6]  unique key prefix         (jrq:{q}:unique:)
+-- KEYS[7]  pending-dependencies prefix (jrq:{q}:deps:)
+-- KEYS[8]  dependents prefix         (jrq:{q}:dependents:)
 -- ARGV[1]  job id
 -- ARGV[2]  events channel of the queue
 -- ARGV[3]  ttl in seconds of a canceled job
 -- ARGV[4]  maximum entries kept in the canceled registry
 --
--- Returns: { outcome, worker } where outcome is CANCELED (done), STOPPING (stop requested from
--- worker), ENDED (already over: nothing to do) or MISSING (no such job).
+-- Returns: { outcome, worker, dependents } where outcome is CANCELED (done), STOPPING (stop requested
+-- from worker), ENDED (already over: nothing to do) or MISSING (no such job), and dependents lists
+-- the jobs ("queue/id") waiting on a job this call canceled; the caller passes them to release.lua.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local id = ARGV[1]
 local key = KEYS[2] .. id
 local cur = redis.call('HMGET', key, 'status', 'worker', 'unique')
 local status = cur[1]
-if not status then return { 'MISSING', '' } end
+if not status then return { 'MISSING', '', {} } end
 if status == 'STARTED' then
   redis.call('HSET', key, 'stop_requested', '1')
-  return { 'STOPPING', cur[2] or '' }
+  return { 'STOPPING', cur[2] or '', {} }
 end
 if status ~= 'QUEUED' and status ~= 'SCHEDULED' and status ~= 'DEFERRED' then
-  return { 'ENDED', cur[2] or '' }
+  return { 'ENDED', cur[2] or '', {} }
 end
+redis.call('DEL', KEYS[7] .. id)
 redis.call('LREM', KEYS[1], 1, id)
 redis.call('ZREM', KEYS[3], id)
 redis.call('ZREM', KEYS[4], id)
@@ -50,4 +54,6 @@ if cur[3] then
   if redis.call('GET', ukey) == id then redis.call('DEL', ukey) end
 end
 redis.call('PUBLISH', ARGV[2], cjson.encode({ id = id, status = 'CANCELED' }))
-return { 'CANCELED', '' }
+local dependents = redis.call('SMEMBERS', KEYS[8] .. id)
+redis.call('DEL', KEYS[8] .. id)
+return { 'CANCELED', '', dependents }

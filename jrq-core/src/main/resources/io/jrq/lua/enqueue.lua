@@ -10,12 +10,17 @@
 -- KEYS[2]  job key prefix            (jrq:{q}:job:)
 -- KEYS[3]  scheduled zset            (jrq:{q}:scheduled)  id -> due time (ms)
 -- KEYS[4]  unique key prefix         (jrq:{q}:unique:)
+-- KEYS[5]  pending-dependencies prefix (jrq:{q}:deps:)
+-- KEYS[6]  deferred zset             (jrq:{q}:deferred)
 -- ARGV[1]  "1" to put the jobs at the front of the queue (run next), "0" for the back
 -- ARGV[2]  due time in ms since the epoch (Redis clock), or -1
 -- ARGV[3]  delay in ms from now (Redis clock), or -1; the later of ARGV[2] and now+ARGV[3] applies
 -- ARGV[4]  unique scope: Q, A or T (ignored for jobs without a unique key)
 -- ARGV[5]  unique TTL in ms (scope T), else -1
--- ARGV[6 + 3(k-1)], +1, +2   job id, payload (JSON envelope), unique key ('' for none), for k = 1..n
+-- ARGV[6]  dependencies as a JSON array of "queue/id" ('[]' for none): the jobs are stored DEFERRED
+--          with a pending set each (KEYS[5]..id); depend.lua and release.lua do the rest
+-- ARGV[7]  policy when a dependency does not finish: "cancel" or "run"
+-- ARGV[8 + 3(k-1)], +1, +2   job id, payload (JSON envelope), unique key ('' for none), for k = 1..n
 --
 -- Returns: { enqueued_at_ms, ids } where ids[k] is the id of job k, or of the existing job that its
 -- unique key named (then job k was not stored).
@@ -25,6 +30,8 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local ready, prefix, scheduled, uprefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local front, at, delay = ARGV[1] == '1', tonumber(ARGV[2]), tonumber(ARGV[3])
 local scope, uttl = ARGV[4], tonumber(ARGV[5])
+local deps = cjson.decode(ARGV[6])
+local depPolicy = ARGV[7]
 
 local due = now
 if at >= 0 and at > due then due = at end
@@ -44,7 +51,7 @@ local function holder(ukey)
 end
 
 local ids, seen = {}, {}
-for i = 6, #ARGV, 3 do
+for i = 8, #ARGV, 3 do
   local id, ukey = ARGV[i], ARGV[i + 2]
   local existing = ukey ~= '' and (seen[ukey] or holder(ukey)) or nil
   if existing then
@@ -59,7 +66,7 @@ end
 
 local push = front and 'RPUSH' or 'LPUSH'
 local k = 0
-for i = 6, #ARGV, 3 do
+for i = 8, #ARGV, 3 do
   k = k + 1
   local id, payload, ukey = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   if not ids[k] then
@@ -74,7 +81,11 @@ for i = 6, #ARGV, 3 do
         redis.call('SET', uprefix .. ukey, id)
       end
     end
-    if due > now then
+    if #deps > 0 then
+      redis.call('HSET', key, 'status', 'DEFERRED', 'deps', ARGV[6], 'dep_policy', depPolicy)
+      redis.call('SADD', KEYS[5] .. id, unpack(deps))
+      redis.call('ZADD', KEYS[6], now, id)
+    elseif due > now then
       redis.call('HSET', key, 'status', 'SCHEDULED', 'due_at', due)
       redis.call('ZADD', scheduled, due, id)
     else

@@ -18,6 +18,7 @@
 -- KEYS[9]  limits hash               (jrq:{q}:limits)     concurrency, rate, period_ms
 -- KEYS[10] rate window counter       (jrq:{q}:rate)
 -- KEYS[11] unique key prefix         (jrq:{q}:unique:)
+-- KEYS[12] dependents prefix         (jrq:{q}:dependents:)  SET per job of "queue/id" waiting on it
 -- ARGV[1]  worker name
 -- ARGV[2]  lease duration in ms
 -- ARGV[3]  how many jobs to lease (0 = only record outcomes)
@@ -28,11 +29,13 @@
 --          outcome is FINISHED (data = result JSON), FAILED, STOPPED or RETRY (data = error JSON),
 --          ttl is how long the ended job is kept in seconds, and delay is the retry backoff in ms.
 --
--- Returns: { accepted, jobs, wait } where accepted[i] is 1 when outcome i was recorded and 0 when it
+-- Returns: { accepted, jobs, wait, blocked, released } where accepted[i] is 1 when outcome i was recorded and 0 when it
 -- was rejected because the lease token no longer matches (the job was taken over or stopped); jobs
 -- is a flat array of id, payload, token, attempt for every leased job; wait is how many ms until a
 -- scheduled job falls due or the rate limit allows more (-1 when nothing is pending), and blocked is
--- 1 when the queue is paused or at a limit (waiting on its ready list would then spin).
+-- 1 when the queue is paused or at a limit (waiting on its ready list would then spin), and released
+-- lists { id, outcome, {dependents} } for every ended job that other jobs wait on; the worker passes
+-- them on to release.lua in the dependents' queues.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local ready, active, prefix, failed = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
@@ -83,7 +86,7 @@ local function appendError(key, attempt, data)
   redis.call('HSET', key, 'errors', cjson.encode(list), 'error', data)
 end
 
-local accepted = {}
+local accepted, released = {}, {}
 for i = 0, n - 1 do
   local b = 7 + 6 * i
   local id, token, outcome, data = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
@@ -118,6 +121,12 @@ for i = 0, n - 1 do
         register(canceled, id, ttl)
       end
       releaseUnique(key, id, true)
+      local depKey = KEYS[12] .. id
+      local dependents = redis.call('SMEMBERS', depKey)
+      if #dependents > 0 then
+        released[#released + 1] = { id, outcome, dependents }
+        redis.call('DEL', depKey)
+      end
       if ttl >= 0 then redis.call('EXPIRE', key, ttl) end
       redis.call('PUBLISH', channel, cjson.encode({ id = id, status = outcome }))
     end
@@ -201,4 +210,4 @@ elseif want > 0 then
     end
   end
 end
-return { accepted, jobs, wait, blocked }
+return { accepted, jobs, wait, blocked, released }

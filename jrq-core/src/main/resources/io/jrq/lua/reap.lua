@@ -9,19 +9,21 @@
 -- KEYS[2]  ready list                (jrq:{q}:ready)
 -- KEYS[3]  job key prefix            (jrq:{q}:job:)
 -- KEYS[4]  failed registry zset      (jrq:{q}:failed)     id -> expiry (ms)
+-- KEYS[5]  dependents prefix         (jrq:{q}:dependents:)
 -- ARGV[1]  maximum recoveries per job
 -- ARGV[2]  maximum number of jobs to reap in this call
 -- ARGV[3]  events channel of the queue
 -- ARGV[4]  maximum number of entries kept in the failed registry
 -- ARGV[5]  ttl in seconds of a failed job (-1 = keep)
 --
--- Returns: { requeued, failed } counts.
+-- Returns: { requeued, failed, released } where released lists { id, "FAILED", {dependents} } for
+-- failed jobs that others wait on (the caller passes them to release.lua).
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local active, ready, prefix, failedKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local maxRecoveries, limit, channel = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local failedMax, failedTtl = tonumber(ARGV[4]), tonumber(ARGV[5])
-local requeued, failed = 0, 0
+local requeued, failed, released = 0, 0, {}
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0, limit)) do
   redis.call('ZREM', active, id)
   local key = prefix .. id
@@ -44,6 +46,11 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0,
       end
       if failedTtl >= 0 then redis.call('EXPIRE', key, failedTtl) end
       redis.call('PUBLISH', channel, cjson.encode({ id = id, status = 'FAILED' }))
+      local dependents = redis.call('SMEMBERS', KEYS[5] .. id)
+      if #dependents > 0 then
+        released[#released + 1] = { id, 'FAILED', dependents }
+        redis.call('DEL', KEYS[5] .. id)
+      end
       failed = failed + 1
     else
       redis.call('HSET', key, 'status', 'QUEUED')
@@ -52,4 +59,4 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0,
     end
   end
 end
-return { requeued, failed }
+return { requeued, failed, released }

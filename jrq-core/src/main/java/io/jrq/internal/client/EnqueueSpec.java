@@ -1,5 +1,7 @@
 package io.jrq.internal.client;
 
+import java.util.List;
+
 /**
  * Choices that apply to a whole enqueue call.
  *
@@ -8,10 +10,18 @@ package io.jrq.internal.client;
  * @param delayMs delay from now in ms, or -1
  * @param uniqueScope Q (while queued), A (while active) or T (for uniqueTtlMs)
  * @param uniqueTtlMs how long a unique key holds for scope T, else -1
+ * @param deps the jobs these wait for, as "queue/id" (empty for none)
+ * @param depPolicy "cancel" or "run" when a dependency does not finish
  */
-public record EnqueueSpec(boolean atFront, long atMs, long delayMs, String uniqueScope, long uniqueTtlMs) {
-    /** Now, at the back, no uniqueness. */
-    public static final EnqueueSpec NOW = new EnqueueSpec(false, -1, -1, "Q", -1);
+public record EnqueueSpec(boolean atFront, long atMs, long delayMs, String uniqueScope, long uniqueTtlMs, List<String> deps,
+                          String depPolicy) {
+    /** Now, at the back, no uniqueness, no dependencies. */
+    public static final EnqueueSpec NOW = new EnqueueSpec(false, -1, -1, "Q", -1, List.of(), "cancel");
+
+    /** Copies the list. */
+    public EnqueueSpec {
+        deps = List.copyOf(deps);
+    }
 
     /** @return true when the jobs are due later, not now */
     public boolean isDelayed() {

@@ -29,6 +29,7 @@ public final class RedisBackend implements Backend {
     private final Scripts scripts;
     private final JobWatcher watcher;
     private final RedisAdmin admin;
+    private final Dependencies dependencies;
     private final Set<String> registeredQueues = ConcurrentHashMap.newKeySet();
 
     private RedisBackend(JrqOptions options, Redis redis) {
@@ -38,6 +39,7 @@ public final class RedisBackend implements Backend {
         this.scripts = new Scripts(redis);
         this.watcher = new JobWatcher(redis, keys, this::readAsync);
         this.admin = new RedisAdmin(redis, keys, scripts, options);
+        this.dependencies = new Dependencies(keys, scripts, options);
     }
 
     /**
@@ -61,17 +63,21 @@ public final class RedisBackend implements Backend {
         if (registeredQueues.add(queue)) {
             pending.add(redis.async().sadd(keys.queues(), queue).toCompletableFuture());
         }
-        String[] k = {keys.ready(queue), keys.jobPrefix(queue), keys.scheduled(queue), keys.uniquePrefix(queue)};
+        String[] k = {keys.ready(queue), keys.jobPrefix(queue), keys.scheduled(queue), keys.uniquePrefix(queue),
+            keys.pendingDepsPrefix(queue), keys.deferred(queue)};
+        String deps = Json.mapper().valueToTree(spec.deps()).toString();
         List<CompletableFuture<List<Object>>> batches = new ArrayList<>();
         for (int from = 0; from < jobs.size(); from += BATCH) {
             List<EncodedJob> batch = jobs.subList(from, Math.min(jobs.size(), from + BATCH));
-            String[] args = new String[5 + 3 * batch.size()];
+            String[] args = new String[7 + 3 * batch.size()];
             args[0] = spec.atFront() ? "1" : "0";
             args[1] = Long.toString(spec.atMs());
             args[2] = Long.toString(spec.delayMs());
             args[3] = spec.uniqueScope();
             args[4] = Long.toString(spec.uniqueTtlMs());
-            int i = 5;
+            args[5] = deps;
+            args[6] = spec.depPolicy();
+            int i = 7;
             // The front of the queue is the right end: the last job pushed at the front runs first,
             // so push in reverse to keep the given order.
             for (int j = 0; j < batch.size(); j++) {
@@ -101,6 +107,16 @@ public final class RedisBackend implements Backend {
             }
             ids.addAll(batchIds);
         }
+        if (!spec.deps().isEmpty()) {
+            // Jobs whose unique key named an existing job were not stored: only register the new ones.
+            List<String> stored = new ArrayList<>();
+            for (int j = 0; j < jobs.size(); j++) {
+                if (ids.get(j).equals(jobs.get(j).id())) {
+                    stored.add(ids.get(j));
+                }
+            }
+            dependencies.register(queue, stored, spec.deps());
+        }
         return ids;
     }
 
@@ -108,13 +124,20 @@ public final class RedisBackend implements Backend {
     public Optional<JobStatus> cancel(String queue, String id) {
         List<Object> r = scripts.call(Script.CANCEL, ScriptOutputType.MULTI,
                 new String[] {keys.ready(queue), keys.jobPrefix(queue), keys.scheduled(queue), keys.deferred(queue),
-                    keys.canceled(queue), keys.uniquePrefix(queue)},
+                    keys.canceled(queue), keys.uniquePrefix(queue), keys.pendingDepsPrefix(queue), keys.dependentsPrefix(queue)},
                 id, keys.events(queue), Long.toString(options.resultTtl().getSeconds()), Integer.toString(options.failedJobsMax()));
         String outcome = (String) r.get(0);
         switch (outcome) {
             case "MISSING":
                 return Optional.empty();
             case "CANCELED":
+                @SuppressWarnings("unchecked")
+                List<Object> dependents = (List<Object>) r.get(2);
+                List<String> refs = new ArrayList<>();
+                dependents.forEach(d -> refs.add((String) d));
+                if (!refs.isEmpty()) {
+                    dependencies.release(List.of(new Dependencies.Ended(Dependencies.ref(queue, id), "CANCELED", refs)));
+                }
                 return Optional.of(JobStatus.CANCELED);
             case "STOPPING":
                 String worker = (String) r.get(1);
@@ -176,7 +199,7 @@ public final class RedisBackend implements Backend {
                 redis.await(redis.async().sadd(keys.queues(), q));
             }
         }
-        return WorkerRuntime.start(config, options, redis, keys, scripts);
+        return WorkerRuntime.start(config, options, redis, keys, scripts, dependencies);
     }
 
     @Override

@@ -26,9 +26,10 @@ import java.util.Map;
  * @param resultTtlSeconds result TTL in seconds, or -1 for the worker's default
  * @param retry the retry policy, or null for the worker's default
  * @param timeoutMs the timeout of each attempt in ms, or -1 for the worker's default
+ * @param deps the jobs this one waited for, as "queue/id"
  */
 public record Envelope(String id, String fn, ArrayNode args, List<String> params, String description,
-                       Map<String, String> meta, long resultTtlSeconds, RetrySpec retry, long timeoutMs) {
+                       Map<String, String> meta, long resultTtlSeconds, RetrySpec retry, long timeoutMs, List<String> deps) {
     /** The envelope version this code writes and reads. */
     public static final int VERSION = 1;
 
@@ -63,6 +64,10 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
         }
         if (timeoutMs > 0) {
             o.put("timeout", timeoutMs);
+        }
+        if (!deps.isEmpty()) {
+            ArrayNode d = o.putArray("deps");
+            deps.forEach(d::add);
         }
         try {
             return Json.mapper().writeValueAsString(o);
@@ -129,11 +134,13 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
         }
         JsonNode ttl = root.get("ttl");
         long ttlSeconds = ttl != null && ttl.canConvertToLong() ? ttl.asLong() : -1;
+        List<String> deps = new ArrayList<>();
+        root.path("deps").forEach(n -> deps.add(n.asText()));
         JsonNode retry = root.get("retry");
         JsonNode timeout = root.get("timeout");
         return new Envelope(text(root, "id", false), fn, (ArrayNode) args, params, text(root, "desc", false), meta, ttlSeconds,
                 retry == null || retry.isNull() ? null : RetrySpec.fromJson(retry),
-                timeout != null && timeout.canConvertToLong() && timeout.asLong() > 0 ? timeout.asLong() : -1);
+                timeout != null && timeout.canConvertToLong() && timeout.asLong() > 0 ? timeout.asLong() : -1, deps);
     }
 
     private static String text(JsonNode root, String field, boolean required) {

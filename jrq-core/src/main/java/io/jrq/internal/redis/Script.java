@@ -27,7 +27,11 @@ public enum Script {
     /** Delete jobs that are not running (operators). */
     DELETE("delete"),
     /** Delete a batch of queued jobs (operators). */
-    EMPTY("empty");
+    EMPTY("empty"),
+    /** Register a dependent with the jobs it waits for. */
+    DEPEND("depend"),
+    /** Tell dependents that a job they wait for has ended. */
+    RELEASE("release");
 
     private final String body;
     private final String sha;

@@ -2,6 +2,7 @@ package io.jrq.internal.worker;
 
 import io.jrq.JrqOptions;
 import io.jrq.internal.Keys;
+import io.jrq.internal.client.Dependencies;
 import io.jrq.internal.redis.Script;
 import io.jrq.internal.redis.Scripts;
 import io.lettuce.core.ScriptOutputType;
@@ -40,6 +41,7 @@ final class Fetcher implements Runnable {
     private final ConcurrentLinkedQueue<Completion> done = new ConcurrentLinkedQueue<>();
     private final Map<String, List<Completion>> unsent = new HashMap<>();
     private final Set<String> blocked;
+    private final Dependencies dependencies;
     private volatile boolean fetching = true;
     private volatile boolean stopped;
     private volatile boolean drained;
@@ -51,8 +53,9 @@ final class Fetcher implements Runnable {
      *     not wait on them (their ready lists are not empty, so the wait would return at once)
      */
     Fetcher(WorkerConfig config, JrqOptions options, Keys keys, Scripts scripts, Slots slots, IdleSignal idle, Semaphore wake,
-            Set<String> blocked) {
+            Set<String> blocked, Dependencies dependencies) {
         this.blocked = blocked;
+        this.dependencies = dependencies;
         this.config = config;
         this.options = options;
         this.keys = keys;
@@ -156,7 +159,7 @@ final class Fetcher implements Runnable {
     private List<LeasedJob> call(String queue, List<Completion> acks, int want) {
         String[] k = {keys.ready(queue), keys.active(queue), keys.jobPrefix(queue), keys.failed(queue), keys.scheduled(queue),
             keys.finished(queue), keys.canceled(queue), keys.paused(queue), keys.limits(queue), keys.rate(queue),
-            keys.uniquePrefix(queue)};
+            keys.uniquePrefix(queue), keys.dependentsPrefix(queue)};
         String[] a = new String[6 + 6 * acks.size()];
         a[0] = config.name();
         a[1] = Long.toString(config.lease().toMillis());
@@ -193,6 +196,11 @@ final class Fetcher implements Runnable {
             blocked.add(queue);
         } else {
             blocked.remove(queue);
+        }
+        @SuppressWarnings("unchecked")
+        List<Object> released = (List<Object>) reply.get(4);
+        if (!released.isEmpty()) {
+            dependencies.release(Dependencies.parse(queue, released));
         }
         long wait = (Long) reply.get(2);
         if (wait >= 0 && wait < nextWaitMs) {

@@ -27,6 +27,7 @@ public final class LeasedJob implements JobContext {
     private volatile boolean stopRequested;
     private final AtomicBoolean settled = new AtomicBoolean();
     private volatile BiConsumer<LeasedJob, Progress> progressSink = (j, p) -> { };
+    private volatile java.util.function.Function<String, String> resultReader = ref -> null;
 
     /**
      * @param queue the queue it came from
@@ -85,6 +86,10 @@ public final class LeasedJob implements JobContext {
 
     void requestStop() {
         this.stopRequested = true;
+    }
+
+    void resultReader(java.util.function.Function<String, String> reader) {
+        this.resultReader = reader;
     }
 
     void progressSink(BiConsumer<LeasedJob, Progress> sink) {
@@ -168,6 +173,29 @@ public final class LeasedJob implements JobContext {
     @Override
     public boolean isStopRequested() {
         return stopRequested || leaseLost;
+    }
+
+    @Override
+    public java.util.List<String> dependencies() {
+        Envelope e = envelope;
+        return e == null ? java.util.List.of() : e.deps();
+    }
+
+    @Override
+    public <T> T dependencyResult(int index, Class<T> type) {
+        java.util.List<String> deps = dependencies();
+        if (index < 0 || index >= deps.size()) {
+            throw new IllegalArgumentException("job " + id + " has " + deps.size() + " dependencies, no dependency at index " + index);
+        }
+        String json = resultReader.apply(deps.get(index));
+        if (json == null) {
+            throw new io.jrq.JrqException("the result of dependency " + deps.get(index) + " is gone (its result TTL passed)");
+        }
+        try {
+            return Json.mapper().readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new InvalidPayloadException("the result of dependency " + deps.get(index) + " does not fit " + type.getName());
+        }
     }
 
     @Override

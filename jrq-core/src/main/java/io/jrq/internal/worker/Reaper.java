@@ -2,6 +2,7 @@ package io.jrq.internal.worker;
 
 import io.jrq.JrqOptions;
 import io.jrq.internal.Keys;
+import io.jrq.internal.client.Dependencies;
 import io.jrq.internal.redis.Script;
 import io.jrq.internal.redis.Scripts;
 import io.lettuce.core.ScriptOutputType;
@@ -22,7 +23,10 @@ final class Reaper implements Runnable {
     private final Keys keys;
     private final Scripts scripts;
 
-    Reaper(WorkerConfig config, JrqOptions options, Keys keys, Scripts scripts) {
+    private final Dependencies dependencies;
+
+    Reaper(WorkerConfig config, JrqOptions options, Keys keys, Scripts scripts, Dependencies dependencies) {
+        this.dependencies = dependencies;
         this.config = config;
         this.options = options;
         this.keys = keys;
@@ -34,11 +38,15 @@ final class Reaper implements Runnable {
         for (String queue : config.queues()) {
             try {
                 List<Object> r = scripts.call(Script.REAP, ScriptOutputType.MULTI,
-                        new String[] {keys.active(queue), keys.ready(queue), keys.jobPrefix(queue), keys.failed(queue)},
+                        new String[] {keys.active(queue), keys.ready(queue), keys.jobPrefix(queue), keys.failed(queue),
+                            keys.dependentsPrefix(queue)},
                         Integer.toString(config.maxRecoveries()), Integer.toString(LIMIT), keys.events(queue),
                         Integer.toString(options.failedJobsMax()), Long.toString(options.failureTtl().getSeconds()));
                 long requeued = (Long) r.get(0);
                 long failed = (Long) r.get(1);
+                @SuppressWarnings("unchecked")
+                List<Object> released = (List<Object>) r.get(2);
+                dependencies.release(Dependencies.parse(queue, released));
                 if (requeued > 0 || failed > 0) {
                     log.info("worker {}: recovered {} job(s) with expired leases in {} ({} failed after too many recoveries)",
                             config.name(), requeued + failed, queue, failed);

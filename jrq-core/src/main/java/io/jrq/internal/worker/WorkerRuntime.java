@@ -9,6 +9,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.function.BiConsumer;
 import io.jrq.internal.Keys;
+import io.jrq.internal.client.Dependencies;
 import io.jrq.internal.client.WorkerHandle;
 import io.jrq.internal.redis.Redis;
 import io.jrq.internal.redis.Script;
@@ -49,13 +50,14 @@ public final class WorkerRuntime implements WorkerHandle {
     private final ScheduledExecutorService timers;
     private final LeaseKeeper leaseKeeper;
     private final BiConsumer<LeasedJob, Progress> progress;
+    private final java.util.function.Function<String, String> resultReader;
     private final StatefulRedisPubSubConnection<String, String> commands;
     private final Thread fetchThread;
     private final Thread signalHook;
     private volatile boolean running = true;
     private boolean closed;
 
-    private WorkerRuntime(WorkerConfig config, JrqOptions options, Redis redis, Keys keys, Scripts scripts) {
+    private WorkerRuntime(WorkerConfig config, JrqOptions options, Redis redis, Keys keys, Scripts scripts, Dependencies dependencies) {
         this.config = config;
         this.options = options;
         this.keys = keys;
@@ -67,10 +69,14 @@ public final class WorkerRuntime implements WorkerHandle {
         Fetcher[] fetcherRef = new Fetcher[1];
         this.slots = new Slots(config.concurrency(), jobs, this::runJob, c -> fetcherRef[0].completed(c));
         Set<String> blocked = ConcurrentHashMap.newKeySet();
-        this.fetcher = new Fetcher(config, options, keys, scripts, slots, idle, wake, blocked);
+        this.fetcher = new Fetcher(config, options, keys, scripts, slots, idle, wake, blocked, dependencies);
         fetcherRef[0] = fetcher;
         this.leaseKeeper = new LeaseKeeper(config, redis, keys, scripts, slots, options.clock(), this::stop);
         this.progress = (job, p) -> writeProgress(redis, job, p);
+        this.resultReader = ref -> {
+            int slash = ref.indexOf('/');
+            return redis.await(redis.async().hget(keys.job(ref.substring(0, slash), ref.substring(slash + 1)), "result"));
+        };
         this.commands = redis.openPubSub();
         // Two threads, so that a slow reap or a timeout never delays the heartbeat that renews leases.
         this.timers = Executors.newScheduledThreadPool(2, named("jrq-worker-timer", true));
@@ -91,16 +97,18 @@ public final class WorkerRuntime implements WorkerHandle {
      * @param redis the client's connection
      * @param keys key builder
      * @param scripts script runner
+     * @param dependencies releases the dependents of jobs that end
      * @return the running worker
      */
-    public static WorkerRuntime start(WorkerConfig config, JrqOptions options, Redis redis, Keys keys, Scripts scripts) {
-        WorkerRuntime w = new WorkerRuntime(config, options, redis, keys, scripts);
+    public static WorkerRuntime start(WorkerConfig config, JrqOptions options, Redis redis, Keys keys, Scripts scripts,
+                                      Dependencies dependencies) {
+        WorkerRuntime w = new WorkerRuntime(config, options, redis, keys, scripts, dependencies);
         w.listenForCommands(redis);
         w.leaseKeeper.run();
         long hb = config.heartbeat().toMillis();
         w.timers.scheduleWithFixedDelay(w.leaseKeeper, hb, hb, TimeUnit.MILLISECONDS);
         long reap = config.reapInterval().toMillis();
-        w.timers.scheduleWithFixedDelay(new Reaper(config, options, keys, scripts), 0, reap, TimeUnit.MILLISECONDS);
+        w.timers.scheduleWithFixedDelay(new Reaper(config, options, keys, scripts, dependencies), 0, reap, TimeUnit.MILLISECONDS);
         if (w.signalHook != null) {
             Runtime.getRuntime().addShutdownHook(w.signalHook);
         }
@@ -152,6 +160,7 @@ public final class WorkerRuntime implements WorkerHandle {
 
     private Completion runJob(LeasedJob job) {
         job.progressSink(progress);
+        job.resultReader(resultReader);
         Outcome outcome = invoker.run(job, () -> watchTimeout(job));
         if (!job.settle()) {
             return null; // a timeout or a stop already recorded this attempt

@@ -1,0 +1,26 @@
+-- depend.lua: register a job as a dependent of jobs in this queue, or report that they have ended.
+--
+-- Called after the dependent was stored as DEFERRED, so a dependency that ends at any moment
+-- either sees the registration or is reported ended here: no release is lost.
+--
+-- KEYS[1]  job key prefix            (jrq:{q}:job:)
+-- KEYS[2]  dependents prefix         (jrq:{q}:dependents:)
+-- ARGV[1]  the dependent as "queue/id"
+-- ARGV[2..n] ids of the dependencies in this queue
+--
+-- Returns: per dependency, WAITING (registered), or how it ended: FINISHED, FAILED, CANCELED,
+-- STOPPED, or MISSING (no such job: never existed, expired or deleted).
+local out = {}
+for i = 2, #ARGV, 1 do
+  local id = ARGV[i]
+  local status = redis.call('HGET', KEYS[1] .. id, 'status')
+  if not status then
+    out[#out + 1] = 'MISSING'
+  elseif status == 'FINISHED' or status == 'FAILED' or status == 'CANCELED' or status == 'STOPPED' then
+    out[#out + 1] = status
+  else
+    redis.call('SADD', KEYS[2] .. id, ARGV[1])
+    out[#out + 1] = 'WAITING'
+  end
+end
+return out
