@@ -32,6 +32,7 @@ public final class EnqueueOptions {
     private final Duration timeout;
     private final List<String> dependsOn;
     private final DependencyPolicy dependencyPolicy;
+    private final Map<String, String> callbacks;
 
     private EnqueueOptions(Builder b) {
         this.jobId = b.jobId;
@@ -48,6 +49,7 @@ public final class EnqueueOptions {
         this.timeout = b.timeout;
         this.dependsOn = List.copyOf(b.dependsOn);
         this.dependencyPolicy = b.dependencyPolicy;
+        this.callbacks = Map.copyOf(b.callbacks);
     }
 
     /** @return a builder holding this object's values */
@@ -67,6 +69,7 @@ public final class EnqueueOptions {
         b.timeout = timeout;
         b.dependsOn.addAll(dependsOn);
         b.dependencyPolicy = dependencyPolicy;
+        b.callbacks.putAll(callbacks);
         return b;
     }
 
@@ -122,6 +125,9 @@ public final class EnqueueOptions {
     /** @return what happens when a dependency does not finish */
     public DependencyPolicy dependencyPolicy() { return dependencyPolicy; }
 
+    /** @return callbacks by event (success, failure, stopped) as {@code class::method} */
+    public Map<String, String> callbacks() { return callbacks; }
+
     /** Builder for {@link EnqueueOptions}. */
     public static final class Builder {
         private String jobId;
@@ -138,6 +144,7 @@ public final class EnqueueOptions {
         private Duration timeout;
         private final List<String> dependsOn = new ArrayList<>();
         private DependencyPolicy dependencyPolicy = DependencyPolicy.CANCEL;
+        private final Map<String, String> callbacks = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -292,6 +299,31 @@ public final class EnqueueOptions {
         /** @param policy what happens when a dependency does not finish (default CANCEL) @return this builder */
         public Builder onDependencyFailure(DependencyPolicy policy) {
             this.dependencyPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * @param callback a public static method taking a {@link JobOutcome}, run by the worker when the
+         *     job finishes; its class must be in a package the worker allows
+         * @return this builder
+         */
+        public Builder onSuccess(Fn.V1<JobOutcome> callback) {
+            return callback("success", callback);
+        }
+
+        /** @param callback run by the worker when the job fails for good (not between retries) @return this builder */
+        public Builder onFailure(Fn.V1<JobOutcome> callback) {
+            return callback("failure", callback);
+        }
+
+        /** @param callback run by the worker when the job is stopped while running @return this builder */
+        public Builder onStop(Fn.V1<JobOutcome> callback) {
+            return callback("stopped", callback);
+        }
+
+        private Builder callback(String event, Fn.V1<JobOutcome> callback) {
+            Objects.requireNonNull(callback, "callback");
+            callbacks.put(event, io.jrq.internal.codec.MethodRefs.resolve(callback, null).fn());
             return this;
         }
 

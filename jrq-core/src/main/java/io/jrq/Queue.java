@@ -207,7 +207,7 @@ public final class Queue {
         // Always written, so the producer's result TTL applies whichever worker finishes the job.
         long ttl = (o.resultTtl() != null ? o.resultTtl() : options.resultTtl()).getSeconds();
         return new Envelope(id, fn, args, params, o.description(), o.meta(), ttl, o.retry() == null ? null : o.retry().spec(),
-                o.timeout() == null ? -1 : o.timeout().toMillis(), o.dependsOn());
+                o.timeout() == null ? -1 : o.timeout().toMillis(), o.dependsOn(), o.callbacks());
     }
 
     private <R> List<Job<R>> submitAll(List<Envelope> envs, Type resultType) {

@@ -17,6 +17,7 @@ import io.jrq.Queue;
 import io.jrq.RetryPolicy;
 import io.jrq.Uniqueness;
 import io.jrq.Worker;
+import io.jrq.testjobs.Callbacks;
 import io.jrq.testjobs.Flaky;
 import io.jrq.testjobs.Jobs;
 import io.jrq.testkit.RedisExtension;
@@ -238,5 +239,24 @@ class LifecycleIT {
         Job<Integer> d1 = q.with(ttl).enqueue(Jobs::add, 1, 1);
         d1.await(WAIT);
         assertThat(q.with(ttl).enqueue(Jobs::add, 1, 1).id()).isEqualTo(d1.id());
+    }
+
+    @Test
+    void callbacksRunOnSuccessFailureAndStop() {
+        workers(1, b -> b);
+        EnqueueOptions cb = EnqueueOptions.builder().onSuccess(Callbacks::done).onFailure(Callbacks::failed)
+                .onStop(Callbacks::stopped).retry(RetryPolicy.fixed(2, Duration.ZERO)).build();
+        Job<Integer> ok = q.with(cb).enqueue(Jobs::add, 2, 5);
+        Job<String> bad = q.with(cb).enqueue(Jobs::fail, "nope");
+        Job<Integer> stopped = q.with(cb).enqueue(Flaky::steps, 1000, 20L);
+        ok.await(WAIT);
+        assertThatThrownBy(() -> bad.await(WAIT)).isInstanceOf(JobFailedException.class);
+        await().atMost(WAIT).until(() -> stopped.status() == JobStatus.STARTED);
+        stopped.cancel();
+        await().atMost(WAIT).until(() -> stopped.status() == JobStatus.STOPPED);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(Callbacks.SEEN).contains(
+                "success " + ok.id() + " 7", "failure " + bad.id() + " nope attempt 2", "stopped " + stopped.id()));
+        // Only the final failure calls back, not the retried attempt.
+        assertThat(Callbacks.SEEN.stream().filter(s -> s.startsWith("failure " + bad.id()))).hasSize(1);
     }
 }

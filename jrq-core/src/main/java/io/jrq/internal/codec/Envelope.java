@@ -27,9 +27,11 @@ import java.util.Map;
  * @param retry the retry policy, or null for the worker's default
  * @param timeoutMs the timeout of each attempt in ms, or -1 for the worker's default
  * @param deps the jobs this one waited for, as "queue/id"
+ * @param callbacks {@code class::method} to run by event: success, failure, stopped
  */
 public record Envelope(String id, String fn, ArrayNode args, List<String> params, String description,
-                       Map<String, String> meta, long resultTtlSeconds, RetrySpec retry, long timeoutMs, List<String> deps) {
+                       Map<String, String> meta, long resultTtlSeconds, RetrySpec retry, long timeoutMs, List<String> deps,
+                       Map<String, String> callbacks) {
     /** The envelope version this code writes and reads. */
     public static final int VERSION = 1;
 
@@ -68,6 +70,10 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
         if (!deps.isEmpty()) {
             ArrayNode d = o.putArray("deps");
             deps.forEach(d::add);
+        }
+        if (!callbacks.isEmpty()) {
+            ObjectNode c = o.putObject("callbacks");
+            callbacks.forEach(c::put);
         }
         try {
             return Json.mapper().writeValueAsString(o);
@@ -134,13 +140,15 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
         }
         JsonNode ttl = root.get("ttl");
         long ttlSeconds = ttl != null && ttl.canConvertToLong() ? ttl.asLong() : -1;
+        Map<String, String> callbacks = new LinkedHashMap<>();
+        root.path("callbacks").fields().forEachRemaining(e -> callbacks.put(e.getKey(), e.getValue().asText()));
         List<String> deps = new ArrayList<>();
         root.path("deps").forEach(n -> deps.add(n.asText()));
         JsonNode retry = root.get("retry");
         JsonNode timeout = root.get("timeout");
         return new Envelope(text(root, "id", false), fn, (ArrayNode) args, params, text(root, "desc", false), meta, ttlSeconds,
                 retry == null || retry.isNull() ? null : RetrySpec.fromJson(retry),
-                timeout != null && timeout.canConvertToLong() && timeout.asLong() > 0 ? timeout.asLong() : -1, deps);
+                timeout != null && timeout.canConvertToLong() && timeout.asLong() > 0 ? timeout.asLong() : -1, deps, callbacks);
     }
 
     private static String text(JsonNode root, String field, boolean required) {

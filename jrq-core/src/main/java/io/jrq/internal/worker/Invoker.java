@@ -36,6 +36,7 @@ public final class Invoker {
     private static final Pattern CLASS_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
     private static final Pattern METHOD_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
     private static final int MAX_STACK_CHARS = 16_000;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Invoker.class);
 
     private final List<String> allowedPackages;
     private final boolean allowAll;
@@ -123,6 +124,56 @@ public final class Invoker {
             }
         }
         return false;
+    }
+
+    /**
+     * Runs the job's callback for this outcome, if it has one. A callback is held to the same rules as
+     * a job (allowed package, public static method), and whatever it throws is logged, never recorded.
+     *
+     * @param job the job
+     * @param outcome how the attempt ended
+     */
+    public void callback(LeasedJob job, Outcome outcome) {
+        Envelope env = job.envelope();
+        String event = switch (outcome.kind()) {
+            case FINISHED -> "success";
+            case FAILED -> "failure";
+            case STOPPED -> "stopped";
+            case RETRY -> null;
+        };
+        String fn = env == null || event == null ? null : env.callbacks().get(event);
+        if (fn == null) {
+            return;
+        }
+        try {
+            int sep = fn.indexOf("::");
+            String className = sep < 0 ? "" : fn.substring(0, sep);
+            if (!CLASS_NAME.matcher(className).matches()) {
+                throw new InvalidPayloadException("'" + fn + "' is not a valid class::method name");
+            }
+            checkAllowed(className, fn);
+            Method m = Class.forName(className, true, loader).getMethod(fn.substring(sep + 2), io.jrq.JobOutcome.class);
+            if (!Modifier.isStatic(m.getModifiers())) {
+                throw new InvalidPayloadException("callback " + fn + " must be static");
+            }
+            io.jrq.JobStatus status = io.jrq.JobStatus.valueOf(outcome.kind().name());
+            io.jrq.JobError error = outcome.finished() ? null : errorOf(outcome.data());
+            m.invoke(null, new io.jrq.JobOutcome(job.id(), job.queue(), status, job.attempt(),
+                    outcome.finished() ? outcome.data() : null, error));
+        } catch (InvocationTargetException e) {
+            LOG.warn("callback {} of job {} threw", fn, job.id(), e.getCause());
+        } catch (Exception e) {
+            LOG.warn("callback {} of job {} could not run: {}", fn, job.id(), e.toString());
+        }
+    }
+
+    private static io.jrq.JobError errorOf(String json) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = Json.mapper().readTree(json);
+            return new io.jrq.JobError(n.path("type").asText(), n.path("message").asText(), n.path("stackTrace").asText());
+        } catch (Exception e) {
+            return new io.jrq.JobError("unknown", json, "");
+        }
     }
 
     /**

@@ -169,6 +169,7 @@ public final class WorkerRuntime implements WorkerHandle {
             log.warn("worker {}: job {} ended after its lease was lost; outcome dropped", config.name(), job.id());
             return null;
         }
+        invoker.callback(job, outcome);
         return completion(job, outcome);
     }
 
@@ -197,6 +198,7 @@ public final class WorkerRuntime implements WorkerHandle {
         }
         log.info("worker {}: job {} in {} {}", config.name(), job.id(), job.queue(), why);
         job.requestStop();
+        invoker.callback(job, outcome);
         fetcher.completed(completion(job, outcome));
         job.markLeaseLost();
         Thread t = job.thread();
