@@ -1,22 +1,24 @@
 package io.jrq.internal.worker;
 
 import java.util.Collection;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * The worker's job slots: runs leased jobs on the executor, at most {@code concurrency} at once,
- * and knows which jobs are running (by lease token) for lease renewal and shutdown.
+ * and knows which jobs are running for lease renewal and shutdown.
  */
 final class Slots {
     private final int concurrency;
     private final ExecutorService executor;
     private final Function<LeasedJob, Completion> body;
     private final Consumer<Completion> sink;
-    private final ConcurrentMap<String, LeasedJob> running = new ConcurrentHashMap<>();
+    // Keyed by identity: a lease token ("worker:attempt") is the same for every first attempt a
+    // worker runs, so it cannot tell its jobs apart.
+    private final Set<LeasedJob> running = ConcurrentHashMap.newKeySet();
 
     /**
      * @param body runs a job and returns its outcome, or null when the outcome must not be recorded
@@ -38,11 +40,11 @@ final class Slots {
     }
 
     Collection<LeasedJob> jobs() {
-        return running.values();
+        return running;
     }
 
     void dispatch(LeasedJob job) {
-        running.put(job.token(), job);
+        running.add(job);
         executor.execute(() -> {
             job.thread(Thread.currentThread());
             Completion c = null;
@@ -50,7 +52,7 @@ final class Slots {
                 c = body.apply(job);
             } finally {
                 job.thread(null);
-                running.remove(job.token());
+                running.remove(job);
             }
             if (c != null) {
                 sink.accept(c);

@@ -1,0 +1,94 @@
+package io.jrq.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jrq.JobError;
+import io.jrq.JobFailedException;
+import io.jrq.RedisUnavailableException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ConnectException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class MainTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cmd = Main.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        return cmd.execute(args);
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        assertThat(run("demo", "--bogus")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).startsWith("jrq: Unknown option: '--bogus'").contains("jrq demo --help");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void unknownCommandIsAUsageError() {
+        assertThat(run("nope")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("'nope'");
+    }
+
+    @Test
+    void noCommandPrintsTheUsageAndIsAUsageError() {
+        assertThat(run()).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("Usage: jrq").contains("demo");
+    }
+
+    @Test
+    void invalidOptionValuesAreUsageErrors() {
+        assertThat(run("demo", "--jobs", "-1")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--jobs must be between 0 and 1000000");
+        assertThat(run("demo", "--workers", "many")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("demo", "-u", "localhost:6379")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("invalid value for option '--url'");
+    }
+
+    @Test
+    void helpAndVersionSucceed() {
+        assertThat(run("--help")).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString()).contains("Usage: jrq").contains("Exit codes:").contains("demo");
+        assertThat(run("demo", "--help")).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString()).contains("--url").contains("JRQ_REDIS_URL").contains("--jobs");
+        assertThat(run("--version")).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString()).containsPattern("jrq \\d+\\.\\d+\\.\\d+");
+    }
+
+    @Test
+    void failuresMapToExitCodes() {
+        RedisUnavailableException down = new RedisUnavailableException("cannot connect to Redis at localhost:6379",
+                new ConnectException("refused"));
+        JobFailedException failed = new JobFailedException("42", new JobError("java.lang.IllegalStateException", "boom", ""));
+        assertThat(ExitCodes.of(down)).isEqualTo(ExitCodes.REDIS_UNAVAILABLE);
+        assertThat(ExitCodes.of(new CompletionException(down))).isEqualTo(ExitCodes.REDIS_UNAVAILABLE);
+        assertThat(ExitCodes.of(failed)).isEqualTo(ExitCodes.FAILED);
+        assertThat(ExitCodes.of(new ExecutionException(failed))).isEqualTo(ExitCodes.FAILED);
+        assertThat(ExitCodes.of(new CliException(ExitCodes.REDIS_UNAVAILABLE, "x"))).isEqualTo(ExitCodes.REDIS_UNAVAILABLE);
+        assertThat(ExitCodes.of(new CommandLine.ParameterException(Main.commandLine(), "x"))).isEqualTo(ExitCodes.USAGE);
+        assertThat(ExitCodes.of(new IllegalStateException("bug"))).isEqualTo(ExitCodes.FAILED);
+    }
+
+    @Test
+    void redactsPasswords() {
+        assertThat(CommonOptions.redact("redis://:secret@host:6379")).isEqualTo("redis://:****@host:6379");
+        assertThat(CommonOptions.redact("redis://user:secret@host:6379/2")).isEqualTo("redis://user:****@host:6379/2");
+        assertThat(CommonOptions.redact("redis://host:6379")).isEqualTo("redis://host:6379");
+    }
+
+    @Test
+    void formatsNumbersAndTimes() {
+        assertThat(DemoCommand.count(10_000)).isEqualTo("10,000");
+        assertThat(DemoCommand.rate(10_000, 2_000_000_000L)).isEqualTo("5,000");
+        assertThat(DemoCommand.time(3_400_000)).isEqualTo("3.4 ms");
+        assertThat(DemoCommand.time(250_000_000)).isEqualTo("250 ms");
+        assertThat(DemoCommand.time(5_004_000_000L)).isEqualTo("5.00 s");
+    }
+}

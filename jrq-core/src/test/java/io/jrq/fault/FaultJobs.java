@@ -1,0 +1,100 @@
+package io.jrq.fault;
+
+import io.jrq.JobContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Job methods for the fault tests. Every run is recorded before the job does anything else, so a
+ * run cut short by a crash still counts: in this JVM in {@link #RUNS}, and, when the system
+ * property {@value #LOG_PROPERTY} names a file, as one line {@code <job id> <label> <pid> <attempt>}
+ * appended to it, which the test reads after the process is gone.
+ */
+public final class FaultJobs {
+    /** System property naming the run log file of a worker process. */
+    public static final String LOG_PROPERTY = "jrq.fault.log";
+    /** System property that marks a JVM as a disposable worker process (see {@link #halt}). */
+    public static final String DISPOSABLE_PROPERTY = "jrq.fault.disposable";
+    /** Runs per job id in this JVM. */
+    public static final Map<String, AtomicInteger> RUNS = new ConcurrentHashMap<>();
+
+    private static final long PID = ProcessHandle.current().pid();
+    private static FileChannel log;
+
+    private FaultJobs() {
+    }
+
+    /**
+     * Records the run, sleeps, and says who ran it.
+     *
+     * @param label a name for the job chosen by the test
+     * @param millis how long to work
+     * @return {@code label@pid} of the process that ran it
+     */
+    public static String work(String label, long millis) throws InterruptedException {
+        record(label);
+        Thread.sleep(millis);
+        return label + "@" + PID;
+    }
+
+    /**
+     * {@link #work} for 10 ms; one argument, so that it can be enqueued in bulk with
+     * {@code enqueueAll}.
+     *
+     * @param label a name for the job chosen by the test
+     * @return {@code label@pid} of the process that ran it
+     */
+    public static String brief(String label) throws InterruptedException {
+        return work(label, 10);
+    }
+
+    /**
+     * Records the run, then kills the process that runs it at once, as a JVM crash or an
+     * out-of-memory kill would: no shutdown hook, no graceful close. Refuses to run in a JVM that
+     * is not a disposable worker process, so it can never take the test JVM down.
+     *
+     * @param label a name for the job chosen by the test
+     * @return never
+     */
+    public static String halt(String label) {
+        if (!Boolean.getBoolean(DISPOSABLE_PROPERTY)) {
+            throw new IllegalStateException("halt runs only in a disposable worker process (-D" + DISPOSABLE_PROPERTY + "=true)");
+        }
+        record(label);
+        Runtime.getRuntime().halt(1);
+        return label;
+    }
+
+    private static void record(String label) {
+        JobContext ctx = JobContext.current();
+        RUNS.computeIfAbsent(ctx.id(), k -> new AtomicInteger()).incrementAndGet();
+        String file = System.getProperty(LOG_PROPERTY);
+        if (file != null) {
+            append(Path.of(file), ctx.id() + " " + label + " " + PID + " " + ctx.attempt() + "\n");
+        }
+    }
+
+    private static synchronized void append(Path file, String line) {
+        try {
+            if (log == null) {
+                log = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            }
+            // One write call per line: the line is in the kernel's page cache once this returns,
+            // so it survives a SIGKILL or halt() of this process a moment later.
+            ByteBuffer buf = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
+            while (buf.hasRemaining()) {
+                log.write(buf);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to the run log " + file, e);
+        }
+    }
+}
