@@ -37,6 +37,7 @@ public final class Jrq implements AutoCloseable {
      *     {@code redis-sentinel://}, or {@code redis-cluster://host:port[,host:port...]}
      * @return the client
      * @throws RedisUnavailableException naming host:port and the cause when Redis cannot be reached
+     * @throws IllegalArgumentException when the URL cannot be parsed (the message quotes it, password masked)
      */
     public static Jrq connect(String url) {
         return connect(JrqOptions.builder().url(url).build());

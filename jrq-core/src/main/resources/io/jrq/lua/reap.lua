@@ -3,13 +3,16 @@
 -- Any worker may run it at any time; because a script runs atomically, concurrent reapers never
 -- requeue the same orphan twice: the first removes it from the active set, the others no longer
 -- see it. A job recovered more than the allowed number of times is failed instead, so a job that
--- keeps killing its workers cannot circulate for ever.
+-- keeps killing its workers cannot circulate for ever. It also drops expired entries from the
+-- registries of ended jobs, so they shrink even when no job ends for a while.
 --
 -- KEYS[1]  active zset               (jrq:{q}:active)
 -- KEYS[2]  ready list                (jrq:{q}:ready)
 -- KEYS[3]  job key prefix            (jrq:{q}:job:)
 -- KEYS[4]  failed registry zset      (jrq:{q}:failed)     id -> expiry (ms)
 -- KEYS[5]  dependents prefix         (jrq:{q}:dependents:)
+-- KEYS[6]  finished registry zset    (jrq:{q}:finished)   id -> expiry (ms)
+-- KEYS[7]  canceled registry zset    (jrq:{q}:canceled)   id -> expiry (ms)
 -- ARGV[1]  maximum recoveries per job
 -- ARGV[2]  maximum number of jobs to reap in this call
 -- ARGV[3]  events channel of the queue
@@ -24,6 +27,9 @@ local active, ready, prefix, failedKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local maxRecoveries, limit, channel = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local failedMax, failedTtl = tonumber(ARGV[4]), tonumber(ARGV[5])
 local requeued, failed, released = 0, 0, {}
+for _, registry in ipairs({ failedKey, KEYS[6], KEYS[7] }) do
+  redis.call('ZREMRANGEBYSCORE', registry, '-inf', now)
+end
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0, limit)) do
   redis.call('ZREM', active, id)
   local key = prefix .. id

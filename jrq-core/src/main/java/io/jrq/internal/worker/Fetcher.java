@@ -104,7 +104,7 @@ final class Fetcher implements Runnable {
                 backoff = 0;
             } catch (RuntimeException e) {
                 backoff = backoff == 0 ? 100 : Math.min(backoff * 2, 2000);
-                log.warn("worker {}: fetch failed, retrying in {} ms: {}", config.name(), backoff, e.getMessage());
+                log.warn("worker {}: fetch failed, retrying in {} ms: {}", config.name(), backoff, e.toString());
                 pause(backoff);
                 continue;
             }
@@ -181,7 +181,7 @@ final class Fetcher implements Runnable {
         List<Object> accepted = (List<Object>) reply.get(0);
         for (int j = 0; j < acks.size(); j++) {
             if (!Long.valueOf(1).equals(accepted.get(j))) {
-                log.warn("worker {}: outcome of job {} in {} not recorded: its lease was lost (the job was taken over)",
+                log.warn("worker {}: outcome of job {} in {} not recorded: the job had already ended or was taken over",
                         config.name(), acks.get(j).job().id(), queue);
             }
         }

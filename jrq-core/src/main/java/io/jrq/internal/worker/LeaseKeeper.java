@@ -64,7 +64,7 @@ final class LeaseKeeper implements Runnable {
             renew();
             register();
         } catch (RuntimeException e) {
-            log.warn("worker {}: heartbeat failed: {}", config.name(), e.getMessage());
+            log.warn("worker {}: heartbeat failed: {}", config.name(), e.toString());
         }
     }
 
@@ -96,7 +96,9 @@ final class LeaseKeeper implements Runnable {
             stop.forEach(id -> stopper.accept(queue, (String) id));
             for (Object id : lost) {
                 LeasedJob job = byId.get((String) id);
-                if (job != null) {
+                // A job that ended between reading the running jobs and the renewal is not lost: its
+                // outcome was recorded. Only jobs still running have really lost their lease.
+                if (job != null && slots.jobs().contains(job)) {
                     job.markLeaseLost();
                     log.warn("worker {}: lost the lease of job {} in {}; its outcome will not be recorded", config.name(), id, queue);
                 }

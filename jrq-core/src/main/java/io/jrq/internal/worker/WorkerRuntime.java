@@ -312,7 +312,7 @@ public final class WorkerRuntime implements WorkerHandle {
                 log.info("worker {}: gave {} unfinished job(s) back to {}", config.name(), n, queue);
             } catch (RuntimeException ex) {
                 log.warn("worker {}: could not give unfinished jobs back to {} ({}); they return when their leases expire",
-                        config.name(), queue, ex.getMessage());
+                        config.name(), queue, ex.toString());
             }
         }
     }
