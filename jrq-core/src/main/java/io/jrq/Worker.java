@@ -88,6 +88,7 @@ public final class Worker implements AutoCloseable {
         private Duration shutdownGrace = Duration.ofSeconds(30);
         private boolean handleSignals = true;
         private boolean burst;
+        private boolean allowEviction;
         private ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
 
         Builder(Backend backend, List<String> queues) {
@@ -285,6 +286,18 @@ public final class Worker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A worker refuses to start on a Redis whose {@code maxmemory-policy} is {@code allkeys-*}: such a
+         * server may delete queued jobs when memory runs out. This accepts that risk.
+         *
+         * @param on start anyway (a warning is logged)
+         * @return this builder
+         */
+        public Builder allowEvictingRedis(boolean on) {
+            this.allowEviction = on;
+            return this;
+        }
+
         /** @param on stop by itself once its queues are empty and its jobs done @return this builder */
         public Builder burst(boolean on) {
             this.burst = on;
@@ -309,7 +322,7 @@ public final class Worker implements AutoCloseable {
             WorkerConfig config = new WorkerConfig(name != null ? name : defaultName(), queues, weights, concurrency, virtualThreads,
                     allowedPackages, handlers, handlerRetry, retry.spec(), jobTimeout == null ? -1 : jobTimeout.toMillis(),
                     resolver, lease, hb, reapInterval, maxRecoveries, shutdownGrace, handleSignals,
-                    burst, classLoader);
+                    burst, allowEviction, classLoader);
             return new Worker(backend.startWorker(config), config);
         }
 

@@ -7,6 +7,7 @@ import io.jrq.internal.codec.Json;
 import io.jrq.internal.redis.Redis;
 import io.jrq.internal.redis.Script;
 import io.jrq.internal.redis.Scripts;
+import io.jrq.internal.redis.ServerCheck;
 import io.jrq.internal.worker.WorkerConfig;
 import io.jrq.internal.worker.WorkerRuntime;
 import io.lettuce.core.ScriptOutputType;
@@ -194,6 +195,7 @@ public final class RedisBackend implements Backend {
 
     @Override
     public WorkerHandle startWorker(WorkerConfig config) {
+        ServerCheck.checkEviction(redis, config.allowEviction());
         for (String q : config.queues()) {
             if (registeredQueues.add(q)) {
                 redis.await(redis.async().sadd(keys.queues(), q));

@@ -29,13 +29,15 @@ import java.util.Map;
  * @param shutdownGrace how long close waits for running jobs
  * @param handleSignals close gracefully on SIGTERM (JVM shutdown)
  * @param burst stop once the queues are empty
+ * @param allowEviction start even on a Redis with an allkeys-* maxmemory-policy
  * @param classLoader loads allowed job classes
  */
 public record WorkerConfig(String name, List<String> queues, int[] weights, int concurrency, boolean virtualThreads,
                            List<String> allowedPackages, Map<String, Handler> handlers, Map<String, RetrySpec> handlerRetry,
                            RetrySpec defaultRetry, long defaultTimeoutMs, InstanceResolver resolver,
                            Duration lease, Duration heartbeat, Duration reapInterval, int maxRecoveries,
-                           Duration shutdownGrace, boolean handleSignals, boolean burst, ClassLoader classLoader) {
+                           Duration shutdownGrace, boolean handleSignals, boolean burst, boolean allowEviction,
+                           ClassLoader classLoader) {
 
     /** @return the queues in the order to try them this round */
     public List<String> queueOrder() {
