@@ -20,8 +20,8 @@
 -- Returns: { outcome, worker, dependents } where outcome is CANCELED (done), STOPPING (stop requested
 -- from worker), ENDED (already over: nothing to do) or MISSING (no such job), and dependents lists
 -- the jobs ("queue/id") waiting on a job this call canceled; the caller passes them to release.lua.
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+-- @include registry
+local now = nowMs()
 local id = ARGV[1]
 local key = KEYS[2] .. id
 local cur = redis.call('HMGET', key, 'status', 'worker', 'unique')
@@ -41,14 +41,7 @@ redis.call('ZREM', KEYS[4], id)
 local ttl = tonumber(ARGV[3])
 redis.call('HSET', key, 'status', 'CANCELED', 'ended_at', now)
 redis.call('EXPIRE', key, ttl)
-redis.call('ZADD', KEYS[5], now + ttl * 1000, id)
-redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
-local over = redis.call('ZCARD', KEYS[5]) - tonumber(ARGV[4])
-if over > 0 then
-  for i, old in ipairs(redis.call('ZPOPMIN', KEYS[5], over)) do
-    if i % 2 == 1 then redis.call('DEL', KEYS[2] .. old) end
-  end
-end
+addToRegistry(KEYS[5], KEYS[2], id, ttl, tonumber(ARGV[4]), now)
 if cur[3] then
   local ukey = KEYS[6] .. string.sub(cur[3], 3)
   if redis.call('GET', ukey) == id then redis.call('DEL', ukey) end

@@ -36,24 +36,15 @@
 -- 1 when the queue is paused or at a limit (waiting on its ready list would then spin), and released
 -- lists { id, outcome, {dependents} } for every ended job that other jobs wait on; the worker passes
 -- them on to release.lua in the dependents' queues.
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+-- @include registry
+local now = nowMs()
 local ready, active, prefix, failed = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local scheduled, finished, canceled = KEYS[5], KEYS[6], KEYS[7]
 local worker, lease, want = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local channel, registryMax, n = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
 
--- Adds an ended job to a registry scored by its expiry, dropping expired entries and, past the cap,
--- the oldest entries together with their job hashes.
 local function register(registry, id, ttl)
-  redis.call('ZADD', registry, ttl >= 0 and (now + ttl * 1000) or 9007199254740991, id)
-  redis.call('ZREMRANGEBYSCORE', registry, '-inf', now)
-  local over = redis.call('ZCARD', registry) - registryMax
-  if over > 0 then
-    for j, old in ipairs(redis.call('ZPOPMIN', registry, over)) do
-      if j % 2 == 1 then redis.call('DEL', prefix .. old) end
-    end
-  end
+  addToRegistry(registry, prefix, id, ttl, registryMax, now)
 end
 
 -- Releases the job's unique key if it still names this job and its scope ends at this point.

@@ -21,8 +21,8 @@
 --
 -- Returns: { requeued, failed, released } where released lists { id, "FAILED", {dependents} } for
 -- failed jobs that others wait on (the caller passes them to release.lua).
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+-- @include registry
+local now = nowMs()
 local active, ready, prefix, failedKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local maxRecoveries, limit, channel = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local failedMax, failedTtl = tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -42,14 +42,7 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0,
         message = 'job lost its worker ' .. recoveries .. ' times (last: ' .. tostring(cur[2]) ..
           '); giving up after ' .. maxRecoveries .. ' recoveries', stackTrace = '' })
       redis.call('HSET', key, 'status', 'FAILED', 'ended_at', now, 'error', err)
-      redis.call('ZADD', failedKey, failedTtl >= 0 and (now + failedTtl * 1000) or 9007199254740991, id)
-      redis.call('ZREMRANGEBYSCORE', failedKey, '-inf', now)
-      local over = redis.call('ZCARD', failedKey) - failedMax
-      if over > 0 then
-        for i, old in ipairs(redis.call('ZPOPMIN', failedKey, over)) do
-          if i % 2 == 1 then redis.call('DEL', prefix .. old) end
-        end
-      end
+      addToRegistry(failedKey, prefix, id, failedTtl, failedMax, now)
       if failedTtl >= 0 then redis.call('EXPIRE', key, failedTtl) end
       redis.call('PUBLISH', channel, cjson.encode({ id = id, status = 'FAILED' }))
       local dependents = redis.call('SMEMBERS', KEYS[5] .. id)

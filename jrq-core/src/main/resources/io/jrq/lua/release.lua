@@ -18,8 +18,8 @@
 --
 -- Returns: flat array of id, status, dependent members... for each job this call canceled, each
 -- entry being { id, "CANCELED", {members} }.
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+-- @include registry
+local now = nowMs()
 local ttl = tonumber(ARGV[2])
 local canceled = {}
 for i = 3, #ARGV, 3 do

@@ -8,8 +8,8 @@
 -- Returns: { lost, stop } where lost holds the ids whose lease the worker no longer holds (taken
 -- over or gone; their leases are not renewed and the worker must not record their outcome), and stop
 -- the ids of jobs someone asked to stop (see cancel.lua).
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+-- @include registry
+local now = nowMs()
 local deadline = now + tonumber(ARGV[1])
 local lost, stop = {}, {}
 for i = 2, #ARGV, 2 do

@@ -8,7 +8,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** jrq's Lua scripts, each loaded once from {@code io/jrq/lua/<name>.lua} with its SHA-1. */
+/**
+ * jrq's Lua scripts, each loaded once from {@code io/jrq/lua/<name>.lua} with its SHA-1. A line
+ * {@code -- @include <lib>} is replaced by {@code io/jrq/lua/lib/<lib>.lua}, so shared helpers are
+ * written once and still sent to Redis as one self-contained script.
+ */
 public enum Script {
     /** Store jobs and push them onto a ready list. */
     ENQUEUE("enqueue"),
@@ -37,17 +41,28 @@ public enum Script {
     private final String sha;
 
     Script(String name) {
-        String path = "/io/jrq/lua/" + name + ".lua";
+        try {
+            this.body = Include.LINE.matcher(read("/io/jrq/lua/" + name + ".lua"))
+                    .replaceAll(m -> java.util.regex.Matcher.quoteReplacement(read("/io/jrq/lua/lib/" + m.group(1) + ".lua")));
+            this.sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(body.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Holds the pattern outside the enum: enum constants are built before the enum's own statics. */
+    private static final class Include {
+        static final java.util.regex.Pattern LINE = java.util.regex.Pattern.compile("(?m)^-- @include ([a-z]+)$");
+    }
+
+    private static String read(String path) {
         try (InputStream in = Script.class.getResourceAsStream(path)) {
             if (in == null) {
                 throw new IllegalStateException("missing script resource " + path);
             }
-            this.body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            this.sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(body.getBytes(StandardCharsets.UTF_8)));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 
