@@ -3,7 +3,7 @@
 # language"). ProtocolIT runs it and checks that a Java worker runs every job.
 #
 # Usage: enqueue.sh HOST PORT QUEUE ID ENQUEUE_LUA
-#   ENQUEUE_LUA  path to enqueue.lua (in the jrq-core jar at io/jrq/lua/enqueue.lua:
+#   ENQUEUE_LUA  path to enqueue.lua (in the jrq-core jar at io/jrq/lua/enqueue.lua, self-contained:
 #                unzip -p jrq-core-*.jar io/jrq/lua/enqueue.lua > enqueue.lua)
 #   JRQ_PREFIX   key prefix, default "jrq"
 #
@@ -19,21 +19,30 @@ if [ $# -ne 5 ]; then
 fi
 host=$1 port=$2 queue=$3 id=$4 lua=$5
 prefix=${JRQ_PREFIX:-jrq}
-ready="$prefix:{$queue}:ready"
-jobs="$prefix:{$queue}:job:"
+q="$prefix:{$queue}:"            # every key of the queue starts with this (its hash tag)
+ready="${q}ready"
+jobs="${q}job:"
 
 cli() { redis-cli -h "$host" -p "$port" "$@"; }
 
 # redis-cli exits 0 even when Redis answers with an error, so check each reply.
 fail() { echo "enqueue.sh: $1: $2" >&2; exit 1; }
 
-# --- Preferred: enqueue.lua. KEYS: ready list, job key prefix; ARGV: front flag, then id/payload pairs.
+# --- Preferred: enqueue.lua.
+# KEYS: ready list, job key prefix, scheduled set, unique key prefix, pending-dependencies prefix,
+#       deferred set.
+# ARGV: front flag, due time (-1), delay in ms (-1), unique scope, unique TTL (-1), dependencies
+#       as JSON ('[]'), dependency policy, then id, payload, unique key ('' for none) per job.
 m_id="$id-method"
 o_id="$id-over"
 m_payload="{\"v\":1,\"id\":\"$m_id\",\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[2,3],\"desc\":\"add from the shell\"}"
 o_payload="{\"v\":1,\"id\":\"$o_id\",\"fn\":\"io.jrq.testjobs.Jobs::over\",\"args\":[7],\"params\":[\"int\"]}"
-reply=$(cli --eval "$lua" "$ready" "$jobs" , 0 "$m_id" "$m_payload" "$o_id" "$o_payload")
-[[ $reply =~ ^[0-9]+$ ]] || fail "enqueue.lua" "$reply"      # the enqueue time in ms, else an error
+reply=$(cli --eval "$lua" "$ready" "$jobs" "${q}scheduled" "${q}unique:" "${q}deps:" "${q}deferred" , \
+  0 -1 -1 Q -1 '[]' cancel "$m_id" "$m_payload" '' "$o_id" "$o_payload" '')
+# The reply is {enqueue time in ms, ids}; redis-cli prints one element per line. Anything else is an error.
+mapfile -t lines <<<"$reply"
+[[ ${#lines[@]} -eq 3 && ${lines[0]} =~ ^[0-9]+$ && ${lines[1]} == "$m_id" && ${lines[2]} == "$o_id" ]] \
+  || fail "enqueue.lua" "$reply"
 echo "$m_id"
 echo "$o_id"
 

@@ -120,7 +120,7 @@ class ProtocolIT {
             // default (500 s) or from the payload's "ttl" (60 s).
             String methodKey = keys.job(queue, method);
             assertThat(fields(methodKey)).containsExactlyInAnyOrder(
-                    "payload", "status", "enqueued_at", "started_at", "ended_at", "attempts", "worker", "result");
+                    "payload", "status", "enqueued_at", "started_at", "ended_at", "attempts", "leases", "worker", "result");
             assertThat(redis.execute("HGET", methodKey, "status")).isEqualTo("FINISHED");
             assertThat(redis.execute("HGET", methodKey, "result")).isEqualTo("5");
             assertThat(redis.execute("HGET", methodKey, "attempts")).isEqualTo("1");
@@ -128,6 +128,15 @@ class ProtocolIT {
             assertThat(ttl(methodKey)).isBetween(490L, 500L);
             assertThat(redis.execute("HGET", keys.job(queue, handler), "result")).isEqualTo("\"Hello, Ann (shell)\"");
             assertThat(ttl(keys.job(queue, handler))).isBetween(50L, 60L);
+
+            // The finished registry is scored by expiry: ended_at + the TTL the hash got.
+            String finished = "jrq:{" + queue + "}:finished";
+            assertThat(finished).isEqualTo(keys.finished(queue));
+            assertThat(redis.execute("TYPE", finished)).isEqualTo("zset");
+            assertThat(score(finished, method)).isEqualTo(Long.parseLong(redis.execute("HGET", methodKey, "ended_at")) + 500_000L);
+            assertThat(score(finished, handler))
+                    .isEqualTo(Long.parseLong(redis.execute("HGET", keys.job(queue, handler), "ended_at")) + 60_000L);
+            assertThat(redis.execute("HGET", methodKey, "leases")).isEqualTo("1");
 
             // Nothing left waiting or leased: Redis removes a list or zset once it is empty.
             assertThat(redis.execute("EXISTS", ready)).isEqualTo("0");
@@ -150,10 +159,9 @@ class ProtocolIT {
     void aFailedJobKeepsItsErrorInTheFailedRegistry() throws Exception {
         String id = "f" + UUID.randomUUID().toString().substring(0, 8);
         String payload = "{\"v\":1,\"id\":\"" + id + "\",\"fn\":\"io.jrq.testjobs.Jobs::fail\",\"args\":[\"boom\"]}";
-        // EVAL of the shipped enqueue.lua, exactly as another language would send it.
-        String now = redis.execute("EVAL", Files.readString(resource("/io/jrq/lua/enqueue.lua")), "2",
-                "jrq:{" + queue + "}:ready", "jrq:{" + queue + "}:job:", "0", id, payload);
-        assertThat(Long.parseLong(now)).isPositive();
+        List<String> reply = enqueueLua("0", "-1", "-1", "Q", "-1", id, payload, "");
+        assertThat(Long.parseLong(reply.get(0))).isPositive();
+        assertThat(reply.subList(1, reply.size())).containsExactly(id);
 
         try (Worker w = jrq.worker(queue).allowPackages("io.jrq.testjobs").handleSignals(false).start()) {
             Job<Object> job = jrq.queue(queue).job(id).orElseThrow();
@@ -162,23 +170,100 @@ class ProtocolIT {
 
         String key = keys.job(queue, id);
         assertThat(fields(key)).containsExactlyInAnyOrder(
-                "payload", "status", "enqueued_at", "started_at", "ended_at", "attempts", "worker", "error");
+                "payload", "status", "enqueued_at", "started_at", "ended_at", "attempts", "leases", "worker", "error", "errors");
         assertThat(redis.execute("HGET", key, "status")).isEqualTo("FAILED");
         JsonNode error = JSON.readTree(redis.execute("HGET", key, "error"));
         assertThat(error.get("type").asText()).isEqualTo("java.lang.IllegalStateException");
         assertThat(error.get("message").asText()).isEqualTo("boom");
         assertThat(error.get("stackTrace").asText()).contains("io.jrq.testjobs.Jobs.fail");
+        // The failed registry is scored by expiry: ended_at + the failure TTL (7 days), like the hash's TTL.
         assertThat(redis.execute("TYPE", keys.failed(queue))).isEqualTo("zset");
-        assertThat(redis.execute("ZSCORE", keys.failed(queue), id)).isEqualTo(redis.execute("HGET", key, "ended_at"));
+        assertThat(keys.failed(queue)).isEqualTo("jrq:{" + queue + "}:failed");
+        assertThat(score(keys.failed(queue), id)).isEqualTo(Long.parseLong(redis.execute("HGET", key, "ended_at")) + 7 * 86_400_000L);
         assertThat(ttl(key)).isBetween(7 * 86_400L - 10, 7 * 86_400L);
+        assertThat(JSON.readTree(redis.execute("HGET", key, "errors")))
+                .singleElement().satisfies(e -> {
+                    assertThat(e.get("attempt").asInt()).isEqualTo(1);
+                    assertThat(e.get("type").asText()).isEqualTo("java.lang.IllegalStateException");
+                    assertThat(e.get("message").asText()).isEqualTo("boom");
+                    assertThat(e.get("at").asLong()).isEqualTo(Long.parseLong(redis.execute("HGET", key, "ended_at")));
+                });
+        assertThat(redis.execute("HGET", key, "leases")).isEqualTo("1");
         assertEvents(id, "FAILED");
         assertDocumented(fields(key));
+    }
+
+    @Test
+    void aDelayedUniqueJobFromEnqueueLuaWaitsInTheScheduledSetThenRuns() throws Exception {
+        String id = "d" + UUID.randomUUID().toString().substring(0, 8);
+        String dup = id + "-dup";
+        String payload = "{\"v\":1,\"id\":\"" + id + "\",\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[20,22]}";
+        String dupPayload = "{\"v\":1,\"id\":\"" + dup + "\",\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1,1]}";
+        // Due in 1.5 s, unique while active under the key "nightly".
+        List<String> reply = enqueueLua("0", "-1", "1500", "A", "-1", id, payload, "nightly");
+        long enqueuedAt = Long.parseLong(reply.get(0));
+        assertThat(reply.subList(1, reply.size())).containsExactly(id);
+        // A second job with the same unique key is not stored; the reply names the existing job instead.
+        assertThat(enqueueLua("0", "-1", "-1", "A", "-1", dup, dupPayload, "nightly").subList(1, 2)).containsExactly(id);
+        assertThat(redis.execute("EXISTS", keys.job(queue, dup))).isEqualTo("0");
+
+        String key = keys.job(queue, id);
+        assertThat(fields(key)).containsExactlyInAnyOrder("payload", "status", "enqueued_at", "due_at", "unique");
+        assertDocumented(fields(key));
+        assertThat(redis.execute("HGET", key, "status")).isEqualTo("SCHEDULED");
+        assertThat(redis.execute("HGET", key, "unique")).isEqualTo("A:nightly");
+        long dueAt = Long.parseLong(redis.execute("HGET", key, "due_at"));
+        assertThat(dueAt).isEqualTo(enqueuedAt + 1500);
+        String scheduled = "jrq:{" + queue + "}:scheduled";
+        assertThat(scheduled).isEqualTo(keys.scheduled(queue));
+        assertThat(score(scheduled, id)).isEqualTo(dueAt);
+        String unique = "jrq:{" + queue + "}:unique:nightly";
+        assertThat(unique).isEqualTo(keys.uniquePrefix(queue) + "nightly");
+        assertThat(redis.execute("GET", unique)).isEqualTo(id);
+        assertThat(redis.execute("EXISTS", keys.ready(queue))).isEqualTo("0");
+
+        // Without scripting: a SCHEDULED hash with due_at plus its entry in the scheduled set.
+        String plain = id + "-plain";
+        long plainDue = enqueuedAt + 300;
+        redis.execute("HSET", keys.job(queue, plain), "payload",
+                "{\"v\":1,\"id\":\"" + plain + "\",\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[2,2]}",
+                "status", "SCHEDULED", "enqueued_at", Long.toString(enqueuedAt), "due_at", Long.toString(plainDue));
+        redis.execute("ZADD", scheduled, Long.toString(plainDue), plain);
+
+        try (Worker w = jrq.worker(queue).allowPackages("io.jrq.testjobs").handleSignals(false).start()) {
+            Job<Integer> job = jrq.queue(queue).job(id).orElseThrow().as(Integer.class);
+            assertThat(job.await(WAIT)).isEqualTo(42);
+            assertThat(jrq.queue(queue).job(plain).orElseThrow().as(Integer.class).await(WAIT)).isEqualTo(4);
+        }
+        // Promoted by fetch.lua once due, then run; scope A releases the unique key when the job ends.
+        assertThat(Long.parseLong(redis.execute("HGET", key, "started_at"))).isGreaterThanOrEqualTo(dueAt);
+        assertThat(redis.execute("EXISTS", scheduled)).isEqualTo("0");
+        assertThat(redis.execute("EXISTS", unique)).isEqualTo("0");
+        assertThat(fields(key)).containsExactlyInAnyOrder("payload", "status", "enqueued_at", "due_at", "unique", "started_at",
+                "ended_at", "attempts", "leases", "worker", "result");
+        assertEvents(id, "FINISHED", plain, "FINISHED");
+    }
+
+    /**
+     * EVAL of the shipped enqueue.lua for one job, exactly as another language would send it: the six
+     * documented KEYS, then ARGV front flag, due time, delay, unique scope, unique TTL, dependencies
+     * ('[]'), dependency policy, and the id, payload, unique key triple.
+     *
+     * @return the reply, flattened: the enqueue time, then the ids
+     */
+    private List<String> enqueueLua(String front, String at, String delay, String scope, String uniqueTtl, String id,
+                                    String payload, String uniqueKey) throws IOException {
+        String q = "jrq:{" + queue + "}:";
+        String reply = redis.execute("EVAL", Files.readString(enqueueLua()), "6",
+                q + "ready", q + "job:", q + "scheduled", q + "unique:", q + "deps:", q + "deferred",
+                front, at, delay, scope, uniqueTtl, "[]", "cancel", id, payload, uniqueKey);
+        return Arrays.asList(reply.split("\n"));
     }
 
     /** Runs the shell producer and returns the ids it printed. */
     private List<String> runProducer(String id) throws Exception {
         Process p = new ProcessBuilder("bash", resource("/producer/enqueue.sh").toString(), redis.host(),
-                Integer.toString(redis.port()), queue, id, resource("/io/jrq/lua/enqueue.lua").toString())
+                Integer.toString(redis.port()), queue, id, enqueueLua().toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("enqueue.sh finished").isTrue();
@@ -219,6 +304,13 @@ class ProtocolIT {
         return reply == null || reply.isEmpty() ? Set.of() : new TreeSet<>(Arrays.asList(reply.split("\n")));
     }
 
+    /** @return the member's score in a sorted set, as the integer the scripts wrote */
+    private long score(String zset, String member) {
+        String s = redis.execute("ZSCORE", zset, member);
+        assertThat(s).as("%s in %s", member, zset).isNotNull();
+        return (long) Double.parseDouble(s);
+    }
+
     private long ttl(String key) {
         return Long.parseLong(redis.execute("TTL", key));
     }
@@ -232,6 +324,13 @@ class ProtocolIT {
                 Files.copy(in, file);
             }
         }
+        return file;
+    }
+
+    /** @return enqueue.lua as extracted from the jar; it must run as shipped, without the include step of other scripts */
+    private Path enqueueLua() throws IOException {
+        Path file = resource("/io/jrq/lua/enqueue.lua");
+        assertThat(Files.readString(file)).as("enqueue.lua is self-contained").doesNotContain("-- @include");
         return file;
     }
 
