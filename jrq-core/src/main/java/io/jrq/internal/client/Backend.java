@@ -54,6 +54,9 @@ public interface Backend extends AutoCloseable {
      */
     WorkerHandle startWorker(WorkerConfig config);
 
+    /** @return where this backend keeps recurring jobs */
+    RecurringStore recurring();
+
     @Override
     void close();
 }

@@ -28,6 +28,7 @@ public final class RedisBackend implements Backend {
     private final Keys keys;
     private final Scripts scripts;
     private final JobWatcher watcher;
+    private final RecurringStore recurring;
     private final Set<String> registeredQueues = ConcurrentHashMap.newKeySet();
 
     private RedisBackend(JrqOptions options, Redis redis) {
@@ -36,6 +37,7 @@ public final class RedisBackend implements Backend {
         this.keys = new Keys(options.keyPrefix());
         this.scripts = new Scripts(redis);
         this.watcher = new JobWatcher(redis, keys, this::readAsync);
+        this.recurring = new RedisRecurringStore(redis, keys, scripts);
     }
 
     /**
@@ -175,6 +177,11 @@ public final class RedisBackend implements Backend {
             }
         }
         return WorkerRuntime.start(config, options, redis, keys, scripts);
+    }
+
+    @Override
+    public RecurringStore recurring() {
+        return recurring;
     }
 
     @Override

@@ -21,7 +21,15 @@ public enum Script {
     /** Give leased jobs back on shutdown. */
     REQUEUE("requeue"),
     /** Cancel a job that has not started, or flag a running one to stop. */
-    CANCEL("cancel");
+    CANCEL("cancel"),
+    /** Create or update a recurring job. */
+    RECURRING_UPSERT("recurring-upsert"),
+    /** Delete a recurring job. */
+    RECURRING_DELETE("recurring-delete"),
+    /** Read the recurring jobs that are due, with the Redis time. */
+    RECURRING_DUE("recurring-due"),
+    /** Take one tick of a recurring job: enqueue its run and move its due time, once. */
+    TICK("tick");
 
     private final String body;
     private final String sha;
