@@ -83,6 +83,14 @@ public final class Jrq implements AutoCloseable {
     }
 
     /**
+     * @return the recurring jobs (cron and interval schedules) of this client's Redis; with
+     *     {@link #inline()} they are kept in memory and never run
+     */
+    public Recurring recurring() {
+        return new Recurring(backend.recurring(), options);
+    }
+
+    /**
      * Finds a job by id in any queue this Redis has seen.
      *
      * @param id the job id

@@ -103,6 +103,16 @@ public final class Keys {
         return q(queue) + "dependents:";
     }
 
+    /** @return HASH of the queue's recurring jobs: name -> definition JSON */
+    public String recurring(String queue) {
+        return q(queue) + "recurring";
+    }
+
+    /** @return ZSET of the queue's recurring jobs, scored by their next due time in ms (Redis time) */
+    public String recurringDue(String queue) {
+        return q(queue) + "recurring:due";
+    }
+
     /** @return the prefix of the queue's job hashes; a job's key is this plus its id */
     public String jobPrefix(String queue) {
         return q(queue) + "job:";

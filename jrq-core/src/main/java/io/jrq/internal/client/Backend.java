@@ -57,6 +57,9 @@ public interface Backend extends AutoCloseable {
     /** @return the operators' operations @throws UnsupportedOperationException in inline mode */
     AdminOps admin();
 
+    /** @return where this backend keeps recurring jobs */
+    RecurringStore recurring();
+
     @Override
     void close();
 }

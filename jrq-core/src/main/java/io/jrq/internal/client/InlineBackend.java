@@ -27,12 +27,14 @@ public final class InlineBackend implements Backend {
 
     private final Clock clock;
     private final Map<String, JobRecord> jobs = new ConcurrentHashMap<>();
+    private final RecurringStore recurring;
     private volatile Invoker invoker = new Invoker(List.of(), true, Map.of(), Map.of(), RetrySpec.NONE,
             InstanceResolver.constructors(), Thread.currentThread().getContextClassLoader());
 
     /** @param options the client's options (its clock stamps the jobs) */
     public InlineBackend(JrqOptions options) {
         this.clock = options.clock();
+        this.recurring = new InlineRecurringStore(clock);
     }
 
     private static String key(String queue, String id) {
@@ -134,6 +136,12 @@ public final class InlineBackend implements Backend {
                 open = false;
             }
         };
+    }
+
+    /** Definitions are kept in memory and never run: inline mode has no workers. */
+    @Override
+    public RecurringStore recurring() {
+        return recurring;
     }
 
     @Override

@@ -31,6 +31,7 @@ public final class RedisBackend implements Backend {
     private final JobWatcher watcher;
     private final RedisAdmin admin;
     private final Dependencies dependencies;
+    private final RecurringStore recurring;
     private final Set<String> registeredQueues = ConcurrentHashMap.newKeySet();
 
     private RedisBackend(JrqOptions options, Redis redis) {
@@ -41,6 +42,7 @@ public final class RedisBackend implements Backend {
         this.watcher = new JobWatcher(redis, keys, this::readAsync);
         this.admin = new RedisAdmin(redis, keys, scripts, options);
         this.dependencies = new Dependencies(keys, scripts, options);
+        this.recurring = new RedisRecurringStore(redis, keys, scripts);
     }
 
     /**
@@ -207,6 +209,11 @@ public final class RedisBackend implements Backend {
     @Override
     public AdminOps admin() {
         return admin;
+    }
+
+    @Override
+    public RecurringStore recurring() {
+        return recurring;
     }
 
     @Override

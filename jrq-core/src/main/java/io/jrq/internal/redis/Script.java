@@ -35,7 +35,15 @@ public enum Script {
     /** Register a dependent with the jobs it waits for. */
     DEPEND("depend"),
     /** Tell dependents that a job they wait for has ended. */
-    RELEASE("release");
+    RELEASE("release"),
+    /** Create or update a recurring job. */
+    RECURRING_UPSERT("recurring-upsert"),
+    /** Delete a recurring job. */
+    RECURRING_DELETE("recurring-delete"),
+    /** Read the recurring jobs that are due, with the Redis time. */
+    RECURRING_DUE("recurring-due"),
+    /** Take one tick of a recurring job: enqueue its run and move its due time, once. */
+    TICK("tick");
 
     private final String body;
     private final String sha;

@@ -32,8 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Launches and stops one worker: the fetch loop, a waiter per queue, the job slots, the heartbeat
- * and the reaper, and the graceful shutdown that ties them together.
+ * Launches and stops one worker: the fetch loop, a waiter per queue, the job slots, the heartbeat,
+ * the reaper and the recurring-job ticker, and the graceful shutdown that ties them together.
  */
 public final class WorkerRuntime implements WorkerHandle {
     private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
@@ -109,6 +109,8 @@ public final class WorkerRuntime implements WorkerHandle {
         w.timers.scheduleWithFixedDelay(w.leaseKeeper, hb, hb, TimeUnit.MILLISECONDS);
         long reap = config.reapInterval().toMillis();
         w.timers.scheduleWithFixedDelay(new Reaper(config, options, keys, scripts, dependencies), 0, reap, TimeUnit.MILLISECONDS);
+        w.timers.scheduleWithFixedDelay(new RecurringTicker(config.name(), config.queues(), keys, scripts), 0,
+                RecurringTicker.PERIOD_MS, TimeUnit.MILLISECONDS);
         if (w.signalHook != null) {
             Runtime.getRuntime().addShutdownHook(w.signalHook);
         }

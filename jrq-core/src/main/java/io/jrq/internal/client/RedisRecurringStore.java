@@ -1,0 +1,124 @@
+package io.jrq.internal.client;
+
+import io.jrq.JrqException;
+import io.jrq.internal.Keys;
+import io.jrq.internal.redis.Redis;
+import io.jrq.internal.redis.Script;
+import io.jrq.internal.redis.Scripts;
+import io.jrq.internal.schedule.RecurringDef;
+import io.lettuce.core.ScoredValue;
+import io.lettuce.core.ScriptOutputType;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Recurring jobs in Redis: per queue, a hash of definitions ({@link Keys#recurring}) and a sorted
+ * set of due times ({@link Keys#recurringDue}), both in the queue's hash slot so that
+ * {@code tick.lua} reads and writes them with the ready list in one atomic step.
+ */
+final class RedisRecurringStore implements RecurringStore {
+    private static final Logger log = LoggerFactory.getLogger(RedisRecurringStore.class);
+    private static final int MAX_TRIES = 10;
+
+    private final Redis redis;
+    private final Keys keys;
+    private final Scripts scripts;
+
+    RedisRecurringStore(Redis redis, Keys keys, Scripts scripts) {
+        this.redis = redis;
+        this.keys = keys;
+        this.scripts = scripts;
+    }
+
+    @Override
+    public Stored upsert(RecurringDef def) {
+        String queue = def.queue();
+        // Listing finds recurring jobs through the queue registry, so register the queue first.
+        redis.await(redis.async().sadd(keys.queues(), queue));
+        String[] k = {keys.recurring(queue), keys.recurringDue(queue)};
+        for (int i = 0; i < MAX_TRIES; i++) {
+            CompletableFuture<String> current = redis.async().hget(k[0], def.name()).toCompletableFuture();
+            CompletableFuture<List<String>> time = redis.async().time().toCompletableFuture();
+            String old = redis.await(current);
+            long now = millis(redis.await(time));
+            RecurringDef previous = old == null ? null : parseQuietly(old);
+            boolean keepDue = previous != null && previous.scheduleKey().equals(def.scheduleKey());
+            RecurringDef stored = def.withTimes(previous != null && previous.createdAt() > 0 ? previous.createdAt() : now, now);
+            long first = keepDue ? -1 : def.schedule().first(now);
+            Long due = scripts.call(Script.RECURRING_UPSERT, ScriptOutputType.INTEGER, k, def.name(), stored.toJson(),
+                    old == null ? "" : old, Long.toString(first), keepDue ? "1" : "0");
+            if (due != null && due >= 0) {
+                return new Stored(stored, due);
+            }
+        }
+        throw new JrqException("recurring job '" + def.name() + "' in queue " + queue + " is being updated concurrently; try again");
+    }
+
+    @Override
+    public boolean delete(String queue, String name) {
+        Long n = scripts.call(Script.RECURRING_DELETE, ScriptOutputType.INTEGER,
+                new String[] {keys.recurring(queue), keys.recurringDue(queue)}, name);
+        return n != null && n > 0;
+    }
+
+    @Override
+    public Optional<Stored> get(String queue, String name) {
+        CompletableFuture<String> def = redis.async().hget(keys.recurring(queue), name).toCompletableFuture();
+        CompletableFuture<Double> due = redis.async().zscore(keys.recurringDue(queue), name).toCompletableFuture();
+        String json = redis.await(def);
+        Double score = redis.await(due);
+        if (json == null) {
+            return Optional.empty();
+        }
+        RecurringDef d = parseQuietly(json);
+        return d == null ? Optional.empty() : Optional.of(new Stored(d, score == null ? -1 : score.longValue()));
+    }
+
+    @Override
+    public List<Stored> list() {
+        TreeSet<String> queues = new TreeSet<>(redis.await(redis.async().smembers(keys.queues())));
+        Map<String, CompletableFuture<Map<String, String>>> defs = new HashMap<>();
+        Map<String, CompletableFuture<List<ScoredValue<String>>>> dues = new HashMap<>();
+        for (String q : queues) {
+            defs.put(q, redis.async().hgetall(keys.recurring(q)).toCompletableFuture());
+            dues.put(q, redis.async().zrangeWithScores(keys.recurringDue(q), 0, -1).toCompletableFuture());
+        }
+        List<Stored> all = new ArrayList<>();
+        for (String q : queues) {
+            Map<String, String> d = redis.await(defs.get(q));
+            Map<String, Long> due = new HashMap<>();
+            for (ScoredValue<String> v : redis.await(dues.get(q))) {
+                due.put(v.getValue(), (long) v.getScore());
+            }
+            for (Map.Entry<String, String> e : d.entrySet()) {
+                RecurringDef def = parseQuietly(e.getValue());
+                if (def != null) {
+                    all.add(new Stored(def, due.getOrDefault(e.getKey(), -1L)));
+                }
+            }
+        }
+        all.sort(Comparator.comparing((Stored s) -> s.def().queue()).thenComparing(s -> s.def().name()));
+        return all;
+    }
+
+    private static RecurringDef parseQuietly(String json) {
+        try {
+            return RecurringDef.parse(json);
+        } catch (RuntimeException e) {
+            log.warn("ignoring an unreadable recurring job definition: {}", e.getMessage());
+            return null;
+        }
+    }
+
+    private static long millis(List<String> time) {
+        return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+    }
+}
