@@ -74,7 +74,10 @@ public final class JrqOptions {
     /** @return how long a failed job is kept */
     public Duration failureTtl() { return failureTtl; }
 
-    /** @return how many failed jobs a queue keeps at most; the oldest are deleted first */
+    /**
+     * @return how many ended jobs each registry of a queue (finished, failed, canceled) keeps at most;
+     *     past it the oldest are deleted, even before their TTL
+     */
     public int failedJobsMax() { return failedJobsMax; }
 
     /** @return the largest encoded job payload accepted at enqueue, in bytes */

@@ -48,7 +48,7 @@ public final class Keys {
         return q(queue) + "active";
     }
 
-    /** @return ZSET of failed job ids, scored by end time in ms */
+    /** @return ZSET registry of failed jobs, scored by expiry in ms */
     public String failed(String queue) {
         return q(queue) + "failed";
     }

@@ -90,10 +90,14 @@ for i = 0, n - 1 do
     accepted[i + 1] = 1
     redis.call('ZREM', active, id)
     redis.call('HDEL', key, 'token')
+    -- A job someone asked to stop does not get another attempt: it ends STOPPED.
+    if outcome == 'RETRY' and redis.call('HEXISTS', key, 'stop_requested') == 1 then
+      outcome = 'STOPPED'
+    end
     if outcome == 'RETRY' then
       appendError(key, cur[3], data)
       if delay > 0 then
-        redis.call('HSET', key, 'status', 'SCHEDULED')
+        redis.call('HSET', key, 'status', 'SCHEDULED', 'due_at', now + delay)
         redis.call('ZADD', scheduled, now + delay, id)
       else
         redis.call('HSET', key, 'status', 'QUEUED')

@@ -52,6 +52,8 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0,
       end
       failed = failed + 1
     else
+      -- A stop request dies with the worker that was asked: the next attempt starts clean.
+      redis.call('HDEL', key, 'stop_requested')
       redis.call('HSET', key, 'status', 'QUEUED')
       redis.call('RPUSH', ready, id)
       requeued = requeued + 1

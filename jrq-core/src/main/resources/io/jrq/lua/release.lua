@@ -14,15 +14,16 @@
 -- KEYS[6]  dependents prefix         (jrq:{q}:dependents:)   SET per job of "queue/id" waiting on it
 -- ARGV[1]  events channel of the queue
 -- ARGV[2]  ttl in seconds of a canceled job
--- ARGV[3 + 3(i-1)], +1, +2   dependent id, the dependency as "queue/id", how it ended
+-- ARGV[3]  maximum entries kept in the canceled registry
+-- ARGV[4 + 3(i-1)], +1, +2   dependent id, the dependency as "queue/id", how it ended
 --
--- Returns: flat array of id, status, dependent members... for each job this call canceled, each
--- entry being { id, "CANCELED", {members} }.
+-- Returns: an array with one entry { id, "CANCELED", {dependents} } per job this call canceled,
+-- whose own dependents the caller must tell in turn.
 -- @include registry
 local now = nowMs()
 local ttl = tonumber(ARGV[2])
 local canceled = {}
-for i = 3, #ARGV, 3 do
+for i = 4, #ARGV, 3 do
   local id, dep, outcome = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local key = KEYS[2] .. id
   local cur = redis.call('HMGET', key, 'status', 'dep_policy')
@@ -36,7 +37,7 @@ for i = 3, #ARGV, 3 do
           message = 'dependency ' .. dep .. ' ended ' .. outcome, stackTrace = '' })
         redis.call('HSET', key, 'status', 'CANCELED', 'ended_at', now, 'error', err)
         redis.call('EXPIRE', key, ttl)
-        redis.call('ZADD', KEYS[4], now + ttl * 1000, id)
+        addToRegistry(KEYS[4], KEYS[2], id, ttl, tonumber(ARGV[3]), now)
         redis.call('PUBLISH', ARGV[1], cjson.encode({ id = id, status = 'CANCELED' }))
         local depKey = KEYS[6] .. id
         canceled[#canceled + 1] = { id, 'CANCELED', redis.call('SMEMBERS', depKey) }

@@ -105,6 +105,7 @@ public final class Dependencies {
                 List<String> args = new ArrayList<>();
                 args.add(keys.events(q));
                 args.add(Long.toString(options.resultTtl().getSeconds()));
+                args.add(Integer.toString(options.failedJobsMax()));
                 for (String[] n : e.getValue()) {
                     args.add(n[0]);
                     args.add(n[1]);

@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
  * Checks the server a worker is about to use. An evicting {@code maxmemory-policy} can silently
  * delete queued jobs, which breaks the promise that nothing is lost, so a worker refuses an
  * {@code allkeys-*} policy unless told otherwise, and warns about {@code volatile-*} policies (which
- * only evict keys with a TTL: ended jobs and results, never queued ones).
+ * only evict keys with a TTL: ended jobs and results, time-limited unique keys and rate-limit
+ * windows, never queued jobs).
  */
 public final class ServerCheck {
     private static final Logger log = LoggerFactory.getLogger(ServerCheck.class);

@@ -26,6 +26,7 @@ public final class LeasedJob implements JobContext {
     private volatile Thread thread;
     private volatile boolean stopRequested;
     private final AtomicBoolean settled = new AtomicBoolean();
+    private volatile java.util.concurrent.Future<?> timeoutTask;
     private volatile BiConsumer<LeasedJob, Progress> progressSink = (j, p) -> { };
     private volatile java.util.function.Function<String, String> resultReader = ref -> null;
 
@@ -81,7 +82,16 @@ public final class LeasedJob implements JobContext {
 
     /** @return true for the one caller that gets to record this attempt's outcome (run, timeout or stop) */
     boolean settle() {
-        return settled.compareAndSet(false, true);
+        boolean first = settled.compareAndSet(false, true);
+        java.util.concurrent.Future<?> t = timeoutTask;
+        if (first && t != null) {
+            t.cancel(false);
+        }
+        return first;
+    }
+
+    void timeoutTask(java.util.concurrent.Future<?> task) {
+        this.timeoutTask = task;
     }
 
     void requestStop() {

@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -79,7 +80,10 @@ public final class WorkerRuntime implements WorkerHandle {
         };
         this.commands = redis.openPubSub();
         // Two threads, so that a slow reap or a timeout never delays the heartbeat that renews leases.
-        this.timers = Executors.newScheduledThreadPool(2, named("jrq-worker-timer", true));
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, named("jrq-worker-timer", true));
+        // Timeouts of jobs that ended in time are cancelled; drop them at once rather than at their deadline.
+        pool.setRemoveOnCancelPolicy(true);
+        this.timers = pool;
         for (String queue : config.queues()) {
             QueueWaiter w = new QueueWaiter(queue, keys.ready(queue), redis.openBlocking(), idle, wake, blocked);
             waiters.add(w);
@@ -184,8 +188,8 @@ public final class WorkerRuntime implements WorkerHandle {
     private void watchTimeout(LeasedJob job) {
         long timeout = job.timeoutMs(config.defaultTimeoutMs());
         if (timeout > 0) {
-            timers.schedule(() -> end(job, invoker.timedOut(job, timeout), "timed out after " + timeout + " ms"),
-                    timeout, TimeUnit.MILLISECONDS);
+            job.timeoutTask(timers.schedule(() -> end(job, invoker.timedOut(job, timeout), "timed out after " + timeout + " ms"),
+                    timeout, TimeUnit.MILLISECONDS));
         }
     }
 
@@ -209,11 +213,18 @@ public final class WorkerRuntime implements WorkerHandle {
         }
     }
 
-    /** Stops a job this worker runs, on request (pub/sub command or a flag seen by the heartbeat). */
+    /**
+     * Stops a job this worker runs, on request (pub/sub command or a flag seen by the heartbeat). Runs
+     * on a timer thread, never on the caller's: the pub/sub thread must not run job callbacks.
+     */
     void stop(String queue, String id) {
         for (LeasedJob job : slots.jobs()) {
             if (job.queue().equals(queue) && job.id().equals(id)) {
-                end(job, Invoker.stopped(job), "stopped on request");
+                try {
+                    timers.execute(() -> end(job, Invoker.stopped(job), "stopped on request"));
+                } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                    // the worker is closing: the job is given back or recorded by the shutdown
+                }
             }
         }
     }
