@@ -41,6 +41,7 @@ import java.util.regex.Pattern;
 public final class Queue {
     private static final Object[] NO_ARGS = new Object[0];
     private static final Pattern HANDLER = Pattern.compile("[A-Za-z0-9_.:-]{1,200}");
+    private static final Pattern METHOD = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*::[A-Za-z_$][A-Za-z0-9_$]*");
 
     private final Backend backend;
     private final JrqOptions options;
@@ -122,10 +123,13 @@ public final class Queue {
     }
 
     /**
-     * Enqueues a call of a handler registered by name on the workers; the arguments must be plain
-     * JSON data (strings, numbers, booleans, lists, maps, records).
+     * Enqueues a call of a function named by text: a handler registered by name on the workers, or a
+     * method as {@code com.example.Jobs::send} when this process does not have the class (a command
+     * line, a gateway). The arguments must be plain JSON data (strings, numbers, booleans, lists,
+     * maps, records, Jackson trees); for a named method they are checked against its parameter types
+     * only when a worker runs it, so prefer a method reference where you can.
      *
-     * @param handler the handler's name (must not contain {@code ::})
+     * @param handler a handler name, or {@code class::method}
      * @param args its arguments
      * @return the job, at once; its result is decoded as plain JSON values (see {@link Job#as})
      */
@@ -188,9 +192,15 @@ public final class Queue {
     }
 
     private void checkHandler(String handler) {
-        if (handler == null || !HANDLER.matcher(handler).matches() || handler.contains("::")) {
-            throw new InvalidJobException("handler name must be 1-200 characters of A-Z a-z 0-9 _ . : - without '::', got: '"
-                    + handler + "'; to enqueue a method use a method reference such as Reports::build");
+        if (handler != null && handler.contains("::")) {
+            if (!METHOD.matcher(handler).matches()) {
+                throw new InvalidJobException("'" + handler + "' is not a valid class::method name, such as com.example.Jobs::send");
+            }
+            return;
+        }
+        if (handler == null || !HANDLER.matcher(handler).matches()) {
+            throw new InvalidJobException("handler name must be 1-200 characters of A-Z a-z 0-9 _ . : -, got: '" + handler
+                    + "'; to enqueue a method use a method reference such as Reports::build, or its name as com.example.Reports::build");
         }
     }
 

@@ -100,7 +100,9 @@ class EnqueueValidationTest {
 
     @Test
     void refusesBadHandlerNamesAndQueueNames() {
-        assertThatThrownBy(() -> q.enqueue("a::b")).isInstanceOf(InvalidJobException.class);
+        assertThatThrownBy(() -> q.enqueue("a::b::c")).isInstanceOf(InvalidJobException.class);
+        assertThatThrownBy(() -> q.enqueue("not a name")).isInstanceOf(InvalidJobException.class);
+        assertThat(q.enqueue("io.jrq.testjobs.Jobs::add", 2, 3).as(Integer.class).result()).contains(5);
         assertThatThrownBy(() -> jrq.queue("bad name")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bad name");
     }
