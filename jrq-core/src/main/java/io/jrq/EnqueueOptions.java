@@ -164,11 +164,7 @@ public final class EnqueueOptions {
 
         /** @param description at most 1,000 characters @return this builder */
         public Builder description(String description) {
-            Objects.requireNonNull(description, "description");
-            if (description.length() > 1000) {
-                throw new IllegalArgumentException("description must be at most 1000 characters, got " + description.length());
-            }
-            this.description = description;
+            this.description = Checks.description(description);
             return this;
         }
 
@@ -178,11 +174,7 @@ public final class EnqueueOptions {
          * @return this builder
          */
         public Builder meta(String key, String value) {
-            Objects.requireNonNull(key, "meta key");
-            Objects.requireNonNull(value, "meta value for key '" + key + "'");
-            if (key.isEmpty()) {
-                throw new IllegalArgumentException("meta key must not be empty");
-            }
+            Checks.meta(key, value);
             meta.put(key, value);
             return this;
         }
@@ -262,11 +254,7 @@ public final class EnqueueOptions {
 
         /** @param timeout how long each attempt may run, at least 1 ms @return this builder */
         public Builder timeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.toMillis() < 1) {
-                throw new IllegalArgumentException("timeout must be at least 1 ms, got: " + timeout);
-            }
-            this.timeout = timeout;
+            this.timeout = Checks.timeout(timeout);
             return this;
         }
 

@@ -300,11 +300,7 @@ public final class RecurringJob {
 
         /** @param description at most 1,000 characters, carried by every run @return this builder */
         public Builder description(String description) {
-            Objects.requireNonNull(description, "description");
-            if (description.length() > 1000) {
-                throw new IllegalArgumentException("description must be at most 1000 characters, got " + description.length());
-            }
-            this.description = description;
+            this.description = Checks.description(description);
             return this;
         }
 
@@ -314,10 +310,9 @@ public final class RecurringJob {
          * @return this builder
          */
         public Builder meta(String key, String value) {
-            Objects.requireNonNull(key, "meta key");
-            Objects.requireNonNull(value, "meta value for key '" + key + "'");
-            if (key.isEmpty() || key.equals(RecurringDef.META_NAME) || key.equals(RecurringDef.META_DUE)) {
-                throw new IllegalArgumentException("meta key must be non-empty and not '" + RecurringDef.META_NAME + "' or '"
+            Checks.meta(key, value);
+            if (key.equals(RecurringDef.META_NAME) || key.equals(RecurringDef.META_DUE)) {
+                throw new IllegalArgumentException("meta key must not be '" + RecurringDef.META_NAME + "' or '"
                         + RecurringDef.META_DUE + "', got: '" + key + "'");
             }
             meta.put(key, value);
@@ -338,11 +333,7 @@ public final class RecurringJob {
 
         /** @param timeout how long each attempt of a run may take, at least 1 ms @return this builder */
         public Builder timeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.toMillis() < 1) {
-                throw new IllegalArgumentException("timeout must be at least 1 ms, got: " + timeout);
-            }
-            this.timeout = timeout;
+            this.timeout = Checks.timeout(timeout);
             return this;
         }
 
