@@ -9,9 +9,7 @@ import io.jrq.RedisUnavailableException;
 import io.jrq.Worker;
 import io.jrq.demo.DemoJobs;
 import io.jrq.testkit.RedisServer;
-import java.io.Console;
 import java.io.PrintWriter;
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -352,19 +350,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** True when stdout is an interactive terminal, so a redrawn progress bar makes sense. */
     static boolean isTerminal() {
-        Console console = System.console();
-        if (console == null || "dumb".equals(System.getenv("TERM"))) {
-            return false;
-        }
-        try {
-            // Java 22+ returns a console even when redirected; isTerminal() tells the difference.
-            Method isTerminal = Console.class.getMethod("isTerminal");
-            return Boolean.TRUE.equals(isTerminal.invoke(console));
-        } catch (NoSuchMethodException java17to21) {
-            return true;
-        } catch (ReflectiveOperationException e) {
-            return false;
-        }
+        return Terminal.detect().interactive();
     }
 
     static String count(long n) {

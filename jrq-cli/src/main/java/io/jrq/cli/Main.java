@@ -24,7 +24,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         versionProvider = Main.Version.class,
         synopsisSubcommandLabel = "COMMAND",
         description = "Background jobs for Java on Redis.",
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {WorkerCommand.class, EnqueueCommand.class, JobCommand.class, InfoCommand.class, QueueCommand.class,
+            FailedCommand.class, RecurringCommand.class, DemoCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -32,8 +33,17 @@ import picocli.CommandLine.UnmatchedArgumentException;
             "1:a job failed or was not found, or another error",
             "2:invalid command line",
             "3:Redis cannot be reached"},
-        footer = {"", "Environment: JRQ_REDIS_URL (default Redis URL), JRQ_LOG_LEVEL (e.g. DEBUG).",
-            "Try `jrq demo` to see jrq at work; it needs no Redis of your own."})
+        footer = {"", "Environment: JRQ_REDIS_URL (default Redis URL), JRQ_LOG_LEVEL (e.g. DEBUG),",
+            "NO_COLOR (no colours).",
+            "",
+            "Examples:",
+            "  jrq demo                          # jrq at work; needs no Redis of your own",
+            "  jrq worker --allow io.jrq.demo    # a worker that runs the demo jobs",
+            "  jrq enqueue io.jrq.demo.DemoJobs::echo hello --wait 10s",
+            "  jrq info --interval 2",
+            "",
+            "`jrq COMMAND --help` tells more; docs/CLI.md describes every command and",
+            "its --json output."})
 public final class Main implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

@@ -8,6 +8,8 @@ import io.jrq.RedisUnavailableException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ConnectException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
@@ -60,6 +62,51 @@ class MainTest {
         assertThat(out.toString()).contains("--url").contains("JRQ_REDIS_URL").contains("--jobs");
         assertThat(run("--version")).isEqualTo(ExitCodes.OK);
         assertThat(out.toString()).containsPattern("jrq \\d+\\.\\d+\\.\\d+");
+    }
+
+    @Test
+    void everyCommandHasHelpWithExamplesThatFitsEightyColumns() {
+        List<CommandLine> all = new ArrayList<>();
+        collect(Main.commandLine(), all);
+        assertThat(all).extracting(CommandLine::getCommandName).contains("worker", "enqueue", "job", "show", "cancel", "stop",
+                "requeue", "delete", "info", "queue", "list", "pause", "resume", "empty", "failed", "recurring", "demo", "completion");
+        for (CommandLine c : all) {
+            if (c.getCommandName().equals("help") || c.getCommandName().equals("demo")) {
+                continue;
+            }
+            String name = c.getCommandSpec().qualifiedName();
+            assertThat(String.join("\n", c.getCommandSpec().usageMessage().footer())).as(name).containsPattern("Examples?:");
+            for (String line : c.getCommandSpec().usageMessage().footer()) {
+                assertThat(line.length()).as(name + ": " + line).isLessThanOrEqualTo(80);
+            }
+            StringWriter help = new StringWriter();
+            c.usage(new PrintWriter(help));
+            assertThat(help.toString()).as(name).contains("--help");
+        }
+    }
+
+    private static void collect(CommandLine c, List<CommandLine> into) {
+        into.add(c);
+        c.getSubcommands().values().stream().distinct().forEach(s -> collect(s, into));
+    }
+
+    @Test
+    void commandsCheckTheirOptionsBeforeConnecting() {
+        assertThat(run("enqueue", "-u", "redis://127.0.0.1:1", "x", "--in", "1s", "--at", "2030-01-01T00:00")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("enqueue", "-u", "redis://127.0.0.1:1", "x", "--retry", "1000")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--retry must be between 0 and 999, got: 1000");
+        assertThat(run("enqueue", "-u", "redis://127.0.0.1:1", "x", "--retry-delay", "1s")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("enqueue", "-u", "redis://127.0.0.1:1", "--file", "f.jsonl", "x")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("enqueue", "-u", "redis://127.0.0.1:1", "--file", "f.jsonl", "--wait", "1s")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("enqueue", "-u", "redis://127.0.0.1:1")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("missing FUNCTION");
+        assertThat(run("info", "-u", "redis://127.0.0.1:1", "--interval", "0.01")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("info", "-u", "redis://127.0.0.1:1", "--count", "2")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("failed", "list", "-u", "redis://127.0.0.1:1", "--limit", "-1")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("worker", "-q", "bad name")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("job")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("recurring", "list", "-u", "redis://127.0.0.1:1")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("jrq: recurring jobs are not available in this version of jrq");
     }
 
     @Test

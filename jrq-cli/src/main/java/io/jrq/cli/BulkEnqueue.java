@@ -1,0 +1,218 @@
+package io.jrq.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jrq.Job;
+import io.jrq.Jrq;
+import io.jrq.internal.client.EncodedJob;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine;
+
+/**
+ * {@code jrq enqueue --file}: one job per line of a JSON Lines file. Consecutive lines for the same
+ * queue (and, for handlers, the same handler) are enqueued together, {@link #CHUNK} at a time, so a
+ * large file takes few round trips; the core pipelines each chunk in script calls of 500 jobs. Bad
+ * lines are reported on stderr with their number and skipped; the others are enqueued in order.
+ */
+final class BulkEnqueue {
+    /** Jobs sent to Redis in one go. */
+    static final int CHUNK = 5_000;
+    private static final Set<String> FIELDS = Set.of("fn", "args", "queue");
+
+    private final Jrq jrq;
+    private final RawEnqueue raw;
+    private final String defaultQueue;
+    private final JobSettings settings;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final Terminal term = Terminal.detect();
+    private final boolean json;
+
+    private final List<Line> run = new ArrayList<>();
+    private String runKey;
+    private long enqueued;
+    private long bad;
+    private long firstUnsent = 1;
+    private String source;
+
+    BulkEnqueue(Jrq jrq, RawEnqueue raw, String defaultQueue, JobSettings settings, CommandLine cmd, boolean json) {
+        this.jrq = jrq;
+        this.raw = raw;
+        this.defaultQueue = defaultQueue;
+        this.settings = settings;
+        this.out = cmd.getOut();
+        this.err = cmd.getErr();
+        this.json = json;
+    }
+
+    /** One good line: where it was, what to enqueue. */
+    private record Line(long number, String queue, String fn, ArrayNode args, EncodedJob encoded) {
+    }
+
+    /**
+     * @param file the file, or "-" for stdin
+     * @return the exit code: 0, or 1 when some lines were bad
+     */
+    int run(Path file) {
+        boolean stdin = file.toString().equals("-");
+        source = stdin ? "stdin" : file.toString();
+        long size = 0;
+        long start = System.nanoTime();
+        try (BufferedReader in = stdin ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                : Files.newBufferedReader(file, StandardCharsets.UTF_8);
+             ProgressBar progress = new ProgressBar(err, term, "jobs", 0)) {
+            size = stdin ? 0 : Files.size(file);
+            long number = 0;
+            long read = 0;
+            for (String text; (text = in.readLine()) != null; ) {
+                number++;
+                read += text.length() + 1;
+                if (text.isBlank()) {
+                    continue;
+                }
+                Line line = parse(number, text, progress);
+                if (line != null) {
+                    add(line);
+                }
+                if (number % 1000 == 0) {
+                    progress.update(enqueued, size > 0 ? (double) read / size : -1);
+                }
+            }
+            flush();
+            progress.update(enqueued, size > 0 ? 1 : -1);
+        } catch (NoSuchFileException e) {
+            throw new CliException(ExitCodes.USAGE, "no such file: " + file);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.FAILED, "cannot read " + source + ": " + e.getMessage(), e);
+        }
+        long nanos = System.nanoTime() - start;
+        if (!json) {
+            out.printf("enqueued %s jobs from %s in %s (%s jobs/s)%s%n", Text.count(enqueued), source, Text.elapsed(nanos),
+                    Text.rate(enqueued, nanos), bad > 0 ? "; skipped " + Text.count(bad) + " bad line" + (bad == 1 ? "" : "s") : "");
+            out.flush();
+        }
+        if (bad > 0) {
+            throw new CliException(ExitCodes.FAILED, Text.count(bad) + " bad line" + (bad == 1 ? " was" : "s were") + " skipped (see above)");
+        }
+        return ExitCodes.OK;
+    }
+
+    private Line parse(long number, String text, ProgressBar progress) {
+        try {
+            JsonNode node;
+            try {
+                node = JsonArgs.MAPPER.readTree(text);
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("not valid JSON " + JsonArgs.describe(e));
+            }
+            if (node == null || !node.isObject()) {
+                throw new IllegalArgumentException("expected a JSON object {\"fn\":..., \"args\":[...], \"queue\":...}");
+            }
+            for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!FIELDS.contains(name)) {
+                    throw new IllegalArgumentException("unknown field \"" + name + "\" (known: fn, args, queue)");
+                }
+            }
+            JsonNode fnNode = node.get("fn");
+            if (fnNode == null || !fnNode.isTextual()) {
+                throw new IllegalArgumentException("\"fn\" must be a string: com.example.Jobs::method or a handler name");
+            }
+            String fn = fnNode.asText();
+            String problem = Functions.problem(fn);
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
+            }
+            JsonNode argsNode = node.get("args");
+            ArrayNode args;
+            if (argsNode == null || argsNode.isNull()) {
+                args = JsonArgs.MAPPER.createArrayNode();
+            } else if (argsNode.isArray()) {
+                args = (ArrayNode) argsNode;
+            } else {
+                throw new IllegalArgumentException("\"args\" must be an array");
+            }
+            JsonNode queueNode = node.get("queue");
+            String queue = defaultQueue;
+            if (queueNode != null && !queueNode.isNull()) {
+                if (!queueNode.isTextual()) {
+                    throw new IllegalArgumentException("\"queue\" must be a string");
+                }
+                queue = QueueNames.check(queueNode.asText());
+            }
+            EncodedJob encoded = RawEnqueue.isMethod(fn) ? raw.encode(fn, args, settings) : null;
+            return new Line(number, queue, fn, args, encoded);
+        } catch (IllegalArgumentException | CommandLine.TypeConversionException e) {
+            bad++;
+            progress.close();
+            err.println("jrq: " + source + ":" + number + ": " + e.getMessage() + "; skipped");
+            err.flush();
+            return null;
+        }
+    }
+
+    private void add(Line line) {
+        String key = line.queue() + (line.encoded() != null ? "\u0000method" : "\u0000handler\u0000" + line.fn());
+        if (!key.equals(runKey) || run.size() >= CHUNK) {
+            flush();
+            runKey = key;
+        }
+        run.add(line);
+    }
+
+    private void flush() {
+        if (run.isEmpty()) {
+            return;
+        }
+        String queue = run.get(0).queue();
+        List<String> ids = new ArrayList<>(run.size());
+        try {
+            if (run.get(0).encoded() != null) {
+                List<EncodedJob> jobs = new ArrayList<>(run.size());
+                run.forEach(l -> jobs.add(l.encoded()));
+                ids.addAll(raw.store(queue, jobs, settings));
+            } else {
+                List<List<?>> argLists = new ArrayList<>(run.size());
+                for (Line l : run) {
+                    List<Object> a = new ArrayList<>();
+                    l.args().forEach(a::add);
+                    argLists.add(a);
+                }
+                for (Job<Object> j : jrq.queue(queue).with(settings.toOptions()).enqueueAll(run.get(0).fn(), argLists)) {
+                    ids.add(j.id());
+                }
+            }
+        } catch (RuntimeException e) {
+            String done = enqueued == 0 ? "no job was enqueued" : Text.count(enqueued) + " jobs were enqueued (lines up to "
+                    + (firstUnsent - 1) + ")";
+            throw new CliException(ExitCodes.of(e), (e.getMessage() == null ? e.toString() : e.getMessage()) + "; " + done
+                    + "; the jobs from line " + run.get(0).number() + " of " + source + " on may not have been", e);
+        }
+        if (json) {
+            for (int i = 0; i < run.size(); i++) {
+                ObjectNode o = JsonOutput.object();
+                o.put("line", run.get(i).number());
+                o.put("id", ids.get(i));
+                o.put("queue", queue);
+                out.println(JsonOutput.text(o));
+            }
+            out.flush();
+        }
+        enqueued += run.size();
+        firstUnsent = run.get(run.size() - 1).number() + 1;
+        run.clear();
+    }
+}

@@ -1,0 +1,228 @@
+package io.jrq.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jrq.AwaitTimeoutException;
+import io.jrq.Job;
+import io.jrq.JobError;
+import io.jrq.JobFailedException;
+import io.jrq.JobStatus;
+import io.jrq.Jrq;
+import io.jrq.JrqOptions;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code jrq enqueue}: one job from the command line, or many from a JSON Lines file. */
+@Command(name = "enqueue",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        sortOptions = false,
+        header = "Enqueues a job, or one job per line of a file.",
+        description = {
+            "FUNCTION is a method, com.example.Jobs::method (the worker must allow its",
+            "package), or the name of a handler registered on the workers. Each ARG is",
+            "JSON: 42, true, null, '\"text\"', '{\"to\":\"ann@example.org\"}', '[1,2]'; a bare",
+            "word that is not JSON is a string (hello). Text starting with { or [ must be",
+            "valid JSON.",
+            "",
+            "Prints the job id. With --wait, waits for the job and prints its result as",
+            "JSON too; exits with 1 when the job failed, with its error on stderr.",
+            "",
+            "With --file, enqueues one job per line, each a JSON object",
+            "{\"fn\": FUNCTION, \"args\": [ARG...], \"queue\": QUEUE} (args and queue",
+            "optional), in batches; bad lines are reported with their number and skipped,",
+            "and the exit code is 1 when there were any.",
+            ""},
+        footer = {"", "Examples:",
+            "  jrq enqueue io.jrq.demo.DemoJobs::echo hello",
+            "  jrq enqueue -q emails send-email '{\"to\":\"ann@example.org\"}'",
+            "  jrq enqueue io.jrq.demo.DemoJobs::sleep 2000 --wait 10s",
+            "  jrq enqueue com.example.Reports::build 42 pdf --in 10m --retry 3 --timeout 2m",
+            "  jrq enqueue com.example.Reports::build 7 --at 2030-01-31T09:00:00Z",
+            "  jrq enqueue --file jobs.jsonl -q imports",
+            "  seq 1000 | sed 's/.*/{\"fn\":\"send-email\",\"args\":[&]}/' | jrq enqueue --file -"})
+final class EnqueueCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private CommonOptions common;
+
+    @Option(names = {"-q", "--queue"}, paramLabel = "QUEUE", defaultValue = "default", converter = QueueNames.class, order = 2,
+            description = "The queue (default: ${DEFAULT-VALUE}); with --file, for lines without \"queue\".")
+    private String queue;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FUNCTION", description = "com.example.Jobs::method or a handler name.")
+    private String function;
+
+    @Parameters(index = "1..*", paramLabel = "ARG", description = "The job's arguments, each JSON or a bare word.")
+    private List<String> args = new ArrayList<>();
+
+    @Option(names = "--at", paramLabel = "TIME", converter = Times.class, order = 3,
+            description = "Run at this time: 2030-01-31T09:00:00Z, 2030-01-31T10:00+01:00, or 2030-01-31T10:00 in the local time zone.")
+    private Instant at;
+
+    @Option(names = "--in", paramLabel = "DURATION", converter = Durations.class, order = 4,
+            description = "Run after this delay: 500ms, 30s, 5m, 1h, 1h30m, PT5S.")
+    private Duration in;
+
+    @Option(names = "--retry", paramLabel = "N", order = 5,
+            description = "Retry a failed attempt up to N times (0 to 999, default 0), waiting 1s, 2s, 4s, ... up to 5m between attempts.")
+    private int retries;
+
+    @Option(names = "--retry-delay", paramLabel = "DURATION", converter = Durations.class, order = 6,
+            description = "With --retry: wait this long before each retry instead.")
+    private Duration retryDelay;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class, order = 7,
+            description = "Fail an attempt that runs longer than this (default: the worker's).")
+    private Duration timeout;
+
+    @Option(names = "--wait", paramLabel = "DURATION", converter = Durations.class, order = 8,
+            description = "Wait this long at most for the job to end, then print its result.")
+    private Duration wait;
+
+    @Option(names = "--file", paramLabel = "JOBS.jsonl", order = 9,
+            description = "Enqueue one job per line of this file (- for stdin) instead of FUNCTION ARG...")
+    private Path file;
+
+    @Option(names = "--json", order = 10,
+            description = "Print {\"id\",\"queue\",\"status\"} (with --wait also \"result\" and \"error\"); with --file"
+                    + " one {\"line\",\"id\",\"queue\"} per job. See docs/CLI.md.")
+    private boolean json;
+
+    @Override
+    public Integer call() {
+        JobSettings settings = settings();
+        if (file != null) {
+            check(function == null, "give either --file or FUNCTION [ARG...], not both");
+            check(wait == null, "--wait works with one job, not with --file");
+            try (Jrq jrq = common.connect(JrqOptions.builder()); RawEnqueue raw = new RawEnqueue(jrq.options())) {
+                return new BulkEnqueue(jrq, raw, queue, settings, spec.commandLine(), json).run(file);
+            }
+        }
+        check(function != null, "missing FUNCTION: com.example.Jobs::method or a handler name (or --file JOBS.jsonl)");
+        String problem = Functions.problem(function);
+        check(problem == null, problem);
+        ArrayNode values;
+        try {
+            values = JsonArgs.parse(args);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try (Jrq jrq = common.connect(JrqOptions.builder()); RawEnqueue raw = new RawEnqueue(jrq.options())) {
+            Job<Object> job;
+            if (RawEnqueue.isMethod(function)) {
+                String id;
+                try {
+                    id = raw.store(queue, List.of(raw.encode(function, values, settings)), settings).get(0);
+                } catch (IllegalArgumentException e) {
+                    throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
+                }
+                job = wait == null ? null : jrq.queue(queue).job(id)
+                        .orElseThrow(() -> new CliException(ExitCodes.FAILED, "job " + id + " vanished right after it was enqueued"));
+                if (job == null) {
+                    return printEnqueued(id, settings);
+                }
+            } else {
+                List<Object> a = new ArrayList<>();
+                values.forEach(a::add);
+                job = jrq.queue(queue).with(settings.toOptions()).enqueue(function, a.toArray());
+                if (wait == null) {
+                    return printEnqueued(job.id(), settings);
+                }
+            }
+            return await(job);
+        }
+    }
+
+    private JobSettings settings() {
+        check(at == null || in == null, "give --at or --in, not both");
+        check(retries >= 0 && retries <= 999, "--retry must be between 0 and 999, got: " + retries);
+        check(retryDelay == null || retries > 0, "--retry-delay needs --retry N");
+        check(timeout == null || timeout.toMillis() >= 1, "--timeout must be at least 1ms");
+        return new JobSettings(at, in, retries, retryDelay, timeout);
+    }
+
+    private int printEnqueued(String id, JobSettings settings) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode o = JsonOutput.object();
+            o.put("id", id);
+            o.put("queue", queue);
+            o.put("status", (settings.scheduled() ? JobStatus.SCHEDULED : JobStatus.QUEUED).name());
+            JsonOutput.print(out, o);
+        } else {
+            out.println(id);
+            out.flush();
+        }
+        return ExitCodes.OK;
+    }
+
+    private int await(Job<Object> job) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (!json) {
+            out.println(job.id());
+            out.flush();
+        }
+        ObjectNode o = JsonOutput.object();
+        o.put("id", job.id());
+        o.put("queue", job.queue());
+        try {
+            Object result = job.await(wait);
+            JsonNode value = JsonOutput.tree(result);
+            if (json) {
+                o.put("status", JobStatus.FINISHED.name());
+                o.set("result", value);
+                o.putNull("error");
+                JsonOutput.print(out, o);
+            } else {
+                out.println(JsonOutput.text(value));
+                out.flush();
+            }
+            return ExitCodes.OK;
+        } catch (JobFailedException e) {
+            JobStatus status = job.info().status();
+            JobError error = e.error();
+            if (json) {
+                o.put("status", status.name());
+                o.putNull("result");
+                o.set("error", JsonOutput.error(error, false));
+                JsonOutput.print(out, o);
+            }
+            String why = error.type().equals(status.name()) ? "was " + status.name().toLowerCase(Locale.ROOT)
+                    : "failed: " + error.type() + (error.message().isEmpty() ? "" : ": " + error.message());
+            throw new CliException(ExitCodes.FAILED, "job " + job.id() + " " + why, e);
+        } catch (AwaitTimeoutException e) {
+            JobStatus status = job.status();
+            if (json) {
+                o.put("status", status.name());
+                o.putNull("result");
+                o.putNull("error");
+                JsonOutput.print(out, o);
+            }
+            throw new CliException(ExitCodes.FAILED, "job " + job.id() + " has not ended after " + Durations.format(wait) + " (it is "
+                    + status + "); it goes on", e);
+        }
+    }
+
+    private void check(boolean ok, String message) {
+        if (!ok) {
+            throw new ParameterException(spec.commandLine(), message);
+        }
+    }
+}
