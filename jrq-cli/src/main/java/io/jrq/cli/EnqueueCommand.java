@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jrq.AwaitTimeoutException;
+import io.jrq.InvalidJobException;
 import io.jrq.Job;
 import io.jrq.JobError;
 import io.jrq.JobFailedException;
@@ -124,27 +125,18 @@ final class EnqueueCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        try (Jrq jrq = common.connect(JrqOptions.builder()); RawEnqueue raw = new RawEnqueue(jrq.options())) {
+        try (Jrq jrq = common.connect(JrqOptions.builder())) {
+            List<Object> a = new ArrayList<>();
+            values.forEach(a::add);
             Job<Object> job;
-            if (RawEnqueue.isMethod(function)) {
-                String id;
-                try {
-                    id = raw.store(queue, List.of(raw.encode(function, values, settings)), settings).get(0);
-                } catch (IllegalArgumentException e) {
-                    throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
-                }
-                job = wait == null ? null : jrq.queue(queue).job(id)
-                        .orElseThrow(() -> new CliException(ExitCodes.FAILED, "job " + id + " vanished right after it was enqueued"));
-                if (job == null) {
-                    return printEnqueued(id, settings);
-                }
-            } else {
-                List<Object> a = new ArrayList<>();
-                values.forEach(a::add);
+            try {
+                // A method named by text or a handler name: the core takes both.
                 job = jrq.queue(queue).with(settings.toOptions()).enqueue(function, a.toArray());
-                if (wait == null) {
-                    return printEnqueued(job.id(), settings);
-                }
+            } catch (InvalidJobException e) {
+                throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
+            }
+            if (wait == null) {
+                return printEnqueued(job.id(), settings);
             }
             return await(job);
         }

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "recurring",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        header = "Lists or deletes recurring jobs (not available in this version).",
+        header = "Lists or deletes recurring jobs.",
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {RecurringCommand.ListRecurring.class, RecurringCommand.Delete.class},
         commandListHeading = "%nCommands:%n",
@@ -49,7 +49,6 @@ final class RecurringCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            RecurringJobs.requireAvailable();
             PrintWriter out = spec.commandLine().getOut();
             try (Jrq jrq = common.connect(JrqOptions.builder())) {
                 List<RecurringJobs.Entry> entries = RecurringJobs.of(jrq).list();
@@ -101,7 +100,6 @@ final class RecurringCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            RecurringJobs.requireAvailable();
             try (Jrq jrq = common.connect(JrqOptions.builder())) {
                 if (!RecurringJobs.of(jrq).delete(queue, name)) {
                     throw new CliException(ExitCodes.FAILED, "no recurring job named " + name + " in queue " + queue);

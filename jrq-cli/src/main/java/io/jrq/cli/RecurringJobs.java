@@ -5,16 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/**
- * The command line's view of recurring jobs, kept apart from the core's API so that
- * {@code jrq recurring} can be wired to it in one place once the core has it
- * ({@code jrq.recurring()} with {@code list()} and {@code delete(queue, name)}). Until then
- * {@link #of(Jrq)} reports that this version has no recurring jobs.
- */
+/** The command line's view of recurring jobs: an adapter over the core's {@code jrq.recurring()}. */
 interface RecurringJobs {
-    /** The message, and exit code 2, of every {@code jrq recurring} command in this version. */
-    String UNAVAILABLE = "recurring jobs are not available in this version of jrq";
-
     /**
      * A recurring job as listed.
      *
@@ -38,21 +30,26 @@ interface RecurringJobs {
     boolean delete(String queue, String name);
 
     /**
-     * Checks that this version can manage recurring jobs, before anything connects to Redis.
-     *
-     * @throws CliException with exit code 2 when it cannot
-     */
-    static void requireAvailable() {
-        throw new CliException(ExitCodes.USAGE, UNAVAILABLE);
-    }
-
-    /**
      * @param jrq a connected client
      * @return recurring jobs through the client's API
-     * @throws CliException with exit code 2 when this version has none
      */
     static RecurringJobs of(Jrq jrq) {
-        // Wire to the core here once it has recurring jobs: return an adapter over jrq.recurring().
-        throw new CliException(ExitCodes.USAGE, UNAVAILABLE);
+        return new RecurringJobs() {
+            @Override
+            public List<Entry> list() {
+                return jrq.recurring().list().stream()
+                        .map(r -> new Entry(r.queue(), r.name(),
+                                r.cron().map(c -> c + " (" + r.zone().getId() + ")")
+                                        .orElseGet(() -> "every " + r.interval().map(Durations::format).orElse("?")),
+                                r.function(), r.nextDue()))
+                        .sorted(java.util.Comparator.comparing(Entry::queue).thenComparing(Entry::name))
+                        .toList();
+            }
+
+            @Override
+            public boolean delete(String queue, String name) {
+                return jrq.recurring().delete(queue, name);
+            }
+        };
     }
 }

@@ -2,6 +2,8 @@ package io.jrq.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jrq.RecurringJob;
+import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
 
 /** {@code jrq completion} and {@code jrq recurring}, run as processes. */
@@ -17,13 +19,21 @@ class CliMiscIT extends CliSupport {
     }
 
     @Test
-    void recurringJobsAreNotAvailableYet() {
-        Cli.Result list = cli.run("recurring", "list");
-        Cli.Result delete = cli.run("recurring", "delete", "nightly");
+    void listsAndDeletesRecurringJobs() {
+        jrq.recurring().schedule(RecurringJob.builder("nightly").queue("reports").cron("0 3 * * *", ZoneId.of("Europe/Paris"))
+                .handler("build-report", 42).build());
 
-        assertThat(list.exitCode()).as(list.toString()).isEqualTo(ExitCodes.USAGE);
-        assertThat(list.err()).isEqualTo("jrq: recurring jobs are not available in this version of jrq\n");
-        assertThat(delete.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(delete.err()).isEqualTo("jrq: recurring jobs are not available in this version of jrq\n");
+        Cli.Result list = cli.run("recurring", "list");
+        assertThat(list.exitCode()).as(list.toString()).isZero();
+        assertThat(list.out()).contains("nightly").contains("reports").contains("0 3 * * *").contains("build-report");
+        Cli.Result json = cli.run("recurring", "list", "--json");
+        assertThat(json.out()).contains("\"name\":\"nightly\"").contains("\"queue\":\"reports\"");
+
+        Cli.Result delete = cli.run("recurring", "delete", "-q", "reports", "nightly");
+        assertThat(delete.exitCode()).as(delete.toString()).isZero();
+        assertThat(jrq.recurring().get("reports", "nightly")).isEmpty();
+        Cli.Result again = cli.run("recurring", "delete", "-q", "reports", "nightly");
+        assertThat(again.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(again.err()).contains("no recurring job named nightly");
     }
 }

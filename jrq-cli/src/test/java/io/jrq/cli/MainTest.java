@@ -105,8 +105,6 @@ class MainTest {
         assertThat(run("failed", "list", "-u", "redis://127.0.0.1:1", "--limit", "-1")).isEqualTo(ExitCodes.USAGE);
         assertThat(run("worker", "-q", "bad name")).isEqualTo(ExitCodes.USAGE);
         assertThat(run("job")).isEqualTo(ExitCodes.USAGE);
-        assertThat(run("recurring", "list", "-u", "redis://127.0.0.1:1")).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString()).contains("jrq: recurring jobs are not available in this version of jrq");
     }
 
     @Test
