@@ -19,6 +19,11 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine;
 
 /**
@@ -26,6 +31,7 @@ import picocli.CommandLine;
  * queue (and, for handlers, the same handler) are enqueued together, {@link #CHUNK} at a time, so a
  * large file takes few round trips; the core pipelines each chunk in script calls of 500 jobs. Bad
  * lines are reported on stderr with their number and skipped; the others are enqueued in order.
+ * One batch is stored while the next is read.
  */
 final class BulkEnqueue {
     /** Jobs sent to Redis in one go. */
@@ -43,10 +49,17 @@ final class BulkEnqueue {
 
     private final List<Line> run = new ArrayList<>();
     private String runKey;
-    private long enqueued;
     private long bad;
-    private long firstUnsent = 1;
     private String source;
+    // Redis writes happen on one sender thread while this one reads and encodes the next batch.
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "jrq-enqueue");
+        t.setDaemon(true);
+        return t;
+    });
+    private Future<?> inFlight;
+    private final AtomicLong enqueued = new AtomicLong();
+    private volatile long lastSentLine;
 
     BulkEnqueue(Jrq jrq, RawEnqueue raw, String defaultQueue, JobSettings settings, CommandLine cmd, boolean json) {
         this.jrq = jrq;
@@ -88,16 +101,20 @@ final class BulkEnqueue {
                     add(line);
                 }
                 if (number % 1000 == 0) {
-                    progress.update(enqueued, size > 0 ? (double) read / size : -1);
+                    progress.update(enqueued.get(), size > 0 ? (double) read / size : -1);
                 }
             }
             flush();
-            progress.update(enqueued, size > 0 ? 1 : -1);
+            awaitSent();
+            progress.update(enqueued.get(), size > 0 ? 1 : -1);
         } catch (NoSuchFileException e) {
             throw new CliException(ExitCodes.USAGE, "no such file: " + file);
         } catch (IOException e) {
             throw new CliException(ExitCodes.FAILED, "cannot read " + source + ": " + e.getMessage(), e);
+        } finally {
+            sender.shutdownNow();
         }
+        long enqueued = this.enqueued.get();
         long nanos = System.nanoTime() - start;
         if (!json) {
             out.printf("enqueued %s jobs from %s in %s (%s jobs/s)%s%n", Text.count(enqueued), source, Text.elapsed(nanos),
@@ -173,46 +190,71 @@ final class BulkEnqueue {
         run.add(line);
     }
 
+    /** Hands the current run to the sender, after the previous one was stored: at most one batch in flight. */
     private void flush() {
         if (run.isEmpty()) {
             return;
         }
-        String queue = run.get(0).queue();
-        List<String> ids = new ArrayList<>(run.size());
+        List<Line> batch = new ArrayList<>(run);
+        run.clear();
+        awaitSent();
+        inFlight = sender.submit(() -> send(batch));
+    }
+
+    /** Waits for the batch in flight, if any, and rethrows its failure. */
+    private void awaitSent() {
+        if (inFlight == null) {
+            return;
+        }
         try {
-            if (run.get(0).encoded() != null) {
-                List<EncodedJob> jobs = new ArrayList<>(run.size());
-                run.forEach(l -> jobs.add(l.encoded()));
+            inFlight.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new CliException(ExitCodes.FAILED, e.getCause().toString(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCodes.FAILED, "interrupted");
+        } finally {
+            inFlight = null;
+        }
+    }
+
+    /** Stores one batch (all for one queue and, for handlers, one handler), on the sender thread. */
+    private void send(List<Line> batch) {
+        String queue = batch.get(0).queue();
+        List<String> ids = new ArrayList<>(batch.size());
+        try {
+            if (batch.get(0).encoded() != null) {
+                List<EncodedJob> jobs = new ArrayList<>(batch.size());
+                batch.forEach(l -> jobs.add(l.encoded()));
                 ids.addAll(raw.store(queue, jobs, settings));
             } else {
-                List<List<?>> argLists = new ArrayList<>(run.size());
-                for (Line l : run) {
+                List<List<?>> argLists = new ArrayList<>(batch.size());
+                for (Line l : batch) {
                     List<Object> a = new ArrayList<>();
                     l.args().forEach(a::add);
                     argLists.add(a);
                 }
-                for (Job<Object> j : jrq.queue(queue).with(settings.toOptions()).enqueueAll(run.get(0).fn(), argLists)) {
+                for (Job<Object> j : jrq.queue(queue).with(settings.toOptions()).enqueueAll(batch.get(0).fn(), argLists)) {
                     ids.add(j.id());
                 }
             }
         } catch (RuntimeException e) {
-            String done = enqueued == 0 ? "no job was enqueued" : Text.count(enqueued) + " jobs were enqueued (lines up to "
-                    + (firstUnsent - 1) + ")";
-            throw new CliException(ExitCodes.of(e), (e.getMessage() == null ? e.toString() : e.getMessage()) + "; " + done
-                    + "; the jobs from line " + run.get(0).number() + " of " + source + " on may not have been", e);
+            long done = enqueued.get();
+            String so = done == 0 ? "no job was enqueued" : Text.count(done) + " jobs were enqueued (lines up to " + lastSentLine + ")";
+            throw new CliException(ExitCodes.of(e), (e.getMessage() == null ? e.toString() : e.getMessage()) + "; " + so
+                    + "; the jobs from line " + batch.get(0).number() + " of " + source + " on may not have been", e);
         }
         if (json) {
-            for (int i = 0; i < run.size(); i++) {
+            for (int i = 0; i < batch.size(); i++) {
                 ObjectNode o = JsonOutput.object();
-                o.put("line", run.get(i).number());
+                o.put("line", batch.get(i).number());
                 o.put("id", ids.get(i));
                 o.put("queue", queue);
                 out.println(JsonOutput.text(o));
             }
             out.flush();
         }
-        enqueued += run.size();
-        firstUnsent = run.get(run.size() - 1).number() + 1;
-        run.clear();
+        lastSentLine = batch.get(batch.size() - 1).number();
+        enqueued.addAndGet(batch.size());
     }
 }

@@ -136,7 +136,7 @@ final class EnqueueCommand implements Callable<Integer> {
                 throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
             }
             if (wait == null) {
-                return printEnqueued(job.id(), settings);
+                return printEnqueued(jrq, job.id());
             }
             return await(job);
         }
@@ -150,13 +150,14 @@ final class EnqueueCommand implements Callable<Integer> {
         return new JobSettings(at, in, retries, retryDelay, timeout);
     }
 
-    private int printEnqueued(String id, JobSettings settings) {
+    private int printEnqueued(Jrq jrq, String id) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectNode o = JsonOutput.object();
             o.put("id", id);
             o.put("queue", queue);
-            o.put("status", (settings.scheduled() ? JobStatus.SCHEDULED : JobStatus.QUEUED).name());
+            // Read rather than guessed: a time in the past makes the job QUEUED, and a worker may have it already.
+            o.put("status", jrq.admin().job(queue, id).map(j -> j.status().name()).orElse(null));
             JsonOutput.print(out, o);
         } else {
             out.println(id);

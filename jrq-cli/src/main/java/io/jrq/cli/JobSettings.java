@@ -28,11 +28,6 @@ record JobSettings(Instant at, Duration delay, int retries, Duration retryDelay,
     /** No schedule, no retries, the worker's timeout. */
     static final JobSettings NONE = new JobSettings(null, null, 0, null, null);
 
-    /** @return true when the jobs are due later rather than now */
-    boolean scheduled() {
-        return at != null || (delay != null && !delay.isZero());
-    }
-
     /** @return the enqueue options for the core's Queue API */
     EnqueueOptions toOptions() {
         EnqueueOptions.Builder b = EnqueueOptions.builder();
