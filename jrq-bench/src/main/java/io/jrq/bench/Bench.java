@@ -40,6 +40,8 @@ public final class Bench {
     final Jrq jrq;
     final Report report;
     final Path logDir;
+    /** The private Redis server's pid, or -1 for one given by URL. */
+    long redisPid = -1;
     private int runs;
 
     private Bench(Options options, String url, Report report) throws Exception {
@@ -65,13 +67,17 @@ public final class Bench {
         Report report = new Report(out);
         RedisServer server = null;
         String url = options.redisUrl;
+        long redisPid = -1;
         if (url == null) {
             server = RedisServer.builder().config("save", "\"\"").appendOnly(false).start();
             url = server.url();
+            redisPid = server.pid();
             progress("private Redis " + server.version() + " on " + url);
         }
         try {
-            new Bench(options, url, report).run();
+            Bench bench = new Bench(options, url, report);
+            bench.redisPid = redisPid;
+            bench.run();
         } finally {
             report.printTable();
             if (server != null) {
@@ -112,6 +118,26 @@ public final class Bench {
         }
         jrq.close();
         probe.close();
+        cleanLogs();
+    }
+
+    /** Removes the worker logs that stayed empty; says where the others are. */
+    private void cleanLogs() throws java.io.IOException {
+        boolean kept = false;
+        try (var files = Files.list(logDir)) {
+            for (Path f : files.toList()) {
+                if (Files.size(f) == 0) {
+                    Files.delete(f);
+                } else {
+                    kept = true;
+                }
+            }
+        }
+        if (kept) {
+            progress("worker processes logged warnings: see " + logDir);
+        } else {
+            Files.delete(logDir);
+        }
     }
 
     /** Runs this JVM's enqueue paths until the JIT has compiled them, so the first figures are not cold. */

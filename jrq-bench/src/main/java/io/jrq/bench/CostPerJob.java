@@ -39,10 +39,14 @@ final class CostPerJob {
 
             Probe.Snapshot s0 = b.probe.snapshot();
             long cpu0 = w.cpuNanos();
+            long[] proc0 = w.procStats();
+            long[] redis0 = WorkerProcess.procStats(b.redisPid);
             long t0 = System.nanoTime();
             admin.resume(queue);
             Bench.Drain d = b.awaitDone(queue, n, n, t0, List.of(w));
             long cpu1 = w.cpuNanos();
+            long[] proc1 = w.procStats();
+            long[] redis1 = WorkerProcess.procStats(b.redisPid);
             Probe.Snapshot s1 = b.probe.snapshot();
             Long finishedBytes = b.probe.sync().memoryUsage(jobKey);
 
@@ -51,6 +55,7 @@ final class CostPerJob {
             long roundTrips = 0;
             long scriptCalls = 0;
             long scriptUsec = 0;
+            long innerUsec = 0;
             List<String> top = new ArrayList<>();
             for (Map.Entry<String, long[]> e : cmds.entrySet()) {
                 String name = e.getKey();
@@ -60,6 +65,8 @@ final class CostPerJob {
                 total += e.getValue()[0];
                 if (!Probe.SCRIPT_INNER.contains(name)) {
                     roundTrips += e.getValue()[0];
+                } else {
+                    innerUsec += e.getValue()[1];
                 }
                 if (name.equals("evalsha") || name.equals("eval")) {
                     scriptCalls += e.getValue()[0];
@@ -77,10 +84,15 @@ final class CostPerJob {
                     .put("round_trips_per_job", (double) roundTrips / n)
                     .put("jobs_per_fetch_call", scriptCalls == 0 ? 0.0 : (double) n / scriptCalls)
                     .put("script_us_per_job", (double) scriptUsec / n)
+                    .put("commands_in_scripts_us_per_job", (double) innerUsec / n)
                     .put("redis_cpu_us_per_job", (s1.cpuSeconds() - s0.cpuSeconds()) * 1e6 / n)
                     .put("net_bytes_in_per_job", (double) (s1.netIn() - s0.netIn()) / n)
                     .put("net_bytes_out_per_job", (double) (s1.netOut() - s0.netOut()) / n)
                     .put("worker_cpu_us_per_job", (cpu1 - cpu0) / 1e3 / n)
+                    .put("worker_user_us_per_job", (proc1[0] - proc0[0]) * 1e3 / n)
+                    .put("worker_sys_us_per_job", (proc1[1] - proc0[1]) * 1e3 / n)
+                    .put("worker_context_switches_per_job", (double) (proc1[2] - proc0[2]) / n)
+                    .put("redis_context_switches_per_job", b.redisPid < 0 ? -1.0 : (double) (redis1[2] - redis0[2]) / n)
                     .put("memory_bytes_per_queued_job", memPerJob)
                     .put("payload_bytes", payload)
                     .put("queued_job_hash_bytes", hashBytes)

@@ -35,19 +35,46 @@ final class PickupLatency {
                         p[1], p[3], p[4]));
                 emit(b, "offered " + rate + " jobs/s", c, p).put("offered_per_s", rate).put("achieved_per_s", Math.round(sent)).emit();
             }
+            long untilLeased = 0;
             for (int i = 0; i < b.options.idleJobs; i++) {
                 Job<Long> job = q.enqueue(BenchJobs::pickup, BenchJobs.nowMicros());
                 job.await(Duration.ofSeconds(30));
+                List<io.lettuce.core.KeyValue<String, String>> t = b.probe.sync().hmget(b.probe.keys().job(queue, job.id()),
+                        "enqueued_at", "started_at");
+                untilLeased += Long.parseLong(t.get(1).getValue()) - Long.parseLong(t.get(0).getValue());
                 Bench.sleep(IDLE_GAP_MS);
             }
             long[] p = w.pickups();
             Bench.progress(String.format("idle pickup: p50 %d us, p99 %d us, max %d us", p[1], p[3], p[5]));
-            emit(b, "idle worker, one job at a time", c, p).emit();
+            // Redis TIME at enqueue.lua and at the fetch.lua that leased it: ms resolution, so only the mean means much.
+            emit(b, "idle worker, one job at a time", c, p)
+                    .put("mean_enqueued_to_leased_ms", (double) untilLeased / b.options.idleJobs).emit();
+            long[] rtt = pingRoundTrips(b, b.options.idleJobs);
+            Bench.progress(String.format("PING after %d ms idle: p50 %d us, p99 %d us", IDLE_GAP_MS, rtt[1], rtt[3]));
+            emit(b, "floor: PING round trip after " + IDLE_GAP_MS + " ms idle", 0, rtt).emit();
         }
     }
 
+    /** The floor under these latencies on this machine right now: one Redis round trip from an idle thread. */
+    private static long[] pingRoundTrips(Bench b, int k) {
+        long[] us = new long[k];
+        for (int i = 0; i < k; i++) {
+            long t0 = System.nanoTime();
+            b.probe.sync().ping();
+            us[i] = (System.nanoTime() - t0) / 1000;
+            Bench.sleep(IDLE_GAP_MS);
+        }
+        java.util.Arrays.sort(us);
+        return new long[] {k, Stats.percentile(us, 50), Stats.percentile(us, 90), Stats.percentile(us, 99),
+            Stats.percentile(us, 99.9), us[k - 1]};
+    }
+
     private static Report.Figure emit(Bench b, String setting, int c, long[] p) {
-        return b.report.figure("latency", setting).put("C", c).put("jobs", p[0]).put("p50_ms", p[1] / 1000.0)
+        Report.Figure f = b.report.figure("latency", setting);
+        if (c > 0) {
+            f.put("C", c);
+        }
+        return f.put("jobs", p[0]).put("p50_ms", p[1] / 1000.0)
                 .put("p90_ms", p[2] / 1000.0).put("p99_ms", p[3] / 1000.0).put("p999_ms", p[4] / 1000.0)
                 .put("max_ms", p[5] / 1000.0);
     }

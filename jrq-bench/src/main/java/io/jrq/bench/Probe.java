@@ -21,7 +21,7 @@ final class Probe implements AutoCloseable {
             "rpush", "rpop", "pttl", "lrem", "exists", "zscore", "zrange", "srem", "sismember", "scard", "pexpire", "persist",
             "incrby");
     /** Commands only this probe issues. */
-    static final Set<String> OWN = Set.of("llen", "zcount", "info", "config|resetstat", "flushall", "memory|usage", "hstrlen", "lindex",
+    static final Set<String> OWN = Set.of("llen", "zcount", "info", "config|resetstat", "flushall", "memory|usage", "hstrlen", "lindex", "ping",
             "dbsize");
 
     private final RedisClient client;

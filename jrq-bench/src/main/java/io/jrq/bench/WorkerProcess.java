@@ -89,6 +89,43 @@ final class WorkerProcess implements AutoCloseable {
         return process.info().totalCpuDuration().map(d -> d.toNanos()).orElse(-1L);
     }
 
+    /**
+     * @return user CPU ms, system CPU ms, and context switches (voluntary + involuntary, all threads)
+     *     from /proc, or -1s where /proc is not there
+     */
+    long[] procStats() {
+        return procStats(process.pid());
+    }
+
+    static long[] procStats(long pid) {
+        long[] out = {-1, -1, -1};
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // Fields 14 and 15 of the file (utime, stime) are 11 and 12 after the state field, in clock ticks of 10 ms.
+            out[0] = Long.parseLong(f[11]) * 10;
+            out[1] = Long.parseLong(f[12]) * 10;
+            long switches = 0;
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+                for (Path t : tasks.toList()) {
+                    try {
+                        for (String line : Files.readAllLines(t.resolve("status"))) {
+                            if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                                switches += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                            }
+                        }
+                    } catch (IOException | RuntimeException threadEnded) {
+                        // a thread that ended meanwhile
+                    }
+                }
+            }
+            out[2] = switches;
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or the process is gone
+        }
+        return out;
+    }
+
     /** @return n, p50, p90, p99, p99.9, max pickup latency in µs recorded since the last call */
     long[] pickups() {
         control.println("pickups");
@@ -100,14 +137,20 @@ final class WorkerProcess implements AutoCloseable {
         return out;
     }
 
+    /** @return the next line starting with {@code what}; other lines (e.g. the JVM's own) are skipped */
     private String next(String what, int seconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         try {
-            String line = lines.poll(seconds, TimeUnit.SECONDS);
-            if (line == null) {
-                throw new IllegalStateException("worker process " + process.pid() + " did not answer '" + what + "' within "
-                        + seconds + " s (alive: " + process.isAlive() + "); its log: " + log + "\n" + tail());
+            while (true) {
+                String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (line == null) {
+                    throw new IllegalStateException("worker process " + process.pid() + " did not answer '" + what + "' within "
+                            + seconds + " s (alive: " + process.isAlive() + "); " + logTail());
+                }
+                if (line.startsWith(what) || line.startsWith("error")) {
+                    return line;
+                }
             }
-            return line;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
