@@ -16,6 +16,17 @@ final class CostPerJob {
     private CostPerJob() {
     }
 
+    /** @return "group:us/job ..." for the thread groups that used CPU, busiest first */
+    private static String byThread(Map<String, Long> before, Map<String, Long> after, int n) {
+        List<String> out = new ArrayList<>();
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
+                .forEach(e -> out.add(e.getKey().replace(' ', '_') + ":" + String.format("%.1f", e.getValue() * 1e3 / n)));
+        return String.join(" ", out);
+    }
+
     static void run(Bench b, int c) {
         int n = b.options.n;
         String queue = b.freshQueue("cost");
@@ -40,12 +51,14 @@ final class CostPerJob {
             Probe.Snapshot s0 = b.probe.snapshot();
             long cpu0 = w.cpuNanos();
             long[] proc0 = w.procStats();
+            Map<String, Long> threads0 = w.threadCpu();
             long[] redis0 = WorkerProcess.procStats(b.redisPid);
             long t0 = System.nanoTime();
             admin.resume(queue);
             Bench.Drain d = b.awaitDone(queue, n, n, t0, List.of(w));
             long cpu1 = w.cpuNanos();
             long[] proc1 = w.procStats();
+            Map<String, Long> threads1 = w.threadCpu();
             long[] redis1 = WorkerProcess.procStats(b.redisPid);
             Probe.Snapshot s1 = b.probe.snapshot();
             Long finishedBytes = b.probe.sync().memoryUsage(jobKey);
@@ -75,7 +88,7 @@ final class CostPerJob {
             }
             cmds.entrySet().stream().filter(e -> !Probe.OWN.contains(e.getKey()))
                     .sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0]))
-                    .forEach(e -> top.add(e.getKey() + ":" + String.format("%.2f", (double) e.getValue()[0] / n)));
+                    .forEach(e -> top.add(e.getKey() + ":" + String.format("%.2f/%.1fus", (double) e.getValue()[0] / n, (double) e.getValue()[1] / n)));
             Bench.progress(String.format("cost: %.2f commands/job, %.3f round trips/job, %.0f B memory/queued job, %.1f us worker CPU/job",
                     (double) total / n, (double) roundTrips / n, memPerJob, (cpu1 - cpu0) / 1e3 / n));
             b.report.figure("cost", "per job, concurrency " + c).put("N", n).put("C", c)
@@ -97,7 +110,9 @@ final class CostPerJob {
                     .put("payload_bytes", payload)
                     .put("queued_job_hash_bytes", hashBytes)
                     .put("finished_job_hash_bytes", finishedBytes == null ? -1 : finishedBytes)
+                    // calls per job / Redis time per job (wall clock, as INFO commandstats counts it) for each command
                     .put("commands_per_job", String.join(" ", top))
+                    .put("worker_thread_cpu_us_per_job", byThread(threads0, threads1, n))
                     .emit();
         }
     }

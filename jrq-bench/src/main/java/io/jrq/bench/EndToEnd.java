@@ -24,6 +24,8 @@ final class EndToEnd {
                     .put("enqueue_per_s", Math.round(r.enqueuePerS))
                     .put("drain_per_s", Math.round(r.drain.drainPerS()))
                     .put("steady_per_s", Math.round(r.drain.steadyPerS()))
+                    .put("worker_start_ms", Math.round(r.startNanos / 1e6))
+                    .put("drain_after_start_per_s", Math.round(b.options.n / Bench.seconds(r.drain.end() - r.startNanos)))
                     .put("worker_cpu_ms", Math.round(r.workerCpuNanos / 1e6))
                     .emit();
             if (r.drain.steadyPerS() > bestRate) {
@@ -46,7 +48,8 @@ final class EndToEnd {
         }
     }
 
-    record Result(double enqueuePerS, Bench.Drain drain, long workerCpuNanos) {
+    /** @param startNanos from the spawn to the (last) worker's "ready" */
+    record Result(double enqueuePerS, Bench.Drain drain, long workerCpuNanos, long startNanos) {
     }
 
     static Result drain(Bench b, String what, int n, int processes, int c) {
@@ -63,12 +66,14 @@ final class EndToEnd {
             }
             Bench.Drain d = b.awaitDone(queue, n, n, t0, workers);
             long cpu = 0;
+            long ready = t0;
             for (WorkerProcess w : workers) {
                 cpu += w.cpuNanos();
+                ready = Math.max(ready, w.readyAt());
             }
             Bench.progress(String.format("  drain %.0f/s, steady %.0f/s", d.drainPerS(), d.steadyPerS()));
             checkStored(b, q);
-            return new Result(enqueue, d, cpu);
+            return new Result(enqueue, d, cpu, ready - t0);
         } finally {
             workers.forEach(WorkerProcess::close);
         }

@@ -17,6 +17,8 @@ final class PickupLatency {
     /** Jobs one producer thread sends per second at most. */
     private static final int PER_THREAD = 1250;
     private static final long IDLE_GAP_MS = 20;
+    /** Offered loads above this are sent in batches (one thread cannot send 10,000 single enqueues a second here). */
+    static final int BATCH_ABOVE = 2000;
 
     private PickupLatency() {
     }
@@ -33,7 +35,7 @@ final class PickupLatency {
                 long[] p = w.pickups();
                 Bench.progress(String.format("latency at %d/s (sent at %.0f/s): p50 %d us, p99 %d us, p99.9 %d us", rate, sent,
                         p[1], p[3], p[4]));
-                emit(b, "offered " + rate + " jobs/s", c, p).put("offered_per_s", rate).put("achieved_per_s", Math.round(sent)).emit();
+                emit(b, "offered " + rate + " jobs/s" + (rate > BATCH_ABOVE ? ", batched" : ""), c, p).put("offered_per_s", rate).put("achieved_per_s", Math.round(sent)).emit();
             }
             long untilLeased = 0;
             for (int i = 0; i < b.options.idleJobs; i++) {
@@ -86,8 +88,15 @@ final class PickupLatency {
         w.pickups();
     }
 
-    /** Sends {@code n} pickup jobs at {@code rate} per second. @return the rate achieved */
+    /**
+     * Sends {@code n} pickup jobs at {@code rate} per second: above {@value #BATCH_ABOVE}/s from one
+     * thread that sends whatever has fallen due in one {@code enqueueAll} (a batch every few hundred
+     * microseconds), below it one job per call from several threads. @return the rate achieved
+     */
     static double openLoop(Queue q, int rate, long n) throws InterruptedException {
+        if (rate > BATCH_ABOVE) {
+            return batched(q, rate, n);
+        }
         int threads = Math.max(1, Math.min(32, (rate + PER_THREAD - 1) / PER_THREAD));
         long interval = threads * 1_000_000_000L / rate;
         long start = System.nanoTime() + 20_000_000L;
@@ -117,6 +126,27 @@ final class PickupLatency {
         }
         if (failed.get() != null) {
             throw new IllegalStateException("enqueue failed", failed.get());
+        }
+        return n / Bench.seconds(System.nanoTime() - start);
+    }
+
+    private static double batched(Queue q, int rate, long n) {
+        long start = System.nanoTime();
+        long sent = 0;
+        while (sent < n) {
+            long due = Math.min(n, (long) ((System.nanoTime() - start) / 1e9 * rate) + 1);
+            if (due > sent) {
+                int k = (int) (due - sent);
+                long now = BenchJobs.nowMicros();
+                if (k == 1) {
+                    q.enqueue(BenchJobs::pickup, now);
+                } else {
+                    q.enqueueAll(BenchJobs::pickup, java.util.Collections.nCopies(k, now));
+                }
+                sent = due;
+            } else {
+                LockSupport.parkNanos(start + (long) (sent * 1e9 / rate) - System.nanoTime());
+            }
         }
         return n / Bench.seconds(System.nanoTime() - start);
     }

@@ -20,6 +20,7 @@ final class WorkerProcess implements AutoCloseable {
     private final PrintStream control;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final Path log;
+    private volatile long readyAt = -1;
 
     private WorkerProcess(Process process, Path log) {
         this.process = process;
@@ -28,6 +29,9 @@ final class WorkerProcess implements AutoCloseable {
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
+                    if (readyAt < 0 && line.equals("ready")) {
+                        readyAt = System.nanoTime();
+                    }
                     lines.add(line);
                 }
             } catch (IOException e) {
@@ -69,6 +73,11 @@ final class WorkerProcess implements AutoCloseable {
             throw new IllegalStateException("worker process said: " + line);
         }
         return this;
+    }
+
+    /** @return System.nanoTime() when the worker said it was ready, or -1 */
+    long readyAt() {
+        return readyAt;
     }
 
     boolean isAlive() {
@@ -121,6 +130,27 @@ final class WorkerProcess implements AutoCloseable {
             }
             out[2] = switches;
         } catch (IOException | RuntimeException e) {
+            // not Linux, or the process is gone
+        }
+        return out;
+    }
+
+    /** @return CPU time in ms per thread group (thread name without its trailing number), from /proc */
+    java.util.Map<String, Long> threadCpu() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                            .replaceAll("[-#]?\\d+$", "").trim();
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10, Long::sum);
+                } catch (IOException | RuntimeException threadEnded) {
+                    // a thread that ended meanwhile
+                }
+            }
+        } catch (IOException e) {
             // not Linux, or the process is gone
         }
         return out;
