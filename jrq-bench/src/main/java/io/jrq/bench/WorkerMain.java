@@ -1,0 +1,68 @@
+package io.jrq.bench;
+
+import io.jrq.Jrq;
+import io.jrq.Worker;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A worker process as a deployment runs it: its own JVM, its own client, one worker serving one
+ * queue. The benchmark talks to it over stdin/stdout, one line each way:
+ *
+ * <ul>
+ *   <li>it prints {@code ready} once the worker runs;</li>
+ *   <li>{@code pickups} prints the pickup latencies recorded by {@link BenchJobs#pickup} since the
+ *       last such request, as {@code pickups n p50 p90 p99 p999 max} in microseconds, and clears them;</li>
+ *   <li>{@code cpu} prints {@code cpu <ns>}, the process's CPU time so far;</li>
+ *   <li>{@code quit}, or the end of stdin, closes the worker and exits.</li>
+ * </ul>
+ *
+ * <p>usage: {@code WorkerMain <redis-url> <queue> <concurrency>}
+ */
+public final class WorkerMain {
+    private WorkerMain() {
+    }
+
+    /** @param args redis URL, queue, concurrency */
+    public static void main(String[] args) throws Exception {
+        String url = args[0];
+        String queue = args[1];
+        int concurrency = Integer.parseInt(args[2]);
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        try (Jrq jrq = Jrq.connect(url);
+             Worker worker = jrq.worker(queue).concurrency(concurrency).allowPackages("io.jrq.bench")
+                     .shutdownGrace(java.time.Duration.ofSeconds(5)).start()) {
+            out.println("ready");
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line; (line = in.readLine()) != null; ) {
+                switch (line.trim()) {
+                    case "pickups" -> out.println("pickups " + summary(BenchJobs.drainPickups()));
+                    case "cpu" -> out.println("cpu " + cpuNanos());
+                    case "quit" -> {
+                        return;
+                    }
+                    default -> out.println("error unknown command: " + line);
+                }
+            }
+        }
+    }
+
+    private static long cpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime();
+        }
+        return -1;
+    }
+
+    private static String summary(long[] sorted) {
+        if (sorted.length == 0) {
+            return "0 0 0 0 0 0";
+        }
+        return sorted.length + " " + Stats.percentile(sorted, 50) + " " + Stats.percentile(sorted, 90) + " "
+                + Stats.percentile(sorted, 99) + " " + Stats.percentile(sorted, 99.9) + " " + sorted[sorted.length - 1];
+    }
+}
