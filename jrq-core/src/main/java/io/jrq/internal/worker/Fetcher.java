@@ -181,7 +181,7 @@ final class Fetcher implements Runnable {
         List<Object> accepted = (List<Object>) reply.get(0);
         for (int j = 0; j < acks.size(); j++) {
             if (!Long.valueOf(1).equals(accepted.get(j))) {
-                log.warn("worker {}: outcome of job {} in {} not recorded: the job had already ended or was taken over",
+                log.warn("worker {}: outcome of job {} in {} not recorded: its lease had ended (the job was taken over, or had already ended)",
                         config.name(), acks.get(j).job().id(), queue);
             }
         }
