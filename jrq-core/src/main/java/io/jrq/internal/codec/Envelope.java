@@ -51,6 +51,35 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
             ArrayNode p = o.putArray("params");
             params.forEach(p::add);
         }
+        putJobOptions(o, description, meta, resultTtlSeconds, retry, timeoutMs);
+        if (!deps.isEmpty()) {
+            ArrayNode d = o.putArray("deps");
+            deps.forEach(d::add);
+        }
+        if (!callbacks.isEmpty()) {
+            ObjectNode c = o.putObject("callbacks");
+            callbacks.forEach(c::put);
+        }
+        try {
+            return Json.mapper().writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Writes the per-job options in their envelope form, leaving out those not set; shared with the
+     * definitions of recurring jobs, which carry the same options for each run.
+     *
+     * @param o the object to write into
+     * @param description free text, or null
+     * @param meta string metadata, possibly empty
+     * @param resultTtlSeconds result TTL in seconds, or -1
+     * @param retry the retry policy, or null
+     * @param timeoutMs the timeout in ms, or -1
+     */
+    public static void putJobOptions(ObjectNode o, String description, Map<String, String> meta, long resultTtlSeconds,
+                                     RetrySpec retry, long timeoutMs) {
         if (description != null) {
             o.put("desc", description);
         }
@@ -66,19 +95,6 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
         }
         if (timeoutMs > 0) {
             o.put("timeout", timeoutMs);
-        }
-        if (!deps.isEmpty()) {
-            ArrayNode d = o.putArray("deps");
-            deps.forEach(d::add);
-        }
-        if (!callbacks.isEmpty()) {
-            ObjectNode c = o.putObject("callbacks");
-            callbacks.forEach(c::put);
-        }
-        try {
-            return Json.mapper().writeValueAsString(o);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
         }
     }
 

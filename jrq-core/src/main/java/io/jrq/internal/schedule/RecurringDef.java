@@ -119,22 +119,7 @@ public record RecurringDef(String name, String queue, String fn, ArrayNode args,
             o.put("every_ms", everyMs);
         }
         o.put("misfire", misfire);
-        if (description != null) {
-            o.put("desc", description);
-        }
-        if (!meta.isEmpty()) {
-            ObjectNode m = o.putObject("meta");
-            meta.forEach(m::put);
-        }
-        if (resultTtlSeconds >= 0) {
-            o.put("ttl", resultTtlSeconds);
-        }
-        if (retry != null) {
-            o.set("retry", retry.toJson());
-        }
-        if (timeoutMs > 0) {
-            o.put("timeout", timeoutMs);
-        }
+        Envelope.putJobOptions(o, description, meta, resultTtlSeconds, retry, timeoutMs);
         o.put("created_at", createdAt);
         o.put("updated_at", updatedAt);
         try {
