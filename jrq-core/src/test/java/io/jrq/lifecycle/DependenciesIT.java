@@ -143,4 +143,41 @@ class DependenciesIT {
         await().atMost(WAIT).until(() -> child.status() == JobStatus.CANCELED);
         assertThat(jrq.admin().queue(queues.get(1)).count(JobStatus.DEFERRED)).isZero();
     }
+
+    /** A worker whose re-check of deferred jobs comes round quickly (every 6 reap intervals). */
+    private void quickCheckingWorker() {
+        Jrq client = Jrq.connect(redis.url());
+        closeables.add(client);
+        closeables.add(client.worker(queues.toArray(String[]::new)).allowPackages("io.jrq.testjobs")
+                .reapInterval(Duration.ofMillis(200)).handleSignals(false).start());
+    }
+
+    @Test
+    void aDependentWhoseReleaseWasLostIsReleasedByTheDeferredCheck() {
+        Job<Integer> root = jrq.queue(queues.get(0)).in(Duration.ofHours(1)).enqueue(Jobs::add, 1, 1);
+        Job<Integer> child = jrq.queue(queues.get(1)).with(EnqueueOptions.builder().dependsOn(root).build()).enqueue(Jobs::add, 2, 2);
+        assertThat(child.status()).isEqualTo(JobStatus.DEFERRED);
+        // What a process that died right after ending the root leaves behind: the root FINISHED, its
+        // dependents taken (the set is gone), and release.lua never called.
+        String rootKey = "jrq:{" + queues.get(0) + "}:";
+        redis.execute("ZREM", rootKey + "scheduled", root.id());
+        redis.execute("HSET", rootKey + "job:" + root.id(), "status", "FINISHED", "result", "2");
+        redis.execute("DEL", rootKey + "dependents:" + root.id());
+        quickCheckingWorker();
+        assertThat(child.await(WAIT)).isEqualTo(4);
+        assertThat(jrq.admin().queue(queues.get(1)).count(JobStatus.DEFERRED)).isZero();
+    }
+
+    @Test
+    void deletingADependencyCancelsItsDependentsOnTheDeferredCheck() {
+        Job<Integer> root = jrq.queue(queues.get(0)).in(Duration.ofHours(1)).enqueue(Jobs::add, 1, 1);
+        Job<Integer> child = jrq.queue(queues.get(1)).with(EnqueueOptions.builder().dependsOn(root).build()).enqueue(Jobs::add, 2, 2);
+        Job<Integer> runs = jrq.queue(queues.get(2)).with(EnqueueOptions.builder().dependsOn(root)
+                .onDependencyFailure(DependencyPolicy.RUN).build()).enqueue(Jobs::add, 3, 3);
+        assertThat(jrq.admin().delete(queues.get(0), List.of(root.id()))).isEqualTo(1);
+        quickCheckingWorker();
+        await().atMost(WAIT).until(() -> child.status() == JobStatus.CANCELED);
+        assertThat(child.info().error().orElseThrow().message()).contains(root.id()).contains("MISSING");
+        assertThat(runs.await(WAIT)).isEqualTo(6);
+    }
 }

@@ -34,10 +34,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Launches and stops one worker: the fetch loop, a waiter per queue, the job slots, the heartbeat,
- * the reaper and the recurring-job ticker, and the graceful shutdown that ties them together.
+ * the reaper, the deferred-job check, the recurring-job ticker, and the graceful shutdown that ties
+ * them together.
  */
 public final class WorkerRuntime implements WorkerHandle {
     private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
+    /** Deferred jobs are re-checked every this many reap intervals (30 s by default). */
+    private static final int DEFERRED_CHECK_REAPS = 6;
 
     private final WorkerConfig config;
     private final JrqOptions options;
@@ -113,6 +116,11 @@ public final class WorkerRuntime implements WorkerHandle {
         w.timers.scheduleWithFixedDelay(w.leaseKeeper, hb, hb, TimeUnit.MILLISECONDS);
         long reap = config.reapInterval().toMillis();
         w.timers.scheduleWithFixedDelay(new Reaper(config, options, keys, scripts, dependencies), 0, reap, TimeUnit.MILLISECONDS);
+        // Stranded dependents are rare (a process died between ending a job and releasing its
+        // dependents, or a dependency was deleted): a slow sweep is enough.
+        long deferredCheck = DEFERRED_CHECK_REAPS * reap;
+        w.timers.scheduleWithFixedDelay(new DeferredChecker(config, redis, keys, dependencies, deferredCheck), deferredCheck,
+                deferredCheck, TimeUnit.MILLISECONDS);
         w.timers.scheduleWithFixedDelay(new RecurringTicker(config.name(), config.queues(), keys, scripts), 0,
                 RecurringTicker.PERIOD_MS, TimeUnit.MILLISECONDS);
         if (w.signalHook != null) {
