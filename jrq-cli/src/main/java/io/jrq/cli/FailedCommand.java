@@ -36,18 +36,9 @@ import picocli.CommandLine.Spec;
             "  jrq failed list -q emails",
             "  jrq failed requeue --all -q emails",
             "  jrq failed delete 6f1c0b3e-5a7d-4d9e-9a51-2f0e8c1d7b44 0b8e21aa-4c1f-45c2-..."})
-final class FailedCommand implements Callable<Integer> {
+final class FailedCommand extends GroupCommand {
     /** Jobs handled per call when working through a whole queue. */
     static final int PAGE = 1000;
-
-    @Spec
-    private CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCodes.USAGE;
-    }
 
     /** {@code jrq failed list}. */
     @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,

@@ -36,16 +36,7 @@ import picocli.CommandLine.Spec;
             "  jrq job show 6f1c0b3e-5a7d-4d9e-9a51-2f0e8c1d7b44",
             "  jrq job cancel -q emails 6f1c0b3e-5a7d-4d9e-9a51-2f0e8c1d7b44",
             "  jrq job requeue 6f1c0b3e-5a7d-4d9e-9a51-2f0e8c1d7b44 --json"})
-final class JobCommand implements Callable<Integer> {
-    @Spec
-    private CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCodes.USAGE;
-    }
-
+final class JobCommand extends GroupCommand {
     /** What the job subcommands share: the id, -q, --json, and finding the job. */
     abstract static class Action implements Callable<Integer> {
         @Spec

@@ -28,16 +28,7 @@ import picocli.CommandLine.Spec;
             "  jrq queue pause emails",
             "  jrq queue resume emails",
             "  jrq queue empty imports"})
-final class QueueCommand implements Callable<Integer> {
-    @Spec
-    private CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCodes.USAGE;
-    }
-
+final class QueueCommand extends GroupCommand {
     /** {@code jrq queue list}. */
     @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
             header = "Lists every queue with its job counts per state and whether it is paused.",

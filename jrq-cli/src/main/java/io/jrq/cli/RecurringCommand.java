@@ -23,16 +23,7 @@ import picocli.CommandLine.Spec;
         subcommands = {RecurringCommand.ListRecurring.class, RecurringCommand.Delete.class},
         commandListHeading = "%nCommands:%n",
         footer = {"", "Examples:", "  jrq recurring list", "  jrq recurring delete -q reports nightly-report"})
-final class RecurringCommand implements Callable<Integer> {
-    @Spec
-    private CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCodes.USAGE;
-    }
-
+final class RecurringCommand extends GroupCommand {
     /** {@code jrq recurring list}. */
     @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
             header = "Lists recurring jobs with their schedules and next runs.",
