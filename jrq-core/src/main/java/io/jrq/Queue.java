@@ -175,6 +175,27 @@ public final class Queue {
         return submitAll(envs, Object.class);
     }
 
+    /**
+     * Enqueues calls of functions named by text, which may differ from call to call, pipelined and
+     * stored atomically per batch of 500: the bulk form of {@link #enqueue(String, Object...)}, for a
+     * command line or a gateway that does not have the job classes. Every call is checked (name,
+     * arguments, payload size) before any is stored, so an {@link InvalidJobException} means none
+     * was.
+     *
+     * @param calls the calls, in order
+     * @return the jobs, in the order of {@code calls}; their results are decoded as plain JSON values
+     */
+    public List<Job<Object>> enqueueAll(Collection<Call> calls) {
+        Objects.requireNonNull(calls, "calls");
+        checkBulk(calls.size());
+        List<Envelope> envs = new ArrayList<>(calls.size());
+        for (Call c : calls) {
+            checkHandler(c.function());
+            envs.add(envelope(c.function(), List.of(), Args.encodeUntyped(c.function(), c.args().toArray())));
+        }
+        return submitAll(envs, Object.class);
+    }
+
     private <R> List<Job<R>> submitMany(Serializable fn, Collection<?> args) {
         MethodTarget target = MethodRefs.resolve(fn, null);
         checkBulk(args.size());

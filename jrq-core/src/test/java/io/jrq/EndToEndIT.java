@@ -113,6 +113,22 @@ class EndToEndIT {
     }
 
     @Test
+    void bulkEnqueuesCallsOfFunctionsNamedByText() {
+        Queue q = jrq.queue(name);
+        List<Job<Object>> jobs = q.enqueueAll(List.of(Call.of("sum", 20, 22), Call.of("io.jrq.testjobs.Jobs::add", 1, 2),
+                Call.of("io.jrq.testjobs.Jobs::hello")));
+        assertThat(q.size()).isEqualTo(3);
+        assertThatThrownBy(() -> q.enqueueAll(List.of(Call.of("sum", 1, 1), Call.of("not a name"))))
+                .isInstanceOf(InvalidJobException.class).hasMessageContaining("'not a name'");
+        assertThat(q.size()).as("a refused batch stores nothing").isEqualTo(3);
+        workers.add(jrq.worker(name).handleSignals(false).allowPackages("io.jrq.testjobs")
+                .handler("sum", c -> c.arg(0, Integer.class) + c.arg(1, Integer.class)).start());
+        assertThat(jobs.get(0).await(WAIT)).isEqualTo(42);
+        assertThat(jobs.get(1).await(WAIT)).isEqualTo(3);
+        assertThat(jobs.get(2).await(WAIT)).isEqualTo("hello");
+    }
+
+    @Test
     void recordsFailuresWithTypeMessageAndStack() {
         Queue q = jrq.queue(name);
         worker(name);

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jrq.Call;
+import io.jrq.InvalidJobException;
 import io.jrq.Job;
 import io.jrq.Jrq;
-import io.jrq.internal.client.EncodedJob;
+import io.jrq.Queue;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -28,9 +30,9 @@ import picocli.CommandLine;
 
 /**
  * {@code jrq enqueue --file}: one job per line of a JSON Lines file. Consecutive lines for the same
- * queue (and, for handlers, the same handler) are enqueued together, {@link #CHUNK} at a time, so a
- * large file takes few round trips; the core pipelines each chunk in script calls of 500 jobs. Bad
- * lines are reported on stderr with their number and skipped; the others are enqueued in order.
+ * queue are enqueued together, {@link #CHUNK} at a time, with {@link io.jrq.Queue#enqueueAll(java.util.Collection)},
+ * so a large file takes few round trips; the core pipelines each chunk in script calls of 500 jobs.
+ * Bad lines are reported on stderr with their number and skipped; the others are enqueued in order.
  * One batch is stored while the next is read.
  */
 final class BulkEnqueue {
@@ -39,7 +41,6 @@ final class BulkEnqueue {
     private static final Set<String> FIELDS = Set.of("fn", "args", "queue");
 
     private final Jrq jrq;
-    private final RawEnqueue raw;
     private final String defaultQueue;
     private final JobSettings settings;
     private final PrintWriter out;
@@ -48,8 +49,8 @@ final class BulkEnqueue {
     private final boolean json;
 
     private final List<Line> run = new ArrayList<>();
-    private String runKey;
-    private long bad;
+    private String runQueue;
+    private final AtomicLong bad = new AtomicLong();
     private String source;
     // Redis writes happen on one sender thread while this one reads and encodes the next batch.
     private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
@@ -61,9 +62,8 @@ final class BulkEnqueue {
     private final AtomicLong enqueued = new AtomicLong();
     private volatile long lastSentLine;
 
-    BulkEnqueue(Jrq jrq, RawEnqueue raw, String defaultQueue, JobSettings settings, CommandLine cmd, boolean json) {
+    BulkEnqueue(Jrq jrq, String defaultQueue, JobSettings settings, CommandLine cmd, boolean json) {
         this.jrq = jrq;
-        this.raw = raw;
         this.defaultQueue = defaultQueue;
         this.settings = settings;
         this.out = cmd.getOut();
@@ -72,7 +72,7 @@ final class BulkEnqueue {
     }
 
     /** One good line: where it was, what to enqueue. */
-    private record Line(long number, String queue, String fn, ArrayNode args, EncodedJob encoded) {
+    private record Line(long number, String queue, Call call) {
     }
 
     /**
@@ -115,6 +115,7 @@ final class BulkEnqueue {
             sender.shutdownNow();
         }
         long enqueued = this.enqueued.get();
+        long bad = this.bad.get();
         long nanos = System.nanoTime() - start;
         if (!json) {
             out.printf("enqueued %s jobs from %s in %s (%s jobs/s)%s%n", Text.count(enqueued), source, Text.elapsed(nanos),
@@ -170,22 +171,27 @@ final class BulkEnqueue {
                 }
                 queue = QueueNames.check(queueNode.asText());
             }
-            EncodedJob encoded = RawEnqueue.isMethod(fn) ? raw.encode(fn, args, settings) : null;
-            return new Line(number, queue, fn, args, encoded);
+            List<Object> values = new ArrayList<>(args.size());
+            args.forEach(values::add);
+            return new Line(number, queue, new Call(fn, values));
         } catch (IllegalArgumentException | CommandLine.TypeConversionException e) {
-            bad++;
             progress.close();
-            err.println("jrq: " + source + ":" + number + ": " + e.getMessage() + "; skipped");
-            err.flush();
+            skip(number, e.getMessage());
             return null;
         }
     }
 
+    /** Reports a bad line on stderr; called from the reading thread and the sender. */
+    private synchronized void skip(long number, String why) {
+        bad.incrementAndGet();
+        err.println("jrq: " + source + ":" + number + ": " + why + "; skipped");
+        err.flush();
+    }
+
     private void add(Line line) {
-        String key = line.queue() + (line.encoded() != null ? "\u0000method" : "\u0000handler\u0000" + line.fn());
-        if (!key.equals(runKey) || run.size() >= CHUNK) {
+        if (!line.queue().equals(runQueue) || run.size() >= CHUNK) {
             flush();
-            runKey = key;
+            runQueue = line.queue();
         }
         run.add(line);
     }
@@ -218,43 +224,60 @@ final class BulkEnqueue {
         }
     }
 
-    /** Stores one batch (all for one queue and, for handlers, one handler), on the sender thread. */
+    /** Stores one batch (all for one queue), on the sender thread. */
     private void send(List<Line> batch) {
         String queue = batch.get(0).queue();
-        List<String> ids = new ArrayList<>(batch.size());
+        Queue q = jrq.queue(queue).with(settings.toOptions());
         try {
-            if (batch.get(0).encoded() != null) {
-                List<EncodedJob> jobs = new ArrayList<>(batch.size());
-                batch.forEach(l -> jobs.add(l.encoded()));
-                ids.addAll(raw.store(queue, jobs, settings));
-            } else {
-                List<List<?>> argLists = new ArrayList<>(batch.size());
-                for (Line l : batch) {
-                    List<Object> a = new ArrayList<>();
-                    l.args().forEach(a::add);
-                    argLists.add(a);
-                }
-                for (Job<Object> j : jrq.queue(queue).with(settings.toOptions()).enqueueAll(batch.get(0).fn(), argLists)) {
-                    ids.add(j.id());
-                }
+            List<Call> calls = new ArrayList<>(batch.size());
+            batch.forEach(l -> calls.add(l.call()));
+            List<Job<Object>> jobs;
+            try {
+                jobs = q.enqueueAll(calls);
+            } catch (InvalidJobException e) {
+                // The core checks a batch before storing any of it: find the bad lines one by one.
+                sendOneByOne(q, batch);
+                return;
             }
+            sent(batch, jobs);
         } catch (RuntimeException e) {
             long done = enqueued.get();
             String so = done == 0 ? "no job was enqueued" : Text.count(done) + " jobs were enqueued (lines up to " + lastSentLine + ")";
             throw new CliException(ExitCodes.of(e), (e.getMessage() == null ? e.toString() : e.getMessage()) + "; " + so
                     + "; the jobs from line " + batch.get(0).number() + " of " + source + " on may not have been", e);
         }
+    }
+
+    private void sendOneByOne(Queue q, List<Line> batch) {
+        List<Line> good = new ArrayList<>(batch.size());
+        List<Job<Object>> jobs = new ArrayList<>(batch.size());
+        for (Line l : batch) {
+            try {
+                jobs.add(q.enqueue(l.call().function(), l.call().args().toArray()));
+                good.add(l);
+            } catch (InvalidJobException e) {
+                skip(l.number(), e.getMessage());
+            }
+        }
+        sent(good, jobs);
+    }
+
+    /** Prints the ids of stored lines (with --json) and counts them. */
+    private void sent(List<Line> lines, List<Job<Object>> jobs) {
+        if (lines.isEmpty()) {
+            return;
+        }
         if (json) {
-            for (int i = 0; i < batch.size(); i++) {
+            for (int i = 0; i < lines.size(); i++) {
                 ObjectNode o = JsonOutput.object();
-                o.put("line", batch.get(i).number());
-                o.put("id", ids.get(i));
-                o.put("queue", queue);
+                o.put("line", lines.get(i).number());
+                o.put("id", jobs.get(i).id());
+                o.put("queue", lines.get(i).queue());
                 out.println(JsonOutput.text(o));
             }
             out.flush();
         }
-        lastSentLine = batch.get(batch.size() - 1).number();
-        enqueued.addAndGet(batch.size());
+        lastSentLine = lines.get(lines.size() - 1).number();
+        enqueued.addAndGet(lines.size());
     }
 }

@@ -112,8 +112,8 @@ final class EnqueueCommand implements Callable<Integer> {
         if (file != null) {
             check(function == null, "give either --file or FUNCTION [ARG...], not both");
             check(wait == null, "--wait works with one job, not with --file");
-            try (Jrq jrq = common.connect(JrqOptions.builder()); RawEnqueue raw = new RawEnqueue(jrq.options())) {
-                return new BulkEnqueue(jrq, raw, queue, settings, spec.commandLine(), json).run(file);
+            try (Jrq jrq = common.connect(JrqOptions.builder())) {
+                return new BulkEnqueue(jrq, queue, settings, spec.commandLine(), json).run(file);
             }
         }
         check(function != null, "missing FUNCTION: com.example.Jobs::method or a handler name (or --file JOBS.jsonl)");

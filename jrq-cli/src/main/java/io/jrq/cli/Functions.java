@@ -6,6 +6,9 @@ import java.util.regex.Pattern;
 final class Functions {
     /** A handler name as the core accepts it: no {@code ::}. */
     private static final Pattern HANDLER = Pattern.compile("[A-Za-z0-9_.:-]{1,200}");
+    /** {@code binary.class.Name::method}; the worker checks the rest (allowed package, method exists). */
+    private static final Pattern METHOD =
+            Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*::[A-Za-z_$][A-Za-z0-9_$]*");
 
     private Functions() {
     }
@@ -18,8 +21,8 @@ final class Functions {
         if (fn == null || fn.isBlank()) {
             return "the function is empty; give com.example.Jobs::method or a handler name";
         }
-        if (RawEnqueue.isMethod(fn)) {
-            return RawEnqueue.METHOD.matcher(fn).matches() ? null
+        if (fn.contains("::")) {
+            return METHOD.matcher(fn).matches() ? null
                     : "'" + fn + "' is not a method name; write the class's full name, '::' and the method: com.example.Jobs::send";
         }
         return HANDLER.matcher(fn).matches() ? null

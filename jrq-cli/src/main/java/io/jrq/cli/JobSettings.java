@@ -7,8 +7,7 @@ import java.time.Instant;
 
 /**
  * What {@code jrq enqueue} applies to every job it enqueues: when it is due, how it is retried, how
- * long an attempt may run. Turned into {@link EnqueueOptions} for handler jobs and into envelope
- * fields by {@link RawEnqueue} for method jobs, so both kinds get the same settings.
+ * long an attempt may run, as {@link EnqueueOptions} for the core's Queue API.
  *
  * @param at when the jobs are due, or null
  * @param delay how long after enqueue they are due, or null

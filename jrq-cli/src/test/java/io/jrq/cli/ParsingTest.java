@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jrq.JrqOptions;
-import io.jrq.internal.client.EncodedJob;
+import io.jrq.EnqueueOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -74,28 +73,14 @@ class ParsingTest {
     }
 
     @Test
-    void methodJobsGetTheSameEnvelopeAsTheCoreWrites() throws Exception {
-        RawEnqueue raw = new RawEnqueue(JrqOptions.builder().resultTtl(Duration.ofSeconds(60)).build());
+    void jobSettingsBecomeTheCoresEnqueueOptions() {
         JobSettings settings = new JobSettings(null, Duration.ofMinutes(1), 2, null, Duration.ofSeconds(30));
-        EncodedJob job = raw.encode("com.example.Jobs::send", JsonArgs.parse(List.of("ann@example.org", "3")), settings);
-
-        JsonNode env = JsonArgs.MAPPER.readTree(job.payload());
-        assertThat(env.get("v").asInt()).isEqualTo(1);
-        assertThat(env.get("id").asText()).isEqualTo(job.id()).matches("[0-9a-f-]{36}");
-        assertThat(env.get("fn").asText()).isEqualTo("com.example.Jobs::send");
-        assertThat(env.get("args").toString()).isEqualTo("[\"ann@example.org\",3]");
-        assertThat(env.get("ttl").asLong()).isEqualTo(60);
-        assertThat(env.get("timeout").asLong()).isEqualTo(30_000);
-        assertThat(env.get("retry").toString())
-                .isEqualTo("{\"max\":3,\"backoff\":\"EXPONENTIAL\",\"delays\":[],\"base\":1000,\"cap\":300000,\"jitter\":0.2,\"never\":[]}");
-        assertThat(RawEnqueue.retrySpec(new JobSettings(null, null, 1, Duration.ofMillis(10), null)).toJson().toString())
-                .isEqualTo("{\"max\":2,\"backoff\":\"FIXED\",\"delays\":[10],\"base\":0,\"cap\":0,\"jitter\":0.0,\"never\":[]}");
-        assertThat(RawEnqueue.retrySpec(JobSettings.NONE)).isNull();
-        // The handler path gets the same policy through the public API.
-        assertThat(settings.toOptions().retry().maxAttempts()).isEqualTo(3);
-
-        assertThatThrownBy(() -> raw.encode("com.example.Jobs::send", JsonArgs.parse(List.of("x".repeat(2 << 20))), JobSettings.NONE))
-                .hasMessageContaining("over the limit of 1048576 bytes");
+        EnqueueOptions o = settings.toOptions();
+        assertThat(o.delay()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(o.timeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(o.retry().maxAttempts()).isEqualTo(3);
+        assertThat(new JobSettings(null, null, 1, Duration.ofMillis(10), null).toOptions().retry().maxAttempts()).isEqualTo(2);
+        assertThat(JobSettings.NONE.toOptions().retry()).isNull();
     }
 
     @Test
