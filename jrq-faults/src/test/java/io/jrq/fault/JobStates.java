@@ -2,6 +2,7 @@ package io.jrq.fault;
 
 import io.jrq.internal.Keys;
 import io.jrq.testkit.RedisServer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -51,6 +52,36 @@ final class JobStates {
             }
         }
         return states;
+    }
+
+    /**
+     * Waits until every job is FINISHED; on timeout, fails naming the jobs that are not, with their
+     * state and whether their id is in the ready list or the active set.
+     */
+    static void awaitFinished(RedisServer redis, Keys keys, String queue, Collection<String> ids, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Map<String, State> states = read(redis, keys, queue, ids);
+            List<String> open = states.entrySet().stream().filter(e -> !"FINISHED".equals(e.getValue().status())).map(Map.Entry::getKey).toList();
+            if (open.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                StringBuilder why = new StringBuilder(open.size() + " of " + ids.size() + " jobs not FINISHED after " + timeout + ":");
+                for (String id : open.subList(0, Math.min(20, open.size()))) {
+                    why.append("\n  ").append(id).append(' ').append(states.get(id))
+                            .append(" ready-list position ").append(redis.execute("LPOS", keys.ready(queue), id))
+                            .append(", active deadline ").append(redis.execute("ZSCORE", keys.active(queue), id));
+                }
+                throw new AssertionError(why.toString());
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+        }
     }
 
     /** @return how many of the jobs are in the given status */

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class KillStormIT {
     private static final boolean SOAK = Boolean.getBoolean("jrq.soak");
     private static final int JOBS = SOAK ? 10_000 : 2_000;
-    private static final int KILLS = SOAK ? 100 : 18;
+    private static final int KILLS = SOAK ? 100 : 15;
     private static final int WORKERS = 3;
     private static final long LEASE_MS = 2000;
     private static final long REAP_MS = 250;
@@ -82,8 +82,7 @@ class KillStormIT {
                 }
             }
             long lastKillAfter = System.currentTimeMillis() - start;
-            await().atMost(Duration.ofMillis(Math.max(30_000, deadline - System.currentTimeMillis()))).pollInterval(Duration.ofMillis(250))
-                    .until(() -> JobStates.count(JobStates.read(redis, keys, queue, ids), "FINISHED") == JOBS);
+            JobStates.awaitFinished(redis, keys, queue, ids, Duration.ofMillis(Math.max(60_000, deadline - System.currentTimeMillis())));
             long allDoneAfter = System.currentTimeMillis() - start;
 
             Map<String, JobStates.State> states = JobStates.read(redis, keys, queue, ids);

@@ -64,8 +64,7 @@ class LongJobIT {
             String result = longJob.future().get(JOB_MS + 30_000, TimeUnit.MILLISECONDS);
             long ranMs = System.currentTimeMillis() - start;
             List<String> otherIds = others.stream().map(Job::id).toList();
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> JobStates.count(JobStates.read(redis, keys, queue, otherIds), "FINISHED") == OTHERS);
+            JobStates.awaitFinished(redis, keys, queue, otherIds, Duration.ofSeconds(60));
 
             JobInfo info = longJob.info();
             RunLog runs = fleet.runs();
