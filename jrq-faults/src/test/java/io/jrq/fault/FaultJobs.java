@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Job methods for the fault tests. Every run is recorded before the job does anything else, so a
  * run cut short by a crash still counts: in this JVM in {@link #RUNS}, and, when the system
- * property {@value #LOG_PROPERTY} names a file, as one line {@code <job id> <label> <pid> <attempt>}
- * appended to it, which the test reads after the process is gone.
+ * property {@value #LOG_PROPERTY} names a file, as one line
+ * {@code <job id> <label> <pid> <attempt> <start time in epoch ms>} appended to it, which the test
+ * reads after the process is gone.
  */
 public final class FaultJobs {
     /** System property naming the run log file of a worker process. */
@@ -57,6 +58,30 @@ public final class FaultJobs {
     }
 
     /**
+     * {@link #work} for a time derived from the label, the same for every run of the job: 2-10 ms for
+     * nine labels in ten, 30-150 ms for the others. A mix in which most jobs are short and a worker
+     * killed at a random moment usually holds one.
+     *
+     * @param label a name for the job chosen by the test
+     * @return {@code label@pid} of the process that ran it
+     */
+    public static String varied(String label) throws InterruptedException {
+        int h = Math.floorMod(label.hashCode() * 0x9E3779B9, 1000);
+        return work(label, h < 900 ? 2 + h % 9 : 30 + h % 121);
+    }
+
+    /**
+     * Holds its first attempt for a minute (long enough to be orphaned by a kill), runs later
+     * attempts in 10 ms.
+     *
+     * @param label a name for the job chosen by the test
+     * @return {@code label@pid} of the process that ran it
+     */
+    public static String holdFirst(String label) throws InterruptedException {
+        return work(label, JobContext.current().attempt() == 1 ? 60_000 : 10);
+    }
+
+    /**
      * Records the run, then kills the process that runs it at once, as a JVM crash or an
      * out-of-memory kill would: no shutdown hook, no graceful close. Refuses to run in a JVM that
      * is not a disposable worker process, so it can never take the test JVM down.
@@ -78,7 +103,7 @@ public final class FaultJobs {
         RUNS.computeIfAbsent(ctx.id(), k -> new AtomicInteger()).incrementAndGet();
         String file = System.getProperty(LOG_PROPERTY);
         if (file != null) {
-            append(Path.of(file), ctx.id() + " " + label + " " + PID + " " + ctx.attempt() + "\n");
+            append(Path.of(file), ctx.id() + " " + label + " " + PID + " " + ctx.attempt() + " " + System.currentTimeMillis() + "\n");
         }
     }
 

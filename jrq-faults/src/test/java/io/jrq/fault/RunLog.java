@@ -25,8 +25,9 @@ final class RunLog {
      * @param label the label the test gave the job
      * @param pid the process that ran it
      * @param attempt the attempt number the worker saw
+     * @param startedAt when the run started, epoch ms on this machine's clock
      */
-    record Run(String jobId, String label, long pid, int attempt) {
+    record Run(String jobId, String label, long pid, int attempt, long startedAt) {
     }
 
     private final List<Run> runs;
@@ -47,8 +48,8 @@ final class RunLog {
                 text = text.substring(0, text.lastIndexOf('\n') + 1);
                 for (String line : text.split("\n")) {
                     String[] p = line.split(" ");
-                    if (p.length == 4) {
-                        runs.add(new Run(p[0], p[1], Long.parseLong(p[2]), Integer.parseInt(p[3])));
+                    if (p.length == 5) {
+                        runs.add(new Run(p[0], p[1], Long.parseLong(p[2]), Integer.parseInt(p[3]), Long.parseLong(p[4])));
                     } else if (!line.isEmpty()) {
                         throw new IllegalStateException("malformed line in run log " + f + ": '" + line + "'");
                     }

@@ -1,5 +1,6 @@
 package io.jrq.fault;
 
+import io.jrq.internal.worker.FaultPoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -37,26 +38,32 @@ final class WorkerProcess implements AutoCloseable {
      * @param concurrency jobs at once
      * @param reapMs reap interval
      * @param maxRecoveries recoveries before a job fails
+     * @param faultPoints value of {@code -Djrq.faultPoints} (points where the worker halts, see
+     *     {@code io.jrq.internal.worker.FaultPoints}), or null for none
      */
-    record Spec(String url, String queue, long leaseMs, int concurrency, long reapMs, int maxRecoveries) {
+    record Spec(String url, String queue, long leaseMs, int concurrency, long reapMs, int maxRecoveries, String faultPoints) {
         Spec(String url, String queue) {
-            this(url, queue, 2000, 4, 500, 3);
+            this(url, queue, 2000, 4, 500, 3, null);
         }
 
         Spec lease(long ms) {
-            return new Spec(url, queue, ms, concurrency, reapMs, maxRecoveries);
+            return new Spec(url, queue, ms, concurrency, reapMs, maxRecoveries, faultPoints);
         }
 
         Spec concurrency(int n) {
-            return new Spec(url, queue, leaseMs, n, reapMs, maxRecoveries);
+            return new Spec(url, queue, leaseMs, n, reapMs, maxRecoveries, faultPoints);
         }
 
         Spec reap(long ms) {
-            return new Spec(url, queue, leaseMs, concurrency, ms, maxRecoveries);
+            return new Spec(url, queue, leaseMs, concurrency, ms, maxRecoveries, faultPoints);
         }
 
         Spec maxRecoveries(int n) {
-            return new Spec(url, queue, leaseMs, concurrency, reapMs, n);
+            return new Spec(url, queue, leaseMs, concurrency, reapMs, n, faultPoints);
+        }
+
+        Spec faultPoints(String points) {
+            return new Spec(url, queue, leaseMs, concurrency, reapMs, maxRecoveries, points);
         }
     }
 
@@ -70,7 +77,11 @@ final class WorkerProcess implements AutoCloseable {
                 "-D" + FaultJobs.LOG_PROPERTY + "=" + runLog,
                 "-D" + FaultJobs.DISPOSABLE_PROPERTY + "=true",
                 "-Djrq.fault.reapMs=" + spec.reapMs(),
-                "-Djrq.fault.maxRecoveries=" + spec.maxRecoveries(),
+                "-Djrq.fault.maxRecoveries=" + spec.maxRecoveries()));
+        if (spec.faultPoints() != null) {
+            cmd.add("-D" + FaultPoints.PROPERTY + "=" + spec.faultPoints());
+        }
+        cmd.addAll(List.of(
                 // Under failsafe this is either the whole test classpath or a manifest-only jar
                 // whose Class-Path names it; java -cp accepts both.
                 "-cp", System.getProperty("java.class.path"),
@@ -108,6 +119,11 @@ final class WorkerProcess implements AutoCloseable {
     /** @return the exit code, once the process has exited */
     int exitValue() {
         return process.exitValue();
+    }
+
+    /** @return true once the worker printed READY (it runs and has made its first fetch round) */
+    boolean isReady() {
+        return read(output).contains("READY " + name + " ");
     }
 
     /** Waits until the worker prints READY; fails with the end of its output if it dies or hangs. */

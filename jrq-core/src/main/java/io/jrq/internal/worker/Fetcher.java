@@ -176,7 +176,13 @@ final class Fetcher implements Runnable {
             a[i++] = Long.toString(c.ttlSeconds());
             a[i++] = Long.toString(c.outcome().delayMs());
         }
+        if (FaultPoints.ENABLED) {
+            FaultPoints.reach(FaultPoints.FETCH_BEFORE_SEND);
+        }
         List<Object> reply = scripts.call(Script.FETCH, ScriptOutputType.MULTI, k, a);
+        if (FaultPoints.ENABLED) {
+            FaultPoints.reach(FaultPoints.FETCH_AFTER_REPLY);
+        }
         @SuppressWarnings("unchecked")
         List<Object> accepted = (List<Object>) reply.get(0);
         for (int j = 0; j < acks.size(); j++) {

@@ -87,7 +87,13 @@ final class LeaseKeeper implements Runnable {
                 args[i++] = job.token();
                 byId.put(job.id(), job);
             }
+            if (FaultPoints.ENABLED) {
+                FaultPoints.reach(FaultPoints.RENEW_BEFORE_SEND);
+            }
             List<Object> reply = scripts.call(Script.RENEW, ScriptOutputType.MULTI, new String[] {keys.active(queue), keys.jobPrefix(queue)}, args);
+            if (FaultPoints.ENABLED) {
+                FaultPoints.reach(FaultPoints.RENEW_AFTER_REPLY);
+            }
             @SuppressWarnings("unchecked")
             List<Object> lost = (List<Object>) reply.get(0);
             @SuppressWarnings("unchecked")

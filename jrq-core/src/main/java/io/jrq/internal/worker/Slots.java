@@ -49,12 +49,18 @@ final class Slots {
             job.thread(Thread.currentThread());
             Completion c = null;
             try {
+                if (FaultPoints.ENABLED) {
+                    FaultPoints.reach(FaultPoints.JOB_BEFORE_RUN);
+                }
                 c = body.apply(job);
             } finally {
                 job.thread(null);
                 running.remove(job);
             }
             if (c != null) {
+                if (FaultPoints.ENABLED) {
+                    FaultPoints.reach(FaultPoints.JOB_AFTER_RUN);
+                }
                 sink.accept(c);
             }
         });

@@ -109,6 +109,10 @@ public final class WorkerRuntime implements WorkerHandle {
      */
     public static WorkerRuntime start(WorkerConfig config, JrqOptions options, Redis redis, Keys keys, Scripts scripts,
                                       Dependencies dependencies) {
+        if (FaultPoints.ENABLED) {
+            log.warn("worker {}: test fault points armed ({}={}): this JVM may halt on purpose", config.name(),
+                    FaultPoints.PROPERTY, System.getProperty(FaultPoints.PROPERTY));
+        }
         WorkerRuntime w = new WorkerRuntime(config, options, redis, keys, scripts, dependencies);
         w.listenForCommands(redis);
         w.leaseKeeper.run();
