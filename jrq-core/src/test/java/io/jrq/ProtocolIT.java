@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -116,11 +117,12 @@ class ProtocolIT {
             assertThat(info.description()).isEqualTo("add from the shell");
             assertThat(info.worker()).contains(w.name());
 
-            // Finished: the documented fields, result as JSON, no lease token left, TTL from the worker's
+            // Finished: the documented fields, result as JSON, the last lease token (inert once the status is
+            // not STARTED), the payload kept because it has a description, TTL from the worker's
             // default (500 s) or from the payload's "ttl" (60 s).
             String methodKey = keys.job(queue, method);
             assertThat(fields(methodKey)).containsExactlyInAnyOrder(
-                    "payload", "status", "enqueued_at", "started_at", "ended_at", "attempts", "leases", "worker", "result");
+                    "payload", "status", "enqueued_at", "started_at", "ended_at", "attempts", "leases", "worker", "result", "token");
             assertThat(redis.execute("HGET", methodKey, "status")).isEqualTo("FINISHED");
             assertThat(redis.execute("HGET", methodKey, "result")).isEqualTo("5");
             assertThat(redis.execute("HGET", methodKey, "attempts")).isEqualTo("1");
@@ -170,7 +172,7 @@ class ProtocolIT {
 
         String key = keys.job(queue, id);
         assertThat(fields(key)).containsExactlyInAnyOrder(
-                "payload", "status", "enqueued_at", "started_at", "ended_at", "attempts", "leases", "worker", "error", "errors");
+                "payload", "status", "enqueued_at", "started_at", "ended_at", "attempts", "leases", "worker", "error", "errors", "token");
         assertThat(redis.execute("HGET", key, "status")).isEqualTo("FAILED");
         JsonNode error = JSON.readTree(redis.execute("HGET", key, "error"));
         assertThat(error.get("type").asText()).isEqualTo("java.lang.IllegalStateException");
@@ -239,8 +241,12 @@ class ProtocolIT {
         assertThat(Long.parseLong(redis.execute("HGET", key, "started_at"))).isGreaterThanOrEqualTo(dueAt);
         assertThat(redis.execute("EXISTS", scheduled)).isEqualTo("0");
         assertThat(redis.execute("EXISTS", unique)).isEqualTo("0");
-        assertThat(fields(key)).containsExactlyInAnyOrder("payload", "status", "enqueued_at", "due_at", "unique", "started_at",
-                "ended_at", "attempts", "leases", "worker", "result");
+        // A finished job whose payload has no description or metadata keeps only its function name.
+        assertThat(fields(key)).containsExactlyInAnyOrder("fn", "status", "enqueued_at", "due_at", "unique", "started_at",
+                "ended_at", "attempts", "leases", "worker", "result", "token");
+        assertThat(redis.execute("HGET", key, "fn")).isEqualTo("io.jrq.testjobs.Jobs::add");
+        assertThat(jrq.queue(queue).job(id).orElseThrow().info().function()).isEqualTo("io.jrq.testjobs.Jobs::add");
+        assertDocumented(fields(key));
         assertEvents(id, "FINISHED", plain, "FINISHED");
     }
 
@@ -278,16 +284,33 @@ class ProtocolIT {
             expected.add(idStatus[i] + "=" + idStatus[i + 1]);
         }
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (events.size() < expected.size() && System.nanoTime() < deadline) {
+        while (endedPairs().size() < expected.size() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        Set<String> seen = new TreeSet<>();
+        assertThat(new TreeSet<>(endedPairs())).isEqualTo(expected);
+    }
+
+    /**
+     * @return every "id=status" pair the events carried: a single event {"id":...,"status":...} (cancel,
+     *     reap, release) or fetch.lua's batch {"ended":{"FINISHED":[ids...],...}}, nothing else
+     */
+    private List<String> endedPairs() throws IOException {
+        List<String> pairs = new java.util.ArrayList<>();
         for (String e : events) {
             JsonNode n = JSON.readTree(e);
-            assertThat(n.size()).as("event %s has only id and status", e).isEqualTo(2);
-            seen.add(n.get("id").asText() + "=" + n.get("status").asText());
+            if (n.has("ended")) {
+                assertThat(n.size()).as("batch event %s has only ended", e).isEqualTo(1);
+                for (java.util.Iterator<Map.Entry<String, JsonNode>> it = n.get("ended").fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> byStatus = it.next();
+                    assertThat(byStatus.getValue().isArray()).as("event %s lists ids per status", e).isTrue();
+                    byStatus.getValue().forEach(id -> pairs.add(id.asText() + "=" + byStatus.getKey()));
+                }
+            } else {
+                assertThat(n.size()).as("event %s has only id and status", e).isEqualTo(2);
+                pairs.add(n.get("id").asText() + "=" + n.get("status").asText());
+            }
         }
-        assertThat(seen).isEqualTo(expected);
+        return pairs;
     }
 
     /** Asserts that docs/PROTOCOL.md names every one of these job hash fields. */

@@ -6,11 +6,11 @@ import io.jrq.internal.client.EncodedJob;
 import io.jrq.internal.client.EnqueueSpec;
 import io.jrq.internal.client.RedisBackend;
 import io.jrq.internal.codec.Envelope;
+import io.jrq.internal.codec.JobIds;
 import io.jrq.internal.codec.RetrySpec;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -55,7 +55,7 @@ final class RawEnqueue implements AutoCloseable {
         if (!METHOD.matcher(fn).matches()) {
             throw new IllegalArgumentException("'" + fn + "' is not a method name; write it as com.example.Jobs::method");
         }
-        String id = UUID.randomUUID().toString();
+        String id = JobIds.next();
         long ttl = options.resultTtl().getSeconds();
         Envelope env = new Envelope(id, fn, args, List.of(), null, Map.of(), ttl, retrySpec(settings),
                 settings.timeout() == null ? -1 : settings.timeout().toMillis(), List.of(), Map.of());
@@ -65,7 +65,7 @@ final class RawEnqueue implements AutoCloseable {
             throw new IllegalArgumentException("the job's payload is " + size + " bytes, over the limit of " + options.maxPayloadBytes()
                     + " bytes; store large data elsewhere and pass its key");
         }
-        return new EncodedJob(id, json, null);
+        return new EncodedJob(id, json, null, true);
     }
 
     /**
