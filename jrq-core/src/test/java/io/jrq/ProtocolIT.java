@@ -1,6 +1,7 @@
 package io.jrq;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -248,6 +249,30 @@ class ProtocolIT {
         assertThat(jrq.queue(queue).job(id).orElseThrow().info().function()).isEqualTo("io.jrq.testjobs.Jobs::add");
         assertDocumented(fields(key));
         assertEvents(id, "FINISHED", plain, "FINISHED");
+    }
+
+    @Test
+    void enqueueLuaChecksIdsUnlessTheCallerSaysTheyAreGeneratedAndRefusesUnknownFlags() throws Exception {
+        String id = "x" + UUID.randomUUID().toString().substring(0, 8);
+        String payload = "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1,2]}";
+        assertThat(enqueueLua("0", "-1", "-1", "Q", "-1", id, payload, "").subList(1, 2)).containsExactly(id);
+        // "0" and "1" (the values older producers send) keep the check for an existing job.
+        assertThatThrownBy(() -> enqueueLua("0", "-1", "-1", "Q", "-1", id, payload, ""))
+                .hasMessageContaining("JRQ_JOB_EXISTS " + id);
+        assertThatThrownBy(() -> enqueueLua("1", "-1", "-1", "Q", "-1", id, payload, ""))
+                .hasMessageContaining("JRQ_JOB_EXISTS " + id);
+        // Flag 2 (ids generated at random) skips it: a new id is stored in one HSET with all three fields.
+        String fresh = io.jrq.internal.codec.JobIds.next();
+        assertThat(enqueueLua("2", "-1", "-1", "Q", "-1", fresh, payload, "").subList(1, 2)).containsExactly(fresh);
+        assertThat(fields(keys.job(queue, fresh))).containsExactlyInAnyOrder("payload", "status", "enqueued_at");
+        // Anything else is refused, and nothing is written.
+        String other = id + "-other";
+        for (String bad : new String[] {"4", "-1", "x", "1.5"}) {
+            assertThatThrownBy(() -> enqueueLua(bad, "-1", "-1", "Q", "-1", other, payload, ""))
+                    .hasMessageContaining("ARGV[1] must be a flags number from 0 to 3");
+        }
+        assertThat(redis.execute("EXISTS", keys.job(queue, other))).isEqualTo("0");
+        assertThat(redis.execute("LLEN", keys.ready(queue))).isEqualTo("2");
     }
 
     /**
