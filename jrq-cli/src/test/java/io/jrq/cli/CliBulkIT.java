@@ -47,7 +47,7 @@ class CliBulkIT extends CliSupport {
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.FAILED);
         assertThat(r.lines()).as(r.toString()).hasSize(4);
-        assertThat(r.lines().get(0)).matches("\\{\"line\":1,\"id\":\"[0-9a-f-]{36}\",\"queue\":\"" + queue + "\"}");
+        assertThat(r.lines().get(0)).matches("\\{\"line\":1,\"id\":\"[0-9A-Za-z]{16}\",\"queue\":\"" + queue + "\"}");
         assertThat(r.lines().get(1)).startsWith("{\"line\":3,").endsWith("\"queue\":\"" + other + "\"}");
         assertThat(r.lines().get(2)).startsWith("{\"line\":5,").endsWith("\"queue\":\"" + queue + "\"}");
         assertThat(r.lines().get(3)).startsWith("{\"line\":10,");
