@@ -7,7 +7,7 @@ import java.security.SecureRandom;
  * per thread. Short, because the id is stored three times per queued job (the key, the ready list,
  * the registries) and in every event; random enough that the enqueue script skips the check for an
  * existing job with the same id. Only a collision with a job still stored in the same queue would
- * matter: for m jobs enqueued while k are kept its probability is about m·k/2⁹⁵, e.g. 2·10⁻⁹ for
+ * matter: for m jobs enqueued while k are kept its probability is about m·k/2⁹⁵, e.g. 3·10⁻⁹ for
  * 10¹² jobs with 10⁸ kept (a UUID has 122 random bits, at 2.3 times the memory).
  */
 public final class JobIds {
