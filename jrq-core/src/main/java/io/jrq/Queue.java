@@ -7,6 +7,7 @@ import io.jrq.internal.client.EncodedJob;
 import io.jrq.internal.client.EnqueueSpec;
 import io.jrq.internal.codec.Args;
 import io.jrq.internal.codec.Envelope;
+import io.jrq.internal.codec.JobIds;
 import io.jrq.internal.codec.MethodRefs;
 import io.jrq.internal.codec.MethodTarget;
 import java.io.Serializable;
@@ -19,7 +20,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -233,7 +233,7 @@ public final class Queue {
     }
 
     private Envelope envelope(String fn, List<String> params, ArrayNode args) {
-        String id = enqueueOptions.jobId() != null ? enqueueOptions.jobId() : UUID.randomUUID().toString();
+        String id = enqueueOptions.jobId() != null ? enqueueOptions.jobId() : JobIds.next();
         EnqueueOptions o = enqueueOptions;
         // Always written, so the producer's result TTL applies whichever worker finishes the job.
         long ttl = (o.resultTtl() != null ? o.resultTtl() : options.resultTtl()).getSeconds();
@@ -252,7 +252,7 @@ public final class Queue {
                         + options.maxPayloadBytes() + " bytes (JrqOptions.maxPayloadBytes); store large data elsewhere and"
                         + " pass its key");
             }
-            encoded.add(new EncodedJob(env.id(), json, enqueueOptions.uniqueKey()));
+            encoded.add(new EncodedJob(env.id(), json, enqueueOptions.uniqueKey(), enqueueOptions.jobId() == null));
         }
         EnqueueOptions o = enqueueOptions;
         String scope = o.uniqueTtl() != null ? "T" : o.uniqueness() == Uniqueness.WHILE_ACTIVE ? "A" : "Q";

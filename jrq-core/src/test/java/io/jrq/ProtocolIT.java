@@ -1,6 +1,7 @@
 package io.jrq;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -116,11 +118,12 @@ class ProtocolIT {
             assertThat(info.description()).isEqualTo("add from the shell");
             assertThat(info.worker()).contains(w.name());
 
-            // Finished: the documented fields, result as JSON, no lease token left, TTL from the worker's
+            // Finished: the documented fields, result as JSON, the last lease token (inert once the status is
+            // not STARTED), the payload kept because it has a description, TTL from the worker's
             // default (500 s) or from the payload's "ttl" (60 s).
             String methodKey = keys.job(queue, method);
             assertThat(fields(methodKey)).containsExactlyInAnyOrder(
-                    "payload", "status", "enqueued_at", "started_at", "ended_at", "attempts", "leases", "worker", "result");
+                    "payload", "status", "enqueued_at", "started_at", "ended_at", "attempts", "leases", "worker", "result", "token");
             assertThat(redis.execute("HGET", methodKey, "status")).isEqualTo("FINISHED");
             assertThat(redis.execute("HGET", methodKey, "result")).isEqualTo("5");
             assertThat(redis.execute("HGET", methodKey, "attempts")).isEqualTo("1");
@@ -170,7 +173,7 @@ class ProtocolIT {
 
         String key = keys.job(queue, id);
         assertThat(fields(key)).containsExactlyInAnyOrder(
-                "payload", "status", "enqueued_at", "started_at", "ended_at", "attempts", "leases", "worker", "error", "errors");
+                "payload", "status", "enqueued_at", "started_at", "ended_at", "attempts", "leases", "worker", "error", "errors", "token");
         assertThat(redis.execute("HGET", key, "status")).isEqualTo("FAILED");
         JsonNode error = JSON.readTree(redis.execute("HGET", key, "error"));
         assertThat(error.get("type").asText()).isEqualTo("java.lang.IllegalStateException");
@@ -239,9 +242,37 @@ class ProtocolIT {
         assertThat(Long.parseLong(redis.execute("HGET", key, "started_at"))).isGreaterThanOrEqualTo(dueAt);
         assertThat(redis.execute("EXISTS", scheduled)).isEqualTo("0");
         assertThat(redis.execute("EXISTS", unique)).isEqualTo("0");
-        assertThat(fields(key)).containsExactlyInAnyOrder("payload", "status", "enqueued_at", "due_at", "unique", "started_at",
-                "ended_at", "attempts", "leases", "worker", "result");
+        // A finished job whose payload has no description or metadata keeps only its function name.
+        assertThat(fields(key)).containsExactlyInAnyOrder("fn", "status", "enqueued_at", "due_at", "unique", "started_at",
+                "ended_at", "attempts", "leases", "worker", "result", "token");
+        assertThat(redis.execute("HGET", key, "fn")).isEqualTo("io.jrq.testjobs.Jobs::add");
+        assertThat(jrq.queue(queue).job(id).orElseThrow().info().function()).isEqualTo("io.jrq.testjobs.Jobs::add");
+        assertDocumented(fields(key));
         assertEvents(id, "FINISHED", plain, "FINISHED");
+    }
+
+    @Test
+    void enqueueLuaChecksIdsUnlessTheCallerSaysTheyAreGeneratedAndRefusesUnknownFlags() throws Exception {
+        String id = "x" + UUID.randomUUID().toString().substring(0, 8);
+        String payload = "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1,2]}";
+        assertThat(enqueueLua("0", "-1", "-1", "Q", "-1", id, payload, "").subList(1, 2)).containsExactly(id);
+        // "0" and "1" (the values older producers send) keep the check for an existing job.
+        assertThatThrownBy(() -> enqueueLua("0", "-1", "-1", "Q", "-1", id, payload, ""))
+                .hasMessageContaining("JRQ_JOB_EXISTS " + id);
+        assertThatThrownBy(() -> enqueueLua("1", "-1", "-1", "Q", "-1", id, payload, ""))
+                .hasMessageContaining("JRQ_JOB_EXISTS " + id);
+        // Flag 2 (ids generated at random) skips it: a new id is stored in one HSET with all three fields.
+        String fresh = io.jrq.internal.codec.JobIds.next();
+        assertThat(enqueueLua("2", "-1", "-1", "Q", "-1", fresh, payload, "").subList(1, 2)).containsExactly(fresh);
+        assertThat(fields(keys.job(queue, fresh))).containsExactlyInAnyOrder("payload", "status", "enqueued_at");
+        // Anything else is refused, and nothing is written.
+        String other = id + "-other";
+        for (String bad : new String[] {"4", "-1", "x", "1.5"}) {
+            assertThatThrownBy(() -> enqueueLua(bad, "-1", "-1", "Q", "-1", other, payload, ""))
+                    .hasMessageContaining("ARGV[1] must be a flags number from 0 to 3");
+        }
+        assertThat(redis.execute("EXISTS", keys.job(queue, other))).isEqualTo("0");
+        assertThat(redis.execute("LLEN", keys.ready(queue))).isEqualTo("2");
     }
 
     /**
@@ -278,16 +309,33 @@ class ProtocolIT {
             expected.add(idStatus[i] + "=" + idStatus[i + 1]);
         }
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (events.size() < expected.size() && System.nanoTime() < deadline) {
+        while (endedPairs().size() < expected.size() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        Set<String> seen = new TreeSet<>();
+        assertThat(new TreeSet<>(endedPairs())).isEqualTo(expected);
+    }
+
+    /**
+     * @return every "id=status" pair the events carried: a single event {"id":...,"status":...} (cancel,
+     *     reap, release) or fetch.lua's batch {"ended":{"FINISHED":[ids...],...}}, nothing else
+     */
+    private List<String> endedPairs() throws IOException {
+        List<String> pairs = new java.util.ArrayList<>();
         for (String e : events) {
             JsonNode n = JSON.readTree(e);
-            assertThat(n.size()).as("event %s has only id and status", e).isEqualTo(2);
-            seen.add(n.get("id").asText() + "=" + n.get("status").asText());
+            if (n.has("ended")) {
+                assertThat(n.size()).as("batch event %s has only ended", e).isEqualTo(1);
+                for (java.util.Iterator<Map.Entry<String, JsonNode>> it = n.get("ended").fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> byStatus = it.next();
+                    assertThat(byStatus.getValue().isArray()).as("event %s lists ids per status", e).isTrue();
+                    byStatus.getValue().forEach(id -> pairs.add(id.asText() + "=" + byStatus.getKey()));
+                }
+            } else {
+                assertThat(n.size()).as("event %s has only id and status", e).isEqualTo(2);
+                pairs.add(n.get("id").asText() + "=" + n.get("status").asText());
+            }
         }
-        assertThat(seen).isEqualTo(expected);
+        return pairs;
     }
 
     /** Asserts that docs/PROTOCOL.md names every one of these job hash fields. */

@@ -35,7 +35,7 @@ final class CostPerJob {
         try (WorkerProcess w = b.spawnWorker(queue, c).awaitReady()) {
             b.enqueueBulk(q, Math.min(n, 20_000));
             PickupLatency.awaitIdle(b, queue, w);
-            // Let the registries' trimming reach its steady state too: at most failedJobsMax ended jobs are kept.
+            // Let the warm-up's jobs settle first (the finished registry keeps up to finishedJobsMax of them).
             admin.pause(queue);
             Bench.sleep(1500);
 

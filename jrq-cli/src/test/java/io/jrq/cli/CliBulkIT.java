@@ -2,6 +2,7 @@ package io.jrq.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jrq.JobStatus;
 import io.jrq.QueueInfo;
 import io.jrq.internal.Keys;
@@ -10,6 +11,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +48,7 @@ class CliBulkIT extends CliSupport {
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.FAILED);
         assertThat(r.lines()).as(r.toString()).hasSize(4);
-        assertThat(r.lines().get(0)).matches("\\{\"line\":1,\"id\":\"[0-9a-f-]{36}\",\"queue\":\"" + queue + "\"}");
+        assertThat(r.lines().get(0)).matches("\\{\"line\":1,\"id\":\"[0-9A-Za-z]{16}\",\"queue\":\"" + queue + "\"}");
         assertThat(r.lines().get(1)).startsWith("{\"line\":3,").endsWith("\"queue\":\"" + other + "\"}");
         assertThat(r.lines().get(2)).startsWith("{\"line\":5,").endsWith("\"queue\":\"" + queue + "\"}");
         assertThat(r.lines().get(3)).startsWith("{\"line\":10,");
@@ -94,16 +96,19 @@ class CliBulkIT extends CliSupport {
             }
         }
 
-        // Finished jobs beyond the newest 10,000 of a queue are deleted (JrqOptions.failedJobsMax caps the
-        // finished registry too), so the proof that every job ran is the FINISHED event each one publishes.
+        // Finished jobs beyond the newest 100,000 of a queue are deleted (JrqOptions.finishedJobsMax), so the
+        // proof that every job ran is the FINISHED event published for each one.
         Set<String> finished = ConcurrentHashMap.newKeySet();
         RedisClient client = RedisClient.create(redis.url());
         try (StatefulRedisPubSubConnection<String, String> events = client.connectPubSub()) {
             events.addListener(new RedisPubSubAdapter<>() {
                 @Override
                 public void message(String channel, String message) {
-                    if (message.contains("\"FINISHED\"")) {
-                        finished.add(message.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1"));
+                    // fetch.lua publishes one event per call: {"ended":{"FINISHED":[ids...],...}}.
+                    try {
+                        new ObjectMapper().readTree(message).path("ended").path("FINISHED").forEach(id -> finished.add(id.asText()));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
                 }
             });

@@ -49,7 +49,7 @@ class CliEnqueueIT extends CliSupport {
         Cli.Result r = cli.run("enqueue", "-q", queue, "greet", "{\"name\": \"Ann\"}", "3", "--wait", "20s", "--json");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.out()).matches("\\{\"id\":\"[0-9a-f-]{36}\",\"queue\":\"" + queue
+        assertThat(r.out()).matches("\\{\"id\":\"[0-9A-Za-z]{16}\",\"queue\":\"" + queue
                 + "\",\"status\":\"FINISHED\",\"result\":\"Hello, Ann x3\",\"error\":null}\n");
     }
 
@@ -62,7 +62,7 @@ class CliEnqueueIT extends CliSupport {
         Cli.Result noSuchMethod = cli.run("enqueue", "-q", queue, "io.jrq.demo.DemoJobs::nope", "1", "--wait", "20s");
 
         assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(ExitCodes.FAILED);
-        assertThat(failed.err()).as(failed.toString()).matches("jrq: job [0-9a-f-]{36} failed: java.lang.IllegalStateException: boom\n");
+        assertThat(failed.err()).as(failed.toString()).matches("jrq: job [0-9A-Za-z]{16} failed: java.lang.IllegalStateException: boom\n");
         assertThat(notAllowed.exitCode()).as(notAllowed.toString()).isEqualTo(ExitCodes.FAILED);
         assertThat(notAllowed.out()).contains("\"status\":\"FAILED\"").contains("\"type\":\"io.jrq.JobNotAllowedException\"");
         assertThat(notAllowed.err()).contains("io.jrq.JobNotAllowedException").contains("not allowed to run com.example.Nope::run");

@@ -37,7 +37,7 @@ class CliFailedIT extends CliSupport {
         }
         assertThat(text.out()).endsWith("\n3 failed jobs.\n");
         assertThat(json.exitCode()).as(json.toString()).isZero();
-        assertThat(json.lines()).hasSize(2).allMatch(l -> l.matches("\\{\"id\":\"[0-9a-f-]{36}\",\"queue\":\"" + queue
+        assertThat(json.lines()).hasSize(2).allMatch(l -> l.matches("\\{\"id\":\"[0-9A-Za-z]{16}\",\"queue\":\"" + queue
                 + "\",\"status\":\"FAILED\",\"function\":\"io.jrq.demo.DemoJobs::fail\",.*\"error\":\\{\"type\":"
                 + "\"java.lang.IllegalStateException\",\"message\":\"boom \\d\"},\"progress\":null}"));
     }

@@ -8,6 +8,9 @@
 -- ARGV[1]  the dependent as "queue/id"
 -- ARGV[2..n] ids of the dependencies in this queue
 --
+-- A dependency that has not ended gets the ref in its dependents set and the field dependents = 1
+-- in its hash.
+--
 -- Returns: per dependency, WAITING (registered), or how it ended: FINISHED, FAILED, CANCELED,
 -- STOPPED, or MISSING (no such job: never existed, expired or deleted).
 local out = {}
@@ -20,6 +23,8 @@ for i = 2, #ARGV, 1 do
     out[#out + 1] = status
   else
     redis.call('SADD', KEYS[2] .. id, ARGV[1])
+    -- Tells fetch.lua, which reads the hash anyway, that this job's end must release others.
+    redis.call('HSET', KEYS[1] .. id, 'dependents', '1')
     out[#out + 1] = 'WAITING'
   end
 end

@@ -12,7 +12,10 @@
 -- KEYS[4]  unique key prefix         (jrq:{q}:unique:)
 -- KEYS[5]  pending-dependencies prefix (jrq:{q}:deps:)
 -- KEYS[6]  deferred zset             (jrq:{q}:deferred)
--- ARGV[1]  "1" to put the jobs at the front of the queue (run next), "0" for the back
+-- ARGV[1]  flags, a number: 1 puts the jobs at the front of the queue (run next), else the back;
+--          + 2 says every id was generated at random by the caller (16 base62 characters or
+--          longer), so no job can have it and the check for an existing job is skipped. "0" and "1"
+--          keep the check.
 -- ARGV[2]  due time in ms since the epoch (Redis clock), or -1
 -- ARGV[3]  delay in ms from now (Redis clock), or -1; the later of ARGV[2] and now+ARGV[3] applies
 -- ARGV[4]  unique scope: Q, A or T (ignored for jobs without a unique key)
@@ -28,7 +31,12 @@
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local ready, prefix, scheduled, uprefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local front, at, delay = ARGV[1] == '1', tonumber(ARGV[2]), tonumber(ARGV[3])
+local flags = tonumber(ARGV[1])
+if not flags or flags < 0 or flags > 3 or flags % 1 ~= 0 then
+  return redis.error_reply('ERR enqueue.lua: ARGV[1] must be a flags number from 0 to 3, got ' .. tostring(ARGV[1]))
+end
+local front, fresh = flags % 2 == 1, flags >= 2
+local at, delay = tonumber(ARGV[2]), tonumber(ARGV[3])
 local scope, uttl = ARGV[4], tonumber(ARGV[5])
 local deps = cjson.decode(ARGV[6])
 local depPolicy = ARGV[7]
@@ -56,7 +64,7 @@ for i = 8, #ARGV, 3 do
   local existing = ukey ~= '' and (seen[ukey] or holder(ukey)) or nil
   if existing then
     ids[#ids + 1] = existing
-  elseif redis.call('EXISTS', prefix .. id) == 1 then
+  elseif not fresh and redis.call('EXISTS', prefix .. id) == 1 then
     return redis.error_reply('JRQ_JOB_EXISTS ' .. id)
   else
     ids[#ids + 1] = false
@@ -72,9 +80,11 @@ for i = 8, #ARGV, 3 do
   if not ids[k] then
     ids[k] = id
     local key = prefix .. id
-    redis.call('HSET', key, 'payload', payload, 'enqueued_at', now)
+    -- One HSET per job: the payload, the time and the status with its own fields.
+    local fields = { 'payload', payload, 'enqueued_at', now }
     if ukey ~= '' then
-      redis.call('HSET', key, 'unique', scope .. ':' .. ukey)
+      fields[#fields + 1] = 'unique'
+      fields[#fields + 1] = scope .. ':' .. ukey
       if scope == 'T' then
         redis.call('SET', uprefix .. ukey, id, 'PX', uttl)
       else
@@ -82,14 +92,14 @@ for i = 8, #ARGV, 3 do
       end
     end
     if #deps > 0 then
-      redis.call('HSET', key, 'status', 'DEFERRED', 'deps', ARGV[6], 'dep_policy', depPolicy)
+      redis.call('HSET', key, 'status', 'DEFERRED', 'deps', ARGV[6], 'dep_policy', depPolicy, unpack(fields))
       redis.call('SADD', KEYS[5] .. id, unpack(deps))
       redis.call('ZADD', KEYS[6], now, id)
     elseif due > now then
-      redis.call('HSET', key, 'status', 'SCHEDULED', 'due_at', due)
+      redis.call('HSET', key, 'status', 'SCHEDULED', 'due_at', due, unpack(fields))
       redis.call('ZADD', scheduled, due, id)
     else
-      redis.call('HSET', key, 'status', 'QUEUED')
+      redis.call('HSET', key, 'status', 'QUEUED', unpack(fields))
       redis.call(push, ready, id)
     end
   end

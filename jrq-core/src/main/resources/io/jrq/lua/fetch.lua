@@ -23,9 +23,10 @@
 -- ARGV[2]  lease duration in ms
 -- ARGV[3]  how many jobs to lease (0 = only record outcomes)
 -- ARGV[4]  events channel of the queue
--- ARGV[5]  maximum entries kept in each registry of ended jobs (the oldest are deleted)
--- ARGV[6]  number n of outcomes that follow
--- ARGV[7 + 6(i-1) ...]  per outcome: id, lease token, outcome, data, ttl, delay where
+-- ARGV[5]  maximum entries kept in the failed and canceled registries (the oldest are deleted)
+-- ARGV[6]  maximum entries kept in the finished registry (the oldest are deleted)
+-- ARGV[7]  number n of outcomes that follow
+-- ARGV[8 + 6(i-1) ...]  per outcome: id, lease token, outcome, data, ttl, delay where
 --          outcome is FINISHED (data = result JSON), FAILED, STOPPED or RETRY (data = error JSON),
 --          ttl is how long the ended job is kept in seconds, and delay is the retry backoff in ms.
 --
@@ -36,20 +37,22 @@
 -- 1 when the queue is paused or at a limit (waiting on its ready list would then spin), and released
 -- lists { id, outcome, {dependents} } for every ended job that other jobs wait on; the worker passes
 -- them on to release.lua in the dependents' queues.
+--
+-- Cost: this script runs once per batch, so work that can be done once per call is (removing the
+-- acknowledged jobs from the active set, adding to each registry, trimming it, publishing the
+-- events, adding the leased jobs to the active set); per job it reads the hash once and writes it
+-- once. The status check fences a stale outcome on its own (a token is only ever compared while
+-- the status is STARTED, and every lease writes a new one), so the token is left in the hash.
 -- @include registry
 local now = nowMs()
 local ready, active, prefix, failed = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local scheduled, finished, canceled = KEYS[5], KEYS[6], KEYS[7]
 local worker, lease, want = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local channel, registryMax, n = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+local channel, registryMax, finishedMax, n = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 
-local function register(registry, id, ttl)
-  addToRegistry(registry, prefix, id, ttl, registryMax, now)
-end
-
--- Releases the job's unique key if it still names this job and its scope ends at this point.
-local function releaseUnique(key, id, ending)
-  local u = redis.call('HGET', key, 'unique')
+-- Releases the job's unique key (u = its 'unique' field) if it still names this job and its scope
+-- ends at this point.
+local function releaseUnique(u, id, ending)
   if u then
     local scope = string.sub(u, 1, 1)
     if (scope == 'Q') or (ending and scope == 'A') then
@@ -59,7 +62,8 @@ local function releaseUnique(key, id, ending)
   end
 end
 
-local function appendError(key, attempt, data)
+-- The 'errors' history with this attempt's error appended (at most 20 entries).
+local function withError(old, attempt, data)
   local ok, err = pcall(cjson.decode, data)
   local entry = { attempt = tonumber(attempt) or 0, at = now }
   if ok and type(err) == 'table' then
@@ -67,66 +71,109 @@ local function appendError(key, attempt, data)
     entry.message = err.message
   end
   local list = {}
-  local old = redis.call('HGET', key, 'errors')
   if old then
     local okOld, decoded = pcall(cjson.decode, old)
     if okOld and type(decoded) == 'table' then list = decoded end
   end
   list[#list + 1] = entry
   while #list > 20 do table.remove(list, 1) end
-  redis.call('HSET', key, 'errors', cjson.encode(list), 'error', data)
+  return cjson.encode(list)
 end
 
+-- The function name of a finished job's payload when the payload may be dropped: it carries
+-- nothing a finished job still shows (no description, no metadata) and its "fn" key comes before
+-- its "args" (so the match is the envelope's own key, not one inside the arguments). Else nil: the
+-- payload is kept.
+local function droppableFn(payload)
+  if not payload or string.find(payload, '"desc"', 1, true) or string.find(payload, '"meta"', 1, true) then
+    return nil
+  end
+  local f, _, fn = string.find(payload, '"fn":"([^"\\]*)"')
+  local a = string.find(payload, '"args":', 1, true)
+  if f and (not a or f < a) then return fn end
+  return nil
+end
+
+-- Registry entries of this call, added and trimmed once per registry.
+local adds = { [finished] = {}, [failed] = {}, [canceled] = {} }
+-- Ended jobs by status, published as one event.
+local ended, endedCount = {}, 0
+local removed = {}
 local accepted, released = {}, {}
 for i = 0, n - 1 do
-  local b = 7 + 6 * i
+  local b = 8 + 6 * i
   local id, token, outcome, data = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
   local ttl, delay = tonumber(ARGV[b + 4]), tonumber(ARGV[b + 5])
   local key = prefix .. id
-  local cur = redis.call('HMGET', key, 'status', 'token', 'attempts')
+  local cur = redis.call('HMGET', key, 'status', 'token', 'attempts', 'unique', 'dependents', 'stop_requested', 'payload')
   if cur[1] ~= 'STARTED' or cur[2] ~= token then
     accepted[i + 1] = 0
   else
     accepted[i + 1] = 1
-    redis.call('ZREM', active, id)
-    redis.call('HDEL', key, 'token')
+    removed[#removed + 1] = id
     -- A job someone asked to stop does not get another attempt: it ends STOPPED.
-    if outcome == 'RETRY' and redis.call('HEXISTS', key, 'stop_requested') == 1 then
+    if outcome == 'RETRY' and cur[6] then
       outcome = 'STOPPED'
     end
     if outcome == 'RETRY' then
-      appendError(key, cur[3], data)
+      local errors = withError(redis.call('HGET', key, 'errors'), cur[3], data)
       if delay > 0 then
-        redis.call('HSET', key, 'status', 'SCHEDULED', 'due_at', now + delay)
+        redis.call('HSET', key, 'status', 'SCHEDULED', 'due_at', now + delay, 'errors', errors, 'error', data)
         redis.call('ZADD', scheduled, now + delay, id)
       else
-        redis.call('HSET', key, 'status', 'QUEUED')
+        redis.call('HSET', key, 'status', 'QUEUED', 'errors', errors, 'error', data)
         redis.call('LPUSH', ready, id)
       end
     else
-      redis.call('HSET', key, 'status', outcome, 'ended_at', now)
+      local registry
       if outcome == 'FINISHED' then
-        redis.call('HSET', key, 'result', data)
-        register(finished, id, ttl)
+        registry = finished
+        local fn = droppableFn(cur[7])
+        if fn then
+          redis.call('HSET', key, 'status', outcome, 'ended_at', now, 'result', data, 'fn', fn)
+          redis.call('HDEL', key, 'payload')
+        else
+          redis.call('HSET', key, 'status', outcome, 'ended_at', now, 'result', data)
+        end
       elseif outcome == 'FAILED' then
-        appendError(key, cur[3], data)
-        register(failed, id, ttl)
+        registry = failed
+        local errors = withError(redis.call('HGET', key, 'errors'), cur[3], data)
+        redis.call('HSET', key, 'status', outcome, 'ended_at', now, 'errors', errors, 'error', data)
       else
-        redis.call('HSET', key, 'error', data)
-        register(canceled, id, ttl)
+        registry = canceled
+        redis.call('HSET', key, 'status', outcome, 'ended_at', now, 'error', data)
       end
-      releaseUnique(key, id, true)
-      local depKey = KEYS[12] .. id
-      local dependents = redis.call('SMEMBERS', depKey)
-      if #dependents > 0 then
-        released[#released + 1] = { id, outcome, dependents }
-        redis.call('DEL', depKey)
+      local reg = adds[registry]
+      reg[#reg + 1] = ttl >= 0 and (now + ttl * 1000) or 9007199254740991
+      reg[#reg + 1] = id
+      releaseUnique(cur[4], id, true)
+      if cur[5] then
+        local depKey = KEYS[12] .. id
+        local dependents = redis.call('SMEMBERS', depKey)
+        if #dependents > 0 then
+          released[#released + 1] = { id, outcome, dependents }
+          redis.call('DEL', depKey)
+        end
       end
       if ttl >= 0 then redis.call('EXPIRE', key, ttl) end
-      redis.call('PUBLISH', channel, cjson.encode({ id = id, status = outcome }))
+      local list = ended[outcome]
+      if not list then
+        list = {}
+        ended[outcome] = list
+      end
+      list[#list + 1] = id
+      endedCount = endedCount + 1
     end
   end
 end
+if #removed > 0 then redis.call('ZREM', active, unpack(removed)) end
+for registry, entries in pairs(adds) do
+  if #entries > 0 then
+    redis.call('ZADD', registry, unpack(entries))
+    trimRegistry(registry, prefix, registry == finished and finishedMax or registryMax, now)
+  end
+end
+if endedCount > 0 then redis.call('PUBLISH', channel, cjson.encode({ ended = ended })) end
 
 -- Promote due scheduled jobs, a bounded number per call.
 local due = redis.call('ZRANGEBYSCORE', scheduled, '-inf', now, 'LIMIT', 0, 100)
@@ -172,22 +219,25 @@ elseif want > 0 then
       want = math.min(want, rate - used)
     end
   end
-  local leased = 0
+  local leased, leasedIds = 0, {}
   while want > 0 do
     local ids = redis.call('RPOP', ready, want)
     if not ids then break end
     want = want - #ids
     for _, id in ipairs(ids) do
       local key = prefix .. id
-      local job = redis.call('HMGET', key, 'payload', 'status')
+      local job = redis.call('HMGET', key, 'payload', 'status', 'unique', 'attempts', 'leases')
       -- Ids of jobs that were deleted, canceled or already taken are dropped, not leased.
       if job[1] and job[2] == 'QUEUED' then
-        local attempts = redis.call('HINCRBY', key, 'attempts', 1)
+        local attempts = (tonumber(job[4]) or 0) + 1
         -- The token counts leases, which unlike attempts never go back (requeue.lua returns an attempt).
-        local token = worker .. ':' .. redis.call('HINCRBY', key, 'leases', 1)
-        redis.call('HSET', key, 'status', 'STARTED', 'started_at', now, 'worker', worker, 'token', token)
-        redis.call('ZADD', active, now + lease, id)
-        releaseUnique(key, id, false)
+        local leases = (tonumber(job[5]) or 0) + 1
+        local token = worker .. ':' .. leases
+        redis.call('HSET', key, 'status', 'STARTED', 'started_at', now, 'worker', worker, 'token', token,
+          'attempts', attempts, 'leases', leases)
+        leasedIds[#leasedIds + 1] = now + lease
+        leasedIds[#leasedIds + 1] = id
+        releaseUnique(job[3], id, false)
         jobs[#jobs + 1] = id
         jobs[#jobs + 1] = job[1]
         jobs[#jobs + 1] = token
@@ -198,6 +248,7 @@ elseif want > 0 then
       end
     end
   end
+  if leased > 0 then redis.call('ZADD', active, unpack(leasedIds)) end
   if rate and leased > 0 then
     redis.call('INCRBY', KEYS[10], leased)
     if redis.call('PTTL', KEYS[10]) < 0 then

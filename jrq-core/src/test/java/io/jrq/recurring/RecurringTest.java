@@ -221,8 +221,10 @@ class RecurringTest {
         assertThat(back.retry().maxAttempts()).isEqualTo(3);
         assertThat(back.scheduleKey()).isEqualTo(def.scheduleKey());
         assertThat(def.toJson()).doesNotContain("every_ms").doesNotContain("null");
+        assertThat(def.envelope(1767225600000L).id()).isEqualTo("recurring:nightly:1767225600000");
         String payload = def.envelope(1767225600000L).toJson();
-        assertThat(payload).contains("\"id\":\"recurring:nightly:1767225600000\"").contains("\"recurring\":\"nightly\"")
+        // The id is the job hash's key, not part of the payload.
+        assertThat(payload).doesNotContain("\"id\"").contains("\"recurring\":\"nightly\"")
                 .contains("\"recurring_due\":\"2026-01-01T00:00:00Z\"").contains("\"team\":\"x\"").contains("\"desc\":\"d\"")
                 .contains("\"timeout\":5000").contains("\"ttl\":60");
         assertThat(Ticks.due(RecurringDef.jobId("a.b:c", 42))).isEqualTo(42);

@@ -4,6 +4,7 @@ import io.jrq.bench.BenchJobs;
 import io.jrq.Fn;
 import io.jrq.internal.codec.Args;
 import io.jrq.internal.codec.Envelope;
+import io.jrq.internal.codec.JobIds;
 import io.jrq.internal.codec.MethodRefs;
 import io.jrq.internal.codec.MethodTarget;
 import java.util.List;
@@ -46,16 +47,22 @@ public class CodecBench {
         parsed = Envelope.parse(payload);
     }
 
-    /** Resolve + encode + envelope JSON, as {@code Queue.enqueue(BenchJobs::noop, 42L)} does, with its UUID id. */
+    /** Resolve + encode + envelope JSON, as {@code Queue.enqueue(BenchJobs::noop, 42L)} does, with its generated id. */
     @Benchmark
     public String encodeNoop() {
         MethodTarget t = MethodRefs.resolve(NOOP, null);
-        Envelope env = new Envelope(UUID.randomUUID().toString(), t.fn(), Args.encode(t, new Object[] {42L}), t.params(), null,
+        Envelope env = new Envelope(JobIds.next(), t.fn(), Args.encode(t, new Object[] {42L}), t.params(), null,
                 Map.of(), 500, null, -1, List.of(), Map.of());
         return env.toJson();
     }
 
-    /** The random job id alone. */
+    /** The random job id alone ({@code JobIds.next()}: 16 base62 characters). */
+    @Benchmark
+    public String jobId() {
+        return JobIds.next();
+    }
+
+    /** {@code UUID.randomUUID().toString()}, the id older versions generated, for scale. */
     @Benchmark
     public String uuid() {
         return UUID.randomUUID().toString();

@@ -53,7 +53,9 @@ public record JobRecord(String id, String queue, JobStatus status, String fn, St
             desc = e.description();
             meta = Map.copyOf(e.meta());
         } catch (RuntimeException ignored) {
-            // a broken payload still has a status and an error worth showing
+            // a broken payload still has a status and an error worth showing; a finished job whose
+            // payload had nothing more to show keeps only its function name
+            fn = h.get("fn");
         }
         JobStatus status;
         try {

@@ -135,6 +135,19 @@ final class JobWatcher implements AutoCloseable {
         }
         try {
             JsonNode n = Json.mapper().readTree(message);
+            Map<String, CompletableFuture<JobRecord>> ids = waiting.get(queue);
+            JsonNode ended = n.get("ended");
+            if (ended != null) {
+                // fetch.lua's batch: {"ended":{"FINISHED":[ids...],"FAILED":[...]}}, every status terminal.
+                if (ids != null && !ids.isEmpty()) {
+                    ended.fields().forEachRemaining(e -> e.getValue().forEach(id -> {
+                        if (ids.containsKey(id.asText())) {
+                            check(queue, id.asText());
+                        }
+                    }));
+                }
+                return;
+            }
             String id = n.path("id").asText(null);
             JobStatus status = JobStatus.valueOf(n.path("status").asText());
             if (n.has("progress")) {
@@ -144,7 +157,6 @@ final class JobWatcher implements AutoCloseable {
                     ls.forEach(l -> l.accept(p));
                 }
             }
-            Map<String, CompletableFuture<JobRecord>> ids = waiting.get(queue);
             if (id != null && status.isTerminal() && ids != null && ids.containsKey(id)) {
                 check(queue, id);
             }

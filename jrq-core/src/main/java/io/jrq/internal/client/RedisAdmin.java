@@ -11,7 +11,9 @@ import io.jrq.internal.Keys;
 import io.jrq.internal.redis.Redis;
 import io.jrq.internal.redis.Script;
 import io.jrq.internal.redis.Scripts;
+import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
+import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Instant;
@@ -146,8 +148,15 @@ final class RedisAdmin implements AdminOps {
     public long requeueAllFailed(String queue) {
         q(queue);
         long n = 0;
+        // Only the jobs failed by now: a requeued job that fails again while this runs is scored by a
+        // later expiry, so it is not requeued a second time (nor counted twice).
+        List<ScoredValue<String>> last = redis.await(redis.async().zrangeWithScores(keys.failed(queue), -1, -1));
+        if (last.isEmpty()) {
+            return 0;
+        }
+        Range<Double> upToNow = Range.create(Double.NEGATIVE_INFINITY, last.get(0).getScore());
         while (true) {
-            List<String> ids = redis.await(redis.async().zrange(keys.failed(queue), 0, BATCH - 1));
+            List<String> ids = redis.await(redis.async().zrangebyscore(keys.failed(queue), upToNow, Limit.create(0, BATCH)));
             if (ids.isEmpty()) {
                 return n;
             }
@@ -184,8 +193,15 @@ final class RedisAdmin implements AdminOps {
     public long deleteAllFailed(String queue) {
         q(queue);
         long n = 0;
+        // Only the jobs failed by now: a requeued job that fails again while this runs is scored by a
+        // later expiry, so it is not requeued a second time (nor counted twice).
+        List<ScoredValue<String>> last = redis.await(redis.async().zrangeWithScores(keys.failed(queue), -1, -1));
+        if (last.isEmpty()) {
+            return 0;
+        }
+        Range<Double> upToNow = Range.create(Double.NEGATIVE_INFINITY, last.get(0).getScore());
         while (true) {
-            List<String> ids = redis.await(redis.async().zrange(keys.failed(queue), 0, BATCH - 1));
+            List<String> ids = redis.await(redis.async().zrangebyscore(keys.failed(queue), upToNow, Limit.create(0, BATCH)));
             if (ids.isEmpty()) {
                 return n;
             }

@@ -73,7 +73,9 @@ public final class RedisBackend implements Backend {
         for (int from = 0; from < jobs.size(); from += BATCH) {
             List<EncodedJob> batch = jobs.subList(from, Math.min(jobs.size(), from + BATCH));
             String[] args = new String[7 + 3 * batch.size()];
-            args[0] = spec.atFront() ? "1" : "0";
+            // Bit 0: at the front; bit 1: every id was generated, so none can exist yet.
+            boolean generated = batch.stream().allMatch(EncodedJob::generatedId);
+            args[0] = Integer.toString((spec.atFront() ? 1 : 0) | (generated ? 2 : 0));
             args[1] = Long.toString(spec.atMs());
             args[2] = Long.toString(spec.delayMs());
             args[3] = spec.uniqueScope();

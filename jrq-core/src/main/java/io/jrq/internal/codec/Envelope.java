@@ -14,10 +14,10 @@ import java.util.Map;
 /**
  * The versioned JSON envelope of a job, as stored in the job hash's {@code payload} field and
  * documented in docs/PROTOCOL.md:
- * {@code {"v":1,"id":"...","fn":"com.example.Jobs::send","args":[...],"params":[...],"desc":"...","meta":{},"ttl":500,
+ * {@code {"v":1,"fn":"com.example.Jobs::send","args":[...],"params":[...],"desc":"...","meta":{},"ttl":500,
  * "retry":{...},"timeout":30000}}.
  *
- * @param id job id
+ * @param id job id (not written by {@link #toJson()}; read from an older payload, or null)
  * @param fn a handler name, or {@code class::method}
  * @param args the arguments, a JSON array
  * @param params the declared parameter types' class names, only when the method is overloaded; else empty
@@ -44,7 +44,7 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
     public String toJson() {
         ObjectNode o = Json.mapper().createObjectNode();
         o.put("v", VERSION);
-        o.put("id", id);
+        // No id: the job hash's key carries it, and a queued job should cost as little memory as possible.
         o.put("fn", fn);
         o.set("args", args);
         if (!params.isEmpty()) {

@@ -160,14 +160,15 @@ final class Fetcher implements Runnable {
         String[] k = {keys.ready(queue), keys.active(queue), keys.jobPrefix(queue), keys.failed(queue), keys.scheduled(queue),
             keys.finished(queue), keys.canceled(queue), keys.paused(queue), keys.limits(queue), keys.rate(queue),
             keys.uniquePrefix(queue), keys.dependentsPrefix(queue)};
-        String[] a = new String[6 + 6 * acks.size()];
+        String[] a = new String[7 + 6 * acks.size()];
         a[0] = config.name();
         a[1] = Long.toString(config.lease().toMillis());
         a[2] = Integer.toString(want);
         a[3] = keys.events(queue);
         a[4] = Integer.toString(options.failedJobsMax());
-        a[5] = Integer.toString(acks.size());
-        int i = 6;
+        a[5] = Integer.toString(options.finishedJobsMax());
+        a[6] = Integer.toString(acks.size());
+        int i = 7;
         for (Completion c : acks) {
             a[i++] = c.job().id();
             a[i++] = c.job().token();
