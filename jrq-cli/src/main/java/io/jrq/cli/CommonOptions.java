@@ -79,7 +79,7 @@ public final class CommonOptions {
         try {
             options.tlsCaFile(tlsCa).tlsClientCertificate(tlsCert, tlsKey);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(command.commandLine(), "invalid TLS option: " + e.getMessage(), e, null, null);
+            throw new ParameterException(command.commandLine(), "invalid TLS option: " + e.getMessage(), e);
         }
         JrqOptions built = options.url(url).build();
         try {
