@@ -98,6 +98,16 @@ class TlsIT {
     }
 
     @Test
+    void aCertificateForAnotherHostIsRefused() throws Exception {
+        // Signed by the trusted CA, but for another name: only host name verification can catch it.
+        TlsCertificates elsewhere = TlsCertificates.generate(Files.createDirectory(tmp.resolve("elsewhere")), "DNS:redis.example.org");
+        try (RedisServer other = RedisServer.builder().tls(elsewhere, false).start()) {
+            refused("server certificate for another host", options(other.tlsUrl()).tlsCaFile(elsewhere.caCert()).build())
+                    .hasMessageContaining("certificate could not be verified");
+        }
+    }
+
+    @Test
     void mutualTlsNeedsTheClientCertificate() {
         try (Jrq jrq = Jrq.connect(options(mutual.tlsUrl()).tlsCaFile(certs.caCert())
                 .tlsClientCertificate(certs.clientCert(), certs.clientKey()).build())) {

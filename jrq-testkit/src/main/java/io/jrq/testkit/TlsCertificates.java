@@ -39,12 +39,25 @@ public final class TlsCertificates {
    * @throws IllegalStateException when openssl is missing or fails (the message holds its output)
    */
   public static TlsCertificates generate(Path dir) {
+    return generate(dir, "IP:127.0.0.1,DNS:localhost");
+  }
+
+  /**
+   * Like {@link #generate(Path)}, with a server certificate naming other hosts, e.g. to check that a
+   * client verifies the host name.
+   *
+   * @param dir an existing, writable directory
+   * @param serverNames the server certificate's subject alternative names, in openssl syntax
+   *     ({@code DNS:example.org,IP:10.0.0.1})
+   * @return the certificates
+   */
+  public static TlsCertificates generate(Path dir, String serverNames) {
     TlsCertificates c = new TlsCertificates(dir);
     c.openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
         "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=jrq test CA " + dir.getFileName(),
         "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-    c.issue("server", "/CN=localhost",
-        "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n");
+    c.issue("server", "/CN=jrq test server",
+        "subjectAltName=" + serverNames + "\nextendedKeyUsage=serverAuth\n");
     c.issue("client", "/CN=jrq test client", "extendedKeyUsage=clientAuth\n");
     return c;
   }
