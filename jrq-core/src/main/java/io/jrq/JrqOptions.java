@@ -1,5 +1,8 @@
 package io.jrq;
 
+import io.jrq.internal.redis.RedisEndpoint;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -10,6 +13,13 @@ import java.util.Objects;
  * <p>Defaults: URL {@value #DEFAULT_URL}, key prefix {@code jrq}, result TTL 500 s (like RQ), failed
  * jobs kept 7 days and at most 10,000 per queue, finished jobs at most 100,000 per queue, payload limit
  * 1 MiB, Redis command timeout 10 s.
+ *
+ * <p>TLS: a {@code rediss://} URL turns it on; the server's certificate is then verified against the
+ * JVM's default trust store, or against {@link Builder#tlsCaFile(Path)} / {@link Builder#tlsTruststore(Path, char[])}
+ * when given, and its host name must match the URL's host. {@link Builder#tlsClientCertificate(Path, Path)}
+ * adds a client certificate for servers that require one ({@code tls-auth-clients yes}). Setting any
+ * TLS option turns TLS on even for a {@code redis://} URL: a client configured for TLS never talks
+ * plaintext. {@link #toString()} never shows a password.
  */
 public final class JrqOptions {
     /** The URL used when none is given. */
@@ -24,8 +34,18 @@ public final class JrqOptions {
     private final int maxPayloadBytes;
     private final Duration commandTimeout;
     private final Clock clock;
+    private final Path tlsCaFile;
+    private final Path tlsTruststore;
+    private final char[] tlsTruststorePassword;
+    private final Path tlsClientCert;
+    private final Path tlsClientKey;
 
     private JrqOptions(Builder b) {
+        this.tlsCaFile = b.tlsCaFile;
+        this.tlsTruststore = b.tlsTruststore;
+        this.tlsTruststorePassword = b.tlsTruststorePassword;
+        this.tlsClientCert = b.tlsClientCert;
+        this.tlsClientKey = b.tlsClientKey;
         this.url = b.url;
         this.keyPrefix = b.keyPrefix;
         this.resultTtl = b.resultTtl;
@@ -59,6 +79,11 @@ public final class JrqOptions {
         b.maxPayloadBytes = maxPayloadBytes;
         b.commandTimeout = commandTimeout;
         b.clock = clock;
+        b.tlsCaFile = tlsCaFile;
+        b.tlsTruststore = tlsTruststore;
+        b.tlsTruststorePassword = tlsTruststorePassword;
+        b.tlsClientCert = tlsClientCert;
+        b.tlsClientKey = tlsClientKey;
         return b;
     }
 
@@ -101,6 +126,40 @@ public final class JrqOptions {
     /** @return the clock used inside the JVM (waits, worker registry); Redis time rules leases */
     public Clock clock() { return clock; }
 
+    /** @return the PEM file of the CA certificate(s) trusted for the server's certificate, or null */
+    public Path tlsCaFile() { return tlsCaFile; }
+
+    /** @return the trust store (JKS or PKCS#12) trusted for the server's certificate, or null */
+    public Path tlsTruststore() { return tlsTruststore; }
+
+    /** @return the trust store's password (a copy), or null; never printed */
+    public char[] tlsTruststorePassword() {
+        return tlsTruststorePassword == null ? null : tlsTruststorePassword.clone();
+    }
+
+    /** @return the PEM client certificate (chain) presented for mutual TLS, or null */
+    public Path tlsClientCert() { return tlsClientCert; }
+
+    /** @return the PEM (PKCS#8) private key of {@link #tlsClientCert()}, or null */
+    public Path tlsClientKey() { return tlsClientKey; }
+
+    /** @return true when connections use TLS: a {@code rediss} URL or any TLS option set */
+    public boolean tls() {
+        return url.toLowerCase(java.util.Locale.ROOT).startsWith("rediss")
+                || tlsCaFile != null || tlsTruststore != null || tlsClientCert != null;
+    }
+
+    /** @return the options with the URL's password replaced by {@code ***} */
+    @Override
+    public String toString() {
+        return "JrqOptions[url=" + RedisEndpoint.redact(url) + ", keyPrefix=" + keyPrefix + ", tls=" + tls()
+                + (tlsCaFile == null ? "" : ", tlsCaFile=" + tlsCaFile)
+                + (tlsTruststore == null ? "" : ", tlsTruststore=" + tlsTruststore)
+                + (tlsClientCert == null ? "" : ", tlsClientCert=" + tlsClientCert)
+                + ", resultTtl=" + resultTtl + ", failureTtl=" + failureTtl + ", failedJobsMax=" + failedJobsMax
+                + ", maxPayloadBytes=" + maxPayloadBytes + ", commandTimeout=" + commandTimeout + "]";
+    }
+
     /** Builder for {@link JrqOptions}; every setter rejects bad values with a message naming them. */
     public static final class Builder {
         private String url = DEFAULT_URL;
@@ -112,15 +171,71 @@ public final class JrqOptions {
         private int maxPayloadBytes = 1 << 20;
         private Duration commandTimeout = Duration.ofSeconds(10);
         private Clock clock = Clock.systemUTC();
+        private Path tlsCaFile;
+        private Path tlsTruststore;
+        private char[] tlsTruststorePassword;
+        private Path tlsClientCert;
+        private Path tlsClientKey;
 
         private Builder() {
+        }
+
+        /**
+         * Trusts the CA certificate(s) in a PEM file for the server's certificate (instead of the JVM's
+         * default trust store) and turns TLS on.
+         *
+         * @param pem a readable PEM file, or null to use the JVM's trust store
+         * @return this builder
+         */
+        public Builder tlsCaFile(Path pem) {
+            this.tlsCaFile = pem == null ? null : readable(pem, "TLS CA file");
+            return this;
+        }
+
+        /**
+         * Trusts the certificates of a trust store (JKS or PKCS#12) for the server's certificate and
+         * turns TLS on.
+         *
+         * @param store a readable trust store, or null
+         * @param password its password, or null for none
+         * @return this builder
+         */
+        public Builder tlsTruststore(Path store, char[] password) {
+            this.tlsTruststore = store == null ? null : readable(store, "TLS trust store");
+            this.tlsTruststorePassword = password == null ? null : password.clone();
+            return this;
+        }
+
+        /**
+         * Presents a client certificate, for servers started with {@code tls-auth-clients yes}, and
+         * turns TLS on.
+         *
+         * @param certPem the PEM certificate (chain), or null together with key for none
+         * @param keyPem its PEM private key in PKCS#8 form ({@code BEGIN PRIVATE KEY}), unencrypted
+         * @return this builder
+         */
+        public Builder tlsClientCertificate(Path certPem, Path keyPem) {
+            if ((certPem == null) != (keyPem == null)) {
+                throw new IllegalArgumentException("a TLS client certificate needs both the certificate and its key file");
+            }
+            this.tlsClientCert = certPem == null ? null : readable(certPem, "TLS client certificate");
+            this.tlsClientKey = keyPem == null ? null : readable(keyPem, "TLS client key");
+            return this;
+        }
+
+        private static Path readable(Path file, String what) {
+            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                throw new IllegalArgumentException(what + " " + file + " is not a readable file");
+            }
+            return file;
         }
 
         /** @param url the Redis URL, see {@link JrqOptions#url()} @return this builder */
         public Builder url(String url) {
             Objects.requireNonNull(url, "url");
             if (!url.contains("://")) {
-                throw new IllegalArgumentException("Redis URL must start with redis://, rediss://, redis-sentinel:// or redis-cluster://, got: " + url);
+                throw new IllegalArgumentException("Redis URL must start with redis://, rediss://, redis-sentinel:// or redis-cluster://, got: "
+                        + RedisEndpoint.redact(url));
             }
             this.url = url;
             return this;

@@ -70,6 +70,16 @@ public final class Recurring {
     }
 
     /**
+     * Stored definitions that cannot be read (written by something other than jrq, or damaged):
+     * {@link #list()} leaves them out and workers never run them, so they are reported here.
+     *
+     * @return {@code "queue/name: reason"} for each, ordered by queue; empty when all are readable
+     */
+    public List<String> unreadable() {
+        return store.unreadable();
+    }
+
+    /**
      * @param queue the queue
      * @param name the job's name
      * @return the recurring job, or empty when there is none

@@ -8,7 +8,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Options shared by the commands that talk to Redis: {@code -u/--url} and {@code --verbose}.
+ * Options shared by the commands that talk to Redis: {@code -u/--url}, the TLS files
+ * ({@code --tls-ca}, {@code --tls-cert}, {@code --tls-key}) and {@code --verbose}.
  * Add it to a command with {@code @Mixin CommonOptions common;}.
  */
 public final class CommonOptions {
@@ -21,6 +22,19 @@ public final class CommonOptions {
     private String url = DEFAULT_URL;
     private boolean verbose;
 
+    @Option(names = "--tls-ca", paramLabel = "FILE", order = 2, defaultValue = "${env:JRQ_TLS_CA}",
+            description = {"PEM file of the CA that signed the Redis server's certificate (default: $JRQ_TLS_CA);",
+                "turns TLS on. Without it, rediss:// URLs trust the JVM's default CAs."})
+    private java.nio.file.Path tlsCa;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", order = 3, defaultValue = "${env:JRQ_TLS_CERT}",
+            description = "PEM client certificate for mutual TLS (default: $JRQ_TLS_CERT); needs --tls-key.")
+    private java.nio.file.Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", order = 4, defaultValue = "${env:JRQ_TLS_KEY}",
+            description = "PEM (PKCS#8) private key of --tls-cert (default: $JRQ_TLS_KEY).")
+    private java.nio.file.Path tlsKey;
+
     @Option(names = {"-u", "--url"}, paramLabel = "URL", order = 1,
             defaultValue = "${env:JRQ_REDIS_URL:-" + DEFAULT_URL + "}",
             description = {"Redis URL (default: $JRQ_REDIS_URL, else " + DEFAULT_URL + "):",
@@ -30,7 +44,7 @@ public final class CommonOptions {
         try {
             JrqOptions.builder().url(value);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(command.commandLine(), "invalid value for option '--url': " + e.getMessage(), e, null, value);
+            throw new ParameterException(command.commandLine(), "invalid value for option '--url': " + e.getMessage(), e, null, redact(value));
         }
         this.url = value;
     }
@@ -62,11 +76,16 @@ public final class CommonOptions {
      * @throws ParameterException when the URL cannot be parsed (exit code 2)
      */
     public Jrq connect(JrqOptions.Builder options) {
+        try {
+            options.tlsCaFile(tlsCa).tlsClientCertificate(tlsCert, tlsKey);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(command.commandLine(), "invalid TLS option: " + e.getMessage(), e);
+        }
         JrqOptions built = options.url(url).build();
         try {
             return Jrq.connect(built);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(command.commandLine(), "invalid value for option '--url': " + e.getMessage(), e, null, url);
+            throw new ParameterException(command.commandLine(), "invalid value for option '--url': " + e.getMessage(), e, null, redact(url));
         }
     }
 
@@ -74,9 +93,9 @@ public final class CommonOptions {
      * Hides the password of a Redis URL, for output.
      *
      * @param url a Redis URL
-     * @return the URL with {@code ****} in place of its password
+     * @return the URL with {@code ***} in place of its password
      */
     public static String redact(String url) {
-        return url.replaceAll("(://[^:@/]*:)[^@/]*@", "$1****@");
+        return io.jrq.internal.redis.RedisEndpoint.redact(url);
     }
 }

@@ -66,6 +66,12 @@ final class RecurringCommand extends GroupCommand {
                     }
                 }
                 out.flush();
+                // Definitions nothing can read never run: say so, on stderr so --json output stays parseable.
+                PrintWriter err = spec.commandLine().getErr();
+                for (String bad : jrq.recurring().unreadable()) {
+                    err.println("jrq: unreadable recurring job (it never runs): " + bad);
+                }
+                err.flush();
             }
             return ExitCodes.OK;
         }

@@ -123,8 +123,8 @@ class MainTest {
 
     @Test
     void redactsPasswords() {
-        assertThat(CommonOptions.redact("redis://:secret@host:6379")).isEqualTo("redis://:****@host:6379");
-        assertThat(CommonOptions.redact("redis://user:secret@host:6379/2")).isEqualTo("redis://user:****@host:6379/2");
+        assertThat(CommonOptions.redact("redis://:secret@host:6379")).isEqualTo("redis://:***@host:6379");
+        assertThat(CommonOptions.redact("redis://user:secret@host:6379/2")).isEqualTo("redis://user:***@host:6379/2");
         assertThat(CommonOptions.redact("redis://host:6379")).isEqualTo("redis://host:6379");
     }
 

@@ -30,13 +30,15 @@
 --          outcome is FINISHED (data = result JSON), FAILED, STOPPED or RETRY (data = error JSON),
 --          ttl is how long the ended job is kept in seconds, and delay is the retry backoff in ms.
 --
--- Returns: { accepted, jobs, wait, blocked, released } where accepted[i] is 1 when outcome i was recorded and 0 when it
+-- Returns: { accepted, jobs, wait, blocked, released, warnings } where accepted[i] is 1 when outcome i was recorded and 0 when it
 -- was rejected because the lease token no longer matches (the job was taken over or stopped); jobs
 -- is a flat array of id, payload, token, attempt for every leased job; wait is how many ms until a
 -- scheduled job falls due or the rate limit allows more (-1 when nothing is pending), and blocked is
 -- 1 when the queue is paused or at a limit (waiting on its ready list would then spin), and released
 -- lists { id, outcome, {dependents} } for every ended job that other jobs wait on; the worker passes
--- them on to release.lua in the dependents' queues.
+-- them on to release.lua in the dependents' queues; warnings lists what was wrong with records
+-- that were skipped (the limits hash, the rate counter, the ready list), for the worker to log.
+-- A job record that cannot be leased (see lib/corrupt.lua) is moved aside: FAILED, never retried.
 --
 -- Cost: this script runs once per batch, so work that can be done once per call is (removing the
 -- acknowledged jobs from the active set, adding to each registry, trimming it, publishing the
@@ -44,6 +46,7 @@
 -- once. The status check fences a stale outcome on its own (a token is only ever compared while
 -- the status is STARTED, and every lease writes a new one), so the token is left in the hash.
 -- @include registry
+-- @include corrupt
 local now = nowMs()
 local ready, active, prefix, failed = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local scheduled, finished, canceled = KEYS[5], KEYS[6], KEYS[7]
@@ -105,8 +108,8 @@ for i = 0, n - 1 do
   local id, token, outcome, data = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
   local ttl, delay = tonumber(ARGV[b + 4]), tonumber(ARGV[b + 5])
   local key = prefix .. id
-  local cur = redis.call('HMGET', key, 'status', 'token', 'attempts', 'unique', 'dependents', 'stop_requested', 'payload')
-  if cur[1] ~= 'STARTED' or cur[2] ~= token then
+  local cur = redis.pcall('HMGET', key, 'status', 'token', 'attempts', 'unique', 'dependents', 'stop_requested', 'payload')
+  if cur.err or cur[1] ~= 'STARTED' or cur[2] ~= token then
     accepted[i + 1] = 0
   else
     accepted[i + 1] = 1
@@ -180,7 +183,10 @@ local due = redis.call('ZRANGEBYSCORE', scheduled, '-inf', now, 'LIMIT', 0, 100)
 for _, id in ipairs(due) do
   redis.call('ZREM', scheduled, id)
   local key = prefix .. id
-  if redis.call('HGET', key, 'status') == 'SCHEDULED' then
+  local defect, kind, f = jobDefect(key)
+  if defect then
+    redis.call('PUBLISH', channel, moveAside(key, id, kind, defect, failed, prefix, registryMax, now))
+  elseif f[1] == 'SCHEDULED' then
     redis.call('HSET', key, 'status', 'QUEUED')
     redis.call('LPUSH', ready, id)
   end
@@ -196,11 +202,24 @@ if nextDue[2] then waitAtMost(tonumber(nextDue[2]) - now) end
 
 local jobs = {}
 local blocked = 0
+local warnings = {}
 if want > 0 and redis.call('EXISTS', KEYS[8]) == 1 then
   blocked = 1
   waitAtMost(1000)
 elseif want > 0 then
-  local limits = redis.call('HMGET', KEYS[9], 'concurrency', 'rate', 'period_ms')
+  local limits = redis.pcall('HMGET', KEYS[9], 'concurrency', 'rate', 'period_ms')
+  if limits.err then
+    warnings[#warnings + 1] = KEYS[9] .. ' is not a hash; the queue runs without limits'
+    limits = {}
+  end
+  for i, name in ipairs({ 'concurrency', 'rate', 'period_ms' }) do
+    local v = limits[i] and tonumber(limits[i])
+    if limits[i] and not (v and v >= 1 and v == math.floor(v) and v < 1e15) then
+      warnings[#warnings + 1] = 'field ' .. name .. ' of ' .. KEYS[9] .. ' is not a positive integer: ' .. string.sub(limits[i], 1, 40)
+      limits[i] = nil
+    end
+  end
+  if limits[2] and not limits[3] then limits[3] = '1000' end
   if limits[1] then
     want = math.min(want, tonumber(limits[1]) - redis.call('ZCARD', active))
     if want <= 0 then
@@ -210,7 +229,14 @@ elseif want > 0 then
   end
   local rate = limits[2] and tonumber(limits[2])
   if rate and want > 0 then
-    local used = tonumber(redis.call('GET', KEYS[10]) or '0')
+    local got = redis.pcall('GET', KEYS[10])
+    local used = (type(got) ~= 'table') and tonumber(got or '0')
+    -- The counter always gets an expiry with its first increment: one without is not jrq's either.
+    if not used or used < 0 or used ~= math.floor(used) or used > 1e15 or (got and redis.call('PTTL', KEYS[10]) < 0) then
+      warnings[#warnings + 1] = KEYS[10] .. ' is not a count with an expiry; the rate window starts again'
+      redis.call('DEL', KEYS[10])
+      used = 0
+    end
     if used >= rate then
       want = 0
       blocked = 1
@@ -221,25 +247,32 @@ elseif want > 0 then
   end
   local leased, leasedIds = 0, {}
   while want > 0 do
-    local ids = redis.call('RPOP', ready, want)
+    local ids = redis.pcall('RPOP', ready, want)
+    if type(ids) == 'table' and ids.err then
+      warnings[#warnings + 1] = ready .. ' is not a list: ' .. ids.err
+      break
+    end
     if not ids then break end
     want = want - #ids
     for _, id in ipairs(ids) do
       local key = prefix .. id
-      local job = redis.call('HMGET', key, 'payload', 'status', 'unique', 'attempts', 'leases')
+      local defect, kind, job = jobDefect(key)
+      if defect then
+        redis.call('PUBLISH', channel, moveAside(key, id, kind, defect, failed, prefix, registryMax, now))
+        want = want + 1
       -- Ids of jobs that were deleted, canceled or already taken are dropped, not leased.
-      if job[1] and job[2] == 'QUEUED' then
-        local attempts = (tonumber(job[4]) or 0) + 1
+      elseif job[2] and job[1] == 'QUEUED' then
+        local attempts = (tonumber(job[3]) or 0) + 1
         -- The token counts leases, which unlike attempts never go back (requeue.lua returns an attempt).
-        local leases = (tonumber(job[5]) or 0) + 1
+        local leases = (tonumber(job[4]) or 0) + 1
         local token = worker .. ':' .. leases
         redis.call('HSET', key, 'status', 'STARTED', 'started_at', now, 'worker', worker, 'token', token,
           'attempts', attempts, 'leases', leases)
         leasedIds[#leasedIds + 1] = now + lease
         leasedIds[#leasedIds + 1] = id
-        releaseUnique(job[3], id, false)
+        releaseUnique(job[6], id, false)
         jobs[#jobs + 1] = id
-        jobs[#jobs + 1] = job[1]
+        jobs[#jobs + 1] = job[2]
         jobs[#jobs + 1] = token
         jobs[#jobs + 1] = attempts
         leased = leased + 1
@@ -256,4 +289,4 @@ elseif want > 0 then
     end
   end
 end
-return { accepted, jobs, wait, blocked, released }
+return { accepted, jobs, wait, blocked, released, warnings }

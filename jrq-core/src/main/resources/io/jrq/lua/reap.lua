@@ -21,7 +21,9 @@
 --
 -- Returns: { requeued, failed, released } where released lists { id, "FAILED", {dependents} } for
 -- failed jobs that others wait on (the caller passes them to release.lua).
+-- A job record that cannot be understood (lib/corrupt.lua) is failed with the reason instead.
 -- @include registry
+-- @include corrupt
 local now = nowMs()
 local active, ready, prefix, failedKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local maxRecoveries, limit, channel = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
@@ -33,8 +35,12 @@ end
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0, limit)) do
   redis.call('ZREM', active, id)
   local key = prefix .. id
-  local cur = redis.call('HMGET', key, 'status', 'worker')
-  if cur[1] == 'STARTED' then
+  local defect, kind = jobDefect(key)
+  local cur = defect and {} or redis.call('HMGET', key, 'status', 'worker')
+  if defect then
+    redis.call('PUBLISH', channel, moveAside(key, id, kind, defect, failedKey, prefix, failedMax, now))
+    failed = failed + 1
+  elseif cur[1] == 'STARTED' then
     local recoveries = redis.call('HINCRBY', key, 'recoveries', 1)
     redis.call('HDEL', key, 'token')
     if recoveries > maxRecoveries then

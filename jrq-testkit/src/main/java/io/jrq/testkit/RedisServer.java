@@ -40,6 +40,7 @@ public final class RedisServer implements AutoCloseable {
 
   private final RedisBinary binary;
   private final int port;
+  private volatile int tlsPort;
   private final String password;
   private final Path dataDir;
   private final Path configFile;
@@ -106,6 +107,30 @@ public final class RedisServer implements AutoCloseable {
   public String url() {
     String auth = password == null ? "" : ":" + percentEncode(password) + "@";
     return "redis://" + auth + HOST + ":" + port;
+  }
+
+  /**
+   * Returns the TLS port of a server built with {@link Builder#tls}; the plaintext
+   * {@link #port()} stays open too, for the kit's own control connection.
+   *
+   * @return the TLS port, or 0 when TLS is off
+   */
+  public int tlsPort() {
+    return tlsPort;
+  }
+
+  /**
+   * Returns a {@code rediss://} URI of the TLS port, with the password when one is set.
+   *
+   * @return the TLS connection URI
+   * @throws IllegalStateException when the server was not built with TLS
+   */
+  public String tlsUrl() {
+    if (tlsPort == 0) {
+      throw new IllegalStateException(this + " has no TLS port; build it with tls(...)");
+    }
+    String auth = password == null ? "" : ":" + percentEncode(password) + "@";
+    return "rediss://" + auth + HOST + ":" + tlsPort;
   }
 
   /**
@@ -468,6 +493,7 @@ public final class RedisServer implements AutoCloseable {
     private String password;
     private boolean forceEmbedded;
     private Path binary;
+    private TlsCertificates tls;
     private final ServerConfig config = new ServerConfig();
 
     private Builder() {
@@ -547,6 +573,23 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
+     * Also listens for TLS on a second free port ({@link RedisServer#tlsPort()}), with the server
+     * certificate of {@code certs}. Needs a redis-server built with TLS (Debian's is).
+     *
+     * @param certs the certificates, see {@link TlsCertificates#generate(Path)}
+     * @param authClients true to require a client certificate signed by the same CA
+     * @return this builder
+     */
+    public Builder tls(TlsCertificates certs, boolean authClients) {
+      this.tls = certs;
+      config.set("tls-cert-file", "\"" + certs.serverCert().toAbsolutePath() + "\"");
+      config.set("tls-key-file", "\"" + certs.serverKey().toAbsolutePath() + "\"");
+      config.set("tls-ca-cert-file", "\"" + certs.caCert().toAbsolutePath() + "\"");
+      config.set("tls-auth-clients", authClients ? "yes" : "no");
+      return this;
+    }
+
+    /**
      * Forces the redis-server packed in the embedded-redis jar even when another one is
      * installed, to test what happens on a machine without Redis.
      *
@@ -583,6 +626,10 @@ public final class RedisServer implements AutoCloseable {
       for (int attempt = 1; ; attempt++) {
         int chosen = port != 0 ? port : FreePorts.find(clusterNode);
         RedisServer server = new RedisServer(executable, chosen, password, createDataDir(chosen));
+        if (tls != null) {
+          server.tlsPort = FreePorts.find();
+          config.set("tls-port", Integer.toString(server.tlsPort));
+        }
         try {
           config.write(server.configFile, chosen, server.dataDir, server.logFile, password,
               executable.majorVersion());

@@ -57,15 +57,35 @@ public record JobRecord(String id, String queue, JobStatus status, String fn, St
             // payload had nothing more to show keeps only its function name
             fn = h.get("fn");
         }
+        String s = h.get("status");
         JobStatus status;
         try {
-            status = JobStatus.valueOf(h.getOrDefault("status", "QUEUED"));
+            status = JobStatus.valueOf(s == null ? "" : s);
         } catch (IllegalArgumentException unknown) {
-            status = JobStatus.QUEUED;
+            throw new io.jrq.CorruptJobException("job " + queue + "/" + id + " is corrupt: "
+                    + (s == null ? "its hash has no status field" : "unknown status '" + abbreviate(s) + "'"));
         }
         return new JobRecord(id, queue, status, fn, desc, meta, instant(h.get("enqueued_at")), instant(h.get("started_at")),
                 instant(h.get("ended_at")), (int) number(h.get("attempts")), h.get("worker"), h.get("result"), error(h.get("error")),
                 attemptErrors(h.get("errors")), instant(h.get("due_at")), progress(h.get("progress")));
+    }
+
+    /**
+     * A stand-in for a record that cannot be read, for listings that must go on past it: FAILED, with
+     * a {@link io.jrq.CorruptJobException} error saying why.
+     *
+     * @param queue the queue
+     * @param id the job id
+     * @param reason what is wrong
+     * @return the record
+     */
+    public static JobRecord corrupt(String queue, String id, String reason) {
+        return new JobRecord(id, queue, JobStatus.FAILED, null, null, Map.of(), null, null, null, 0, null, null,
+                new JobError(io.jrq.CorruptJobException.class.getName(), reason, ""), List.of(), null, null);
+    }
+
+    static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 60) + "... (" + s.length() + " chars)";
     }
 
     /** @return the public snapshot of this record */

@@ -128,6 +128,8 @@ final class JobWatcher implements AutoCloseable {
         return pubsub;
     }
 
+    private volatile long lastBadEventWarning;
+
     private void onEvent(String channel, String message) {
         String queue = keys.queueOfEvents(channel);
         if (queue == null) {
@@ -161,7 +163,13 @@ final class JobWatcher implements AutoCloseable {
                 check(queue, id);
             }
         } catch (Exception e) {
-            log.debug("ignoring unreadable event on {}: {}", channel, message, e);
+            long now = System.nanoTime();
+            // At most one warning a minute: a flood of garbage must not flood the log too.
+            if (now - lastBadEventWarning > TimeUnit.MINUTES.toNanos(1) || lastBadEventWarning == 0) {
+                lastBadEventWarning = now;
+                log.warn("ignoring an unreadable event on channel {}: {} (event: {}); further ones are ignored silently for a minute",
+                        channel, e.getMessage() == null ? e.toString() : e.getMessage(), JobRecord.abbreviate(message));
+            }
         }
     }
 
@@ -179,7 +187,10 @@ final class JobWatcher implements AutoCloseable {
             return;
         }
         reader.apply(queue, id).whenComplete((rec, e) -> {
-            if (e != null) {
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof io.jrq.CorruptJobException corrupt) {
+                f.completeExceptionally(corrupt);
+            } else if (e != null) {
                 log.debug("could not read job {} in {}; will retry", id, queue, e);
             } else if (rec.isEmpty()) {
                 f.completeExceptionally(new JrqException("job " + id + " does not exist in queue " + queue

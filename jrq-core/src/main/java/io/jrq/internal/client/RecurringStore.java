@@ -31,6 +31,11 @@ public interface RecurringStore {
     /** @return the job, or empty */
     Optional<Stored> get(String queue, String name);
 
-    /** @return every recurring job of every known queue, by queue then name */
+    /** @return every readable recurring job of every known queue, by queue then name */
     List<Stored> list();
+
+    /** @return "queue/name: reason" for every stored definition that cannot be read (those never run) */
+    default List<String> unreadable() {
+        return List.of();
+    }
 }

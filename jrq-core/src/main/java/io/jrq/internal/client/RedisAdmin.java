@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 
 /** {@link AdminOps} on Redis: reads are pipelined, every change goes through a script. */
 final class RedisAdmin implements AdminOps {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RedisAdmin.class);
     private static final int BATCH = 1000;
 
     private final Redis redis;
@@ -73,10 +74,45 @@ final class RedisAdmin implements AdminOps {
         for (JobStatus s : JobStatus.values()) {
             counts.put(s, f.containsKey(s) ? redis.await(f.get(s)) : 0L);
         }
-        Map<String, String> l = redis.await(limits);
-        QueueLimits ql = l.isEmpty() ? QueueLimits.NONE : new QueueLimits(Integer.parseInt(l.getOrDefault("concurrency", "0")),
-                Integer.parseInt(l.getOrDefault("rate", "0")), java.time.Duration.ofMillis(Long.parseLong(l.getOrDefault("period_ms", "1000"))));
+        QueueLimits ql = limits(keys.limits(queue), limits);
         return new QueueInfo(queue, redis.await(paused) > 0, Map.copyOf(counts), ql);
+    }
+
+    /** Limits as workers apply them: a field that is not a number is ignored, with a warning. */
+    private QueueLimits limits(String key, CompletableFuture<Map<String, String>> read) {
+        Map<String, String> l;
+        try {
+            l = redis.await(read);
+        } catch (JrqException e) {
+            log.warn("ignoring the limits hash {}: {}", key, e.getMessage());
+            return QueueLimits.NONE;
+        }
+        if (l.isEmpty()) {
+            return QueueLimits.NONE;
+        }
+        long concurrency = field(key, l, "concurrency", 0);
+        long rate = field(key, l, "rate", 0);
+        long period = field(key, l, "period_ms", 1000);
+        try {
+            return new QueueLimits((int) Math.max(0, Math.min(Integer.MAX_VALUE, concurrency)),
+                    (int) Math.max(0, Math.min(Integer.MAX_VALUE, rate)), java.time.Duration.ofMillis(period <= 0 ? 1000 : period));
+        } catch (IllegalArgumentException e) {
+            log.warn("ignoring the limits hash {}: {}", key, e.getMessage());
+            return QueueLimits.NONE;
+        }
+    }
+
+    private static long field(String key, Map<String, String> h, String name, long dflt) {
+        String v = h.get(name);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            log.warn("ignoring field {} of {}: not a number: '{}'", name, key, JobRecord.abbreviate(v));
+            return dflt;
+        }
     }
 
     @Override
@@ -117,9 +153,17 @@ final class RedisAdmin implements AdminOps {
         }
         List<JobInfo> out = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
-            Map<String, String> h = redis.await(reads.get(i));
-            if (h != null && !h.isEmpty()) {
-                out.add(JobRecord.fromHash(queue, ids.get(i), h).toInfo());
+            // One corrupt record must not hide the others: it is listed as FAILED with the reason.
+            String id = ids.get(i);
+            try {
+                Map<String, String> h = redis.await(reads.get(i).exceptionally(e -> {
+                    throw RedisBackend.wrongType(keys.job(queue, id), e);
+                }));
+                if (h != null && !h.isEmpty()) {
+                    out.add(JobRecord.fromHash(queue, ids.get(i), h).toInfo());
+                }
+            } catch (io.jrq.CorruptJobException e) {
+                out.add(JobRecord.corrupt(queue, ids.get(i), e.getMessage()).toInfo());
             }
         }
         return out;
@@ -264,18 +308,31 @@ final class RedisAdmin implements AdminOps {
             reads.add(redis.async().hgetall(keys.worker(n)).toCompletableFuture());
         }
         List<WorkerInfo> out = new ArrayList<>();
-        for (CompletableFuture<Map<String, String>> r : reads) {
-            Map<String, String> h = redis.await(r);
-            if (h == null || h.isEmpty()) {
-                continue; // expired: the worker died
+        for (int i = 0; i < reads.size(); i++) {
+            String key = keys.worker(names.get(i));
+            try {
+                Map<String, String> h = redis.await(reads.get(i));
+                if (h == null || h.isEmpty()) {
+                    continue; // expired: the worker died
+                }
+                out.add(worker(h));
+            } catch (RuntimeException e) {
+                // A bad entry (not a hash, a field that is not a number) hides only itself.
+                log.warn("skipping the worker entry {}: {}", key, e.getMessage() == null ? e.toString() : e.getMessage());
             }
-            String jobs = h.getOrDefault("jobs", "");
-            out.add(new WorkerInfo(h.get("name"), h.getOrDefault("host", ""), Long.parseLong(h.getOrDefault("pid", "0")),
+        }
+        return out;
+    }
+
+    private static WorkerInfo worker(Map<String, String> h) {
+        if (h.get("name") == null) {
+            throw new IllegalArgumentException("it has no name field");
+        }
+        String jobs = h.getOrDefault("jobs", "");
+        return new WorkerInfo(h.get("name"), h.getOrDefault("host", ""), Long.parseLong(h.getOrDefault("pid", "0")),
                     Arrays.asList(h.getOrDefault("queues", "").split(",")), Integer.parseInt(h.getOrDefault("concurrency", "0")),
                     Instant.ofEpochMilli(Long.parseLong(h.getOrDefault("started_at", "0"))),
                     Instant.ofEpochMilli(Long.parseLong(h.getOrDefault("heartbeat_at", "0"))),
-                    jobs.isEmpty() ? List.of() : Arrays.asList(jobs.split(","))));
-        }
-        return out;
+                    jobs.isEmpty() ? List.of() : Arrays.asList(jobs.split(",")));
     }
 }

@@ -156,8 +156,25 @@ public final class RedisBackend implements Backend {
     }
 
     CompletableFuture<Optional<JobRecord>> readAsync(String queue, String id) {
-        return redis.async().hgetall(keys.job(queue, id)).toCompletableFuture()
+        String key = keys.job(queue, id);
+        return redis.async().hgetall(key).toCompletableFuture()
+                .exceptionally(e -> {
+                    throw wrongType(key, e);
+                })
                 .thenApply(h -> h == null || h.isEmpty() ? Optional.empty() : Optional.of(JobRecord.fromHash(queue, id, h)));
+    }
+
+    /**
+     * @param key the key read
+     * @param e the failure
+     * @return a {@link io.jrq.CorruptJobException} naming the key when Redis said WRONGTYPE, else the failure
+     */
+    static RuntimeException wrongType(String key, Throwable e) {
+        Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (String.valueOf(c.getMessage()).startsWith("WRONGTYPE")) {
+            return new io.jrq.CorruptJobException("job key " + key + " is corrupt: it holds another Redis type than a hash");
+        }
+        return c instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(c);
     }
 
     @Override

@@ -49,7 +49,7 @@ final class RedisRecurringStore implements RecurringStore {
             CompletableFuture<List<String>> time = redis.async().time().toCompletableFuture();
             String old = redis.await(current);
             long now = millis(redis.await(time));
-            RecurringDef previous = old == null ? null : parseQuietly(old);
+            RecurringDef previous = old == null ? null : parseQuietly(k[0], def.name(), old, null);
             boolean keepDue = previous != null && previous.scheduleKey().equals(def.scheduleKey());
             RecurringDef stored = def.withTimes(previous != null && previous.createdAt() > 0 ? previous.createdAt() : now, now);
             long first = keepDue ? -1 : def.schedule().first(now);
@@ -78,12 +78,23 @@ final class RedisRecurringStore implements RecurringStore {
         if (json == null) {
             return Optional.empty();
         }
-        RecurringDef d = parseQuietly(json);
+        RecurringDef d = parseQuietly(keys.recurring(queue), name, json, null);
         return d == null ? Optional.empty() : Optional.of(new Stored(d, score == null ? -1 : score.longValue()));
     }
 
     @Override
     public List<Stored> list() {
+        return scan(null);
+    }
+
+    @Override
+    public List<String> unreadable() {
+        List<String> bad = new ArrayList<>();
+        scan(bad);
+        return bad;
+    }
+
+    private List<Stored> scan(List<String> unreadable) {
         TreeSet<String> queues = new TreeSet<>(redis.await(redis.async().smembers(keys.queues())));
         Map<String, CompletableFuture<Map<String, String>>> defs = new HashMap<>();
         Map<String, CompletableFuture<List<ScoredValue<String>>>> dues = new HashMap<>();
@@ -93,13 +104,23 @@ final class RedisRecurringStore implements RecurringStore {
         }
         List<Stored> all = new ArrayList<>();
         for (String q : queues) {
-            Map<String, String> d = redis.await(defs.get(q));
+            Map<String, String> d;
             Map<String, Long> due = new HashMap<>();
-            for (ScoredValue<String> v : redis.await(dues.get(q))) {
-                due.put(v.getValue(), (long) v.getScore());
+            try {
+                d = redis.await(defs.get(q));
+                for (ScoredValue<String> v : redis.await(dues.get(q))) {
+                    due.put(v.getValue(), (long) v.getScore());
+                }
+            } catch (JrqException e) {
+                // A key of the wrong type hides only this queue's recurring jobs, not every queue's.
+                log.warn("skipping the recurring jobs of queue {} ({} / {}): {}", q, keys.recurring(q), keys.recurringDue(q), e.getMessage());
+                if (unreadable != null) {
+                    unreadable.add(q + "/*: " + e.getMessage());
+                }
+                continue;
             }
             for (Map.Entry<String, String> e : d.entrySet()) {
-                RecurringDef def = parseQuietly(e.getValue());
+                RecurringDef def = parseQuietly(keys.recurring(q), e.getKey(), e.getValue(), unreadable == null ? null : reason -> unreadable.add(q + "/" + e.getKey() + ": " + reason));
                 if (def != null) {
                     all.add(new Stored(def, due.getOrDefault(e.getKey(), -1L)));
                 }
@@ -109,11 +130,16 @@ final class RedisRecurringStore implements RecurringStore {
         return all;
     }
 
-    private static RecurringDef parseQuietly(String json) {
+    private static RecurringDef parseQuietly(String key, String name, String json, java.util.function.Consumer<String> unreadable) {
         try {
             return RecurringDef.parse(json);
         } catch (RuntimeException e) {
-            log.warn("ignoring an unreadable recurring job definition: {}", e.getMessage());
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (unreadable != null) {
+                unreadable.accept(reason);
+            } else {
+                log.warn("ignoring the unreadable recurring job definition {} in {}: {}", name, key, reason);
+            }
             return null;
         }
     }

@@ -77,7 +77,12 @@ public final class Args {
 
     private static JsonNode toTree(Object arg, String where) {
         try {
-            return Json.mapper().valueToTree(arg);
+            JsonNode tree = Json.mapper().valueToTree(arg);
+            // Workers refuse such data; say so now rather than after the job is stored.
+            TypeMarkers.check(tree, where);
+            return tree;
+        } catch (io.jrq.InvalidPayloadException e) {
+            throw new InvalidJobException(e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new InvalidJobException(where + " (a " + arg.getClass().getName() + ") cannot be written as JSON: "
                     + rootMessage(e) + ". Pass plain data instead: strings, numbers, booleans, records or beans with"

@@ -143,12 +143,16 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
                 params.add(n.asText());
             }
         }
+        for (int i = 0; i < args.size(); i++) {
+            TypeMarkers.check(args.get(i), "argument " + (i + 1));
+        }
         Map<String, String> meta = new LinkedHashMap<>();
         JsonNode m = root.get("meta");
         if (m != null && !m.isNull()) {
             if (!m.isObject()) {
                 throw new InvalidPayloadException("payload field 'meta' must be an object of strings");
             }
+            TypeMarkers.check(m, "payload field 'meta'");
             for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 meta.put(e.getKey(), e.getValue().asText());

@@ -9,6 +9,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
@@ -43,7 +44,7 @@ public final class Redis implements AutoCloseable {
     private final RedisClusterAsyncCommands<String, String> async;
     private final Duration timeout;
 
-    private Redis(RedisEndpoint endpoint, Duration timeout) {
+    private Redis(RedisEndpoint endpoint, Duration timeout, TlsConfig tls) {
         this.endpoint = endpoint;
         this.timeout = timeout;
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
@@ -56,6 +57,7 @@ public final class Redis implements AutoCloseable {
                         .autoReconnect(true)
                         .socketOptions(socket)
                         .timeoutOptions(timeouts)
+                        .sslOptions(tls.sslOptions())
                         .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                                 .enableAllAdaptiveRefreshTriggers()
                                 .enablePeriodicRefresh(Duration.ofSeconds(30))
@@ -67,7 +69,8 @@ public final class Redis implements AutoCloseable {
                 this.async = conn.async();
             } else {
                 RedisClient c = RedisClient.create(resources, endpoint.uris().get(0));
-                c.setOptions(ClientOptions.builder().autoReconnect(true).socketOptions(socket).timeoutOptions(timeouts).build());
+                c.setOptions(ClientOptions.builder().autoReconnect(true).socketOptions(socket).timeoutOptions(timeouts)
+                        .sslOptions(tls.sslOptions()).build());
                 this.client = c;
                 StatefulRedisConnection<String, String> conn = c.connect();
                 this.connection = conn;
@@ -85,7 +88,8 @@ public final class Redis implements AutoCloseable {
      * @throws RedisUnavailableException naming host:port and the cause when Redis cannot be reached
      */
     public static Redis connect(JrqOptions options) {
-        return new Redis(RedisEndpoint.parse(options.url()), options.commandTimeout());
+        TlsConfig tls = TlsConfig.of(options);
+        return new Redis(tls.apply(RedisEndpoint.parse(options.url())), options.commandTimeout(), tls);
     }
 
     static RedisUnavailableException unavailable(RedisEndpoint endpoint, Throwable e) {
@@ -94,7 +98,35 @@ public final class Redis implements AutoCloseable {
             root = root.getCause();
         }
         String why = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return new RedisUnavailableException("cannot connect to Redis at " + endpoint.describe() + ": " + why, e);
+        return new RedisUnavailableException("cannot connect to Redis at " + endpoint.describe() + ": " + tlsHint(endpoint, e) + why, e);
+    }
+
+    /** Says plainly when the failure is TLS's, since the root message alone ("PKIX path building failed") is cryptic. */
+    private static String tlsHint(RedisEndpoint endpoint, Throwable e) {
+        boolean tls = endpoint.uris().stream().anyMatch(RedisURI::isSsl);
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (t instanceof javax.net.ssl.SSLException) {
+                if (m.contains("certificate_required") || m.contains("bad_certificate") || m.contains("unknown_ca")) {
+                    return "TLS handshake failed, the server refused this client's certificate (mutual TLS: see JrqOptions.tlsClientCertificate): ";
+                }
+                if (m.contains("PKIX") || m.contains("certification path") || m.contains("No subject alternative")
+                        || m.contains("No name matching") || t.getCause() instanceof java.security.cert.CertificateException) {
+                    return "TLS handshake failed, the server's certificate could not be verified (is its CA trusted and its name the URL's host? "
+                            + "see JrqOptions.tlsCaFile): ";
+                }
+                return "TLS handshake failed (is the server listening for TLS on this port?): ";
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = String.valueOf(root.getMessage());
+        if (!tls && (m.contains("reset") || m.contains("closed"))) {
+            return "the server closed the connection (is it a TLS port? use rediss://): ";
+        }
+        return "";
     }
 
     /** @return the endpoint this instance talks to */

@@ -55,7 +55,41 @@ public final class RedisEndpoint {
     }
 
     static String mask(String url) {
-        return url.replaceAll("(://[^:@/]*:)[^@/]*@", "$1****@");
+        return redact(url);
+    }
+
+    /**
+     * Hides the credentials of a Redis URL: {@code redis://user:secret@host} becomes
+     * {@code redis://user:***@host}, and a password given alone ({@code redis://secret@host}, which
+     * Lettuce reads as a password) becomes {@code redis://***@host}. Everything up to the last
+     * {@code @} before the host part counts as credentials, so a password holding {@code :},
+     * {@code /} or {@code @} is hidden whole.
+     *
+     * @param url a Redis URL, or any text (returned unchanged when it holds no credentials)
+     * @return the URL without its password
+     */
+    public static String redact(String url) {
+        if (url == null) {
+            return null;
+        }
+        int scheme = url.indexOf("://");
+        int start = scheme < 0 ? 0 : scheme + 3;
+        int end = url.indexOf('?', start);
+        int hash = url.indexOf('#', start);
+        if (end < 0 || (hash >= 0 && hash < end)) {
+            end = hash;
+        }
+        if (end < 0) {
+            end = url.length();
+        }
+        int at = url.lastIndexOf('@', end - 1);
+        if (at < start) {
+            return url;
+        }
+        String userInfo = url.substring(start, at);
+        int colon = userInfo.indexOf(':');
+        String shown = colon < 0 ? "***" : userInfo.substring(0, colon) + ":***";
+        return url.substring(0, start) + shown + url.substring(at);
     }
 
     /** @return the URIs: one for standalone and sentinel, the seeds for a cluster */

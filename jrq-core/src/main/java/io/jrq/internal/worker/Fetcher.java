@@ -40,6 +40,7 @@ final class Fetcher implements Runnable {
     private final Semaphore wake;
     private final ConcurrentLinkedQueue<Completion> done = new ConcurrentLinkedQueue<>();
     private final Map<String, List<Completion>> unsent = new HashMap<>();
+    private final Map<String, Long> warned = new HashMap<>();
     private final Set<String> blocked;
     private final Dependencies dependencies;
     private volatile boolean fetching = true;
@@ -208,6 +209,19 @@ final class Fetcher implements Runnable {
         List<Object> released = (List<Object>) reply.get(4);
         if (!released.isEmpty()) {
             dependencies.release(Dependencies.parse(queue, released));
+        }
+        if (reply.size() > 5) {
+            @SuppressWarnings("unchecked")
+            List<Object> warnings = (List<Object>) reply.get(5);
+            long now = System.nanoTime();
+            for (Object w : warnings) {
+                // Once a minute per problem: the record is met again by every round until someone fixes it.
+                Long last = warned.get(w.toString());
+                if (last == null || now - last > TimeUnit.MINUTES.toNanos(1)) {
+                    warned.put(w.toString(), now);
+                    log.warn("worker {}: queue {}: skipped a bad record: {}", config.name(), queue, w);
+                }
+            }
         }
         long wait = (Long) reply.get(2);
         if (wait >= 0 && wait < nextWaitMs) {

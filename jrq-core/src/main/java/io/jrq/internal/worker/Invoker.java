@@ -230,7 +230,13 @@ public final class Invoker {
             throw new InvalidPayloadException("'" + env.fn() + "' is not a valid class::method name");
         }
         checkAllowed(className, env.fn());
-        Class<?> owner = Class.forName(className, true, loader);
+        Class<?> owner;
+        try {
+            owner = Class.forName(className, true, loader);
+        } catch (ClassNotFoundException e) {
+            // A payload's mistake (or a worker deployed without the class), not a transient failure: never retried.
+            throw new InvalidPayloadException("no class " + className + " on this worker's class path (function " + env.fn() + ")");
+        }
         List<Method> candidates = new ArrayList<>();
         // Public methods only, including inherited and interface default methods: a payload can
         // reach what the allowed classes publish, never their private helpers.
