@@ -22,6 +22,7 @@ public final class JrqOptions {
     private final int maxPayloadBytes;
     private final Duration commandTimeout;
     private final Clock clock;
+    private final Durability durability;
 
     private JrqOptions(Builder b) {
         this.url = b.url;
@@ -32,6 +33,7 @@ public final class JrqOptions {
         this.maxPayloadBytes = b.maxPayloadBytes;
         this.commandTimeout = b.commandTimeout;
         this.clock = b.clock;
+        this.durability = b.durability;
     }
 
     /** @return a builder holding the defaults */
@@ -55,6 +57,7 @@ public final class JrqOptions {
         b.maxPayloadBytes = maxPayloadBytes;
         b.commandTimeout = commandTimeout;
         b.clock = clock;
+        b.durability = durability;
         return b;
     }
 
@@ -89,6 +92,12 @@ public final class JrqOptions {
     /** @return the clock used inside the JVM (waits, worker registry); Redis time rules leases */
     public Clock clock() { return clock; }
 
+    /**
+     * @return how sure an enqueue must be that its jobs survive a Redis crash before it returns,
+     *     unless {@link EnqueueOptions#durability()} says otherwise; {@link Durability#none()} by default
+     */
+    public Durability durability() { return durability; }
+
     /** Builder for {@link JrqOptions}; every setter rejects bad values with a message naming them. */
     public static final class Builder {
         private String url = DEFAULT_URL;
@@ -99,6 +108,7 @@ public final class JrqOptions {
         private int maxPayloadBytes = 1 << 20;
         private Duration commandTimeout = Duration.ofSeconds(10);
         private Clock clock = Clock.systemUTC();
+        private Durability durability = Durability.none();
 
         private Builder() {
         }
@@ -166,6 +176,15 @@ public final class JrqOptions {
         /** @param clock the JVM-side clock (tests inject a fixed or offset one) @return this builder */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param durability the default for every enqueue of this client (see {@link Durability})
+         * @return this builder
+         */
+        public Builder durability(Durability durability) {
+            this.durability = Objects.requireNonNull(durability, "durability");
             return this;
         }
 
