@@ -20,7 +20,8 @@ import java.util.Objects;
  *
  * <p>When the confirmation does not arrive in time the enqueue throws {@link NotDurableException}:
  * the job is stored and will run, but its survival of a crash is not confirmed. Waiting runs on a
- * connection of its own, so other commands of the client are never held up by it.
+ * connection of its own, so other commands of the client are never held up by it. Inline mode
+ * ({@link Jrq#inline()}) has nothing to wait for and ignores it.
  */
 public final class Durability {
     private static final Durability NONE = new Durability(false, 0, Duration.ZERO);

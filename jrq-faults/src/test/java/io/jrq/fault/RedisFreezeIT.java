@@ -54,6 +54,21 @@ class RedisFreezeIT {
             Thread.sleep(FREEZE_MS);
             server.resume();
             long resumedAt = System.currentTimeMillis();
+            long resumedAtRedis = redisMillis(server);
+
+            // One lease plus one reap interval (and slack for a loaded machine) after the resume, no
+            // job leased before the freeze may still be STARTED: its lease ran out during the freeze.
+            Thread.sleep(LEASE_MS + REAP_MS + 3000);
+            int staleLeases = 0;
+            for (String id : server.execute("ZRANGE", KEYS.active(queue), "0", "-1").split("\n")) {
+                if (!id.isBlank()) {
+                    String started = server.execute("HGET", KEYS.job(queue, id), "started_at");
+                    if (started != null && Long.parseLong(started) < resumedAtRedis) {
+                        staleLeases++;
+                    }
+                }
+            }
+            assertThat(staleLeases).as("jobs still STARTED under a lease taken before the freeze").isZero();
 
             CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
             long allDoneAfter = System.currentTimeMillis() - resumedAt;
@@ -213,6 +228,11 @@ class RedisFreezeIT {
             out.add(fields);
         }
         return out;
+    }
+
+    private static long redisMillis(RedisServer server) {
+        String[] t = server.execute("TIME").split("\n");
+        return Long.parseLong(t[0]) * 1000 + Long.parseLong(t[1]) / 1000;
     }
 
     private static int numsub(RedisServer server, String channel) {
