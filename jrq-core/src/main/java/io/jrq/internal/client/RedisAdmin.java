@@ -3,7 +3,6 @@ package io.jrq.internal.client;
 import io.jrq.JobInfo;
 import io.jrq.JobStatus;
 import io.jrq.JrqException;
-import io.jrq.JrqOptions;
 import io.jrq.QueueInfo;
 import io.jrq.QueueLimits;
 import io.jrq.WorkerInfo;
@@ -32,13 +31,11 @@ final class RedisAdmin implements AdminOps {
     private final Redis redis;
     private final Keys keys;
     private final Scripts scripts;
-    private final JrqOptions options;
 
-    RedisAdmin(Redis redis, Keys keys, Scripts scripts, JrqOptions options) {
+    RedisAdmin(Redis redis, Keys keys, Scripts scripts) {
         this.redis = redis;
         this.keys = keys;
         this.scripts = scripts;
-        this.options = options;
     }
 
     private static String q(String queue) {

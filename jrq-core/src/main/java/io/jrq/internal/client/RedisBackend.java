@@ -43,7 +43,7 @@ public final class RedisBackend implements Backend {
         this.keys = new Keys(options.keyPrefix());
         this.scripts = new Scripts(redis);
         this.watcher = new JobWatcher(redis, keys, this::readAsync);
-        this.admin = new RedisAdmin(redis, keys, scripts, options);
+        this.admin = new RedisAdmin(redis, keys, scripts);
         this.dependencies = new Dependencies(keys, scripts, options);
         this.recurring = new RedisRecurringStore(redis, keys, scripts);
         this.durable = new DurableWrites(redis);
