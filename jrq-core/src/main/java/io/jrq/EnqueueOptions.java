@@ -33,6 +33,7 @@ public final class EnqueueOptions {
     private final List<String> dependsOn;
     private final DependencyPolicy dependencyPolicy;
     private final Map<String, String> callbacks;
+    private final Durability durability;
 
     private EnqueueOptions(Builder b) {
         this.jobId = b.jobId;
@@ -50,6 +51,7 @@ public final class EnqueueOptions {
         this.dependsOn = List.copyOf(b.dependsOn);
         this.dependencyPolicy = b.dependencyPolicy;
         this.callbacks = Map.copyOf(b.callbacks);
+        this.durability = b.durability;
     }
 
     /** @return a builder holding this object's values */
@@ -70,6 +72,7 @@ public final class EnqueueOptions {
         b.dependsOn.addAll(dependsOn);
         b.dependencyPolicy = dependencyPolicy;
         b.callbacks.putAll(callbacks);
+        b.durability = durability;
         return b;
     }
 
@@ -128,6 +131,9 @@ public final class EnqueueOptions {
     /** @return callbacks by event (success, failure, stopped) as {@code class::method} */
     public Map<String, String> callbacks() { return callbacks; }
 
+    /** @return how sure the enqueue must be that the jobs survive a Redis crash, or null for the client default */
+    public Durability durability() { return durability; }
+
     /** Builder for {@link EnqueueOptions}. */
     public static final class Builder {
         private String jobId;
@@ -145,8 +151,21 @@ public final class EnqueueOptions {
         private final List<String> dependsOn = new ArrayList<>();
         private DependencyPolicy dependencyPolicy = DependencyPolicy.CANCEL;
         private final Map<String, String> callbacks = new LinkedHashMap<>();
+        private Durability durability;
 
         private Builder() {
+        }
+
+        /**
+         * Makes the enqueue wait, after storing the jobs, until replicas or the append-only file
+         * confirm them (see {@link Durability}); a bulk enqueue waits once for all its jobs.
+         *
+         * @param durability the confirmation to wait for; {@link Durability#none()} to return at once
+         * @return this builder
+         */
+        public Builder durability(Durability durability) {
+            this.durability = Objects.requireNonNull(durability, "durability");
+            return this;
         }
 
         /**

@@ -39,6 +39,7 @@ public final class JrqOptions {
     private final char[] tlsTruststorePassword;
     private final Path tlsClientCert;
     private final Path tlsClientKey;
+    private final Durability durability;
 
     private JrqOptions(Builder b) {
         this.tlsCaFile = b.tlsCaFile;
@@ -55,6 +56,7 @@ public final class JrqOptions {
         this.maxPayloadBytes = b.maxPayloadBytes;
         this.commandTimeout = b.commandTimeout;
         this.clock = b.clock;
+        this.durability = b.durability;
     }
 
     /** @return a builder holding the defaults */
@@ -84,6 +86,7 @@ public final class JrqOptions {
         b.tlsTruststorePassword = tlsTruststorePassword;
         b.tlsClientCert = tlsClientCert;
         b.tlsClientKey = tlsClientKey;
+        b.durability = durability;
         return b;
     }
 
@@ -157,8 +160,16 @@ public final class JrqOptions {
                 + (tlsTruststore == null ? "" : ", tlsTruststore=" + tlsTruststore)
                 + (tlsClientCert == null ? "" : ", tlsClientCert=" + tlsClientCert)
                 + ", resultTtl=" + resultTtl + ", failureTtl=" + failureTtl + ", failedJobsMax=" + failedJobsMax
-                + ", maxPayloadBytes=" + maxPayloadBytes + ", commandTimeout=" + commandTimeout + "]";
+                + ", finishedJobsMax=" + finishedJobsMax
+                + ", maxPayloadBytes=" + maxPayloadBytes + ", commandTimeout=" + commandTimeout
+                + ", durability=" + durability + "]";
     }
+
+    /**
+     * @return how sure an enqueue must be that its jobs survive a Redis crash before it returns,
+     *     unless {@link EnqueueOptions#durability()} says otherwise; {@link Durability#none()} by default
+     */
+    public Durability durability() { return durability; }
 
     /** Builder for {@link JrqOptions}; every setter rejects bad values with a message naming them. */
     public static final class Builder {
@@ -176,6 +187,7 @@ public final class JrqOptions {
         private char[] tlsTruststorePassword;
         private Path tlsClientCert;
         private Path tlsClientKey;
+        private Durability durability = Durability.none();
 
         private Builder() {
         }
@@ -303,6 +315,15 @@ public final class JrqOptions {
         /** @param clock the JVM-side clock (tests inject a fixed or offset one) @return this builder */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param durability the default for every enqueue of this client (see {@link Durability})
+         * @return this builder
+         */
+        public Builder durability(Durability durability) {
+            this.durability = Objects.requireNonNull(durability, "durability");
             return this;
         }
 

@@ -258,7 +258,8 @@ public final class Queue {
         String scope = o.uniqueTtl() != null ? "T" : o.uniqueness() == Uniqueness.WHILE_ACTIVE ? "A" : "Q";
         EnqueueSpec spec = new EnqueueSpec(o.atFront(), o.at() == null ? -1 : o.at().toEpochMilli(),
                 o.delay() == null ? -1 : o.delay().toMillis(), scope, o.uniqueTtl() == null ? -1 : o.uniqueTtl().toMillis(),
-                o.dependsOn(), o.dependencyPolicy() == DependencyPolicy.RUN ? "run" : "cancel");
+                o.dependsOn(), o.dependencyPolicy() == DependencyPolicy.RUN ? "run" : "cancel",
+                o.durability() != null ? o.durability() : options.durability());
         List<String> ids = backend.enqueue(name, encoded, spec);
         List<Job<R>> jobs = new ArrayList<>(ids.size());
         for (String id : ids) {

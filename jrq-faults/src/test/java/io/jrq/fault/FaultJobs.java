@@ -98,6 +98,22 @@ public final class FaultJobs {
         return label;
     }
 
+    /**
+     * Records the run, then allocates 1 MiB arrays and holds on to them until the heap is exhausted:
+     * ends with an {@link OutOfMemoryError} (or, with {@code -XX:+ExitOnOutOfMemoryError}, the JVM's
+     * exit).
+     *
+     * @param label a name for the job chosen by the test
+     * @return never
+     */
+    public static String exhaustHeap(String label) {
+        record(label);
+        java.util.List<byte[]> hog = new java.util.ArrayList<>();
+        while (true) {
+            hog.add(new byte[1 << 20]);
+        }
+    }
+
     private static void record(String label) {
         JobContext ctx = JobContext.current();
         RUNS.computeIfAbsent(ctx.id(), k -> new AtomicInteger()).incrementAndGet();

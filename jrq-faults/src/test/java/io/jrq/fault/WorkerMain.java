@@ -33,6 +33,9 @@ public final class WorkerMain {
                 .shutdownGrace(Duration.ofSeconds(5))
                 .allowPackages("io.jrq.fault", "io.jrq.testjobs")
                 .start();
+        // What this JVM believes the time is, for tests that skew its clock; before READY, so that
+        // a test that saw READY finds it.
+        System.out.println("CLOCK " + System.currentTimeMillis());
         System.out.println("READY " + worker.name() + " " + ProcessHandle.current().pid());
         System.out.flush();
         // The worker's SIGTERM hook closes it; the JVM then exits without this thread's help.

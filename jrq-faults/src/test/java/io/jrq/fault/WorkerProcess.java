@@ -68,6 +68,14 @@ final class WorkerProcess implements AutoCloseable {
     }
 
     static WorkerProcess start(String name, Spec spec, Path dir) {
+        return start(name, spec, dir, List.of(), java.util.Map.of());
+    }
+
+    /**
+     * Like {@link #start(String, Spec, Path)} with extra JVM options, which win over the defaults,
+     * and extra environment variables.
+     */
+    static WorkerProcess start(String name, Spec spec, Path dir, List<String> jvmArgs, java.util.Map<String, String> env) {
         Path output = dir.resolve(name + ".out");
         Path runLog = dir.resolve(name + ".runs");
         String java = ProcessHandle.current().info().command()
@@ -81,6 +89,7 @@ final class WorkerProcess implements AutoCloseable {
         if (spec.faultPoints() != null) {
             cmd.add("-D" + FaultPoints.PROPERTY + "=" + spec.faultPoints());
         }
+        cmd.addAll(jvmArgs);
         cmd.addAll(List.of(
                 // Under failsafe this is either the whole test classpath or a manifest-only jar
                 // whose Class-Path names it; java -cp accepts both.
@@ -89,7 +98,9 @@ final class WorkerProcess implements AutoCloseable {
                 spec.url(), spec.queue(), Long.toString(spec.leaseMs()), Integer.toString(spec.concurrency()), name));
         try {
             Files.createDirectories(dir);
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile());
+            builder.environment().putAll(env);
+            Process p = builder.start();
             return new WorkerProcess(name, p, output, runLog);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start worker process " + name, e);

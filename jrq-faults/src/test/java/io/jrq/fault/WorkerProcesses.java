@@ -30,6 +30,21 @@ final class WorkerProcesses implements BeforeEachCallback, AfterEachCallback {
         return p;
     }
 
+    /**
+     * Starts a worker process with extra JVM options and environment variables; it is killed after
+     * the test whatever happens.
+     */
+    WorkerProcess start(String name, WorkerProcess.Spec spec, List<String> jvmArgs, java.util.Map<String, String> env) {
+        WorkerProcess p = WorkerProcess.start(name, spec, dir, jvmArgs, env);
+        started.add(p);
+        return p;
+    }
+
+    /** @return the directory of this test's output and run logs */
+    Path dir() {
+        return dir;
+    }
+
     /** @return every process started in this test, in order */
     List<WorkerProcess> all() {
         return List.copyOf(started);

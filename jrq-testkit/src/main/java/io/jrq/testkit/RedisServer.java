@@ -207,6 +207,26 @@ public final class RedisServer implements AutoCloseable {
   }
 
   /**
+   * Waits until this replica has synced with its primary ({@code master_link_status:up} in
+   * {@code INFO replication}).
+   *
+   * @param timeout how long to wait
+   * @throws IllegalStateException when the link is not up in time
+   */
+  public void awaitReplicaLinkUp(java.time.Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String info = "";
+    while (System.nanoTime() < deadline) {
+      info = execute("INFO", "replication");
+      if ("up".equals(Resp.infoField(info, "master_link_status"))) {
+        return;
+      }
+      Processes.sleep(50);
+    }
+    throw new IllegalStateException(this + " did not sync with its primary within " + timeout + ":\n" + info);
+  }
+
+  /**
    * Shuts the server down with {@code SHUTDOWN NOSAVE}, or kills it if that does not work, and
    * waits for the process to exit. The data directory is kept, so {@link #restart()} can follow.
    */
@@ -554,6 +574,24 @@ public final class RedisServer implements AutoCloseable {
      */
     public Builder config(String name, String value) {
       config.add(name, value);
+      return this;
+    }
+
+    /**
+     * Makes the server a replica of {@code primary} ({@code replicaof}, plus {@code masterauth}
+     * when the primary has a password). {@link #start()} returns once the replica answers PING,
+     * which may be before its first sync has finished; see
+     * {@link RedisServer#awaitReplicaLinkUp(java.time.Duration)}.
+     *
+     * @param primary a running server started by this kit
+     * @return this builder
+     */
+    public Builder replicaOf(RedisServer primary) {
+      java.util.Objects.requireNonNull(primary, "primary");
+      config.set("replicaof", HOST + " " + primary.port());
+      if (primary.password != null) {
+        config.set("masterauth", "\"" + primary.password.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+      }
       return this;
     }
 

@@ -65,6 +65,23 @@ class RedisServerIT {
   }
 
   @Test
+  void replicaCopiesThePrimary() {
+    try (RedisServer primary = RedisServer.builder().password("s3cret").start();
+        RedisServer replica = RedisServer.builder().password("s3cret").replicaOf(primary).start()) {
+      replica.awaitReplicaLinkUp(java.time.Duration.ofSeconds(20));
+      primary.execute("SET", "k", "v");
+      // WAIT on the connection that wrote is what makes the read below safe; execute() opens a
+      // new connection per command, so poll instead.
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (!"v".equals(replica.execute("GET", "k")) && System.nanoTime() < deadline) {
+        Processes.sleep(20);
+      }
+      assertThat(replica.execute("GET", "k")).isEqualTo("v");
+      assertThat(replica.execute("INFO", "replication")).contains("role:slave");
+    }
+  }
+
+  @Test
   void restartWithoutPersistenceStartsEmpty() {
     try (RedisServer redis = RedisServer.start()) {
       redis.execute("SET", "volatile", "1");

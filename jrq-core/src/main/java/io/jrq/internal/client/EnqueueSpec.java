@@ -1,5 +1,6 @@
 package io.jrq.internal.client;
 
+import io.jrq.Durability;
 import java.util.List;
 
 /**
@@ -12,15 +13,23 @@ import java.util.List;
  * @param uniqueTtlMs how long a unique key holds for scope T, else -1
  * @param deps the jobs these wait for, as "queue/id" (empty for none)
  * @param depPolicy "cancel" or "run" when a dependency does not finish
+ * @param durability the confirmation to wait for once the jobs are stored
  */
 public record EnqueueSpec(boolean atFront, long atMs, long delayMs, String uniqueScope, long uniqueTtlMs, List<String> deps,
-                          String depPolicy) {
+                          String depPolicy, Durability durability) {
     /** Now, at the back, no uniqueness, no dependencies. */
     public static final EnqueueSpec NOW = new EnqueueSpec(false, -1, -1, "Q", -1, List.of(), "cancel");
 
     /** Copies the list. */
     public EnqueueSpec {
         deps = List.copyOf(deps);
+        durability = durability == null ? Durability.none() : durability;
+    }
+
+    /** Without a durability wait. */
+    public EnqueueSpec(boolean atFront, long atMs, long delayMs, String uniqueScope, long uniqueTtlMs, List<String> deps,
+                       String depPolicy) {
+        this(atFront, atMs, delayMs, uniqueScope, uniqueTtlMs, deps, depPolicy, Durability.none());
     }
 
     /** @return true when the jobs are due later, not now */

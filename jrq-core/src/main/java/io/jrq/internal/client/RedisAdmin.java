@@ -3,7 +3,6 @@ package io.jrq.internal.client;
 import io.jrq.JobInfo;
 import io.jrq.JobStatus;
 import io.jrq.JrqException;
-import io.jrq.JrqOptions;
 import io.jrq.QueueInfo;
 import io.jrq.QueueLimits;
 import io.jrq.WorkerInfo;
@@ -35,13 +34,11 @@ final class RedisAdmin implements AdminOps {
     private final Redis redis;
     private final Keys keys;
     private final Scripts scripts;
-    private final JrqOptions options;
 
-    RedisAdmin(Redis redis, Keys keys, Scripts scripts, JrqOptions options) {
+    RedisAdmin(Redis redis, Keys keys, Scripts scripts) {
         this.redis = redis;
         this.keys = keys;
         this.scripts = scripts;
-        this.options = options;
     }
 
     private static String q(String queue) {
@@ -62,9 +59,11 @@ final class RedisAdmin implements AdminOps {
         f.put(JobStatus.STARTED, a.zcard(keys.active(queue)).toCompletableFuture());
         f.put(JobStatus.SCHEDULED, a.zcard(keys.scheduled(queue)).toCompletableFuture());
         f.put(JobStatus.DEFERRED, a.zcard(keys.deferred(queue)).toCompletableFuture());
-        // Registries of ended jobs are scored by expiry: count only entries not yet expired.
-        // (The client clock only decides what to count here; the scripts trim with Redis time.)
-        Range<Double> live = Range.create((double) options.clock().millis(), Double.POSITIVE_INFINITY);
+        // Registries of ended jobs are scored by expiry (Redis time): count only entries not yet
+        // expired by that same clock, so that a client whose clock is off counts what workers see.
+        List<String> time = redis.await(a.time());
+        long now = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+        Range<Double> live = Range.create((double) now, Double.POSITIVE_INFINITY);
         f.put(JobStatus.FINISHED, a.zcount(keys.finished(queue), live).toCompletableFuture());
         f.put(JobStatus.FAILED, a.zcount(keys.failed(queue), live).toCompletableFuture());
         f.put(JobStatus.CANCELED, a.zcount(keys.canceled(queue), live).toCompletableFuture());

@@ -2,6 +2,7 @@ package io.jrq.internal.client;
 
 import io.jrq.JobStatus;
 import io.jrq.JrqOptions;
+import io.jrq.NotDurableException;
 import io.jrq.internal.Keys;
 import io.jrq.internal.codec.Json;
 import io.jrq.internal.redis.Redis;
@@ -11,6 +12,7 @@ import io.jrq.internal.redis.ServerCheck;
 import io.jrq.internal.worker.WorkerConfig;
 import io.jrq.internal.worker.WorkerRuntime;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,7 @@ public final class RedisBackend implements Backend {
     private final RedisAdmin admin;
     private final Dependencies dependencies;
     private final RecurringStore recurring;
+    private final DurableWrites durable;
     private final Set<String> registeredQueues = ConcurrentHashMap.newKeySet();
 
     private RedisBackend(JrqOptions options, Redis redis) {
@@ -40,9 +43,10 @@ public final class RedisBackend implements Backend {
         this.keys = new Keys(options.keyPrefix());
         this.scripts = new Scripts(redis);
         this.watcher = new JobWatcher(redis, keys, this::readAsync);
-        this.admin = new RedisAdmin(redis, keys, scripts, options);
+        this.admin = new RedisAdmin(redis, keys, scripts);
         this.dependencies = new Dependencies(keys, scripts, options);
         this.recurring = new RedisRecurringStore(redis, keys, scripts);
+        this.durable = new DurableWrites(redis);
     }
 
     /**
@@ -66,6 +70,50 @@ public final class RedisBackend implements Backend {
         if (registeredQueues.add(queue)) {
             pending.add(redis.async().sadd(keys.queues(), queue).toCompletableFuture());
         }
+        List<String> ids;
+        NotDurableException unconfirmed = null;
+        try {
+            if (spec.durability().isNone()) {
+                List<CompletableFuture<List<Object>>> batches = sendBatches(redis.async(), queue, jobs, spec);
+                pending.addAll(batches);
+                redis.await(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)));
+                ids = idsOf(batches, spec);
+            } else {
+                redis.await(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)));
+                try {
+                    ids = durable.write(queue, keys.ready(queue), spec.durability(), on -> {
+                        List<CompletableFuture<List<Object>>> batches = sendBatches(on, queue, jobs, spec);
+                        return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new)).thenApply(v -> idsOf(batches, spec));
+                    }, stored -> stored);
+                } catch (NotDurableException e) {
+                    // Stored all the same: the dependencies must still be registered before it is thrown.
+                    unconfirmed = e;
+                    ids = e.jobIds();
+                }
+            }
+        } catch (RuntimeException e) {
+            registeredQueues.remove(queue);
+            throw e;
+        }
+        if (!spec.deps().isEmpty()) {
+            // Jobs whose unique key named an existing job were not stored: only register the new ones.
+            List<String> stored = new ArrayList<>();
+            for (int j = 0; j < jobs.size(); j++) {
+                if (ids.get(j).equals(jobs.get(j).id())) {
+                    stored.add(ids.get(j));
+                }
+            }
+            dependencies.register(queue, stored, spec.deps());
+        }
+        if (unconfirmed != null) {
+            throw unconfirmed;
+        }
+        return ids;
+    }
+
+    /** Sends the enqueue script once per batch, pipelined; each batch is stored atomically. */
+    private List<CompletableFuture<List<Object>>> sendBatches(RedisClusterAsyncCommands<String, String> on, String queue,
+                                                             List<EncodedJob> jobs, EnqueueSpec spec) {
         String[] k = {keys.ready(queue), keys.jobPrefix(queue), keys.scheduled(queue), keys.uniquePrefix(queue),
             keys.pendingDepsPrefix(queue), keys.deferred(queue)};
         String deps = Json.mapper().valueToTree(spec.deps()).toString();
@@ -91,36 +139,22 @@ public final class RedisBackend implements Backend {
                 args[i++] = job.payload();
                 args[i++] = job.uniqueKey() == null ? "" : job.uniqueKey();
             }
-            CompletableFuture<List<Object>> f = scripts.run(Script.ENQUEUE, ScriptOutputType.MULTI, k, args);
-            batches.add(f);
-            pending.add(f);
+            batches.add(scripts.run(on, Script.ENQUEUE, ScriptOutputType.MULTI, k, args));
         }
-        try {
-            redis.await(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)));
-        } catch (RuntimeException e) {
-            registeredQueues.remove(queue);
-            throw e;
-        }
-        List<String> ids = new ArrayList<>(jobs.size());
-        for (int b = 0; b < batches.size(); b++) {
+        return batches;
+    }
+
+    private static List<String> idsOf(List<CompletableFuture<List<Object>>> batches, EnqueueSpec spec) {
+        List<String> ids = new ArrayList<>();
+        for (CompletableFuture<List<Object>> batch : batches) {
             @SuppressWarnings("unchecked")
-            List<Object> got = (List<Object>) batches.get(b).join().get(1);
+            List<Object> got = (List<Object>) batch.join().get(1);
             List<String> batchIds = new ArrayList<>(got.size());
             got.forEach(o -> batchIds.add((String) o));
             if (spec.atFront()) {
                 java.util.Collections.reverse(batchIds);
             }
             ids.addAll(batchIds);
-        }
-        if (!spec.deps().isEmpty()) {
-            // Jobs whose unique key named an existing job were not stored: only register the new ones.
-            List<String> stored = new ArrayList<>();
-            for (int j = 0; j < jobs.size(); j++) {
-                if (ids.get(j).equals(jobs.get(j).id())) {
-                    stored.add(ids.get(j));
-                }
-            }
-            dependencies.register(queue, stored, spec.deps());
         }
         return ids;
     }
@@ -238,6 +272,7 @@ public final class RedisBackend implements Backend {
     @Override
     public void close() {
         watcher.close();
+        durable.close();
         redis.close();
     }
 }

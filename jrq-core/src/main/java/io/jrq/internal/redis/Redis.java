@@ -49,7 +49,7 @@ public final class Redis implements AutoCloseable {
         this.timeout = timeout;
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
         SocketOptions socket = SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).keepAlive(true).build();
-        TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
+        TimeoutOptions timeouts = TimeoutOptions.builder().timeoutSource(new CommandTimeouts(timeout)).build();
         try {
             if (endpoint.isCluster()) {
                 RedisClusterClient c = RedisClusterClient.create(resources, endpoint.uris());
@@ -151,6 +151,26 @@ public final class Redis implements AutoCloseable {
         }
     }
 
+    /**
+     * @return a new connection of the caller's own for commands that block the connection they run
+     *     on ({@code WAIT}, {@code WAITAOF}) and must follow the write they confirm on the same connection
+     */
+    public DedicatedConnection openDedicated() {
+        try {
+            if (client instanceof RedisClusterClient c) {
+                return new DedicatedConnection(c.connect());
+            }
+            return new DedicatedConnection(((RedisClient) client).connect());
+        } catch (RuntimeException e) {
+            throw unavailable(endpoint, e);
+        }
+    }
+
+    /** @return the command timeout of this client */
+    public Duration timeout() {
+        return timeout;
+    }
+
     /** @return a new pub/sub connection; Lettuce resubscribes its channels after a reconnect */
     public StatefulRedisPubSubConnection<String, String> openPubSub() {
         try {
@@ -211,6 +231,29 @@ public final class Redis implements AutoCloseable {
             return re;
         }
         return new JrqException(String.valueOf(e.getMessage()), e);
+    }
+
+    /**
+     * The command timeout for every command but {@code WAIT} and {@code WAITAOF}, which block by
+     * design for as long as their own timeout says; their caller bounds the wait itself.
+     */
+    private static final class CommandTimeouts extends TimeoutOptions.TimeoutSource {
+        private final long millis;
+
+        CommandTimeouts(Duration timeout) {
+            this.millis = timeout.toMillis();
+        }
+
+        @Override
+        public long getTimeout(io.lettuce.core.protocol.RedisCommand<?, ?, ?> command) {
+            String type = command.getType() == null ? "" : command.getType().toString();
+            return type.equals("WAIT") || type.equals("WAITAOF") ? 0 : millis;
+        }
+
+        @Override
+        public TimeUnit getTimeUnit() {
+            return TimeUnit.MILLISECONDS;
+        }
     }
 
     @Override

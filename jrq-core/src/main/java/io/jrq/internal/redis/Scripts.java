@@ -2,6 +2,7 @@ package io.jrq.internal.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -26,16 +27,32 @@ public final class Scripts {
      * @param <T> the reply type for {@code type}
      * @return the pending reply; failures are translated to jrq exceptions
      */
-    @SuppressWarnings("unchecked")
     public <T> CompletableFuture<T> run(Script script, ScriptOutputType type, String[] keys, String... args) {
-        CompletableFuture<T> first = (CompletableFuture<T>) redis.async().evalsha(script.sha(), type, keys, args).toCompletableFuture();
+        return run(redis.async(), script, type, keys, args);
+    }
+
+    /**
+     * Like {@link #run(Script, ScriptOutputType, String[], String...)} on a connection of the caller's.
+     *
+     * @param on the commands of the connection to run the script on
+     * @param script the script
+     * @param type the reply's shape
+     * @param keys KEYS
+     * @param args ARGV
+     * @param <T> the reply type for {@code type}
+     * @return the pending reply; failures are translated to jrq exceptions
+     */
+    @SuppressWarnings("unchecked")
+    public <T> CompletableFuture<T> run(RedisClusterAsyncCommands<String, String> on, Script script, ScriptOutputType type,
+                                        String[] keys, String... args) {
+        CompletableFuture<T> first = (CompletableFuture<T>) on.evalsha(script.sha(), type, keys, args).toCompletableFuture();
         return first.handle((value, error) -> {
             if (error == null) {
                 return CompletableFuture.completedFuture(value);
             }
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause instanceof RedisNoScriptException) {
-                return (CompletableFuture<T>) redis.async().<T>eval(script.body(), type, keys, args).toCompletableFuture();
+                return (CompletableFuture<T>) on.<T>eval(script.body(), type, keys, args).toCompletableFuture();
             }
             return CompletableFuture.<T>failedFuture(cause);
         }).thenCompose(f -> f).exceptionally(e -> {

@@ -86,6 +86,11 @@ public final class Invoker {
             return failed(job, new InvalidPayloadException("the job's result cannot be written as JSON: " + e.getOriginalMessage()));
         } catch (InvocationTargetException e) {
             return failed(job, e.getCause() == null ? e : e.getCause());
+        } catch (OutOfMemoryError e) {
+            // The job's own allocations are garbage once its frames are gone, so the worker can go
+            // on; running the job again would most likely exhaust the heap again, so it fails now.
+            // With -XX:+ExitOnOutOfMemoryError the JVM exits instead and the job is recovered.
+            return new Outcome(Outcome.Kind.FAILED, errorJson(e), 0);
         } catch (Throwable e) {
             if (e instanceof VirtualMachineError vme && !(e instanceof StackOverflowError)) {
                 throw vme;
