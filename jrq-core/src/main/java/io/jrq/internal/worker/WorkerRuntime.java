@@ -85,7 +85,7 @@ public final class WorkerRuntime implements WorkerHandle {
         pool.setRemoveOnCancelPolicy(true);
         this.timers = pool;
         for (String queue : config.queues()) {
-            QueueWaiter w = new QueueWaiter(queue, keys.ready(queue), redis.openBlocking(), idle, wake, blocked);
+            QueueWaiter w = new QueueWaiter(queue, keys.ready(queue), redis.openBlocking(), idle, fetcher::fetchWhileIdle, blocked);
             waiters.add(w);
             named("jrq-wait-" + queue, true).newThread(w).start();
         }
@@ -207,10 +207,7 @@ public final class WorkerRuntime implements WorkerHandle {
         invoker.callback(job, outcome);
         fetcher.completed(completion(job, outcome));
         job.markLeaseLost();
-        Thread t = job.thread();
-        if (t != null) {
-            t.interrupt();
-        }
+        job.interruptThread();
     }
 
     /**
@@ -303,13 +300,11 @@ public final class WorkerRuntime implements WorkerHandle {
 
     /** Jobs still running after the grace period go back to the front of their queues. */
     private void giveBackUnfinished() {
+        slots.close();
         Map<String, List<LeasedJob>> byQueue = new HashMap<>();
         for (LeasedJob job : slots.jobs()) {
             job.markLeaseLost();
-            Thread t = job.thread();
-            if (t != null) {
-                t.interrupt();
-            }
+            job.interruptThread();
             byQueue.computeIfAbsent(job.queue(), q -> new ArrayList<>()).add(job);
         }
         for (Map.Entry<String, List<LeasedJob>> e : byQueue.entrySet()) {
