@@ -182,6 +182,58 @@ class EndToEndIT {
     }
 
     @Test
+    void enqueueAsyncKeepsManyEnqueuesInFlightFromOneThread() {
+        Queue q = jrq.queue(name);
+        List<CompletableFuture<Job<Integer>>> pending = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            int n = i;
+            pending.add(q.enqueueAsync(x -> x.enqueue(Jobs::square, n)));
+        }
+        List<Job<Integer>> jobs = pending.stream().map(f -> f.orTimeout(30, TimeUnit.SECONDS).join()).toList();
+        assertThat(q.size()).isEqualTo(500);
+        worker(name);
+        for (int i = 0; i < jobs.size(); i++) {
+            assertThat(jobs.get(i).await(WAIT)).isEqualTo(i * i);
+        }
+    }
+
+    @Test
+    void enqueueAsyncRefusesBadInputAtOnceAndReportsStoreFailuresInItsFuture() {
+        Queue q = jrq.queue(name);
+        assertThatThrownBy(() -> q.enqueueAsync(x -> x.enqueue("no such handler!"))).isInstanceOf(InvalidJobException.class);
+        assertThatThrownBy(() -> q.enqueueAsync(x -> x.enqueue((Fn.F0<Integer>) () -> 1))).isInstanceOf(InvalidJobException.class);
+        assertThatThrownBy(() -> q.enqueueAsync(x -> null)).isInstanceOf(InvalidJobException.class).hasMessageContaining("enqueued none");
+        assertThat(q.size()).isZero();
+
+        Queue fixed = q.with(EnqueueOptions.builder().jobId("fixed-" + name).build());
+        Job<Integer> first = fixed.enqueueAsync(x -> x.enqueue(Jobs::square, 3)).join();
+        assertThat(first.id()).isEqualTo("fixed-" + name);
+        CompletableFuture<Job<Integer>> again = fixed.enqueueAsync(x -> x.enqueue(Jobs::square, 4));
+        assertThatThrownBy(again::join).hasCauseInstanceOf(JobExistsException.class);
+
+        // A unique key that names a waiting job: the future's job is that job, and nothing new is stored.
+        Queue unique = q.with(EnqueueOptions.builder().unique("k-" + name, Uniqueness.WHILE_QUEUED).build());
+        Job<Integer> original = unique.enqueueAsync(x -> x.enqueue(Jobs::square, 5)).join();
+        Job<Integer> same = unique.enqueueAsync(x -> x.enqueue(Jobs::square, 6)).join();
+        assertThat(same.id()).isEqualTo(original.id());
+
+        worker(name);
+        assertThat(first.await(WAIT)).isEqualTo(9);
+    }
+
+    @Test
+    void runsUpToItsConcurrencyAtOnceAndNeverMore() {
+        Queue q = jrq.queue(name);
+        List<Job<Void>> jobs = new ArrayList<>();
+        for (int i = 0; i < 18; i++) {
+            jobs.add(q.enqueue(Jobs::occupy, name, 400L));
+        }
+        workers.add(jrq.worker(name).concurrency(6).handleSignals(false).allowPackages("io.jrq.testjobs").start());
+        jobs.forEach(j -> j.await(Duration.ofSeconds(30)));
+        assertThat(Jobs.PEAK.get(name).get()).isEqualTo(6);
+    }
+
+    @Test
     void enqueueAtTheFrontRunsFirst() {
         Queue q = jrq.queue(name);
         q.enqueue(Jobs::record, name + "/back-1");

@@ -62,6 +62,11 @@ public final class RedisBackend implements Backend {
 
     @Override
     public List<String> enqueue(String queue, List<EncodedJob> jobs, EnqueueSpec spec) {
+        return redis.await(enqueueAsync(queue, jobs, spec));
+    }
+
+    @Override
+    public CompletableFuture<List<String>> enqueueAsync(String queue, List<EncodedJob> jobs, EnqueueSpec spec) {
         List<CompletableFuture<?>> pending = new ArrayList<>();
         if (registeredQueues.add(queue)) {
             pending.add(redis.async().sadd(keys.queues(), queue).toCompletableFuture());
@@ -93,34 +98,40 @@ public final class RedisBackend implements Backend {
             batches.add(f);
             pending.add(f);
         }
-        try {
-            redis.await(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)));
-        } catch (RuntimeException e) {
-            registeredQueues.remove(queue);
-            throw e;
-        }
-        List<String> ids = new ArrayList<>(jobs.size());
-        for (int b = 0; b < batches.size(); b++) {
-            @SuppressWarnings("unchecked")
-            List<Object> got = (List<Object>) batches.get(b).join().get(1);
-            List<String> batchIds = new ArrayList<>(got.size());
-            got.forEach(o -> batchIds.add((String) o));
-            if (spec.atFront()) {
-                java.util.Collections.reverse(batchIds);
+        CompletableFuture<List<String>> stored = CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).handle((v, e) -> {
+            if (e != null) {
+                registeredQueues.remove(queue);
+                throw redis.translate(e);
             }
-            ids.addAll(batchIds);
+            List<String> ids = new ArrayList<>(jobs.size());
+            for (CompletableFuture<List<Object>> batch : batches) {
+                @SuppressWarnings("unchecked")
+                List<Object> got = (List<Object>) batch.join().get(1);
+                List<String> batchIds = new ArrayList<>(got.size());
+                got.forEach(o -> batchIds.add((String) o));
+                if (spec.atFront()) {
+                    java.util.Collections.reverse(batchIds);
+                }
+                ids.addAll(batchIds);
+            }
+            return ids;
+        });
+        if (spec.deps().isEmpty()) {
+            return stored;
         }
-        if (!spec.deps().isEmpty()) {
+        // Registering dependents waits for Redis, which must not happen on the I/O thread that
+        // completed the enqueue: it runs on the common pool.
+        return stored.thenApplyAsync(ids -> {
             // Jobs whose unique key named an existing job were not stored: only register the new ones.
-            List<String> stored = new ArrayList<>();
+            List<String> created = new ArrayList<>();
             for (int j = 0; j < jobs.size(); j++) {
                 if (ids.get(j).equals(jobs.get(j).id())) {
-                    stored.add(ids.get(j));
+                    created.add(ids.get(j));
                 }
             }
-            dependencies.register(queue, stored, spec.deps());
-        }
-        return ids;
+            dependencies.register(queue, created, spec.deps());
+            return ids;
+        });
     }
 
     @Override
