@@ -234,6 +234,24 @@ class EndToEndIT {
     }
 
     @Test
+    void runsOnVirtualThreadsWithTheSameLimitsAndTimeouts() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= 21, "virtual threads need Java 21");
+        Queue q = jrq.queue(name);
+        List<Job<Void>> jobs = new ArrayList<>();
+        for (int i = 0; i < 18; i++) {
+            jobs.add(q.enqueue(Jobs::occupy, name, 400L));
+        }
+        Job<Long> slow = q.with(EnqueueOptions.builder().timeout(Duration.ofMillis(300)).build()).enqueue(Jobs::sleep, 10_000L);
+        Job<Integer> quick = q.enqueue(Jobs::add, 2, 3);
+        workers.add(jrq.worker(name).concurrency(6).virtualThreads(true).handleSignals(false).allowPackages("io.jrq.testjobs").start());
+        jobs.forEach(j -> j.await(Duration.ofSeconds(30)));
+        assertThat(Jobs.PEAK.get(name).get()).isEqualTo(6);
+        assertThat(quick.await(WAIT)).isEqualTo(5);
+        assertThatThrownBy(() -> slow.await(WAIT)).isInstanceOf(JobFailedException.class);
+        assertThat(slow.error().orElseThrow().type()).isEqualTo(JobTimeoutException.class.getName());
+    }
+
+    @Test
     void enqueueAtTheFrontRunsFirst() {
         Queue q = jrq.queue(name);
         q.enqueue(Jobs::record, name + "/back-1");

@@ -52,6 +52,8 @@ final class Fetcher implements Runnable {
     private final String leaseMs;
     private final String failedJobsMax;
     private volatile boolean fetching = true;
+    /** Set by the loop around a round that may lease; with the claimed idle signal, tells the shutdown a lease may be in flight. */
+    private volatile boolean leasingRound;
     private volatile boolean stopped;
     private volatile boolean drained;
     /** The longest the loop may sleep before something scheduled falls due; set by each round. */
@@ -91,6 +93,19 @@ final class Fetcher implements Runnable {
         wake.release();
     }
 
+    /**
+     * Waits until no fetch that may lease is in flight (a round begun before {@link #stopFetching},
+     * or an idle fetch), so that the shutdown sees every job this worker will ever lease.
+     *
+     * @param deadlineNanos {@link System#nanoTime} to give up at
+     */
+    void awaitNoLeaseInFlight(long deadlineNanos) {
+        // Polled, like the grace period: this runs once, at shutdown.
+        while ((leasingRound || idle.claimed()) && System.nanoTime() < deadlineNanos) {
+            pause(5);
+        }
+    }
+
     /** End the loop once every outcome has been sent. */
     void stop() {
         stopped = true;
@@ -113,15 +128,22 @@ final class Fetcher implements Runnable {
                 return;
             }
             int leased;
+            // Flag first, then read: a shutdown that clears fetching and then reads the flag either
+            // sees this round or is seen by it.
+            leasingRound = true;
+            boolean mayLease = fetching;
+            leasingRound = mayLease;
             try {
-                leased = round();
+                leased = round(mayLease);
                 backoff = 0;
             } catch (RuntimeException e) {
+                leasingRound = false;
                 backoff = backoff == 0 ? 100 : Math.min(backoff * 2, 2000);
                 log.warn("worker {}: fetch failed, retrying in {} ms: {}", config.name(), backoff, e.toString());
                 pause(backoff);
                 continue;
             }
+            leasingRound = false;
             if (leased > 0) {
                 continue;
             }
@@ -147,12 +169,12 @@ final class Fetcher implements Runnable {
     }
 
     /** @return how many jobs were leased */
-    private int round() {
+    private int round(boolean mayLease) {
         nextWaitMs = IDLE_WAIT_MS;
         int leased = 0;
         // Once a queue fills every slot asked for, lower queues only get their completions sent:
         // slots freed meanwhile belong to the higher queue in the next round (strict priority).
-        boolean lowerMayFetch = fetching;
+        boolean lowerMayFetch = mayLease;
         for (String queue : config.queueOrder()) {
             List<Completion> acks = unsent.getOrDefault(queue, List.of());
             int want = lowerMayFetch ? Math.min(slots.free(), MAX_BATCH) : 0;
@@ -196,9 +218,6 @@ final class Fetcher implements Runnable {
     }
 
     private void idleStep(List<String> order, int index, int want) {
-        while (index < order.size() && blocked.contains(order.get(index))) {
-            index++;
-        }
         if (index >= order.size() || want <= 0 || !fetching) {
             handBack(false);
             return;

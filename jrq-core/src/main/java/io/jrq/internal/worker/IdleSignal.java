@@ -42,6 +42,11 @@ final class IdleSignal {
         state = State.LOOP;
     }
 
+    /** @return true while a waiter's idle fetch is in flight */
+    synchronized boolean claimed() {
+        return state == State.CLAIMED;
+    }
+
     synchronized boolean awaitArmed(long maxMillis) throws InterruptedException {
         if (state != State.ARMED) {
             wait(maxMillis);

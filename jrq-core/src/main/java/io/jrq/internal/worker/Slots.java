@@ -113,6 +113,11 @@ final class Slots {
     }
 
     private void run(LeasedJob job) {
+        if (job.isLeaseLost()) {
+            // Stopped, or given back, while it waited for a runner: it must not start at all.
+            leased.remove(job);
+            return;
+        }
         job.thread(Thread.currentThread());
         Completion c = null;
         try {

@@ -280,6 +280,8 @@ public final class WorkerRuntime implements WorkerHandle {
         fetcher.stopFetching();
         waiters.forEach(QueueWaiter::stop);
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        // Jobs leased by a fetch still in flight must be known before the grace period is judged.
+        fetcher.awaitNoLeaseInFlight(Math.max(deadline, System.nanoTime() + options.commandTimeout().toNanos()));
         while (slots.running() > 0 && System.nanoTime() < deadline) {
             sleep(20);
         }
