@@ -1,8 +1,6 @@
 package io.jrq.internal.codec;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -111,40 +109,21 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
         if (json == null) {
             throw new InvalidPayloadException("job has no payload");
         }
-        // Streamed: every job a worker runs is parsed here, and building a tree of the whole
-        // envelope cost more than the fields it needs. Small values are read straight from the
-        // tokens; only args and the rare structured fields become trees. Same rules as a tree read:
-        // the last of duplicate fields wins, and nothing after the object is read.
-        Fields f = new Fields();
-        try (JsonParser p = Json.mapper().createParser(json)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new InvalidPayloadException("payload must be a JSON object");
-            }
-            for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                switch (name) {
-                    case "fn" -> f.fn = f.string(p, value);
-                    case "id" -> f.id = f.string(p, value);
-                    case "desc" -> f.desc = f.string(p, value);
-                    case "v", "args", "params", "meta", "ttl", "callbacks", "deps", "retry", "timeout" ->
-                            f.trees.put(name, p.readValueAsTree());
-                    default -> p.skipChildren();
-                }
-            }
-        } catch (InvalidPayloadException e) {
-            throw e;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        JsonNode root;
+        try {
+            root = Json.mapper().readTree(json);
+        } catch (JsonProcessingException e) {
             throw new InvalidPayloadException("payload is not valid JSON: " + e.getOriginalMessage());
-        } catch (java.io.IOException e) {
-            throw new InvalidPayloadException("payload is not valid JSON: " + e.getMessage());
         }
-        JsonNode v = f.trees.get("v");
+        if (root == null || !root.isObject()) {
+            throw new InvalidPayloadException("payload must be a JSON object");
+        }
+        JsonNode v = root.get("v");
         if (v == null || !v.canConvertToInt() || v.asInt() != VERSION) {
             throw new InvalidPayloadException("unsupported payload version " + v + " (this worker reads v" + VERSION + ")");
         }
-        String fn = f.text("fn", true);
-        JsonNode args = f.trees.get("args");
+        String fn = text(root, "fn", true);
+        JsonNode args = root.get("args");
         if (args == null || args.isNull()) {
             args = Json.mapper().createArrayNode();
         }
@@ -152,7 +131,7 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
             throw new InvalidPayloadException("payload field 'args' must be a JSON array");
         }
         List<String> params = new ArrayList<>();
-        JsonNode p = f.trees.get("params");
+        JsonNode p = root.get("params");
         if (p != null && !p.isNull()) {
             if (!p.isArray()) {
                 throw new InvalidPayloadException("payload field 'params' must be an array of class names");
@@ -165,7 +144,7 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
             }
         }
         Map<String, String> meta = new LinkedHashMap<>();
-        JsonNode m = f.trees.get("meta");
+        JsonNode m = root.get("meta");
         if (m != null && !m.isNull()) {
             if (!m.isObject()) {
                 throw new InvalidPayloadException("payload field 'meta' must be an object of strings");
@@ -175,60 +154,30 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
                 meta.put(e.getKey(), e.getValue().asText());
             }
         }
-        JsonNode ttl = f.trees.get("ttl");
+        JsonNode ttl = root.get("ttl");
         long ttlSeconds = ttl != null && ttl.canConvertToLong() ? ttl.asLong() : -1;
         Map<String, String> callbacks = new LinkedHashMap<>();
-        f.path("callbacks").fields().forEachRemaining(e -> callbacks.put(e.getKey(), e.getValue().asText()));
+        root.path("callbacks").fields().forEachRemaining(e -> callbacks.put(e.getKey(), e.getValue().asText()));
         List<String> deps = new ArrayList<>();
-        f.path("deps").forEach(n -> deps.add(n.asText()));
-        JsonNode retry = f.trees.get("retry");
-        JsonNode timeout = f.trees.get("timeout");
-        return new Envelope(f.text("id", false), fn, (ArrayNode) args, params, f.text("desc", false), meta, ttlSeconds,
+        root.path("deps").forEach(n -> deps.add(n.asText()));
+        JsonNode retry = root.get("retry");
+        JsonNode timeout = root.get("timeout");
+        return new Envelope(text(root, "id", false), fn, (ArrayNode) args, params, text(root, "desc", false), meta, ttlSeconds,
                 retry == null || retry.isNull() ? null : RetrySpec.fromJson(retry),
                 timeout != null && timeout.canConvertToLong() && timeout.asLong() > 0 ? timeout.asLong() : -1, deps, callbacks);
     }
 
-    /** The top-level fields of a payload being parsed: strings as read, the other fields as trees. */
-    private static final class Fields {
-        private static final String NOT_A_STRING = new String("not a string");
-        private final Map<String, JsonNode> trees = new java.util.HashMap<>();
-        private String fn;
-        private String id;
-        private String desc;
-
-        /** @return the string, null for null, or {@link #NOT_A_STRING} (its value skipped) */
-        String string(JsonParser p, JsonToken value) throws java.io.IOException {
-            if (value == JsonToken.VALUE_STRING) {
-                return p.getText();
+    private static String text(JsonNode root, String field, boolean required) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            if (required) {
+                throw new InvalidPayloadException("payload has no '" + field + "'");
             }
-            if (value == JsonToken.VALUE_NULL) {
-                return null;
-            }
-            p.skipChildren();
-            return NOT_A_STRING;
+            return null;
         }
-
-        String text(String field, boolean required) {
-            String s = switch (field) {
-                case "fn" -> fn;
-                case "id" -> id;
-                default -> desc;
-            };
-            if (s == null) {
-                if (required) {
-                    throw new InvalidPayloadException("payload has no '" + field + "'");
-                }
-                return null;
-            }
-            if (s == NOT_A_STRING) {
-                throw new InvalidPayloadException("payload field '" + field + "' must be a string");
-            }
-            return s;
+        if (!n.isTextual()) {
+            throw new InvalidPayloadException("payload field '" + field + "' must be a string");
         }
-
-        JsonNode path(String field) {
-            JsonNode n = trees.get(field);
-            return n == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : n;
-        }
+        return n.asText();
     }
 }
