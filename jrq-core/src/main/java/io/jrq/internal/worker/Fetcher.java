@@ -214,10 +214,17 @@ final class Fetcher implements Runnable {
             handBack(true);
             return;
         }
-        idleStep(config.queueOrder(), 0, Math.min(slots.free(), MAX_BATCH));
+        idleStep(config.queueOrder(), 0, Math.min(slots.free(), MAX_BATCH), false);
     }
 
-    private void idleStep(List<String> order, int index, int want) {
+    private void idleStep(List<String> order, int index, int want, boolean leasedAny) {
+        if (index >= order.size() && leasedAny && want > 0 && fetching && done.isEmpty()) {
+            // Like the loop after a round that leased: ask again at once, so a job that arrived
+            // while this fetch was in flight does not wait for a new BLMOVE. Outcomes to send end
+            // the chain: they are the loop's, and it must not wait behind a stream of arrivals.
+            fetchWhileIdle();
+            return;
+        }
         if (index >= order.size() || want <= 0 || !fetching) {
             handBack(false);
             return;
@@ -252,7 +259,7 @@ final class Fetcher implements Runnable {
                 handBack(true);
                 return;
             }
-            idleStep(order, next, want - r.jobs().size());
+            idleStep(order, next, want - r.jobs().size(), leasedAny || !r.jobs().isEmpty());
         });
     }
 
