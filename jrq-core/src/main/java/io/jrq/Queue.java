@@ -20,6 +20,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -36,7 +38,8 @@ import java.util.regex.Pattern;
  * <p>A method reference travels as its class and method name plus JSON arguments; lambdas,
  * references bound to an object and arguments that do not survive a JSON round trip are refused
  * with an {@link InvalidJobException} before anything is stored. Enqueue returns once Redis has
- * stored the job. Thread-safe; cheap to create.
+ * stored the job; {@link #enqueueAsync} returns at once with a future, for keeping many enqueues in
+ * flight from one thread. Thread-safe; cheap to create.
  */
 public final class Queue {
     private static final Object[] NO_ARGS = new Object[0];
@@ -47,12 +50,19 @@ public final class Queue {
     private final JrqOptions options;
     private final String name;
     private final EnqueueOptions enqueueOptions;
+    /** Set only on the view {@link #enqueueAsync} hands to its function: enqueues there do not wait. */
+    private final AsyncCall asyncCall;
 
     Queue(Backend backend, JrqOptions options, String name, EnqueueOptions enqueueOptions) {
+        this(backend, options, name, enqueueOptions, null);
+    }
+
+    private Queue(Backend backend, JrqOptions options, String name, EnqueueOptions enqueueOptions, AsyncCall asyncCall) {
         this.backend = backend;
         this.options = options;
         this.name = Keys.checkQueueName(name);
         this.enqueueOptions = enqueueOptions;
+        this.asyncCall = asyncCall;
     }
 
     /** @return the queue's name */
@@ -65,7 +75,7 @@ public final class Queue {
      * @return a view of this queue that applies {@code opts}
      */
     public Queue with(EnqueueOptions opts) {
-        return new Queue(backend, options, name, Objects.requireNonNull(opts, "options"));
+        return new Queue(backend, options, name, Objects.requireNonNull(opts, "options"), asyncCall);
     }
 
     /**
@@ -106,6 +116,47 @@ public final class Queue {
      */
     public Job<Object> enqueueIn(Duration delay, String handler, Object... args) {
         return in(delay).enqueue(handler, args);
+    }
+
+    /**
+     * Enqueues one job without waiting for Redis: the job is described by an ordinary enqueue call on
+     * the queue handed to {@code call}, which returns at once, and the returned future completes once
+     * Redis has stored the job. This lets one thread keep many enqueues in flight:
+     *
+     * <pre>{@code
+     * CompletableFuture<Job<Integer>> f = queue.enqueueAsync(q -> q.enqueue(WordCount::count, url));
+     * queue.with(opts).enqueueAsync(q -> q.in(Duration.ofMinutes(5)).enqueue("send-email", to));
+     * }</pre>
+     *
+     * <p>Every enqueue form works inside {@code call} (method references, handlers, {@code with},
+     * {@code at}, {@code in}), with exactly the same checks: bad input throws from this method,
+     * before anything is sent. Use only the {@link Job} the future gives: when a unique key names a
+     * job that already exists, that is the existing job. Failures to store (Redis unavailable, an
+     * existing job id) complete the future exceptionally with the {@link JrqException} the
+     * synchronous enqueue would throw. Callbacks on the future may run on a Redis I/O thread: do not
+     * block in them (use the {@code ...Async} variants of {@link CompletableFuture} to move on).
+     *
+     * @param call makes exactly one enqueue call on the queue it is given, and returns its job
+     * @param <R> the job's result type
+     * @return completed with the stored job
+     * @throws InvalidJobException if {@code call} does not enqueue exactly one job on the queue it is given, or the job is invalid
+     */
+    public <R> CompletableFuture<Job<R>> enqueueAsync(Function<Queue, Job<R>> call) {
+        Objects.requireNonNull(call, "call");
+        AsyncCall async = new AsyncCall();
+        call.apply(new Queue(backend, options, name, enqueueOptions, async));
+        if (async.stored == null) {
+            throw new InvalidJobException("enqueueAsync: the function must enqueue one job through the queue it is given"
+                    + " (q -> q.enqueue(...)); it enqueued none there");
+        }
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Job<R>> stored = (CompletableFuture<Job<R>>) (CompletableFuture<?>) async.stored;
+        return stored;
+    }
+
+    /** The one enqueue an {@link #enqueueAsync} function made. */
+    private static final class AsyncCall {
+        private CompletableFuture<? extends Job<?>> stored;
     }
 
     /** @return how many jobs are waiting in the queue */
@@ -260,12 +311,25 @@ public final class Queue {
                 o.delay() == null ? -1 : o.delay().toMillis(), scope, o.uniqueTtl() == null ? -1 : o.uniqueTtl().toMillis(),
                 o.dependsOn(), o.dependencyPolicy() == DependencyPolicy.RUN ? "run" : "cancel",
                 o.durability() != null ? o.durability() : options.durability());
+        if (asyncCall != null) {
+            return submitAsync(encoded, spec, resultType);
+        }
         List<String> ids = backend.enqueue(name, encoded, spec);
         List<Job<R>> jobs = new ArrayList<>(ids.size());
         for (String id : ids) {
             jobs.add(new Job<>(backend, name, id, resultType));
         }
         return jobs;
+    }
+
+    private <R> List<Job<R>> submitAsync(List<EncodedJob> encoded, EnqueueSpec spec, Type resultType) {
+        if (asyncCall.stored != null || encoded.size() != 1) {
+            throw new InvalidJobException("enqueueAsync: the function must enqueue exactly one job; use enqueueAll for many");
+        }
+        asyncCall.stored = backend.enqueueAsync(name, encoded, spec).thenApply(ids -> new Job<R>(backend, name, ids.get(0), resultType));
+        // What the function's own enqueue call returns; its id is the final one unless a unique key
+        // names an existing job, which is why enqueueAsync's callers get the future's job instead.
+        return List.of(new Job<>(backend, name, encoded.get(0).id(), resultType));
     }
 
     private static Type boxed(Type t) {

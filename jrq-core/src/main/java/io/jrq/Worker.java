@@ -144,7 +144,7 @@ public final class Worker implements AutoCloseable {
         }
 
         /**
-         * @param on run each job on a virtual thread; needs Java 21 or later
+         * @param on run jobs on virtual threads (one per runner, see docs/internals.md) instead of a pool of platform threads; needs Java 21 or later
          * @return this builder
          * @throws IllegalArgumentException on Java 17-20
          */

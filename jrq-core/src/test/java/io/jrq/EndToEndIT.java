@@ -198,6 +198,76 @@ class EndToEndIT {
     }
 
     @Test
+    void enqueueAsyncKeepsManyEnqueuesInFlightFromOneThread() {
+        Queue q = jrq.queue(name);
+        List<CompletableFuture<Job<Integer>>> pending = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            int n = i;
+            pending.add(q.enqueueAsync(x -> x.enqueue(Jobs::square, n)));
+        }
+        List<Job<Integer>> jobs = pending.stream().map(f -> f.orTimeout(30, TimeUnit.SECONDS).join()).toList();
+        assertThat(q.size()).isEqualTo(500);
+        worker(name);
+        for (int i = 0; i < jobs.size(); i++) {
+            assertThat(jobs.get(i).await(WAIT)).isEqualTo(i * i);
+        }
+    }
+
+    @Test
+    void enqueueAsyncRefusesBadInputAtOnceAndReportsStoreFailuresInItsFuture() {
+        Queue q = jrq.queue(name);
+        assertThatThrownBy(() -> q.enqueueAsync(x -> x.enqueue("no such handler!"))).isInstanceOf(InvalidJobException.class);
+        assertThatThrownBy(() -> q.enqueueAsync(x -> x.enqueue((Fn.F0<Integer>) () -> 1))).isInstanceOf(InvalidJobException.class);
+        assertThatThrownBy(() -> q.enqueueAsync(x -> null)).isInstanceOf(InvalidJobException.class).hasMessageContaining("enqueued none");
+        assertThat(q.size()).isZero();
+
+        Queue fixed = q.with(EnqueueOptions.builder().jobId("fixed-" + name).build());
+        Job<Integer> first = fixed.enqueueAsync(x -> x.enqueue(Jobs::square, 3)).join();
+        assertThat(first.id()).isEqualTo("fixed-" + name);
+        CompletableFuture<Job<Integer>> again = fixed.enqueueAsync(x -> x.enqueue(Jobs::square, 4));
+        assertThatThrownBy(again::join).hasCauseInstanceOf(JobExistsException.class);
+
+        // A unique key that names a waiting job: the future's job is that job, and nothing new is stored.
+        Queue unique = q.with(EnqueueOptions.builder().unique("k-" + name, Uniqueness.WHILE_QUEUED).build());
+        Job<Integer> original = unique.enqueueAsync(x -> x.enqueue(Jobs::square, 5)).join();
+        Job<Integer> same = unique.enqueueAsync(x -> x.enqueue(Jobs::square, 6)).join();
+        assertThat(same.id()).isEqualTo(original.id());
+
+        worker(name);
+        assertThat(first.await(WAIT)).isEqualTo(9);
+    }
+
+    @Test
+    void runsUpToItsConcurrencyAtOnceAndNeverMore() {
+        Queue q = jrq.queue(name);
+        List<Job<Void>> jobs = new ArrayList<>();
+        for (int i = 0; i < 18; i++) {
+            jobs.add(q.enqueue(Jobs::occupy, name, 400L));
+        }
+        workers.add(jrq.worker(name).concurrency(6).handleSignals(false).allowPackages("io.jrq.testjobs").start());
+        jobs.forEach(j -> j.await(Duration.ofSeconds(30)));
+        assertThat(Jobs.PEAK.get(name).get()).isEqualTo(6);
+    }
+
+    @Test
+    void runsOnVirtualThreadsWithTheSameLimitsAndTimeouts() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= 21, "virtual threads need Java 21");
+        Queue q = jrq.queue(name);
+        List<Job<Void>> jobs = new ArrayList<>();
+        for (int i = 0; i < 18; i++) {
+            jobs.add(q.enqueue(Jobs::occupy, name, 400L));
+        }
+        Job<Long> slow = q.with(EnqueueOptions.builder().timeout(Duration.ofMillis(300)).build()).enqueue(Jobs::sleep, 10_000L);
+        Job<Integer> quick = q.enqueue(Jobs::add, 2, 3);
+        workers.add(jrq.worker(name).concurrency(6).virtualThreads(true).handleSignals(false).allowPackages("io.jrq.testjobs").start());
+        jobs.forEach(j -> j.await(Duration.ofSeconds(30)));
+        assertThat(Jobs.PEAK.get(name).get()).isEqualTo(6);
+        assertThat(quick.await(WAIT)).isEqualTo(5);
+        assertThatThrownBy(() -> slow.await(WAIT)).isInstanceOf(JobFailedException.class);
+        assertThat(slow.error().orElseThrow().type()).isEqualTo(JobTimeoutException.class.getName());
+    }
+
+    @Test
     void enqueueAtTheFrontRunsFirst() {
         Queue q = jrq.queue(name);
         q.enqueue(Jobs::record, name + "/back-1");

@@ -45,6 +45,21 @@ public final class Jobs {
         ORDER.add(label);
     }
 
+    /** Jobs of each key running right now, and the most that ever ran at once, for {@link #occupy}. */
+    public static final Map<String, AtomicInteger> NOW = new ConcurrentHashMap<>();
+    public static final Map<String, AtomicInteger> PEAK = new ConcurrentHashMap<>();
+
+    /** Holds a slot for a while, counting how many jobs of the key run at the same time. */
+    public static void occupy(String key, long millis) throws InterruptedException {
+        int now = NOW.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        PEAK.computeIfAbsent(key, k -> new AtomicInteger()).accumulateAndGet(now, Math::max);
+        try {
+            Thread.sleep(millis);
+        } finally {
+            NOW.get(key).decrementAndGet();
+        }
+    }
+
     public static long sleep(long millis) throws InterruptedException {
         Thread.sleep(millis);
         return millis;

@@ -21,6 +21,23 @@ public interface Backend extends AutoCloseable {
     List<String> enqueue(String queue, List<EncodedJob> jobs, EnqueueSpec spec);
 
     /**
+     * Like {@link #enqueue} without waiting: the calling thread can keep many enqueues in flight.
+     * This default runs {@link #enqueue} at once (inline mode has nothing to wait for).
+     *
+     * @param queue the queue
+     * @param jobs the encoded jobs
+     * @param spec when and where they go, and how unique keys hold
+     * @return completed with the ids (as {@link #enqueue}), or with the failure
+     */
+    default CompletableFuture<List<String>> enqueueAsync(String queue, List<EncodedJob> jobs, EnqueueSpec spec) {
+        try {
+            return CompletableFuture.completedFuture(enqueue(queue, jobs, spec));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
      * Cancels a job that has not started, or asks the worker running it to stop it.
      *
      * @param queue the queue

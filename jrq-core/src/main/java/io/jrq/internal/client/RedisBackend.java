@@ -66,49 +66,83 @@ public final class RedisBackend implements Backend {
 
     @Override
     public List<String> enqueue(String queue, List<EncodedJob> jobs, EnqueueSpec spec) {
+        if (!spec.durability().isNone()) {
+            return enqueueDurably(queue, jobs, spec);
+        }
+        return redis.await(enqueueAsync(queue, jobs, spec));
+    }
+
+    @Override
+    public CompletableFuture<List<String>> enqueueAsync(String queue, List<EncodedJob> jobs, EnqueueSpec spec) {
+        if (!spec.durability().isNone()) {
+            // WAIT/WAITAOF hold a dedicated connection until the replicas or the disk answer: the
+            // caller must not be the one held, so the durable path runs on the common pool.
+            return CompletableFuture.supplyAsync(() -> enqueueDurably(queue, jobs, spec));
+        }
         List<CompletableFuture<?>> pending = new ArrayList<>();
         if (registeredQueues.add(queue)) {
             pending.add(redis.async().sadd(keys.queues(), queue).toCompletableFuture());
         }
+        List<CompletableFuture<List<Object>>> batches = sendBatches(redis.async(), queue, jobs, spec);
+        pending.addAll(batches);
+        CompletableFuture<List<String>> stored = CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).handle((v, e) -> {
+            if (e != null) {
+                registeredQueues.remove(queue);
+                throw redis.translate(e);
+            }
+            return idsOf(batches, spec);
+        });
+        if (spec.deps().isEmpty()) {
+            return stored;
+        }
+        // Registering dependents waits for Redis, which must not happen on the I/O thread that
+        // completed the enqueue: it runs on the common pool.
+        return stored.thenApplyAsync(ids -> {
+            registerDependents(queue, jobs, ids, spec);
+            return ids;
+        });
+    }
+
+    /** Stores the jobs, then waits for the replicas or the AOF as {@code spec.durability()} asks. */
+    private List<String> enqueueDurably(String queue, List<EncodedJob> jobs, EnqueueSpec spec) {
         List<String> ids;
         NotDurableException unconfirmed = null;
         try {
-            if (spec.durability().isNone()) {
-                List<CompletableFuture<List<Object>>> batches = sendBatches(redis.async(), queue, jobs, spec);
-                pending.addAll(batches);
-                redis.await(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)));
-                ids = idsOf(batches, spec);
-            } else {
-                redis.await(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)));
-                try {
-                    ids = durable.write(queue, keys.ready(queue), spec.durability(), on -> {
-                        List<CompletableFuture<List<Object>>> batches = sendBatches(on, queue, jobs, spec);
-                        return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new)).thenApply(v -> idsOf(batches, spec));
-                    }, stored -> stored);
-                } catch (NotDurableException e) {
-                    // Stored all the same: the dependencies must still be registered before it is thrown.
-                    unconfirmed = e;
-                    ids = e.jobIds();
-                }
+            if (registeredQueues.add(queue)) {
+                redis.await(redis.async().sadd(keys.queues(), queue));
+            }
+            try {
+                ids = durable.write(queue, keys.ready(queue), spec.durability(), on -> {
+                    List<CompletableFuture<List<Object>>> batches = sendBatches(on, queue, jobs, spec);
+                    return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new)).thenApply(v -> idsOf(batches, spec));
+                }, stored -> stored);
+            } catch (NotDurableException e) {
+                // Stored all the same: the dependencies must still be registered before it is thrown.
+                unconfirmed = e;
+                ids = e.jobIds();
             }
         } catch (RuntimeException e) {
             registeredQueues.remove(queue);
             throw e;
         }
         if (!spec.deps().isEmpty()) {
-            // Jobs whose unique key named an existing job were not stored: only register the new ones.
-            List<String> stored = new ArrayList<>();
-            for (int j = 0; j < jobs.size(); j++) {
-                if (ids.get(j).equals(jobs.get(j).id())) {
-                    stored.add(ids.get(j));
-                }
-            }
-            dependencies.register(queue, stored, spec.deps());
+            registerDependents(queue, jobs, ids, spec);
         }
         if (unconfirmed != null) {
             throw unconfirmed;
         }
         return ids;
+    }
+
+    /** Registers the stored jobs with their dependencies; jobs whose unique key named an existing job were not stored. */
+    private void registerDependents(String queue, List<EncodedJob> jobs, List<String> ids, EnqueueSpec spec) {
+        List<String> created = new ArrayList<>();
+        for (int j = 0; j < jobs.size(); j++) {
+            if (ids.get(j).equals(jobs.get(j).id())) {
+                created.add(ids.get(j));
+            }
+        }
+        dependencies.register(queue, created, spec.deps());
     }
 
     /** Sends the enqueue script once per batch, pipelined; each batch is stored atomically. */

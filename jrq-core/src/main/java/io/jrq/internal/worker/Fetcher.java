@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * load each call carries a batch of completions and fetches a batch of jobs: the cost per job falls
  * as the load rises. Queues are tried in priority order; a lower one is asked only for the slots a
  * higher one could not fill.
+ *
+ * <p>While the loop sleeps with free slots it arms the {@link IdleSignal}; the queue waiter that
+ * sees a job first claims it and leases through {@link #fetchWhileIdle}, without waking the loop.
+ * The loop only runs again once the signal is handed back, so at most one fetch is ever in flight
+ * and a fetch never leases more jobs than there are free slots.
  */
 final class Fetcher implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Fetcher.class);
@@ -40,10 +46,17 @@ final class Fetcher implements Runnable {
     private final Semaphore wake;
     private final ConcurrentLinkedQueue<Completion> done = new ConcurrentLinkedQueue<>();
     private final Map<String, List<Completion>> unsent = new HashMap<>();
-    private final Map<String, Long> warned = new HashMap<>();
+    /** Last warning time per bad-record warning; written by the loop and by idle fetches on I/O threads. */
+    private final Map<String, Long> warned = new java.util.concurrent.ConcurrentHashMap<>();
     private final Set<String> blocked;
     private final Dependencies dependencies;
+    private final Map<String, QueueKeys> queueKeys = new HashMap<>();
+    private final String leaseMs;
+    private final String failedJobsMax;
+    private final String finishedJobsMax;
     private volatile boolean fetching = true;
+    /** Set by the loop around a round that may lease; with the claimed idle signal, tells the shutdown a lease may be in flight. */
+    private volatile boolean leasingRound;
     private volatile boolean stopped;
     private volatile boolean drained;
     /** The longest the loop may sleep before something scheduled falls due; set by each round. */
@@ -64,6 +77,12 @@ final class Fetcher implements Runnable {
         this.slots = slots;
         this.idle = idle;
         this.wake = wake;
+        for (String q : config.queues()) {
+            queueKeys.put(q, QueueKeys.of(keys, q));
+        }
+        this.leaseMs = Long.toString(config.lease().toMillis());
+        this.failedJobsMax = Integer.toString(options.failedJobsMax());
+        this.finishedJobsMax = Integer.toString(options.finishedJobsMax());
     }
 
     /** Queues an outcome for the next round and wakes the loop. */
@@ -76,6 +95,19 @@ final class Fetcher implements Runnable {
     void stopFetching() {
         fetching = false;
         wake.release();
+    }
+
+    /**
+     * Waits until no fetch that may lease is in flight (a round begun before {@link #stopFetching},
+     * or an idle fetch), so that the shutdown sees every job this worker will ever lease.
+     *
+     * @param deadlineNanos {@link System#nanoTime} to give up at
+     */
+    void awaitNoLeaseInFlight(long deadlineNanos) {
+        // Polled, like the grace period: this runs once, at shutdown.
+        while ((leasingRound || idle.claimed()) && System.nanoTime() < deadlineNanos) {
+            pause(5);
+        }
     }
 
     /** End the loop once every outcome has been sent. */
@@ -100,15 +132,22 @@ final class Fetcher implements Runnable {
                 return;
             }
             int leased;
+            // Flag first, then read: a shutdown that clears fetching and then reads the flag either
+            // sees this round or is seen by it.
+            leasingRound = true;
+            boolean mayLease = fetching;
+            leasingRound = mayLease;
             try {
-                leased = round();
+                leased = round(mayLease);
                 backoff = 0;
             } catch (RuntimeException e) {
+                leasingRound = false;
                 backoff = backoff == 0 ? 100 : Math.min(backoff * 2, 2000);
                 log.warn("worker {}: fetch failed, retrying in {} ms: {}", config.name(), backoff, e.toString());
                 pause(backoff);
                 continue;
             }
+            leasingRound = false;
             if (leased > 0) {
                 continue;
             }
@@ -123,21 +162,23 @@ final class Fetcher implements Runnable {
             try {
                 wake.tryAcquire(Math.max(1, nextWaitMs), TimeUnit.MILLISECONDS);
                 wake.drainPermits();
+                // A waiter may hold the signal for an idle fetch: wait for it, so that two fetches
+                // never run at once.
+                idle.reclaim();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            idle.disarm();
         }
     }
 
     /** @return how many jobs were leased */
-    private int round() {
+    private int round(boolean mayLease) {
         nextWaitMs = IDLE_WAIT_MS;
         int leased = 0;
         // Once a queue fills every slot asked for, lower queues only get their completions sent:
         // slots freed meanwhile belong to the higher queue in the next round (strict priority).
-        boolean lowerMayFetch = fetching;
+        boolean lowerMayFetch = mayLease;
         for (String queue : config.queueOrder()) {
             List<Completion> acks = unsent.getOrDefault(queue, List.of());
             int want = lowerMayFetch ? Math.min(slots.free(), MAX_BATCH) : 0;
@@ -146,9 +187,7 @@ final class Fetcher implements Runnable {
             }
             List<LeasedJob> jobs = call(queue, acks, want);
             unsent.remove(queue);
-            for (LeasedJob job : jobs) {
-                slots.dispatch(job);
-            }
+            slots.dispatch(jobs);
             leased += jobs.size();
             if (want > 0 && jobs.size() >= want) {
                 lowerMayFetch = false;
@@ -158,16 +197,123 @@ final class Fetcher implements Runnable {
     }
 
     private List<LeasedJob> call(String queue, List<Completion> acks, int want) {
-        String[] k = {keys.ready(queue), keys.active(queue), keys.jobPrefix(queue), keys.failed(queue), keys.scheduled(queue),
-            keys.finished(queue), keys.canceled(queue), keys.paused(queue), keys.limits(queue), keys.rate(queue),
-            keys.uniquePrefix(queue), keys.dependentsPrefix(queue)};
+        String[] a = args(queue, acks, want);
+        if (FaultPoints.ENABLED) {
+            FaultPoints.reach(FaultPoints.FETCH_BEFORE_SEND);
+        }
+        List<Object> reply = scripts.call(Script.FETCH, ScriptOutputType.MULTI, keysOf(queue), a);
+        if (FaultPoints.ENABLED) {
+            FaultPoints.reach(FaultPoints.FETCH_AFTER_REPLY);
+        }
+        Reply r = parse(queue, acks, reply);
+        if (r.waitMs() >= 0 && r.waitMs() < nextWaitMs) {
+            nextWaitMs = r.waitMs();
+        }
+        return r.jobs();
+    }
+
+    /**
+     * Leases jobs for an idle worker, without the fetch loop: called by the queue waiter that claimed
+     * the idle signal, on the Redis I/O thread that delivered its wake-up. The fetch is sent from
+     * there and its reply dispatches the jobs from there too, so an idle pickup costs one round trip
+     * after the wake-up and one thread wake-up (the job's). Queues are asked in the loop's order,
+     * each for the slots the higher ones left, exactly as a round without completions. The fetch
+     * loop gets the idle signal back when the fetch ends; it wakes only when it has work of its own.
+     */
+    void fetchWhileIdle() {
+        if (!fetching) {
+            handBack(true);
+            return;
+        }
+        idleStep(config.queueOrder(), 0, Math.min(slots.free(), MAX_BATCH), false);
+    }
+
+    private void idleStep(List<String> order, int index, int want, boolean leasedAny) {
+        if (index >= order.size() && leasedAny && want > 0 && fetching && done.isEmpty()) {
+            // Like the loop after a round that leased: ask again at once, so a job that arrived
+            // while this fetch was in flight does not wait for a new BLMOVE. Outcomes to send end
+            // the chain: they are the loop's, and it must not wait behind a stream of arrivals.
+            fetchWhileIdle();
+            return;
+        }
+        if (index >= order.size() || want <= 0 || !fetching) {
+            handBack(false);
+            return;
+        }
+        String queue = order.get(index);
+        int next = index + 1;
+        CompletableFuture<List<Object>> pending;
+        try {
+            String[] a = args(queue, List.of(), want);
+            if (FaultPoints.ENABLED) {
+                FaultPoints.reach(FaultPoints.FETCH_BEFORE_SEND);
+            }
+            pending = scripts.run(Script.FETCH, ScriptOutputType.MULTI, keysOf(queue), a);
+        } catch (RuntimeException e) {
+            handBack(true);
+            return;
+        }
+        pending.whenComplete((reply, error) -> {
+            if (error != null) {
+                log.debug("worker {}: idle fetch from {} failed; the fetch loop takes over: {}", config.name(), queue, error.toString());
+                handBack(true);
+                return;
+            }
+            Reply r;
+            try {
+                if (FaultPoints.ENABLED) {
+                    FaultPoints.reach(FaultPoints.FETCH_AFTER_REPLY);
+                }
+                r = parse(queue, List.of(), reply);
+                slots.dispatch(r.jobs());
+            } catch (RuntimeException e) {
+                // The signal must always come back, or the loop would wait for it forever.
+                log.warn("worker {}: idle fetch from {} failed: {}", config.name(), queue, e.toString());
+                handBack(true);
+                return;
+            }
+            if (r.waitMs() >= 0 && r.waitMs() < IDLE_WAIT_MS) {
+                // Something falls due soon (a delayed job, a rate limit): the loop must time it.
+                handBack(true);
+                return;
+            }
+            idleStep(order, next, want - r.jobs().size(), leasedAny || !r.jobs().isEmpty());
+        });
+    }
+
+    /**
+     * Ends an idle fetch. Unless the loop is needed (a failure, something falling due, a stop, or
+     * outcomes to send), it stays asleep: the waiters are armed again while slots are free, and the
+     * leased jobs wake the loop when they complete.
+     */
+    private void handBack(boolean needLoop) {
+        idle.handBack(!needLoop && fetching && slots.free() > 0);
+        if (needLoop || !done.isEmpty()) {
+            wake.release();
+        }
+    }
+
+    private String[] keysOf(String queue) {
+        return queueKeys.get(queue).keys();
+    }
+
+    /** A queue's fetch keys and event channel, built once: the fetch runs for every batch and they never change. */
+    private record QueueKeys(String[] keys, String events) {
+        static QueueKeys of(Keys keys, String q) {
+            return new QueueKeys(new String[] {keys.ready(q), keys.active(q), keys.jobPrefix(q), keys.failed(q), keys.scheduled(q),
+                keys.finished(q), keys.canceled(q), keys.paused(q), keys.limits(q), keys.rate(q), keys.uniquePrefix(q),
+                keys.dependentsPrefix(q)}, keys.events(q));
+        }
+    }
+
+    private String[] args(String queue, List<Completion> acks, int want) {
         String[] a = new String[7 + 6 * acks.size()];
         a[0] = config.name();
-        a[1] = Long.toString(config.lease().toMillis());
+        a[1] = leaseMs;
         a[2] = Integer.toString(want);
-        a[3] = keys.events(queue);
-        a[4] = Integer.toString(options.failedJobsMax());
-        a[5] = Integer.toString(options.finishedJobsMax());
+        a[3] = queueKeys.get(queue).events();
+        a[4] = failedJobsMax;
+        a[5] = finishedJobsMax;
         a[6] = Integer.toString(acks.size());
         int i = 7;
         for (Completion c : acks) {
@@ -178,13 +324,14 @@ final class Fetcher implements Runnable {
             a[i++] = Long.toString(c.ttlSeconds());
             a[i++] = Long.toString(c.outcome().delayMs());
         }
-        if (FaultPoints.ENABLED) {
-            FaultPoints.reach(FaultPoints.FETCH_BEFORE_SEND);
-        }
-        List<Object> reply = scripts.call(Script.FETCH, ScriptOutputType.MULTI, k, a);
-        if (FaultPoints.ENABLED) {
-            FaultPoints.reach(FaultPoints.FETCH_AFTER_REPLY);
-        }
+        return a;
+    }
+
+    /** What one fetch call returned: the jobs leased, and how long until something falls due (or -1). */
+    private record Reply(List<LeasedJob> jobs, long waitMs) {
+    }
+
+    private Reply parse(String queue, List<Completion> acks, List<Object> reply) {
         @SuppressWarnings("unchecked")
         List<Object> accepted = (List<Object>) reply.get(0);
         for (int j = 0; j < acks.size(); j++) {
@@ -207,6 +354,8 @@ final class Fetcher implements Runnable {
         }
         @SuppressWarnings("unchecked")
         List<Object> released = (List<Object>) reply.get(4);
+        // Only completions release dependents; idle fetches (on an I/O thread, which must not block)
+        // carry none, so this never runs there.
         if (!released.isEmpty()) {
             dependencies.release(Dependencies.parse(queue, released));
         }
@@ -223,11 +372,7 @@ final class Fetcher implements Runnable {
                 }
             }
         }
-        long wait = (Long) reply.get(2);
-        if (wait >= 0 && wait < nextWaitMs) {
-            nextWaitMs = wait;
-        }
-        return jobs;
+        return new Reply(jobs, (Long) reply.get(2));
     }
 
     private static void pause(long ms) {

@@ -110,12 +110,18 @@ public final class LeasedJob implements JobContext {
         this.leaseLost = true;
     }
 
-    void thread(Thread t) {
+    /** Set while a thread runs the job; synchronized with {@link #interruptThread} so that an
+     *  interrupt never reaches the job the same thread runs next. */
+    synchronized void thread(Thread t) {
         this.thread = t;
     }
 
-    Thread thread() {
-        return thread;
+    /** Interrupts the thread running this job, if one still does. */
+    synchronized void interruptThread() {
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
     }
 
     @Override

@@ -88,7 +88,7 @@ public final class WorkerRuntime implements WorkerHandle {
         pool.setRemoveOnCancelPolicy(true);
         this.timers = pool;
         for (String queue : config.queues()) {
-            QueueWaiter w = new QueueWaiter(queue, keys.ready(queue), redis.openBlocking(), idle, wake, blocked);
+            QueueWaiter w = new QueueWaiter(queue, keys.ready(queue), redis.openBlocking(), idle, fetcher::fetchWhileIdle, blocked);
             waiters.add(w);
             named("jrq-wait-" + queue, true).newThread(w).start();
         }
@@ -219,10 +219,7 @@ public final class WorkerRuntime implements WorkerHandle {
         invoker.callback(job, outcome);
         fetcher.completed(completion(job, outcome));
         job.markLeaseLost();
-        Thread t = job.thread();
-        if (t != null) {
-            t.interrupt();
-        }
+        job.interruptThread();
     }
 
     /**
@@ -295,6 +292,8 @@ public final class WorkerRuntime implements WorkerHandle {
         fetcher.stopFetching();
         waiters.forEach(QueueWaiter::stop);
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        // Jobs leased by a fetch still in flight must be known before the grace period is judged.
+        fetcher.awaitNoLeaseInFlight(Math.max(deadline, System.nanoTime() + options.commandTimeout().toNanos()));
         while (slots.running() > 0 && System.nanoTime() < deadline) {
             sleep(20);
         }
@@ -315,13 +314,11 @@ public final class WorkerRuntime implements WorkerHandle {
 
     /** Jobs still running after the grace period go back to the front of their queues. */
     private void giveBackUnfinished() {
+        slots.close();
         Map<String, List<LeasedJob>> byQueue = new HashMap<>();
         for (LeasedJob job : slots.jobs()) {
             job.markLeaseLost();
-            Thread t = job.thread();
-            if (t != null) {
-                t.interrupt();
-            }
+            job.interruptThread();
             byQueue.computeIfAbsent(job.queue(), q -> new ArrayList<>()).add(job);
         }
         for (Map.Entry<String, List<LeasedJob>> e : byQueue.entrySet()) {
