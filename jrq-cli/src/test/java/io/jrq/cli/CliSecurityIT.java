@@ -75,6 +75,7 @@ class CliSecurityIT {
 
     @Test
     void tlsCaOptionConnectsToATlsPort() throws IOException {
+        TlsCertificates.requireOpenssl();
         TlsCertificates certs = TlsCertificates.generate(Files.createDirectory(tmp.resolve("ca")));
         try (RedisServer redis = RedisServer.builder().tls(certs, false).start()) {
             Cli cli = new Cli(tmp, redis.tlsUrl());

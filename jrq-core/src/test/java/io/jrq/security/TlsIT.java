@@ -40,6 +40,7 @@ class TlsIT {
 
     @BeforeAll
     static void start() throws Exception {
+        TlsCertificates.requireOpenssl();
         certs = TlsCertificates.generate(Files.createDirectory(tmp.resolve("ca")));
         stranger = TlsCertificates.generate(Files.createDirectory(tmp.resolve("other-ca")));
         tls = RedisServer.builder().tls(certs, false).start();

@@ -10,6 +10,7 @@ import io.jrq.Jrq;
 import io.jrq.Queue;
 import io.jrq.RecurringJob;
 import io.jrq.testkit.RedisServer;
+import io.jrq.testkit.Requirements;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * recurring job ticks once a second.
  *
  * <p>Needs libfaketime (Debian package {@code faketime}, which CI installs). Without it the test
- * fails, unless {@code JRQ_SKIP_FAKETIME=1} is set, which skips it.
+ * is skipped, or fails when {@code JRQ_STRICT_TESTS=1} (as in CI).
  */
 class ClockSkewIT {
     private static final long SKEW_MS = 30_000;
@@ -141,7 +141,7 @@ class ClockSkewIT {
         }
     }
 
-    /** The library, or a failure that says how to get it; JRQ_SKIP_FAKETIME=1 skips instead. */
+    /** The library; without it the test is skipped, or fails under JRQ_STRICT_TESTS=1 (see Requirements). */
     private static String fakeTimeLibrary() {
         String given = System.getenv("JRQ_FAKETIME_LIB");
         List<String> candidates = given != null ? List.of(given) : LIBRARIES;
@@ -150,12 +150,9 @@ class ClockSkewIT {
                 return c;
             }
         }
-        String why = "libfaketime not found (looked for " + candidates + "): install it (Debian: apt-get install faketime),"
-                + " or point JRQ_FAKETIME_LIB at libfaketimeMT.so.1";
-        if ("1".equals(System.getenv("JRQ_SKIP_FAKETIME"))) {
-            Assumptions.abort(why + "; skipped because JRQ_SKIP_FAKETIME=1");
-        }
-        return fail(why + "; set JRQ_SKIP_FAKETIME=1 to skip this test");
+        Requirements.require(false, "libfaketime not found (looked for " + candidates + "): install it (Debian: apt-get install"
+                + " faketime), or point JRQ_FAKETIME_LIB at libfaketimeMT.so.1");
+        throw new IllegalStateException("unreachable");
     }
 
     private static Map<String, String> skewed(String lib, String offset) {

@@ -43,6 +43,14 @@ public final class TlsCertificates {
   }
 
   /**
+   * Skips the calling test when the openssl command is missing (fails it under
+   * {@link Requirements#STRICT}), so that TLS tests need no more than a JDK and Maven to pass.
+   */
+  public static void requireOpenssl() {
+    Requirements.require(Requirements.onPath("openssl"), "openssl not found on the PATH (Debian: apt-get install openssl)");
+  }
+
+  /**
    * Like {@link #generate(Path)}, with a server certificate naming other hosts, e.g. to check that a
    * client verifies the host name.
    *
