@@ -17,7 +17,7 @@ class AuthIT {
     @Test
     void connectsWithAnAclUserAndPassword(@Private RedisServer redis) {
         // The rule docs/SECURITY.md recommends: jrq's keys and channels, no dangerous commands.
-        redis.execute("ACL", "SETUSER", "app", "on", ">s3cret", "~jrq:*", "&jrq:*", "-@all", "+@read", "+@write", "+@scripting",
+        redis.execute("ACL", "SETUSER", "app", "on", ">s3cret", "~jrq:*", "resetchannels", "&jrq:*", "-@all", "+@read", "+@write", "+@scripting",
                 "+@pubsub", "+@connection", "+info", "+time");
         String url = "redis://app:s3cret@127.0.0.1:" + redis.port();
         try (Jrq jrq = Jrq.connect(url);

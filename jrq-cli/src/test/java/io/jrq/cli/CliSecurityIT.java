@@ -34,7 +34,7 @@ class CliSecurityIT {
     @Test
     void thePasswordIsNeverPrinted() throws IOException {
         try (RedisServer redis = RedisServer.builder().password("admin-" + SECRET).start()) {
-            redis.execute("ACL", "SETUSER", USER, "on", ">" + SECRET, "~jrq:*", "&jrq:*", "-@all", "+@read", "+@write",
+            redis.execute("ACL", "SETUSER", USER, "on", ">" + SECRET, "~jrq:*", "resetchannels", "&jrq:*", "-@all", "+@read", "+@write",
                     "+@scripting", "+@pubsub", "+@connection", "+info", "+time");
             String url = "redis://" + USER + ":" + SECRET + "@127.0.0.1:" + redis.port();
             Cli cli = new Cli(tmp, url);
