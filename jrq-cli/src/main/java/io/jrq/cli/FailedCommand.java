@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
             "  jrq failed list -q emails",
             "  jrq failed requeue --all -q emails",
-            "  jrq failed delete 6f1c0b3e-5a7d-4d9e-9a51-2f0e8c1d7b44 0b8e21aa-4c1f-45c2-..."})
+            "  jrq failed delete 7Kq2fXbR9mTzA4cW Qd81LmZp0vYs3HnE"})
 final class FailedCommand extends GroupCommand {
     /** Jobs handled per call when working through a whole queue. */
     static final int PAGE = 1000;
@@ -265,7 +265,7 @@ final class FailedCommand extends GroupCommand {
     /** {@code jrq failed requeue}. */
     @Command(name = "requeue", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
             header = "Puts failed jobs back on their queue, with fresh attempts.",
-            footer = {"", "Examples:", "  jrq failed requeue 6f1c0b3e-5a7d-4d9e-9a51-2f0e8c1d7b44", "  jrq failed requeue --all",
+            footer = {"", "Examples:", "  jrq failed requeue 7Kq2fXbR9mTzA4cW", "  jrq failed requeue --all",
                 "  jrq failed requeue --all -q emails,sms"})
     static final class Requeue extends Change {
         @Override
@@ -292,7 +292,7 @@ final class FailedCommand extends GroupCommand {
     /** {@code jrq failed delete}. */
     @Command(name = "delete", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
             header = "Deletes failed jobs with their errors.",
-            footer = {"", "Examples:", "  jrq failed delete 6f1c0b3e-5a7d-4d9e-9a51-2f0e8c1d7b44", "  jrq failed delete --all -q imports"})
+            footer = {"", "Examples:", "  jrq failed delete 7Kq2fXbR9mTzA4cW", "  jrq failed delete --all -q imports"})
     static final class Delete extends Change {
         @Override
         String action() {

@@ -33,9 +33,9 @@ import picocli.CommandLine.Spec;
             JobCommand.Delete.class},
         commandListHeading = "%nCommands:%n",
         footer = {"", "Examples:",
-            "  jrq job show 6f1c0b3e-5a7d-4d9e-9a51-2f0e8c1d7b44",
-            "  jrq job cancel -q emails 6f1c0b3e-5a7d-4d9e-9a51-2f0e8c1d7b44",
-            "  jrq job requeue 6f1c0b3e-5a7d-4d9e-9a51-2f0e8c1d7b44 --json"})
+            "  jrq job show 7Kq2fXbR9mTzA4cW",
+            "  jrq job cancel -q emails 7Kq2fXbR9mTzA4cW",
+            "  jrq job requeue 7Kq2fXbR9mTzA4cW --json"})
 final class JobCommand extends GroupCommand {
     /** What the job subcommands share: the id, -q, --json, and finding the job. */
     abstract static class Action implements Callable<Integer> {
@@ -106,8 +106,8 @@ final class JobCommand extends GroupCommand {
     @Command(name = "show", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
             header = "Shows a job: status, function, times, attempts, worker, error, result.",
             description = {"With --verbose, also the stack trace of its error.", ""},
-            footer = {"", "Examples:", "  jrq job show 6f1c0b3e-5a7d-4d9e-9a51-2f0e8c1d7b44",
-                "  jrq job show 6f1c0b3e-5a7d-4d9e-9a51-2f0e8c1d7b44 --json | jq .status"})
+            footer = {"", "Examples:", "  jrq job show 7Kq2fXbR9mTzA4cW",
+                "  jrq job show 7Kq2fXbR9mTzA4cW --json | jq .status"})
     static final class Show extends Action {
         @Override
         int run(Jrq jrq, JobInfo info) {
@@ -177,7 +177,7 @@ final class JobCommand extends GroupCommand {
             header = "Cancels a job that has not started (QUEUED, SCHEDULED or DEFERRED).",
             description = {"A running job is left alone: stop it with `jrq job stop`. Canceling a",
                 "job that is already canceled succeeds.", ""},
-            footer = {"", "Example:", "  jrq job cancel 6f1c0b3e-5a7d-4d9e-9a51-2f0e8c1d7b44"})
+            footer = {"", "Example:", "  jrq job cancel 7Kq2fXbR9mTzA4cW"})
     static final class Cancel extends Action {
         @Override
         int run(Jrq jrq, JobInfo info) {
@@ -205,7 +205,7 @@ final class JobCommand extends GroupCommand {
             header = "Stops a running job: its worker interrupts it and records it as STOPPED.",
             description = {"Waits until the worker has stopped the job (see --timeout). A job that has not",
                 "started is left alone: cancel it with `jrq job cancel`.", ""},
-            footer = {"", "Example:", "  jrq job stop 6f1c0b3e-5a7d-4d9e-9a51-2f0e8c1d7b44"})
+            footer = {"", "Example:", "  jrq job stop 7Kq2fXbR9mTzA4cW"})
     static final class Stop extends Action {
         @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class, defaultValue = "10s", order = 5,
                 description = "How long to wait for the worker to stop it (default: ${DEFAULT-VALUE}).")
@@ -254,7 +254,7 @@ final class JobCommand extends GroupCommand {
     @Command(name = "requeue", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
             header = "Puts an ended job (FAILED, CANCELED or STOPPED) back on its queue.",
             description = {"It gets a fresh budget of attempts.", ""},
-            footer = {"", "Example:", "  jrq job requeue 6f1c0b3e-5a7d-4d9e-9a51-2f0e8c1d7b44"})
+            footer = {"", "Example:", "  jrq job requeue 7Kq2fXbR9mTzA4cW"})
     static final class Requeue extends Action {
         @Override
         int run(Jrq jrq, JobInfo info) {
@@ -270,7 +270,7 @@ final class JobCommand extends GroupCommand {
     /** {@code jrq job delete ID}. */
     @Command(name = "delete", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
             header = "Deletes a job that is not running, with its result or error.",
-            footer = {"", "Example:", "  jrq job delete 6f1c0b3e-5a7d-4d9e-9a51-2f0e8c1d7b44"})
+            footer = {"", "Example:", "  jrq job delete 7Kq2fXbR9mTzA4cW"})
     static final class Delete extends Action {
         @Override
         int run(Jrq jrq, JobInfo info) {

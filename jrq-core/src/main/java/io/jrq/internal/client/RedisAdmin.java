@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.ToLongFunction;
 
 /** {@link AdminOps} on Redis: reads are pipelined, every change goes through a script. */
 final class RedisAdmin implements AdminOps {
@@ -189,27 +190,15 @@ final class RedisAdmin implements AdminOps {
 
     @Override
     public long requeueAllFailed(String queue) {
-        q(queue);
-        long n = 0;
-        // Only the jobs failed by now: a requeued job that fails again while this runs is scored by a
-        // later expiry, so it is not requeued a second time (nor counted twice).
-        List<ScoredValue<String>> last = redis.await(redis.async().zrangeWithScores(keys.failed(queue), -1, -1));
-        if (last.isEmpty()) {
-            return 0;
-        }
-        Range<Double> upToNow = Range.create(Double.NEGATIVE_INFINITY, last.get(0).getScore());
-        while (true) {
-            List<String> ids = redis.await(redis.async().zrangebyscore(keys.failed(queue), upToNow, Limit.create(0, BATCH)));
-            if (ids.isEmpty()) {
-                return n;
-            }
+        return eachFailedBatch(queue, ids -> {
             long got = requeue(queue, ids);
             if (got == 0) {
-                // Entries whose jobs are gone: drop them so the loop ends.
+                // Entries whose jobs are gone: drop them so the loop ends. (Requeued ones have left
+                // the registry already; one that failed again since must keep its new entry.)
                 redis.await(redis.async().zrem(keys.failed(queue), ids.toArray(String[]::new)));
             }
-            n += got;
-        }
+            return got;
+        });
     }
 
     @Override
@@ -234,23 +223,36 @@ final class RedisAdmin implements AdminOps {
 
     @Override
     public long deleteAllFailed(String queue) {
+        return eachFailedBatch(queue, ids -> {
+            long got = delete(queue, ids);
+            // delete.lua leaves entries whose jobs are gone: drop them too, so the loop ends.
+            redis.await(redis.async().zrem(keys.failed(queue), ids.toArray(String[]::new)));
+            return got;
+        });
+    }
+
+    /**
+     * Works through the failed registry a batch at a time, taking only the jobs that had failed when
+     * it started: a job that fails again while this runs is scored by a later expiry, so it is
+     * neither handled a second time nor counted twice. Each batch must leave the registry, or the
+     * loop would not end.
+     *
+     * @return the sum of what {@code batch} returned
+     */
+    private long eachFailedBatch(String queue, ToLongFunction<List<String>> batch) {
         q(queue);
-        long n = 0;
-        // Only the jobs failed by now: a requeued job that fails again while this runs is scored by a
-        // later expiry, so it is not requeued a second time (nor counted twice).
         List<ScoredValue<String>> last = redis.await(redis.async().zrangeWithScores(keys.failed(queue), -1, -1));
         if (last.isEmpty()) {
             return 0;
         }
         Range<Double> upToNow = Range.create(Double.NEGATIVE_INFINITY, last.get(0).getScore());
+        long n = 0;
         while (true) {
             List<String> ids = redis.await(redis.async().zrangebyscore(keys.failed(queue), upToNow, Limit.create(0, BATCH)));
             if (ids.isEmpty()) {
                 return n;
             }
-            long got = delete(queue, ids);
-            redis.await(redis.async().zrem(keys.failed(queue), ids.toArray(String[]::new)));
-            n += got;
+            n += batch.applyAsLong(ids);
         }
     }
 
