@@ -63,9 +63,8 @@ class OomPoisonIT {
         supervisor.start();
         try (Jrq jrq = Jrq.connect(redis.url())) {
             Queue q = jrq.queue(queue);
-            List<Job<String>> others = new ArrayList<>(q.enqueueAll(FaultJobs::brief, IntStream.range(0, 40).mapToObj(i -> "a" + i).toList()));
-            Job<String> poison = q.enqueue(FaultJobs::exhaustHeap, "oom");
-            others.addAll(q.enqueueAll(FaultJobs::brief, IntStream.range(0, OTHERS - 40).mapToObj(i -> "b" + i).toList()));
+            List<Job<String>> others = new ArrayList<>();
+            Job<String> poison = enqueueAmongOthers(q, others);
             long start = System.currentTimeMillis();
 
             assertThatThrownBy(() -> poison.await(Duration.ofSeconds(60))).isInstanceOf(JobFailedException.class);
@@ -102,9 +101,8 @@ class OomPoisonIT {
         WorkerProcess worker = fleet.start("w-" + suffix, spec, SMALL_HEAP, Map.of()).awaitReady(Duration.ofSeconds(30));
         try (Jrq jrq = Jrq.connect(redis.url())) {
             Queue q = jrq.queue(queue);
-            List<Job<String>> others = new ArrayList<>(q.enqueueAll(FaultJobs::brief, IntStream.range(0, 40).mapToObj(i -> "a" + i).toList()));
-            Job<String> poison = q.enqueue(FaultJobs::exhaustHeap, "oom");
-            others.addAll(q.enqueueAll(FaultJobs::brief, IntStream.range(0, OTHERS - 40).mapToObj(i -> "b" + i).toList()));
+            List<Job<String>> others = new ArrayList<>();
+            Job<String> poison = enqueueAmongOthers(q, others);
             long start = System.currentTimeMillis();
 
             assertThatThrownBy(() -> poison.await(Duration.ofSeconds(60))).isInstanceOf(JobFailedException.class);
@@ -155,5 +153,13 @@ class OomPoisonIT {
                 return;
             }
         }
+    }
+
+    /** Enqueues the OOM job after 40 brief jobs and before the rest of {@link #OTHERS}, which go into {@code others}. */
+    private static Job<String> enqueueAmongOthers(Queue q, List<Job<String>> others) {
+        others.addAll(q.enqueueAll(FaultJobs::brief, IntStream.range(0, 40).mapToObj(i -> "a" + i).toList()));
+        Job<String> poison = q.enqueue(FaultJobs::exhaustHeap, "oom");
+        others.addAll(q.enqueueAll(FaultJobs::brief, IntStream.range(0, OTHERS - 40).mapToObj(i -> "b" + i).toList()));
+        return poison;
     }
 }
