@@ -41,6 +41,8 @@ public final class WorkerRuntime implements WorkerHandle {
     private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
     /** Deferred jobs are re-checked every this many reap intervals (30 s by default). */
     private static final int DEFERRED_CHECK_REAPS = 6;
+    /** How long close waits for a timer task in progress before interrupting it. */
+    private static final long TIMER_DRAIN_MS = 2000;
 
     private final WorkerConfig config;
     private final JrqOptions options;
@@ -86,6 +88,8 @@ public final class WorkerRuntime implements WorkerHandle {
         ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, named("jrq-worker-timer", true));
         // Timeouts of jobs that ended in time are cancelled; drop them at once rather than at their deadline.
         pool.setRemoveOnCancelPolicy(true);
+        // After close the jobs are gone: their pending timeouts must not hold up the shutdown.
+        pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.timers = pool;
         for (String queue : config.queues()) {
             QueueWaiter w = new QueueWaiter(queue, keys.ready(queue), redis.openBlocking(), idle, fetcher::fetchWhileIdle, blocked);
@@ -304,6 +308,14 @@ public final class WorkerRuntime implements WorkerHandle {
             commands.close();
         } catch (RuntimeException e) {
             log.debug("closing the command subscription failed", e);
+        }
+        // A heartbeat, reap or tick already talking to Redis finishes its call (an interrupt would
+        // make it log a failure that is none); only one that hangs is interrupted.
+        timers.shutdown();
+        try {
+            timers.awaitTermination(TIMER_DRAIN_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         timers.shutdownNow();
         jobs.shutdownNow();
