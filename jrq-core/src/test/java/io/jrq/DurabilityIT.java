@@ -26,7 +26,8 @@ class DurabilityIT {
             Queue q = jrq.queue("durable").with(EnqueueOptions.builder().durability(Durability.replicas(1, Duration.ofSeconds(5))).build());
             Job<Integer> job = q.enqueue(Jobs::add, 1, 2);
             // WAIT returned, so the replica already holds the job: no polling needed.
-            assertThat(replica.execute("EXISTS", KEYS.job("durable", job.id()))).isEqualTo("1");
+            // A plain job to run now is a field of the queue's queued hash (docs/PROTOCOL.md).
+            assertThat(replica.execute("HEXISTS", KEYS.queued("durable"), job.id())).isEqualTo("1");
 
             List<Job<Integer>> bulk = q.enqueueAll(Jobs::square, IntStream.range(0, 1200).boxed().toList());
             assertThat(bulk).hasSize(1200);

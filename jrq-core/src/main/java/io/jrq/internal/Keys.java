@@ -43,6 +43,14 @@ public final class Keys {
         return q(queue) + "ready";
     }
 
+    /**
+     * @return HASH of plain queued jobs kept in compact form, id -&gt; {@code <enqueued_at ms>:<payload>};
+     *     a job moves to its own hash ({@link #job}) when it is leased or changed (docs/PROTOCOL.md)
+     */
+    public String queued(String queue) {
+        return q(queue) + "queued";
+    }
+
     /** @return ZSET of leased job ids, scored by lease deadline in ms (Redis time) */
     public String active(String queue) {
         return q(queue) + "active";

@@ -12,6 +12,7 @@
 -- KEYS[6]  unique key prefix         (jrq:{q}:unique:)
 -- KEYS[7]  pending-dependencies prefix (jrq:{q}:deps:)
 -- KEYS[8]  dependents prefix         (jrq:{q}:dependents:)
+-- KEYS[9]  queued hash               (jrq:{q}:queued)     compact records (lib/queued.lua)
 -- ARGV[1]  job id
 -- ARGV[2]  events channel of the queue
 -- ARGV[3]  ttl in seconds of a canceled job
@@ -21,9 +22,11 @@
 -- from worker), ENDED (already over: nothing to do) or MISSING (no such job), and dependents lists
 -- the jobs ("queue/id") waiting on a job this call canceled; the caller passes them to release.lua.
 -- @include registry
+-- @include queued
 local now = nowMs()
 local id = ARGV[1]
 local key = KEYS[2] .. id
+materialize(KEYS[9], key, id)
 local cur = redis.call('HMGET', key, 'status', 'worker', 'unique')
 local status = cur[1]
 if not status then return { 'MISSING', '', {} } end

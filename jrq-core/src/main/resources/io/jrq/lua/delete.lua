@@ -8,6 +8,7 @@
 -- KEYS[5]  finished registry zset    (jrq:{q}:finished)
 -- KEYS[6]  failed registry zset      (jrq:{q}:failed)
 -- KEYS[7]  canceled registry zset    (jrq:{q}:canceled)
+-- KEYS[8]  queued hash               (jrq:{q}:queued)     compact records (lib/queued.lua)
 -- ARGV[1..n] job ids
 --
 -- Returns: { deleted, running } counts; running jobs are left alone.
@@ -15,7 +16,11 @@ local deleted, running = 0, 0
 for _, id in ipairs(ARGV) do
   local key = KEYS[2] .. id
   local status = redis.call('HGET', key, 'status')
-  if status == 'STARTED' then
+  if not status and redis.call('HDEL', KEYS[8], id) == 1 then
+    -- A queued job in compact form: the field was the whole record.
+    redis.call('LREM', KEYS[1], 1, id)
+    deleted = deleted + 1
+  elseif status == 'STARTED' then
     running = running + 1
   elseif status then
     if status == 'QUEUED' then redis.call('LREM', KEYS[1], 1, id) end

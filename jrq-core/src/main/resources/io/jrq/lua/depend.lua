@@ -5,17 +5,20 @@
 --
 -- KEYS[1]  job key prefix            (jrq:{q}:job:)
 -- KEYS[2]  dependents prefix         (jrq:{q}:dependents:)
+-- KEYS[3]  queued hash               (jrq:{q}:queued)     compact records (lib/queued.lua)
 -- ARGV[1]  the dependent as "queue/id"
 -- ARGV[2..n] ids of the dependencies in this queue
 --
 -- A dependency that has not ended gets the ref in its dependents set and the field dependents = 1
--- in its hash.
+-- in its hash (a queued job in compact form gets its own hash first, to carry the field).
 --
 -- Returns: per dependency, WAITING (registered), or how it ended: FINISHED, FAILED, CANCELED,
 -- STOPPED, or MISSING (no such job: never existed, expired or deleted).
+-- @include queued
 local out = {}
 for i = 2, #ARGV, 1 do
   local id = ARGV[i]
+  materialize(KEYS[3], KEYS[1] .. id, id)
   local status = redis.call('HGET', KEYS[1] .. id, 'status')
   if not status then
     out[#out + 1] = 'MISSING'

@@ -2,6 +2,11 @@
 -- scheduled set when they are due later. All jobs are checked before any is written, so a batch is
 -- stored whole or not at all.
 --
+-- A plain job (no unique key, no dependencies, due now) is stored in the compact form of
+-- lib/queued.lua when KEYS[7] is given: one field of the queue's queued hash instead of a hash of
+-- its own. Without KEYS[7] (producers written before it) every job gets its own hash, as before;
+-- workers read both forms.
+--
 -- A job with a unique key is not stored when the key still names a live job in its scope; the
 -- existing job's id is returned in its place. Scopes: Q while queued (released when a worker takes
 -- the job), A while queued or running (released when it ends), T for a time (the key's TTL).
@@ -12,6 +17,7 @@
 -- KEYS[4]  unique key prefix         (jrq:{q}:unique:)
 -- KEYS[5]  pending-dependencies prefix (jrq:{q}:deps:)
 -- KEYS[6]  deferred zset             (jrq:{q}:deferred)
+-- KEYS[7]  queued hash (optional)    (jrq:{q}:queued)     id -> "<enqueued_at ms>:<payload>"
 -- ARGV[1]  flags, a number: 1 puts the jobs at the front of the queue (run next), else the back;
 --          + 2 says every id was generated at random by the caller (16 base62 characters or
 --          longer), so no job can have it and the check for an existing job is skipped. "0" and "1"
@@ -30,7 +36,7 @@
 -- Errors:  "JRQ_JOB_EXISTS <id>" when a job with one of the ids already exists (nothing written).
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local ready, prefix, scheduled, uprefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local ready, prefix, scheduled, uprefix, queued = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[7]
 local flags = tonumber(ARGV[1])
 if not flags or flags < 0 or flags > 3 or flags % 1 ~= 0 then
   return redis.error_reply('ERR enqueue.lua: ARGV[1] must be a flags number from 0 to 3, got ' .. tostring(ARGV[1]))
@@ -64,7 +70,8 @@ for i = 8, #ARGV, 3 do
   local existing = ukey ~= '' and (seen[ukey] or holder(ukey)) or nil
   if existing then
     ids[#ids + 1] = existing
-  elseif not fresh and redis.call('EXISTS', prefix .. id) == 1 then
+  elseif not fresh and (redis.call('EXISTS', prefix .. id) == 1
+      or (queued and redis.call('HEXISTS', queued, id) == 1)) then
     return redis.error_reply('JRQ_JOB_EXISTS ' .. id)
   else
     ids[#ids + 1] = false
@@ -73,11 +80,17 @@ for i = 8, #ARGV, 3 do
 end
 
 local push = front and 'RPUSH' or 'LPUSH'
+local compact = queued and #deps == 0 and due <= now
+local stamp = now .. ':'
 local k = 0
 for i = 8, #ARGV, 3 do
   k = k + 1
   local id, payload, ukey = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  if not ids[k] then
+  if not ids[k] and compact and ukey == '' then
+    ids[k] = id
+    redis.call('HSET', queued, id, stamp .. payload)
+    redis.call(push, ready, id)
+  elseif not ids[k] then
     ids[k] = id
     local key = prefix .. id
     -- One HSET per job: the payload, the time and the status with its own fields.

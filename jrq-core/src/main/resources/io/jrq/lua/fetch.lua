@@ -19,6 +19,7 @@
 -- KEYS[10] rate window counter       (jrq:{q}:rate)
 -- KEYS[11] unique key prefix         (jrq:{q}:unique:)
 -- KEYS[12] dependents prefix         (jrq:{q}:dependents:)  SET per job of "queue/id" waiting on it
+-- KEYS[13] queued hash               (jrq:{q}:queued)     plain queued jobs in compact form (lib/queued.lua)
 -- ARGV[1]  worker name
 -- ARGV[2]  lease duration in ms
 -- ARGV[3]  how many jobs to lease (0 = only record outcomes)
@@ -42,14 +43,16 @@
 --
 -- Cost: this script runs once per batch, so work that can be done once per call is (removing the
 -- acknowledged jobs from the active set, adding to each registry, trimming it, publishing the
--- events, adding the leased jobs to the active set); per job it reads the hash once and writes it
--- once. The status check fences a stale outcome on its own (a token is only ever compared while
+-- events, adding the leased jobs to the active set, reading and deleting the compact records of
+-- the popped ids); per job it reads the hash once and writes it once, and a job leased from its
+-- compact record is only written. The status check fences a stale outcome on its own (a token is only ever compared while
 -- the status is STARTED, and every lease writes a new one), so the token is left in the hash.
 -- @include registry
 -- @include corrupt
+-- @include queued
 local now = nowMs()
 local ready, active, prefix, failed = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local scheduled, finished, canceled = KEYS[5], KEYS[6], KEYS[7]
+local scheduled, finished, canceled, queued = KEYS[5], KEYS[6], KEYS[7], KEYS[13]
 local worker, lease, want = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local channel, registryMax, finishedMax, n = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 
@@ -246,6 +249,16 @@ elseif want > 0 then
     end
   end
   local leased, leasedIds = 0, {}
+  -- Records the lease of one job (its hash already says STARTED) in the reply and the active set.
+  local function take(id, payload, token, attempts)
+    leasedIds[#leasedIds + 1] = now + lease
+    leasedIds[#leasedIds + 1] = id
+    jobs[#jobs + 1] = id
+    jobs[#jobs + 1] = payload
+    jobs[#jobs + 1] = token
+    jobs[#jobs + 1] = attempts
+    leased = leased + 1
+  end
   while want > 0 do
     local ids = redis.pcall('RPOP', ready, want)
     if type(ids) == 'table' and ids.err then
@@ -254,32 +267,56 @@ elseif want > 0 then
     end
     if not ids then break end
     want = want - #ids
-    for _, id in ipairs(ids) do
+    -- The compact records of the popped ids, in one read; an id without one has a hash of its own.
+    local compacts = redis.pcall('HMGET', queued, unpack(ids))
+    if compacts.err then
+      warnings[#warnings + 1] = queued .. ' is not a hash: ' .. compacts.err
+      compacts = {}
+    end
+    local fromCompact = {}
+    for j, id in ipairs(ids) do
       local key = prefix .. id
-      local defect, kind, job = jobDefect(key)
+      local compact = compacts[j]
+      local defect, kind, job
+      if compact then
+        fromCompact[#fromCompact + 1] = id
+        local at, payload = splitQueued(compact)
+        if at then
+          -- A compact record is a job that was never leased: first attempt, first lease.
+          local token = worker .. ':1'
+          redis.call('HSET', key, 'status', 'STARTED', 'payload', payload, 'enqueued_at', at, 'started_at', now,
+            'worker', worker, 'token', token, 'attempts', 1, 'leases', 1)
+          take(id, payload, token, 1)
+        else
+          -- Kept whole in 'raw' and moved aside like any other record that cannot be leased.
+          redis.call('HSET', key, 'status', 'QUEUED', 'raw', compact)
+          defect, kind = 'queued record of job ' .. id .. ' in ' .. queued
+            .. ' is not "<enqueued_at>:<payload>": ' .. string.sub(compact, 1, 40), 'hash'
+        end
+      else
+        defect, kind, job = jobDefect(key)
+        if not defect then
+          -- Ids of jobs that were deleted, canceled or already taken are dropped, not leased.
+          if job[2] and job[1] == 'QUEUED' then
+            local attempts = (tonumber(job[3]) or 0) + 1
+            -- The token counts leases, which unlike attempts never go back (requeue.lua returns an attempt).
+            local leases = (tonumber(job[4]) or 0) + 1
+            local token = worker .. ':' .. leases
+            redis.call('HSET', key, 'status', 'STARTED', 'started_at', now, 'worker', worker, 'token', token,
+              'attempts', attempts, 'leases', leases)
+            releaseUnique(job[6], id, false)
+            take(id, job[2], token, attempts)
+          else
+            want = want + 1
+          end
+        end
+      end
       if defect then
         redis.call('PUBLISH', channel, moveAside(key, id, kind, defect, failed, prefix, registryMax, now))
         want = want + 1
-      -- Ids of jobs that were deleted, canceled or already taken are dropped, not leased.
-      elseif job[2] and job[1] == 'QUEUED' then
-        local attempts = (tonumber(job[3]) or 0) + 1
-        -- The token counts leases, which unlike attempts never go back (requeue.lua returns an attempt).
-        local leases = (tonumber(job[4]) or 0) + 1
-        local token = worker .. ':' .. leases
-        redis.call('HSET', key, 'status', 'STARTED', 'started_at', now, 'worker', worker, 'token', token,
-          'attempts', attempts, 'leases', leases)
-        leasedIds[#leasedIds + 1] = now + lease
-        leasedIds[#leasedIds + 1] = id
-        releaseUnique(job[6], id, false)
-        jobs[#jobs + 1] = id
-        jobs[#jobs + 1] = job[2]
-        jobs[#jobs + 1] = token
-        jobs[#jobs + 1] = attempts
-        leased = leased + 1
-      else
-        want = want + 1
       end
     end
+    if #fromCompact > 0 then redis.call('HDEL', queued, unpack(fromCompact)) end
   end
   if leased > 0 then redis.call('ZADD', active, unpack(leasedIds)) end
   if rate and leased > 0 then

@@ -24,10 +24,12 @@ final class JobStates {
     record State(String status, int attempts, int recoveries) {
     }
 
+    /** A queued job without a hash of its own is a field of the queue's queued hash (docs/PROTOCOL.md). */
     private static final String SCRIPT = """
             local out = {}
-            for i = 2, #ARGV do
+            for i = 3, #ARGV do
               local h = redis.call('HMGET', ARGV[1] .. ARGV[i], 'status', 'attempts', 'recoveries')
+              if not h[1] and redis.call('HEXISTS', ARGV[2], ARGV[i]) == 1 then h[1] = 'QUEUED' end
               out[#out + 1] = tostring(h[1] or '-') .. ' ' .. tostring(h[2] or '0') .. ' ' .. tostring(h[3] or '0')
             end
             return out
@@ -43,7 +45,7 @@ final class JobStates {
         // In chunks, so that no single command grows without bound.
         for (int from = 0; from < idList.size(); from += 2000) {
             List<String> chunk = idList.subList(from, Math.min(idList.size(), from + 2000));
-            List<String> cmd = new ArrayList<>(List.of("EVAL", SCRIPT, "0", keys.jobPrefix(queue)));
+            List<String> cmd = new ArrayList<>(List.of("EVAL", SCRIPT, "0", keys.jobPrefix(queue), keys.queued(queue)));
             cmd.addAll(chunk);
             String[] lines = redis.execute(cmd.toArray(String[]::new)).split("\n");
             for (int i = 0; i < chunk.size(); i++) {

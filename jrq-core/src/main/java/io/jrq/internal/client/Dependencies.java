@@ -70,7 +70,7 @@ public final class Dependencies {
                     args[i + 1] = depIds.get(i);
                 }
                 List<Object> r = scripts.call(Script.DEPEND, ScriptOutputType.MULTI,
-                        new String[] {keys.jobPrefix(depQueue), keys.dependentsPrefix(depQueue)}, args);
+                        new String[] {keys.jobPrefix(depQueue), keys.dependentsPrefix(depQueue), keys.queued(depQueue)}, args);
                 for (int i = 0; i < depIds.size(); i++) {
                     String state = (String) r.get(i);
                     if (!"WAITING".equals(state)) {

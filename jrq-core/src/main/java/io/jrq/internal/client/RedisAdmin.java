@@ -35,11 +35,13 @@ final class RedisAdmin implements AdminOps {
     private final Redis redis;
     private final Keys keys;
     private final Scripts scripts;
+    private final JobReader reader;
 
-    RedisAdmin(Redis redis, Keys keys, Scripts scripts) {
+    RedisAdmin(Redis redis, Keys keys, Scripts scripts, JobReader reader) {
         this.redis = redis;
         this.keys = keys;
         this.scripts = scripts;
+        this.reader = reader;
     }
 
     private static String q(String queue) {
@@ -147,21 +149,15 @@ final class RedisAdmin implements AdminOps {
     }
 
     private List<JobInfo> read(String queue, List<String> ids) {
-        List<CompletableFuture<Map<String, String>>> reads = new ArrayList<>();
+        List<CompletableFuture<Optional<JobRecord>>> reads = new ArrayList<>();
         for (String id : ids) {
-            reads.add(redis.async().hgetall(keys.job(queue, id)).toCompletableFuture());
+            reads.add(reader.read(queue, id));
         }
         List<JobInfo> out = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             // One corrupt record must not hide the others: it is listed as FAILED with the reason.
-            String id = ids.get(i);
             try {
-                Map<String, String> h = redis.await(reads.get(i).exceptionally(e -> {
-                    throw RedisBackend.wrongType(keys.job(queue, id), e);
-                }));
-                if (h != null && !h.isEmpty()) {
-                    out.add(JobRecord.fromHash(queue, ids.get(i), h).toInfo());
-                }
+                redis.await(reads.get(i)).ifPresent(r -> out.add(r.toInfo()));
             } catch (io.jrq.CorruptJobException e) {
                 out.add(JobRecord.corrupt(queue, ids.get(i), e.getMessage()).toInfo());
             }
@@ -210,7 +206,7 @@ final class RedisAdmin implements AdminOps {
             List<String> batch = ids.subList(from, Math.min(ids.size(), from + BATCH));
             List<Object> r = scripts.call(Script.DELETE, ScriptOutputType.MULTI,
                     new String[] {keys.ready(queue), keys.jobPrefix(queue), keys.scheduled(queue), keys.deferred(queue),
-                        keys.finished(queue), keys.failed(queue), keys.canceled(queue)},
+                        keys.finished(queue), keys.failed(queue), keys.canceled(queue), keys.queued(queue)},
                     batch.toArray(String[]::new));
             deleted += (Long) r.get(0);
             running += (Long) r.get(1);
@@ -271,8 +267,8 @@ final class RedisAdmin implements AdminOps {
         q(queue);
         long n = 0;
         while (true) {
-            Long got = scripts.call(Script.EMPTY, ScriptOutputType.INTEGER, new String[] {keys.ready(queue), keys.jobPrefix(queue)},
-                    Integer.toString(BATCH));
+            Long got = scripts.call(Script.EMPTY, ScriptOutputType.INTEGER, new String[] {keys.ready(queue), keys.jobPrefix(queue),
+                    keys.queued(queue)}, Integer.toString(BATCH));
             if (got == 0) {
                 return n;
             }

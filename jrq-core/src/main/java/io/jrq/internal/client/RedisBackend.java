@@ -32,6 +32,7 @@ public final class RedisBackend implements Backend {
     private final Scripts scripts;
     private final JobWatcher watcher;
     private final RedisAdmin admin;
+    private final JobReader reader;
     private final Dependencies dependencies;
     private final RecurringStore recurring;
     private final DurableWrites durable;
@@ -43,7 +44,8 @@ public final class RedisBackend implements Backend {
         this.keys = new Keys(options.keyPrefix());
         this.scripts = new Scripts(redis);
         this.watcher = new JobWatcher(redis, keys, this::readAsync);
-        this.admin = new RedisAdmin(redis, keys, scripts);
+        this.reader = new JobReader(redis, keys);
+        this.admin = new RedisAdmin(redis, keys, scripts, reader);
         this.dependencies = new Dependencies(keys, scripts, options);
         this.recurring = new RedisRecurringStore(redis, keys, scripts);
         this.durable = new DurableWrites(redis);
@@ -149,7 +151,7 @@ public final class RedisBackend implements Backend {
     private List<CompletableFuture<List<Object>>> sendBatches(RedisClusterAsyncCommands<String, String> on, String queue,
                                                              List<EncodedJob> jobs, EnqueueSpec spec) {
         String[] k = {keys.ready(queue), keys.jobPrefix(queue), keys.scheduled(queue), keys.uniquePrefix(queue),
-            keys.pendingDepsPrefix(queue), keys.deferred(queue)};
+            keys.pendingDepsPrefix(queue), keys.deferred(queue), keys.queued(queue)};
         String deps = Json.mapper().valueToTree(spec.deps()).toString();
         List<CompletableFuture<List<Object>>> batches = new ArrayList<>();
         for (int from = 0; from < jobs.size(); from += BATCH) {
@@ -197,7 +199,8 @@ public final class RedisBackend implements Backend {
     public Optional<JobStatus> cancel(String queue, String id) {
         List<Object> r = scripts.call(Script.CANCEL, ScriptOutputType.MULTI,
                 new String[] {keys.ready(queue), keys.jobPrefix(queue), keys.scheduled(queue), keys.deferred(queue),
-                    keys.canceled(queue), keys.uniquePrefix(queue), keys.pendingDepsPrefix(queue), keys.dependentsPrefix(queue)},
+                    keys.canceled(queue), keys.uniquePrefix(queue), keys.pendingDepsPrefix(queue), keys.dependentsPrefix(queue),
+                    keys.queued(queue)},
                 id, keys.events(queue), Long.toString(options.resultTtl().getSeconds()), Integer.toString(options.failedJobsMax()));
         String outcome = (String) r.get(0);
         switch (outcome) {
@@ -224,25 +227,7 @@ public final class RedisBackend implements Backend {
     }
 
     CompletableFuture<Optional<JobRecord>> readAsync(String queue, String id) {
-        String key = keys.job(queue, id);
-        return redis.async().hgetall(key).toCompletableFuture()
-                .exceptionally(e -> {
-                    throw wrongType(key, e);
-                })
-                .thenApply(h -> h == null || h.isEmpty() ? Optional.empty() : Optional.of(JobRecord.fromHash(queue, id, h)));
-    }
-
-    /**
-     * @param key the key read
-     * @param e the failure
-     * @return a {@link io.jrq.CorruptJobException} naming the key when Redis said WRONGTYPE, else the failure
-     */
-    static RuntimeException wrongType(String key, Throwable e) {
-        Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-        if (String.valueOf(c.getMessage()).startsWith("WRONGTYPE")) {
-            return new io.jrq.CorruptJobException("job key " + key + " is corrupt: it holds another Redis type than a hash");
-        }
-        return c instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(c);
+        return reader.read(queue, id);
     }
 
     @Override
@@ -263,13 +248,12 @@ public final class RedisBackend implements Backend {
     @Override
     public Optional<String> findQueue(String id) {
         Set<String> queues = redis.await(redis.async().smembers(keys.queues()));
-        Map<String, CompletableFuture<Long>> probes = new java.util.LinkedHashMap<>();
+        Map<String, CompletableFuture<Boolean>> probes = new java.util.LinkedHashMap<>();
         for (String q : queues) {
-            probes.put(q, redis.async().exists(keys.job(q, id)).toCompletableFuture());
+            probes.put(q, reader.exists(q, id));
         }
-        for (Map.Entry<String, CompletableFuture<Long>> e : probes.entrySet()) {
-            Long n = redis.await(e.getValue());
-            if (n != null && n > 0) {
+        for (Map.Entry<String, CompletableFuture<Boolean>> e : probes.entrySet()) {
+            if (redis.await(e.getValue())) {
                 return Optional.of(e.getKey());
             }
         }

@@ -1,0 +1,86 @@
+package io.jrq.internal.client;
+
+import io.jrq.CorruptJobException;
+import io.jrq.internal.Keys;
+import io.jrq.internal.redis.Redis;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Reads a job in either of its two forms: a queued plain job is a field of the queue's queued hash
+ * ({@code <enqueued_at ms>:<payload>}, see lib/queued.lua), every other job a hash of its own.
+ *
+ * <p>The field is read before the hash, on the same connection, so the two reads run in that order
+ * in Redis. A job only ever moves from the field to the hash (fetch.lua, cancel.lua, depend.lua do
+ * it atomically), so if the field is gone by the first read the hash is there by the second; if
+ * both are there the hash is the newer state.
+ */
+final class JobReader {
+    private final Redis redis;
+    private final Keys keys;
+
+    JobReader(Redis redis, Keys keys) {
+        this.redis = redis;
+        this.keys = keys;
+    }
+
+    /**
+     * @param queue the queue
+     * @param id the job id
+     * @return the job, empty when there is none; fails with {@link CorruptJobException} when a
+     *     record cannot be read
+     */
+    CompletableFuture<Optional<JobRecord>> read(String queue, String id) {
+        String field = keys.queued(queue);
+        String key = keys.job(queue, id);
+        // A queued hash of the wrong type only matters when the job has no hash of its own.
+        CompletableFuture<Object> compact = redis.async().hget(field, id).toCompletableFuture()
+                .handle((v, e) -> e != null ? corrupt(field + " (the queue's queued jobs)", e) : v);
+        CompletableFuture<Map<String, String>> hash = redis.async().hgetall(key).toCompletableFuture()
+                .exceptionally(e -> {
+                    throw corrupt("job key " + key, e);
+                });
+        return hash.thenCombine(compact, (h, c) -> {
+            if (h != null && !h.isEmpty()) {
+                return Optional.of(JobRecord.fromHash(queue, id, h));
+            }
+            if (c instanceof RuntimeException e) {
+                throw e;
+            }
+            return c == null ? Optional.<JobRecord>empty() : Optional.of(fromCompact(queue, id, (String) c));
+        });
+    }
+
+    /**
+     * @param queue the queue
+     * @param id the job id
+     * @return whether the job exists in either form
+     */
+    CompletableFuture<Boolean> exists(String queue, String id) {
+        CompletableFuture<Boolean> compact = redis.async().hexists(keys.queued(queue), id).toCompletableFuture();
+        CompletableFuture<Long> hash = redis.async().exists(keys.job(queue, id)).toCompletableFuture();
+        return compact.thenCombine(hash, (c, h) -> Boolean.TRUE.equals(c) || (h != null && h > 0));
+    }
+
+    /** The record of a queued job in compact form, as the hash fetch.lua would make of it. */
+    static JobRecord fromCompact(String queue, String id, String value) {
+        int colon = value.indexOf(':');
+        if (colon < 1 || colon > 15 || colon == value.length() - 1 || !value.substring(0, colon).chars().allMatch(Character::isDigit)) {
+            throw new CorruptJobException("job " + queue + "/" + id + " is corrupt: its queued record is not"
+                    + " <enqueued_at>:<payload>: " + (value.length() > 40 ? value.substring(0, 40) + "..." : value));
+        }
+        return JobRecord.fromHash(queue, id, Map.of("status", "QUEUED", "enqueued_at", value.substring(0, colon),
+                "payload", value.substring(colon + 1)));
+    }
+
+    /** A {@link CorruptJobException} naming what when Redis said WRONGTYPE, else the failure itself. */
+    private static RuntimeException corrupt(String what, Throwable e) {
+        Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (String.valueOf(c.getMessage()).startsWith("WRONGTYPE")) {
+            return new CorruptJobException(what + " is corrupt: it holds another Redis type than a hash");
+        }
+        return c instanceof RuntimeException re ? re : new CompletionException(c);
+    }
+}
