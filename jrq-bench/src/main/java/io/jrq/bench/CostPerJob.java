@@ -45,8 +45,10 @@ final class CostPerJob {
             double memPerJob = (double) (m1.usedMemory() - m0.usedMemory()) / n;
             String sample = b.probe.sync().lindex(b.probe.keys().ready(queue), 0);
             String jobKey = b.probe.keys().job(queue, sample);
-            long payload = b.probe.sync().hstrlen(jobKey, "payload");
-            long hashBytes = b.probe.sync().memoryUsage(jobKey);
+            // A plain queued job is a field "<enqueued_at>:<payload>" of the queue's queued hash, not a key of its own.
+            long record = b.probe.sync().hstrlen(b.probe.keys().queued(queue), sample);
+            long payload = record > 0 ? record - 14 : b.probe.sync().hstrlen(jobKey, "payload");
+            Long hashBytes = b.probe.sync().memoryUsage(jobKey);
 
             Probe.Snapshot s0 = b.probe.snapshot();
             long cpu0 = w.cpuNanos();
@@ -108,7 +110,8 @@ final class CostPerJob {
                     .put("redis_context_switches_per_job", b.redisPid < 0 ? -1.0 : (double) (redis1[2] - redis0[2]) / n)
                     .put("memory_bytes_per_queued_job", memPerJob)
                     .put("payload_bytes", payload)
-                    .put("queued_job_hash_bytes", hashBytes)
+                    .put("queued_record_bytes", record)
+                    .put("queued_job_hash_bytes", hashBytes == null ? -1 : hashBytes)
                     .put("finished_job_hash_bytes", finishedBytes == null ? -1 : finishedBytes)
                     // calls per job / Redis time per job (wall clock, as INFO commandstats counts it) for each command
                     .put("commands_per_job", String.join(" ", top))

@@ -227,6 +227,35 @@ class BadRecordsIT {
         goodJobStillRuns();
     }
 
+    @Provide
+    Arbitrary<String> badQueuedRecords() {
+        String good = envelope("$ID", "io.jrq.testjobs.Jobs::add", "[1,2]");
+        Arbitrary<String> noTime = Arbitraries.strings().ofMinLength(0).ofMaxLength(100).filter(v -> !v.matches("(?s)\\d{1,15}:.+"));
+        Arbitrary<String> badPayload = Arbitraries.integers().between(0, good.length() - 1).map(n -> "1700000000000:" + good.substring(0, n));
+        Arbitrary<String> notAnEnvelope = Arbitraries.of("1700000000000:[]", "1700000000000:{}", "1700000000000:null",
+                "1700000000000:{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::nope\",\"args\":[]}", "1700000000000::", "99999999999999999999:" + good);
+        return Arbitraries.oneOf(noTime, badPayload, notAnEnvelope);
+    }
+
+    /** The compact form of a queued job (a field of the queue's queued hash, docs/PROTOCOL.md) can be bad too. */
+    @Property(tries = 40)
+    void aBadQueuedRecordIsMovedAsideAndTheWorkerGoesOn(@ForAll("badQueuedRecords") String value) {
+        String id = "bad-" + UUID.randomUUID();
+        String record = value.replace("$ID", id);
+        redis.execute("HSET", KEYS.queued(Q), id, record);
+        redis.execute("LPUSH", KEYS.ready(Q), id);
+        BAD_JOBS.incrementAndGet();
+        readsAreClear(id);
+
+        JobInfo info = ended(id);
+        assertThat(info.status()).as(record).isEqualTo(JobStatus.FAILED);
+        assertThat(info.error().get().type()).as(record).isIn(JOB_ERRORS);
+        assertThat(info.error().get().message()).as(record).isNotBlank().doesNotContain("NullPointerException");
+        assertThat(redis.execute("HEXISTS", KEYS.queued(Q), id)).as("record removed: " + record).isEqualTo("0");
+        readsAreClear(id);
+        goodJobStillRuns();
+    }
+
     /** Every client read of the record gives a result or a {@link CorruptJobException}, nothing else. */
     private static void readsAreClear(String id) {
         try {
