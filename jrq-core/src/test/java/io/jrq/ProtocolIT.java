@@ -275,6 +275,36 @@ class ProtocolIT {
         assertThat(redis.execute("LLEN", keys.ready(queue))).isEqualTo("2");
     }
 
+    @Test
+    void withTheSeventhKeyEnqueueLuaStoresPlainJobsInCompactFormAndWorkersRunThem() throws Exception {
+        String q = "jrq:{" + queue + "}:";
+        assertThat(q + "queued").isEqualTo(keys.queued(queue));
+        String id = "c" + UUID.randomUUID().toString().substring(0, 8);
+        String payload = "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[40,2]}";
+        String reply = redis.execute("EVAL", Files.readString(enqueueLua()), "7",
+                q + "ready", q + "job:", q + "scheduled", q + "unique:", q + "deps:", q + "deferred", q + "queued",
+                "0", "-1", "-1", "Q", "-1", "[]", "cancel", id, payload, "");
+        String enqueuedAt = reply.split("\n")[0];
+        // One field "<enqueued_at>:<payload>", no hash of its own, the id on the ready list.
+        assertThat(redis.execute("HGET", q + "queued", id)).isEqualTo(enqueuedAt + ":" + payload);
+        assertThat(redis.execute("EXISTS", keys.job(queue, id))).isEqualTo("0");
+        assertThat(redis.execute("LRANGE", q + "ready", "0", "-1")).isEqualTo(id);
+        // The id is taken in either form.
+        assertThatThrownBy(() -> redis.execute("EVAL", Files.readString(enqueueLua()), "7",
+                q + "ready", q + "job:", q + "scheduled", q + "unique:", q + "deps:", q + "deferred", q + "queued",
+                "0", "-1", "-1", "Q", "-1", "[]", "cancel", id, payload, "")).hasMessageContaining("JRQ_JOB_EXISTS " + id);
+        assertThat(jrq.queue(queue).job(id).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+
+        try (Worker w = jrq.worker(queue).allowPackages("io.jrq.testjobs").handleSignals(false).start()) {
+            assertThat(jrq.queue(queue).job(id).orElseThrow().as(Integer.class).await(WAIT)).isEqualTo(42);
+        }
+        String key = keys.job(queue, id);
+        assertThat(redis.execute("HGET", key, "enqueued_at")).isEqualTo(enqueuedAt);
+        assertThat(redis.execute("HLEN", q + "queued")).isEqualTo("0");
+        assertDocumented(fields(key));
+        assertEvents(id, "FINISHED");
+    }
+
     /**
      * EVAL of the shipped enqueue.lua for one job, exactly as another language would send it: the six
      * documented KEYS, then ARGV front flag, due time, delay, unique scope, unique TTL, dependencies
