@@ -10,8 +10,14 @@ import java.util.Map;
  * @param counts jobs per state: QUEUED, STARTED, SCHEDULED, DEFERRED, and the kept ended jobs
  *     (FINISHED, FAILED, CANCELED which also counts STOPPED); every state is present
  * @param limits the queue's concurrency and rate limits
+ * @param finishedTotal jobs of the queue that ever ended FINISHED, as counted by workers; unlike the
+ *     FINISHED count it does not shrink when ended jobs expire or pass the registry's cap, so the
+ *     difference of two readings is the throughput
+ * @param failedTotal jobs that ever ended FAILED through a worker (its last attempt failed, it lost
+ *     its worker too often, or its record was moved aside as corrupt)
  */
-public record QueueInfo(String name, boolean paused, Map<JobStatus, Long> counts, QueueLimits limits) {
+public record QueueInfo(String name, boolean paused, Map<JobStatus, Long> counts, QueueLimits limits, long finishedTotal,
+                        long failedTotal) {
     /** @param status a state @return how many jobs of the queue are in it */
     public long count(JobStatus status) {
         return counts.getOrDefault(status, 0L);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jrq.Admin;
 import io.jrq.JobInfo;
-import io.jrq.JobStatus;
 import io.jrq.Jrq;
 import io.jrq.JrqOptions;
 import io.jrq.QueueInfo;
@@ -69,7 +68,7 @@ final class InfoCommand implements Callable<Integer> {
     /** One refresh's reading. */
     private record Snapshot(Instant time, long nanos, List<QueueInfo> queues, List<WorkerInfo> workers) {
         long ended() {
-            return queues.stream().mapToLong(q -> q.count(JobStatus.FINISHED) + q.count(JobStatus.FAILED)).sum();
+            return queues.stream().mapToLong(q -> q.finishedTotal() + q.failedTotal()).sum();
         }
     }
 
@@ -96,7 +95,7 @@ final class InfoCommand implements Callable<Integer> {
                 Double rate = null;
                 if (previous != null) {
                     double secs = Math.max((now.nanos() - previous.nanos()) / 1e9, 1e-3);
-                    // Ended jobs expire from their registries, so the count can drop: never show a negative rate.
+                    // The counters only grow, unless someone deletes them: never show a negative rate.
                     rate = Math.max(0, now.ended() - previous.ended()) / secs;
                 }
                 if (json) {

@@ -129,6 +129,9 @@ final class JsonOutput {
         for (JobStatus s : Queues.COUNTED) {
             counts.put(s.name(), q.count(s));
         }
+        ObjectNode totals = o.putObject("totals");
+        totals.put("FINISHED", q.finishedTotal());
+        totals.put("FAILED", q.failedTotal());
         ObjectNode limits = o.putObject("limits");
         limits.put("concurrency", q.limits().concurrency());
         limits.put("rate", q.limits().rate());

@@ -24,7 +24,7 @@ class CliQueueIT extends CliSupport {
         assertThat(json.exitCode()).as(json.toString()).isZero();
         assertThat(json.lines()).contains("{\"name\":\"" + queue + "\",\"paused\":true,\"counts\":{\"QUEUED\":3,\"STARTED\":0,"
                 + "\"SCHEDULED\":0,\"DEFERRED\":0,\"FINISHED\":0,\"FAILED\":0,\"CANCELED\":0},"
-                + "\"limits\":{\"concurrency\":0,\"rate\":0,\"periodMs\":1000}}");
+                + "\"totals\":{\"FINISHED\":0,\"FAILED\":0},\"limits\":{\"concurrency\":0,\"rate\":0,\"periodMs\":1000}}");
         assertThat(json.lines()).allMatch(l -> l.startsWith("{\"name\":"));
     }
 

@@ -51,6 +51,11 @@ public final class Keys {
         return q(queue) + "queued";
     }
 
+    /** @return HASH of counters kept for ever: {@code finished}, {@code failed} (jobs that ended so) */
+    public String stats(String queue) {
+        return q(queue) + "stats";
+    }
+
     /** @return ZSET of leased job ids, scored by lease deadline in ms (Redis time) */
     public String active(String queue) {
         return q(queue) + "active";

@@ -20,6 +20,7 @@
 -- KEYS[11] unique key prefix         (jrq:{q}:unique:)
 -- KEYS[12] dependents prefix         (jrq:{q}:dependents:)  SET per job of "queue/id" waiting on it
 -- KEYS[13] queued hash               (jrq:{q}:queued)     plain queued jobs in compact form (lib/queued.lua)
+-- KEYS[14] stats hash                (jrq:{q}:stats)      finished, failed: jobs ever ended so (one HINCRBY each per call)
 -- ARGV[1]  worker name
 -- ARGV[2]  lease duration in ms
 -- ARGV[3]  how many jobs to lease (0 = only record outcomes)
@@ -106,6 +107,8 @@ local adds = { [finished] = {}, [failed] = {}, [canceled] = {} }
 local ended, endedCount = {}, 0
 local removed = {}
 local accepted, released = {}, {}
+-- Jobs this call ended FINISHED or FAILED (moved-aside records included), for the queue's counters.
+local finishedCount, failedCount = 0, 0
 for i = 0, n - 1 do
   local b = 8 + 6 * i
   local id, token, outcome, data = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
@@ -134,6 +137,7 @@ for i = 0, n - 1 do
       local registry
       if outcome == 'FINISHED' then
         registry = finished
+        finishedCount = finishedCount + 1
         local fn = droppableFn(cur[7])
         if fn then
           redis.call('HSET', key, 'status', outcome, 'ended_at', now, 'result', data, 'fn', fn)
@@ -143,6 +147,7 @@ for i = 0, n - 1 do
         end
       elseif outcome == 'FAILED' then
         registry = failed
+        failedCount = failedCount + 1
         local errors = withError(redis.call('HGET', key, 'errors'), cur[3], data)
         redis.call('HSET', key, 'status', outcome, 'ended_at', now, 'errors', errors, 'error', data)
       else
@@ -189,6 +194,7 @@ for _, id in ipairs(due) do
   local defect, kind, f = jobDefect(key)
   if defect then
     redis.call('PUBLISH', channel, moveAside(key, id, kind, defect, failed, prefix, registryMax, now))
+    failedCount = failedCount + 1
   elseif f[1] == 'SCHEDULED' then
     redis.call('HSET', key, 'status', 'QUEUED')
     redis.call('LPUSH', ready, id)
@@ -313,6 +319,7 @@ elseif want > 0 then
       end
       if defect then
         redis.call('PUBLISH', channel, moveAside(key, id, kind, defect, failed, prefix, registryMax, now))
+        failedCount = failedCount + 1
         want = want + 1
       end
     end
@@ -326,4 +333,6 @@ elseif want > 0 then
     end
   end
 end
+if finishedCount > 0 then redis.call('HINCRBY', KEYS[14], 'finished', finishedCount) end
+if failedCount > 0 then redis.call('HINCRBY', KEYS[14], 'failed', failedCount) end
 return { accepted, jobs, wait, blocked, released, warnings }

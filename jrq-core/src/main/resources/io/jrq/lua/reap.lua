@@ -13,6 +13,7 @@
 -- KEYS[5]  dependents prefix         (jrq:{q}:dependents:)
 -- KEYS[6]  finished registry zset    (jrq:{q}:finished)   id -> expiry (ms)
 -- KEYS[7]  canceled registry zset    (jrq:{q}:canceled)   id -> expiry (ms)
+-- KEYS[8]  stats hash                (jrq:{q}:stats)      'failed' grows by the jobs failed here
 -- ARGV[1]  maximum recoveries per job
 -- ARGV[2]  maximum number of jobs to reap in this call
 -- ARGV[3]  events channel of the queue
@@ -66,4 +67,5 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0,
     end
   end
 end
+if failed > 0 then redis.call('HINCRBY', KEYS[8], 'failed', failed) end
 return { requeued, failed, released }

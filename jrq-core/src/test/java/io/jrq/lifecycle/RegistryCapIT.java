@@ -49,6 +49,11 @@ class RegistryCapIT {
             assertThat(finished).isEqualTo(FINISHED_MAX);
             assertThat(failed).isEqualTo(FAILED_MAX);
             assertThat(hashes).isEqualTo(FINISHED_MAX + FAILED_MAX);
+            // The queue's counters keep counting past the caps (jrq info's jobs/s reads them).
+            io.jrq.QueueInfo info = jrq.admin().queue(name);
+            assertThat(info.finishedTotal()).isEqualTo(1000);
+            assertThat(info.failedTotal()).isEqualTo(100);
+            assertThat(info.count(JobStatus.FINISHED)).isEqualTo(FINISHED_MAX);
             // The newest finished jobs keep their results; the oldest are gone.
             assertThat(ok.get(999).info().status()).isEqualTo(JobStatus.FINISHED);
             assertThat(ok.get(999).await(Duration.ofSeconds(5))).isEqualTo(999 * 999);

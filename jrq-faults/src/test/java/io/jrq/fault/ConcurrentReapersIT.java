@@ -174,7 +174,7 @@ class ConcurrentReapersIT {
 
     private static String[] reapKeys(Keys keys, String queue) {
         return new String[] {keys.active(queue), keys.ready(queue), keys.jobPrefix(queue), keys.failed(queue),
-            keys.dependentsPrefix(queue), keys.finished(queue), keys.canceled(queue)};
+            keys.dependentsPrefix(queue), keys.finished(queue), keys.canceled(queue), keys.stats(queue)};
     }
 
     private static String[] reapArgs(Keys keys, String queue) {

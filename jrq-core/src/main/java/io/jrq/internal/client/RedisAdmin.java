@@ -72,12 +72,29 @@ final class RedisAdmin implements AdminOps {
         f.put(JobStatus.CANCELED, a.zcount(keys.canceled(queue), live).toCompletableFuture());
         CompletableFuture<Long> paused = a.exists(keys.paused(queue)).toCompletableFuture();
         CompletableFuture<Map<String, String>> limits = a.hgetall(keys.limits(queue)).toCompletableFuture();
+        CompletableFuture<List<io.lettuce.core.KeyValue<String, String>>> totals =
+                a.hmget(keys.stats(queue), "finished", "failed").toCompletableFuture();
         Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
         for (JobStatus s : JobStatus.values()) {
             counts.put(s, f.containsKey(s) ? redis.await(f.get(s)) : 0L);
         }
         QueueLimits ql = limits(keys.limits(queue), limits);
-        return new QueueInfo(queue, redis.await(paused) > 0, Map.copyOf(counts), ql);
+        long[] total = totals(keys.stats(queue), totals);
+        return new QueueInfo(queue, redis.await(paused) > 0, Map.copyOf(counts), ql, total[0], total[1]);
+    }
+
+    /** The queue's counters; a missing or unreadable one counts 0 (with a warning when unreadable). */
+    private long[] totals(String key, CompletableFuture<List<io.lettuce.core.KeyValue<String, String>>> read) {
+        List<io.lettuce.core.KeyValue<String, String>> v;
+        try {
+            v = redis.await(read);
+        } catch (JrqException e) {
+            log.warn("ignoring the counters {}: {}", key, e.getMessage());
+            return new long[2];
+        }
+        Map<String, String> h = new java.util.HashMap<>();
+        v.forEach(kv -> h.put(kv.getKey(), kv.getValueOrElse(null)));
+        return new long[] {Math.max(0, field(key, h, "finished", 0)), Math.max(0, field(key, h, "failed", 0))};
     }
 
     /** Limits as workers apply them: a field that is not a number is ignored, with a warning. */

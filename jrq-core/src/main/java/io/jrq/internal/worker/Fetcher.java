@@ -302,7 +302,7 @@ final class Fetcher implements Runnable {
         static QueueKeys of(Keys keys, String q) {
             return new QueueKeys(new String[] {keys.ready(q), keys.active(q), keys.jobPrefix(q), keys.failed(q), keys.scheduled(q),
                 keys.finished(q), keys.canceled(q), keys.paused(q), keys.limits(q), keys.rate(q), keys.uniquePrefix(q),
-                keys.dependentsPrefix(q), keys.queued(q)}, keys.events(q));
+                keys.dependentsPrefix(q), keys.queued(q), keys.stats(q)}, keys.events(q));
         }
     }
 

@@ -39,7 +39,7 @@ final class Reaper implements Runnable {
             try {
                 List<Object> r = scripts.call(Script.REAP, ScriptOutputType.MULTI,
                         new String[] {keys.active(queue), keys.ready(queue), keys.jobPrefix(queue), keys.failed(queue),
-                            keys.dependentsPrefix(queue), keys.finished(queue), keys.canceled(queue)},
+                            keys.dependentsPrefix(queue), keys.finished(queue), keys.canceled(queue), keys.stats(queue)},
                         Integer.toString(config.maxRecoveries()), Integer.toString(LIMIT), keys.events(queue),
                         Integer.toString(options.failedJobsMax()), Long.toString(options.failureTtl().getSeconds()));
                 long requeued = (Long) r.get(0);
