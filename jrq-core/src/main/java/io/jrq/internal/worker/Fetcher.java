@@ -303,11 +303,12 @@ final class Fetcher implements Runnable {
      * For a worker with one queue: leases behind a wait. Called by the queue's waiter once it has
      * claimed the idle signal. {@code sendWait} sends its {@code BLMOVE} on {@code on}, the waiter's
      * own connection, and this sends the fetch right behind it (pipelined). Redis holds the fetch
-     * until the {@code BLMOVE} returns and then runs it at once, so a job that lands is leased without another round trip; the reply, on the I/O
-     * thread, dispatches the jobs and sends the next pair while the waiter keeps the signal. The
-     * chain ends, handing the signal back, when no slot is free, the queue is blocked, something
-     * falls due soon, the worker stops, a call fails, or jobs were leased while outcomes wait: those
-     * are the loop's to send, with its next lease, as after an idle fetch.
+     * until the {@code BLMOVE} returns and then runs it at once, so a job that lands is leased
+     * without another round trip; the reply, on the I/O thread, dispatches the jobs and sends the
+     * next pair while the waiter keeps the signal. The chain ends, handing the signal back, when no
+     * slot is free, the queue is blocked, something falls due soon, the worker stops, a call fails,
+     * or jobs were leased while outcomes wait: those are the loop's to send, with its next lease, as
+     * after an idle fetch.
      *
      * @param on the waiter's connection; the fetch must follow the wait on it
      * @param sendWait sends the wait and returns its pending reply
@@ -375,10 +376,7 @@ final class Fetcher implements Runnable {
                 end.complete(null);
                 return;
             }
-            boolean outcomesWait = !r.jobs().isEmpty() && !done.isEmpty();
-            // A burst worker's loop must see the queue empty to end.
-            boolean loopDecides = config.burst() && r.jobs().isEmpty();
-            if (outcomesWait || loopDecides) {
+            if (!r.jobs().isEmpty() && !done.isEmpty()) {
                 handBack(true);
                 end.complete(null);
                 return;
