@@ -6,6 +6,7 @@ import io.jrq.internal.client.Dependencies;
 import io.jrq.internal.redis.Script;
 import io.jrq.internal.redis.Scripts;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,10 +28,11 @@ import org.slf4j.LoggerFactory;
  * as the load rises. Queues are tried in priority order; a lower one is asked only for the slots a
  * higher one could not fill.
  *
- * <p>While the loop sleeps with free slots it arms the {@link IdleSignal}; the queue waiter that
- * sees a job first claims it and leases through {@link #fetchWhileIdle}, without waking the loop.
- * The loop only runs again once the signal is handed back, so at most one fetch is ever in flight
- * and a fetch never leases more jobs than there are free slots.
+ * <p>While the loop sleeps with free slots it arms the {@link IdleSignal}; a queue waiter claims it
+ * and leases without waking the loop: behind its wait ({@link #fetchBehindWait}, a worker with one
+ * queue) or once its wait returns ({@link #fetchWhileIdle}). While a waiter holds the signal the
+ * loop only sends outcomes; it leases again once the signal is handed back. So one party leases at
+ * a time, and a fetch never leases more jobs than there are free slots.
  */
 final class Fetcher implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Fetcher.class);
@@ -124,6 +128,7 @@ final class Fetcher implements Runnable {
     @Override
     public void run() {
         long backoff = 0;
+        boolean holdsSignal = idle.takeUnlessClaimed();
         while (true) {
             for (Completion c; (c = done.poll()) != null; ) {
                 unsent.computeIfAbsent(c.job().queue(), q -> new ArrayList<>()).add(c);
@@ -134,8 +139,8 @@ final class Fetcher implements Runnable {
             int leased;
             // Flag first, then read: a shutdown that clears fetching and then reads the flag either
             // sees this round or is seen by it.
-            leasingRound = true;
-            boolean mayLease = fetching;
+            leasingRound = holdsSignal;
+            boolean mayLease = fetching && holdsSignal;
             leasingRound = mayLease;
             try {
                 leased = round(mayLease);
@@ -145,26 +150,27 @@ final class Fetcher implements Runnable {
                 backoff = backoff == 0 ? 100 : Math.min(backoff * 2, 2000);
                 log.warn("worker {}: fetch failed, retrying in {} ms: {}", config.name(), backoff, e.toString());
                 pause(backoff);
+                holdsSignal = idle.takeUnlessClaimed();
                 continue;
             }
             leasingRound = false;
             if (leased > 0) {
                 continue;
             }
-            if (config.burst() && fetching && slots.running() == 0 && unsent.isEmpty() && done.isEmpty()) {
+            if (config.burst() && holdsSignal && fetching && slots.running() == 0 && unsent.isEmpty() && done.isEmpty()) {
                 drained = true;
                 fetching = false;
                 return;
             }
-            if (fetching && slots.free() > 0) {
+            if (holdsSignal && fetching && slots.free() > 0) {
                 idle.arm();
             }
             try {
                 wake.tryAcquire(Math.max(1, nextWaitMs), TimeUnit.MILLISECONDS);
                 wake.drainPermits();
-                // A waiter may hold the signal for an idle fetch: wait for it, so that two fetches
-                // never run at once.
-                idle.reclaim();
+                // While a waiter holds the signal (its fetch is in flight, or waits behind its
+                // BLMOVE) the loop only sends outcomes, so that two parties never lease at once.
+                holdsSignal = idle.takeUnlessClaimed();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -291,6 +297,92 @@ final class Fetcher implements Runnable {
         if (needLoop || !done.isEmpty()) {
             wake.release();
         }
+    }
+
+    /**
+     * For a worker with one queue: leases behind a wait. Called by the queue's waiter once it has
+     * claimed the idle signal. {@code sendWait} sends its {@code BLMOVE} on {@code on}, the waiter's
+     * own connection, and this sends the fetch right behind it (pipelined). Redis holds the fetch
+     * until the {@code BLMOVE} returns and then runs it at once, so a job that lands is leased
+     * without another round trip; the reply, on the I/O thread, dispatches the jobs and sends the
+     * next pair while the waiter keeps the signal. The chain ends, handing the signal back, when no
+     * slot is free, the queue is blocked, something falls due soon, the worker stops, a call fails,
+     * or jobs were leased while outcomes wait: those are the loop's to send, with its next lease, as
+     * after an idle fetch.
+     *
+     * @param on the waiter's connection; the fetch must follow the wait on it
+     * @param sendWait sends the wait and returns its pending reply
+     * @param go false once the waiter is stopping: checked before each pair is sent
+     * @param end completed once the signal is handed back; failed when a call failed
+     */
+    void fetchBehindWait(String queue, RedisClusterAsyncCommands<String, String> on, Supplier<CompletableFuture<?>> sendWait,
+                         BooleanSupplier go, CompletableFuture<Void> end) {
+        pair(queue, on, sendWait, go, end);
+    }
+
+    private void pair(String queue, RedisClusterAsyncCommands<String, String> on, Supplier<CompletableFuture<?>> sendWait,
+                      BooleanSupplier go, CompletableFuture<Void> end) {
+        int want = Math.min(slots.free(), MAX_BATCH);
+        if (!fetching || !go.getAsBoolean() || want <= 0 || blocked.contains(queue)) {
+            handBack(!fetching);
+            end.complete(null);
+            return;
+        }
+        CompletableFuture<?> waited;
+        CompletableFuture<List<Object>> pending;
+        try {
+            String[] a = args(queue, List.of(), want);
+            if (FaultPoints.ENABLED) {
+                FaultPoints.reach(FaultPoints.FETCH_BEFORE_SEND);
+            }
+            waited = sendWait.get();
+            pending = scripts.run(on, Script.FETCH, ScriptOutputType.MULTI, keysOf(queue), a);
+        } catch (RuntimeException e) {
+            handBack(true);
+            end.completeExceptionally(e);
+            return;
+        }
+        pending.whenComplete((reply, error) -> {
+            if (error != null) {
+                log.debug("worker {}: fetch behind the wait on {} failed; the fetch loop takes over: {}", config.name(), queue,
+                        error.toString());
+                handBack(true);
+                end.completeExceptionally(error);
+                return;
+            }
+            Reply r;
+            try {
+                if (FaultPoints.ENABLED) {
+                    FaultPoints.reach(FaultPoints.FETCH_AFTER_REPLY);
+                }
+                r = parse(queue, List.of(), reply);
+                slots.dispatch(r.jobs());
+            } catch (RuntimeException e) {
+                log.warn("worker {}: idle fetch from {} failed: {}", config.name(), queue, e.toString());
+                handBack(true);
+                end.completeExceptionally(e);
+                return;
+            }
+            // The wait's reply came first on the same connection. A wait that failed (not a list,
+            // a refused command) returns at once each time: the waiter must back off.
+            if (waited.isCompletedExceptionally()) {
+                handBack(true);
+                end.completeExceptionally(waited.handle((v, e) -> e).join());
+                return;
+            }
+            if (r.waitMs() >= 0 && r.waitMs() < IDLE_WAIT_MS) {
+                // Something falls due soon (a delayed job, a rate limit): the loop must time it.
+                handBack(true);
+                end.complete(null);
+                return;
+            }
+            if (!r.jobs().isEmpty() && !done.isEmpty()) {
+                handBack(true);
+                end.complete(null);
+                return;
+            }
+            pair(queue, on, sendWait, go, end);
+        });
     }
 
     private String[] keysOf(String queue) {

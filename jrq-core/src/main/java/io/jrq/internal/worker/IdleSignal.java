@@ -1,10 +1,12 @@
 package io.jrq.internal.worker;
 
 /**
- * Who may fetch while the worker is idle. The fetch loop arms it when it goes to sleep with free
- * slots; the first queue waiter to see a job claims it and runs one idle fetch; when that fetch ends
- * the signal is handed back (armed again, or left to the loop). The loop reclaims it on waking and
- * waits while a claimed fetch is still in flight, so exactly one party fetches at any moment.
+ * Who may lease while the worker is idle. The fetch loop arms it when it goes to sleep with free
+ * slots; one queue waiter claims it (when it sees a job, or, for a worker with one queue, when it
+ * sends its wait with the fetch behind it) and holds it until its fetches end; then the signal is
+ * handed back (armed again, or left to the loop). The loop takes it back on waking unless it is
+ * claimed; while it is, the loop only sends outcomes. So exactly one party leases at any moment,
+ * and never more jobs than there are free slots.
  */
 final class IdleSignal {
     private enum State { LOOP, ARMED, CLAIMED }
@@ -34,12 +36,18 @@ final class IdleSignal {
         }
     }
 
-    /** Called by the loop on waking: takes the signal back, waiting while an idle fetch is in flight. */
-    synchronized void reclaim() throws InterruptedException {
-        while (state == State.CLAIMED) {
-            wait();
+    /**
+     * Called by the loop on waking. It does not wait for a claimed fetch: a waiter may hold the
+     * signal for as long as its wait blocks, and outcomes must not wait that long.
+     *
+     * @return true when the loop holds the signal (and may lease), false while a waiter holds it
+     */
+    synchronized boolean takeUnlessClaimed() {
+        if (state == State.CLAIMED) {
+            return false;
         }
         state = State.LOOP;
+        return true;
     }
 
     /** @return true while a waiter's idle fetch is in flight */

@@ -1,27 +1,39 @@
 package io.jrq.internal.worker;
 
 import io.lettuce.core.LMoveArgs;
+import io.lettuce.core.UnblockType;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Blocks on one queue's ready list, on a connection of its own, while the worker is idle, and starts
- * an idle fetch as soon as a job is there: idle workers block instead of polling.
+ * Blocks on one queue's ready list, on a connection of its own, while the worker is idle, so that
+ * idle workers block instead of polling.
  *
  * <p>It uses {@code BLMOVE ready ready RIGHT RIGHT}: moving the last element to the end of the same
  * list changes nothing, so the command is a pure "wait until not empty" that cannot lose a wake-up
- * (it returns at once when jobs are already waiting). The job itself is then leased by the fetch
- * script, so a waiter never owns a job and a dead one loses nothing.
+ * (it returns at once when jobs are already waiting). The job itself is leased by the fetch script,
+ * so a waiter never owns a job and a dead one loses nothing.
  *
- * <p>The reply is handled where it arrives, on the Redis I/O thread: the waiter that claims the
- * {@link IdleSignal} sends the fetch from there ({@link Fetcher#fetchWhileIdle}), so neither this
- * thread nor the fetch loop sits between the wake-up and the lease. This thread only paces the
- * waits: it sends the next {@code BLMOVE} once the previous one has been handled.
+ * <p>A worker with one queue leases behind the wait: the waiter claims the {@link IdleSignal} when
+ * it sends the {@code BLMOVE}, and sends the fetch right behind it on the same connection
+ * ({@link Fetcher#fetchBehindWait}). Redis runs the fetch as soon as the wait returns, so a job that
+ * lands on an idle worker is leased in the same round trip as its wake-up; the replies are handled
+ * on the Redis I/O thread, which dispatches the jobs and sends the next pair.
+ *
+ * <p>A worker with several queues cannot commit a fetch in advance on each of them (together they
+ * would lease more jobs than it has free slots): its waiters send the {@code BLMOVE} alone, and the
+ * one whose reply claims the signal starts an idle fetch over all the queues in priority order
+ * ({@link Fetcher#fetchWhileIdle}), from the I/O thread too.
+ *
+ * <p>The waiter's thread only paces the waits: it starts a wait once the loop has armed the signal
+ * and waits until the signal is handed back.
  */
 final class QueueWaiter implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(QueueWaiter.class);
@@ -33,19 +45,35 @@ final class QueueWaiter implements Runnable {
     private final RedisClusterCommands<String, String> blocking;
     private final RedisClusterAsyncCommands<String, String> async;
     private final IdleSignal idle;
-    private final Runnable idleFetch;
+    private final Fetcher fetcher;
+    private final boolean fetchBehind;
+    private final double blockSeconds;
+    private final RedisClusterAsyncCommands<String, String> shared;
+    /** This connection's id on the server, to unblock its wait at shutdown; -1 when unknown (a cluster, or refused). */
+    private final long clientId;
+    private volatile CompletableFuture<Void> chain;
     private volatile boolean running = true;
 
-    /** @param idleFetch run on the I/O thread by the waiter that claimed the idle signal; must not block */
-    QueueWaiter(String queue, String readyKey, RedisClusterCommands<String, String> blocking, IdleSignal idle, Runnable idleFetch,
-                Set<String> blocked) {
+    /**
+     * @param blocking the waiter's own connection
+     * @param fetchBehind true for a worker with one queue: send the fetch behind each wait
+     * @param commandTimeoutMs the client's command timeout: a fetch sent behind a wait must be
+     *     answered within it, so the wait blocks at most half of it (and at most 1 s)
+     * @param shared the client's shared connection, used to unblock the wait at shutdown
+     */
+    QueueWaiter(String queue, String readyKey, RedisClusterCommands<String, String> blocking, IdleSignal idle, Fetcher fetcher,
+                Set<String> blocked, boolean fetchBehind, long commandTimeoutMs, RedisClusterAsyncCommands<String, String> shared) {
         this.queue = queue;
         this.blocked = blocked;
         this.readyKey = readyKey;
         this.blocking = blocking;
         this.async = asyncOf(blocking);
         this.idle = idle;
-        this.idleFetch = idleFetch;
+        this.fetcher = fetcher;
+        this.fetchBehind = fetchBehind;
+        this.blockSeconds = fetchBehind ? Math.max(0.01, Math.min(BLOCK_SECONDS, commandTimeoutMs / 2000.0)) : BLOCK_SECONDS;
+        this.shared = shared;
+        this.clientId = fetchBehind ? clientIdOf(blocking) : -1;
     }
 
     private static RedisClusterAsyncCommands<String, String> asyncOf(RedisClusterCommands<String, String> blocking) {
@@ -53,6 +81,18 @@ final class QueueWaiter implements Runnable {
             return c.getStatefulConnection().async();
         }
         return ((io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands<String, String>) blocking).getStatefulConnection().async();
+    }
+
+    private static long clientIdOf(RedisClusterCommands<String, String> blocking) {
+        if (!(blocking instanceof RedisCommands<String, String> c)) {
+            return -1;
+        }
+        try {
+            return c.clientId();
+        } catch (RuntimeException e) {
+            log.debug("CLIENT ID refused; a worker shutdown will wait for its BLMOVE to time out: {}", e.toString());
+            return -1;
+        }
     }
 
     @Override
@@ -67,13 +107,24 @@ final class QueueWaiter implements Runnable {
                     Thread.sleep(50);
                     continue;
                 }
-                // Waits for the callback's stage, not the reply itself, so the next BLMOVE is only
-                // sent once this one's claim (if any) is made.
-                async.blmove(readyKey, readyKey, LMoveArgs.Builder.rightRight(), BLOCK_SECONDS).thenAccept(moved -> {
-                    if (moved != null && idle.claim()) {
-                        idleFetch.run();
+                if (fetchBehind) {
+                    if (!idle.claim()) {
+                        continue;
                     }
-                }).toCompletableFuture().get();
+                    // Published before anything is sent: stop() either sees it or stops the send.
+                    CompletableFuture<Void> c = new CompletableFuture<>();
+                    chain = c;
+                    fetcher.fetchBehindWait(queue, async, this::sendWait, () -> running, c);
+                    c.get();
+                } else {
+                    // Waits for the callback's stage, not the reply itself, so the next BLMOVE is only
+                    // sent once this one's claim (if any) is made.
+                    sendWait().thenAccept(moved -> {
+                        if (moved != null && idle.claim()) {
+                            fetcher.fetchWhileIdle();
+                        }
+                    }).get();
+                }
                 backoff = 100;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -89,6 +140,10 @@ final class QueueWaiter implements Runnable {
         }
     }
 
+    private CompletableFuture<String> sendWait() {
+        return async.blmove(readyKey, readyKey, LMoveArgs.Builder.rightRight(), blockSeconds).toCompletableFuture();
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
@@ -97,13 +152,36 @@ final class QueueWaiter implements Runnable {
         }
     }
 
+    /**
+     * Stops waiting and closes the connection. A fetch sent behind a wait is not cut off: it may
+     * already have leased jobs, whose reply must be read (they run, or the shutdown gives them
+     * back). So the wait is unblocked ({@code CLIENT UNBLOCK}, or its own timeout where that is not
+     * possible) and its fetch answered before the connection closes.
+     */
     void stop() {
         running = false;
+        CompletableFuture<Void> c = chain;
+        if (c != null && !c.isDone()) {
+            if (clientId >= 0) {
+                try {
+                    shared.clientUnblock(clientId, UnblockType.TIMEOUT);
+                } catch (RuntimeException e) {
+                    log.debug("could not unblock the wait on {}: {}", readyKey, e.toString());
+                }
+            }
+            try {
+                c.get((long) (blockSeconds * 1000) + 2000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                log.debug("the last fetch behind the wait on {} did not end cleanly: {}", readyKey, e.toString());
+            }
+        }
         try {
-            if (blocking instanceof RedisCommands<String, String> c) {
-                c.getStatefulConnection().close();
-            } else if (blocking instanceof io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands<String, String> c) {
-                c.getStatefulConnection().close();
+            if (blocking instanceof RedisCommands<String, String> conn) {
+                conn.getStatefulConnection().close();
+            } else if (blocking instanceof io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands<String, String> conn) {
+                conn.getStatefulConnection().close();
             }
         } catch (RuntimeException e) {
             log.debug("closing the blocking connection of {} failed", readyKey, e);

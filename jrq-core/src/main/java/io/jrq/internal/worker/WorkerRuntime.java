@@ -91,8 +91,12 @@ public final class WorkerRuntime implements WorkerHandle {
         // After close the jobs are gone: their pending timeouts must not hold up the shutdown.
         pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.timers = pool;
+        // One queue: the fetch can wait in Redis behind the BLMOVE (see QueueWaiter). Not for a
+        // burst worker, whose loop must see the queue empty at once to end.
+        boolean fetchBehind = config.queues().size() == 1 && !config.burst();
         for (String queue : config.queues()) {
-            QueueWaiter w = new QueueWaiter(queue, keys.ready(queue), redis.openBlocking(), idle, fetcher::fetchWhileIdle, blocked);
+            QueueWaiter w = new QueueWaiter(queue, keys.ready(queue), redis.openBlocking(), idle, fetcher, blocked, fetchBehind,
+                    options.commandTimeout().toMillis(), redis.async());
             waiters.add(w);
             named("jrq-wait-" + queue, true).newThread(w).start();
         }

@@ -1,0 +1,96 @@
+package io.jrq.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.jrq.Job;
+import io.jrq.JobStatus;
+import io.jrq.Jrq;
+import io.jrq.Queue;
+import io.jrq.Worker;
+import io.jrq.internal.Keys;
+import io.jrq.testjobs.Jobs;
+import io.jrq.testkit.RedisServer;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An idle worker with one queue waits with its fetch already sent behind the {@code BLMOVE}: its
+ * outcomes must not wait for that wait to end, and closing it must end the wait and leave nothing
+ * in Redis that could still lease a job. A server of its own, so that its blocked clients are this
+ * worker's.
+ */
+class IdleWaitIT {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static RedisServer redis;
+
+    @BeforeAll
+    static void start() {
+        redis = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        redis.close();
+    }
+
+    private static long blockedClients() {
+        String info = redis.execute("INFO", "clients");
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith("blocked_clients:")) {
+                return Long.parseLong(line.substring("blocked_clients:".length()).trim());
+            }
+        }
+        throw new IllegalStateException("no blocked_clients in " + info);
+    }
+
+    @Test
+    void jobsOneAtATimeEndWithoutWaitingForTheWait() {
+        try (Jrq jrq = Jrq.connect(redis.url());
+             Worker worker = jrq.worker("idle-acks").allowPackages("io.jrq.testjobs").handleSignals(false).start()) {
+            Queue q = jrq.queue("idle-acks");
+            await().atMost(WAIT).until(() -> blockedClients() == 1);
+            // Each job is enqueued into an idle worker whose next wait (1 s) is already blocking when
+            // the job ends: its outcome goes out at once, not when that wait returns.
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 10; i++) {
+                Job<Integer> job = q.enqueue(Jobs::square, i);
+                assertThat(job.await(WAIT)).isEqualTo(i * i);
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("IdleWaitIT: 10 jobs one at a time into an idle worker, enqueue to result: " + ms + " ms in all");
+            // About 10 round trips each; waiting for the wait would cost up to 1 s per job.
+            assertThat(ms).isLessThan(4000);
+            assertThat(worker.isRunning()).isTrue();
+        }
+    }
+
+    @Test
+    void closingAnIdleWorkerEndsItsWaitAndLeasesNothingAfter() {
+        try (Jrq jrq = Jrq.connect(redis.url())) {
+            Queue q = jrq.queue("idle-close");
+            Worker worker = jrq.worker("idle-close").allowPackages("io.jrq.testjobs").handleSignals(false).start();
+            await().atMost(WAIT).until(() -> blockedClients() == 1);
+            long t0 = System.nanoTime();
+            worker.close();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(blockedClients()).isZero();
+            Job<Integer> job = q.enqueue(Jobs::square, 7);
+            // Longer than the wait: a fetch still queued behind it would have leased the job by now.
+            sleep(1500);
+            System.out.println("IdleWaitIT: idle worker closed in " + ms + " ms; job enqueued after: " + job.status());
+            assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
+            assertThat(redis.execute("ZCARD", new Keys("jrq").active("idle-close"))).isEqualTo("0");
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
