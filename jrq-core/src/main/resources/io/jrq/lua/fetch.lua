@@ -279,10 +279,13 @@ elseif want > 0 then
       warnings[#warnings + 1] = queued .. ' is not a hash: ' .. compacts.err
       compacts = {}
     end
-    local fromCompact = {}
+    local fromCompact, takenNow = {}, {}
     for j, id in ipairs(ids) do
       local key = prefix .. id
-      local compact = compacts[j]
+      -- An id popped twice in one batch (pushed twice) has one record: the second copy finds the
+      -- hash the first one wrote, STARTED, and is dropped like any stale id.
+      local compact = not takenNow[id] and compacts[j]
+      takenNow[id] = true
       local defect, kind, job
       if compact then
         fromCompact[#fromCompact + 1] = id

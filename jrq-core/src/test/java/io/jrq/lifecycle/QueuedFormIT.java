@@ -132,6 +132,28 @@ class QueuedFormIT {
         }
     }
 
+    /**
+     * An id pushed twice (a producer's command re-sent after a reconnect, say) must not lease the
+     * job twice, not even when both copies are popped by one fetch.
+     */
+    @Test
+    void anIdOnTheReadyListTwiceRunsOnce(@Private RedisServer redis) {
+        String key = "twice-" + java.util.UUID.randomUUID();
+        try (Jrq jrq = Jrq.connect(redis.url())) {
+            Queue q = jrq.queue("twice");
+            Job<Void> job = q.enqueue(Jobs::touch, key);
+            redis.execute("LPUSH", KEYS.ready("twice"), job.id());
+            assertThat(redis.execute("LLEN", KEYS.ready("twice"))).isEqualTo("2");
+            try (Worker w = jrq.worker("twice").allowPackages("io.jrq.testjobs").concurrency(4).handleSignals(false).start()) {
+                job.await(Duration.ofSeconds(10));
+                Job<Void> after = q.enqueue(Jobs::touch, key + "-after");
+                after.await(Duration.ofSeconds(10));
+            }
+            assertThat(Jobs.RUNS.get(key).get()).as("runs of the job pushed twice").isEqualTo(1);
+            assertThat(job.info().attempts()).isEqualTo(1);
+        }
+    }
+
     @Test
     void aBrokenQueuedRecordEndsFailedWithTheReason(@Private RedisServer redis) {
         try (Jrq jrq = Jrq.connect(redis.url())) {
