@@ -260,22 +260,8 @@ final class Fetcher implements Runnable {
             return;
         }
         pending.whenComplete((reply, error) -> {
-            if (error != null) {
-                log.debug("worker {}: idle fetch from {} failed; the fetch loop takes over: {}", config.name(), queue, error.toString());
-                handBack(true);
-                return;
-            }
-            Reply r;
-            try {
-                if (FaultPoints.ENABLED) {
-                    FaultPoints.reach(FaultPoints.FETCH_AFTER_REPLY);
-                }
-                r = parse(queue, List.of(), reply);
-                slots.dispatch(r.jobs());
-            } catch (RuntimeException e) {
-                // The signal must always come back, or the loop would wait for it forever.
-                log.warn("worker {}: idle fetch from {} failed: {}", config.name(), queue, e.toString());
-                handBack(true);
+            Reply r = dispatchIdle(queue, reply, error, "idle fetch", e -> { });
+            if (r == null) {
                 return;
             }
             if (r.waitMs() >= 0 && r.waitMs() < IDLE_WAIT_MS) {
@@ -285,6 +271,37 @@ final class Fetcher implements Runnable {
             }
             idleStep(order, next, want - r.jobs().size(), leasedAny || !r.jobs().isEmpty());
         });
+    }
+
+    /**
+     * Reads an idle fetch's reply and dispatches its jobs, on the I/O thread that delivered it.
+     *
+     * @param what which idle fetch, for the log
+     * @param failed told of the failure when the call or the reply failed
+     * @return the reply, or null after a failure: the signal has then been handed back, since it
+     *     must always come back or the loop would wait for it for ever
+     */
+    private Reply dispatchIdle(String queue, List<Object> reply, Throwable error, String what,
+                               java.util.function.Consumer<Throwable> failed) {
+        if (error != null) {
+            log.debug("worker {}: {} from {} failed; the fetch loop takes over: {}", config.name(), what, queue, error.toString());
+            handBack(true);
+            failed.accept(error);
+            return null;
+        }
+        try {
+            if (FaultPoints.ENABLED) {
+                FaultPoints.reach(FaultPoints.FETCH_AFTER_REPLY);
+            }
+            Reply r = parse(queue, List.of(), reply);
+            slots.dispatch(r.jobs());
+            return r;
+        } catch (RuntimeException e) {
+            log.warn("worker {}: {} from {} failed: {}", config.name(), what, queue, e.toString());
+            handBack(true);
+            failed.accept(e);
+            return null;
+        }
     }
 
     /**
@@ -343,24 +360,8 @@ final class Fetcher implements Runnable {
             return;
         }
         pending.whenComplete((reply, error) -> {
-            if (error != null) {
-                log.debug("worker {}: fetch behind the wait on {} failed; the fetch loop takes over: {}", config.name(), queue,
-                        error.toString());
-                handBack(true);
-                end.completeExceptionally(error);
-                return;
-            }
-            Reply r;
-            try {
-                if (FaultPoints.ENABLED) {
-                    FaultPoints.reach(FaultPoints.FETCH_AFTER_REPLY);
-                }
-                r = parse(queue, List.of(), reply);
-                slots.dispatch(r.jobs());
-            } catch (RuntimeException e) {
-                log.warn("worker {}: idle fetch from {} failed: {}", config.name(), queue, e.toString());
-                handBack(true);
-                end.completeExceptionally(e);
+            Reply r = dispatchIdle(queue, reply, error, "fetch behind the wait", end::completeExceptionally);
+            if (r == null) {
                 return;
             }
             // The wait's reply came first on the same connection. A wait that failed (not a list,
