@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -50,30 +49,16 @@ class OomPoisonIT {
         // One job at a time per worker, so that a dying worker takes down nothing but the poison job.
         WorkerProcess.Spec spec = new WorkerProcess.Spec(redis.url(), queue).lease(1000).concurrency(1).reap(200)
                 .maxRecoveries(MAX_RECOVERIES);
-        List<WorkerProcess> slots = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            slots.add(fleet.start("w" + i + "-gen0-" + suffix, spec, EXIT_ON_OOM, Map.of()));
-        }
-        for (WorkerProcess w : slots) {
-            w.awaitReady(Duration.ofSeconds(30));
-        }
-        List<WorkerProcess> deaths = new CopyOnWriteArrayList<>();
-        Thread supervisor = new Thread(() -> supervise(slots, deaths, spec, suffix), "supervisor");
-        supervisor.setDaemon(true);
-        supervisor.start();
-        try (Jrq jrq = Jrq.connect(redis.url())) {
-            Queue q = jrq.queue(queue);
-            List<Job<String>> others = new ArrayList<>();
-            Job<String> poison = enqueueAmongOthers(q, others);
-            long start = System.currentTimeMillis();
-
-            assertThatThrownBy(() -> poison.await(Duration.ofSeconds(60))).isInstanceOf(JobFailedException.class);
-            long failedAfter = System.currentTimeMillis() - start;
-            JobError error = poison.error().orElseThrow();
+        // Closed before the fleet kills its processes, so that it cannot start one after that.
+        try (Respawner workers = new Respawner(fleet, "oom-" + suffix, 2, spec, EXIT_ON_OOM); Jrq jrq = Jrq.connect(redis.url())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> workers.ready() == 2);
+            Run run = run(jrq.queue(queue));
+            Job<String> poison = run.poison();
+            JobError error = run.error();
             assertThat(error.type()).isEqualTo("io.jrq.WorkerLostException");
             assertThat(poison.attempts()).isEqualTo(MAX_RECOVERIES + 1);
-            CompletableFuture.allOf(others.stream().map(Job::future).toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(5)).until(() -> deaths.size() >= MAX_RECOVERIES + 1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> workers.dead().size() >= MAX_RECOVERIES + 1);
+            List<WorkerProcess> deaths = workers.dead();
 
             // ExitOnOutOfMemoryError exits with code 3.
             assertThat(deaths).hasSize(MAX_RECOVERIES + 1).allSatisfy(w -> {
@@ -82,13 +67,10 @@ class OomPoisonIT {
             });
             RunLog runs = fleet.runs();
             assertThat(runs.of(poison.id())).hasSize(MAX_RECOVERIES + 1);
-            assertOthersRanOnce(others, runs);
+            assertOthersRanOnce(run.others(), runs);
             System.out.printf("OomPoisonIT (-XX:+ExitOnOutOfMemoryError): %d other jobs each finished once; the OOM job took down"
                             + " %d worker JVMs (exit code 3) and failed after %d ms with %s after %d attempts%n",
-                    OTHERS, deaths.size(), failedAfter, error.type(), poison.attempts());
-        } finally {
-            supervisor.interrupt();
-            supervisor.join(10_000);
+                    OTHERS, deaths.size(), run.failedAfterMs(), error.type(), poison.attempts());
         }
     }
 
@@ -101,29 +83,24 @@ class OomPoisonIT {
         WorkerProcess worker = fleet.start("w-" + suffix, spec, SMALL_HEAP, Map.of()).awaitReady(Duration.ofSeconds(30));
         try (Jrq jrq = Jrq.connect(redis.url())) {
             Queue q = jrq.queue(queue);
-            List<Job<String>> others = new ArrayList<>();
-            Job<String> poison = enqueueAmongOthers(q, others);
-            long start = System.currentTimeMillis();
-
-            assertThatThrownBy(() -> poison.await(Duration.ofSeconds(60))).isInstanceOf(JobFailedException.class);
-            long failedAfter = System.currentTimeMillis() - start;
-            JobError error = poison.error().orElseThrow();
+            Run run = run(q);
+            Job<String> poison = run.poison();
+            JobError error = run.error();
             assertThat(error.type()).isEqualTo("java.lang.OutOfMemoryError");
             assertThat(error.message()).contains("Java heap space");
             assertThat(poison.status()).isEqualTo(JobStatus.FAILED);
             assertThat(poison.attempts()).as("attempts of the OOM job").isEqualTo(1);
-            CompletableFuture.allOf(others.stream().map(Job::future).toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
 
             RunLog runs = fleet.runs();
             assertThat(runs.of(poison.id())).hasSize(1);
-            assertOthersRanOnce(others, runs);
+            assertOthersRanOnce(run.others(), runs);
             assertThat(worker.isAlive()).isTrue();
             assertThat(fleet.all()).hasSize(1);
             Job<String> after = q.enqueue(FaultJobs::work, "after", 1L);
             assertThat(after.await(Duration.ofSeconds(20))).isEqualTo("after@" + worker.pid());
             System.out.printf("OomPoisonIT (no flag): the OOM job failed after %d ms with %s (%d attempt), not retried;"
                             + " %d other jobs each finished once on the same worker process%n",
-                    failedAfter, error.type(), poison.attempts(), OTHERS);
+                    run.failedAfterMs(), error.type(), poison.attempts(), OTHERS);
         }
     }
 
@@ -136,30 +113,30 @@ class OomPoisonIT {
         }
     }
 
-    /** Restarts every dead worker under a new name, the way a process supervisor would. */
-    private void supervise(List<WorkerProcess> slots, List<WorkerProcess> deaths, WorkerProcess.Spec spec, String suffix) {
-        int generation = 0;
-        while (!Thread.currentThread().isInterrupted()) {
-            for (int i = 0; i < slots.size(); i++) {
-                WorkerProcess w = slots.get(i);
-                if (!w.isAlive()) {
-                    deaths.add(w);
-                    slots.set(i, fleet.start("w" + i + "-gen" + (++generation) + "-" + suffix, spec, EXIT_ON_OOM, Map.of()));
-                }
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
+    /**
+     * The OOM job among the others, once it failed and every other job ended.
+     *
+     * @param poison the OOM job
+     * @param others the {@link #OTHERS} brief jobs
+     * @param failedAfterMs from the enqueue to the OOM job's failure
+     * @param error the OOM job's error
+     */
+    private record Run(Job<String> poison, List<Job<String>> others, long failedAfterMs, JobError error) {
     }
 
-    /** Enqueues the OOM job after 40 brief jobs and before the rest of {@link #OTHERS}, which go into {@code others}. */
-    private static Job<String> enqueueAmongOthers(Queue q, List<Job<String>> others) {
-        others.addAll(q.enqueueAll(FaultJobs::brief, IntStream.range(0, 40).mapToObj(i -> "a" + i).toList()));
+    /**
+     * Enqueues the OOM job after 40 brief jobs and before the rest of {@link #OTHERS}, waits until it
+     * failed (60 s at most), then until every other job ended (60 s more at most).
+     */
+    private static Run run(Queue q) throws Exception {
+        List<Job<String>> others = new ArrayList<>(q.enqueueAll(FaultJobs::brief, IntStream.range(0, 40).mapToObj(i -> "a" + i).toList()));
         Job<String> poison = q.enqueue(FaultJobs::exhaustHeap, "oom");
         others.addAll(q.enqueueAll(FaultJobs::brief, IntStream.range(0, OTHERS - 40).mapToObj(i -> "b" + i).toList()));
-        return poison;
+        long start = System.currentTimeMillis();
+        assertThatThrownBy(() -> poison.await(Duration.ofSeconds(60))).isInstanceOf(JobFailedException.class);
+        long failedAfter = System.currentTimeMillis() - start;
+        JobError error = poison.error().orElseThrow();
+        CompletableFuture.allOf(others.stream().map(Job::future).toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        return new Run(poison, others, failedAfter, error);
     }
 }

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -48,19 +47,9 @@ class PoisonJobIT {
         // One job at a time per worker, so that a dying worker takes down nothing but the poison job.
         WorkerProcess.Spec spec = new WorkerProcess.Spec(redis.url(), queue).lease(1000).concurrency(1).reap(200)
                 .maxRecoveries(MAX_RECOVERIES);
-        List<WorkerProcess> slots = new ArrayList<>();
-        for (int i = 0; i < WORKERS; i++) {
-            slots.add(fleet.start("w" + i + "-gen0-" + suffix, spec));
-        }
-        for (WorkerProcess w : slots) {
-            w.awaitReady(Duration.ofSeconds(30));
-        }
-        List<WorkerProcess> deaths = new CopyOnWriteArrayList<>();
-        Thread supervisor = new Thread(() -> supervise(slots, deaths, spec, suffix), "supervisor");
-        supervisor.setDaemon(true);
-        supervisor.start();
-
-        try (Jrq jrq = Jrq.connect(redis.url())) {
+        // Closed before the fleet kills its processes, so that it cannot start one after that.
+        try (Respawner workers = new Respawner(fleet, "poison-" + suffix, WORKERS, spec); Jrq jrq = Jrq.connect(redis.url())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> workers.ready() == WORKERS);
             Queue q = jrq.queue(queue);
             List<Job<String>> before = q.enqueueAll(FaultJobs::brief, IntStream.range(0, 40).mapToObj(i -> "a" + i).toList());
             Job<String> poison = q.enqueue(FaultJobs::halt, "poison");
@@ -82,7 +71,8 @@ class PoisonJobIT {
 
             CompletableFuture.allOf(others.stream().map(Job::future).toArray(CompletableFuture[]::new)).get(40, TimeUnit.SECONDS);
             long allDoneAfter = System.currentTimeMillis() - start;
-            await().atMost(Duration.ofSeconds(5)).until(() -> deaths.size() >= MAX_RECOVERIES + 1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> workers.dead().size() >= MAX_RECOVERIES + 1);
+            List<WorkerProcess> deaths = workers.dead();
 
             assertThat(deaths).as("worker processes the poison job killed").hasSize(MAX_RECOVERIES + 1)
                     .allSatisfy(w -> assertThat(w.exitValue()).isEqualTo(1));
@@ -104,29 +94,6 @@ class PoisonJobIT {
             System.out.printf("PoisonJobIT: %d other jobs all finished once (after %d ms); the poison job killed %d worker"
                             + " processes and failed after %d ms with %s; %d worker processes started in all%n",
                     OTHERS, allDoneAfter, deaths.size(), poisonFailedAfter, error.type(), fleet.all().size());
-        } finally {
-            // Stopped before the fleet kills its processes, so that it cannot start one after that.
-            supervisor.interrupt();
-            supervisor.join(10_000);
-        }
-    }
-
-    /** Restarts every dead worker under a new name, the way a process supervisor would. */
-    private void supervise(List<WorkerProcess> slots, List<WorkerProcess> deaths, WorkerProcess.Spec spec, String suffix) {
-        int generation = 0;
-        while (!Thread.currentThread().isInterrupted()) {
-            for (int i = 0; i < slots.size(); i++) {
-                WorkerProcess w = slots.get(i);
-                if (!w.isAlive()) {
-                    deaths.add(w);
-                    slots.set(i, fleet.start("w" + i + "-gen" + (++generation) + "-" + suffix, spec));
-                }
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                return;
-            }
         }
     }
 }

@@ -25,6 +25,7 @@ final class Respawner implements AutoCloseable {
 
     private final WorkerProcesses fleet;
     private final List<WorkerProcess.Spec> specs;
+    private final List<String> jvmArgs;
     private final String prefix;
     private final List<WorkerProcess> slots = new ArrayList<>();
     private final List<Death> deaths = new CopyOnWriteArrayList<>();
@@ -34,7 +35,12 @@ final class Respawner implements AutoCloseable {
 
     /** Starts {@code size} worker processes named {@code <prefix>-<n>} and watches over them. */
     Respawner(WorkerProcesses fleet, String prefix, int size, WorkerProcess.Spec spec) {
-        this(fleet, prefix, java.util.Collections.nCopies(size, spec));
+        this(fleet, prefix, java.util.Collections.nCopies(size, spec), List.of());
+    }
+
+    /** Starts {@code size} worker processes with these extra JVM options, and watches over them. */
+    Respawner(WorkerProcesses fleet, String prefix, int size, WorkerProcess.Spec spec, List<String> jvmArgs) {
+        this(fleet, prefix, java.util.Collections.nCopies(size, spec), jvmArgs);
     }
 
     /**
@@ -42,8 +48,13 @@ final class Respawner implements AutoCloseable {
      * process that replaces a dead one gets the dead one's spec.
      */
     Respawner(WorkerProcesses fleet, String prefix, List<WorkerProcess.Spec> specs) {
+        this(fleet, prefix, specs, List.of());
+    }
+
+    private Respawner(WorkerProcesses fleet, String prefix, List<WorkerProcess.Spec> specs, List<String> jvmArgs) {
         this.fleet = fleet;
         this.specs = List.copyOf(specs);
+        this.jvmArgs = List.copyOf(jvmArgs);
         this.prefix = prefix;
         synchronized (this) {
             for (int i = 0; i < specs.size(); i++) {
@@ -56,7 +67,7 @@ final class Respawner implements AutoCloseable {
     }
 
     private WorkerProcess startOne(int slot) {
-        return fleet.start(prefix + "-" + (started++), specs.get(slot));
+        return fleet.start(prefix + "-" + (started++), specs.get(slot), jvmArgs, Map.of());
     }
 
     private void watch() {
@@ -99,6 +110,11 @@ final class Respawner implements AutoCloseable {
         killedAt.put(victim.pid(), System.currentTimeMillis());
         victim.kill();
         return victim;
+    }
+
+    /** @return the processes that died so far, in the order their deaths were seen */
+    List<WorkerProcess> dead() {
+        return deaths.stream().map(Death::process).toList();
     }
 
     /** @return the deaths seen so far */
