@@ -63,7 +63,7 @@ public final class Worker implements AutoCloseable {
     /**
      * Configures a worker. Defaults: concurrency 10, platform threads, no allowed packages and no
      * handlers (so nothing may run until you allow it), lease 30 s renewed every 10 s, reaping every
-     * 5 s, 3 recoveries, 30 s shutdown grace, SIGTERM handled.
+     * 5 s, 3 recoveries, 30 s shutdown grace, SIGTERM handled, quick recovery on.
      */
     public static final class Builder {
         private static final Pattern PACKAGE = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
@@ -89,6 +89,7 @@ public final class Worker implements AutoCloseable {
         private boolean handleSignals = true;
         private boolean burst;
         private boolean allowEviction;
+        private boolean quickRecovery = true;
         private ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
 
         Builder(Backend backend, List<String> queues) {
@@ -298,6 +299,22 @@ public final class Worker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Quick recovery (on by default): this worker watches the other workers' connections and,
+         * when every connection of one is gone for a second (its process died: the kernel closed
+         * them), gives that worker's jobs back at once instead of after their lease. A worker that
+         * was only cut off keeps being fenced by its lease tokens. It needs a standalone or
+         * Sentinel Redis; on a Redis Cluster, and when off, jobs of dead workers come back when
+         * their lease expires.
+         *
+         * @param on watch other workers (default true)
+         * @return this builder
+         */
+        public Builder quickRecovery(boolean on) {
+            this.quickRecovery = on;
+            return this;
+        }
+
         /** @param on stop by itself once its queues are empty and its jobs done @return this builder */
         public Builder burst(boolean on) {
             this.burst = on;
@@ -322,7 +339,7 @@ public final class Worker implements AutoCloseable {
             WorkerConfig config = new WorkerConfig(name != null ? name : defaultName(), queues, weights, concurrency, virtualThreads,
                     allowedPackages, handlers, handlerRetry, retry.spec(), jobTimeout == null ? -1 : jobTimeout.toMillis(),
                     resolver, lease, hb, reapInterval, maxRecoveries, shutdownGrace, handleSignals,
-                    burst, allowEviction, classLoader);
+                    burst, allowEviction, quickRecovery, classLoader);
             return new Worker(backend.startWorker(config), config);
         }
 

@@ -21,9 +21,12 @@
 -- Returns: { outcome, worker, dependents } where outcome is CANCELED (done), STOPPING (stop requested
 -- from worker), ENDED (already over: nothing to do) or MISSING (no such job), and dependents lists
 -- the jobs ("queue/id") waiting on a job this call canceled; the caller passes them to release.lua.
+-- It runs on a full Redis too (lib/full.lua): canceling is one way an operator frees memory.
 -- @include registry
 -- @include queued
+-- @include full
 local now = nowMs()
+allowWhenFull(KEYS[3])
 local id = ARGV[1]
 local key = KEYS[2] .. id
 materialize(KEYS[9], key, id)

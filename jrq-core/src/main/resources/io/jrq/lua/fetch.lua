@@ -31,16 +31,27 @@
 -- ARGV[8 + 6(i-1) ...]  per outcome: id, lease token, outcome, data, ttl, delay where
 --          outcome is FINISHED (data = result JSON), FAILED, STOPPED or RETRY (data = error JSON),
 --          ttl is how long the ended job is kept in seconds, and delay is the retry backoff in ms.
+-- ARGV[8 + 6n]  optional: the largest payload in bytes a leased job may have (absent or -1: none);
+--          a larger one ends FAILED as an io.jrq.InvalidPayloadException instead of running.
 --
--- Returns: { accepted, jobs, wait, blocked, released, warnings } where accepted[i] is 1 when outcome i was recorded and 0 when it
+-- Returns: { accepted, jobs, wait, blocked, released, warnings, suspects } where accepted[i] is 1 when outcome i was recorded and 0 when it
 -- was rejected because the lease token no longer matches (the job was taken over or stopped); jobs
 -- is a flat array of id, payload, token, attempt for every leased job; wait is how many ms until a
 -- scheduled job falls due or the rate limit allows more (-1 when nothing is pending), and blocked is
 -- 1 when the queue is paused or at a limit (waiting on its ready list would then spin), and released
 -- lists { id, outcome, {dependents} } for every ended job that other jobs wait on; the worker passes
 -- them on to release.lua in the dependents' queues; warnings lists what was wrong with records
--- that were skipped (the limits hash, the rate counter, the ready list), for the worker to log.
--- A job record that cannot be leased (see lib/corrupt.lua) is moved aside: FAILED, never retried.
+-- that were skipped (the limits hash, the rate counter, the ready list), for the worker to log;
+-- suspects lists the leased jobs that lost a lease before: the worker marks their start with
+-- start.lua (lib/lost.lua says why).
+-- A job record that cannot be leased (see lib/corrupt.lua) is moved aside: FAILED, never retried,
+-- and so is one whose payload is not UTF-8 or over the limit. An id that is not UTF-8 is never
+-- leased either (the worker would read another id and address another key): its record is renamed
+-- to the id "invalid-id:" followed by the hex of its first 50 bytes and moved aside under it.
+--
+-- On a full Redis (maxmemory reached, noeviction) this script still records outcomes and leases
+-- (lib/full.lua): that is how a full Redis drains. What it adds is bounded by the results kept,
+-- which the registries' caps and expiries bound.
 --
 -- Cost: this script runs once per batch, so work that can be done once per call is (removing the
 -- acknowledged jobs from the active set, adding to each registry, trimming it, publishing the
@@ -51,11 +62,14 @@
 -- @include registry
 -- @include corrupt
 -- @include queued
+-- @include full
 local now = nowMs()
 local ready, active, prefix, failed = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local scheduled, finished, canceled, queued = KEYS[5], KEYS[6], KEYS[7], KEYS[13]
 local worker, lease, want = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local channel, registryMax, finishedMax, n = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local maxPayload = tonumber(ARGV[8 + 6 * n])
+allowWhenFull(active)
 
 -- Releases the job's unique key (u = its 'unique' field) if it still names this job and its scope
 -- ends at this point.
@@ -209,7 +223,7 @@ end
 local nextDue = redis.call('ZRANGE', scheduled, 0, 0, 'WITHSCORES')
 if nextDue[2] then waitAtMost(tonumber(nextDue[2]) - now) end
 
-local jobs = {}
+local jobs, suspects = {}, {}
 local blocked = 0
 local warnings = {}
 if want > 0 and redis.call('EXISTS', KEYS[8]) == 1 then
@@ -281,21 +295,47 @@ elseif want > 0 then
     end
     local fromCompact, takenNow = {}, {}
     for j, id in ipairs(ids) do
-      local key = prefix .. id
       -- An id popped twice in one batch (pushed twice) has one record: the second copy finds the
       -- hash the first one wrote, STARTED, and is dropped like any stale id.
       local compact = not takenNow[id] and compacts[j]
       takenNow[id] = true
-      local defect, kind, job
-      if compact then
-        fromCompact[#fromCompact + 1] = id
+      if compact then fromCompact[#fromCompact + 1] = id end
+      local defect, kind, job, errorType
+      local badByte = notUtf8(id)
+      if badByte then
+        -- Renamed before anything else reads it, so no reply or record names the id's bytes.
+        local badKey, newId = prefix .. id, 'invalid-id:' .. hexOf(string.sub(id, 1, 50))
+        if compact then
+          redis.call('HSET', prefix .. newId, 'status', 'QUEUED', 'raw', compact)
+          compact = nil
+        elseif redis.call('EXISTS', badKey) == 1 then
+          redis.call('RENAME', badKey, prefix .. newId)
+        end
+        id = newId
+        defect = string.format('job id is not valid UTF-8 (byte 0x%02x at most 50 bytes in: %s)', badByte, newId)
+        kind = redis.call('TYPE', prefix .. id)['ok']
+        if kind == 'none' then
+          redis.call('HSET', prefix .. id, 'status', 'QUEUED')
+          kind = 'hash'
+        end
+      end
+      local key = prefix .. id
+      if defect then
+        -- moved aside below
+      elseif compact then
         local at, payload = splitQueued(compact)
         if at then
-          -- A compact record is a job that was never leased: first attempt, first lease.
-          local token = worker .. ':1'
-          redis.call('HSET', key, 'status', 'STARTED', 'payload', payload, 'enqueued_at', at, 'started_at', now,
-            'worker', worker, 'token', token, 'attempts', 1, 'leases', 1)
-          take(id, payload, token, 1)
+          defect, errorType = payloadDefect(payload, id, maxPayload)
+          if defect then
+            redis.call('HSET', key, 'status', 'QUEUED', 'payload', payload, 'enqueued_at', at)
+            kind = 'hash'
+          else
+            -- A compact record is a job that was never leased: first attempt, first lease.
+            local token = worker .. ':1'
+            redis.call('HSET', key, 'status', 'STARTED', 'payload', payload, 'enqueued_at', at, 'started_at', now,
+              'worker', worker, 'token', token, 'attempts', 1, 'leases', 1)
+            take(id, payload, token, 1)
+          end
         else
           -- Kept whole in 'raw' and moved aside like any other record that cannot be leased.
           redis.call('HSET', key, 'status', 'QUEUED', 'raw', compact)
@@ -304,9 +344,10 @@ elseif want > 0 then
         end
       else
         defect, kind, job = jobDefect(key)
-        if not defect then
-          -- Ids of jobs that were deleted, canceled or already taken are dropped, not leased.
-          if job[2] and job[1] == 'QUEUED' then
+        -- Ids of jobs that were deleted, canceled or already taken are dropped, not leased.
+        if not defect and job[2] and job[1] == 'QUEUED' then
+          defect, errorType = payloadDefect(job[2], id, maxPayload)
+          if not defect then
             local attempts = (tonumber(job[3]) or 0) + 1
             -- The token counts leases, which unlike attempts never go back (requeue.lua returns an attempt).
             local leases = (tonumber(job[4]) or 0) + 1
@@ -315,13 +356,14 @@ elseif want > 0 then
               'attempts', attempts, 'leases', leases)
             releaseUnique(job[6], id, false)
             take(id, job[2], token, attempts)
-          else
-            want = want + 1
+            if (tonumber(job[5]) or 0) > 0 then suspects[#suspects + 1] = id end
           end
+        elseif not defect then
+          want = want + 1
         end
       end
       if defect then
-        redis.call('PUBLISH', channel, moveAside(key, id, kind, defect, failed, prefix, registryMax, now))
+        redis.call('PUBLISH', channel, moveAside(key, id, kind, defect, failed, prefix, registryMax, now, errorType))
         failedCount = failedCount + 1
         want = want + 1
       end
@@ -338,4 +380,4 @@ elseif want > 0 then
 end
 if finishedCount > 0 then redis.call('HINCRBY', KEYS[14], 'finished', finishedCount) end
 if failedCount > 0 then redis.call('HINCRBY', KEYS[14], 'failed', failedCount) end
-return { accepted, jobs, wait, blocked, released, warnings }
+return { accepted, jobs, wait, blocked, released, warnings, suspects }

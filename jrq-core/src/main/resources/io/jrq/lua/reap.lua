@@ -2,8 +2,8 @@
 --
 -- Any worker may run it at any time; because a script runs atomically, concurrent reapers never
 -- requeue the same orphan twice: the first removes it from the active set, the others no longer
--- see it. A job recovered more than the allowed number of times is failed instead, so a job that
--- keeps killing its workers cannot circulate for ever. It also drops expired entries from the
+-- see it. A job whose runs were cut short more than the allowed number of times is failed instead,
+-- so a job that keeps killing its workers cannot circulate for ever (lib/lost.lua). It also drops expired entries from the
 -- registries of ended jobs, so they shrink even when no job ends for a while.
 --
 -- KEYS[1]  active zset               (jrq:{q}:active)
@@ -14,7 +14,7 @@
 -- KEYS[6]  finished registry zset    (jrq:{q}:finished)   id -> expiry (ms)
 -- KEYS[7]  canceled registry zset    (jrq:{q}:canceled)   id -> expiry (ms)
 -- KEYS[8]  stats hash                (jrq:{q}:stats)      'failed' grows by the jobs failed here
--- ARGV[1]  maximum recoveries per job
+-- ARGV[1]  maximum recoveries per job (runs cut short by a lost lease, see lib/lost.lua)
 -- ARGV[2]  maximum number of jobs to reap in this call
 -- ARGV[3]  events channel of the queue
 -- ARGV[4]  maximum number of entries kept in the failed registry
@@ -25,6 +25,7 @@
 -- A job record that cannot be understood (lib/corrupt.lua) is failed with the reason instead.
 -- @include registry
 -- @include corrupt
+-- @include lost
 local now = nowMs()
 local active, ready, prefix, failedKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local maxRecoveries, limit, channel = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
@@ -37,32 +38,17 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0,
   redis.call('ZREM', active, id)
   local key = prefix .. id
   local defect, kind = jobDefect(key)
-  local cur = defect and {} or redis.call('HMGET', key, 'status', 'worker')
+  local cur = defect and {} or redis.call('HMGET', key, 'status', 'worker', 'token')
   if defect then
     redis.call('PUBLISH', channel, moveAside(key, id, kind, defect, failedKey, prefix, failedMax, now))
     failed = failed + 1
   elseif cur[1] == 'STARTED' then
-    local recoveries = redis.call('HINCRBY', key, 'recoveries', 1)
-    redis.call('HDEL', key, 'token')
-    if recoveries > maxRecoveries then
-      local err = cjson.encode({ type = 'io.jrq.WorkerLostException',
-        message = 'job lost its worker ' .. recoveries .. ' times (last: ' .. tostring(cur[2]) ..
-          '); giving up after ' .. maxRecoveries .. ' recoveries', stackTrace = '' })
-      redis.call('HSET', key, 'status', 'FAILED', 'ended_at', now, 'error', err)
-      addToRegistry(failedKey, prefix, id, failedTtl, failedMax, now)
-      if failedTtl >= 0 then redis.call('EXPIRE', key, failedTtl) end
-      redis.call('PUBLISH', channel, cjson.encode({ id = id, status = 'FAILED' }))
-      local dependents = redis.call('SMEMBERS', KEYS[5] .. id)
-      if #dependents > 0 then
-        released[#released + 1] = { id, 'FAILED', dependents }
-        redis.call('DEL', KEYS[5] .. id)
-      end
+    local gaveUp, dependents = loseLease(key, id, cur[3], cur[2], ready, failedKey, KEYS[5], prefix, channel,
+      maxRecoveries, failedTtl, failedMax, now)
+    if gaveUp then
       failed = failed + 1
+      if dependents then released[#released + 1] = { id, 'FAILED', dependents } end
     else
-      -- A stop request dies with the worker that was asked: the next attempt starts clean.
-      redis.call('HDEL', key, 'stop_requested')
-      redis.call('HSET', key, 'status', 'QUEUED')
-      redis.call('RPUSH', ready, id)
       requeued = requeued + 1
     end
   end

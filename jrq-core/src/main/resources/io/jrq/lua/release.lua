@@ -19,8 +19,11 @@
 --
 -- Returns: an array with one entry { id, "CANCELED", {dependents} } per job this call canceled,
 -- whose own dependents the caller must tell in turn.
+-- It runs on a full Redis too (lib/full.lua): it follows the outcomes fetch.lua records there.
 -- @include registry
+-- @include full
 local now = nowMs()
+allowWhenFull(KEYS[3])
 local ttl = tonumber(ARGV[2])
 local canceled = {}
 for i = 4, #ARGV, 3 do

@@ -8,8 +8,12 @@
 -- Returns: { lost, stop } where lost holds the ids whose lease the worker no longer holds (taken
 -- over or gone; their leases are not renewed and the worker must not record their outcome), and stop
 -- the ids of jobs someone asked to stop (see cancel.lua).
+-- On a full Redis the renewal still runs (lib/full.lua): a lease that cannot be renewed makes the job
+-- run again elsewhere.
 -- @include registry
+-- @include full
 local now = nowMs()
+allowWhenFull(KEYS[1])
 local deadline = now + tonumber(ARGV[1])
 local lost, stop = {}, {}
 for i = 2, #ARGV, 2 do

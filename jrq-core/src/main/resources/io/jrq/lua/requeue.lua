@@ -7,6 +7,10 @@
 -- ARGV[2k-1], ARGV[2k]  job id, lease token
 --
 -- Returns: the number of jobs given back (a job whose lease was lost is left alone).
+-- It runs on a full Redis too (lib/full.lua). The job never started here, or was cut short by a
+-- shutdown that gave it back: either way not a lost run (lib/lost.lua), so 'running' is dropped.
+-- @include full
+allowWhenFull(KEYS[1])
 local n = 0
 for i = 1, #ARGV, 2 do
   local id, token = ARGV[i], ARGV[i + 1]
@@ -14,7 +18,7 @@ for i = 1, #ARGV, 2 do
   local cur = redis.call('HMGET', key, 'status', 'token')
   if cur[1] == 'STARTED' and cur[2] == token then
     redis.call('ZREM', KEYS[1], id)
-    redis.call('HDEL', key, 'token')
+    redis.call('HDEL', key, 'token', 'running')
     redis.call('HINCRBY', key, 'attempts', -1)
     redis.call('HSET', key, 'status', 'QUEUED')
     redis.call('RPUSH', KEYS[2], id)

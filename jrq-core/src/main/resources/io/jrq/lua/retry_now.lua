@@ -16,8 +16,8 @@ for _, id in ipairs(ARGV) do
     redis.call('ZREM', KEYS[3], id)
     redis.call('ZREM', KEYS[4], id)
     redis.call('PERSIST', key)
-    redis.call('HDEL', key, 'ended_at', 'error', 'token', 'stop_requested', 'progress')
-    redis.call('HSET', key, 'status', 'QUEUED', 'attempts', 0, 'recoveries', 0)
+    redis.call('HDEL', key, 'ended_at', 'error', 'token', 'stop_requested', 'progress', 'running')
+    redis.call('HSET', key, 'status', 'QUEUED', 'attempts', 0, 'recoveries', 0, 'lost_runs', 0)
     redis.call('LPUSH', KEYS[1], id)
     n = n + 1
   end

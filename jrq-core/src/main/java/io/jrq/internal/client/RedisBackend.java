@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** The backend of a connected client: jobs live in Redis, results arrive through {@link JobWatcher}. */
 public final class RedisBackend implements Backend {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RedisBackend.class);
     /** Jobs per enqueue script call in bulk enqueues; the calls themselves are pipelined. */
     static final int BATCH = 500;
 
@@ -271,7 +272,20 @@ public final class RedisBackend implements Backend {
         ServerCheck.checkEviction(redis, config.allowEviction());
         for (String q : config.queues()) {
             if (registeredQueues.add(q)) {
-                redis.await(redis.async().sadd(keys.queues(), q));
+                try {
+                    // Asked first: on a full Redis even the SADD of a member already there is refused.
+                    if (!redis.await(redis.async().sismember(keys.queues(), q))) {
+                        redis.await(redis.async().sadd(keys.queues(), q));
+                    }
+                } catch (RuntimeException e) {
+                    registeredQueues.remove(q);
+                    if (!Redis.isOutOfMemory(e)) {
+                        throw e;
+                    }
+                    // A worker is what drains a full Redis: it must start. The queue is listed by the next producer.
+                    log.warn("Redis is full (maxmemory reached): queue {} could not be added to the queue registry {}; "
+                            + "the worker starts anyway", q, keys.queues());
+                }
             }
         }
         return WorkerRuntime.start(config, options, redis, keys, scripts, dependencies);

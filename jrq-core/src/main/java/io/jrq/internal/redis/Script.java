@@ -43,7 +43,13 @@ public enum Script {
     /** Read the recurring jobs that are due, with the Redis time. */
     RECURRING_DUE("recurring-due"),
     /** Take one tick of a recurring job: enqueue its run and move its due time, once. */
-    TICK("tick");
+    TICK("tick"),
+    /** Mark the start of a run for a job that lost a lease before. */
+    START("start"),
+    /** Return at once the jobs of a worker whose connections are gone. */
+    RECOVER("recover"),
+    /** Return the jobs leased to this worker by a fetch whose reply it never read. */
+    UNCLAIMED("unclaimed");
 
     private final String body;
     private final String sha;

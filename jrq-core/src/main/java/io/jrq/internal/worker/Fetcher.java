@@ -58,11 +58,15 @@ final class Fetcher implements Runnable {
     private final String leaseMs;
     private final String failedJobsMax;
     private final String finishedJobsMax;
+    /** Producers are held to it; a worker checks it too, since a bad producer is the threat. */
+    private final String maxPayloadBytes;
     private volatile boolean fetching = true;
     /** Set by the loop around a round that may lease; with the claimed idle signal, tells the shutdown a lease may be in flight. */
     private volatile boolean leasingRound;
     private volatile boolean stopped;
     private volatile boolean drained;
+    /** A fetch that may lease failed: Redis may have leased jobs whose reply this worker never read. */
+    private volatile boolean unread;
     /** The longest the loop may sleep before something scheduled falls due; set by each round. */
     private long nextWaitMs;
 
@@ -87,6 +91,7 @@ final class Fetcher implements Runnable {
         this.leaseMs = Long.toString(config.lease().toMillis());
         this.failedJobsMax = Integer.toString(options.failedJobsMax());
         this.finishedJobsMax = Integer.toString(options.finishedJobsMax());
+        this.maxPayloadBytes = Integer.toString(options.maxPayloadBytes());
     }
 
     /** Queues an outcome for the next round and wakes the loop. */
@@ -143,9 +148,15 @@ final class Fetcher implements Runnable {
             boolean mayLease = fetching && holdsSignal;
             leasingRound = mayLease;
             try {
+                if (unread && holdsSignal) {
+                    giveBackUnclaimed();
+                }
                 leased = round(mayLease);
                 backoff = 0;
             } catch (RuntimeException e) {
+                if (mayLease) {
+                    unread = true;
+                }
                 leasingRound = false;
                 backoff = backoff == 0 ? 100 : Math.min(backoff * 2, 2000);
                 log.warn("worker {}: fetch failed, retrying in {} ms: {}", config.name(), backoff, e.toString());
@@ -284,6 +295,7 @@ final class Fetcher implements Runnable {
     private Reply dispatchIdle(String queue, List<Object> reply, Throwable error, String what,
                                java.util.function.Consumer<Throwable> failed) {
         if (error != null) {
+            unread = true;
             log.debug("worker {}: {} from {} failed; the fetch loop takes over: {}", config.name(), what, queue, error.toString());
             handBack(true);
             failed.accept(error);
@@ -386,6 +398,32 @@ final class Fetcher implements Runnable {
         });
     }
 
+    /**
+     * After a fetch failed: gives back the jobs Redis leased to this worker that it does not hold
+     * ({@code unclaimed.lua}). Runs from the loop while it holds the idle signal, so no other fetch
+     * of this worker is in flight; the failed one, if Redis ran it at all, ran before this call on
+     * the same connection.
+     */
+    private void giveBackUnclaimed() {
+        for (String queue : config.queues()) {
+            List<String> args = new ArrayList<>();
+            args.add(config.name());
+            for (LeasedJob job : slots.jobs()) {
+                if (job.queue().equals(queue)) {
+                    args.add(job.id());
+                    args.add(job.token());
+                }
+            }
+            List<Object> given = scripts.call(Script.UNCLAIMED, ScriptOutputType.MULTI,
+                    new String[] {keys.active(queue), keys.ready(queue), keys.jobPrefix(queue)}, args.toArray(String[]::new));
+            if (!given.isEmpty()) {
+                log.info("worker {}: gave back {} job(s) in {} leased by a fetch whose reply was lost: {}", config.name(),
+                        given.size(), queue, given);
+            }
+        }
+        unread = false;
+    }
+
     private String[] keysOf(String queue) {
         return queueKeys.get(queue).keys();
     }
@@ -400,7 +438,7 @@ final class Fetcher implements Runnable {
     }
 
     private String[] args(String queue, List<Completion> acks, int want) {
-        String[] a = new String[7 + 6 * acks.size()];
+        String[] a = new String[8 + 6 * acks.size()];
         a[0] = config.name();
         a[1] = leaseMs;
         a[2] = Integer.toString(want);
@@ -417,6 +455,7 @@ final class Fetcher implements Runnable {
             a[i++] = Long.toString(c.ttlSeconds());
             a[i++] = Long.toString(c.outcome().delayMs());
         }
+        a[i] = maxPayloadBytes;
         return a;
     }
 
@@ -451,6 +490,18 @@ final class Fetcher implements Runnable {
         // carry none, so this never runs there.
         if (!released.isEmpty()) {
             dependencies.release(Dependencies.parse(queue, released));
+        }
+        if (reply.size() > 6) {
+            @SuppressWarnings("unchecked")
+            List<Object> suspects = (List<Object>) reply.get(6);
+            if (!suspects.isEmpty()) {
+                Set<Object> ids = new java.util.HashSet<>(suspects);
+                jobs.forEach(j -> {
+                    if (ids.contains(j.id())) {
+                        j.markSuspect();
+                    }
+                });
+            }
         }
         if (reply.size() > 5) {
             @SuppressWarnings("unchecked")

@@ -199,6 +199,18 @@ public final class Invoker {
         return new Outcome(Outcome.Kind.STOPPED, errorJson(new io.jrq.JobStoppedException("job " + job.id() + " was stopped on request")), 0);
     }
 
+    /**
+     * @param job a job whose code called {@code System.exit}
+     * @param stack where its thread is, for the recorded error
+     * @return FAILED with a {@link io.jrq.JvmExitException}, never retried
+     */
+    static Outcome exited(LeasedJob job, StackTraceElement[] stack) {
+        io.jrq.JvmExitException e = new io.jrq.JvmExitException("job " + job.id() + " called System.exit (or Runtime.exit) and"
+                + " ended its worker's JVM; failed without retry, since it would end every worker that runs it");
+        e.setStackTrace(stack);
+        return new Outcome(Outcome.Kind.FAILED, errorJson(e), 0);
+    }
+
     private Object invoke(Envelope env, LeasedJob job) throws Exception {
         if (!env.isMethod()) {
             Handler h = handlers.get(env.fn());

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -38,6 +39,7 @@ final class LeaseKeeper implements Runnable {
     private final long pid = ManagementFactory.getRuntimeMXBean().getPid();
     private static final int PRUNE_EVERY = 10;
     private int beats;
+    private long fullWarnedAt;
 
     LeaseKeeper(WorkerConfig config, Redis redis, Keys keys, Scripts scripts, Slots slots, Clock clock,
                 BiConsumer<String, String> stopper) {
@@ -64,7 +66,14 @@ final class LeaseKeeper implements Runnable {
             renew();
             register();
         } catch (RuntimeException e) {
-            log.warn("worker {}: heartbeat failed: {}", config.name(), e.toString());
+            if (!Redis.isOutOfMemory(e)) {
+                log.warn("worker {}: heartbeat failed: {}", config.name(), e.toString());
+            } else if (System.nanoTime() - fullWarnedAt > TimeUnit.MINUTES.toNanos(1) || fullWarnedAt == 0) {
+                // Leases are renewed on a full Redis (renew.lua); only the registry entry is refused.
+                fullWarnedAt = System.nanoTime();
+                log.warn("worker {}: Redis is full (maxmemory reached): the worker's registry entry could not be written;"
+                        + " leases are still renewed and outcomes recorded", config.name());
+            }
         }
     }
 

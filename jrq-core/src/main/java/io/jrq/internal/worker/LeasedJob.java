@@ -25,6 +25,7 @@ public final class LeasedJob implements JobContext {
     private volatile boolean leaseLost;
     private volatile Thread thread;
     private volatile boolean stopRequested;
+    private volatile boolean suspect;
     private final AtomicBoolean settled = new AtomicBoolean();
     private volatile java.util.concurrent.Future<?> timeoutTask;
     private volatile BiConsumer<LeasedJob, Progress> progressSink = (j, p) -> { };
@@ -47,6 +48,16 @@ public final class LeasedJob implements JobContext {
 
     String payload() {
         return payload;
+    }
+
+    /** The job lost a lease before: its start must be recorded before it runs (see {@code start.lua}). */
+    void markSuspect() {
+        suspect = true;
+    }
+
+    /** @return true when the job lost a lease before this one */
+    boolean isSuspect() {
+        return suspect;
     }
 
     /** @return the lease token */
@@ -114,6 +125,11 @@ public final class LeasedJob implements JobContext {
      *  interrupt never reaches the job the same thread runs next. */
     synchronized void thread(Thread t) {
         this.thread = t;
+    }
+
+    /** @return the thread running this job, or null */
+    Thread runningThread() {
+        return thread;
     }
 
     /** Interrupts the thread running this job, if one still does. */

@@ -30,6 +30,7 @@ import java.util.Map;
  * @param handleSignals close gracefully on SIGTERM (JVM shutdown)
  * @param burst stop once the queues are empty
  * @param allowEviction start even on a Redis with an allkeys-* maxmemory-policy
+ * @param quickRecovery give back the jobs of workers whose connections are gone within about a second
  * @param classLoader loads allowed job classes
  */
 public record WorkerConfig(String name, List<String> queues, int[] weights, int concurrency, boolean virtualThreads,
@@ -37,7 +38,7 @@ public record WorkerConfig(String name, List<String> queues, int[] weights, int 
                            RetrySpec defaultRetry, long defaultTimeoutMs, InstanceResolver resolver,
                            Duration lease, Duration heartbeat, Duration reapInterval, int maxRecoveries,
                            Duration shutdownGrace, boolean handleSignals, boolean burst, boolean allowEviction,
-                           ClassLoader classLoader) {
+                           boolean quickRecovery, ClassLoader classLoader) {
 
     /** @return the queues in the order to try them this round */
     public List<String> queueOrder() {

@@ -135,6 +135,11 @@ public final class WorkerRuntime implements WorkerHandle {
                 deferredCheck, TimeUnit.MILLISECONDS);
         w.timers.scheduleWithFixedDelay(new RecurringTicker(config.name(), config.queues(), keys, scripts), 0,
                 RecurringTicker.PERIOD_MS, TimeUnit.MILLISECONDS);
+        // On a cluster a subscription lives on one node and PUBSUB NUMSUB counts only that node's.
+        if (config.quickRecovery() && !redis.endpoint().isCluster()) {
+            w.timers.scheduleWithFixedDelay(new LivenessCheck(config, options, redis, keys, scripts, dependencies),
+                    LivenessCheck.PERIOD_MS, LivenessCheck.PERIOD_MS, TimeUnit.MILLISECONDS);
+        }
         if (w.signalHook != null) {
             Runtime.getRuntime().addShutdownHook(w.signalHook);
         }
@@ -185,6 +190,10 @@ public final class WorkerRuntime implements WorkerHandle {
     }
 
     private Completion runJob(LeasedJob job) {
+        if (job.isSuspect() && !markStart(job)) {
+            log.warn("worker {}: job {} in {} was taken over before it started; not running it", config.name(), job.id(), job.queue());
+            return null;
+        }
         job.progressSink(progress);
         job.resultReader(resultReader);
         Outcome outcome = invoker.run(job, () -> watchTimeout(job));
@@ -197,6 +206,27 @@ public final class WorkerRuntime implements WorkerHandle {
         }
         invoker.callback(job, outcome);
         return completion(job, outcome);
+    }
+
+    /**
+     * Records that a job which lost a lease before starts now (start.lua), so that losing this
+     * lease too counts towards giving up on it.
+     *
+     * @return false when the lease is no longer this worker's
+     */
+    private boolean markStart(LeasedJob job) {
+        try {
+            Long ok = scripts.call(Script.START, ScriptOutputType.INTEGER, new String[] {keys.jobPrefix(job.queue())},
+                    job.id(), job.token());
+            if (ok == 0) {
+                job.markLeaseLost();
+                return false;
+            }
+        } catch (RuntimeException e) {
+            // Running unmarked only makes a lost lease of this run not count: better than not running.
+            log.warn("worker {}: could not mark the start of job {} in {}: {}", config.name(), job.id(), job.queue(), e.toString());
+        }
+        return true;
     }
 
     private Completion completion(LeasedJob job, Outcome outcome) {
@@ -296,16 +326,19 @@ public final class WorkerRuntime implements WorkerHandle {
                 // the hook is running or about to; nothing to remove
             }
         }
-        log.info("worker {} shutting down: {} job(s) running, grace {}", config.name(), slots.running(), config.shutdownGrace());
+        Set<LeasedJob> exiting = Thread.currentThread() == signalHook ? failExitingJobs() : Set.of();
+        log.info("worker {} shutting down: {} job(s) running, grace {}", config.name(), slots.running() - exiting.size(),
+                config.shutdownGrace());
         fetcher.stopFetching();
         waiters.forEach(QueueWaiter::stop);
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
         // Jobs leased by a fetch still in flight must be known before the grace period is judged.
         fetcher.awaitNoLeaseInFlight(Math.max(deadline, System.nanoTime() + options.commandTimeout().toNanos()));
-        while (slots.running() > 0 && System.nanoTime() < deadline) {
+        // A job that called System.exit never returns: its slot stays taken, nothing to wait for.
+        while (slots.running() > exiting.size() && System.nanoTime() < deadline) {
             sleep(20);
         }
-        giveBackUnfinished();
+        giveBackUnfinished(exiting);
         fetcher.stop();
         join(fetchThread, 5000);
         try {
@@ -328,11 +361,49 @@ public final class WorkerRuntime implements WorkerHandle {
         log.info("worker {} stopped", config.name());
     }
 
-    /** Jobs still running after the grace period go back to the front of their queues. */
-    private void giveBackUnfinished() {
+    /**
+     * At JVM shutdown: the jobs whose own code called {@code System.exit} are recorded FAILED
+     * ({@link io.jrq.JvmExitException}), never given back. Their thread runs the shutdown, so it is
+     * seen in {@code Shutdown.exit}. Given back, such a job would end each worker taking it, for ever.
+     *
+     * @return those jobs
+     */
+    private Set<LeasedJob> failExitingJobs() {
+        Set<LeasedJob> exiting = new java.util.HashSet<>();
+        for (LeasedJob job : slots.jobs()) {
+            Thread t = job.runningThread();
+            StackTraceElement[] stack = t == null ? new StackTraceElement[0] : t.getStackTrace();
+            if (callsExit(stack) && job.settle()) {
+                exiting.add(job);
+                Outcome outcome = Invoker.exited(job, stack);
+                log.warn("worker {}: job {} in {} called System.exit; recording it FAILED, not retried", config.name(), job.id(), job.queue());
+                invoker.callback(job, outcome);
+                fetcher.completed(completion(job, outcome));
+                // No interrupt: that thread is the one running the JVM's shutdown hooks.
+                job.markLeaseLost();
+            }
+        }
+        return exiting;
+    }
+
+    private static boolean callsExit(StackTraceElement[] stack) {
+        for (StackTraceElement e : stack) {
+            if ("exit".equals(e.getMethodName())
+                    && ("java.lang.Shutdown".equals(e.getClassName()) || "java.lang.Runtime".equals(e.getClassName()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Jobs still running after the grace period go back to the front of their queues (not those that called exit). */
+    private void giveBackUnfinished(Set<LeasedJob> exiting) {
         slots.close();
         Map<String, List<LeasedJob>> byQueue = new HashMap<>();
         for (LeasedJob job : slots.jobs()) {
+            if (exiting.contains(job)) {
+                continue;
+            }
             job.markLeaseLost();
             job.interruptThread();
             byQueue.computeIfAbsent(job.queue(), q -> new ArrayList<>()).add(job);

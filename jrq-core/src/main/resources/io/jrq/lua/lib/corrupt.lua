@@ -39,15 +39,55 @@ local function jobDefect(key)
   return nil, 'hash', f
 end
 
--- Ends the job FAILED with reason; a non-hash value is replaced by a hash keeping a string's value
--- in its field 'raw'. Returns the event to publish.
-local function moveAside(key, id, kind, reason, failedKey, jobPrefix, registryMax, now)
+-- Byte sequences of valid UTF-8, by lead byte (RFC 3629: no overlong forms, no surrogates, nothing
+-- above U+10FFFF). Every lead byte belongs to exactly one of them and continuation bytes are never
+-- leads, so replacing each match by an ASCII byte leaves a byte of 128 or more only where the text
+-- is not UTF-8.
+local UTF8_SEQUENCES = { '[\194-\223][\128-\191]', '\224[\160-\191][\128-\191]',
+  '[\225-\236\238\239][\128-\191][\128-\191]', '\237[\128-\159][\128-\191]',
+  '\240[\144-\191][\128-\191][\128-\191]', '[\241-\243][\128-\191][\128-\191][\128-\191]',
+  '\244[\128-\143][\128-\191][\128-\191]' }
+
+-- nil when s is valid UTF-8, else the value of the first byte that is not. Workers and clients read
+-- ids and payloads as UTF-8 text; bytes that are not would be decoded as U+FFFD, which silently
+-- changes arguments and makes an id address another key. ASCII text costs one search.
+local function notUtf8(s)
+  if not string.find(s, '[\128-\255]') then return nil end
+  for _, sequence in ipairs(UTF8_SEQUENCES) do s = string.gsub(s, sequence, 'a') end
+  local at = string.find(s, '[\128-\255]')
+  return at and string.byte(s, at) or nil
+end
+
+-- Why a payload cannot be run as it is (or nil): not UTF-8 (a CorruptJobException), or larger than
+-- maxBytes, the limit producers are held to (an InvalidPayloadException; nil or a negative limit:
+-- none). Also the error type to record.
+local function payloadDefect(payload, id, maxBytes)
+  if maxBytes and maxBytes >= 0 and #payload > maxBytes then
+    return 'payload of job ' .. id .. ' is ' .. #payload .. ' bytes, over the limit of ' .. maxBytes
+      .. ' bytes (maxPayloadBytes)', 'io.jrq.InvalidPayloadException'
+  end
+  local bad = notUtf8(payload)
+  if bad then
+    return string.format('payload of job %s is not valid UTF-8 (byte 0x%02x)', id, bad), 'io.jrq.CorruptJobException'
+  end
+  return nil
+end
+
+-- The hex spelling of a string's bytes.
+local function hexOf(s)
+  return (string.gsub(s, '.', function(c) return string.format('%02x', string.byte(c)) end))
+end
+
+-- Ends the job FAILED with reason (as errorType, io.jrq.CorruptJobException unless given); a
+-- non-hash value is replaced by a hash keeping a string's value in its field 'raw'. Returns the
+-- event to publish.
+local function moveAside(key, id, kind, reason, failedKey, jobPrefix, registryMax, now, errorType)
   if kind ~= 'hash' then
     local raw = kind == 'string' and redis.call('GET', key) or nil
     redis.call('DEL', key)
     if raw then redis.call('HSET', key, 'raw', raw) end
   end
-  local err = cjson.encode({ type = 'io.jrq.CorruptJobException', message = reason, stackTrace = '' })
+  local err = cjson.encode({ type = errorType or 'io.jrq.CorruptJobException', message = reason, stackTrace = '' })
   redis.call('HSET', key, 'status', 'FAILED', 'ended_at', now, 'error', err)
   redis.call('HDEL', key, 'token')
   addToRegistry(failedKey, jobPrefix, id, -1, registryMax, now)
