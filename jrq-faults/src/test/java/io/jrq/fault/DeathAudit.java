@@ -15,6 +15,7 @@ import java.util.Map;
  * @param jobs jobs in the batch
  * @param finished jobs that ended FINISHED
  * @param lost jobs that did not (never ran, still queued or STARTED, failed, or gone)
+ * @param failedUnrun jobs that ended FAILED without a single run
  * @param duplicates jobs that started more than once
  * @param extraRuns runs beyond the first, over all jobs
  * @param maxRecoveryMs the longest time from a death to the next start of a job the dead process had
@@ -22,13 +23,14 @@ import java.util.Map;
  * @param problems one line per job whose record is inconsistent: a run repeated although the process
  *     of the earlier run did not die, or attempts that are not 1 + recoveries
  */
-record DeathAudit(int jobs, long finished, long lost, long duplicates, long extraRuns, long maxRecoveryMs, List<String> problems) {
+record DeathAudit(int jobs, long finished, long lost, long failedUnrun, long duplicates, long extraRuns, long maxRecoveryMs, List<String> problems) {
 
     static DeathAudit of(Collection<String> ids, Map<String, JobStates.State> states, RunLog runs, List<Respawner.Death> deaths) {
         Map<Long, Long> deadAt = new HashMap<>();
         deaths.forEach(d -> deadAt.put(d.process().pid(), d.at()));
         Map<String, List<RunLog.Run>> byJob = runs.byJob();
         long finished = 0;
+        long failedUnrun = 0;
         long duplicates = 0;
         long extra = 0;
         long maxRecovery = -1;
@@ -42,6 +44,9 @@ record DeathAudit(int jobs, long finished, long lost, long duplicates, long extr
                 problems.add(id + ": attempts " + s.attempts() + " but recoveries " + s.recoveries());
             }
             List<RunLog.Run> rs = new ArrayList<>(byJob.getOrDefault(id, List.of()));
+            if (s != null && "FAILED".equals(s.status()) && rs.isEmpty()) {
+                failedUnrun++;
+            }
             if (rs.size() < 2) {
                 continue;
             }
@@ -58,6 +63,6 @@ record DeathAudit(int jobs, long finished, long lost, long duplicates, long extr
                 }
             }
         }
-        return new DeathAudit(ids.size(), finished, ids.size() - finished, duplicates, extra, maxRecovery, List.copyOf(problems));
+        return new DeathAudit(ids.size(), finished, ids.size() - finished, failedUnrun, duplicates, extra, maxRecovery, List.copyOf(problems));
     }
 }

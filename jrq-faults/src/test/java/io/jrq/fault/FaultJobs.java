@@ -99,6 +99,37 @@ public final class FaultJobs {
     }
 
     /**
+     * Records the run, then ends the JVM with {@code System.exit(7)}, as application code sometimes
+     * does: the JVM's shutdown hooks run (the worker's among them). Disposable worker processes only,
+     * like {@link #halt}.
+     *
+     * @param label a name for the job chosen by the test
+     * @return never
+     */
+    public static String exit(String label) {
+        if (!Boolean.getBoolean(DISPOSABLE_PROPERTY)) {
+            throw new IllegalStateException("exit runs only in a disposable worker process (-D" + DISPOSABLE_PROPERTY + "=true)");
+        }
+        record(label);
+        System.exit(7);
+        return label;
+    }
+
+    /** System property that marks a worker process as the one a test is going to kill. */
+    public static final String VICTIM_PROPERTY = "jrq.fault.victim";
+
+    /**
+     * Records the run and holds it for a minute in a process started with {@code -Djrq.fault.victim=true}
+     * (so that it is cut short by the kill), else runs in 10 ms.
+     *
+     * @param label a name for the job chosen by the test
+     * @return {@code label@pid} of the process that ran it
+     */
+    public static String holdOnVictim(String label) throws InterruptedException {
+        return work(label, Boolean.getBoolean(VICTIM_PROPERTY) ? 60_000 : 10);
+    }
+
+    /**
      * Records the run, then allocates 1 MiB arrays and holds on to them until the heap is exhausted:
      * ends with an {@link OutOfMemoryError} (or, with {@code -XX:+ExitOnOutOfMemoryError}, the JVM's
      * exit).

@@ -48,7 +48,8 @@ class WorkerCrashIT {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String queue = "crash-" + suffix;
         Keys keys = new Keys("jrq");
-        WorkerProcess.Spec spec = new WorkerProcess.Spec(redis.url(), queue).lease(LEASE_MS).concurrency(4).reap(REAP_MS);
+        WorkerProcess.Spec spec = new WorkerProcess.Spec(redis.url(), queue).lease(LEASE_MS).concurrency(4).reap(REAP_MS)
+                .quickRecovery(false); // this test is about the lease; QuickRecoveryIT about the rest
         WorkerProcess victim = fleet.start("victim-" + suffix, spec);
         WorkerProcess survivor = fleet.start("survivor-" + suffix, spec);
         victim.awaitReady(Duration.ofSeconds(30));

@@ -8,7 +8,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * A worker process for the fault tests. Arguments: Redis URL, queue, lease in ms, concurrency,
  * worker name. System properties {@code jrq.fault.reapMs} (default 500) and
- * {@code jrq.fault.maxRecoveries} (default 3) tune the reaper. Prints {@code READY <name> <pid>}
+ * {@code jrq.fault.maxRecoveries} (default 3) tune the reaper, {@code jrq.fault.quickRecovery} (default
+ * true) turns quick recovery off when false. Prints {@code READY <name> <pid>}
  * once the worker runs, then runs until it is killed, or until SIGTERM shuts the worker down
  * gracefully.
  */
@@ -30,6 +31,7 @@ public final class WorkerMain {
                 .concurrency(Integer.parseInt(args[3]))
                 .reapInterval(Duration.ofMillis(Long.getLong("jrq.fault.reapMs", 500)))
                 .maxRecoveries(Integer.getInteger("jrq.fault.maxRecoveries", 3))
+                .quickRecovery(Boolean.parseBoolean(System.getProperty("jrq.fault.quickRecovery", "true")))
                 .shutdownGrace(Duration.ofSeconds(5))
                 .allowPackages("io.jrq.fault", "io.jrq.testjobs")
                 .start();

@@ -40,30 +40,36 @@ final class WorkerProcess implements AutoCloseable {
      * @param maxRecoveries recoveries before a job fails
      * @param faultPoints value of {@code -Djrq.faultPoints} (points where the worker halts, see
      *     {@code io.jrq.internal.worker.FaultPoints}), or null for none
+     * @param quickRecovery whether the worker gives back the jobs of workers whose connections are gone
      */
-    record Spec(String url, String queue, long leaseMs, int concurrency, long reapMs, int maxRecoveries, String faultPoints) {
+    record Spec(String url, String queue, long leaseMs, int concurrency, long reapMs, int maxRecoveries, String faultPoints,
+                boolean quickRecovery) {
         Spec(String url, String queue) {
-            this(url, queue, 2000, 4, 500, 3, null);
+            this(url, queue, 2000, 4, 500, 3, null, true);
         }
 
         Spec lease(long ms) {
-            return new Spec(url, queue, ms, concurrency, reapMs, maxRecoveries, faultPoints);
+            return new Spec(url, queue, ms, concurrency, reapMs, maxRecoveries, faultPoints, quickRecovery);
         }
 
         Spec concurrency(int n) {
-            return new Spec(url, queue, leaseMs, n, reapMs, maxRecoveries, faultPoints);
+            return new Spec(url, queue, leaseMs, n, reapMs, maxRecoveries, faultPoints, quickRecovery);
         }
 
         Spec reap(long ms) {
-            return new Spec(url, queue, leaseMs, concurrency, ms, maxRecoveries, faultPoints);
+            return new Spec(url, queue, leaseMs, concurrency, ms, maxRecoveries, faultPoints, quickRecovery);
         }
 
         Spec maxRecoveries(int n) {
-            return new Spec(url, queue, leaseMs, concurrency, reapMs, n, faultPoints);
+            return new Spec(url, queue, leaseMs, concurrency, reapMs, n, faultPoints, quickRecovery);
+        }
+
+        Spec quickRecovery(boolean on) {
+            return new Spec(url, queue, leaseMs, concurrency, reapMs, maxRecoveries, faultPoints, on);
         }
 
         Spec faultPoints(String points) {
-            return new Spec(url, queue, leaseMs, concurrency, reapMs, maxRecoveries, points);
+            return new Spec(url, queue, leaseMs, concurrency, reapMs, maxRecoveries, points, quickRecovery);
         }
     }
 
@@ -85,7 +91,8 @@ final class WorkerProcess implements AutoCloseable {
                 "-D" + FaultJobs.LOG_PROPERTY + "=" + runLog,
                 "-D" + FaultJobs.DISPOSABLE_PROPERTY + "=true",
                 "-Djrq.fault.reapMs=" + spec.reapMs(),
-                "-Djrq.fault.maxRecoveries=" + spec.maxRecoveries()));
+                "-Djrq.fault.maxRecoveries=" + spec.maxRecoveries(),
+                "-Djrq.fault.quickRecovery=" + spec.quickRecovery()));
         if (spec.faultPoints() != null) {
             cmd.add("-D" + FaultPoints.PROPERTY + "=" + spec.faultPoints());
         }

@@ -47,7 +47,13 @@ public final class Redis implements AutoCloseable {
     private Redis(RedisEndpoint endpoint, Duration timeout, TlsConfig tls) {
         this.endpoint = endpoint;
         this.timeout = timeout;
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+        // Reconnect attempts back off up to 250 ms, not Lettuce's 30 s: a worker whose connection was
+        // killed must be subscribed again long before other workers' quick recovery (LivenessCheck)
+        // would take it for dead, even when the first attempts are killed too.
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+                .reconnectDelay(io.lettuce.core.resource.Delay.exponential(java.time.Duration.ofMillis(1),
+                        java.time.Duration.ofMillis(250), 2, TimeUnit.MILLISECONDS))
+                .build();
         SocketOptions socket = SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).keepAlive(true).build();
         TimeoutOptions timeouts = TimeoutOptions.builder().timeoutSource(new CommandTimeouts(timeout)).build();
         try {
@@ -69,7 +75,7 @@ public final class Redis implements AutoCloseable {
                 this.async = conn.async();
             } else {
                 RedisClient c = RedisClient.create(resources, endpoint.uris().get(0));
-                c.setOptions(ClientOptions.builder().autoReconnect(true).socketOptions(socket).timeoutOptions(timeouts)
+                c.setOptions(ClientOptions.builder().autoReconnect(true).replayFilter(Redis::leases).socketOptions(socket).timeoutOptions(timeouts)
                         .sslOptions(tls.sslOptions()).build());
                 this.client = c;
                 StatefulRedisConnection<String, String> conn = c.connect();
@@ -201,6 +207,21 @@ public final class Redis implements AutoCloseable {
         } catch (ExecutionException e) {
             throw translate(e.getCause());
         }
+    }
+
+    /**
+     * Commands Lettuce must not send again after a reconnect: a fetch that was sent may have run and
+     * leased jobs whose reply is lost; sent again, it would lease more and succeed, and the worker
+     * would never learn of the first ones (they would wait out their lease). Not replayed, it fails,
+     * and the worker gives back what it may have leased (unclaimed.lua).
+     */
+    private static boolean leases(io.lettuce.core.protocol.RedisCommand<?, ?, ?> command) {
+        String type = command.getType().toString();
+        if (!"EVALSHA".equals(type) && !"EVAL".equals(type) || command.getArgs() == null) {
+            return false;
+        }
+        String args = command.getArgs().toCommandString();
+        return args.startsWith(Script.FETCH.sha()) || args.startsWith("-- fetch.lua");
     }
 
     /**

@@ -402,13 +402,17 @@ final class Fetcher implements Runnable {
      * After a fetch failed: gives back the jobs Redis leased to this worker that it does not hold
      * ({@code unclaimed.lua}). Runs from the loop while it holds the idle signal, so no other fetch
      * of this worker is in flight; the failed one, if Redis ran it at all, ran before this call on
-     * the same connection.
+     * the same connection. Jobs that ended but whose outcome is not yet recorded are held too.
      */
     private void giveBackUnclaimed() {
         for (String queue : config.queues()) {
             List<String> args = new ArrayList<>();
             args.add(config.name());
-            for (LeasedJob job : slots.jobs()) {
+            // Held: running or waiting to run, and also ended with the outcome not yet recorded.
+            List<LeasedJob> held = new ArrayList<>(slots.jobs());
+            done.forEach(c -> held.add(c.job()));
+            unsent.getOrDefault(queue, List.of()).forEach(c -> held.add(c.job()));
+            for (LeasedJob job : held) {
                 if (job.queue().equals(queue)) {
                     args.add(job.id());
                     args.add(job.token());

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * it exactly as after an expired lease.
  *
  * <p>After Redis restarts or fails over, every subscription is gone at once and clients reconnect
- * with a backoff of up to 30 s: a worker is then only taken for dead once it was seen subscribed to
+ * with a backoff of up to 250 ms: a worker is then only taken for dead once it was seen subscribed to
  * this server, or once the server has been up (or seen by this check) for {@link #SETTLE_MS}.
  */
 final class LivenessCheck implements Runnable {
@@ -41,8 +41,8 @@ final class LivenessCheck implements Runnable {
     static final long PERIOD_MS = 200;
     /** How long a worker must have no subscription before it is taken for dead. */
     static final long GONE_AFTER_MS = 1000;
-    /** Above the client's longest reconnect backoff (30 s): after it, every live worker is back. */
-    static final long SETTLE_MS = 35_000;
+    /** Well above the client's longest reconnect backoff (250 ms, see Redis): after it, every live worker is back. */
+    static final long SETTLE_MS = 5_000;
 
     private final WorkerConfig config;
     private final JrqOptions options;
@@ -55,6 +55,8 @@ final class LivenessCheck implements Runnable {
     /** Workers seen subscribed to the current server. */
     private final Set<String> seen = new java.util.HashSet<>();
     private String runId;
+    /** When the last check began (nanos). */
+    private long lastCheck = System.nanoTime();
     /** Nanos since which this server is known to be up without a restart or failover. */
     private long epochStart;
 
@@ -72,12 +74,19 @@ final class LivenessCheck implements Runnable {
         try {
             check();
         } catch (RuntimeException e) {
+            // Without this check's own view, "missing all along" can no longer be told from
+            // "missing at two moments": start over.
+            missingSince.clear();
             log.debug("worker {}: liveness check failed: {}", config.name(), e.toString());
         }
     }
 
     private void check() {
         long now = System.nanoTime();
+        if (now - lastCheck > TimeUnit.MILLISECONDS.toNanos(3 * PERIOD_MS)) {
+            missingSince.clear(); // this check was held up (a stalled JVM, a slow Redis): same reason
+        }
+        lastCheck = now;
         observeServer(now);
         List<String> others = new ArrayList<>(redis.await(redis.async().smembers(keys.workers())));
         others.remove(config.name());
