@@ -287,4 +287,128 @@ class EnqueueErrorsIT {
             assertThat(jrq.queue(queue).size()).isEqualTo(1);
         }
     }
+
+    @Test
+    void aKeyOfTheWrongTypeIsRefusedBeforeAnythingIsWritten() {
+        String queue = name("wrongtype");
+        try (RedisServer server = RedisServer.start(); Jrq jrq = Jrq.connect(server.url())) {
+            Queue q = jrq.queue(queue);
+            q.enqueue(Jobs::add, 1, 1);
+            server.execute("DEL", KEYS.ready(queue));
+            server.execute("SET", KEYS.ready(queue), "not a list");
+            Throwable refused = catchThrowable(() -> withId(q, "typed-1").enqueue(Jobs::add, 2, 2));
+            System.out.println("EnqueueErrorsIT: " + refused);
+            assertThat(refused).isInstanceOf(JrqException.class).isNotInstanceOf(RedisUnavailableException.class)
+                    .hasMessageContaining("WRONGTYPE").hasMessageContaining("typed-1").hasMessageContaining("not stored");
+            // The compact record would otherwise be written before the push to the ready list fails.
+            assertNotStored(server, queue, "typed-1");
+        }
+    }
+
+    /**
+     * A TCP proxy in front of Redis that can swallow Redis's replies and then drop every connection:
+     * a call that Redis ran but whose answer never came back, the connection lost after the write.
+     */
+    private static final class Proxy implements AutoCloseable {
+        private final java.net.ServerSocket listener;
+        private final List<java.net.Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private volatile boolean swallowReplies;
+
+        Proxy(int upstreamPort) throws java.io.IOException {
+            listener = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+            Thread accept = new Thread(() -> {
+                while (!listener.isClosed()) {
+                    try {
+                        java.net.Socket client = listener.accept();
+                        java.net.Socket upstream = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), upstreamPort);
+                        sockets.add(client);
+                        sockets.add(upstream);
+                        pump(client, upstream, false);
+                        pump(upstream, client, true);
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            }, "proxy-accept");
+            accept.setDaemon(true);
+            accept.start();
+        }
+
+        private void pump(java.net.Socket from, java.net.Socket to, boolean replies) {
+            Thread t = new Thread(() -> {
+                byte[] buf = new byte[8192];
+                try (var in = from.getInputStream(); var out = to.getOutputStream()) {
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        if (!(replies && swallowReplies)) {
+                            out.write(buf, 0, n);
+                            out.flush();
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    // the other side went away
+                } finally {
+                    close(from);
+                    close(to);
+                }
+            }, "proxy-pump");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        String url() {
+            return "redis://127.0.0.1:" + listener.getLocalPort();
+        }
+
+        /** Drops every connection made so far; new ones are proxied again. */
+        void cut() {
+            sockets.forEach(Proxy::close);
+            sockets.clear();
+        }
+
+        private static void close(java.net.Socket s) {
+            try {
+                s.close();
+            } catch (java.io.IOException ignored) {
+                // closed already
+            }
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            listener.close();
+            cut();
+        }
+    }
+
+    @Test
+    void aCallRunByRedisWhoseConnectionIsLostBeforeTheReplyStoresItsJobOnce() throws Exception {
+        String queue = name("lost");
+        try (RedisServer server = RedisServer.start(); Proxy proxy = new Proxy(server.port());
+             Jrq jrq = Jrq.connect(JrqOptions.builder().url(proxy.url()).commandTimeout(Duration.ofSeconds(5)).build())) {
+            Queue q = jrq.queue(queue);
+            q.enqueue(Jobs::add, 1, 1);
+
+            proxy.swallowReplies = true;
+            CompletableFuture<Job<Integer>> pending = q.enqueueAsync(a -> a.enqueue(Jobs::add, 2, 2));
+            // Redis ran the call: the job is there, but its reply went nowhere.
+            await().atMost(WAIT).until(() -> Long.parseLong(server.execute("HLEN", KEYS.queued(queue))) == 2);
+            proxy.swallowReplies = false;
+            proxy.cut();
+
+            // The driver sends the call again after its reconnect, or gives up on it: either way the
+            // job is stored once, and the caller learns its id.
+            String id;
+            try {
+                id = pending.get(30, java.util.concurrent.TimeUnit.SECONDS).id();
+                System.out.println("EnqueueErrorsIT: the call sent again after the reconnect returned " + id);
+            } catch (ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(EnqueueUnknownException.class);
+                id = ((EnqueueUnknownException) e.getCause()).jobId();
+                System.out.println("EnqueueErrorsIT: lost connection -> " + e.getCause().getMessage());
+            }
+            String ready = server.execute("LRANGE", KEYS.ready(queue), "0", "-1");
+            assertThat(ready.split("\n")).as("ready list").hasSize(2).containsOnlyOnce(id);
+            assertThat(server.execute("HEXISTS", KEYS.queued(queue), id)).isEqualTo("1");
+        }
+    }
 }
