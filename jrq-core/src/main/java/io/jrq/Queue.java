@@ -331,7 +331,7 @@ public final class Queue {
                         + options.maxPayloadBytes() + " bytes (JrqOptions.maxPayloadBytes); store large data elsewhere and"
                         + " pass its key");
             }
-            encoded.add(new EncodedJob(env.id(), json, enqueueOptions.uniqueKey(), enqueueOptions.jobId() == null));
+            encoded.add(new EncodedJob(env.id(), json, enqueueOptions.uniqueKey()));
         }
         EnqueueOptions o = enqueueOptions;
         String scope = o.uniqueTtl() != null ? "T" : o.uniqueness() == Uniqueness.WHILE_ACTIVE ? "A" : "Q";
