@@ -50,7 +50,9 @@ public final class EnqueueOptions {
         this.timeout = b.timeout;
         this.dependsOn = List.copyOf(b.dependsOn);
         this.dependencyPolicy = b.dependencyPolicy;
-        this.callbacks = Map.copyOf(b.callbacks);
+        // In the order they were set, not Map.copyOf's order of the day: the same options must give
+        // the same payload in every process, so that an enqueue repeated with its id finds its job.
+        this.callbacks = Collections.unmodifiableMap(new LinkedHashMap<>(b.callbacks));
         this.durability = b.durability;
     }
 

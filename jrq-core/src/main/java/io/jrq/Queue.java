@@ -40,6 +40,25 @@ import java.util.regex.Pattern;
  * with an {@link InvalidJobException} before anything is stored. Enqueue returns once Redis has
  * stored the job; {@link #enqueueAsync} returns at once with a future, for keeping many enqueues in
  * flight from one thread. Thread-safe; cheap to create.
+ *
+ * <p><b>What an enqueue error means.</b> An enqueue that returns has stored its job. One that throws
+ * has stored nothing, and can simply be done again, except in two cases:
+ * <ul>
+ *   <li>{@link EnqueueUnknownException}: the call was sent to Redis, or may have been, and no answer
+ *   came (a timeout, a connection lost). The job may be stored, and then it runs. The exception
+ *   carries its id, also when jrq generated it: look the job up with {@link #job(String)}, or enqueue
+ *   the same call again with that id ({@link EnqueueOptions.Builder#jobId(String)}). An enqueue whose
+ *   id a job already has, with the same function, arguments and options, returns that job, whatever
+ *   its state, and stores or resets nothing; with anything different it throws
+ *   {@link JobExistsException}. Do not enqueue the work again under a new id: it could run twice.</li>
+ *   <li>{@link NotDurableException}: stored; only its durability is unconfirmed.</li>
+ * </ul>
+ * Nothing was stored by: {@link InvalidJobException} (refused before anything was sent),
+ * {@link JobExistsException}, {@link RedisFullException} (Redis reached its maxmemory; a bulk
+ * enqueue of several batches lists in {@code storedJobIds()} those stored before), a
+ * {@link RedisUnavailableException} that is not an {@code EnqueueUnknownException} (Redis could not
+ * be reached, so nothing was sent), or any other {@link JrqException} (Redis refused the call, e.g.
+ * an ACL's NOPERM). See docs/RELIABILITY.md, "What an enqueue error means".
  */
 public final class Queue {
     private static final Object[] NO_ARGS = new Object[0];
@@ -133,7 +152,8 @@ public final class Queue {
      * before anything is sent. Use only the {@link Job} the future gives: when a unique key names a
      * job that already exists, that is the existing job. Failures to store (Redis unavailable, an
      * existing job id) complete the future exceptionally with the {@link JrqException} the
-     * synchronous enqueue would throw. Callbacks on the future may run on a Redis I/O thread: do not
+     * synchronous enqueue would throw ({@link EnqueueUnknownException} when the outcome is unknown,
+     * see {@link Queue}). Callbacks on the future may run on a Redis I/O thread: do not
      * block in them (use the {@code ...Async} variants of {@link CompletableFuture} to move on).
      *
      * @param call makes exactly one enqueue call on the queue it is given, and returns its job
@@ -183,6 +203,10 @@ public final class Queue {
      * @param handler a handler name, or {@code class::method}
      * @param args its arguments
      * @return the job, at once; its result is decoded as plain JSON values (see {@link Job#as})
+     * @throws InvalidJobException when the call is refused before anything is sent
+     * @throws RedisFullException when Redis is at its maxmemory: nothing was stored
+     * @throws EnqueueUnknownException when Redis did not answer: the job, whose id it carries, may be stored
+     * @throws JrqException for every other failure, each of which stored nothing (see {@link Queue})
      */
     public Job<Object> enqueue(String handler, Object... args) {
         checkHandler(handler);
@@ -235,6 +259,10 @@ public final class Queue {
      *
      * @param calls the calls, in order
      * @return the jobs, in the order of {@code calls}; their results are decoded as plain JSON values
+     * @throws RedisFullException when Redis is at its maxmemory: its {@code jobIds()} were not stored
+     *     (with more than one batch, those of earlier batches may be: {@code storedJobIds()})
+     * @throws EnqueueUnknownException when Redis did not answer: any batch of the jobs, whose ids it
+     *     carries, may be stored; look them up by id
      */
     public List<Job<Object>> enqueueAll(Collection<Call> calls) {
         Objects.requireNonNull(calls, "calls");
@@ -303,7 +331,7 @@ public final class Queue {
                         + options.maxPayloadBytes() + " bytes (JrqOptions.maxPayloadBytes); store large data elsewhere and"
                         + " pass its key");
             }
-            encoded.add(new EncodedJob(env.id(), json, enqueueOptions.uniqueKey(), enqueueOptions.jobId() == null));
+            encoded.add(new EncodedJob(env.id(), json, enqueueOptions.uniqueKey()));
         }
         EnqueueOptions o = enqueueOptions;
         String scope = o.uniqueTtl() != null ? "T" : o.uniqueness() == Uniqueness.WHILE_ACTIVE ? "A" : "Q";

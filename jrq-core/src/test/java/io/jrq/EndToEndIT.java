@@ -164,7 +164,10 @@ class EndToEndIT {
                 .meta("tenant", "acme").resultTtl(Duration.ofSeconds(42)).build());
         Job<Integer> job = q.enqueue(Jobs::add, 1, 2);
         assertThat(job.id()).isEqualTo("report-" + name);
-        assertThatThrownBy(() -> q.enqueue(Jobs::add, 1, 2)).isInstanceOf(JobExistsException.class);
+        // The same job again under its id is that job; another call under the id is refused.
+        assertThat(q.enqueue(Jobs::add, 1, 2).id()).isEqualTo(job.id());
+        assertThat(jrq.queue(name).size()).isEqualTo(1);
+        assertThatThrownBy(() -> q.enqueue(Jobs::add, 1, 3)).isInstanceOf(JobExistsException.class);
         worker(name);
         job.await(WAIT);
         JobInfo info = job.info();

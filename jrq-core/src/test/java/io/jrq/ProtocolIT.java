@@ -256,22 +256,26 @@ class ProtocolIT {
         String id = "x" + UUID.randomUUID().toString().substring(0, 8);
         String payload = "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1,2]}";
         assertThat(enqueueLua("0", "-1", "-1", "Q", "-1", id, payload, "").subList(1, 2)).containsExactly(id);
-        // "0" and "1" (the values older producers send) keep the check for an existing job.
-        assertThatThrownBy(() -> enqueueLua("0", "-1", "-1", "Q", "-1", id, payload, ""))
-                .hasMessageContaining("JRQ_JOB_EXISTS " + id);
-        assertThatThrownBy(() -> enqueueLua("1", "-1", "-1", "Q", "-1", id, payload, ""))
-                .hasMessageContaining("JRQ_JOB_EXISTS " + id);
+        // "0" and "1" (the values older producers send) keep the check for an existing job: the same
+        // job again (same payload) is that job, returned and not written again; another payload is refused.
+        String other = "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1,3]}";
+        for (String flags : new String[] {"0", "1"}) {
+            assertThat(enqueueLua(flags, "-1", "-1", "Q", "-1", id, payload, "").subList(1, 2)).containsExactly(id);
+            assertThatThrownBy(() -> enqueueLua(flags, "-1", "-1", "Q", "-1", id, other, ""))
+                    .hasMessageContaining("JRQ_JOB_EXISTS " + id);
+        }
+        assertThat(redis.execute("LLEN", keys.ready(queue))).isEqualTo("1");
         // Flag 2 (ids generated at random) skips it: a new id is stored in one HSET with all three fields.
         String fresh = io.jrq.internal.codec.JobIds.next();
         assertThat(enqueueLua("2", "-1", "-1", "Q", "-1", fresh, payload, "").subList(1, 2)).containsExactly(fresh);
         assertThat(fields(keys.job(queue, fresh))).containsExactlyInAnyOrder("payload", "status", "enqueued_at");
         // Anything else is refused, and nothing is written.
-        String other = id + "-other";
+        String otherId = id + "-other";
         for (String bad : new String[] {"4", "-1", "x", "1.5"}) {
-            assertThatThrownBy(() -> enqueueLua(bad, "-1", "-1", "Q", "-1", other, payload, ""))
+            assertThatThrownBy(() -> enqueueLua(bad, "-1", "-1", "Q", "-1", otherId, payload, ""))
                     .hasMessageContaining("ARGV[1] must be a flags number from 0 to 3");
         }
-        assertThat(redis.execute("EXISTS", keys.job(queue, other))).isEqualTo("0");
+        assertThat(redis.execute("EXISTS", keys.job(queue, otherId))).isEqualTo("0");
         assertThat(redis.execute("LLEN", keys.ready(queue))).isEqualTo("2");
     }
 
@@ -289,10 +293,17 @@ class ProtocolIT {
         assertThat(redis.execute("HGET", q + "queued", id)).isEqualTo(enqueuedAt + ":" + payload);
         assertThat(redis.execute("EXISTS", keys.job(queue, id))).isEqualTo("0");
         assertThat(redis.execute("LRANGE", q + "ready", "0", "-1")).isEqualTo(id);
-        // The id is taken in either form.
+        // The id is taken in either form: the same payload again is this job, returned and not written
+        // again; another payload is refused.
+        String again = redis.execute("EVAL", Files.readString(enqueueLua()), "7",
+                q + "ready", q + "job:", q + "scheduled", q + "unique:", q + "deps:", q + "deferred", q + "queued",
+                "0", "-1", "-1", "Q", "-1", "[]", "cancel", id, payload, "");
+        assertThat(again.split("\n")[1]).isEqualTo(id);
+        assertThat(redis.execute("HGET", q + "queued", id)).isEqualTo(enqueuedAt + ":" + payload);
+        assertThat(redis.execute("LRANGE", q + "ready", "0", "-1")).isEqualTo(id);
         assertThatThrownBy(() -> redis.execute("EVAL", Files.readString(enqueueLua()), "7",
                 q + "ready", q + "job:", q + "scheduled", q + "unique:", q + "deps:", q + "deferred", q + "queued",
-                "0", "-1", "-1", "Q", "-1", "[]", "cancel", id, payload, "")).hasMessageContaining("JRQ_JOB_EXISTS " + id);
+                "0", "-1", "-1", "Q", "-1", "[]", "cancel", id, payload.replace("40", "41"), "")).hasMessageContaining("JRQ_JOB_EXISTS " + id);
         assertThat(jrq.queue(queue).job(id).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
 
         try (Worker w = jrq.worker(queue).allowPackages("io.jrq.testjobs").handleSignals(false).start()) {

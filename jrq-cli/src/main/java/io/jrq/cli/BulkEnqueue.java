@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jrq.Call;
+import io.jrq.EnqueueUnknownException;
 import io.jrq.InvalidJobException;
 import io.jrq.Job;
 import io.jrq.Jrq;
+import io.jrq.JrqException;
 import io.jrq.Queue;
+import io.jrq.RedisFullException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -242,9 +245,28 @@ final class BulkEnqueue {
             sent(batch, jobs);
         } catch (RuntimeException e) {
             long done = enqueued.get();
-            String so = done == 0 ? "no job was enqueued" : Text.count(done) + " jobs were enqueued (lines up to " + lastSentLine + ")";
-            throw new CliException(ExitCodes.of(e), (e.getMessage() == null ? e.toString() : e.getMessage()) + "; " + so
-                    + "; the jobs from line " + batch.get(0).number() + " of " + source + " on may not have been", e);
+            String so = done == 0 ? "no job was enqueued before" : Text.count(done) + " jobs were enqueued before (lines up to " + lastSentLine + ")";
+            long from = batch.get(0).number();
+            long to = batch.get(batch.size() - 1).number();
+            String rest;
+            if (e instanceof EnqueueUnknownException) {
+                rest = "the jobs of lines " + from + " to " + to + " of " + source + " got no answer and may be stored (look them up"
+                        + " with 'jrq job show ID'), those after were not enqueued";
+            } else if (e instanceof RedisFullException full && !full.storedJobIds().isEmpty()) {
+                rest = Text.count(full.storedJobIds().size()) + " of the jobs of lines " + from + " to " + to + " were stored before"
+                        + " Redis filled up, the others and those after were not";
+            } else if (e instanceof JrqException) {
+                // Every other failure of an enqueue stored nothing (docs/RELIABILITY.md).
+                rest = "the jobs from line " + from + " of " + source + " on were not enqueued";
+            } else {
+                rest = "the jobs from line " + from + " of " + source + " on may not have been";
+            }
+            String head = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (e instanceof EnqueueUnknownException && e.getCause() != null) {
+                // The core's message speaks Java.
+                head = "Redis did not answer the enqueue of queue " + queue + " (" + e.getCause().getMessage() + ")";
+            }
+            throw new CliException(ExitCodes.of(e), head + "; " + so + "; " + rest, e);
         }
     }
 

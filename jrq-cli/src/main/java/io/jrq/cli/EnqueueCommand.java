@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jrq.AwaitTimeoutException;
+import io.jrq.EnqueueOptions;
+import io.jrq.EnqueueUnknownException;
 import io.jrq.InvalidJobException;
 import io.jrq.Job;
 import io.jrq.JobError;
@@ -42,6 +44,10 @@ import picocli.CommandLine.Spec;
             "",
             "Prints the job id. With --wait, waits for the job and prints its result as",
             "JSON too; exits with 1 when the job failed, with its error on stderr.",
+            "",
+            "Exits with 4 when Redis is full (maxmemory reached; nothing was stored), and",
+            "with 5 when Redis did not answer the enqueue: the job may be stored, so look",
+            "it up, or run the same command again with --id and the id from the message.",
             "",
             "With --file, enqueues one job per line, each a JSON object",
             "{\"fn\": FUNCTION, \"args\": [ARG...], \"queue\": QUEUE} (args and queue",
@@ -101,6 +107,12 @@ final class EnqueueCommand implements Callable<Integer> {
             description = "Enqueue one job per line of this file (- for stdin) instead of FUNCTION ARG...")
     private Path file;
 
+    @Option(names = "--id", paramLabel = "ID", order = 9,
+            description = "The job's id (1-128 characters of A-Z a-z 0-9 _ . : @ / + = -) instead of a generated one."
+                    + " The same command again with the same id returns that job instead of enqueueing another,"
+                    + " so a command whose outcome was unknown (exit 5) can be retried safely.")
+    private String id;
+
     @Option(names = "--json", order = 10,
             description = "Print {\"id\",\"queue\",\"status\"} (with --wait also \"result\" and \"error\"); with --file"
                     + " one {\"line\",\"id\",\"queue\"} per job. See docs/CLI.md.")
@@ -112,6 +124,7 @@ final class EnqueueCommand implements Callable<Integer> {
         if (file != null) {
             check(function == null, "give either --file or FUNCTION [ARG...], not both");
             check(wait == null, "--wait works with one job, not with --file");
+            check(id == null, "--id names one job; it cannot be used with --file");
             try (Jrq jrq = common.connect(JrqOptions.builder())) {
                 return new BulkEnqueue(jrq, queue, settings, spec.commandLine(), json).run(file);
             }
@@ -125,21 +138,41 @@ final class EnqueueCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        EnqueueOptions options = settings.toOptions();
+        if (id != null) {
+            try {
+                options = options.toBuilder().jobId(id).build();
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--id: " + e.getMessage());
+            }
+        }
         try (Jrq jrq = common.connect(JrqOptions.builder())) {
             List<Object> a = new ArrayList<>();
             values.forEach(a::add);
             Job<Object> job;
             try {
                 // A method named by text or a handler name: the core takes both.
-                job = jrq.queue(queue).with(settings.toOptions()).enqueue(function, a.toArray());
+                job = jrq.queue(queue).with(options).enqueue(function, a.toArray());
             } catch (InvalidJobException e) {
                 throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
+            } catch (EnqueueUnknownException e) {
+                throw unknown(e);
             }
             if (wait == null) {
                 return printEnqueued(jrq, job.id());
             }
             return await(job);
         }
+    }
+
+    /** The core's message speaks Java; this one says what to do on the command line. */
+    private CliException unknown(EnqueueUnknownException e) {
+        String job = e.jobId();
+        String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
+        return new CliException(ExitCodes.ENQUEUE_UNKNOWN, "the enqueue of job " + job + " on queue " + e.queue()
+                + " got no answer (" + why + "): the job may be stored, and then it runs. Check with 'jrq job " + job + " -q "
+                + e.queue() + "', or run the same command again with --id " + job + ", which returns the job if it was stored;"
+                + " running it again without --id may run the job twice", e);
     }
 
     private JobSettings settings() {

@@ -1,6 +1,8 @@
 package io.jrq.cli;
 
+import io.jrq.EnqueueUnknownException;
 import io.jrq.JobFailedException;
+import io.jrq.RedisFullException;
 import io.jrq.RedisUnavailableException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -14,8 +16,12 @@ public final class ExitCodes {
     public static final int FAILED = 1;
     /** Unknown command or option, or an invalid option value. */
     public static final int USAGE = 2;
-    /** Redis cannot be reached. */
+    /** Redis cannot be reached (an enqueue that fails so stored nothing: it was not sent). */
     public static final int REDIS_UNAVAILABLE = 3;
+    /** Redis is full (maxmemory reached) and refused a write; a refused enqueue stored nothing. */
+    public static final int REDIS_FULL = 4;
+    /** An enqueue was sent but not answered: its jobs may be stored; look them up, or retry with the same --id. */
+    public static final int ENQUEUE_UNKNOWN = 5;
 
     private ExitCodes() {
     }
@@ -31,6 +37,13 @@ public final class ExitCodes {
         }
         if (e instanceof ParameterException) {
             return USAGE;
+        }
+        if (e instanceof RedisFullException) {
+            return REDIS_FULL;
+        }
+        // Before RedisUnavailableException, which it is too: "maybe stored" must not read as "not stored".
+        if (e instanceof EnqueueUnknownException) {
+            return ENQUEUE_UNKNOWN;
         }
         if (e instanceof RedisUnavailableException) {
             return REDIS_UNAVAILABLE;

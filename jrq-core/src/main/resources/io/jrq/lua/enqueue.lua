@@ -21,7 +21,9 @@
 -- ARGV[1]  flags, a number: 1 puts the jobs at the front of the queue (run next), else the back;
 --          + 2 says every id was generated at random by the caller (16 base62 characters or
 --          longer), so no job can have it and the check for an existing job is skipped. "0" and "1"
---          keep the check.
+--          keep the check. (The Java client no longer sets it: a call the driver sends again after
+--          a reconnect must find the jobs the first one stored; the check costs two commands per
+--          call, not per job, when no id exists.)
 -- ARGV[2]  due time in ms since the epoch (Redis clock), or -1
 -- ARGV[3]  delay in ms from now (Redis clock), or -1; the later of ARGV[2] and now+ARGV[3] applies
 -- ARGV[4]  unique scope: Q, A or T (ignored for jobs without a unique key)
@@ -31,9 +33,21 @@
 -- ARGV[7]  policy when a dependency does not finish: "cancel" or "run"
 -- ARGV[8 + 3(k-1)], +1, +2   job id, payload (JSON envelope), unique key ('' for none), for k = 1..n
 --
--- Returns: { enqueued_at_ms, ids } where ids[k] is the id of job k, or of the existing job that its
+-- A job whose id is taken by a job with the same payload (ARGV) is that job, enqueued before: its id
+-- is returned and nothing is written, whatever state it is in. This makes a retry with the same id
+-- safe, after an enqueue whose reply was lost (a timeout) or when the driver sends the call again
+-- after a reconnect. A finished job may have dropped its payload (fetch.lua keeps only its "fn");
+-- it then counts as the same job when the new payload is one that would be dropped the same way,
+-- with the same function. An id taken by a job with another payload is an error.
+--
+-- Returns: { enqueued_at_ms, ids } where ids[k] is the id of job k (also when that job already
+-- existed with the same payload: then it was not written again), or of the existing job that its
 -- unique key named (then job k was not stored).
--- Errors:  "JRQ_JOB_EXISTS <id>" when a job with one of the ids already exists (nothing written).
+-- Errors:  "JRQ_JOB_EXISTS <id>" when a job with one of the ids already exists with another payload;
+--          "WRONGTYPE ..." when a key to be written holds another type. Every check comes before the
+--          first write, so an error means nothing was written. On a Redis at its maxmemory, the
+--          first write is refused with OOM (a script's first write that may add memory is checked,
+--          later ones are not), so an OOM error means nothing was written either.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local ready, prefix, scheduled, uprefix, queued = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[7]
@@ -64,25 +78,107 @@ local function holder(ukey)
   return nil
 end
 
-local ids, seen = {}, {}
+-- The function name of a payload that fetch.lua drops when the job finishes (see droppableFn
+-- there: no description, no metadata, "fn" before "args"), else nil.
+local function droppableFn(payload)
+  if string.find(payload, '"desc"', 1, true) or string.find(payload, '"meta"', 1, true) then return nil end
+  local f, _, fn = string.find(payload, '"fn":"([^"\\]*)"')
+  local a = string.find(payload, '"args":', 1, true)
+  if f and (not a or f < a) then return fn end
+  return nil
+end
+
+-- How many of the ids have a record, in two commands for all of them (the common answer is none),
+-- and the compact record of each (false when none). Reads in slices, to stay within Lua's stack.
+local function records()
+  local keysOf, idsOf, found, byIndex = {}, {}, 0, {}
+  for i = 8, #ARGV, 3 do
+    keysOf[#keysOf + 1] = prefix .. ARGV[i]
+    idsOf[#idsOf + 1] = ARGV[i]
+  end
+  for from = 1, #idsOf, 500 do
+    local to = math.min(#idsOf, from + 499)
+    found = found + redis.call('EXISTS', unpack(keysOf, from, to))
+    if queued then
+      local got = redis.call('HMGET', queued, unpack(idsOf, from, to))
+      for j = 1, #got do
+        byIndex[from + j - 1] = got[j]
+        if got[j] then found = found + 1 end
+      end
+    end
+  end
+  return found, byIndex
+end
+
+-- Whether the job stored under id is the one payload describes; nil when no job has the id.
+local function samePayload(id, payload, compactRecord)
+  if compactRecord then
+    local colon = string.find(compactRecord, ':', 1, true)
+    return colon ~= nil and string.sub(compactRecord, colon + 1) == payload
+  end
+  local cur = redis.call('HMGET', prefix .. id, 'payload', 'fn', 'status')
+  if not cur[3] and not cur[1] and not cur[2] and redis.call('EXISTS', prefix .. id) == 0 then return nil end
+  if cur[1] then return cur[1] == payload end
+  return cur[2] ~= false and droppableFn(payload) == cur[2]
+end
+
+local found, compactRecords = 0, {}
+if not fresh then found, compactRecords = records() end
+
+local ids, seen, given = {}, {}, {}
+local k = 0
 for i = 8, #ARGV, 3 do
-  local id, ukey = ARGV[i], ARGV[i + 2]
+  k = k + 1
+  local id, payload, ukey = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local existing = ukey ~= '' and (seen[ukey] or holder(ukey)) or nil
   if existing then
-    ids[#ids + 1] = existing
-  elseif not fresh and (redis.call('EXISTS', prefix .. id) == 1
-      or (queued and redis.call('HEXISTS', queued, id) == 1)) then
-    return redis.error_reply('JRQ_JOB_EXISTS ' .. id)
+    ids[k] = existing
+  elseif given[id] ~= nil then
+    -- The same id twice in one call: the first copy is the job.
+    if given[id] ~= payload then return redis.error_reply('JRQ_JOB_EXISTS ' .. id) end
+    ids[k] = id
   else
-    ids[#ids + 1] = false
-    if ukey ~= '' then seen[ukey] = id end
+    local same = nil
+    if found > 0 then same = samePayload(id, payload, compactRecords[k]) end
+    if same == false then
+      return redis.error_reply('JRQ_JOB_EXISTS ' .. id)
+    end
+    -- true: enqueued before with this payload, so it is that job: nothing to write.
+    ids[k] = same and id or false
+    given[id] = payload
+    if ukey ~= '' and not same then seen[ukey] = id end
   end
 end
 
-local push = front and 'RPUSH' or 'LPUSH'
 local compact = queued and #deps == 0 and due <= now
+
+-- A key of the wrong type would fail a write half way through: refuse before the first one.
+local function wrongType(key, want)
+  local t = redis.call('TYPE', key)['ok']
+  if t ~= 'none' and t ~= want then
+    return 'WRONGTYPE enqueue.lua: ' .. key .. ' holds a ' .. t .. ', not a ' .. want .. '; nothing was written'
+  end
+  return nil
+end
+local writes = false
+for j = 1, k do
+  if not ids[j] then writes = true end
+end
+if writes then
+  local bad
+  if #deps > 0 then
+    bad = wrongType(KEYS[6], 'zset')
+  elseif due > now then
+    bad = wrongType(scheduled, 'zset')
+  else
+    bad = wrongType(ready, 'list') or (compact and fresh and wrongType(queued, 'hash'))
+  end
+  if bad then return redis.error_reply(bad) end
+end
+
+local push = front and 'RPUSH' or 'LPUSH'
 local stamp = now .. ':'
-local k = 0
+k = 0
 for i = 8, #ARGV, 3 do
   k = k + 1
   local id, payload, ukey = ARGV[i], ARGV[i + 1], ARGV[i + 2]

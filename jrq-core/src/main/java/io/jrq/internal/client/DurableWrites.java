@@ -65,13 +65,15 @@ final class DurableWrites implements AutoCloseable {
      * @param durability what to wait for
      * @param write sends the write on the given commands and returns the pending result
      * @param storedIds the ids of the jobs the result says were stored
+     * @param writeFailed what to throw when the write fails (or its reply does not come): the write
+     *     was sent, unlike when the connection cannot be had
      * @param <T> the write's result
      * @return the write's result, once confirmed
      * @throws NotDurableException when the write is stored but not confirmed in time
      * @throws JrqException before writing anything when the server cannot confirm this durability
      */
     <T> T write(String queue, String key, Durability durability, Function<RedisAsyncCommands<String, String>, CompletableFuture<T>> write,
-                Function<T, List<String>> storedIds) {
+                Function<T, List<String>> storedIds, Function<RuntimeException, RuntimeException> writeFailed) {
         DedicatedConnection conn = borrow();
         boolean reusable = false;
         try {
@@ -79,7 +81,12 @@ final class DurableWrites implements AutoCloseable {
             if (durability.localFsync()) {
                 requireWaitAof(on);
             }
-            T result = redis.await(write.apply(on));
+            T result;
+            try {
+                result = redis.await(write.apply(on));
+            } catch (RuntimeException e) {
+                throw writeFailed.apply(e);
+            }
             confirm(on, queue, durability, storedIds.apply(result));
             reusable = true;
             return result;

@@ -1,8 +1,10 @@
 package io.jrq.internal.client;
 
 import io.jrq.JobStatus;
+import io.jrq.JrqException;
 import io.jrq.JrqOptions;
 import io.jrq.NotDurableException;
+import io.jrq.RedisUnavailableException;
 import io.jrq.internal.Keys;
 import io.jrq.internal.codec.Json;
 import io.jrq.internal.redis.Redis;
@@ -13,6 +15,7 @@ import io.jrq.internal.worker.WorkerConfig;
 import io.jrq.internal.worker.WorkerRuntime;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +23,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** The backend of a connected client: jobs live in Redis, results arrive through {@link JobWatcher}. */
 public final class RedisBackend implements Backend {
@@ -37,6 +43,7 @@ public final class RedisBackend implements Backend {
     private final Dependencies dependencies;
     private final RecurringStore recurring;
     private final DurableWrites durable;
+    private final EnqueueFailures failures;
     private final Set<String> registeredQueues = ConcurrentHashMap.newKeySet();
 
     private RedisBackend(JrqOptions options, Redis redis) {
@@ -50,6 +57,7 @@ public final class RedisBackend implements Backend {
         this.dependencies = new Dependencies(keys, scripts, options);
         this.recurring = new RedisRecurringStore(redis, keys, scripts);
         this.durable = new DurableWrites(redis);
+        this.failures = new EnqueueFailures(redis.endpoint());
     }
 
     /**
@@ -67,12 +75,32 @@ public final class RedisBackend implements Backend {
         return new RedisBackend(options, redis);
     }
 
+    /**
+     * Stores the jobs and waits for the outcome. Every failure says what happened to the jobs (see
+     * {@link EnqueueFailures}): not stored, or {@link io.jrq.EnqueueUnknownException}.
+     */
     @Override
     public List<String> enqueue(String queue, List<EncodedJob> jobs, EnqueueSpec spec) {
         if (!spec.durability().isNone()) {
             return enqueueDurably(queue, jobs, spec);
         }
-        return redis.await(enqueueAsync(queue, jobs, spec));
+        CompletableFuture<List<String>> stored = enqueueAsync(queue, jobs, spec);
+        // Each step has its own command timeout: waiting for the connection, the registration, the
+        // script, and one script call per dependency queue and job.
+        long steps = 3 + (spec.deps().isEmpty() ? 0 : (long) jobs.size() * spec.deps().size());
+        long boundMs = steps * (redis.timeout().toMillis() + 1000);
+        try {
+            return stored.get(boundMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failures.unknown(queue, List.of(jobs), new JrqException("interrupted while waiting for Redis", e));
+        } catch (TimeoutException e) {
+            throw failures.unknown(queue, List.of(jobs), new RedisUnavailableException("Redis at " + redis.endpoint().describe()
+                    + " did not answer within " + Duration.ofMillis(boundMs), e));
+        } catch (ExecutionException e) {
+            Throwable why = EnqueueFailures.unwrap(e);
+            throw why instanceof RuntimeException re ? re : failures.unknown(queue, List.of(jobs), why);
+        }
     }
 
     @Override
@@ -82,19 +110,27 @@ public final class RedisBackend implements Backend {
             // caller must not be the one held, so the durable path runs on the common pool.
             return CompletableFuture.supplyAsync(() -> enqueueDurably(queue, jobs, spec));
         }
-        List<CompletableFuture<?>> pending = new ArrayList<>();
-        if (registeredQueues.add(queue)) {
-            pending.add(redis.async().sadd(keys.queues(), queue).toCompletableFuture());
+        CompletableFuture<Void> up = redis.whenConnected();
+        boolean register = registeredQueues.add(queue);
+        CompletableFuture<List<String>> stored;
+        if (up.isDone() && !up.isCompletedExceptionally() && !register) {
+            // The usual case, without a future more than needed: connected, queue registered.
+            stored = store(queue, jobs, spec);
+        } else {
+            // The queue is registered before a job is sent, so that a refused registration (a full
+            // Redis) leaves nothing behind; that costs one round trip per queue and client.
+            CompletableFuture<Void> ready = register ? up.thenCompose(v -> redis.async().sadd(keys.queues(), queue).thenApply(n -> (Void) null))
+                    : up;
+            stored = ready.handle((v, e) -> e).thenCompose(e -> {
+                if (e != null) {
+                    if (register) {
+                        registeredQueues.remove(queue);
+                    }
+                    return CompletableFuture.failedFuture(failures.notSent(queue, jobs, redis.translate(EnqueueFailures.unwrap(e))));
+                }
+                return store(queue, jobs, spec);
+            });
         }
-        List<CompletableFuture<List<Object>>> batches = sendBatches(redis.async(), queue, jobs, spec);
-        pending.addAll(batches);
-        CompletableFuture<List<String>> stored = CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).handle((v, e) -> {
-            if (e != null) {
-                registeredQueues.remove(queue);
-                throw redis.translate(e);
-            }
-            return idsOf(batches, spec);
-        });
         if (spec.deps().isEmpty()) {
             return stored;
         }
@@ -106,27 +142,47 @@ public final class RedisBackend implements Backend {
         });
     }
 
+    /** Sends the enqueue script calls on the shared connection; fails with what happened to the jobs. */
+    private CompletableFuture<List<String>> store(String queue, List<EncodedJob> jobs, EnqueueSpec spec) {
+        List<List<EncodedJob>> parts = batches(jobs);
+        List<CompletableFuture<List<Object>>> replies = sendBatches(redis.async(), queue, parts, spec);
+        CompletableFuture<Void> all = replies.size() == 1 ? replies.get(0).thenApply(r -> (Void) null)
+                : CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new));
+        return all.handle((v, e) -> {
+            if (e != null) {
+                throw failures.failed(queue, parts, replies);
+            }
+            return idsOf(replies, spec);
+        });
+    }
+
     /** Stores the jobs, then waits for the replicas or the AOF as {@code spec.durability()} asks. */
     private List<String> enqueueDurably(String queue, List<EncodedJob> jobs, EnqueueSpec spec) {
         List<String> ids;
         NotDurableException unconfirmed = null;
-        try {
-            if (registeredQueues.add(queue)) {
-                redis.await(redis.async().sadd(keys.queues(), queue));
-            }
+        if (registeredQueues.add(queue)) {
             try {
-                ids = durable.write(queue, keys.ready(queue), spec.durability(), on -> {
-                    List<CompletableFuture<List<Object>>> batches = sendBatches(on, queue, jobs, spec);
-                    return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new)).thenApply(v -> idsOf(batches, spec));
-                }, stored -> stored);
-            } catch (NotDurableException e) {
-                // Stored all the same: the dependencies must still be registered before it is thrown.
-                unconfirmed = e;
-                ids = e.jobIds();
+                redis.await(redis.async().sadd(keys.queues(), queue));
+            } catch (RuntimeException e) {
+                registeredQueues.remove(queue);
+                throw failures.notSent(queue, jobs, e);
             }
-        } catch (RuntimeException e) {
-            registeredQueues.remove(queue);
-            throw e;
+        }
+        List<List<EncodedJob>> parts = batches(jobs);
+        try {
+            ids = durable.write(queue, keys.ready(queue), spec.durability(), on -> {
+                List<CompletableFuture<List<Object>>> replies = sendBatches(on, queue, parts, spec);
+                return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).handle((v, e) -> {
+                    if (e != null) {
+                        throw failures.failed(queue, parts, replies);
+                    }
+                    return idsOf(replies, spec);
+                });
+            }, stored -> stored, e -> EnqueueFailures.classified(e) ? e : failures.unknown(queue, parts, e));
+        } catch (NotDurableException e) {
+            // Stored all the same: the dependencies must still be registered before it is thrown.
+            unconfirmed = e;
+            ids = e.jobIds();
         }
         if (!spec.deps().isEmpty()) {
             registerDependents(queue, jobs, ids, spec);
@@ -137,7 +193,11 @@ public final class RedisBackend implements Backend {
         return ids;
     }
 
-    /** Registers the stored jobs with their dependencies; jobs whose unique key named an existing job were not stored. */
+    /**
+     * Registers the stored jobs with their dependencies; jobs whose unique key named an existing job
+     * were not stored. A job enqueued again with its id is registered again, which completes a
+     * registration that failed the first time (both steps are idempotent).
+     */
     private void registerDependents(String queue, List<EncodedJob> jobs, List<String> ids, EnqueueSpec spec) {
         List<String> created = new ArrayList<>();
         for (int j = 0; j < jobs.size(); j++) {
@@ -145,22 +205,37 @@ public final class RedisBackend implements Backend {
                 created.add(ids.get(j));
             }
         }
-        dependencies.register(queue, created, spec.deps());
+        try {
+            dependencies.register(queue, created, spec.deps());
+        } catch (RuntimeException e) {
+            throw failures.dependenciesNotRegistered(queue, created, e);
+        }
+    }
+
+    private static List<List<EncodedJob>> batches(List<EncodedJob> jobs) {
+        if (jobs.size() <= BATCH) {
+            return List.of(jobs);
+        }
+        List<List<EncodedJob>> parts = new ArrayList<>();
+        for (int from = 0; from < jobs.size(); from += BATCH) {
+            parts.add(jobs.subList(from, Math.min(jobs.size(), from + BATCH)));
+        }
+        return parts;
     }
 
     /** Sends the enqueue script once per batch, pipelined; each batch is stored atomically. */
     private List<CompletableFuture<List<Object>>> sendBatches(RedisClusterAsyncCommands<String, String> on, String queue,
-                                                             List<EncodedJob> jobs, EnqueueSpec spec) {
+                                                             List<List<EncodedJob>> parts, EnqueueSpec spec) {
         String[] k = {keys.ready(queue), keys.jobPrefix(queue), keys.scheduled(queue), keys.uniquePrefix(queue),
             keys.pendingDepsPrefix(queue), keys.deferred(queue), keys.queued(queue)};
         String deps = Json.mapper().valueToTree(spec.deps()).toString();
-        List<CompletableFuture<List<Object>>> batches = new ArrayList<>();
-        for (int from = 0; from < jobs.size(); from += BATCH) {
-            List<EncodedJob> batch = jobs.subList(from, Math.min(jobs.size(), from + BATCH));
+        List<CompletableFuture<List<Object>>> batches = new ArrayList<>(parts.size());
+        for (List<EncodedJob> batch : parts) {
             String[] args = new String[7 + 3 * batch.size()];
-            // Bit 0: at the front; bit 1: every id was generated, so none can exist yet.
-            boolean generated = batch.stream().allMatch(EncodedJob::generatedId);
-            args[0] = Integer.toString((spec.atFront() ? 1 : 0) | (generated ? 2 : 0));
+            // Bit 0: at the front. Bit 1 (every id was generated, skip the check for an existing
+            // job) is never set: a call the driver sends again after a reconnect must find the jobs
+            // the first one stored, and must not push them twice.
+            args[0] = spec.atFront() ? "1" : "0";
             args[1] = Long.toString(spec.atMs());
             args[2] = Long.toString(spec.delayMs());
             args[3] = spec.uniqueScope();

@@ -1,6 +1,7 @@
 package io.jrq.internal.client;
 
 import io.jrq.JrqException;
+import io.jrq.RedisFullException;
 import io.jrq.internal.Keys;
 import io.jrq.internal.redis.Redis;
 import io.jrq.internal.redis.Script;
@@ -40,6 +41,17 @@ final class RedisRecurringStore implements RecurringStore {
 
     @Override
     public Stored upsert(RecurringDef def) {
+        try {
+            return store(def);
+        } catch (RedisFullException e) {
+            // The registration and the script's first write are each refused whole: nothing was stored.
+            throw new RedisFullException(Redis.full(redis.endpoint()) + " refused to store recurring job '" + def.name() + "' of queue "
+                    + def.queue() + "; nothing was stored (an existing definition is unchanged). Make room (delete ended jobs or"
+                    + " unused queues, shorten result TTLs) or raise maxmemory, then try again", def.queue(), List.of(), List.of(), e);
+        }
+    }
+
+    private Stored store(RecurringDef def) {
         String queue = def.queue();
         // Listing finds recurring jobs through the queue registry, so register the queue first.
         redis.await(redis.async().sadd(keys.queues(), queue));

@@ -5,9 +5,8 @@ import java.security.SecureRandom;
 /**
  * New job ids: 16 characters of {@code [0-9A-Za-z]}, 95 random bits from a {@link SecureRandom}
  * per thread. Short, because the id is stored three times per queued job (the key, the ready list,
- * the registries) and in every event; random enough that the enqueue script skips the check for an
- * existing job with the same id. Only a collision with a job still stored in the same queue would
- * matter: for m jobs enqueued while k are kept its probability is about m·k/2⁹⁵, e.g. 3·10⁻⁹ for
+ * the registries) and in every event. Only a collision with a job still stored in the same queue
+ * would matter (the enqueue script, which checks every id, would refuse the new job): for m jobs enqueued while k are kept its probability is about m·k/2⁹⁵, e.g. 3·10⁻⁹ for
  * 10¹² jobs with 10⁸ kept (a UUID has 122 random bits, at 2.3 times the memory).
  */
 public final class JobIds {

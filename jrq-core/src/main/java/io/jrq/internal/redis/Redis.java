@@ -2,6 +2,7 @@ package io.jrq.internal.redis;
 
 import io.jrq.JrqException;
 import io.jrq.JrqOptions;
+import io.jrq.RedisFullException;
 import io.jrq.RedisUnavailableException;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
@@ -24,6 +25,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -43,6 +45,10 @@ public final class Redis implements AutoCloseable {
     private final StatefulConnection<String, String> connection;
     private final RedisClusterAsyncCommands<String, String> async;
     private final Duration timeout;
+    private volatile boolean closed;
+    private static final CompletableFuture<Void> CONNECTED = CompletableFuture.completedFuture(null);
+    private static final long RECONNECT_POLL_MS = 20;
+    private static final int TLS_PROBE_TIMEOUT_MS = 1000;
 
     private Redis(RedisEndpoint endpoint, Duration timeout, TlsConfig tls) {
         this.endpoint = endpoint;
@@ -129,10 +135,19 @@ public final class Redis implements AutoCloseable {
             root = root.getCause();
         }
         String m = String.valueOf(root.getMessage());
-        if (!tls && (m.contains("reset") || m.contains("closed"))) {
-            return "the server closed the connection (is it a TLS port? use rediss://): ";
+        // A plaintext client on a TLS port is dropped at once: closed, reset, or bytes that are not
+        // RESP. So is a client of a server that crashed or dropped it while it connected, so only
+        // a TLS handshake that the port answers as a TLS server earns the hint.
+        boolean dropped = m.contains("reset") || m.contains("closed") || root instanceof io.lettuce.core.protocol.RedisProtocolException;
+        if (!tls && dropped && speaksTls(endpoint)) {
+            return "the server closed the connection, and it speaks TLS on this port (use rediss://, see JrqOptions.tlsCaFile): ";
         }
         return "";
+    }
+
+    private static boolean speaksTls(RedisEndpoint endpoint) {
+        RedisURI uri = endpoint.uris().get(0);
+        return uri.getHost() != null && uri.getSocket() == null && TlsProbe.speaksTls(uri.getHost(), uri.getPort(), TLS_PROBE_TIMEOUT_MS);
     }
 
     /** @return the endpoint this instance talks to */
@@ -250,6 +265,9 @@ public final class Redis implements AutoCloseable {
             return je;
         }
         if (e instanceof RedisCommandExecutionException ce) {
+            if (isOom(ce.getMessage())) {
+                return new RedisFullException(full(endpoint) + " refused a write (" + firstSentence(ce.getMessage()) + ")", ce);
+            }
             RuntimeException mapped = ScriptError.map(ce.getMessage());
             if (mapped != null) {
                 return mapped;
@@ -266,6 +284,57 @@ public final class Redis implements AutoCloseable {
             return re;
         }
         return new JrqException(String.valueOf(e.getMessage()), e);
+    }
+
+    /**
+     * @param message an error reply
+     * @return whether it is Redis's refusal of a write at maxmemory ("OOM command not allowed when
+     *     used memory > 'maxmemory'"), also as raised inside a script
+     */
+    static boolean isOom(String message) {
+        return message != null && message.startsWith("OOM ");
+    }
+
+    /**
+     * @param endpoint the server
+     * @return the words every message about a full Redis starts with
+     */
+    public static String full(RedisEndpoint endpoint) {
+        return "Redis is full (maxmemory reached, and its maxmemory-policy evicts nothing more): Redis at " + endpoint.describe();
+    }
+
+    /** Error replies from scripts go on with where in which script: the first sentence is the reason. */
+    private static String firstSentence(String message) {
+        int end = message.indexOf(". ");
+        return end > 0 ? message.substring(0, end + 1) : message;
+    }
+
+    /**
+     * Whether the shared connection is up, for callers that must know that a command was not sent:
+     * a command issued while it is down waits in the driver and is sent after the reconnect.
+     *
+     * @return completed at once when the connection is up (or, in a cluster, where one connection per
+     *     node makes the answer meaningless); else once it is back, or failed with a
+     *     {@link RedisUnavailableException} after the command timeout, in which case nothing was sent
+     */
+    public CompletableFuture<Void> whenConnected() {
+        if (!(connection instanceof StatefulRedisConnection) || connection.isOpen()) {
+            return CONNECTED;
+        }
+        CompletableFuture<Void> up = new CompletableFuture<>();
+        awaitReconnect(up, System.nanoTime() + timeout.toNanos());
+        return up;
+    }
+
+    private void awaitReconnect(CompletableFuture<Void> up, long deadline) {
+        if (connection.isOpen()) {
+            up.complete(null);
+        } else if (closed || System.nanoTime() - deadline >= 0) {
+            up.completeExceptionally(new RedisUnavailableException("Redis at " + endpoint.describe()
+                    + (closed ? ": this client is closed" : " is unreachable: the connection has been down for at least " + timeout), null));
+        } else {
+            CompletableFuture.delayedExecutor(RECONNECT_POLL_MS, TimeUnit.MILLISECONDS).execute(() -> awaitReconnect(up, deadline));
+        }
     }
 
     /**
@@ -293,6 +362,7 @@ public final class Redis implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         try {
             connection.close();
         } finally {
