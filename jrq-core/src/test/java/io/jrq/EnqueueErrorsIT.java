@@ -28,7 +28,7 @@ class EnqueueErrorsIT {
     private static final Keys KEYS = new Keys("jrq");
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private static RedisServer fullableServer() {
+    static RedisServer fullableServer() {
         return RedisServer.builder().config("maxmemory", "3mb").config("maxmemory-policy", "noeviction").start();
     }
 
@@ -37,7 +37,7 @@ class EnqueueErrorsIT {
      * used: the memory of a connection that closes (each {@code execute} is one) must not bring Redis
      * back under its limit in the middle of a test.
      */
-    private static void fill(RedisServer server) {
+    static void fill(RedisServer server) {
         String value = "x".repeat(16_000);
         for (int i = 0; ; i++) {
             try {
