@@ -37,12 +37,24 @@ record JobSettings(Instant at, Duration delay, int retries, Duration retryDelay,
             b.delay(delay);
         }
         if (retries > 0) {
-            b.retry(retryDelay != null ? RetryPolicy.fixed(retries + 1, retryDelay)
-                    : RetryPolicy.exponential(retries + 1, BACKOFF_BASE, BACKOFF_CAP, BACKOFF_JITTER));
+            b.retry(retryPolicy(retries, retryDelay));
         }
         if (timeout != null) {
             b.timeout(timeout);
         }
         return b.build();
+    }
+
+    /**
+     * The retry policy that {@code --retry N [--retry-delay D]} stands for, in {@code jrq enqueue}
+     * and {@code jrq worker} alike.
+     *
+     * @param retries how often a failed attempt is retried, 1 to 999
+     * @param retryDelay the fixed wait before each retry, or null for the default exponential backoff
+     * @return the policy
+     */
+    static RetryPolicy retryPolicy(int retries, Duration retryDelay) {
+        return retryDelay != null ? RetryPolicy.fixed(retries + 1, retryDelay)
+                : RetryPolicy.exponential(retries + 1, BACKOFF_BASE, BACKOFF_CAP, BACKOFF_JITTER);
     }
 }

@@ -1,7 +1,9 @@
 package io.jrq.cli;
 
 import io.jrq.Jrq;
+import io.jrq.JrqException;
 import io.jrq.JrqOptions;
+import io.jrq.RetryPolicy;
 import io.jrq.Worker;
 import java.io.File;
 import java.io.IOException;
@@ -24,27 +26,46 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
-/** {@code jrq worker}: runs a worker in this process until SIGTERM or Ctrl-C, or until its queues are empty. */
+/**
+ * {@code jrq worker}: runs a worker in this process until SIGTERM or Ctrl-C, or until its queues are
+ * empty. Every setting of the core's worker builder that a command line can give has an option here
+ * (handlers and instance resolvers are code, and signals are always handled: they are how this
+ * process is stopped); the tuning options also read an environment variable, as {@code --url} does.
+ * All values are checked before Redis is contacted, so a bad one registers nothing.
+ */
 @Command(name = "worker",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         sortOptions = false,
         header = "Runs a worker: takes jobs from the queues and runs them.",
         description = {
-            "Serves the queues in strict priority order (the first listed first). Runs",
-            "only methods of classes in the --allow packages; add the jars holding them",
-            "with --classpath. SIGTERM or Ctrl-C stops it gracefully: it takes no new jobs,",
-            "lets running ones finish within 30 s, and gives the rest back to their queues.",
+            "Serves the queues in strict priority order (the first listed first), or by",
+            "--weights. Runs only methods of classes in the --allow packages; add the jars",
+            "holding them with --classpath. SIGTERM or Ctrl-C stops it gracefully: it takes",
+            "no new jobs, lets running ones finish within --shutdown-grace, and gives the",
+            "rest back to their queues. Durations: 500ms, 30s, 5m, 1h, 1h30m, PT30S.",
             ""},
         footer = {"", "Examples:",
             "  jrq worker --allow io.jrq.demo",
             "  jrq worker -q high,default,low -c 32 --allow com.example.jobs \\",
             "      --classpath app.jar:lib/*",
-            "  jrq worker --allow com.example.jobs --classpath app.jar --burst  # drain, exit"})
+            "  jrq worker --allow com.example.jobs --classpath app.jar --burst  # drain, exit",
+            "  jrq worker -q emails,reports --weights 3,1 --lease 2m --retry 5 \\",
+            "      --timeout 10m --shutdown-grace 2m --allow com.example.jobs",
+            "  JRQ_WORKER_CONCURRENCY=64 jrq worker --allow com.example.jobs"})
 final class WorkerCommand implements Callable<Integer> {
-    /** How long the shutdown notice waits for the worker: its 30 s grace period and some. */
-    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(40);
+    /** How much longer than the grace period the shutdown notice waits for the worker. */
+    private static final Duration SHUTDOWN_SLACK = Duration.ofSeconds(10);
+    /** Longest duration any option takes: beyond any sensible setting, and far from overflowing in nanoseconds. */
+    private static final Duration MAX_DURATION = Duration.ofDays(365);
+    // The builder's defaults (see Worker.Builder), which --help and docs/CLI.md state.
+    private static final int DEFAULT_CONCURRENCY = 10;
+    private static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+    private static final Duration DEFAULT_REAP_INTERVAL = Duration.ofSeconds(5);
+    private static final int DEFAULT_MAX_RECOVERIES = 3;
+    private static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
 
     @Spec
     private CommandSpec spec;
@@ -52,32 +73,92 @@ final class WorkerCommand implements Callable<Integer> {
     @Mixin
     private CommonOptions common;
 
-    @Option(names = {"-q", "--queue"}, paramLabel = "QUEUE", split = ",", converter = QueueNames.class, order = 2,
+    @Option(names = {"-q", "--queue"}, paramLabel = "QUEUE", split = ",", converter = QueueNames.class, order = 5,
             description = "The queues, highest priority first (repeat or separate with commas; default: default).")
     private List<String> queues = new ArrayList<>();
 
-    @Option(names = {"-c", "--concurrency"}, paramLabel = "N", defaultValue = "10", order = 3,
-            description = "Jobs run at once, 1 to 10000 (default: ${DEFAULT-VALUE}).")
-    private int concurrency;
+    @Option(names = "--weights", paramLabel = "W[,W...]", order = 6, defaultValue = "${env:JRQ_WORKER_WEIGHTS}",
+            description = "Serve the queues by weight instead of strict priority: one weight per queue, 1 to 1000, in the"
+                    + " order of -q; each fetch tries a queue first with probability weight/sum, so none starves"
+                    + " (default: $JRQ_WORKER_WEIGHTS, else strict priority).")
+    private String weights;
 
-    @Option(names = "--allow", paramLabel = "PACKAGE", split = ",", order = 4,
+    @Option(names = {"-c", "--concurrency"}, paramLabel = "N", order = 7, defaultValue = "${env:JRQ_WORKER_CONCURRENCY}",
+            description = "Jobs run at once, 1 to 10000 (default: $JRQ_WORKER_CONCURRENCY, else " + DEFAULT_CONCURRENCY + ").")
+    private String concurrency;
+
+    @Option(names = "--virtual-threads", order = 8,
+            description = "Run jobs on virtual threads instead of a pool of platform threads (Java 21 or later).")
+    private boolean virtualThreads;
+
+    @Option(names = "--allow", paramLabel = "PACKAGE", split = ",", order = 9,
             description = "Run methods of classes in this package and its subpackages (repeat for more; io.jrq.demo has the demo jobs).")
     private List<String> allow = new ArrayList<>();
 
-    @Option(names = "--classpath", paramLabel = "JARS", order = 5,
+    @Option(names = "--classpath", paramLabel = "JARS", order = 10,
             description = "Load job classes from these jars or class directories, separated by ':' (';' on Windows)"
                     + " or ','; dir/* means every jar in dir.")
     private String classpath;
 
-    @Option(names = "--burst", order = 6, description = "Stop once the queues are empty and the running jobs are done.")
+    @Option(names = "--burst", order = 11, description = "Stop once the queues are empty and the running jobs are done.")
     private boolean burst;
 
-    @Option(names = "--name", paramLabel = "NAME", order = 7, description = "The worker's name (default: host:pid:random).")
+    @Option(names = "--name", paramLabel = "NAME", order = 12, description = "The worker's name (default: host:pid:random).")
     private String name;
+
+    @Option(names = "--lease", paramLabel = "DURATION", order = 13, defaultValue = "${env:JRQ_WORKER_LEASE}",
+            description = "How long a job stays leased without renewal, 1s to 365d: a dead worker's jobs go back to their"
+                    + " queue this long after its last renewal (default: $JRQ_WORKER_LEASE, else 30s).")
+    private String lease;
+
+    @Option(names = "--heartbeat", paramLabel = "DURATION", order = 14, defaultValue = "${env:JRQ_WORKER_HEARTBEAT}",
+            description = "How often leases are renewed, 50ms to 365d and shorter than --lease"
+                    + " (default: $JRQ_WORKER_HEARTBEAT, else a third of --lease).")
+    private String heartbeat;
+
+    @Option(names = "--reap-interval", paramLabel = "DURATION", order = 15, defaultValue = "${env:JRQ_WORKER_REAP_INTERVAL}",
+            description = "How often to look for jobs whose lease expired and give them back to their queue, 50ms to 365d"
+                    + " (default: $JRQ_WORKER_REAP_INTERVAL, else 5s).")
+    private String reapInterval;
+
+    @Option(names = "--max-recoveries", paramLabel = "N", order = 16, defaultValue = "${env:JRQ_WORKER_MAX_RECOVERIES}",
+            description = "How often a job may lose its worker (crash, kill) and go back to its queue before it fails"
+                    + " with WorkerLostException, 0 to 1000 (default: $JRQ_WORKER_MAX_RECOVERIES, else 3).")
+    private String maxRecoveries;
+
+    @Option(names = "--shutdown-grace", paramLabel = "DURATION", order = 17, defaultValue = "${env:JRQ_WORKER_SHUTDOWN_GRACE}",
+            description = "On SIGTERM or Ctrl-C, how long running jobs may go on before they are given back to their"
+                    + " queues, 0s to 365d (default: $JRQ_WORKER_SHUTDOWN_GRACE, else 30s).")
+    private String shutdownGrace;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", order = 18, defaultValue = "${env:JRQ_WORKER_TIMEOUT}",
+            description = "Fail an attempt that runs longer than this, for jobs enqueued without a timeout, 1ms to 365d"
+                    + " (default: $JRQ_WORKER_TIMEOUT, else no limit).")
+    private String timeout;
+
+    @Option(names = "--retry", paramLabel = "N", order = 19, defaultValue = "${env:JRQ_WORKER_RETRY}",
+            description = "For jobs enqueued without a retry policy: retry a failed attempt up to N times, 0 to 999,"
+                    + " waiting 1s, 2s, 4s, ... up to 5m (default: $JRQ_WORKER_RETRY, else 0).")
+    private String retry;
+
+    @Option(names = "--retry-delay", paramLabel = "DURATION", order = 19, defaultValue = "${env:JRQ_WORKER_RETRY_DELAY}",
+            description = "With --retry: wait this long before each retry instead, 0s to 365d (default: $JRQ_WORKER_RETRY_DELAY).")
+    private String retryDelay;
+
+    @Option(names = "--allow-evicting-redis", order = 19,
+            description = "Start even on a Redis whose maxmemory-policy is allkeys-*, which may delete queued jobs when"
+                    + " memory runs out (otherwise the worker refuses to start).")
+    private boolean allowEvictingRedis;
+
+    /** The checked values of the tuning options; null where the builder's default applies. */
+    private record Settings(int concurrency, int[] weights, Duration lease, Duration heartbeat, Duration reapInterval,
+                            int maxRecoveries, Duration shutdownGrace, Duration timeout, RetryPolicy retry) {
+    }
 
     @Override
     public Integer call() {
         List<String> serve = queues.isEmpty() ? List.of("default") : new ArrayList<>(new LinkedHashSet<>(queues));
+        Settings settings = settings(serve);
         List<URL> urls = classpath == null ? List.of() : urls(classpath);
         if (allow.isEmpty()) {
             spec.commandLine().getErr().println("jrq: warning: no --allow PACKAGE given, so every method job will fail as not allowed");
@@ -89,10 +170,28 @@ final class WorkerCommand implements Callable<Integer> {
             Worker.Builder builder;
             try {
                 builder = jrq.worker(serve.toArray(String[]::new))
-                        .concurrency(concurrency)
+                        .concurrency(settings.concurrency())
+                        .virtualThreads(virtualThreads)
                         .allowPackages(new LinkedHashSet<>(allow).toArray(String[]::new))
+                        .leaseDuration(settings.lease())
+                        .reapInterval(settings.reapInterval())
+                        .maxRecoveries(settings.maxRecoveries())
+                        .shutdownGrace(settings.shutdownGrace())
+                        .allowEvictingRedis(allowEvictingRedis)
                         .burst(burst)
                         .handleSignals(true);
+                if (settings.weights() != null) {
+                    builder.weights(settings.weights());
+                }
+                if (settings.heartbeat() != null) {
+                    builder.heartbeatInterval(settings.heartbeat());
+                }
+                if (settings.timeout() != null) {
+                    builder.jobTimeout(settings.timeout());
+                }
+                if (settings.retry() != null) {
+                    builder.retry(settings.retry());
+                }
                 if (name != null) {
                     builder.name(name);
                 }
@@ -103,21 +202,22 @@ final class WorkerCommand implements Callable<Integer> {
             if (loader != null) {
                 builder.classLoader(loader);
             }
-            Worker worker = builder.start();
+            Worker worker = start(builder);
             out.printf("worker %s started: queues %s, concurrency %d, allowed packages %s%s%n", worker.name(), String.join(",", serve),
-                    concurrency, allow.isEmpty() ? "(none)" : String.join(",", new LinkedHashSet<>(allow)),
+                    settings.concurrency(), allow.isEmpty() ? "(none)" : String.join(",", new LinkedHashSet<>(allow)),
                     burst ? "; stops when the queues are empty" : "; stop it with Ctrl-C or SIGTERM");
             out.flush();
+            Duration shutdownWait = settings.shutdownGrace().plus(SHUTDOWN_SLACK);
             // The core's own hook closes the worker on SIGTERM and Ctrl-C; this one tells the user
             // how it went, since the JVM ends (with 143 or 130) before this method can.
             Thread notice = new Thread(() -> {
                 out.printf("worker %s: shutting down%n", worker.name());
                 out.flush();
-                long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
-                while (worker.isRunning() && System.nanoTime() < deadline) {
+                long begin = System.nanoTime();
+                while (worker.isRunning() && System.nanoTime() - begin < shutdownWait.toNanos()) {
                     pause(50);
                 }
-                stopped(out, worker, start, worker.isRunning() ? " (still running jobs after " + SHUTDOWN_WAIT.toSeconds() + " s)" : "");
+                stopped(out, worker, start, worker.isRunning() ? " (still running jobs after " + Durations.format(shutdownWait) + ")" : "");
             }, "jrq-worker-notice");
             Runtime.getRuntime().addShutdownHook(notice);
             while (worker.isRunning()) {
@@ -138,6 +238,136 @@ final class WorkerCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** Starts the worker; the core's advice for an evicting Redis names its Java setting, so this names the option. */
+    private Worker start(Worker.Builder builder) {
+        try {
+            return builder.start();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        } catch (JrqException e) {
+            String message = e.getMessage();
+            if (message != null && message.contains("allowEvictingRedis(true)")) {
+                throw new CliException(ExitCodes.FAILED, message.replace("start the worker with allowEvictingRedis(true)",
+                        "give --allow-evicting-redis").replace("allowEvictingRedis(true)", "--allow-evicting-redis"), e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Checks every tuning option before anything touches Redis.
+     *
+     * @param serve the queues, without repeats
+     * @return the values to configure the worker with
+     * @throws ParameterException naming the option (and its environment variable, when the value came from there) and the accepted range
+     */
+    private Settings settings(List<String> serve) {
+        if (virtualThreads && Runtime.version().feature() < 21) {
+            throw usage("--virtual-threads needs Java 21 or later; this is Java " + Runtime.version().feature());
+        }
+        int n = integer("--concurrency", "JRQ_WORKER_CONCURRENCY", concurrency, DEFAULT_CONCURRENCY, 1, 10_000);
+        int[] w = weights(serve);
+        Duration leaseDuration = duration("--lease", "JRQ_WORKER_LEASE", lease, DEFAULT_LEASE, Duration.ofSeconds(1));
+        Duration hb = duration("--heartbeat", "JRQ_WORKER_HEARTBEAT", heartbeat, null, Duration.ofMillis(50));
+        if (hb != null && hb.compareTo(leaseDuration) >= 0) {
+            throw usage(source("--heartbeat", "JRQ_WORKER_HEARTBEAT") + " must be shorter than --lease (" + Durations.format(leaseDuration)
+                    + "), got: " + Durations.format(hb));
+        }
+        Duration reap = duration("--reap-interval", "JRQ_WORKER_REAP_INTERVAL", reapInterval, DEFAULT_REAP_INTERVAL, Duration.ofMillis(50));
+        int recoveries = integer("--max-recoveries", "JRQ_WORKER_MAX_RECOVERIES", maxRecoveries, DEFAULT_MAX_RECOVERIES, 0, 1000);
+        Duration grace = duration("--shutdown-grace", "JRQ_WORKER_SHUTDOWN_GRACE", shutdownGrace, DEFAULT_SHUTDOWN_GRACE, Duration.ZERO);
+        Duration jobTimeout = duration("--timeout", "JRQ_WORKER_TIMEOUT", timeout, null, Duration.ofMillis(1));
+        int retries = integer("--retry", "JRQ_WORKER_RETRY", retry, 0, 0, 999);
+        Duration delay = duration("--retry-delay", "JRQ_WORKER_RETRY_DELAY", retryDelay, null, Duration.ZERO);
+        if (delay != null && retries == 0) {
+            throw usage(source("--retry-delay", "JRQ_WORKER_RETRY_DELAY") + " needs --retry N (1 to 999)");
+        }
+        return new Settings(n, w, leaseDuration, hb, reap, recoveries, grace, jobTimeout,
+                retries > 0 ? JobSettings.retryPolicy(retries, delay) : null);
+    }
+
+    private int[] weights(List<String> serve) {
+        String text = given("--weights", weights);
+        if (text == null) {
+            return null;
+        }
+        String[] parts = text.split(",", -1);
+        int[] w = new int[parts.length];
+        boolean ok = parts.length == serve.size();
+        for (int i = 0; ok && i < parts.length; i++) {
+            w[i] = parseInt(parts[i].strip());
+            ok = w[i] >= 1 && w[i] <= 1000;
+        }
+        if (!ok) {
+            throw usage(source("--weights", "JRQ_WORKER_WEIGHTS") + " must be one whole number from 1 to 1000 per queue, separated by commas ("
+                    + serve.size() + (serve.size() == 1 ? " queue: " : " queues: ") + String.join(",", serve) + "), got: '" + text + "'");
+        }
+        return w;
+    }
+
+    private int integer(String flag, String env, String value, int dflt, int min, int max) {
+        String text = given(flag, value);
+        if (text == null) {
+            return dflt;
+        }
+        int n = parseInt(text.strip());
+        if (n < min || n > max) {
+            throw usage(source(flag, env) + " must be a whole number from " + min + " to " + max + ", got: '" + text + "'");
+        }
+        return n;
+    }
+
+    /** @return the number, or {@link Integer#MIN_VALUE} when the text is none (below every range) */
+    private static int parseInt(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            return Integer.MIN_VALUE;
+        }
+    }
+
+    private Duration duration(String flag, String env, String value, Duration dflt, Duration min) {
+        String text = given(flag, value);
+        if (text == null) {
+            return dflt;
+        }
+        Duration d;
+        try {
+            d = Durations.parse(text);
+        } catch (TypeConversionException e) {
+            d = null;
+        }
+        if (d == null || d.compareTo(min) < 0 || d.compareTo(MAX_DURATION) > 0) {
+            throw usage(source(flag, env) + " must be a duration from " + Durations.format(min) + " to " + Durations.format(MAX_DURATION)
+                    + " (e.g. 500ms, 30s, 5m, PT30S), got: '" + text + "'");
+        }
+        return d;
+    }
+
+    /**
+     * @return the option's text, or null when neither the command line nor the environment gave one
+     *     (an empty environment variable counts as unset, as shells and container runtimes often leave them)
+     */
+    private String given(String flag, String value) {
+        if (value == null || (value.isBlank() && !matched(flag))) {
+            return null;
+        }
+        return value;
+    }
+
+    /** @return the option as the user gave it: on the command line, or through its environment variable */
+    private String source(String flag, String env) {
+        return matched(flag) ? flag : flag + " (from $" + env + ")";
+    }
+
+    private boolean matched(String flag) {
+        return spec.commandLine().getParseResult().hasMatchedOption(flag);
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
     }
 
     private static void stopped(PrintWriter out, Worker worker, long start, String why) {
