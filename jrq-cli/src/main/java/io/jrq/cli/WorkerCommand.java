@@ -150,6 +150,12 @@ final class WorkerCommand implements Callable<Integer> {
                     + " memory runs out (otherwise the worker refuses to start).")
     private boolean allowEvictingRedis;
 
+    @Option(names = "--quick-recovery", order = 20, negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Give back within about a second the jobs of other workers whose connections are all gone"
+                    + " (their process died), instead of after their lease; --no-quick-recovery waits for the lease"
+                    + " (default: on; always off on a Redis Cluster).")
+    private boolean quickRecovery;
+
     /** The checked values of the tuning options; null where the builder's default applies. */
     private record Settings(int concurrency, int[] weights, Duration lease, Duration heartbeat, Duration reapInterval,
                             int maxRecoveries, Duration shutdownGrace, Duration timeout, RetryPolicy retry) {
@@ -178,6 +184,7 @@ final class WorkerCommand implements Callable<Integer> {
                         .maxRecoveries(settings.maxRecoveries())
                         .shutdownGrace(settings.shutdownGrace())
                         .allowEvictingRedis(allowEvictingRedis)
+                        .quickRecovery(quickRecovery)
                         .burst(burst)
                         .handleSignals(true);
                 if (settings.weights() != null) {
