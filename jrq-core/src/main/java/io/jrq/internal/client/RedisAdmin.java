@@ -50,7 +50,7 @@ final class RedisAdmin implements AdminOps {
 
     @Override
     public Set<String> queues() {
-        return redis.await(redis.async().smembers(keys.queues()));
+        return QueueRegistry.read(redis, keys);
     }
 
     @Override
@@ -58,29 +58,52 @@ final class RedisAdmin implements AdminOps {
         q(queue);
         RedisClusterAsyncCommands<String, String> a = redis.async();
         Map<JobStatus, CompletableFuture<Long>> f = new EnumMap<>(JobStatus.class);
+        Map<JobStatus, String> counted = new EnumMap<>(JobStatus.class);
         f.put(JobStatus.QUEUED, a.llen(keys.ready(queue)).toCompletableFuture());
+        counted.put(JobStatus.QUEUED, keys.ready(queue));
         f.put(JobStatus.STARTED, a.zcard(keys.active(queue)).toCompletableFuture());
+        counted.put(JobStatus.STARTED, keys.active(queue));
         f.put(JobStatus.SCHEDULED, a.zcard(keys.scheduled(queue)).toCompletableFuture());
+        counted.put(JobStatus.SCHEDULED, keys.scheduled(queue));
         f.put(JobStatus.DEFERRED, a.zcard(keys.deferred(queue)).toCompletableFuture());
+        counted.put(JobStatus.DEFERRED, keys.deferred(queue));
         // Registries of ended jobs are scored by expiry (Redis time): count only entries not yet
         // expired by that same clock, so that a client whose clock is off counts what workers see.
         List<String> time = redis.await(a.time());
         long now = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
         Range<Double> live = Range.create((double) now, Double.POSITIVE_INFINITY);
         f.put(JobStatus.FINISHED, a.zcount(keys.finished(queue), live).toCompletableFuture());
+        counted.put(JobStatus.FINISHED, keys.finished(queue));
         f.put(JobStatus.FAILED, a.zcount(keys.failed(queue), live).toCompletableFuture());
+        counted.put(JobStatus.FAILED, keys.failed(queue));
         f.put(JobStatus.CANCELED, a.zcount(keys.canceled(queue), live).toCompletableFuture());
+        counted.put(JobStatus.CANCELED, keys.canceled(queue));
         CompletableFuture<Long> paused = a.exists(keys.paused(queue)).toCompletableFuture();
         CompletableFuture<Map<String, String>> limits = a.hgetall(keys.limits(queue)).toCompletableFuture();
         CompletableFuture<List<io.lettuce.core.KeyValue<String, String>>> totals =
                 a.hmget(keys.stats(queue), "finished", "failed").toCompletableFuture();
         Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
         for (JobStatus s : JobStatus.values()) {
-            counts.put(s, f.containsKey(s) ? redis.await(f.get(s)) : 0L);
+            counts.put(s, f.containsKey(s) ? count(counted.get(s), f.get(s)) : 0L);
         }
         QueueLimits ql = limits(keys.limits(queue), limits);
         long[] total = totals(keys.stats(queue), totals);
         return new QueueInfo(queue, redis.await(paused) > 0, Map.copyOf(counts), ql, total[0], total[1]);
+    }
+
+    /**
+     * One count of a queue; a key of another Redis type (written by something else) counts 0 with a
+     * warning, so that it hides only itself, not the queue or every queue of a listing.
+     */
+    private long count(String key, CompletableFuture<Long> read) {
+        try {
+            return redis.await(read);
+        } catch (io.jrq.RedisUnavailableException e) {
+            throw e;
+        } catch (JrqException e) {
+            log.warn("skipped a bad record: {} counts 0: {}", key, e.getMessage());
+            return 0;
+        }
     }
 
     /** The queue's counters; a missing or unreadable one counts 0 (with a warning when unreadable). */

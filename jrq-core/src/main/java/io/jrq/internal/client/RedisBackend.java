@@ -323,7 +323,7 @@ public final class RedisBackend implements Backend {
 
     @Override
     public Optional<String> findQueue(String id) {
-        Set<String> queues = redis.await(redis.async().smembers(keys.queues()));
+        Set<String> queues = QueueRegistry.read(redis, keys);
         Map<String, CompletableFuture<Boolean>> probes = new java.util.LinkedHashMap<>();
         for (String q : queues) {
             probes.put(q, reader.exists(q, id));

@@ -15,7 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,7 +107,7 @@ final class RedisRecurringStore implements RecurringStore {
     }
 
     private List<Stored> scan(List<String> unreadable) {
-        TreeSet<String> queues = new TreeSet<>(redis.await(redis.async().smembers(keys.queues())));
+        Set<String> queues = QueueRegistry.read(redis, keys);
         Map<String, CompletableFuture<Map<String, String>>> defs = new HashMap<>();
         Map<String, CompletableFuture<List<ScoredValue<String>>>> dues = new HashMap<>();
         for (String q : queues) {
