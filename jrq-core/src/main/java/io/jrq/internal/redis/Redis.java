@@ -289,10 +289,11 @@ public final class Redis implements AutoCloseable {
     /**
      * @param message an error reply
      * @return whether it is Redis's refusal of a write at maxmemory ("OOM command not allowed when
-     *     used memory > 'maxmemory'"), also as raised inside a script
+     *     used memory > 'maxmemory'"), also as raised inside a script (Redis 6.2 wraps it:
+     *     "ERR Error running script ... -OOM command not allowed ...")
      */
     static boolean isOom(String message) {
-        return message != null && message.startsWith("OOM ");
+        return message != null && (message.startsWith("OOM ") || message.contains("-OOM command not allowed"));
     }
 
     /**
