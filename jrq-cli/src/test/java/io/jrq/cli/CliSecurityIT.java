@@ -34,8 +34,9 @@ class CliSecurityIT {
     @Test
     void thePasswordIsNeverPrinted() throws IOException {
         try (RedisServer redis = RedisServer.builder().password("admin-" + SECRET).start()) {
-            redis.execute("ACL", "SETUSER", USER, "on", ">" + SECRET, "~jrq:*", "resetchannels", "&jrq:*", "-@all", "+@read", "+@write",
-                    "+@scripting", "+@pubsub", "+@connection", "+info", "+time");
+            List<String> acl = new java.util.ArrayList<>(List.of("ACL", "SETUSER", USER));
+            CliLeastPrivilegeIT.rule(redis.version()).forEach(r -> acl.add(r.equals(">" + CliLeastPrivilegeIT.PASSWORD) ? ">" + SECRET : r));
+            redis.execute(acl.toArray(String[]::new));
             String url = "redis://" + USER + ":" + SECRET + "@127.0.0.1:" + redis.port();
             Cli cli = new Cli(tmp, url);
 

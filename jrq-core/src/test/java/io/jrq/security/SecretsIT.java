@@ -47,8 +47,7 @@ class SecretsIT {
     @BeforeEach
     void start() {
         redis = RedisServer.builder().password("admin-" + SECRET).start();
-        redis.execute("ACL", "SETUSER", USER, "on", ">" + SECRET, "~jrq:*", "resetchannels", "&jrq:*", "-@all", "+@read", "+@write",
-                "+@scripting", "+@pubsub", "+@connection", "+info", "+time");
+        AclRule.create(redis, USER, SECRET, "jrq", false);
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         LoggerContext ctx = root.getLoggerContext();
         rootLevel = root.getLevel();
