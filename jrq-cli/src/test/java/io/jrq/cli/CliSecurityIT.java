@@ -34,8 +34,9 @@ class CliSecurityIT {
     @Test
     void thePasswordIsNeverPrinted() throws IOException {
         try (RedisServer redis = RedisServer.builder().password("admin-" + SECRET).start()) {
-            redis.execute("ACL", "SETUSER", USER, "on", ">" + SECRET, "~jrq:*", "resetchannels", "&jrq:*", "-@all", "+@read", "+@write",
-                    "+@scripting", "+@pubsub", "+@connection", "+info", "+time");
+            List<String> acl = new java.util.ArrayList<>(List.of("ACL", "SETUSER", USER));
+            CliLeastPrivilegeIT.rule(redis.version()).forEach(r -> acl.add(r.equals(">" + CliLeastPrivilegeIT.PASSWORD) ? ">" + SECRET : r));
+            redis.execute(acl.toArray(String[]::new));
             String url = "redis://" + USER + ":" + SECRET + "@127.0.0.1:" + redis.port();
             Cli cli = new Cli(tmp, url);
 
@@ -70,6 +71,43 @@ class CliSecurityIT {
                 noSecret("malformed URL " + bad.replace(SECRET, "<secret>"), malformed);
                 assertThat(malformed.exitCode()).as(malformed.toString()).isNotZero();
             }
+        }
+    }
+
+    /** The one mask, {@code user:***}: neither the password nor its length (Lettuce's own mask has one '*' per character). */
+    private static void threeStars(String what, Cli.Result r) {
+        noSecret(what, r);
+        assertThat(r.out() + r.err()).as(what + "\n" + r).contains(USER + ":***@127.0.0.1:").doesNotContainPattern("\\*{4,}");
+    }
+
+    @Test
+    void urlsInLogLinesAndErrorsShowThreeStars() throws IOException {
+        try (RedisServer redis = RedisServer.builder().password("admin-" + SECRET).start()) {
+            List<String> acl = new java.util.ArrayList<>(List.of("ACL", "SETUSER", USER));
+            CliLeastPrivilegeIT.rule(redis.version()).forEach(r -> acl.add(r.equals(">" + CliLeastPrivilegeIT.PASSWORD) ? ">" + SECRET : r));
+            redis.execute(acl.toArray(String[]::new));
+            Cli cli = new Cli(tmp, "redis://" + USER + ":" + SECRET + "@127.0.0.1:" + redis.port());
+
+            // Lettuce's DEBUG lines name the URI it connects to.
+            Cli.Result debug = cli.run(Map.of("JRQ_LOG_LEVEL", "DEBUG"), null, "info");
+            assertThat(debug.exitCode()).as(debug.toString()).isZero();
+            assertThat(debug.err()).contains("Trying to get a Redis connection for: redis://" + USER + ":***@127.0.0.1:" + redis.port());
+            threeStars("DEBUG log", debug);
+
+            // Lettuce's error for a cluster it cannot reach lists the seed URIs.
+            int closed;
+            try (ServerSocket s = new ServerSocket(0)) {
+                closed = s.getLocalPort();
+            }
+            Cli.Result cluster = cli.run("info", "--verbose", "-u", "redis-cluster://" + USER + ":" + SECRET + "@127.0.0.1:" + closed);
+            assertThat(cluster.exitCode()).as(cluster.toString()).isEqualTo(ExitCodes.REDIS_UNAVAILABLE);
+            assertThat(cluster.err()).contains("[redis://" + USER + ":***@127.0.0.1:" + closed + "]");
+            threeStars("unreachable cluster", cluster);
+
+            Cli.Result malformed = cli.run("info", "-u", USER + ":" + SECRET + "@127.0.0.1:" + redis.port());
+            assertThat(malformed.exitCode()).as(malformed.toString()).isEqualTo(ExitCodes.USAGE);
+            assertThat(malformed.err()).contains("got: " + USER + ":***@127.0.0.1:" + redis.port());
+            threeStars("malformed URL", malformed);
         }
     }
 

@@ -15,6 +15,7 @@ import io.jrq.JrqOptions;
 import io.jrq.Worker;
 import io.jrq.internal.Keys;
 import io.jrq.testjobs.Jobs;
+import io.jrq.testkit.RedisCluster;
 import io.jrq.testkit.RedisServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -47,8 +48,7 @@ class SecretsIT {
     @BeforeEach
     void start() {
         redis = RedisServer.builder().password("admin-" + SECRET).start();
-        redis.execute("ACL", "SETUSER", USER, "on", ">" + SECRET, "~jrq:*", "resetchannels", "&jrq:*", "-@all", "+@read", "+@write",
-                "+@scripting", "+@pubsub", "+@connection", "+info", "+time");
+        AclRule.create(redis, USER, SECRET, "jrq", false);
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         LoggerContext ctx = root.getLoggerContext();
         rootLevel = root.getLevel();
@@ -146,6 +146,33 @@ class SecretsIT {
                 + " password occurrences=" + count(all, SECRET));
         assertThat(logs.list).as("DEBUG logging was captured").isNotEmpty();
         assertThat(all).contains("127.0.0.1:" + redis.port()).contains(USER + ":***@").doesNotContain(SECRET);
+        // Not even its length: Lettuce's own mask shows one '*' per character.
+        assertThat(all).doesNotContainPattern("\\*{4,}@");
+    }
+
+    @Test
+    void thePasswordAndItsLengthAppearNowhereOnACluster() {
+        try (RedisCluster cluster = RedisCluster.start(3)) {
+            for (RedisServer node : cluster.nodes()) {
+                AclRule.create(node, USER, SECRET, "jrq", true);
+            }
+            String seeds = String.join(",", cluster.nodes().stream().map(n -> "127.0.0.1:" + n.port()).toList());
+            try (Jrq jrq = Jrq.connect("redis-cluster://" + USER + ":" + SECRET + "@" + seeds)) {
+                record(jrq);
+                Worker w = jrq.worker("secrets-a", "secrets-b").allowPackages("io.jrq.testjobs").handleSignals(false).start();
+                assertThat(jrq.queue("secrets-a").enqueue(Jobs::add, 1, 2).await(Duration.ofSeconds(20))).isEqualTo(3);
+                assertThat(jrq.queue("secrets-b").enqueue(Jobs::add, 2, 2).await(Duration.ofSeconds(20))).isEqualTo(4);
+                jrq.admin().workers().forEach(this::record);
+                w.close();
+            }
+        }
+        Throwable unreachable = catchThrowable(() -> Jrq.connect("redis-cluster://" + USER + ":" + SECRET + "@127.0.0.1:1,127.0.0.1:2").close());
+        assertThat(unreachable).isNotNull();
+        record(unreachable);
+
+        String all = everything();
+        System.out.println("SecretsIT (cluster): log events=" + logs.list.size() + " checked chars=" + all.length());
+        assertThat(all).contains(USER + ":***@").doesNotContain(SECRET).doesNotContainPattern("\\*{4,}@");
     }
 
     private static int count(String text, String part) {

@@ -109,7 +109,8 @@ public final class Redis implements AutoCloseable {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String why = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        // Lettuce's messages may quote URIs it built itself, with its own mask of the password.
+        String why = root.getMessage() == null ? root.getClass().getSimpleName() : RedisEndpoint.redactText(root.getMessage());
         return new RedisUnavailableException("cannot connect to Redis at " + endpoint.describe() + ": " + tlsHint(endpoint, e) + why, e);
     }
 
@@ -275,10 +276,10 @@ public final class Redis implements AutoCloseable {
             return new JrqException("Redis at " + endpoint.describe() + " refused a command: " + ce.getMessage(), ce);
         }
         if (e instanceof RedisCommandTimeoutException || e instanceof RedisConnectionException) {
-            return new RedisUnavailableException("Redis at " + endpoint.describe() + " is unavailable: " + e.getMessage(), e);
+            return new RedisUnavailableException("Redis at " + endpoint.describe() + " is unavailable: " + RedisEndpoint.redactText(e.getMessage()), e);
         }
         if (e instanceof io.lettuce.core.RedisException) {
-            return new RedisUnavailableException("Redis at " + endpoint.describe() + ": " + e.getMessage(), e);
+            return new RedisUnavailableException("Redis at " + endpoint.describe() + ": " + RedisEndpoint.redactText(e.getMessage()), e);
         }
         if (e instanceof RuntimeException re) {
             return re;

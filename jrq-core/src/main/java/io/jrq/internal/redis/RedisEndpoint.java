@@ -40,7 +40,7 @@ public final class RedisEndpoint {
                 for (String hostPort : rest.split(",")) {
                     String hp = hostPort.trim();
                     if (!hp.isEmpty()) {
-                        seeds.add(RedisURI.create((tls ? "rediss://" : "redis://") + userInfo + hp));
+                        seeds.add(redacting(RedisURI.create((tls ? "rediss://" : "redis://") + userInfo + hp)));
                     }
                 }
                 if (seeds.isEmpty()) {
@@ -48,7 +48,7 @@ public final class RedisEndpoint {
                 }
                 return new RedisEndpoint(List.copyOf(seeds), true);
             }
-            return new RedisEndpoint(List.of(RedisURI.create(url)), false);
+            return new RedisEndpoint(List.of(redacting(RedisURI.create(url))), false);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("invalid Redis URL '" + mask(url) + "': " + e.getMessage(), e);
         }
@@ -56,6 +56,60 @@ public final class RedisEndpoint {
 
     static String mask(String url) {
         return redact(url);
+    }
+
+    /**
+     * A copy of a parsed URI whose {@code toString()} hides the credentials as {@link #redact} does.
+     * Lettuce puts URIs in its log lines and exception messages, and its own {@code toString()} shows
+     * one {@code *} per character of the password, which tells its length.
+     *
+     * @param uri a URI as Lettuce parsed it
+     * @return the same connection settings, shown without a hint of the password
+     */
+    static RedisURI redacting(RedisURI uri) {
+        RedisURI r = new RedactedUri();
+        if (uri.getHost() != null) {
+            r.setHost(uri.getHost());
+        }
+        r.setPort(uri.getPort());
+        if (uri.getSocket() != null) {
+            r.setSocket(uri.getSocket());
+        }
+        if (uri.getSentinelMasterId() != null) {
+            r.setSentinelMasterId(uri.getSentinelMasterId());
+        }
+        r.setDatabase(uri.getDatabase());
+        if (uri.getClientName() != null) {
+            r.setClientName(uri.getClientName());
+        }
+        if (uri.getLibraryName() != null) {
+            r.setLibraryName(uri.getLibraryName());
+        }
+        if (uri.getLibraryVersion() != null) {
+            r.setLibraryVersion(uri.getLibraryVersion());
+        }
+        r.applyAuthentication(uri);
+        r.applySsl(uri);
+        r.setTimeout(uri.getTimeout());
+        for (RedisURI sentinel : uri.getSentinels()) {
+            r.getSentinels().add(redacting(sentinel));
+        }
+        return r;
+    }
+
+    /** A Lettuce URI shown as {@link #redact} shows a URL. */
+    private static final class RedactedUri extends RedisURI {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String toString() {
+            try {
+                return redact(toURI().toString());
+            } catch (RuntimeException e) {
+                return (getHost() == null ? String.valueOf(getSocket()) : getHost() + ":" + getPort());
+            }
+        }
+
     }
 
     /**
@@ -86,10 +140,45 @@ public final class RedisEndpoint {
         if (at < start) {
             return url;
         }
-        String userInfo = url.substring(start, at);
+        return url.substring(0, start) + hide(url.substring(start, at)) + url.substring(at);
+    }
+
+    /**
+     * The one rule for showing credentials: the user name, if any, then {@code ***} for the
+     * password, never anything that depends on it (not even its length).
+     *
+     * @param userInfo what a URL holds between {@code ://} and {@code @}
+     * @return {@code user:***}, or {@code ***} when there is no user name
+     */
+    private static String hide(String userInfo) {
         int colon = userInfo.indexOf(':');
-        String shown = colon < 0 ? "***" : userInfo.substring(0, colon) + ":***";
-        return url.substring(0, start) + shown + url.substring(at);
+        return colon < 0 ? "***" : userInfo.substring(0, colon) + ":***";
+    }
+
+    private static final java.util.regex.Pattern URL_CREDENTIALS =
+            java.util.regex.Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)([^\\s/@\\[\\](),;\"'<>]*)@");
+
+    /**
+     * Hides the credentials of every URL in a text, as {@link #redact} does for one URL: for
+     * messages and log lines that quote URLs, such as Lettuce's ({@code [redis://user:****@a:1,
+     * redis://user:****@b:2]} becomes {@code [redis://user:***@a:1, redis://user:***@b:2]}). A
+     * password with a space, a slash or an {@code @} cannot be told apart in free text: hide a URL
+     * you hold with {@link #redact}.
+     *
+     * @param text any text, or null
+     * @return the text with {@code user:***} in place of every URL's credentials
+     */
+    public static String redactText(String text) {
+        if (text == null || text.indexOf('@') < 0) {
+            return text;
+        }
+        java.util.regex.Matcher m = URL_CREDENTIALS.matcher(text);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(b, java.util.regex.Matcher.quoteReplacement(m.group(1) + hide(m.group(2)) + "@"));
+        }
+        m.appendTail(b);
+        return b.toString();
     }
 
     /** @return the URIs: one for standalone and sentinel, the seeds for a cluster */
