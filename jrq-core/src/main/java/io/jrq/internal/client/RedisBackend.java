@@ -354,7 +354,7 @@ public final class RedisBackend implements Backend {
                     }
                 } catch (RuntimeException e) {
                     registeredQueues.remove(q);
-                    if (!Redis.isOutOfMemory(e)) {
+                    if (!(e instanceof io.jrq.RedisFullException)) {
                         throw e;
                     }
                     // A worker is what drains a full Redis: it must start. The queue is listed by the next producer.

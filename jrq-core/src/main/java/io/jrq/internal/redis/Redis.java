@@ -241,20 +241,6 @@ public final class Redis implements AutoCloseable {
     }
 
     /**
-     * @param e a failure of a command, translated or not
-     * @return true when Redis refused it for want of memory (maxmemory reached under noeviction)
-     */
-    public static boolean isOutOfMemory(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String m = t.getMessage();
-            if (m != null && (m.startsWith("OOM ") || m.contains("OOM command not allowed"))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
      * @param e a failure of a command
      * @return the jrq exception to throw for it
      */

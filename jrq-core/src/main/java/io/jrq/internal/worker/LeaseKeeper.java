@@ -66,7 +66,7 @@ final class LeaseKeeper implements Runnable {
             renew();
             register();
         } catch (RuntimeException e) {
-            if (!Redis.isOutOfMemory(e)) {
+            if (!(e instanceof io.jrq.RedisFullException)) {
                 log.warn("worker {}: heartbeat failed: {}", config.name(), e.toString());
             } else if (System.nanoTime() - fullWarnedAt > TimeUnit.MINUTES.toNanos(1) || fullWarnedAt == 0) {
                 // Leases are renewed on a full Redis (renew.lua); only the registry entry is refused.
