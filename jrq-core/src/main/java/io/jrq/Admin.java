@@ -11,6 +11,9 @@ import java.util.Optional;
  * The CLI and the dashboard use only this API. Get it with {@link Jrq#admin()}. Thread-safe.
  */
 public final class Admin {
+    /** How many minutes of per-minute counts Redis keeps per queue: six hours. */
+    public static final int HISTORY_MINUTES = 360;
+
     private final AdminOps ops;
 
     Admin(AdminOps ops) {
@@ -106,6 +109,46 @@ public final class Admin {
      */
     public void limit(String queue, QueueLimits limits) {
         ops.limit(queue, Objects.requireNonNull(limits, "limits"));
+    }
+
+    /**
+     * Finds a job by id in any known queue.
+     *
+     * @param id a job id
+     * @return the job with its dependents, if some queue has it
+     */
+    public Optional<JobInfo> findJob(String id) {
+        Objects.requireNonNull(id, "id");
+        return ops.findJob(id);
+    }
+
+    /**
+     * Moves a SCHEDULED job (delayed, or waiting out a retry's backoff) to the front of its queue, to
+     * run next.
+     *
+     * @param queue the queue
+     * @param id the job
+     * @return true when it was scheduled and now waits to run; false when it is not (or no longer) scheduled
+     */
+    public boolean runNow(String queue, String id) {
+        Objects.requireNonNull(id, "id");
+        return ops.runNow(queue, id);
+    }
+
+    /**
+     * Jobs of the queue that ended per minute, from counters the workers keep in Redis for the last
+     * {@value #HISTORY_MINUTES} minutes (a bounded ring: one hash field per minute that saw an ending).
+     *
+     * @param queue the queue
+     * @param minutes how many minutes back from the current one, 1 to {@value #HISTORY_MINUTES}
+     * @return one entry per minute, oldest first, ending with the current (partial) minute; minutes
+     *     without endings count zero
+     */
+    public List<MinuteCount> history(String queue, int minutes) {
+        if (minutes < 1 || minutes > HISTORY_MINUTES) {
+            throw new IllegalArgumentException("minutes must be between 1 and " + HISTORY_MINUTES + ", got " + minutes);
+        }
+        return ops.history(queue, minutes);
     }
 
     /** @return the live workers */

@@ -23,9 +23,16 @@ import java.util.Optional;
  * @param attemptErrors the errors of the failed attempts, oldest first (at most 20)
  * @param dueAt when a SCHEDULED job is due
  * @param progress the latest progress the job reported
+ * @param arguments the payload's arguments as a JSON array, {@code []} when the payload is unreadable
+ * @param result the result as JSON, when the job FINISHED and its result is kept
+ * @param dependsOn the jobs this one waits (or waited) for, as {@code queue/id}
+ * @param dependents the jobs that wait for this one, as {@code queue/id}; filled by
+ *     {@link Admin#job(String, String)} only (listings leave it empty, to keep a page one read per job)
+ * @param recurring the name of the recurring job whose tick enqueued this run, if it is such a run
  */
 public record JobInfo(String id, String queue, JobStatus status, String function, String description, Map<String, String> meta,
                       Optional<Instant> enqueuedAt, Optional<Instant> startedAt, Optional<Instant> endedAt, int attempts,
                       Optional<String> worker, Optional<JobError> error, List<AttemptError> attemptErrors,
-                      Optional<Instant> dueAt, Optional<Progress> progress) {
+                      Optional<Instant> dueAt, Optional<Progress> progress, String arguments, Optional<String> result,
+                      List<String> dependsOn, List<String> dependents, Optional<String> recurring) {
 }

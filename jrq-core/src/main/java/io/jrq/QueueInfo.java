@@ -1,6 +1,8 @@
 package io.jrq;
 
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A queue as operators see it.
@@ -15,9 +17,11 @@ import java.util.Map;
  *     difference of two readings is the throughput
  * @param failedTotal jobs that ever ended FAILED through a worker (its last attempt failed, it lost
  *     its worker too often, or its record was moved aside as corrupt)
+ * @param oldestQueuedAt when the job that has waited longest on the ready list (the next to run) was
+ *     enqueued, Redis time; empty when none waits
  */
 public record QueueInfo(String name, boolean paused, Map<JobStatus, Long> counts, QueueLimits limits, long finishedTotal,
-                        long failedTotal) {
+                        long failedTotal, Optional<Instant> oldestQueuedAt) {
     /** @param status a state @return how many jobs of the queue are in it */
     public long count(JobStatus status) {
         return counts.getOrDefault(status, 0L);

@@ -44,6 +44,15 @@ public interface AdminOps {
     /** Sets a queue's limits. */
     void limit(String queue, QueueLimits limits);
 
+    /** @return a job found by id in any queue, with its dependents */
+    Optional<JobInfo> findJob(String id);
+
+    /** @return whether a scheduled job was moved to the front of its queue */
+    boolean runNow(String queue, String id);
+
+    /** @return per-minute endings, oldest first, the current minute last */
+    List<io.jrq.MinuteCount> history(String queue, int minutes);
+
     /** @return live workers */
     List<WorkerInfo> workers();
 }

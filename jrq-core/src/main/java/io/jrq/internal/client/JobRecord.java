@@ -32,10 +32,14 @@ import java.util.Map;
  * @param attemptErrors errors of failed attempts, oldest first
  * @param dueAt when a scheduled job is due, or null
  * @param progress the latest progress, or null
+ * @param argsJson the payload's arguments as a JSON array, or null when the payload is unreadable
+ * @param dependsOn the jobs this one waits or waited for, as "queue/id"
+ * @param dependents the jobs waiting for this one, as "queue/id" (only where the reader asked for them)
  */
 public record JobRecord(String id, String queue, JobStatus status, String fn, String description, Map<String, String> meta,
                         Instant enqueuedAt, Instant startedAt, Instant endedAt, int attempts, String worker,
-                        String resultJson, JobError error, List<AttemptError> attemptErrors, Instant dueAt, Progress progress) {
+                        String resultJson, JobError error, List<AttemptError> attemptErrors, Instant dueAt, Progress progress,
+                        String argsJson, List<String> dependsOn, List<String> dependents) {
 
     /**
      * @param queue the queue
@@ -47,11 +51,15 @@ public record JobRecord(String id, String queue, JobStatus status, String fn, St
         String fn = null;
         String desc = null;
         Map<String, String> meta = Map.of();
+        String args = null;
+        List<String> deps = List.of();
         try {
             Envelope e = Envelope.parse(h.get("payload"));
             fn = e.fn();
             desc = e.description();
             meta = Map.copyOf(e.meta());
+            args = e.args().toString();
+            deps = List.copyOf(e.deps());
         } catch (RuntimeException ignored) {
             // a broken payload still has a status and an error worth showing; a finished job whose
             // payload had nothing more to show keeps only its function name
@@ -67,7 +75,7 @@ public record JobRecord(String id, String queue, JobStatus status, String fn, St
         }
         return new JobRecord(id, queue, status, fn, desc, meta, instant(h.get("enqueued_at")), instant(h.get("started_at")),
                 instant(h.get("ended_at")), (int) number(h.get("attempts")), h.get("worker"), h.get("result"), error(h.get("error")),
-                attemptErrors(h.get("errors")), instant(h.get("due_at")), progress(h.get("progress")));
+                attemptErrors(h.get("errors")), instant(h.get("due_at")), progress(h.get("progress")), args, deps, List.of());
     }
 
     /**
@@ -81,11 +89,31 @@ public record JobRecord(String id, String queue, JobStatus status, String fn, St
      */
     public static JobRecord corrupt(String queue, String id, String reason) {
         return new JobRecord(id, queue, JobStatus.FAILED, null, null, Map.of(), null, null, null, 0, null, null,
-                new JobError(io.jrq.CorruptJobException.class.getName(), reason, ""), List.of(), null, null);
+                new JobError(io.jrq.CorruptJobException.class.getName(), reason, ""), List.of(), null, null, null, List.of(), List.of());
     }
 
     static String abbreviate(String s) {
         return s.length() <= 60 ? s : s.substring(0, 60) + "... (" + s.length() + " chars)";
+    }
+
+    /** @param ids the jobs waiting for this one, as "queue/id" @return this record with them */
+    public JobRecord withDependents(List<String> ids) {
+        return new JobRecord(id, queue, status, fn, description, meta, enqueuedAt, startedAt, endedAt, attempts, worker, resultJson,
+                error, attemptErrors, dueAt, progress, argsJson, dependsOn, List.copyOf(ids));
+    }
+
+    /**
+     * The recurring job a run came from, read off its id ({@code recurring:<name>:<due ms>}, see
+     * tick.lua); a name may itself hold colons, so the due time is what follows the last one.
+     *
+     * @return the recurring job's name, or null when this is not such a run
+     */
+    String recurringName() {
+        if (!id.startsWith("recurring:")) {
+            return null;
+        }
+        int last = id.lastIndexOf(':');
+        return last <= "recurring:".length() ? null : id.substring("recurring:".length(), last);
     }
 
     /** @return the public snapshot of this record */
@@ -93,7 +121,9 @@ public record JobRecord(String id, String queue, JobStatus status, String fn, St
         return new io.jrq.JobInfo(id, queue, status, fn == null ? "" : fn, description == null ? "" : description, meta,
                 java.util.Optional.ofNullable(enqueuedAt), java.util.Optional.ofNullable(startedAt), java.util.Optional.ofNullable(endedAt),
                 attempts, java.util.Optional.ofNullable(worker), java.util.Optional.ofNullable(error), attemptErrors,
-                java.util.Optional.ofNullable(dueAt), java.util.Optional.ofNullable(progress));
+                java.util.Optional.ofNullable(dueAt), java.util.Optional.ofNullable(progress), argsJson == null ? "[]" : argsJson,
+                status == JobStatus.FINISHED ? java.util.Optional.ofNullable(resultJson) : java.util.Optional.empty(), dependsOn, dependents,
+                java.util.Optional.ofNullable(recurringName()));
     }
 
     static List<AttemptError> attemptErrors(String json) {

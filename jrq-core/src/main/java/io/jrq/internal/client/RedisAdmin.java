@@ -88,7 +88,7 @@ final class RedisAdmin implements AdminOps {
         }
         QueueLimits ql = limits(keys.limits(queue), limits);
         long[] total = totals(keys.stats(queue), totals);
-        return new QueueInfo(queue, redis.await(paused) > 0, Map.copyOf(counts), ql, total[0], total[1]);
+        return new QueueInfo(queue, redis.await(paused) > 0, Map.copyOf(counts), ql, total[0], total[1], Optional.empty());
     }
 
     /**
@@ -334,6 +334,21 @@ final class RedisAdmin implements AdminOps {
         // Replace, not merge: a limit left out is a limit removed.
         redis.await(redis.async().del(keys.limits(queue)).toCompletableFuture()
                 .thenCompose(x -> redis.async().hset(keys.limits(queue), h).toCompletableFuture()));
+    }
+
+    @Override
+    public Optional<JobInfo> findJob(String id) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public boolean runNow(String queue, String id) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public List<io.jrq.MinuteCount> history(String queue, int minutes) {
+        throw new UnsupportedOperationException("not yet");
     }
 
     @Override
