@@ -104,6 +104,8 @@ public final class Recurring {
         return store.delete(queue, name);
     }
 
+    public Optional<Job<Object>> trigger(String queue, String name) { throw new UnsupportedOperationException(); } // TEMP
+
     private static RecurringInfo info(RecurringStore.Stored s) {
         RecurringDef d = s.def();
         boolean cron = d.cron() != null;

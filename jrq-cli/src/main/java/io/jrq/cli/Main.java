@@ -25,7 +25,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         synopsisSubcommandLabel = "COMMAND",
         description = "Background jobs for Java on Redis.",
         subcommands = {WorkerCommand.class, EnqueueCommand.class, JobCommand.class, InfoCommand.class, QueueCommand.class,
-            FailedCommand.class, RecurringCommand.class, DemoCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
+            FailedCommand.class, RecurringCommand.class, DashboardCommand.class, DemoCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
