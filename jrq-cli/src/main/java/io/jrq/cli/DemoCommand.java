@@ -76,6 +76,14 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Fail with exit code 3 instead of starting a temporary Redis when none answers at the URL.")
     private boolean noFallback;
 
+    @Option(names = "--dashboard", order = 14,
+            description = "At the end, serve the web dashboard on the demo's Redis with a small ongoing workload, until Ctrl-C.")
+    private boolean dashboard;
+
+    @Option(names = "--dashboard-port", order = 15, paramLabel = "PORT", defaultValue = "9181",
+            description = "Port of the dashboard with --dashboard (default: ${DEFAULT-VALUE}).")
+    private int dashboardPort;
+
     private PrintWriter out;
     private boolean temporaryRedis;
 
@@ -84,6 +92,7 @@ public final class DemoCommand implements Callable<Integer> {
         check(jobs >= 0 && jobs <= 1_000_000, "--jobs must be between 0 and 1000000, got: " + jobs);
         check(workers >= 1 && workers <= 64, "--workers must be between 1 and 64, got: " + workers);
         check(concurrency >= 1 && concurrency <= 1000, "--concurrency must be between 1 and 1000, got: " + concurrency);
+        check(dashboardPort >= 0 && dashboardPort <= 65535, "--dashboard-port must be between 0 and 65535, got: " + dashboardPort);
         out = spec.commandLine().getOut();
         long demoStart = System.nanoTime();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
@@ -132,6 +141,11 @@ public final class DemoCommand implements Callable<Integer> {
                 smallJobs(queue, report);
             }
             summary(report, temporary == null);
+            if (dashboard) {
+                DemoDashboard.serve(out, jrq, queue, dashboardPort);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             long stopping = System.nanoTime();
             closeAll(started);

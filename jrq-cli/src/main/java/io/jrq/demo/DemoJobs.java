@@ -59,4 +59,22 @@ public final class DemoJobs {
     public static long noop(long n) {
         return n;
     }
+
+    /**
+     * Works through {@code steps} steps of {@code stepMillis} each, reporting its progress, so that
+     * the dashboard has a running job to show.
+     *
+     * @param steps how many steps, 1 to 1000
+     * @param stepMillis how long each takes
+     * @return {@code steps}
+     * @throws InterruptedException when stopped
+     */
+    public static int report(int steps, long stepMillis) throws InterruptedException {
+        io.jrq.JobContext ctx = io.jrq.JobContext.current();
+        for (int i = 1; i <= steps; i++) {
+            Thread.sleep(stepMillis);
+            ctx.progress(i * 100 / steps, "step " + i + " of " + steps);
+        }
+        return steps;
+    }
 }
