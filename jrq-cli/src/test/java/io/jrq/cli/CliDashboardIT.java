@@ -118,4 +118,30 @@ class CliDashboardIT extends CliSupport {
         Cli.Result down = cli.run(Map.of("JRQ_REDIS_URL", nowhere()), null, "dashboard");
         assertThat(down.exitCode()).as(down.toString()).isEqualTo(3);
     }
+
+    @Test
+    void theDemoEndsWithTheDashboardOnItsRedisAndAWorkloadToShow() throws Exception {
+        int port = freePort();
+        Cli.Running demo = cli.start("demo", "--jobs", "0", "--workers", "1", "--dashboard", "--dashboard-port", Integer.toString(port));
+        try {
+            assertThat(demo.awaitOut("Ctrl-C stops the demo", Cli.LIMIT)).as(demo.out() + demo.err()).isTrue();
+            Matcher m = Pattern.compile("log in as admin with the password (\\S+) \\(generated").matcher(demo.out());
+            assertThat(m.find()).as(demo.out()).isTrue();
+            Matcher q = Pattern.compile("Queue: (demo-\\S+)").matcher(demo.out());
+            assertThat(q.find()).as(demo.out()).isTrue();
+            String base = "http://127.0.0.1:" + port;
+            HttpResponse<String> queues = get(base + "/api/queues", "admin", m.group(1));
+            assertThat(queues.statusCode()).isEqualTo(200);
+            assertThat(queues.body()).contains("\"name\":\"" + q.group(1) + "\"");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(get(base + "/api/queues/" + q.group(1) + "/jobs?state=failed", "admin", m.group(1)).body())
+                            .contains("the mail server refused message"));
+            assertThat(get(base + "/api/queues/" + q.group(1) + "/jobs?state=started", "admin", m.group(1)).body()).contains("report");
+        } finally {
+            demo.terminate();
+            demo.await(Cli.LIMIT);
+        }
+        Cli.Result bad = cli.run("demo", "--dashboard", "--dashboard-port", "70000");
+        assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(2);
+    }
 }
