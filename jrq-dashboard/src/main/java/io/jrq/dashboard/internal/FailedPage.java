@@ -39,8 +39,10 @@ final class FailedPage {
                 .add(Layout.action(ctx, base + "/requeue", "Requeue all " + Format.count(q.count(JobStatus.FAILED)), null, "all", "true"))
                 .add(Layout.action(ctx, base + "/delete", "Delete all", "Delete every failed job of " + queue + "?", "all", "true"))
                 .raw("</div>");
-        h.open("form", "method", "post", "action", ctx.url(base + "/requeue"), "id", "selection");
-        h.hidden("_csrf", ctx.csrf() == null ? "" : ctx.csrf());
+        if (!ctx.readOnly()) {
+            h.open("form", "method", "post", "action", ctx.url(base + "/requeue"), "id", "selection");
+            h.hidden("_csrf", ctx.csrf() == null ? "" : ctx.csrf());
+        }
         h.raw("<table class=\"jobs\"><thead><tr>");
         h.raw(ctx.readOnly() ? "<th></th>" : "<th><input type=\"checkbox\" data-select-all aria-label=\"select all\"></th>");
         h.raw("<th>id</th><th>function</th><th>ended</th><th class=\"num\">attempts</th><th>error</th></tr></thead><tbody>");
@@ -61,8 +63,8 @@ final class FailedPage {
             h.raw("<div class=\"toolbar\"><button type=\"submit\">Requeue selected</button>")
                     .open("button", "type", "submit", "class", "danger", "formaction", ctx.url(base + "/delete"))
                     .text("Delete selected").close("button").raw("</div>");
+            h.close("form");
         }
-        h.close("form");
         h.add(Layout.pager(ctx, "/failed", page, l.hasNext(), "queue", queue));
         return Layout.page(ctx, "Failed", "failed", null, h);
     }

@@ -112,7 +112,7 @@ final class JobPage {
 
     static String pretty(String json) {
         try {
-            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(Json.MAPPER.readTree(json));
+            return Json.DISPLAY.writerWithDefaultPrettyPrinter().writeValueAsString(Json.MAPPER.readTree(json));
         } catch (Exception e) {
             return json;
         }

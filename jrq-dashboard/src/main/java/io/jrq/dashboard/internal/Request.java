@@ -19,6 +19,8 @@ import java.util.Map;
 public final class Request {
     /** Largest form or JSON body read, in bytes (a selection of 1000 job ids fits). */
     static final int MAX_BODY = 64 * 1024;
+    /** How much of a body over the limit is read (and dropped) before refusing it. */
+    private static final long DRAINED = 1024 * 1024;
     private static final int MAX_QUERY = 4096;
     private static final int MAX_PARAMS = 1100;
 
@@ -132,24 +134,41 @@ public final class Request {
     byte[] body() throws IOException {
         if (body == null) {
             String length = header("Content-Length");
+            long declared = -1;
             if (length != null) {
                 try {
-                    if (Long.parseLong(length.trim()) > MAX_BODY) {
-                        throw new HttpError(413, "the body is larger than " + MAX_BODY + " bytes");
-                    }
+                    declared = Long.parseLong(length.trim());
                 } catch (NumberFormatException e) {
                     throw HttpError.badRequest("Content-Length is not a number");
                 }
             }
             try (InputStream in = exchange.body()) {
+                if (declared > MAX_BODY) {
+                    tooLarge(in);
+                }
                 byte[] b = in.readNBytes(MAX_BODY + 1);
                 if (b.length > MAX_BODY) {
-                    throw new HttpError(413, "the body is larger than " + MAX_BODY + " bytes");
+                    tooLarge(in);
                 }
                 body = b;
             }
         }
         return body;
+    }
+
+    /**
+     * Refuses a body over the limit. Up to {@link #DRAINED} bytes of it are read and dropped first,
+     * so that a client still sending gets the 413 instead of a broken connection; a larger one is
+     * not read at all.
+     */
+    private static void tooLarge(InputStream in) throws IOException {
+        // read, not skip: the JDK server's body stream passes skip to the socket, past the body's end
+        byte[] sink = new byte[8192];
+        long left = DRAINED;
+        for (int n; left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0; ) {
+            left -= n;
+        }
+        throw new HttpError(413, "the body is larger than " + MAX_BODY + " bytes");
     }
 
     /** @param name a cookie @return its value, or null */
