@@ -20,7 +20,8 @@
 -- KEYS[11] unique key prefix         (jrq:{q}:unique:)
 -- KEYS[12] dependents prefix         (jrq:{q}:dependents:)  SET per job of "queue/id" waiting on it
 -- KEYS[13] queued hash               (jrq:{q}:queued)     plain queued jobs in compact form (lib/queued.lua)
--- KEYS[14] stats hash                (jrq:{q}:stats)      finished, failed: jobs ever ended so (one HINCRBY each per call)
+-- KEYS[14] stats hash                (jrq:{q}:stats)      finished, failed: jobs ever ended so (one HINCRBY each per call);
+--          m:<slot>: the per-minute ring of lib/minutes.lua (one HGET and one HSET per call that ended jobs)
 -- ARGV[1]  worker name
 -- ARGV[2]  lease duration in ms
 -- ARGV[3]  how many jobs to lease (0 = only record outcomes)
@@ -63,6 +64,7 @@
 -- @include corrupt
 -- @include queued
 -- @include full
+-- @include minutes
 local now = nowMs()
 local ready, active, prefix, failed = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local scheduled, finished, canceled, queued = KEYS[5], KEYS[6], KEYS[7], KEYS[13]
@@ -380,4 +382,5 @@ elseif want > 0 then
 end
 if finishedCount > 0 then redis.call('HINCRBY', KEYS[14], 'finished', finishedCount) end
 if failedCount > 0 then redis.call('HINCRBY', KEYS[14], 'failed', failedCount) end
+if finishedCount + failedCount > 0 then countMinute(KEYS[14], now, finishedCount, failedCount) end
 return { accepted, jobs, wait, blocked, released, warnings, suspects }

@@ -13,7 +13,8 @@
 -- KEYS[5]  dependents prefix         (jrq:{q}:dependents:)
 -- KEYS[6]  finished registry zset    (jrq:{q}:finished)   id -> expiry (ms)
 -- KEYS[7]  canceled registry zset    (jrq:{q}:canceled)   id -> expiry (ms)
--- KEYS[8]  stats hash                (jrq:{q}:stats)      'failed' grows by the jobs failed here
+-- KEYS[8]  stats hash                (jrq:{q}:stats)      'failed' grows by the jobs failed here, and so does
+--          the current minute's slot of the per-minute ring (lib/minutes.lua: fields m:<slot>)
 -- ARGV[1]  maximum recoveries per job (runs cut short by a lost lease, see lib/lost.lua)
 -- ARGV[2]  maximum number of jobs to reap in this call
 -- ARGV[3]  events channel of the queue
@@ -26,6 +27,7 @@
 -- @include registry
 -- @include corrupt
 -- @include lost
+-- @include minutes
 local now = nowMs()
 local active, ready, prefix, failedKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local maxRecoveries, limit, channel = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
@@ -53,5 +55,8 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0,
     end
   end
 end
-if failed > 0 then redis.call('HINCRBY', KEYS[8], 'failed', failed) end
+if failed > 0 then
+  redis.call('HINCRBY', KEYS[8], 'failed', failed)
+  countMinute(KEYS[8], now, 0, failed)
+end
 return { requeued, failed, released }

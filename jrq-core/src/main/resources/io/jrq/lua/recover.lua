@@ -14,7 +14,8 @@
 -- KEYS[3]  job key prefix            (jrq:{q}:job:)
 -- KEYS[4]  failed registry zset      (jrq:{q}:failed)
 -- KEYS[5]  dependents prefix         (jrq:{q}:dependents:)
--- KEYS[6]  stats hash                (jrq:{q}:stats)      'failed' grows by the jobs failed here
+-- KEYS[6]  stats hash                (jrq:{q}:stats)      'failed' grows by the jobs failed here, and so does
+--          the current minute's slot of the per-minute ring (lib/minutes.lua: fields m:<slot>)
 -- ARGV[1]  the worker's name
 -- ARGV[2]  the worker's command channel (jrq:worker:<name>:commands)
 -- ARGV[3]  maximum recoveries per job
@@ -28,6 +29,7 @@
 -- @include registry
 -- @include lost
 -- @include full
+-- @include minutes
 local now = nowMs()
 local worker, channel = ARGV[1], ARGV[4]
 local maxRecoveries, failedMax, failedTtl = tonumber(ARGV[3]), tonumber(ARGV[5]), tonumber(ARGV[6])
@@ -49,5 +51,8 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
     recovered = recovered + 1
   end
 end
-if failed > 0 then redis.call('HINCRBY', KEYS[6], 'failed', failed) end
+if failed > 0 then
+  redis.call('HINCRBY', KEYS[6], 'failed', failed)
+  countMinute(KEYS[6], now, 0, failed)
+end
 return { recovered, released }

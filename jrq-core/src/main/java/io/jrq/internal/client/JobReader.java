@@ -64,6 +64,27 @@ final class JobReader {
         return compact.thenCombine(hash, (c, h) -> Boolean.TRUE.equals(c) || (h != null && h > 0));
     }
 
+    /**
+     * The queue that holds a job: the queues of the registry ({@link QueueRegistry}) are asked at
+     * once, pipelined, and answered in the registry's order.
+     *
+     * @param id the job id
+     * @return the first queue with a job of that id, or empty
+     */
+    Optional<String> findQueue(String id) {
+        java.util.Set<String> queues = QueueRegistry.read(redis, keys);
+        Map<String, CompletableFuture<Boolean>> probes = new java.util.LinkedHashMap<>();
+        for (String q : queues) {
+            probes.put(q, exists(q, id));
+        }
+        for (Map.Entry<String, CompletableFuture<Boolean>> e : probes.entrySet()) {
+            if (redis.await(e.getValue())) {
+                return Optional.of(e.getKey());
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The record of a queued job in compact form, as the hash fetch.lua would make of it. */
     static JobRecord fromCompact(String queue, String id, String value) {
         int colon = value.indexOf(':');

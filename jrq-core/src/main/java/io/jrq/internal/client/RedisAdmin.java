@@ -31,6 +31,8 @@ import java.util.function.ToLongFunction;
 final class RedisAdmin implements AdminOps {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RedisAdmin.class);
     private static final int BATCH = 1000;
+    /** The most dependents {@link #job} lists. */
+    static final int DEPENDENTS_MAX = 1000;
 
     private final Redis redis;
     private final Keys keys;
@@ -67,6 +69,10 @@ final class RedisAdmin implements AdminOps {
         counted.put(JobStatus.SCHEDULED, keys.scheduled(queue));
         f.put(JobStatus.DEFERRED, a.zcard(keys.deferred(queue)).toCompletableFuture());
         counted.put(JobStatus.DEFERRED, keys.deferred(queue));
+        // The next job to run, at the right end of the ready list: sent now so it is back with the
+        // time, and its enqueue time is read with the counts (two round trips in all, whatever the
+        // queue's length: LRANGE -1 -1 starts from the tail).
+        CompletableFuture<List<String>> next = a.lrange(keys.ready(queue), -1, -1).toCompletableFuture();
         // Registries of ended jobs are scored by expiry (Redis time): count only entries not yet
         // expired by that same clock, so that a client whose clock is off counts what workers see.
         List<String> time = redis.await(a.time());
@@ -82,13 +88,59 @@ final class RedisAdmin implements AdminOps {
         CompletableFuture<Map<String, String>> limits = a.hgetall(keys.limits(queue)).toCompletableFuture();
         CompletableFuture<List<io.lettuce.core.KeyValue<String, String>>> totals =
                 a.hmget(keys.stats(queue), "finished", "failed").toCompletableFuture();
+        CompletableFuture<Optional<Instant>> oldest = oldestQueuedAt(queue, next);
         Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
         for (JobStatus s : JobStatus.values()) {
             counts.put(s, f.containsKey(s) ? count(counted.get(s), f.get(s)) : 0L);
         }
         QueueLimits ql = limits(keys.limits(queue), limits);
         long[] total = totals(keys.stats(queue), totals);
-        return new QueueInfo(queue, redis.await(paused) > 0, Map.copyOf(counts), ql, total[0], total[1], Optional.empty());
+        return new QueueInfo(queue, redis.await(paused) > 0, Map.copyOf(counts), ql, total[0], total[1], redis.await(oldest));
+    }
+
+    /**
+     * When the job at the run-next end of the ready list was enqueued: from its compact record or
+     * its hash (the field is read before the hash, as {@link JobReader} does, so a job leased in
+     * between is found in its hash). Anything unreadable gives empty, with a warning.
+     */
+    private CompletableFuture<Optional<Instant>> oldestQueuedAt(String queue, CompletableFuture<List<String>> next) {
+        List<String> ids;
+        try {
+            ids = redis.await(next);
+        } catch (JrqException e) {
+            log.warn("no oldest queued job for {}: {}", keys.ready(queue), e.getMessage());
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        if (ids.isEmpty()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        String id = ids.get(0);
+        RedisClusterAsyncCommands<String, String> a = redis.async();
+        CompletableFuture<String> compact = a.hget(keys.queued(queue), id).toCompletableFuture();
+        CompletableFuture<String> hash = a.hget(keys.job(queue, id), "enqueued_at").toCompletableFuture();
+        return compact.handle((c, e) -> e == null ? c : null).thenCombine(hash.handle((h, e) -> e == null ? h : null), (c, h) -> {
+            String at = null;
+            if (c != null) {
+                int colon = c.indexOf(':');
+                at = colon > 0 ? c.substring(0, colon) : c;
+            } else if (h != null) {
+                at = h;
+            } else if (!compact.isCompletedExceptionally() && !hash.isCompletedExceptionally()) {
+                return Optional.<Instant>empty(); // taken and gone meanwhile, or an id without a record
+            }
+            Optional<Instant> when = at == null ? Optional.empty() : millis(at);
+            if (when.isEmpty()) {
+                log.warn("no oldest queued job for {}: the enqueue time of job {} cannot be read", queue, JobRecord.abbreviate(id));
+            }
+            return when;
+        });
+    }
+
+    private static Optional<Instant> millis(String ms) {
+        if (ms.isEmpty() || ms.length() > 15 || !ms.chars().allMatch(Character::isDigit)) {
+            return Optional.empty();
+        }
+        return Optional.of(Instant.ofEpochMilli(Long.parseLong(ms)));
     }
 
     /**
@@ -207,7 +259,53 @@ final class RedisAdmin implements AdminOps {
 
     @Override
     public Optional<JobInfo> job(String queue, String id) {
-        return read(q(queue), List.of(id)).stream().findFirst();
+        java.util.Objects.requireNonNull(id, "id");
+        q(queue);
+        CompletableFuture<Optional<JobRecord>> record = reader.read(queue, id);
+        CompletableFuture<List<String>> dependents = dependents(queue, id);
+        JobRecord r;
+        try {
+            Optional<JobRecord> found = redis.await(record);
+            if (found.isEmpty()) {
+                return Optional.empty();
+            }
+            r = found.get();
+        } catch (io.jrq.CorruptJobException e) {
+            return Optional.of(JobRecord.corrupt(queue, id, e.getMessage()).toInfo());
+        }
+        List<String> d;
+        try {
+            d = redis.await(dependents);
+        } catch (JrqException e) {
+            log.warn("not listing the dependents of job {} of {}: {}", JobRecord.abbreviate(id), queue, e.getMessage());
+            d = List.of();
+        }
+        return Optional.of(r.withDependents(d).toInfo());
+    }
+
+    /**
+     * The jobs waiting for a job, sorted, at most {@link #DEPENDENTS_MAX}. Nothing bounds how many
+     * jobs may wait for one, so the set is read with SSCAN until the cap rather than SMEMBERS; past
+     * the cap, which ones are shown is up to the scan's order.
+     */
+    private CompletableFuture<List<String>> dependents(String queue, String id) {
+        String key = keys.dependentsPrefix(queue) + id;
+        List<String> found = new ArrayList<>();
+        return scanDependents(key, io.lettuce.core.ScanCursor.INITIAL, found).thenApply(x -> {
+            List<String> sorted = new ArrayList<>(new java.util.TreeSet<>(found));
+            return sorted.size() > DEPENDENTS_MAX ? List.copyOf(sorted.subList(0, DEPENDENTS_MAX)) : List.copyOf(sorted);
+        });
+    }
+
+    private CompletableFuture<Void> scanDependents(String key, io.lettuce.core.ScanCursor from, List<String> found) {
+        return redis.async().sscan(key, from, io.lettuce.core.ScanArgs.Builder.limit(DEPENDENTS_MAX)).toCompletableFuture()
+                .thenCompose(c -> {
+                    found.addAll(c.getValues());
+                    if (c.isFinished() || found.size() >= DEPENDENTS_MAX) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    return scanDependents(key, c, found);
+                });
     }
 
     @Override
@@ -338,17 +436,66 @@ final class RedisAdmin implements AdminOps {
 
     @Override
     public Optional<JobInfo> findJob(String id) {
-        throw new UnsupportedOperationException("not yet");
+        return reader.findQueue(id).flatMap(queue -> job(queue, id));
     }
 
     @Override
     public boolean runNow(String queue, String id) {
-        throw new UnsupportedOperationException("not yet");
+        q(queue);
+        Long moved = scripts.call(Script.RUN_NOW, ScriptOutputType.INTEGER,
+                new String[] {keys.ready(queue), keys.jobPrefix(queue), keys.scheduled(queue)}, id);
+        return moved != null && moved == 1;
     }
 
     @Override
     public List<io.jrq.MinuteCount> history(String queue, int minutes) {
-        throw new UnsupportedOperationException("not yet");
+        q(queue);
+        // The ring is lib/minutes.lua's: field m:<minute % slots> = "<minute>:<finished>:<failed>".
+        String key = keys.stats(queue);
+        CompletableFuture<List<String>> time = redis.async().time().toCompletableFuture();
+        CompletableFuture<Map<String, String>> ring = redis.async().hgetall(key).toCompletableFuture();
+        List<String> t = redis.await(time);
+        long current = (Long.parseLong(t.get(0)) * 1000 + Long.parseLong(t.get(1)) / 1000) / 60_000;
+        Map<String, String> h;
+        try {
+            h = redis.await(ring);
+        } catch (io.jrq.RedisUnavailableException e) {
+            throw e;
+        } catch (JrqException e) {
+            log.warn("ignoring the counters {}: {}", key, e.getMessage());
+            h = Map.of();
+        }
+        List<io.jrq.MinuteCount> out = new ArrayList<>(minutes);
+        for (long m = current - minutes + 1; m <= current; m++) {
+            String field = "m:" + Math.floorMod(m, io.jrq.Admin.HISTORY_MINUTES);
+            long[] counts = minute(key, field, h.get(field), m);
+            out.add(new io.jrq.MinuteCount(Instant.ofEpochMilli(m * 60_000), counts[0], counts[1]));
+        }
+        return out;
+    }
+
+    /** One slot of the ring: its counts when it holds minute m, else zeros (unreadable: with a warning). */
+    private static long[] minute(String key, String field, String value, long m) {
+        if (value == null) {
+            return new long[2];
+        }
+        String[] parts = value.split(":", -1);
+        try {
+            if (parts.length != 3) {
+                throw new NumberFormatException();
+            }
+            long stored = Long.parseLong(parts[0]);
+            long finished = Long.parseLong(parts[1]);
+            long failed = Long.parseLong(parts[2]);
+            if (stored < 0 || finished < 0 || failed < 0) {
+                throw new NumberFormatException();
+            }
+            // Another minute is from a lap of the ring ago (or ahead, on a clock that moved back).
+            return stored == m ? new long[] {finished, failed} : new long[2];
+        } catch (NumberFormatException e) {
+            log.warn("ignoring field {} of {}: not <minute>:<finished>:<failed>: '{}'", field, key, JobRecord.abbreviate(value));
+            return new long[2];
+        }
     }
 
     @Override

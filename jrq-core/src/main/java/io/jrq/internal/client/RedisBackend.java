@@ -323,17 +323,7 @@ public final class RedisBackend implements Backend {
 
     @Override
     public Optional<String> findQueue(String id) {
-        Set<String> queues = QueueRegistry.read(redis, keys);
-        Map<String, CompletableFuture<Boolean>> probes = new java.util.LinkedHashMap<>();
-        for (String q : queues) {
-            probes.put(q, reader.exists(q, id));
-        }
-        for (Map.Entry<String, CompletableFuture<Boolean>> e : probes.entrySet()) {
-            if (redis.await(e.getValue())) {
-                return Optional.of(e.getKey());
-            }
-        }
-        return Optional.empty();
+        return reader.findQueue(id);
     }
 
     @Override

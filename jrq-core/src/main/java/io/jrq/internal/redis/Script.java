@@ -49,7 +49,11 @@ public enum Script {
     /** Return at once the jobs of a worker whose connections are gone. */
     RECOVER("recover"),
     /** Return the jobs leased to this worker by a fetch whose reply it never read. */
-    UNCLAIMED("unclaimed");
+    UNCLAIMED("unclaimed"),
+    /** Move one scheduled job to the front of its queue (operators). */
+    RUN_NOW("run_now"),
+    /** Enqueue one run of a recurring job now, leaving its schedule alone (operators). */
+    RECURRING_TRIGGER("recurring-trigger");
 
     private final String body;
     private final String sha;
