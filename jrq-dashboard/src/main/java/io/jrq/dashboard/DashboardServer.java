@@ -51,6 +51,12 @@ public final class DashboardServer implements AutoCloseable {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
         }
+        // Without TCP_NODELAY a small response (headers, then a short body) waits out the client's
+        // delayed ACK: about 40 ms per request on Linux, measured with DashboardRender. The JDK
+        // server reads this setting once, when its first server starts.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(bind, port), 64);
