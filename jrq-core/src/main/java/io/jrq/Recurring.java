@@ -104,7 +104,23 @@ public final class Recurring {
         return store.delete(queue, name);
     }
 
-    public Optional<Job<Object>> trigger(String queue, String name) { throw new UnsupportedOperationException(); } // TEMP
+    /**
+     * Enqueues one run of a recurring job now, with the payload a tick would give it, whatever its
+     * schedule; the schedule is left as it is (the next tick stays due when it was). The run's id is
+     * {@code recurring:<name>:<now ms>} like a tick's, so {@link JobInfo#recurring()} names the job.
+     *
+     * @param queue the queue
+     * @param name the job's name
+     * @return the run's job id, or empty when the queue has no such recurring job (or its definition
+     *     cannot be read)
+     * @throws UnsupportedOperationException in inline mode, which runs no recurring job
+     * @throws JrqException in the rare case that a run with the same id (same job, same millisecond) exists
+     */
+    public Optional<String> trigger(String queue, String name) {
+        Keys.checkQueueName(queue);
+        Objects.requireNonNull(name, "name");
+        return store.trigger(queue, name);
+    }
 
     private static RecurringInfo info(RecurringStore.Stored s) {
         RecurringDef d = s.def();

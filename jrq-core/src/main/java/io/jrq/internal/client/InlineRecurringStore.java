@@ -47,6 +47,12 @@ final class InlineRecurringStore implements RecurringStore {
         return Optional.ofNullable(jobs.get(key(queue, name)));
     }
 
+    /** Inline mode runs no recurring job, by hand or by schedule: there is nothing to trigger. */
+    @Override
+    public Optional<String> trigger(String queue, String name) {
+        throw new UnsupportedOperationException("inline mode has no workers, so recurring jobs never run; test the job's method directly");
+    }
+
     @Override
     public List<Stored> list() {
         List<Stored> all = new ArrayList<>(jobs.values());

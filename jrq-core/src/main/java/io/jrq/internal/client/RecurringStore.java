@@ -31,6 +31,13 @@ public interface RecurringStore {
     /** @return the job, or empty */
     Optional<Stored> get(String queue, String name);
 
+    /**
+     * Enqueues one run of the job now, as a tick would, leaving its schedule as it is.
+     *
+     * @return the run's job id, or empty when there is no such (readable) job
+     */
+    Optional<String> trigger(String queue, String name);
+
     /** @return every readable recurring job of every known queue, by queue then name */
     List<Stored> list();
 

@@ -82,6 +82,33 @@ final class RedisRecurringStore implements RecurringStore {
     }
 
     @Override
+    public Optional<String> trigger(String queue, String name) {
+        // Read the definition and Redis' clock together: the run is the tick of that instant.
+        CompletableFuture<String> def = redis.async().hget(keys.recurring(queue), name).toCompletableFuture();
+        List<String> time = redis.await(redis.async().time());
+        String json = redis.await(def);
+        if (json == null) {
+            return Optional.empty();
+        }
+        RecurringDef d = parseQuietly(keys.recurring(queue), name, json, null);
+        if (d == null) {
+            return Optional.empty();
+        }
+        long now = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+        String id = RecurringDef.jobId(name, now);
+        Long r = scripts.call(Script.RECURRING_TRIGGER, ScriptOutputType.INTEGER,
+                new String[] {keys.recurring(queue), keys.ready(queue), keys.jobPrefix(queue), keys.queued(queue)},
+                name, json, id, d.envelope(now).toJson());
+        if (r == null || r == 0) {
+            return Optional.empty(); // deleted or changed between the read and the script
+        }
+        if (r == 2) {
+            throw new JrqException("recurring job '" + name + "' of queue " + queue + " already has a run " + id + "; try again");
+        }
+        return Optional.of(id);
+    }
+
+    @Override
     public Optional<Stored> get(String queue, String name) {
         CompletableFuture<String> def = redis.async().hget(keys.recurring(queue), name).toCompletableFuture();
         CompletableFuture<Double> due = redis.async().zscore(keys.recurringDue(queue), name).toCompletableFuture();

@@ -101,9 +101,9 @@ final class Actions {
 
     static String runRecurring(Ctx ctx, String queue, String name) {
         QueuePage.known(ctx, queue);
-        Job<Object> run = ctx.app().jrq().recurring().trigger(queue, name)
+        String run = ctx.app().jrq().recurring().trigger(queue, name)
                 .orElseThrow(() -> HttpError.notFound("no recurring job '" + Request.abbreviate(name) + "' in queue " + queue));
-        return "Enqueued job " + run.id() + " of recurring job " + name + ".";
+        return "Enqueued job " + run + " of recurring job " + name + ".";
     }
 
     static String deleteRecurring(Ctx ctx, String queue, String name) {
