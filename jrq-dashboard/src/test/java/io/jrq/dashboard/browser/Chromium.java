@@ -1,5 +1,7 @@
 package io.jrq.dashboard.browser;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jrq.testkit.Requirements;
 import java.io.File;
 import java.io.IOException;
@@ -8,11 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -29,6 +35,13 @@ final class Chromium implements AutoCloseable {
     static final Path BROWSER = Path.of("/usr/bin/chromium");
     static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Selenium warns on every start that it has no CDP classes for this Chromium version; the tests
+     * use only the CDP commands chromedriver itself forwards, so that is noise. Held here so the
+     * setting is not collected.
+     */
+    private static final java.util.logging.Logger CDP_LOG = java.util.logging.Logger.getLogger("org.openqa.selenium.devtools");
     private final ChromeDriverService service;
     private final ChromeDriver driver;
     private final Path profile;
@@ -46,6 +59,7 @@ final class Chromium implements AutoCloseable {
         // Belt and braces: with the driver given, Selenium never runs Selenium Manager; these say the same.
         System.setProperty("webdriver.chrome.driver", DRIVER.toString());
         System.setProperty("SE_OFFLINE", "true");
+        CDP_LOG.setLevel(Level.SEVERE);
         Path profile;
         try {
             profile = Files.createTempDirectory("jrq-chromium-");
@@ -59,6 +73,10 @@ final class Chromium implements AutoCloseable {
                 .build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(BROWSER.toString());
+        // the performance log carries every response's status, which a page itself cannot show
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.PERFORMANCE, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
                 "--no-first-run", "--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--disable-extensions", "--window-size=1400,1000", "--user-data-dir=" + profile);
@@ -83,6 +101,29 @@ final class Chromium implements AutoCloseable {
     /** @param script JavaScript to run in the current page @return what it returns */
     Object js(String script, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    /**
+     * Reads the browser's network log since the last call and returns the HTTP status of the last
+     * response to {@code url} in it.
+     *
+     * @param url an absolute URL the browser loaded
+     * @return its status, or -1 when no response to it was logged since the last call
+     */
+    int statusOf(String url) {
+        int status = -1;
+        for (LogEntry e : driver.manage().logs().get(LogType.PERFORMANCE)) {
+            try {
+                JsonNode m = JSON.readTree(e.getMessage()).path("message");
+                if (m.path("method").asText().equals("Network.responseReceived")
+                        && m.path("params").path("response").path("url").asText().equals(url)) {
+                    status = m.path("params").path("response").path("status").asInt(-1);
+                }
+            } catch (java.io.IOException ex) {
+                // not an event of interest
+            }
+        }
+        return status;
     }
 
     /** @param timeout how long to wait @return a wait on this browser, polling every 50 ms */
