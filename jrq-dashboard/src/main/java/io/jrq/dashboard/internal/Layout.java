@@ -30,7 +30,9 @@ final class Layout {
                 .open("link", "rel", "stylesheet", "href", ctx.url("/assets/dashboard.css"))
                 .open("script", "src", ctx.url("/assets/dashboard.js"), "defer", "").close("script")
                 .raw("</head>");
+        // taken after the page's own reads: live updates read before this are older than the page
         h.open("body", "data-live", live == null ? null : ctx.url("/live?topic=" + Request.enc(live)),
+                "data-rendered-at", live == null ? null : Long.toString(ctx.app().clock().millis()),
                 "data-read-only", ctx.readOnly() ? "true" : null);
         h.raw("<header><nav>").open("a", "class", "brand", "href", ctx.url("/")).text("jrq").close("a");
         for (String[] n : NAV) {

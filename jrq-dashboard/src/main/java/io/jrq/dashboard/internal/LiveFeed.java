@@ -124,9 +124,10 @@ public final class LiveFeed implements AutoCloseable {
                 return;
             }
             reads.incrementAndGet();
+            long readAt = clock.millis();
             Map<String, String> updates = new LinkedHashMap<>();
             for (String topic : topics) {
-                updates.put(topic, read(topic));
+                updates.put(topic, stamped(readAt, read(topic)));
             }
             latest.keySet().retainAll(topics);
             latest.putAll(updates);
@@ -139,9 +140,19 @@ public final class LiveFeed implements AutoCloseable {
         } catch (RuntimeException e) {
             // Redis away for a moment: pages keep their last data and say so; the next tick retries.
             log.warn("the dashboard's live update failed: {}", e.getMessage());
-            String down = "{\"error\":" + quote("Redis could not be read: " + e.getMessage()) + "}";
+            String down = "{\"unavailable\":" + quote("Redis could not be read: " + e.getMessage()) + "}";
             subscriptions.forEach(s -> s.offer(down));
         }
+    }
+
+    /**
+     * Adds when the read began ({@code readAtMs}, epoch ms) to an update. A page drops updates read
+     * before it was rendered: the latest update handed to a new subscriber, or a read that was under
+     * way when an action changed the queue, would otherwise undo what the page just showed (a queue
+     * resumed a moment ago shown paused again until the next read).
+     */
+    private static String stamped(long readAt, String update) {
+        return "{\"readAtMs\":" + readAt + (update.equals("{}") ? "}" : "," + update.substring(1));
     }
 
     private String read(String topic) {

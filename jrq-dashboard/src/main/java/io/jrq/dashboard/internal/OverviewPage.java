@@ -18,7 +18,7 @@ final class OverviewPage {
                 .open("div", "class", "stat").el("span", Format.count(o.queues().size()), "class", "n").text(" queues").close("div")
                 .open("div", "class", "stat").el("span", Format.count(o.workers().size()), "class", "n", "data-o", "workers")
                 .text(" workers").close("div")
-                .open("div", "class", "stat").el("span", Format.count(o.workers().stream().mapToInt(w -> w.jobs().size()).sum()),
+                .open("div", "class", "stat").el("span", Format.count(o.running()),
                         "class", "n", "data-o", "busy").text(" jobs running").close("div")
                 .raw("</section>");
         h.raw("<section><h2>Jobs ended per minute, last hour</h2>");

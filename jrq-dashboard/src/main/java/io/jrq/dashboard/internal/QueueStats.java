@@ -5,10 +5,11 @@ import io.jrq.MinuteCount;
 import io.jrq.QueueInfo;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 /**
- * A queue with what the overview derives for it: workers serving it, rates over the last complete
- * minute and the age of its oldest waiting job.
+ * A queue with what the overview derives for it: workers serving it, rates over the last 60 seconds
+ * and the age of its oldest waiting job.
  *
  * @param info the queue's counts
  * @param workers live workers that serve it
@@ -21,15 +22,27 @@ record QueueStats(QueueInfo info, int workers, List<MinuteCount> history, Instan
             JobStatus.FINISHED, JobStatus.FAILED, JobStatus.CANCELED);
 
     double finishedPerSecond() {
-        return lastFullMinute() == null ? 0 : lastFullMinute().finished() / 60.0;
+        return perSecond(MinuteCount::finished);
     }
 
     double failedPerSecond() {
-        return lastFullMinute() == null ? 0 : lastFullMinute().failed() / 60.0;
+        return perSecond(MinuteCount::failed);
     }
 
-    private MinuteCount lastFullMinute() {
-        return history.size() < 2 ? null : history.get(history.size() - 2);
+    /**
+     * The rate over the last 60 seconds, estimated from the per-minute counters as a sliding window:
+     * all of the current minute plus the share of the previous minute still inside the window. The
+     * last complete minute alone would show 0/s for up to a minute after a queue starts working.
+     */
+    private double perSecond(ToLongFunction<MinuteCount> count) {
+        if (history.isEmpty()) {
+            return 0;
+        }
+        MinuteCount current = history.get(history.size() - 1);
+        // the minute is Redis time, now the dashboard's: clamp a skew between them
+        long elapsedMs = Math.max(0, Math.min(60_000, now.toEpochMilli() - current.minute().toEpochMilli()));
+        double previous = history.size() < 2 ? 0 : count.applyAsLong(history.get(history.size() - 2));
+        return (count.applyAsLong(current) + previous * (60_000 - elapsedMs) / 60_000.0) / 60.0;
     }
 
     /** @return how long the next job to run has waited, in ms, or null when none waits */

@@ -89,16 +89,19 @@
     var url = document.body.getAttribute('data-live');
     if (!url || !window.EventSource) { return; }
     var status = document.querySelector('[data-live-status]');
+    // an update read before the page was rendered is older than what the page shows
+    var renderedAt = Number(document.body.getAttribute('data-rendered-at')) || 0;
     var source = new EventSource(url);
     source.onopen = function () { if (status) { status.textContent = 'live'; status.className = 'live-status on'; } };
     source.onerror = function () { if (status) { status.textContent = 'reconnecting…'; status.className = 'live-status off'; } };
     source.onmessage = function (e) {
       var data;
       try { data = JSON.parse(e.data); } catch (err) { return; }
-      if (data.error) {
-        if (status) { status.textContent = data.error; status.className = 'live-status off'; }
+      if (data.unavailable) {
+        if (status) { status.textContent = data.unavailable; status.className = 'live-status off'; }
         return;
       }
+      if (data.readAtMs != null && data.readAtMs < renderedAt) { return; }
       if (status) { status.textContent = 'live · ' + new Date().toISOString().substring(11, 19) + ' UTC'; status.className = 'live-status on'; }
       if (data.queues) { overview(data); } else { job(data); }
     };

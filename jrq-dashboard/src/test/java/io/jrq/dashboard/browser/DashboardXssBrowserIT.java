@@ -111,14 +111,17 @@ class DashboardXssBrowserIT {
             assertThat(driver().findElement(By.cssSelector("pre[data-j='result']")).getText()).contains(SCRIPT, IMG_IN_JSON, JS_URL);
 
             // values echoed from the URL into error pages
-            open("queues/" + URLEncoder.encode(JUNK_QUEUE, StandardCharsets.UTF_8), "jrq · 404");
+            // in a path '+' is a plus sign, so spaces are %20 there
+            open("queues/" + URLEncoder.encode(JUNK_QUEUE, StandardCharsets.UTF_8).replace("+", "%20"), "jrq · 404");
             assertThat(pageText(browser)).contains("no queue named '" + JUNK_QUEUE + "'");
             open("jobs?id=" + URLEncoder.encode(SCRIPT, StandardCharsets.UTF_8), "jrq · 404");
             assertThat(pageText(browser)).contains("no job '" + SCRIPT + "'");
             open("workers", "jrq · Workers");
 
             // pages fed by the overview's live updates
+            // the job that waited took the freed slot, so its twin that finished is listed with the hostile values
             open("queues/" + q, "jrq · Queue " + q);
+            open("queues/" + q + "?state=finished", "jrq · Queue " + q);
             assertThat(pageText(browser)).contains(SCRIPT, IMG, JS_URL, "note=" + ALL, IMG + "=" + SCRIPT);
             open("queues/" + q + "?state=started", "jrq · Queue " + q);
             assertThat(pageText(browser)).contains("42% " + ALL);
@@ -127,10 +130,9 @@ class DashboardXssBrowserIT {
             open("failed?queue=" + q, "jrq · Failed");
             assertThat(pageText(browser)).contains("IllegalArgumentException " + SCRIPT + " " + IMG);
 
-            open("queues/" + q + "?state=finished", "jrq · Queue " + q);
             open("", "jrq · Overview");
             assertThat(driver().findElements(By.cssSelector("tr[data-queue='" + q + "']"))).hasSize(1);
-            assertThat(pageText(browser)).contains("description").doesNotContain("window.__xss=3");
+            assertThat(pageText(browser)).doesNotContain("window.__xss=3");
         } finally {
             finish.release(10);
             redis.execute("SREM", registry, JUNK_QUEUE);
@@ -144,7 +146,8 @@ class DashboardXssBrowserIT {
     private static void open(String path, String title) {
         driver().get(dash.url(path));
         if (driver().findElement(By.tagName("body")).getDomAttribute("data-live") != null) {
-            browser.waitUpTo(WAIT).withMessage(() -> "no live update on " + path)
+            browser.waitUpTo(WAIT).withMessage(() -> "no live update on " + path + ", the page says: "
+                            + textOf(driver().findElement(By.cssSelector("[data-live-status]"))))
                     .until(d -> textOf(d.findElement(By.cssSelector("[data-live-status]"))).startsWith("live ·"));
         }
         assertSafe(title);
