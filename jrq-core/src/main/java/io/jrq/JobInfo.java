@@ -23,7 +23,8 @@ import java.util.Optional;
  * @param attemptErrors the errors of the failed attempts, oldest first (at most 20)
  * @param dueAt when a SCHEDULED job is due
  * @param progress the latest progress the job reported
- * @param arguments the payload's arguments as a JSON array, {@code []} when the payload is unreadable
+ * @param arguments the payload's arguments as a JSON array; {@code []} when the payload is unreadable, and for a
+ *     FINISHED job without description or meta, whose payload is not kept once it finished (only its function is)
  * @param result the result as JSON, when the job FINISHED and its result is kept
  * @param dependsOn the jobs this one waits (or waited) for, as {@code queue/id}
  * @param dependents the jobs that wait for this one, as {@code queue/id}; filled by

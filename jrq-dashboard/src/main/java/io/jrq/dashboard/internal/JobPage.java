@@ -68,7 +68,14 @@ final class JobPage {
         timed(h, "worker", j.worker().orElse(""), "worker");
         h.raw("</dl></section>");
 
-        h.raw("<section><h2>Arguments</h2>").el("pre", pretty(j.arguments()), "class", "json").raw("</section>");
+        h.raw("<section><h2>Arguments</h2>");
+        if (j.status() == JobStatus.FINISHED && j.arguments().equals("[]") && j.description().isEmpty() && j.meta().isEmpty()) {
+            // fetch.lua drops such a job's payload when it finishes, to keep ended jobs small
+            h.el("p", "Not kept: a job without description or meta keeps only its function once it finished.", "class", "note");
+        } else {
+            h.el("pre", pretty(j.arguments()), "class", "json");
+        }
+        h.raw("</section>");
         j.result().ifPresent(r -> h.raw("<section><h2>Result</h2>").el("pre", pretty(r), "class", "json", "data-j", "result").raw("</section>"));
         j.error().ifPresent(e -> {
             h.raw("<section><h2>Error</h2>").el("p", e.type(), "class", "err-type").el("p", e.message(), "class", "err-msg");
