@@ -10,6 +10,17 @@ import java.util.Map;
  */
 public interface JobContext {
     /**
+     * The SLF4J MDC key holding the running job's id. While a worker runs a job, the thread running it
+     * has {@value}, {@value #MDC_QUEUE} and {@value #MDC_ATTEMPT} in its MDC, so log lines written
+     * inside the job (with a pattern such as {@code %X{jrq.job}}) name it; they are removed when it ends.
+     */
+    String MDC_JOB = "jrq.job";
+    /** The SLF4J MDC key holding the running job's queue (see {@link #MDC_JOB}). */
+    String MDC_QUEUE = "jrq.queue";
+    /** The SLF4J MDC key holding the running job's attempt, from 1 (see {@link #MDC_JOB}). */
+    String MDC_ATTEMPT = "jrq.attempt";
+
+    /**
      * @return the context of the job running on this thread
      * @throws IllegalStateException when no job runs on this thread
      */

@@ -2,6 +2,7 @@ package io.jrq.internal.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jrq.JobContext;
 import io.jrq.JrqOptions;
 import io.jrq.Progress;
 import io.jrq.internal.codec.Json;
@@ -31,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Launches and stops one worker: the fetch loop, a waiter per queue, the job slots, the heartbeat,
@@ -196,7 +198,18 @@ public final class WorkerRuntime implements WorkerHandle {
         }
         job.progressSink(progress);
         job.resultReader(resultReader);
-        Outcome outcome = invoker.run(job, () -> watchTimeout(job));
+        Outcome outcome;
+        // the application's own log lines inside the job name it
+        MDC.put(JobContext.MDC_JOB, job.id());
+        MDC.put(JobContext.MDC_QUEUE, job.queue());
+        MDC.put(JobContext.MDC_ATTEMPT, Integer.toString(job.attempt()));
+        try {
+            outcome = invoker.run(job, () -> watchTimeout(job));
+        } finally {
+            MDC.remove(JobContext.MDC_JOB);
+            MDC.remove(JobContext.MDC_QUEUE);
+            MDC.remove(JobContext.MDC_ATTEMPT);
+        }
         if (!job.settle()) {
             return null; // a timeout or a stop already recorded this attempt
         }
