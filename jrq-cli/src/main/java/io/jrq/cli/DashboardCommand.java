@@ -31,8 +31,9 @@ import picocli.CommandLine.Spec;
             "--password-file, or is generated and printed once at start. Listens on 127.0.0.1 unless told otherwise."},
         footer = {"", "Examples:",
             "  jrq dashboard",
-            "  JRQ_DASHBOARD_PASSWORD=... jrq dashboard -u redis://redis.internal:6379 --port 9181",
-            "  jrq dashboard --bind 0.0.0.0 --base-path /jrq --behind-proxy   # behind a TLS reverse proxy",
+            "  JRQ_DASHBOARD_PASSWORD=... jrq dashboard -u redis://redis.internal:6379",
+            "  # behind a TLS reverse proxy:",
+            "  jrq dashboard --bind 0.0.0.0 --base-path /jrq --behind-proxy",
             "  jrq dashboard --read-only", "", "docs/DASHBOARD.md describes the pages, the JSON API and the security model."})
 final class DashboardCommand implements Callable<Integer> {
     @Spec

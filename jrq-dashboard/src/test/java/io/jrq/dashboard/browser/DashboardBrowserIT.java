@@ -11,59 +11,23 @@ import io.jrq.Job;
 import io.jrq.JobStatus;
 import io.jrq.Queue;
 import io.jrq.QueueInfo;
-import io.jrq.testkit.RedisExtension;
-import io.jrq.testkit.RedisServer;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * The dashboard in a real Chromium, as an operator uses it: logging in, reading the overview of a
  * real workload, watching a job's progress pushed live, requeueing failed jobs, pausing a queue.
  */
-@ExtendWith(RedisExtension.class)
-class DashboardBrowserIT {
+class DashboardBrowserIT extends BrowserTestBase {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static Chromium browser;
-    private static LiveDashboard dash;
-
-    @BeforeAll
-    static void start(RedisServer redis) {
-        browser = Chromium.start();
-        dash = LiveDashboard.start(redis);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (dash != null) {
-            dash.close();
-        }
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
-    @BeforeEach
-    void newSession() {
-        driver().executeCdpCommand("Network.clearBrowserCookies", Map.of());
-    }
-
-    private static ChromeDriver driver() {
-        return browser.driver();
-    }
 
     @Test
     void logsInThroughTheFormAndSeesTheQueuesOfARealWorkload() {

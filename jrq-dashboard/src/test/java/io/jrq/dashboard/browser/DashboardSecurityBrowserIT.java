@@ -10,8 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import io.jrq.testkit.RedisExtension;
-import io.jrq.testkit.RedisServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -29,32 +27,24 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * What the dashboard refuses, seen from a browser: a page of another origin that makes the browser
  * POST an action with the operator's session, a forged CSRF token, and requests without a session.
  */
-@ExtendWith(RedisExtension.class)
-class DashboardSecurityBrowserIT {
+class DashboardSecurityBrowserIT extends BrowserTestBase {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5)).build();
-    private static Chromium browser;
-    private static LiveDashboard dash;
     /** Another origin (another port) serving pages that attack the dashboard; no CSP, so inline script runs. */
     private static HttpServer attacker;
     private static final Map<String, String> ATTACK_PAGES = new ConcurrentHashMap<>();
 
     @BeforeAll
-    static void start(RedisServer redis) throws IOException {
-        browser = Chromium.start();
-        dash = LiveDashboard.start(redis);
+    static void startAttacker() throws IOException {
         attacker = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         attacker.createContext("/", ex -> {
             try (ex) {
@@ -71,25 +61,10 @@ class DashboardSecurityBrowserIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stopAttacker() {
         if (attacker != null) {
             attacker.stop(0);
         }
-        if (dash != null) {
-            dash.close();
-        }
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
-    @BeforeEach
-    void newSession() {
-        driver().executeCdpCommand("Network.clearBrowserCookies", Map.of());
-    }
-
-    private static ChromeDriver driver() {
-        return browser.driver();
     }
 
     @Test

@@ -11,20 +11,15 @@ import io.jrq.Job;
 import io.jrq.JobStatus;
 import io.jrq.Queue;
 import io.jrq.internal.Keys;
-import io.jrq.testkit.RedisExtension;
 import io.jrq.testkit.RedisServer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * Hostile values from Redis (arguments, error messages, progress text, descriptions, meta keys and
@@ -34,8 +29,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * elements a broken escaping would create (an {@code img}, an {@code onerror} attribute, a
  * {@code javascript:} link), which exist whatever the CSP.
  */
-@ExtendWith(RedisExtension.class)
-class DashboardXssBrowserIT {
+class DashboardXssBrowserIT extends BrowserTestBase {
     private static final Duration WAIT = Duration.ofSeconds(10);
     static final String SCRIPT = "<script>document.title='pwned'</script>";
     static final String IMG = "\"><img src=x onerror=\"window.__xss=1\">";
@@ -45,29 +39,6 @@ class DashboardXssBrowserIT {
     static final String IMG_IN_JSON = "\\\"><img src=x onerror=\\\"window.__xss=1\\\">";
     /** A registry member no queue can be named: the admin API leaves it out. */
     static final String JUNK_QUEUE = "<img src=x onerror=\"window.__xss=3\">";
-
-    private static Chromium browser;
-    private static LiveDashboard dash;
-
-    @BeforeAll
-    static void start(RedisServer redis) {
-        browser = Chromium.start();
-        dash = LiveDashboard.start(redis);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (dash != null) {
-            dash.close();
-        }
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
-    private static ChromeDriver driver() {
-        return browser.driver();
-    }
 
     @Test
     void hostileValuesShowAsTextOnEveryPage(RedisServer redis) {
