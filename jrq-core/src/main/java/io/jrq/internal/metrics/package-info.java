@@ -1,0 +1,2 @@
+/** Internal: no compatibility promise, see {@link io.jrq.internal}. */
+package io.jrq.internal.metrics;
