@@ -53,12 +53,17 @@ final class JobPage {
         }
         h.raw("</dl>");
 
-        h.raw("<section><h2>Progress</h2><div class=\"progress\">");
-        int pct = j.progress().map(p -> p.percent()).orElse(0);
-        h.open("progress", "max", "100", "value", Integer.toString(pct), "data-j", "progress.percent").close("progress");
-        h.el("span", j.progress().map(p -> p.percent() + "%").orElse(""), "data-j", "progress.label")
-                .text(" ").el("span", j.progress().map(p -> p.message()).orElse(""), "data-j", "progress.message", "class", "progress-text");
-        h.raw("</div></section>");
+        // a job that may still run keeps the section, which live updates fill once it reports progress
+        boolean mayRun = j.status() == JobStatus.QUEUED || j.status() == JobStatus.STARTED || j.status() == JobStatus.SCHEDULED
+                || j.status() == JobStatus.DEFERRED;
+        if (mayRun || j.progress().isPresent()) {
+            h.raw("<section><h2>Progress</h2><div class=\"progress\">");
+            int pct = j.progress().map(p -> p.percent()).orElse(0);
+            h.open("progress", "max", "100", "value", Integer.toString(pct), "data-j", "progress.percent").close("progress");
+            h.el("span", j.progress().map(p -> p.percent() + "%").orElse(""), "data-j", "progress.label")
+                    .text(" ").el("span", j.progress().map(p -> p.message()).orElse(""), "data-j", "progress.message", "class", "progress-text");
+            h.raw("</div></section>");
+        }
 
         h.raw("<section><h2>Timeline</h2><dl class=\"facts\">");
         timed(h, "enqueued", Format.time(j.enqueuedAt()), "enqueuedAt");

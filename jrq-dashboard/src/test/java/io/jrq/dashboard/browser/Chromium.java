@@ -126,10 +126,15 @@ final class Chromium implements AutoCloseable {
         return status;
     }
 
-    /** @param timeout how long to wait @return a wait on this browser, polling every 50 ms */
+    /**
+     * @param timeout how long to wait
+     * @return a wait on this browser, polling every 50 ms, retrying a condition that met a stale element
+     */
     WebDriverWait waitUpTo(Duration timeout) {
         WebDriverWait w = new WebDriverWait(driver, timeout);
         w.pollingEvery(Duration.ofMillis(50));
+        // an element found on the page being left goes stale when the next one loads: look again
+        w.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
         return w;
     }
 

@@ -164,7 +164,6 @@ class DashboardBrowserIT extends BrowserTestBase {
         assertThat(driver().findElement(By.cssSelector("p.err-type")).getText()).contains("IllegalStateException");
         assertThat(driver().findElement(By.cssSelector("p.err-msg")).getText()).isEqualTo("card declined for order-1");
         assertThat(driver().findElement(By.cssSelector("pre.stack")).getText()).contains("IllegalStateException", "at io.jrq.dashboard.browser.DashboardBrowserIT.lambda$");
-        LiveDashboard.screenshot(browser, "job-failed");
         driver().findElement(By.xpath("//button[normalize-space()='Requeue']")).click();
         expectFlash("Requeued job " + first.id() + ".");
         WebElement after = driver().findElement(By.cssSelector("[data-j='status']"));
