@@ -1,6 +1,8 @@
 package io.jrq;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,6 +24,19 @@ import java.util.Optional;
  */
 public record QueueInfo(String name, boolean paused, Map<JobStatus, Long> counts, QueueLimits limits, long finishedTotal,
                         long failedTotal, Optional<Instant> oldestQueuedAt) {
+    /** The states a queue counts, in the order operators' views show them; CANCELED includes STOPPED. */
+    public static final List<JobStatus> COUNTED = List.of(JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED,
+            JobStatus.DEFERRED, JobStatus.FINISHED, JobStatus.FAILED, JobStatus.CANCELED);
+
+    /**
+     * @param now the time to measure at, usually this host's clock
+     * @return how long the next job to run has waited at {@code now}, never negative (the enqueue time
+     *     is Redis' clock, which may run ahead of this host's); empty when none waits
+     */
+    public Optional<Duration> oldestQueuedAge(Instant now) {
+        return oldestQueuedAt.map(t -> t.isAfter(now) ? Duration.ZERO : Duration.between(t, now));
+    }
+
     /** @param status a state @return how many jobs of the queue are in it */
     public long count(JobStatus status) {
         return counts.getOrDefault(status, 0L);

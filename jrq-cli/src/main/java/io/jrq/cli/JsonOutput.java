@@ -126,7 +126,7 @@ final class JsonOutput {
         o.put("name", q.name());
         o.put("paused", q.paused());
         ObjectNode counts = o.putObject("counts");
-        for (JobStatus s : Queues.COUNTED) {
+        for (JobStatus s : QueueInfo.COUNTED) {
             counts.put(s.name(), q.count(s));
         }
         ObjectNode totals = o.putObject("totals");

@@ -10,10 +10,6 @@ import java.util.TreeSet;
 
 /** Queue lookups and the queue table shared by {@code jrq info} and {@code jrq queue list}. */
 final class Queues {
-    /** The states a queue counts, in the order they are shown; CANCELED includes STOPPED. */
-    static final List<JobStatus> COUNTED = List.of(JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED,
-            JobStatus.FINISHED, JobStatus.FAILED, JobStatus.CANCELED);
-
     private Queues() {
     }
 
@@ -63,12 +59,12 @@ final class Queues {
     static Table table(List<QueueInfo> queues, Terminal term) {
         List<String> header = new ArrayList<>();
         header.add("QUEUE");
-        COUNTED.forEach(s -> header.add(">" + s.name()));
+        QueueInfo.COUNTED.forEach(s -> header.add(">" + s.name()));
         Table t = new Table(header.toArray(String[]::new));
         for (QueueInfo q : queues) {
             List<String> row = new ArrayList<>();
             row.add(q.name() + (q.paused() ? " " + term.yellow("(paused)") : ""));
-            for (JobStatus s : COUNTED) {
+            for (JobStatus s : QueueInfo.COUNTED) {
                 long n = q.count(s);
                 String c = Text.count(n);
                 row.add(s == JobStatus.FAILED && n > 0 ? term.red(c) : n == 0 ? term.dim(c) : c);

@@ -99,8 +99,7 @@ class JrqMetricsIT {
     }
 
     private void assertSizesMatch(QueueInfo info) {
-        for (JobStatus s : new JobStatus[] {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED,
-                JobStatus.FINISHED, JobStatus.FAILED, JobStatus.CANCELED}) {
+        for (JobStatus s : QueueInfo.COUNTED) {
             assertThat(value("jrq.queue.size", info.name(), "state", s.name().toLowerCase(Locale.ROOT)))
                     .as("jrq.queue.size state=" + s).isEqualTo((double) info.count(s));
         }

@@ -26,10 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class QueueGauges implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QueueGauges.class);
-    /** The states measured; STOPPED jobs are counted with CANCELED, as the admin API does. */
-    private static final List<JobStatus> STATES = List.of(JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED,
-            JobStatus.DEFERRED, JobStatus.FINISHED, JobStatus.FAILED, JobStatus.CANCELED);
-
     private final Admin admin;
     private final MultiGauge size;
     private final MultiGauge latency;
@@ -78,11 +74,10 @@ public final class QueueGauges implements AutoCloseable {
             List<MultiGauge.Row<?>> pausedRows = new ArrayList<>();
             for (QueueInfo q : queues) {
                 Tags queue = Tags.of("queue", q.name());
-                for (JobStatus s : STATES) {
+                for (JobStatus s : QueueInfo.COUNTED) {
                     sizes.add(MultiGauge.Row.of(queue.and("state", s.name().toLowerCase(Locale.ROOT)), q.count(s)));
                 }
-                // enqueue times are Redis' clock, now is this host's: a skew never makes it negative
-                double waited = q.oldestQueuedAt().map(t -> Math.max(0, now.toEpochMilli() - t.toEpochMilli()) / 1000.0).orElse(0.0);
+                double waited = q.oldestQueuedAge(now).map(d -> d.toMillis() / 1000.0).orElse(0.0);
                 latencies.add(MultiGauge.Row.of(queue, waited));
                 serving.add(MultiGauge.Row.of(queue, live.stream().filter(w -> w.queues().contains(q.name())).count()));
                 pausedRows.add(MultiGauge.Row.of(queue, q.paused() ? 1 : 0));

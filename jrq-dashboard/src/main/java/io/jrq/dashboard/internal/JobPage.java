@@ -54,9 +54,7 @@ final class JobPage {
         h.raw("</dl>");
 
         // a job that may still run keeps the section, which live updates fill once it reports progress
-        boolean mayRun = j.status() == JobStatus.QUEUED || j.status() == JobStatus.STARTED || j.status() == JobStatus.SCHEDULED
-                || j.status() == JobStatus.DEFERRED;
-        if (mayRun || j.progress().isPresent()) {
+        if (!j.status().isTerminal() || j.progress().isPresent()) {
             h.raw("<section><h2>Progress</h2><div class=\"progress\">");
             int pct = j.progress().map(p -> p.percent()).orElse(0);
             h.open("progress", "max", "100", "value", Integer.toString(pct), "data-j", "progress.percent").close("progress");

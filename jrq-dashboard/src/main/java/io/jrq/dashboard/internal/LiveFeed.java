@@ -127,7 +127,7 @@ public final class LiveFeed implements AutoCloseable {
             long readAt = clock.millis();
             Map<String, String> updates = new LinkedHashMap<>();
             for (String topic : topics) {
-                updates.put(topic, stamped(readAt, read(topic)));
+                updates.put(topic, read(topic, readAt));
             }
             latest.keySet().retainAll(topics);
             latest.putAll(updates);
@@ -146,24 +146,29 @@ public final class LiveFeed implements AutoCloseable {
     }
 
     /**
-     * Adds when the read began ({@code readAtMs}, epoch ms) to an update. A page drops updates read
-     * before it was rendered: the latest update handed to a new subscriber, or a read that was under
-     * way when an action changed the queue, would otherwise undo what the page just showed (a queue
-     * resumed a moment ago shown paused again until the next read).
+     * Reads a topic into its update, which carries when the read began ({@code readAtMs}, epoch ms).
+     * A page drops updates read before it was rendered: the latest update handed to a new
+     * subscriber, or a read that was under way when an action changed the queue, would otherwise
+     * undo what the page just showed (a queue resumed a moment ago shown paused again until the
+     * next read).
      */
-    private static String stamped(long readAt, String update) {
-        return "{\"readAtMs\":" + readAt + (update.equals("{}") ? "}" : "," + update.substring(1));
-    }
-
-    private String read(String topic) {
-        try {
-            if (topic.equals(OVERVIEW)) {
-                return Json.MAPPER.writeValueAsString(Overview.read(admin, clock).toJson());
-            }
+    private String read(String topic, long readAt) {
+        Map<String, Object> update = new LinkedHashMap<>();
+        update.put("readAtMs", readAt);
+        if (topic.equals(OVERVIEW)) {
+            update.putAll(Overview.read(admin, clock).toJson());
+        } else {
             String ref = topic.substring("job:".length());
             int slash = ref.indexOf('/');
             Optional<JobInfo> job = admin.job(ref.substring(0, slash), ref.substring(slash + 1));
-            return job.isPresent() ? Json.MAPPER.writeValueAsString(Views.job(job.get())) : "{\"gone\":true}";
+            if (job.isPresent()) {
+                update.putAll(Views.job(job.get()));
+            } else {
+                update.put("gone", true);
+            }
+        }
+        try {
+            return Json.MAPPER.writeValueAsString(update);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,6 +1,7 @@
 package io.jrq.dashboard.internal;
 
 import io.jrq.JobStatus;
+import io.jrq.QueueInfo;
 import io.jrq.MinuteCount;
 import io.jrq.QueueLimits;
 import java.time.Duration;
@@ -29,7 +30,7 @@ final class OverviewPage {
             return Layout.page(ctx, "Overview", "overview", LiveFeed.OVERVIEW, h);
         }
         h.raw("<table class=\"queues\"><thead><tr><th>Queue</th>");
-        for (JobStatus s : QueueStats.SHOWN) {
+        for (JobStatus s : QueueInfo.COUNTED) {
             h.el("th", Views.state(s), "class", "num");
         }
         h.raw("<th class=\"num\">finished/s</th><th class=\"num\">failed/s</th><th class=\"num\">oldest waiting</th>")
@@ -42,7 +43,7 @@ final class OverviewPage {
             h.el("span", "no worker", "class", "badge bad" + (q.noWorker() ? "" : " hidden"), "data-q", name, "data-f", "noWorker",
                     "title", "jobs wait and no live worker serves this queue");
             h.close("td");
-            for (JobStatus s : QueueStats.SHOWN) {
+            for (JobStatus s : QueueInfo.COUNTED) {
                 h.el("td", Format.count(q.info().count(s)), "class", "num", "data-q", name, "data-f", "counts." + Views.state(s));
             }
             h.el("td", Format.rate(q.finishedPerSecond()), "class", "num", "data-q", name, "data-f", "finishedPerSecond");

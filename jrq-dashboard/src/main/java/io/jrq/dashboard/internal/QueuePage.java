@@ -39,7 +39,7 @@ final class QueuePage {
         }
         try {
             JobStatus st = JobStatus.valueOf(s.toUpperCase(Locale.ROOT));
-            if (!QueueStats.SHOWN.contains(st)) {
+            if (!QueueInfo.COUNTED.contains(st)) {
                 throw new IllegalArgumentException();
             }
             return st;
@@ -123,7 +123,7 @@ final class QueuePage {
         h.add(q.paused() ? Layout.action(ctx, base + "/resume", "Resume", null) : Layout.action(ctx, base + "/pause", "Pause", null));
         h.add(Layout.action(ctx, base + "/empty", "Empty", "Delete every waiting job of " + queue + "?"));
         h.raw("</div><nav class=\"tabs\">");
-        for (JobStatus s : QueueStats.SHOWN) {
+        for (JobStatus s : QueueInfo.COUNTED) {
             h.open("a", "href", ctx.url(base + "?state=" + Views.state(s)), "class", s == state ? "active" : null)
                     .text(Views.state(s) + " ").el("span", Format.count(q.count(s)), "class", "count", "data-q", queue,
                             "data-f", "counts." + Views.state(s)).close("a");

@@ -3,6 +3,7 @@ package io.jrq.dashboard.internal;
 import io.jrq.JobStatus;
 import io.jrq.MinuteCount;
 import io.jrq.QueueInfo;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.ToLongFunction;
@@ -17,10 +18,6 @@ import java.util.function.ToLongFunction;
  * @param now when this was read (the dashboard's clock)
  */
 record QueueStats(QueueInfo info, int workers, List<MinuteCount> history, Instant now) {
-    /** The states the pages show, in order (STOPPED is counted with CANCELED). */
-    static final List<JobStatus> SHOWN = List.of(JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED,
-            JobStatus.FINISHED, JobStatus.FAILED, JobStatus.CANCELED);
-
     double finishedPerSecond() {
         return perSecond(MinuteCount::finished);
     }
@@ -47,7 +44,7 @@ record QueueStats(QueueInfo info, int workers, List<MinuteCount> history, Instan
 
     /** @return how long the next job to run has waited, in ms, or null when none waits */
     Long oldestAgeMs() {
-        return info.oldestQueuedAt().map(t -> Math.max(0, now.toEpochMilli() - t.toEpochMilli())).orElse(null);
+        return info.oldestQueuedAge(now).map(Duration::toMillis).orElse(null);
     }
 
     /** @return true when jobs wait and no live worker serves the queue */

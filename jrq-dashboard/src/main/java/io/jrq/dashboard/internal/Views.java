@@ -35,7 +35,7 @@ final class Views {
         m.put("name", i.name());
         m.put("paused", i.paused());
         Map<String, Long> counts = new LinkedHashMap<>();
-        for (JobStatus s : QueueStats.SHOWN) {
+        for (JobStatus s : QueueInfo.COUNTED) {
             counts.put(state(s), i.count(s));
         }
         m.put("counts", counts);
