@@ -323,8 +323,9 @@ class BadRecordsIT {
                 () -> redis.execute("DEL", limits, rate)));
         Arbitrary<BadRecord> rateNotAString = Arbitraries.just(new BadRecord("rate counter as a hash", null,
                 () -> {
-                    redis.execute("HSET", limits, "rate", "1000");
+                    // the hash first: once the limit is set, a worker's fetch may create the counter itself
                     redis.execute("HSET", rate, "a", "1");
+                    redis.execute("HSET", limits, "rate", "1000");
                 },
                 () -> redis.execute("DEL", limits, rate)));
         Arbitrary<BadRecord> badWorker = Combinators.combine(Arbitraries.of("pid", "concurrency", "started_at", "heartbeat_at", "name"), junk)
