@@ -117,6 +117,11 @@ public final class Jrq implements AutoCloseable {
         return new Worker.Builder(backend, List.copyOf(Arrays.asList(queues)));
     }
 
+    /** @return the observers (metrics, tracing) of this client's jobs and workers */
+    io.jrq.internal.observe.Observers observers() {
+        return backend.observers();
+    }
+
     /** Closes the connections. Workers started from this client should be closed first. */
     @Override
     public void close() {

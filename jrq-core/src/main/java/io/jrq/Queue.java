@@ -10,6 +10,7 @@ import io.jrq.internal.codec.Envelope;
 import io.jrq.internal.codec.JobIds;
 import io.jrq.internal.codec.MethodRefs;
 import io.jrq.internal.codec.MethodTarget;
+import io.jrq.internal.observe.Observers;
 import java.io.Serializable;
 import java.lang.reflect.Type;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -316,8 +318,10 @@ public final class Queue {
         EnqueueOptions o = enqueueOptions;
         // Always written, so the producer's result TTL applies whichever worker finishes the job.
         long ttl = (o.resultTtl() != null ? o.resultTtl() : options.resultTtl()).getSeconds();
-        return new Envelope(id, fn, args, params, o.description(), o.meta(), ttl, o.retry() == null ? null : o.retry().spec(),
+        Envelope env = new Envelope(id, fn, args, params, o.description(), o.meta(), ttl, o.retry() == null ? null : o.retry().spec(),
                 o.timeout() == null ? -1 : o.timeout().toMillis(), o.dependsOn(), o.callbacks());
+        Map<String, String> trace = backend.observers().inject();
+        return trace.isEmpty() ? env : env.withTrace(trace);
     }
 
     private <R> List<Job<R>> submitAll(List<Envelope> envs, Type resultType) {
@@ -340,9 +344,10 @@ public final class Queue {
                 o.dependsOn(), o.dependencyPolicy() == DependencyPolicy.RUN ? "run" : "cancel",
                 o.durability() != null ? o.durability() : options.durability());
         if (asyncCall != null) {
-            return submitAsync(encoded, spec, resultType);
+            return submitAsync(envs, encoded, spec, resultType);
         }
         List<String> ids = backend.enqueue(name, encoded, spec);
+        observeStored(envs, ids);
         List<Job<R>> jobs = new ArrayList<>(ids.size());
         for (String id : ids) {
             jobs.add(new Job<>(backend, name, id, resultType));
@@ -350,14 +355,32 @@ public final class Queue {
         return jobs;
     }
 
-    private <R> List<Job<R>> submitAsync(List<EncodedJob> encoded, EnqueueSpec spec, Type resultType) {
+    private <R> List<Job<R>> submitAsync(List<Envelope> envs, List<EncodedJob> encoded, EnqueueSpec spec, Type resultType) {
         if (asyncCall.stored != null || encoded.size() != 1) {
             throw new InvalidJobException("enqueueAsync: the function must enqueue exactly one job; use enqueueAll for many");
         }
-        asyncCall.stored = backend.enqueueAsync(name, encoded, spec).thenApply(ids -> new Job<R>(backend, name, ids.get(0), resultType));
+        asyncCall.stored = backend.enqueueAsync(name, encoded, spec).thenApply(ids -> {
+            observeStored(envs, ids);
+            return new Job<R>(backend, name, ids.get(0), resultType);
+        });
         // What the function's own enqueue call returns; its id is the final one unless a unique key
         // names an existing job, which is why enqueueAsync's callers get the future's job instead.
         return List.of(new Job<>(backend, name, encoded.get(0).id(), resultType));
+    }
+
+    /** Tells the observers of the jobs stored: those a unique key matched to an existing job are not. */
+    private void observeStored(List<Envelope> envs, List<String> ids) {
+        Observers observers = backend.observers();
+        if (observers.isEmpty()) {
+            return;
+        }
+        List<String> functions = new ArrayList<>(ids.size());
+        for (int k = 0; k < ids.size() && k < envs.size(); k++) {
+            if (ids.get(k).equals(envs.get(k).id())) {
+                functions.add(envs.get(k).fn());
+            }
+        }
+        observers.enqueued(name, functions);
     }
 
     private static Type boxed(Type t) {

@@ -37,7 +37,8 @@
 --
 -- Returns: { accepted, jobs, wait, blocked, released, warnings, suspects } where accepted[i] is 1 when outcome i was recorded and 0 when it
 -- was rejected because the lease token no longer matches (the job was taken over or stopped); jobs
--- is a flat array of id, payload, token, attempt for every leased job; wait is how many ms until a
+-- is a flat array of id, payload, token, attempt, waited for every leased job (waited: ms from the
+-- time the job became ready, its enqueue, due or requeue time, to this lease, by Redis' clock); wait is how many ms until a
 -- scheduled job falls due or the rate limit allows more (-1 when nothing is pending), and blocked is
 -- 1 when the queue is paused or at a limit (waiting on its ready list would then spin), and released
 -- lists { id, outcome, {dependents} } for every ended job that other jobs wait on; the worker passes
@@ -146,7 +147,7 @@ for i = 0, n - 1 do
         redis.call('HSET', key, 'status', 'SCHEDULED', 'due_at', now + delay, 'errors', errors, 'error', data)
         redis.call('ZADD', scheduled, now + delay, id)
       else
-        redis.call('HSET', key, 'status', 'QUEUED', 'errors', errors, 'error', data)
+        redis.call('HSET', key, 'status', 'QUEUED', 'queued_at', now, 'errors', errors, 'error', data)
         redis.call('LPUSH', ready, id)
       end
     else
@@ -203,8 +204,10 @@ end
 if endedCount > 0 then redis.call('PUBLISH', channel, cjson.encode({ ended = ended })) end
 
 -- Promote due scheduled jobs, a bounded number per call.
-local due = redis.call('ZRANGEBYSCORE', scheduled, '-inf', now, 'LIMIT', 0, 100)
-for _, id in ipairs(due) do
+-- A promoted job has waited since its due time, not since its promotion.
+local due = redis.call('ZRANGEBYSCORE', scheduled, '-inf', now, 'WITHSCORES', 'LIMIT', 0, 100)
+for d = 1, #due, 2 do
+  local id = due[d]
   redis.call('ZREM', scheduled, id)
   local key = prefix .. id
   local defect, kind, f = jobDefect(key)
@@ -212,7 +215,7 @@ for _, id in ipairs(due) do
     redis.call('PUBLISH', channel, moveAside(key, id, kind, defect, failed, prefix, registryMax, now))
     failedCount = failedCount + 1
   elseif f[1] == 'SCHEDULED' then
-    redis.call('HSET', key, 'status', 'QUEUED')
+    redis.call('HSET', key, 'status', 'QUEUED', 'queued_at', due[d + 1])
     redis.call('LPUSH', ready, id)
   end
 end
@@ -272,13 +275,14 @@ elseif want > 0 then
   end
   local leased, leasedIds = 0, {}
   -- Records the lease of one job (its hash already says STARTED) in the reply and the active set.
-  local function take(id, payload, token, attempts)
+  local function take(id, payload, token, attempts, readySince)
     leasedIds[#leasedIds + 1] = now + lease
     leasedIds[#leasedIds + 1] = id
     jobs[#jobs + 1] = id
     jobs[#jobs + 1] = payload
     jobs[#jobs + 1] = token
     jobs[#jobs + 1] = attempts
+    jobs[#jobs + 1] = math.max(0, now - (tonumber(readySince) or now))
     leased = leased + 1
   end
   while want > 0 do
@@ -336,7 +340,7 @@ elseif want > 0 then
             local token = worker .. ':1'
             redis.call('HSET', key, 'status', 'STARTED', 'payload', payload, 'enqueued_at', at, 'started_at', now,
               'worker', worker, 'token', token, 'attempts', 1, 'leases', 1)
-            take(id, payload, token, 1)
+            take(id, payload, token, 1, at)
           end
         else
           -- Kept whole in 'raw' and moved aside like any other record that cannot be leased.
@@ -357,7 +361,7 @@ elseif want > 0 then
             redis.call('HSET', key, 'status', 'STARTED', 'started_at', now, 'worker', worker, 'token', token,
               'attempts', attempts, 'leases', leases)
             releaseUnique(job[6], id, false)
-            take(id, job[2], token, attempts)
+            take(id, job[2], token, attempts, job[7] or job[8])
             if (tonumber(job[5]) or 0) > 0 then suspects[#suspects + 1] = id end
           end
         elseif not defect then

@@ -48,7 +48,7 @@ for i = 4, #ARGV, 3 do
       end
     elseif redis.call('SREM', pendingKey, dep) == 1 and redis.call('SCARD', pendingKey) == 0 then
       redis.call('ZREM', KEYS[3], id)
-      redis.call('HSET', key, 'status', 'QUEUED')
+      redis.call('HSET', key, 'status', 'QUEUED', 'queued_at', now)
       redis.call('LPUSH', KEYS[1], id)
     end
   end

@@ -9,8 +9,10 @@
 -- Returns: the number of jobs given back (a job whose lease was lost is left alone).
 -- It runs on a full Redis too (lib/full.lua). The job never started here, or was cut short by a
 -- shutdown that gave it back: either way not a lost run (lib/lost.lua), so 'running' is dropped.
+-- @include registry
 -- @include full
 allowWhenFull(KEYS[1])
+local now = nowMs()
 local n = 0
 for i = 1, #ARGV, 2 do
   local id, token = ARGV[i], ARGV[i + 1]
@@ -20,7 +22,7 @@ for i = 1, #ARGV, 2 do
     redis.call('ZREM', KEYS[1], id)
     redis.call('HDEL', key, 'token', 'running')
     redis.call('HINCRBY', key, 'attempts', -1)
-    redis.call('HSET', key, 'status', 'QUEUED')
+    redis.call('HSET', key, 'status', 'QUEUED', 'queued_at', now)
     redis.call('RPUSH', KEYS[2], id)
     n = n + 1
   end

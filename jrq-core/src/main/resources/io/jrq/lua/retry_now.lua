@@ -8,6 +8,8 @@
 -- ARGV[1..n] job ids
 --
 -- Returns: how many jobs were requeued (ids of jobs that are gone or not ended are skipped).
+-- @include registry
+local now = nowMs()
 local n = 0
 for _, id in ipairs(ARGV) do
   local key = KEYS[2] .. id
@@ -17,7 +19,7 @@ for _, id in ipairs(ARGV) do
     redis.call('ZREM', KEYS[4], id)
     redis.call('PERSIST', key)
     redis.call('HDEL', key, 'ended_at', 'error', 'token', 'stop_requested', 'progress', 'running')
-    redis.call('HSET', key, 'status', 'QUEUED', 'attempts', 0, 'recoveries', 0, 'lost_runs', 0)
+    redis.call('HSET', key, 'status', 'QUEUED', 'queued_at', now, 'attempts', 0, 'recoveries', 0, 'lost_runs', 0)
     redis.call('LPUSH', KEYS[1], id)
     n = n + 1
   end

@@ -14,6 +14,8 @@
 -- ARGV[1]  job id
 --
 -- Returns: 1 when the job was moved, 0 when it was not scheduled (nothing changed).
+-- @include registry
+local now = nowMs()
 local id = ARGV[1]
 local key = KEYS[2] .. id
 if not redis.call('ZSCORE', KEYS[3], id) then return 0 end
@@ -21,7 +23,7 @@ local status = redis.pcall('HGET', key, 'status')
 -- A key of another type is fetch.lua's to move aside when the job falls due.
 if status ~= 'SCHEDULED' then return 0 end
 redis.call('ZREM', KEYS[3], id)
-redis.call('HSET', key, 'status', 'QUEUED')
+redis.call('HSET', key, 'status', 'QUEUED', 'queued_at', now)
 redis.call('HDEL', key, 'due_at')
 redis.call('RPUSH', KEYS[1], id)
 return 1

@@ -13,8 +13,10 @@
 -- ARGV[2k], ARGV[2k+1]  job id, lease token, for every job the worker holds in the queue
 --
 -- Returns: the ids given back.
+-- @include registry
 -- @include full
 allowWhenFull(KEYS[1])
+local now = nowMs()
 local worker = ARGV[1]
 local held = {}
 for i = 2, #ARGV, 2 do held[ARGV[i]] = ARGV[i + 1] end
@@ -26,7 +28,7 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
     redis.call('ZREM', KEYS[1], id)
     redis.call('HDEL', key, 'token', 'running')
     redis.call('HINCRBY', key, 'attempts', -1)
-    redis.call('HSET', key, 'status', 'QUEUED')
+    redis.call('HSET', key, 'status', 'QUEUED', 'queued_at', now)
     redis.call('RPUSH', KEYS[2], id)
     given[#given + 1] = id
   end

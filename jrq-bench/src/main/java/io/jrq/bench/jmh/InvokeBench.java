@@ -58,7 +58,7 @@ public class InvokeBench {
     /** One no-op job through the invoker, from payload text to result JSON. */
     @Benchmark
     public Outcome runNoop() {
-        LeasedJob job = new LeasedJob("bench", "3f1c1f9e-6b0b-4d7e-9a51-2f6f0c2a8d11", payload, "w:1", 1);
+        LeasedJob job = new LeasedJob("bench", "3f1c1f9e-6b0b-4d7e-9a51-2f6f0c2a8d11", payload, "w:1", 1, 0);
         return invoker.run(job, started);
     }
 

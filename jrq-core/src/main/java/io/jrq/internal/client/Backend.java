@@ -77,6 +77,9 @@ public interface Backend extends AutoCloseable {
     /** @return where this backend keeps recurring jobs */
     RecurringStore recurring();
 
+    /** @return the observers (metrics, tracing) of this client's jobs and workers */
+    io.jrq.internal.observe.Observers observers();
+
     @Override
     void close();
 }

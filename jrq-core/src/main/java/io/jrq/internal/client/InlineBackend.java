@@ -28,6 +28,7 @@ public final class InlineBackend implements Backend {
     private final Clock clock;
     private final Map<String, JobRecord> jobs = new ConcurrentHashMap<>();
     private final RecurringStore recurring;
+    private final io.jrq.internal.observe.Observers observers = new io.jrq.internal.observe.Observers();
     private volatile Invoker invoker = new Invoker(List.of(), true, Map.of(), Map.of(), RetrySpec.NONE,
             InstanceResolver.constructors(), Thread.currentThread().getContextClassLoader());
 
@@ -63,7 +64,7 @@ public final class InlineBackend implements Backend {
             int attempt = 0;
             do {
                 attempt++;
-                o = invoker.run(new LeasedJob(queue, job.id(), job.payload(), WORKER, attempt), () -> { });
+                o = invoker.run(new LeasedJob(queue, job.id(), job.payload(), WORKER, attempt, 0), () -> { });
             } while (o.kind() == Outcome.Kind.RETRY);
             hash.put("attempts", Integer.toString(attempt));
             hash.put("status", o.finished() ? JobStatus.FINISHED.name() : JobStatus.FAILED.name());
@@ -142,6 +143,12 @@ public final class InlineBackend implements Backend {
     @Override
     public RecurringStore recurring() {
         return recurring;
+    }
+
+    /** Counts enqueues only: inline jobs run inside {@code enqueue}, not on a worker. */
+    @Override
+    public io.jrq.internal.observe.Observers observers() {
+        return observers;
     }
 
     @Override

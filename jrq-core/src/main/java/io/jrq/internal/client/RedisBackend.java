@@ -12,6 +12,7 @@ import io.jrq.internal.redis.Script;
 import io.jrq.internal.redis.Scripts;
 import io.jrq.internal.redis.ServerCheck;
 import io.jrq.internal.worker.WorkerConfig;
+import io.jrq.internal.observe.Observers;
 import io.jrq.internal.worker.WorkerRuntime;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -45,6 +46,7 @@ public final class RedisBackend implements Backend {
     private final DurableWrites durable;
     private final EnqueueFailures failures;
     private final Set<String> registeredQueues = ConcurrentHashMap.newKeySet();
+    private final Observers observers = new Observers();
 
     private RedisBackend(JrqOptions options, Redis redis) {
         this.options = options;
@@ -353,7 +355,12 @@ public final class RedisBackend implements Backend {
                 }
             }
         }
-        return WorkerRuntime.start(config, options, redis, keys, scripts, dependencies);
+        return WorkerRuntime.start(config, options, redis, keys, scripts, dependencies, observers);
+    }
+
+    @Override
+    public Observers observers() {
+        return observers;
     }
 
     @Override

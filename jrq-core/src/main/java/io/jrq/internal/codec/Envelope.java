@@ -28,12 +28,30 @@ import java.util.Map;
  * @param timeoutMs the timeout of each attempt in ms, or -1 for the worker's default
  * @param deps the jobs this one waited for, as "queue/id"
  * @param callbacks {@code class::method} to run by event: success, failure, stopped
+ * @param trace the producer's trace context ({@code traceparent}, {@code tracestate}), possibly empty
  */
 public record Envelope(String id, String fn, ArrayNode args, List<String> params, String description,
                        Map<String, String> meta, long resultTtlSeconds, RetrySpec retry, long timeoutMs, List<String> deps,
-                       Map<String, String> callbacks) {
+                       Map<String, String> callbacks, Map<String, String> trace) {
     /** The envelope version this code writes and reads. */
     public static final int VERSION = 1;
+    /** At most this many trace fields are kept, each at most {@link #MAX_TRACE_CHARS} long (W3C's own bound on tracestate). */
+    static final int MAX_TRACE_FIELDS = 8;
+    static final int MAX_TRACE_CHARS = 512;
+
+    /** An envelope without trace context. */
+    public Envelope(String id, String fn, ArrayNode args, List<String> params, String description, Map<String, String> meta,
+                    long resultTtlSeconds, RetrySpec retry, long timeoutMs, List<String> deps, Map<String, String> callbacks) {
+        this(id, fn, args, params, description, meta, resultTtlSeconds, retry, timeoutMs, deps, callbacks, Map.of());
+    }
+
+    /**
+     * @param trace the trace context to store with the job
+     * @return this envelope with that context
+     */
+    public Envelope withTrace(Map<String, String> trace) {
+        return new Envelope(id, fn, args, params, description, meta, resultTtlSeconds, retry, timeoutMs, deps, callbacks, trace);
+    }
 
     /** @return true when fn names a method ({@code class::method}) rather than a handler */
     public boolean isMethod() {
@@ -59,6 +77,10 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
         if (!callbacks.isEmpty()) {
             ObjectNode c = o.putObject("callbacks");
             callbacks.forEach(c::put);
+        }
+        if (!trace.isEmpty()) {
+            ObjectNode t = o.putObject("trace");
+            trace.forEach(t::put);
         }
         try {
             return Json.mapper().writeValueAsString(o);
@@ -168,7 +190,26 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
         JsonNode timeout = root.get("timeout");
         return new Envelope(text(root, "id", false), fn, (ArrayNode) args, params, text(root, "desc", false), meta, ttlSeconds,
                 retry == null || retry.isNull() ? null : RetrySpec.fromJson(retry),
-                timeout != null && timeout.canConvertToLong() && timeout.asLong() > 0 ? timeout.asLong() : -1, deps, callbacks);
+                timeout != null && timeout.canConvertToLong() && timeout.asLong() > 0 ? timeout.asLong() : -1, deps, callbacks,
+                trace(root.get("trace")));
+    }
+
+    /**
+     * The trace fields of a payload. Tracing is advisory: a field that is not a short string is
+     * dropped, never a reason to fail the job.
+     */
+    private static Map<String, String> trace(JsonNode t) {
+        if (t == null || !t.isObject() || t.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> trace = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = t.fields(); it.hasNext() && trace.size() < MAX_TRACE_FIELDS; ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getValue().isTextual() && e.getKey().length() <= 64 && e.getValue().asText().length() <= MAX_TRACE_CHARS) {
+                trace.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        return trace;
     }
 
     private static String text(JsonNode root, String field, boolean required) {

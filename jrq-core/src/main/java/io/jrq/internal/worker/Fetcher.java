@@ -478,10 +478,10 @@ final class Fetcher implements Runnable {
         }
         @SuppressWarnings("unchecked")
         List<Object> flat = (List<Object>) reply.get(1);
-        List<LeasedJob> jobs = new ArrayList<>(flat.size() / 4);
-        for (int j = 0; j + 3 < flat.size(); j += 4) {
+        List<LeasedJob> jobs = new ArrayList<>(flat.size() / 5);
+        for (int j = 0; j + 4 < flat.size(); j += 5) {
             jobs.add(new LeasedJob(queue, (String) flat.get(j), (String) flat.get(j + 1), (String) flat.get(j + 2),
-                    ((Long) flat.get(j + 3)).intValue()));
+                    ((Long) flat.get(j + 3)).intValue(), (Long) flat.get(j + 4)));
         }
         if ((Long) reply.get(3) == 1) {
             blocked.add(queue);

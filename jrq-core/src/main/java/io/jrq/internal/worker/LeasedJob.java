@@ -21,7 +21,11 @@ public final class LeasedJob implements JobContext {
     private final String payload;
     private final String token;
     private final int attempt;
+    private final long waitedMs;
+    private final long leasedAtNanos = System.nanoTime();
     private volatile Envelope envelope;
+    private volatile io.jrq.internal.observe.Attempt observed = io.jrq.internal.observe.Attempt.NONE;
+    private volatile long runStartNanos;
     private volatile boolean leaseLost;
     private volatile Thread thread;
     private volatile boolean stopRequested;
@@ -37,13 +41,37 @@ public final class LeasedJob implements JobContext {
      * @param payload the stored envelope text (not yet parsed)
      * @param token the lease token that completion must present
      * @param attempt the attempt number, from 1
+     * @param waitedMs how long the job had waited for this lease since it became ready (Redis' clock)
      */
-    public LeasedJob(String queue, String id, String payload, String token, int attempt) {
+    public LeasedJob(String queue, String id, String payload, String token, int attempt, long waitedMs) {
         this.queue = queue;
         this.id = id;
         this.payload = payload;
         this.token = token;
         this.attempt = attempt;
+        this.waitedMs = waitedMs;
+    }
+
+    /** @return how long the job has waited to start: up to its lease (Redis' clock), then in this worker */
+    long waitNanos() {
+        return java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(waitedMs) + (System.nanoTime() - leasedAtNanos);
+    }
+
+    /** Marks the start of the job's code, and who observes this attempt. */
+    void observed(io.jrq.internal.observe.Attempt attempt) {
+        this.observed = attempt;
+        this.runStartNanos = System.nanoTime();
+    }
+
+    /** @return the observer of this attempt ({@code Attempt.NONE} when nobody observes) */
+    io.jrq.internal.observe.Attempt observed() {
+        return observed;
+    }
+
+    /** @return how long the job's code has run, 0 before it started */
+    long runNanos() {
+        long start = runStartNanos;
+        return start == 0 ? 0 : System.nanoTime() - start;
     }
 
     String payload() {

@@ -3,6 +3,7 @@ package io.jrq.internal.worker;
 import io.jrq.JrqOptions;
 import io.jrq.internal.Keys;
 import io.jrq.internal.client.Dependencies;
+import io.jrq.internal.observe.Observers;
 import io.jrq.internal.redis.Redis;
 import io.jrq.internal.redis.Script;
 import io.jrq.internal.redis.Scripts;
@@ -50,6 +51,7 @@ final class LivenessCheck implements Runnable {
     private final Keys keys;
     private final Scripts scripts;
     private final Dependencies dependencies;
+    private final Observers observers;
     /** Per other worker: when it was first seen without a subscription (nanos), or absent. */
     private final Map<String, Long> missingSince = new HashMap<>();
     /** Workers seen subscribed to the current server. */
@@ -60,7 +62,9 @@ final class LivenessCheck implements Runnable {
     /** Nanos since which this server is known to be up without a restart or failover. */
     private long epochStart;
 
-    LivenessCheck(WorkerConfig config, JrqOptions options, Redis redis, Keys keys, Scripts scripts, Dependencies dependencies) {
+    LivenessCheck(WorkerConfig config, JrqOptions options, Redis redis, Keys keys, Scripts scripts, Dependencies dependencies,
+                  Observers observers) {
+        this.observers = observers;
         this.config = config;
         this.options = options;
         this.redis = redis;
@@ -155,6 +159,7 @@ final class LivenessCheck implements Runnable {
                 return; // subscribed again: alive after all
             }
             total += n;
+            observers.leasesExpired(queue, n);
             @SuppressWarnings("unchecked")
             List<Object> released = (List<Object>) r.get(1);
             dependencies.release(Dependencies.parse(queue, released));

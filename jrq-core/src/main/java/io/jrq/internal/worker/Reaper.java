@@ -3,6 +3,7 @@ package io.jrq.internal.worker;
 import io.jrq.JrqOptions;
 import io.jrq.internal.Keys;
 import io.jrq.internal.client.Dependencies;
+import io.jrq.internal.observe.Observers;
 import io.jrq.internal.redis.Script;
 import io.jrq.internal.redis.Scripts;
 import io.lettuce.core.ScriptOutputType;
@@ -24,9 +25,11 @@ final class Reaper implements Runnable {
     private final Scripts scripts;
 
     private final Dependencies dependencies;
+    private final Observers observers;
 
-    Reaper(WorkerConfig config, JrqOptions options, Keys keys, Scripts scripts, Dependencies dependencies) {
+    Reaper(WorkerConfig config, JrqOptions options, Keys keys, Scripts scripts, Dependencies dependencies, Observers observers) {
         this.dependencies = dependencies;
+        this.observers = observers;
         this.config = config;
         this.options = options;
         this.keys = keys;
@@ -47,6 +50,7 @@ final class Reaper implements Runnable {
                 @SuppressWarnings("unchecked")
                 List<Object> released = (List<Object>) r.get(2);
                 dependencies.release(Dependencies.parse(queue, released));
+                observers.leasesExpired(queue, requeued + failed);
                 if (requeued > 0 || failed > 0) {
                     log.info("worker {}: recovered {} job(s) with expired leases in {} ({} failed after too many recoveries)",
                             config.name(), requeued + failed, queue, failed);

@@ -6,6 +6,9 @@ import io.jrq.JobContext;
 import io.jrq.JrqOptions;
 import io.jrq.Progress;
 import io.jrq.internal.codec.Json;
+import io.jrq.internal.observe.Attempt;
+import io.jrq.internal.observe.AttemptEnd;
+import io.jrq.internal.observe.Observers;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.function.BiConsumer;
@@ -62,11 +65,14 @@ public final class WorkerRuntime implements WorkerHandle {
     private final StatefulRedisPubSubConnection<String, String> commands;
     private final Thread fetchThread;
     private final Thread signalHook;
+    private final Observers observers;
     private volatile boolean running = true;
     private boolean closed;
 
-    private WorkerRuntime(WorkerConfig config, JrqOptions options, Redis redis, Keys keys, Scripts scripts, Dependencies dependencies) {
+    private WorkerRuntime(WorkerConfig config, JrqOptions options, Redis redis, Keys keys, Scripts scripts, Dependencies dependencies,
+                          Observers observers) {
         this.config = config;
+        this.observers = observers;
         this.options = options;
         this.keys = keys;
         this.scripts = scripts;
@@ -115,21 +121,22 @@ public final class WorkerRuntime implements WorkerHandle {
      * @param keys key builder
      * @param scripts script runner
      * @param dependencies releases the dependents of jobs that end
+     * @param observers the client's metrics and tracing
      * @return the running worker
      */
     public static WorkerRuntime start(WorkerConfig config, JrqOptions options, Redis redis, Keys keys, Scripts scripts,
-                                      Dependencies dependencies) {
+                                      Dependencies dependencies, Observers observers) {
         if (FaultPoints.ENABLED) {
             log.warn("worker {}: test fault points armed ({}={}): this JVM may halt on purpose", config.name(),
                     FaultPoints.PROPERTY, System.getProperty(FaultPoints.PROPERTY));
         }
-        WorkerRuntime w = new WorkerRuntime(config, options, redis, keys, scripts, dependencies);
+        WorkerRuntime w = new WorkerRuntime(config, options, redis, keys, scripts, dependencies, observers);
         w.listenForCommands(redis);
         w.leaseKeeper.run();
         long hb = config.heartbeat().toMillis();
         w.timers.scheduleWithFixedDelay(w.leaseKeeper, hb, hb, TimeUnit.MILLISECONDS);
         long reap = config.reapInterval().toMillis();
-        w.timers.scheduleWithFixedDelay(new Reaper(config, options, keys, scripts, dependencies), 0, reap, TimeUnit.MILLISECONDS);
+        w.timers.scheduleWithFixedDelay(new Reaper(config, options, keys, scripts, dependencies, observers), 0, reap, TimeUnit.MILLISECONDS);
         // Stranded dependents are rare (a process died between ending a job and releasing its
         // dependents, or a dependency was deleted): a slow sweep is enough.
         long deferredCheck = DEFERRED_CHECK_REAPS * reap;
@@ -139,12 +146,13 @@ public final class WorkerRuntime implements WorkerHandle {
                 RecurringTicker.PERIOD_MS, TimeUnit.MILLISECONDS);
         // On a cluster a subscription lives on one node and PUBSUB NUMSUB counts only that node's.
         if (config.quickRecovery() && !redis.endpoint().isCluster()) {
-            w.timers.scheduleWithFixedDelay(new LivenessCheck(config, options, redis, keys, scripts, dependencies),
+            w.timers.scheduleWithFixedDelay(new LivenessCheck(config, options, redis, keys, scripts, dependencies, observers),
                     LivenessCheck.PERIOD_MS, LivenessCheck.PERIOD_MS, TimeUnit.MILLISECONDS);
         }
         if (w.signalHook != null) {
             Runtime.getRuntime().addShutdownHook(w.signalHook);
         }
+        observers.workerStarted(config.name(), config.concurrency(), w.slots::running);
         w.fetchThread.start();
         log.info("worker {} started: queues {}, concurrency {}", config.name(), config.queues(), config.concurrency());
         return w;
@@ -203,22 +211,68 @@ public final class WorkerRuntime implements WorkerHandle {
         MDC.put(JobContext.MDC_JOB, job.id());
         MDC.put(JobContext.MDC_QUEUE, job.queue());
         MDC.put(JobContext.MDC_ATTEMPT, Integer.toString(job.attempt()));
+        Attempt.Scope[] scope = {Attempt.Scope.NOOP};
         try {
-            outcome = invoker.run(job, () -> watchTimeout(job));
+            outcome = invoker.run(job, () -> {
+                watchTimeout(job);
+                if (!observers.isEmpty()) {
+                    job.observed(observers.started(job, config.name(), job.waitNanos(), job.envelope().trace()));
+                    scope[0] = job.observed().enter();
+                }
+            });
         } finally {
+            scope[0].close();
             MDC.remove(JobContext.MDC_JOB);
             MDC.remove(JobContext.MDC_QUEUE);
             MDC.remove(JobContext.MDC_ATTEMPT);
+        }
+        if (!observers.isEmpty() && job.observed() == Attempt.NONE && job.envelope() == null) {
+            // the payload could not be read: the job never started, but its failure still counts
+            job.observed(observers.started(job, config.name(), job.waitNanos(), java.util.Map.of()));
         }
         if (!job.settle()) {
             return null; // a timeout or a stop already recorded this attempt
         }
         if (job.isLeaseLost()) {
+            observe(job, AttemptEnd.LOST, null);
             log.warn("worker {}: job {} ended after its lease was lost; outcome dropped", config.name(), job.id());
             return null;
         }
+        observe(job, null, outcome);
         invoker.callback(job, outcome);
         return completion(job, outcome);
+    }
+
+    /**
+     * Tells the attempt's observers how it ended: as {@code end} when given, else as the outcome says.
+     */
+    private static void observe(LeasedJob job, AttemptEnd end, Outcome outcome) {
+        observe(job, end, outcome, false);
+    }
+
+    private static void observe(LeasedJob job, AttemptEnd end, Outcome outcome, boolean timedOut) {
+        Attempt attempt = job.observed();
+        if (attempt == Attempt.NONE) {
+            return;
+        }
+        AttemptEnd how = end != null ? end : switch (outcome.kind()) {
+            case FINISHED -> AttemptEnd.FINISHED;
+            case FAILED -> AttemptEnd.FAILED;
+            case RETRY -> AttemptEnd.RETRIED;
+            case STOPPED -> AttemptEnd.STOPPED;
+        };
+        String type = null;
+        String message = null;
+        if (outcome != null && !outcome.finished()) {
+            try {
+                JsonNode error = Json.mapper().readTree(outcome.data());
+                type = error.path("type").asText(null);
+                message = error.path("message").asText(null);
+            } catch (java.io.IOException | RuntimeException unreadable) {
+                type = "unknown";
+            }
+        }
+        attempt.ended(how, timedOut, type, message, job.runNanos());
     }
 
     /**
@@ -251,8 +305,8 @@ public final class WorkerRuntime implements WorkerHandle {
     private void watchTimeout(LeasedJob job) {
         long timeout = job.timeoutMs(config.defaultTimeoutMs());
         if (timeout > 0) {
-            job.timeoutTask(timers.schedule(() -> end(job, invoker.timedOut(job, timeout), "timed out after " + timeout + " ms"),
-                    timeout, TimeUnit.MILLISECONDS));
+            job.timeoutTask(timers.schedule(() -> end(job, invoker.timedOut(job, timeout), true,
+                    "timed out after " + timeout + " ms"), timeout, TimeUnit.MILLISECONDS));
         }
     }
 
@@ -261,10 +315,11 @@ public final class WorkerRuntime implements WorkerHandle {
      * is dropped, so it is no longer renewed and a late completion is not recorded; whatever the code
      * does after the interrupt cannot change the outcome.
      */
-    private void end(LeasedJob job, Outcome outcome, String why) {
+    private void end(LeasedJob job, Outcome outcome, boolean timedOut, String why) {
         if (!job.settle()) {
             return;
         }
+        observe(job, null, outcome, timedOut);
         log.info("worker {}: job {} in {} {}", config.name(), job.id(), job.queue(), why);
         job.requestStop();
         invoker.callback(job, outcome);
@@ -281,7 +336,7 @@ public final class WorkerRuntime implements WorkerHandle {
         for (LeasedJob job : slots.jobs()) {
             if (job.queue().equals(queue) && job.id().equals(id)) {
                 try {
-                    timers.execute(() -> end(job, Invoker.stopped(job), "stopped on request"));
+                    timers.execute(() -> end(job, Invoker.stopped(job), false, "stopped on request"));
                 } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
                     // the worker is closing: the job is given back or recorded by the shutdown
                 }
@@ -370,6 +425,7 @@ public final class WorkerRuntime implements WorkerHandle {
         timers.shutdownNow();
         jobs.shutdownNow();
         leaseKeeper.unregister();
+        observers.workerStopped(config.name());
         running = false;
         log.info("worker {} stopped", config.name());
     }
@@ -389,6 +445,7 @@ public final class WorkerRuntime implements WorkerHandle {
             if (callsExit(stack) && job.settle()) {
                 exiting.add(job);
                 Outcome outcome = Invoker.exited(job, stack);
+                observe(job, null, outcome);
                 log.warn("worker {}: job {} in {} called System.exit; recording it FAILED, not retried", config.name(), job.id(), job.queue());
                 invoker.callback(job, outcome);
                 fetcher.completed(completion(job, outcome));

@@ -11,11 +11,12 @@ local JOB_STATUSES = { QUEUED = true, STARTED = true, SCHEDULED = true, DEFERRED
 local LIVE_STATUSES = { QUEUED = true, STARTED = true, SCHEDULED = true, DEFERRED = true }
 
 -- Returns why the job record at key cannot be used (or nil), the key's Redis type, and the hash's
--- fields status, payload, attempts, leases, recoveries, unique (an empty table when it is not a
--- hash). One HMGET in the common case: the key's type is only asked when the read fails or finds
+-- fields status, payload, attempts, leases, recoveries, unique, queued_at, enqueued_at (an empty
+-- table when it is not a hash). One HMGET in the common case: the key's type is only asked when the read fails or finds
 -- no status.
 local function jobDefect(key)
-  local f = redis.pcall('HMGET', key, 'status', 'payload', 'attempts', 'leases', 'recoveries', 'unique')
+  local f = redis.pcall('HMGET', key, 'status', 'payload', 'attempts', 'leases', 'recoveries', 'unique', 'queued_at',
+    'enqueued_at')
   if f.err then
     local kind = redis.call('TYPE', key)['ok']
     return 'job key ' .. key .. ' holds a ' .. kind .. ', not a hash', kind, {}

@@ -39,7 +39,7 @@ local function loseLease(key, id, token, worker, ready, failedKey, dependentsPre
   end
   -- A stop request dies with the worker that was asked: the next attempt starts clean.
   redis.call('HDEL', key, 'stop_requested')
-  redis.call('HSET', key, 'status', 'QUEUED')
+  redis.call('HSET', key, 'status', 'QUEUED', 'queued_at', now)
   -- At the end the fetch takes from: a recovered job waited long enough.
   redis.call('RPUSH', ready, id)
   return false, nil

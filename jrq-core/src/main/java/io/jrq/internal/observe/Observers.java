@@ -1,0 +1,168 @@
+package io.jrq.internal.observe;
+
+import io.jrq.JobContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The observers bound to one client, called by its enqueue path and its workers. Observers may be
+ * added while workers run: a new one is told of the workers already running. One that throws is
+ * logged (once per observer) and the call goes on: metrics or tracing must never fail a job.
+ */
+public final class Observers {
+    private static final Logger log = LoggerFactory.getLogger(Observers.class);
+
+    private record LiveWorker(int slots, IntSupplier busy) { }
+
+    private final List<JobObserver> observers = new CopyOnWriteArrayList<>();
+    private final Map<String, LiveWorker> workers = new ConcurrentHashMap<>();
+    private final Map<JobObserver, Boolean> complained = new ConcurrentHashMap<>();
+
+    /** @param observer starts receiving calls (and at once one per worker already running) */
+    public synchronized void add(JobObserver observer) {
+        observers.add(observer);
+        workers.forEach((name, w) -> guard(observer, () -> observer.workerStarted(name, w.slots(), w.busy())));
+    }
+
+    /** @param observer stops receiving calls */
+    public void remove(JobObserver observer) {
+        observers.remove(observer);
+    }
+
+    /** @return true when nobody observes (the callers then skip building what they would pass) */
+    public boolean isEmpty() {
+        return observers.isEmpty();
+    }
+
+    /** @return the trace fields the observers want stored with a job, empty when none */
+    public Map<String, String> inject() {
+        if (observers.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> carrier = new LinkedHashMap<>();
+        for (JobObserver o : observers) {
+            guard(o, () -> o.inject(carrier));
+        }
+        return carrier;
+    }
+
+    /** See {@link JobObserver#enqueued}. */
+    public void enqueued(String queue, List<String> functions) {
+        for (JobObserver o : observers) {
+            guard(o, () -> o.enqueued(queue, functions));
+        }
+    }
+
+    /**
+     * See {@link JobObserver#started}.
+     *
+     * @return one attempt that forwards to each observer's
+     */
+    public Attempt started(JobContext job, String worker, long waitNanos, Map<String, String> carrier) {
+        if (observers.isEmpty()) {
+            return Attempt.NONE;
+        }
+        List<Attempt> attempts = new ArrayList<>(observers.size());
+        List<JobObserver> owners = new ArrayList<>(observers.size());
+        for (JobObserver o : observers) {
+            try {
+                attempts.add(o.started(job, worker, waitNanos, carrier));
+                owners.add(o);
+            } catch (RuntimeException e) {
+                complain(o, e);
+            }
+        }
+        return new Composite(attempts, owners);
+    }
+
+    /** See {@link JobObserver#leasesExpired}. */
+    public void leasesExpired(String queue, long jobs) {
+        if (jobs > 0) {
+            for (JobObserver o : observers) {
+                guard(o, () -> o.leasesExpired(queue, jobs));
+            }
+        }
+    }
+
+    /** See {@link JobObserver#workerStarted}. */
+    public synchronized void workerStarted(String worker, int slots, IntSupplier busy) {
+        workers.put(worker, new LiveWorker(slots, busy));
+        for (JobObserver o : observers) {
+            guard(o, () -> o.workerStarted(worker, slots, busy));
+        }
+    }
+
+    /** See {@link JobObserver#workerStopped}. */
+    public synchronized void workerStopped(String worker) {
+        workers.remove(worker);
+        for (JobObserver o : observers) {
+            guard(o, () -> o.workerStopped(worker));
+        }
+    }
+
+    private void guard(JobObserver o, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            complain(o, e);
+        }
+    }
+
+    private void complain(Object o, RuntimeException e) {
+        JobObserver key = o instanceof JobObserver jo ? jo : null;
+        if (key == null || complained.putIfAbsent(key, Boolean.TRUE) == null) {
+            log.warn("observer {} failed (logged once; its calls go on): {}", o.getClass().getName(), e.toString(), e);
+        }
+    }
+
+    /** Forwards an attempt's calls to the attempts of each observer. */
+    private final class Composite implements Attempt {
+        private final List<Attempt> attempts;
+        private final List<JobObserver> owners;
+
+        Composite(List<Attempt> attempts, List<JobObserver> owners) {
+            this.attempts = attempts;
+            this.owners = owners;
+        }
+
+        @Override
+        public Scope enter() {
+            List<Scope> scopes = new ArrayList<>(attempts.size());
+            for (int i = 0; i < attempts.size(); i++) {
+                try {
+                    scopes.add(attempts.get(i).enter());
+                } catch (RuntimeException e) {
+                    complain(owners.get(i), e);
+                }
+            }
+            return () -> {
+                // inner scopes first, as try-with-resources would
+                for (int i = scopes.size() - 1; i >= 0; i--) {
+                    try {
+                        scopes.get(i).close();
+                    } catch (RuntimeException e) {
+                        log.warn("closing an observer's scope failed: {}", e.toString());
+                    }
+                }
+            };
+        }
+
+        @Override
+        public void ended(AttemptEnd end, boolean timedOut, String errorType, String errorMessage, long runNanos) {
+            for (int i = 0; i < attempts.size(); i++) {
+                try {
+                    attempts.get(i).ended(end, timedOut, errorType, errorMessage, runNanos);
+                } catch (RuntimeException e) {
+                    complain(owners.get(i), e);
+                }
+            }
+        }
+    }
+}
