@@ -243,8 +243,10 @@ class ProtocolIT {
         assertThat(redis.execute("EXISTS", scheduled)).isEqualTo("0");
         assertThat(redis.execute("EXISTS", unique)).isEqualTo("0");
         // A finished job whose payload has no description or metadata keeps only its function name.
-        assertThat(fields(key)).containsExactlyInAnyOrder("fn", "status", "enqueued_at", "due_at", "unique", "started_at",
-                "ended_at", "attempts", "leases", "worker", "result", "token");
+        assertThat(fields(key)).containsExactlyInAnyOrder("fn", "status", "enqueued_at", "due_at", "queued_at", "unique",
+                "started_at", "ended_at", "attempts", "leases", "worker", "result", "token");
+        // Promoted with its due time as the time since which it could run: the wait counts from there.
+        assertThat(Long.parseLong(redis.execute("HGET", key, "queued_at"))).isEqualTo(dueAt);
         assertThat(redis.execute("HGET", key, "fn")).isEqualTo("io.jrq.testjobs.Jobs::add");
         assertThat(jrq.queue(queue).job(id).orElseThrow().info().function()).isEqualTo("io.jrq.testjobs.Jobs::add");
         assertDocumented(fields(key));

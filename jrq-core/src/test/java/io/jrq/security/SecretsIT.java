@@ -95,7 +95,8 @@ class SecretsIT {
 
     private String everything() {
         StringBuilder all = new StringBuilder(seen);
-        for (ILoggingEvent e : logs.list) {
+        // a copy: the worker's threads may still be logging (ArrayList.toArray does not check for that)
+        for (ILoggingEvent e : logs.list.toArray(new ILoggingEvent[0])) {
             all.append(e.getFormattedMessage()).append('\n');
             if (e.getThrowableProxy() != null) {
                 all.append(ThrowableProxyUtil.asString(e.getThrowableProxy())).append('\n');
