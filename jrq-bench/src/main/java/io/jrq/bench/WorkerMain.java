@@ -1,6 +1,12 @@
 package io.jrq.bench;
 
 import io.jrq.Jrq;
+import io.jrq.JrqMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import io.jrq.Worker;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -20,6 +26,10 @@ import java.nio.charset.StandardCharsets;
  *   <li>{@code quit}, or the end of stdin, closes the worker and exits.</li>
  * </ul>
  *
+ * <p>With {@code -Djrq.bench.metrics=true} (pass it with {@code ./bench --worker-jvm}) the worker
+ * also keeps jrq's meters in a Prometheus registry, scraped every 15 s as Prometheus would, so that
+ * the cost of the meters shows in the worker's CPU per job.
+ *
  * <p>usage: {@code WorkerMain <redis-url> <queue> <concurrency>}
  */
 public final class WorkerMain {
@@ -33,6 +43,7 @@ public final class WorkerMain {
         int concurrency = Integer.parseInt(args[2]);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (Jrq jrq = Jrq.connect(url);
+             AutoCloseable metrics = Boolean.getBoolean("jrq.bench.metrics") ? meters(jrq) : () -> { };
              Worker worker = jrq.worker(queue).concurrency(concurrency).allowPackages("io.jrq.bench")
                      .shutdownGrace(java.time.Duration.ofSeconds(5)).start()) {
             out.println("ready");
@@ -48,6 +59,23 @@ public final class WorkerMain {
                 }
             }
         }
+    }
+
+    /** Binds the meters to a Prometheus registry scraped every 15 s; closing stops both. */
+    private static AutoCloseable meters(Jrq jrq) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        JrqMetrics metrics = new JrqMetrics(jrq);
+        metrics.bindTo(registry);
+        ScheduledExecutorService scraper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bench-scrape");
+            t.setDaemon(true);
+            return t;
+        });
+        scraper.scheduleAtFixedRate(registry::scrape, 15, 15, TimeUnit.SECONDS);
+        return () -> {
+            scraper.shutdownNow();
+            metrics.close();
+        };
     }
 
     private static long cpuNanos() {
