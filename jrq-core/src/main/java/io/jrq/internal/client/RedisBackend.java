@@ -67,6 +67,7 @@ public final class RedisBackend implements Backend {
      * @return a backend connected to the configured Redis
      */
     public static RedisBackend connect(JrqOptions options) {
+        long t0 = System.nanoTime();
         Redis redis = Redis.connect(options);
         try {
             redis.await(redis.async().ping());
@@ -74,7 +75,12 @@ public final class RedisBackend implements Backend {
             redis.close();
             throw e;
         }
-        return new RedisBackend(options, redis);
+        long connected = System.nanoTime();
+        io.jrq.internal.codec.Envelope.warmUp();
+        RedisBackend backend = new RedisBackend(options, redis);
+        log.debug("connected to {} in {} ms (codec warm-up {} ms)", redis.endpoint().describe(), (System.nanoTime() - t0) / 1_000_000,
+                (System.nanoTime() - connected) / 1_000_000);
+        return backend;
     }
 
     /**

@@ -37,7 +37,10 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
     public static final int VERSION = 1;
     /** At most this many trace fields are kept, each at most {@link #MAX_TRACE_CHARS} long (W3C's own bound on tracestate). */
     static final int MAX_TRACE_FIELDS = 8;
+    /** The longest trace field value kept. */
     static final int MAX_TRACE_CHARS = 512;
+    /** The longest trace field name kept. */
+    static final int MAX_TRACE_NAME_CHARS = 64;
 
     /** An envelope without trace context. */
     public Envelope(String id, String fn, ArrayNode args, List<String> params, String description, Map<String, String> meta,
@@ -46,11 +49,45 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
     }
 
     /**
-     * @param trace the trace context to store with the job
+     * Writes and reads one envelope, so that the JSON mapper and its serializers are built while
+     * the client connects rather than during the application's first enqueue (about half a second
+     * of class loading in a fresh JVM).
+     */
+    public static void warmUp() {
+        ArrayNode args = Json.mapper().createArrayNode().add(1).add("text");
+        parse(new Envelope(null, "warm-up", args, List.of(), null, Map.of(), -1, null, -1, List.of(), Map.of()).toJson());
+    }
+
+    /**
+     * @param trace the trace context to store with the job; fields past the bounds a worker reads
+     *     ({@link #MAX_TRACE_FIELDS}, {@link #MAX_TRACE_CHARS}) are left out, as a worker would drop them
      * @return this envelope with that context
      */
     public Envelope withTrace(Map<String, String> trace) {
-        return new Envelope(id, fn, args, params, description, meta, resultTtlSeconds, retry, timeoutMs, deps, callbacks, trace);
+        return new Envelope(id, fn, args, params, description, meta, resultTtlSeconds, retry, timeoutMs, deps, callbacks,
+                boundedTrace(trace));
+    }
+
+    /** The fields of {@code trace} within the bounds, in order; the same map when all are. */
+    private static Map<String, String> boundedTrace(Map<String, String> trace) {
+        if (trace.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> kept = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : trace.entrySet()) {
+            if (kept.size() == MAX_TRACE_FIELDS) {
+                break;
+            }
+            if (isTraceField(e.getKey(), e.getValue())) {
+                kept.put(e.getKey(), e.getValue());
+            }
+        }
+        return kept.size() == trace.size() ? trace : kept;
+    }
+
+    private static boolean isTraceField(String name, String value) {
+        return name != null && value != null && !name.isEmpty() && name.length() <= MAX_TRACE_NAME_CHARS
+                && value.length() <= MAX_TRACE_CHARS;
     }
 
     /** @return true when fn names a method ({@code class::method}) rather than a handler */
@@ -205,7 +242,7 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
         Map<String, String> trace = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = t.fields(); it.hasNext() && trace.size() < MAX_TRACE_FIELDS; ) {
             Map.Entry<String, JsonNode> e = it.next();
-            if (e.getValue().isTextual() && e.getKey().length() <= 64 && e.getValue().asText().length() <= MAX_TRACE_CHARS) {
+            if (e.getValue().isTextual() && isTraceField(e.getKey(), e.getValue().asText())) {
                 trace.put(e.getKey(), e.getValue().asText());
             }
         }
