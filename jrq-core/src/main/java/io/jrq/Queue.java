@@ -10,7 +10,9 @@ import io.jrq.internal.codec.Envelope;
 import io.jrq.internal.codec.JobIds;
 import io.jrq.internal.codec.MethodRefs;
 import io.jrq.internal.codec.MethodTarget;
+import io.jrq.internal.observe.Attempt;
 import io.jrq.internal.observe.Observers;
+import io.jrq.internal.observe.Send;
 import java.io.Serializable;
 import java.lang.reflect.Type;
 import java.time.Duration;
@@ -213,7 +215,7 @@ public final class Queue {
     public Job<Object> enqueue(String handler, Object... args) {
         checkHandler(handler);
         Object[] a = args == null ? new Object[] {null} : args;
-        return submitAll(List.of(envelope(handler, List.of(), Args.encodeUntyped(handler, a))), Object.class).get(0);
+        return submitAll(List.of(envelope(handler, List.of(), Args.encodeUntyped(handler, a))), Object.class, false).get(0);
     }
 
     /**
@@ -249,7 +251,7 @@ public final class Queue {
         for (List<?> a : argLists) {
             envs.add(envelope(handler, List.of(), Args.encodeUntyped(handler, a.toArray())));
         }
-        return submitAll(envs, Object.class);
+        return submitAll(envs, Object.class, true);
     }
 
     /**
@@ -274,7 +276,7 @@ public final class Queue {
             checkHandler(c.function());
             envs.add(envelope(c.function(), List.of(), Args.encodeUntyped(c.function(), c.args().toArray())));
         }
-        return submitAll(envs, Object.class);
+        return submitAll(envs, Object.class, true);
     }
 
     private <R> List<Job<R>> submitMany(Serializable fn, Collection<?> args) {
@@ -284,7 +286,7 @@ public final class Queue {
         for (Object a : args) {
             envs.add(envelope(target.fn(), target.params(), Args.encode(target, new Object[] {a})));
         }
-        return submitAll(envs, boxed(target.resultType()));
+        return submitAll(envs, boxed(target.resultType()), true);
     }
 
     private void checkBulk(int n) {
@@ -310,7 +312,7 @@ public final class Queue {
         Objects.requireNonNull(fn, "fn");
         MethodTarget target = MethodRefs.resolve(fn, instanceType);
         Envelope env = envelope(target.fn(), target.params(), Args.encode(target, args));
-        return this.<R>submitAll(List.of(env), boxed(target.resultType())).get(0);
+        return this.<R>submitAll(List.of(env), boxed(target.resultType()), false).get(0);
     }
 
     private Envelope envelope(String fn, List<String> params, ArrayNode args) {
@@ -318,13 +320,74 @@ public final class Queue {
         EnqueueOptions o = enqueueOptions;
         // Always written, so the producer's result TTL applies whichever worker finishes the job.
         long ttl = (o.resultTtl() != null ? o.resultTtl() : options.resultTtl()).getSeconds();
-        Envelope env = new Envelope(id, fn, args, params, o.description(), o.meta(), ttl, o.retry() == null ? null : o.retry().spec(),
+        return new Envelope(id, fn, args, params, o.description(), o.meta(), ttl, o.retry() == null ? null : o.retry().spec(),
                 o.timeout() == null ? -1 : o.timeout().toMillis(), o.dependsOn(), o.callbacks());
-        Map<String, String> trace = backend.observers().inject();
-        return trace.isEmpty() ? env : env.withTrace(trace);
     }
 
-    private <R> List<Job<R>> submitAll(List<Envelope> envs, Type resultType) {
+    /**
+     * Stores the jobs of one enqueue call. The observers see the call from before its jobs are
+     * encoded (a tracer's PRODUCER span, whose context every job of the call carries) to Redis'
+     * answer.
+     *
+     * @param bulk true for the bulk API, whatever the number of jobs
+     */
+    @SuppressWarnings("try") // the observers' scope is entered for its effect: their span is current while Redis is called
+    private <R> List<Job<R>> submitAll(List<Envelope> envs, Type resultType, boolean bulk) {
+        if (asyncCall != null && (asyncCall.stored != null || envs.size() != 1)) {
+            throw new InvalidJobException("enqueueAsync: the function must enqueue exactly one job; use enqueueAll for many");
+        }
+        Observers observers = backend.observers();
+        Send send = observers.isEmpty() ? Send.NONE : sending(observers, envs, bulk);
+        List<Envelope> stored = envs;
+        List<EncodedJob> encoded;
+        EnqueueSpec spec;
+        try {
+            if (send != Send.NONE) {
+                Map<String, String> trace = new java.util.LinkedHashMap<>();
+                send.inject(trace);
+                if (!trace.isEmpty()) {
+                    stored = new ArrayList<>(envs.size());
+                    for (Envelope env : envs) {
+                        stored.add(env.withTrace(trace));
+                    }
+                }
+            }
+            encoded = encode(stored);
+            spec = spec();
+        } catch (RuntimeException | Error e) {
+            send.ended(e);
+            throw e;
+        }
+        if (asyncCall != null) {
+            return submitAsync(stored, encoded, spec, resultType, send);
+        }
+        List<String> ids;
+        try (Attempt.Scope scope = send.enter()) {
+            ids = backend.enqueue(name, encoded, spec);
+        } catch (RuntimeException | Error e) {
+            send.ended(e);
+            throw e;
+        }
+        send.ended(null);
+        observeStored(stored, ids);
+        List<Job<R>> jobs = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            jobs.add(new Job<>(backend, name, id, resultType));
+        }
+        return jobs;
+    }
+
+    private Send sending(Observers observers, List<Envelope> envs, boolean bulk) {
+        List<String> ids = new ArrayList<>(envs.size());
+        List<String> functions = new ArrayList<>(envs.size());
+        for (Envelope env : envs) {
+            ids.add(env.id());
+            functions.add(env.fn());
+        }
+        return observers.sending(name, ids, functions, bulk);
+    }
+
+    private List<EncodedJob> encode(List<Envelope> envs) {
         List<EncodedJob> encoded = new ArrayList<>(envs.size());
         for (Envelope env : envs) {
             String json = env.toJson();
@@ -337,29 +400,33 @@ public final class Queue {
             }
             encoded.add(new EncodedJob(env.id(), json, enqueueOptions.uniqueKey()));
         }
+        return encoded;
+    }
+
+    private EnqueueSpec spec() {
         EnqueueOptions o = enqueueOptions;
         String scope = o.uniqueTtl() != null ? "T" : o.uniqueness() == Uniqueness.WHILE_ACTIVE ? "A" : "Q";
-        EnqueueSpec spec = new EnqueueSpec(o.atFront(), o.at() == null ? -1 : o.at().toEpochMilli(),
+        return new EnqueueSpec(o.atFront(), o.at() == null ? -1 : o.at().toEpochMilli(),
                 o.delay() == null ? -1 : o.delay().toMillis(), scope, o.uniqueTtl() == null ? -1 : o.uniqueTtl().toMillis(),
                 o.dependsOn(), o.dependencyPolicy() == DependencyPolicy.RUN ? "run" : "cancel",
                 o.durability() != null ? o.durability() : options.durability());
-        if (asyncCall != null) {
-            return submitAsync(envs, encoded, spec, resultType);
-        }
-        List<String> ids = backend.enqueue(name, encoded, spec);
-        observeStored(envs, ids);
-        List<Job<R>> jobs = new ArrayList<>(ids.size());
-        for (String id : ids) {
-            jobs.add(new Job<>(backend, name, id, resultType));
-        }
-        return jobs;
     }
 
-    private <R> List<Job<R>> submitAsync(List<Envelope> envs, List<EncodedJob> encoded, EnqueueSpec spec, Type resultType) {
-        if (asyncCall.stored != null || encoded.size() != 1) {
-            throw new InvalidJobException("enqueueAsync: the function must enqueue exactly one job; use enqueueAll for many");
+    @SuppressWarnings("try") // as in submitAll
+    private <R> List<Job<R>> submitAsync(List<Envelope> envs, List<EncodedJob> encoded, EnqueueSpec spec, Type resultType,
+                                         Send send) {
+        CompletableFuture<List<String>> sent;
+        try (Attempt.Scope scope = send.enter()) {
+            sent = backend.enqueueAsync(name, encoded, spec);
+        } catch (RuntimeException | Error e) {
+            send.ended(e);
+            throw e;
         }
-        asyncCall.stored = backend.enqueueAsync(name, encoded, spec).thenApply(ids -> {
+        if (send != Send.NONE) {
+            sent.whenComplete((ids, error) -> send.ended(error instanceof java.util.concurrent.CompletionException
+                    && error.getCause() != null ? error.getCause() : error));
+        }
+        asyncCall.stored = sent.thenApply(ids -> {
             observeStored(envs, ids);
             return new Job<R>(backend, name, ids.get(0), resultType);
         });

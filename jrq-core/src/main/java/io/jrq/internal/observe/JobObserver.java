@@ -13,12 +13,18 @@ import java.util.function.IntSupplier;
  */
 public interface JobObserver {
     /**
-     * Lets the observer write the producer's context (W3C {@code traceparent}, {@code tracestate})
-     * into a job about to be enqueued.
+     * One enqueue call is about to encode and store its jobs, on the caller's thread: lets the
+     * observer time the call (a trace's PRODUCER span) and write its context into every job of it.
      *
-     * @param carrier the job's trace fields, written into its envelope when not empty
+     * @param queue the queue
+     * @param jobIds the ids of the call's jobs, in order (a unique key may yet name an existing job
+     *     instead of one of them)
+     * @param functions the function or handler name of each job, in the same order
+     * @param bulk true for the bulk API ({@code enqueueAll}), whatever the number of jobs
+     * @return the observer of this call
      */
-    default void inject(Map<String, String> carrier) {
+    default Send sending(String queue, List<String> jobIds, List<String> functions, boolean bulk) {
+        return Send.NONE;
     }
 
     /**

@@ -2,7 +2,6 @@ package io.jrq.internal.observe;
 
 import io.jrq.JobContext;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,16 +40,27 @@ public final class Observers {
         return observers.isEmpty();
     }
 
-    /** @return the trace fields the observers want stored with a job, empty when none */
-    public Map<String, String> inject() {
+    /**
+     * See {@link JobObserver#sending}. Callers skip this (and building its lists) when
+     * {@link #isEmpty()}.
+     *
+     * @return one send that forwards to each observer's
+     */
+    public Send sending(String queue, List<String> jobIds, List<String> functions, boolean bulk) {
         if (observers.isEmpty()) {
-            return Map.of();
+            return Send.NONE;
         }
-        Map<String, String> carrier = new LinkedHashMap<>();
+        List<Send> sends = new ArrayList<>(observers.size());
+        List<JobObserver> owners = new ArrayList<>(observers.size());
         for (JobObserver o : observers) {
-            guard(o, () -> o.inject(carrier));
+            try {
+                sends.add(o.sending(queue, jobIds, functions, bulk));
+                owners.add(o);
+            } catch (RuntimeException e) {
+                complain(o, e);
+            }
         }
-        return carrier;
+        return new CompositeSend(sends, owners);
     }
 
     /** See {@link JobObserver#enqueued}. */
@@ -122,6 +132,65 @@ public final class Observers {
         }
     }
 
+    /** Closes scopes innermost first, as try-with-resources would, whatever one of them throws. */
+    private static Attempt.Scope closingAll(List<Attempt.Scope> scopes) {
+        return () -> {
+            for (int i = scopes.size() - 1; i >= 0; i--) {
+                try {
+                    scopes.get(i).close();
+                } catch (RuntimeException e) {
+                    log.warn("closing an observer's scope failed: {}", e.toString());
+                }
+            }
+        };
+    }
+
+    /** Forwards an enqueue call's calls to the sends of each observer. */
+    private final class CompositeSend implements Send {
+        private final List<Send> sends;
+        private final List<JobObserver> owners;
+
+        CompositeSend(List<Send> sends, List<JobObserver> owners) {
+            this.sends = sends;
+            this.owners = owners;
+        }
+
+        @Override
+        public void inject(Map<String, String> carrier) {
+            for (int i = 0; i < sends.size(); i++) {
+                try {
+                    sends.get(i).inject(carrier);
+                } catch (RuntimeException e) {
+                    complain(owners.get(i), e);
+                }
+            }
+        }
+
+        @Override
+        public Attempt.Scope enter() {
+            List<Attempt.Scope> scopes = new ArrayList<>(sends.size());
+            for (int i = 0; i < sends.size(); i++) {
+                try {
+                    scopes.add(sends.get(i).enter());
+                } catch (RuntimeException e) {
+                    complain(owners.get(i), e);
+                }
+            }
+            return closingAll(scopes);
+        }
+
+        @Override
+        public void ended(Throwable error) {
+            for (int i = 0; i < sends.size(); i++) {
+                try {
+                    sends.get(i).ended(error);
+                } catch (RuntimeException e) {
+                    complain(owners.get(i), e);
+                }
+            }
+        }
+    }
+
     /** Forwards an attempt's calls to the attempts of each observer. */
     private final class Composite implements Attempt {
         private final List<Attempt> attempts;
@@ -142,16 +211,7 @@ public final class Observers {
                     complain(owners.get(i), e);
                 }
             }
-            return () -> {
-                // inner scopes first, as try-with-resources would
-                for (int i = scopes.size() - 1; i >= 0; i--) {
-                    try {
-                        scopes.get(i).close();
-                    } catch (RuntimeException e) {
-                        log.warn("closing an observer's scope failed: {}", e.toString());
-                    }
-                }
-            };
+            return closingAll(scopes);
         }
 
         @Override
