@@ -38,7 +38,9 @@
 -- safe, after an enqueue whose reply was lost (a timeout) or when the driver sends the call again
 -- after a reconnect. A finished job may have dropped its payload (fetch.lua keeps only its "fn");
 -- it then counts as the same job when the new payload is one that would be dropped the same way,
--- with the same function. An id taken by a job with another payload is an error.
+-- with the same function. An id taken by a job with another payload is an error. The producer's
+-- trace context (a trailing "trace" object, see docs/PROTOCOL.md) is left out of the comparison:
+-- a retried call runs in a new span, yet enqueues the same job.
 --
 -- Returns: { enqueued_at_ms, ids } where ids[k] is the id of job k (also when that job already
 -- existed with the same payload: then it was not written again), or of the existing job that its
@@ -110,15 +112,24 @@ local function records()
   return found, byIndex
 end
 
+-- A payload without its trailing trace context, the part of an envelope that says which job it is.
+local function jobPart(payload)
+  return (string.gsub(payload, ',"trace":%b{}}$', '}'))
+end
+
+local function sameJob(a, b)
+  return a == b or jobPart(a) == jobPart(b)
+end
+
 -- Whether the job stored under id is the one payload describes; nil when no job has the id.
 local function samePayload(id, payload, compactRecord)
   if compactRecord then
     local colon = string.find(compactRecord, ':', 1, true)
-    return colon ~= nil and string.sub(compactRecord, colon + 1) == payload
+    return colon ~= nil and sameJob(string.sub(compactRecord, colon + 1), payload)
   end
   local cur = redis.call('HMGET', prefix .. id, 'payload', 'fn', 'status')
   if not cur[3] and not cur[1] and not cur[2] and redis.call('EXISTS', prefix .. id) == 0 then return nil end
-  if cur[1] then return cur[1] == payload end
+  if cur[1] then return sameJob(cur[1], payload) end
   return cur[2] ~= false and droppableFn(payload) == cur[2]
 end
 
@@ -135,7 +146,7 @@ for i = 8, #ARGV, 3 do
     ids[k] = existing
   elseif given[id] ~= nil then
     -- The same id twice in one call: the first copy is the job.
-    if given[id] ~= payload then return redis.error_reply('JRQ_JOB_EXISTS ' .. id) end
+    if not sameJob(given[id], payload) then return redis.error_reply('JRQ_JOB_EXISTS ' .. id) end
     ids[k] = id
   else
     local same = nil

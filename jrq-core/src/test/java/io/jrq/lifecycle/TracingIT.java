@@ -418,8 +418,8 @@ class TracingIT {
     }
 
     @Test
-    void anEnqueueRepeatedWithTheSameIdCarriesANewContext(RedisServer redis) {
-        // What docs/METRICS.md says of an enqueue retried after EnqueueUnknownException.
+    void anEnqueueRepeatedWithTheSameIdIsTheSameJobThoughItsContextIsNew(RedisServer redis) {
+        // An enqueue retried after EnqueueUnknownException runs in a new span, yet finds its job.
         String q = queueName("ti");
         try (Jrq jrq = Jrq.connect(redis.url())) {
             Queue same = jrq.queue(q).with(EnqueueOptions.builder().jobId("same-id").build());
@@ -428,8 +428,11 @@ class TracingIT {
             assertThat(same.enqueue(Jobs::square, 5).id()).as("untraced: the same payload is the same job").isEqualTo("same-id");
             try (JrqTracing tracing = new JrqTracing(otel).bindTo(jrq)) {
                 traced.enqueue(Jobs::square, 5);
-                assertThatThrownBy(() -> traced.enqueue(Jobs::square, 5)).isInstanceOf(JobExistsException.class);
-                assertThat(jrq.queue(q).job("traced-id")).isPresent();
+                String stored = redis.execute("HGET", KEYS.queued(q), "traced-id");
+                assertThat(traced.enqueue(Jobs::square, 5).id()).as("traced: the same job").isEqualTo("traced-id");
+                assertThat(redis.execute("HGET", KEYS.queued(q), "traced-id")).as("not written again").isEqualTo(stored);
+                assertThatThrownBy(() -> traced.enqueue(Jobs::square, 6)).as("another job under that id")
+                        .isInstanceOf(JobExistsException.class);
             }
         }
     }
