@@ -2,15 +2,19 @@ package io.jrq.cli;
 
 import io.jrq.Jrq;
 import io.jrq.JrqException;
+import io.jrq.JrqMetrics;
 import io.jrq.JrqOptions;
 import io.jrq.RetryPolicy;
 import io.jrq.Worker;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.net.UnknownHostException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +58,8 @@ import picocli.CommandLine.TypeConversionException;
             "  jrq worker --allow com.example.jobs --classpath app.jar --burst  # drain, exit",
             "  jrq worker -q emails,reports --weights 3,1 --lease 2m --retry 5 \\",
             "      --timeout 10m --shutdown-grace 2m --allow com.example.jobs",
-            "  JRQ_WORKER_CONCURRENCY=64 jrq worker --allow com.example.jobs"})
+            "  JRQ_WORKER_CONCURRENCY=64 jrq worker --allow com.example.jobs",
+            "  jrq worker --allow com.example.jobs --metrics-port 9400  # for Prometheus"})
 final class WorkerCommand implements Callable<Integer> {
     /** How much longer than the grace period the shutdown notice waits for the worker. */
     private static final Duration SHUTDOWN_SLACK = Duration.ofSeconds(10);
@@ -66,6 +71,7 @@ final class WorkerCommand implements Callable<Integer> {
     private static final Duration DEFAULT_REAP_INTERVAL = Duration.ofSeconds(5);
     private static final int DEFAULT_MAX_RECOVERIES = 3;
     private static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
+    private static final String DEFAULT_METRICS_BIND = "127.0.0.1";
 
     @Spec
     private CommandSpec spec;
@@ -156,15 +162,30 @@ final class WorkerCommand implements Callable<Integer> {
                     + " (default: on; always off on a Redis Cluster).")
     private boolean quickRecovery;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT", order = 21,
+            description = "Serve this process's metrics for Prometheus at http://ADDRESS:PORT/metrics, port 1 to 65535:"
+                    + " jrq's queue gauges (docs/METRICS.md) and the JVM's memory, GC, threads, CPU and uptime"
+                    + " (default: not served).")
+    private Integer metricsPort;
+
+    @Option(names = "--metrics-bind", paramLabel = "ADDRESS", order = 22,
+            description = "With --metrics-port: the address to listen on (default: " + DEFAULT_METRICS_BIND + ", this machine"
+                    + " only). Any other address, e.g. 0.0.0.0 (every interface), lets everyone who can reach the port"
+                    + " read the metrics, queue names included, without a password and over plain HTTP: firewall it to"
+                    + " your Prometheus.")
+    private String metricsBind;
+
     /** The checked values of the tuning options; null where the builder's default applies. */
     private record Settings(int concurrency, int[] weights, Duration lease, Duration heartbeat, Duration reapInterval,
                             int maxRecoveries, Duration shutdownGrace, Duration timeout, RetryPolicy retry) {
     }
 
     @Override
+    @SuppressWarnings("try") // queueGauges is a resource only for its place in the closing order
     public Integer call() {
         List<String> serve = queues.isEmpty() ? List.of("default") : new ArrayList<>(new LinkedHashSet<>(queues));
         Settings settings = settings(serve);
+        InetSocketAddress metricsAddress = metricsAddress();
         List<URL> urls = classpath == null ? List.of() : urls(classpath);
         if (allow.isEmpty()) {
             spec.commandLine().getErr().println("jrq: warning: no --allow PACKAGE given, so every method job will fail as not allowed");
@@ -172,7 +193,10 @@ final class WorkerCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         long start = System.nanoTime();
-        try (Jrq jrq = common.connect(JrqOptions.builder())) {
+        // Closed in reverse: the queue gauges stop reading before the client closes, the endpoint last.
+        try (WorkerMetrics metrics = metricsAddress == null ? null : listen(metricsAddress);
+             Jrq jrq = common.connect(JrqOptions.builder());
+             JrqMetrics queueGauges = metrics == null ? null : metrics.watch(jrq)) {
             Worker.Builder builder;
             try {
                 builder = jrq.worker(serve.toArray(String[]::new))
@@ -213,6 +237,9 @@ final class WorkerCommand implements Callable<Integer> {
             out.printf("worker %s started: queues %s, concurrency %d, allowed packages %s%s%n", worker.name(), String.join(",", serve),
                     settings.concurrency(), allow.isEmpty() ? "(none)" : String.join(",", new LinkedHashSet<>(allow)),
                     burst ? "; stops when the queues are empty" : "; stop it with Ctrl-C or SIGTERM");
+            if (metrics != null) {
+                out.printf("metrics for Prometheus at %s%n", metrics.uri());
+            }
             out.flush();
             Duration shutdownWait = settings.shutdownGrace().plus(SHUTDOWN_SLACK);
             // The core's own hook closes the worker on SIGTERM and Ctrl-C; this one tells the user
@@ -223,6 +250,9 @@ final class WorkerCommand implements Callable<Integer> {
                 long begin = System.nanoTime();
                 while (worker.isRunning() && System.nanoTime() - begin < shutdownWait.toNanos()) {
                     pause(50);
+                }
+                if (metrics != null) {
+                    metrics.close(); // the JVM may halt before the command's own cleanup runs
                 }
                 stopped(out, worker, start, worker.isRunning() ? " (still running jobs after " + Durations.format(shutdownWait) + ")" : "");
             }, "jrq-worker-notice");
@@ -245,6 +275,44 @@ final class WorkerCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * Checks the metrics options before anything listens or touches Redis.
+     *
+     * @return where to serve the metrics, or null without --metrics-port
+     * @throws ParameterException for a port outside 1 to 65535, an address that is not one, or --metrics-bind alone
+     */
+    private InetSocketAddress metricsAddress() {
+        if (metricsPort == null) {
+            if (metricsBind != null) {
+                throw usage("--metrics-bind needs --metrics-port PORT");
+            }
+            return null;
+        }
+        if (metricsPort < 1 || metricsPort > 65535) {
+            throw usage("--metrics-port must be a port from 1 to 65535, got: " + metricsPort);
+        }
+        String bind = metricsBind == null ? DEFAULT_METRICS_BIND : metricsBind.strip();
+        if (bind.isEmpty()) {
+            // InetAddress takes "" for loopback, which would hide a variable that was meant to be set
+            throw usage("--metrics-bind must name an address, e.g. 127.0.0.1 or 0.0.0.0");
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(bind), metricsPort);
+        } catch (UnknownHostException e) {
+            throw usage("--metrics-bind: not an address or a known host name: '" + bind + "'");
+        }
+    }
+
+    /** Serves the metrics; a port already taken ends the command before a worker exists. */
+    private static WorkerMetrics listen(InetSocketAddress address) {
+        try {
+            return WorkerMetrics.listen(address);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.FAILED, "cannot serve metrics on " + address.getAddress().getHostAddress() + ":"
+                    + address.getPort() + " (--metrics-port): " + e.getMessage(), e);
+        }
     }
 
     /** Starts the worker; the core's advice for an evicting Redis names its Java setting, so this names the option. */

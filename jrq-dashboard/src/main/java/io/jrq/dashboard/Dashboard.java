@@ -5,6 +5,7 @@ import io.jrq.dashboard.internal.App;
 import io.jrq.dashboard.internal.Exchange;
 import io.jrq.dashboard.internal.Handler;
 import io.jrq.dashboard.internal.LiveFeed;
+import io.jrq.dashboard.internal.Metrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -13,7 +14,10 @@ import java.util.Objects;
  * The web dashboard over one {@link Jrq} client: pages, the JSON API and the live feed, reading and
  * changing queues only through {@link Jrq#admin()} and the public client API. Serve it with
  * {@link DashboardServer} (what {@code jrq dashboard} runs) or mount it in an application with
- * {@link DashboardServlet}. Thread-safe; close it to stop its live feed (the client stays open).
+ * {@link DashboardServlet}. {@code GET /metrics} serves jrq's meters ({@link io.jrq.JrqMetrics}) in
+ * the Prometheus text format to the same users as the API (a session or HTTP Basic); from the first
+ * scrape on, one thread reads the queue gauges from Redis every 10 s. Thread-safe; close it to stop
+ * its live feed and those reads (the client stays open).
  *
  * <pre>{@code
  * Dashboard d = Dashboard.builder(jrq).authenticator(Authenticator.password("admin", secret)).build();
@@ -23,11 +27,13 @@ import java.util.Objects;
 public final class Dashboard implements AutoCloseable {
     private final Handler handler;
     private final LiveFeed live;
+    private final Metrics metrics;
 
     private Dashboard(Builder b) {
         this.live = new LiveFeed(b.jrq.admin(), b.clock, b.liveInterval, b.maxLiveStreams);
+        this.metrics = new Metrics(b.jrq);
         App app = new App(b.jrq, b.jrq.admin(), live, b.clock, b.readOnly, b.authenticator != null);
-        this.handler = new Handler(app, b.authenticator, b.loginDelay, b.behindTlsProxy);
+        this.handler = new Handler(app, b.authenticator, b.loginDelay, b.behindTlsProxy, metrics);
     }
 
     /**
@@ -44,10 +50,11 @@ public final class Dashboard implements AutoCloseable {
         handler.handle(exchange);
     }
 
-    /** Stops the live feed's reads. */
+    /** Stops the live feed's reads and the metrics' reads. */
     @Override
     public void close() {
         live.close();
+        metrics.close();
     }
 
     /** Builds a {@link Dashboard}. Not thread-safe. */

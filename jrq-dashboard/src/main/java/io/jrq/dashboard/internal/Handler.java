@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * The dashboard's one entry point, behind either server: authentication, CSRF and origin checks,
- * security headers, routing to pages, actions, the API and the live feed, and errors as clean 4xx
- * responses. A GET never changes anything; every change is a POST.
+ * security headers, routing to pages, actions, the API, the live feed and the metrics, and errors
+ * as clean 4xx responses. A GET never changes anything; every change is a POST.
  */
 public final class Handler {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Handler.class);
@@ -30,25 +30,30 @@ public final class Handler {
             "dashboard.css", "text/css; charset=utf-8");
     /** How long one live stream stays open; the browser reconnects, which re-checks its session. */
     private static final Duration STREAM_LIFE = Duration.ofMinutes(5);
+    /** One realm for every Basic challenge: the same credentials open the API and the metrics. */
+    private static final String BASIC_CHALLENGE = "Basic realm=\"jrq dashboard\", charset=\"UTF-8\"";
 
     private final App app;
     private final Authenticator authenticator;
     private final Sessions sessions;
     private final LoginGuard guard;
     private final boolean trustForwardedProto;
+    private final Metrics metrics;
 
     /**
      * @param app the services
      * @param authenticator checks logins, or null when the application in front authenticates
      * @param loginDelay how long a failed login waits before its answer
      * @param trustForwardedProto true behind a TLS-terminating proxy that sets X-Forwarded-Proto
+     * @param metrics what {@code GET /metrics} serves
      */
-    public Handler(App app, Authenticator authenticator, Duration loginDelay, boolean trustForwardedProto) {
+    public Handler(App app, Authenticator authenticator, Duration loginDelay, boolean trustForwardedProto, Metrics metrics) {
         this.app = app;
         this.authenticator = authenticator;
         this.sessions = new Sessions(app.clock());
         this.guard = new LoginGuard(app.clock(), loginDelay);
         this.trustForwardedProto = trustForwardedProto;
+        this.metrics = metrics;
     }
 
     /** Handles one exchange; never throws (a failure to write means the client went away). */
@@ -74,6 +79,9 @@ public final class Handler {
         try {
             Request r = new Request(ex);
             String m = ex.method();
+            if (r.segments().equals(List.of("metrics"))) {
+                return metrics(r);
+            }
             if (!m.equals("GET") && !m.equals("POST")) {
                 return error(ex, 405, "method " + m + " is not allowed; pages use GET, changes POST").header("Allow", "GET, POST");
             }
@@ -169,10 +177,29 @@ public final class Handler {
         List<String> s = r.segments();
         if (isApi(s) || s.equals(List.of("live")) || r.method().equals("POST") || r.header("Authorization") != null) {
             return error(r.exchange(), 401, "log in first: HTTP Basic with the dashboard's user and password, or the login page")
-                    .header("WWW-Authenticate", "Basic realm=\"jrq dashboard\", charset=\"UTF-8\"");
+                    .header("WWW-Authenticate", BASIC_CHALLENGE);
         }
         String next = r.exchange().path() + (r.exchange().query() == null ? "" : "?" + r.exchange().query());
         return Response.redirect(r.url("/login") + (next.equals("/") ? "" : "?next=" + Request.enc(next)));
+    }
+
+    /**
+     * {@code GET /metrics}, for a Prometheus scrape: let in by a session, by HTTP Basic (checked by the
+     * authenticator and throttled as every login is), or by the application's own security in front.
+     * Without either it answers 401 and a Basic challenge, never the login page's redirect, which a
+     * scraper would only follow into a page it cannot parse. No session is opened for a scrape: it
+     * needs no CSRF token, and a scraper every 15 s would otherwise crowd out the operators' sessions.
+     */
+    private Response metrics(Request r) {
+        String m = r.method();
+        if (!m.equals("GET") && !m.equals("HEAD")) {
+            return Response.text(405, "method " + m + " is not allowed on /metrics; use GET").header("Allow", "GET, HEAD");
+        }
+        if (authenticator != null && authenticate(r) == null) {
+            return Response.text(401, "log in first: HTTP Basic with the dashboard's user and password, or a session")
+                    .header("WWW-Authenticate", BASIC_CHALLENGE);
+        }
+        return Response.bytes(200, Metrics.CONTENT_TYPE, metrics.scrape().getBytes(StandardCharsets.UTF_8));
     }
 
     private Response login(Request r) throws IOException {
@@ -289,6 +316,9 @@ public final class Handler {
 
     private Response error(Exchange ex, int status, String message) {
         String path = ex.path();
+        if (path.equals("/metrics") || path.equals("/metrics/")) {
+            return Response.text(status, message);
+        }
         if (path.startsWith("/api/") || path.equals("/api") || path.equals("/live")) {
             return Response.json(status, Map.of("error", message));
         }
@@ -296,6 +326,12 @@ public final class Handler {
     }
 
     private void send(Exchange ex, Response r) throws IOException {
+        if (ex.method().equals("HEAD")) {
+            // The headers a GET would get, no body: the JDK server refuses (and logs) a body for a HEAD.
+            Response head = Response.bytes(r.status(), null, new byte[0]);
+            r.headers().forEach(h -> head.header(h.getKey(), h.getValue()));
+            r = head;
+        }
         String c = pendingCookie.get();
         if (c != null) {
             pendingCookie.remove();
