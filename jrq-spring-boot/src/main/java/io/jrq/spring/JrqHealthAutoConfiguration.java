@@ -21,7 +21,6 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = JrqAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnBean({Jrq.class, Admin.class})
-@ConditionalOnEnabledHealthIndicator("jrq")
 public class JrqHealthAutoConfiguration {
     /**
      * @param jrq the client
@@ -32,6 +31,8 @@ public class JrqHealthAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean(name = "jrqHealthIndicator")
+    // On the method, not the class: its condition class exists only when the class condition holds.
+    @ConditionalOnEnabledHealthIndicator("jrq")
     public JrqHealthIndicator jrqHealthIndicator(Jrq jrq, Admin admin, ObjectProvider<WorkerLifecycle> worker,
                                                  JrqProperties properties) {
         return new JrqHealthIndicator(jrq, admin, worker.getIfAvailable(), properties.getHealth().getMaxQueueLatency(),
