@@ -94,6 +94,16 @@ public final class QueueGauges implements AutoCloseable {
 
     @Override
     public void close() {
-        reader.shutdownNow();
+        // A read under way finishes (an interrupt would fail it with a warning that is none), so the
+        // caller may close the client at once afterwards; one that hangs is given a command timeout.
+        reader.shutdown();
+        try {
+            if (!reader.awaitTermination(5, TimeUnit.SECONDS)) {
+                reader.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            reader.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }
