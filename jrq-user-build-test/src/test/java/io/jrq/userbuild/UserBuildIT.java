@@ -31,6 +31,9 @@ class UserBuildIT {
         Path project = work.resolve("project");
         deleteRecursively(work);
         copyFiltered(Paths.get(prop("user.project")), project);
+        // mvn takes the nearest directory holding .mvn as the project's root, and would otherwise find this
+        // repository's, if it ever has one: the user's project is a project of its own.
+        Files.createDirectories(project.resolve(".mvn"));
         Path settings = work.resolve("settings.xml");
         Files.writeString(settings, settings(Paths.get(prop("outer.repo"))));
 
