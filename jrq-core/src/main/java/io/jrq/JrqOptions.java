@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * How a {@link Jrq} client connects and what it stores. Immutable; build with {@link #builder()}.
@@ -39,6 +41,8 @@ public final class JrqOptions {
     private final char[] tlsTruststorePassword;
     private final Path tlsClientCert;
     private final Path tlsClientKey;
+    private final TrustManagerFactory tlsTrustManagers;
+    private final KeyManagerFactory tlsKeyManagers;
     private final Durability durability;
 
     private JrqOptions(Builder b) {
@@ -47,6 +51,8 @@ public final class JrqOptions {
         this.tlsTruststorePassword = b.tlsTruststorePassword;
         this.tlsClientCert = b.tlsClientCert;
         this.tlsClientKey = b.tlsClientKey;
+        this.tlsTrustManagers = b.tlsTrustManagers;
+        this.tlsKeyManagers = b.tlsKeyManagers;
         this.url = b.url;
         this.keyPrefix = b.keyPrefix;
         this.resultTtl = b.resultTtl;
@@ -86,6 +92,8 @@ public final class JrqOptions {
         b.tlsTruststorePassword = tlsTruststorePassword;
         b.tlsClientCert = tlsClientCert;
         b.tlsClientKey = tlsClientKey;
+        b.tlsTrustManagers = tlsTrustManagers;
+        b.tlsKeyManagers = tlsKeyManagers;
         b.durability = durability;
         return b;
     }
@@ -146,10 +154,17 @@ public final class JrqOptions {
     /** @return the PEM (PKCS#8) private key of {@link #tlsClientCert()}, or null */
     public Path tlsClientKey() { return tlsClientKey; }
 
+    /** @return the trust managers that check the server's certificate, or null (see {@link Builder#tlsManagers}) */
+    public TrustManagerFactory tlsTrustManagers() { return tlsTrustManagers; }
+
+    /** @return the key managers that present a client certificate, or null (see {@link Builder#tlsManagers}) */
+    public KeyManagerFactory tlsKeyManagers() { return tlsKeyManagers; }
+
     /** @return true when connections use TLS: a {@code rediss} URL or any TLS option set */
     public boolean tls() {
         return url.toLowerCase(java.util.Locale.ROOT).startsWith("rediss")
-                || tlsCaFile != null || tlsTruststore != null || tlsClientCert != null;
+                || tlsCaFile != null || tlsTruststore != null || tlsClientCert != null || tlsTrustManagers != null
+                || tlsKeyManagers != null;
     }
 
     /** @return the options with the URL's password replaced by {@code ***} */
@@ -159,6 +174,8 @@ public final class JrqOptions {
                 + (tlsCaFile == null ? "" : ", tlsCaFile=" + tlsCaFile)
                 + (tlsTruststore == null ? "" : ", tlsTruststore=" + tlsTruststore)
                 + (tlsClientCert == null ? "" : ", tlsClientCert=" + tlsClientCert)
+                + (tlsTrustManagers == null ? "" : ", tlsTrustManagers=" + tlsTrustManagers.getAlgorithm())
+                + (tlsKeyManagers == null ? "" : ", tlsKeyManagers=" + tlsKeyManagers.getAlgorithm())
                 + ", resultTtl=" + resultTtl + ", failureTtl=" + failureTtl + ", failedJobsMax=" + failedJobsMax
                 + ", finishedJobsMax=" + finishedJobsMax
                 + ", maxPayloadBytes=" + maxPayloadBytes + ", commandTimeout=" + commandTimeout
@@ -187,6 +204,8 @@ public final class JrqOptions {
         private char[] tlsTruststorePassword;
         private Path tlsClientCert;
         private Path tlsClientKey;
+        private TrustManagerFactory tlsTrustManagers;
+        private KeyManagerFactory tlsKeyManagers;
         private Durability durability = Durability.none();
 
         private Builder() {
@@ -232,6 +251,22 @@ public final class JrqOptions {
             }
             this.tlsClientCert = certPem == null ? null : readable(certPem, "TLS client certificate");
             this.tlsClientKey = keyPem == null ? null : readable(keyPem, "TLS client key");
+            return this;
+        }
+
+        /**
+         * TLS material already loaded by the application (a framework's SSL bundle, a secrets store),
+         * instead of files; turns TLS on. Verification stays full: chain and host name.
+         *
+         * @param trust checks the server's certificate (initialised), or null for the files or the
+         *     JVM's default trust store
+         * @param keys presents a client certificate (initialised), or null for none or the files
+         * @return this builder
+         * @throws IllegalArgumentException at {@link #build()} when the same role is also given as a file
+         */
+        public Builder tlsManagers(TrustManagerFactory trust, KeyManagerFactory keys) {
+            this.tlsTrustManagers = trust;
+            this.tlsKeyManagers = keys;
             return this;
         }
 
@@ -329,6 +364,13 @@ public final class JrqOptions {
 
         /** @return the options */
         public JrqOptions build() {
+            if (tlsTrustManagers != null && (tlsCaFile != null || tlsTruststore != null)) {
+                throw new IllegalArgumentException("TLS trust is given twice: as trust managers and as a CA file or trust store;"
+                        + " set one");
+            }
+            if (tlsKeyManagers != null && tlsClientCert != null) {
+                throw new IllegalArgumentException("the TLS client certificate is given twice: as key managers and as files; set one");
+            }
             return new JrqOptions(this);
         }
 

@@ -12,9 +12,17 @@ import io.jrq.testjobs.Jobs;
 import io.jrq.testkit.RedisServer;
 import io.jrq.testkit.TlsCertificates;
 import java.nio.file.Files;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -152,6 +160,55 @@ class TlsIT {
         try (Jrq jrq = Jrq.connect(options("redis://127.0.0.1:" + tls.tlsPort()).tlsCaFile(certs.caCert()).build())) {
             assertThat(jrq.options().tls()).isTrue();
             runsAJob(jrq);
+        }
+    }
+
+    @Test
+    void mutualTlsWithManagersTheApplicationLoaded() throws Exception {
+        // As a framework hands over its SSL bundle: the material is already in memory, no files.
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store(ks -> ks.setCertificateEntry("ca", certificate(certs.caCert()))));
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        char[] pw = "in-memory".toCharArray();
+        keys.init(store(ks -> ks.setKeyEntry("client", privateKey(certs.clientKey()), pw,
+                new java.security.cert.Certificate[] {certificate(certs.clientCert())})), pw);
+        JrqOptions options = options(mutual.tlsUrl()).tlsManagers(trust, keys).build();
+        assertThat(options.tls()).isTrue();
+        try (Jrq jrq = Jrq.connect(options)) {
+            runsAJob(jrq);
+        }
+        refused("mutual TLS with trust managers but no key managers", options(mutual.tlsUrl()).tlsManagers(trust, null).build())
+                .isInstanceOf(RedisUnavailableException.class);
+        assertThatThrownBy(() -> options(tls.tlsUrl()).tlsManagers(trust, null).tlsCaFile(certs.caCert()).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("given twice");
+        assertThatThrownBy(() -> options(tls.tlsUrl()).tlsManagers(null, keys).tlsClientCertificate(certs.clientCert(), certs.clientKey())
+                .build()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("given twice");
+    }
+
+    private interface Fill {
+        void into(KeyStore ks) throws Exception;
+    }
+
+    private static KeyStore store(Fill fill) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        fill.into(ks);
+        return ks;
+    }
+
+    private static java.security.cert.Certificate certificate(Path pem) throws Exception {
+        try (var in = Files.newInputStream(pem)) {
+            return CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+    }
+
+    private static PrivateKey privateKey(Path pem) throws Exception {
+        String base64 = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64));
+        try {
+            return KeyFactory.getInstance("RSA").generatePrivate(spec);
+        } catch (java.security.spec.InvalidKeySpecException notRsa) {
+            return KeyFactory.getInstance("EC").generatePrivate(spec);
         }
     }
 

@@ -32,6 +32,12 @@ final class TlsConfig {
         if (options.tlsClientCert() != null) {
             b.keyManager(options.tlsClientCert().toFile(), options.tlsClientKey().toFile(), null);
         }
+        if (options.tlsTrustManagers() != null) {
+            b.trustManager(options.tlsTrustManagers());
+        }
+        if (options.tlsKeyManagers() != null) {
+            b.keyManager(options.tlsKeyManagers());
+        }
         return new TlsConfig(options.tls(), b.build());
     }
 

@@ -9,15 +9,14 @@ import org.springframework.boot.ssl.SslBundles;
 
 /**
  * Builds the client's {@link JrqOptions} from {@code jrq.*}, and the connection from
- * {@code jrq.url} or else Spring's {@code spring.data.redis.*}. Owns the files an SSL bundle was
- * written to, deleted when the application context closes (after the client, which depends on it).
+ * {@code jrq.url} or else Spring's {@code spring.data.redis.*}, with the trust and key managers of
+ * {@code spring.data.redis.ssl.bundle} when it names one.
  */
-public final class JrqOptionsFactory implements AutoCloseable {
+public final class JrqOptionsFactory {
     private final JrqProperties properties;
     private final SpringRedisSettings redis;
     private final SslBundles sslBundles;
     private final List<JrqOptionsCustomizer> customizers;
-    private SslBundleFiles files;
 
     /**
      * @param properties jrq's properties
@@ -53,7 +52,7 @@ public final class JrqOptionsFactory implements AutoCloseable {
                     throw new IllegalStateException("spring.data.redis.ssl.bundle=" + bundle + " but the application has no SslBundles");
                 }
                 try {
-                    files = SslBundleFiles.apply(bundle, sslBundles.getBundle(bundle), b);
+                    SslBundleTls.apply(bundle, sslBundles.getBundle(bundle), b);
                 } catch (NoSuchSslBundleException e) {
                     throw new IllegalStateException("spring.data.redis.ssl.bundle names no SSL bundle: '" + bundle + "'", e);
                 }
@@ -68,14 +67,5 @@ public final class JrqOptionsFactory implements AutoCloseable {
         Properties.set("jrq.command-timeout", p.getCommandTimeout(), () -> b.commandTimeout(p.getCommandTimeout()));
         customizers.forEach(c -> c.customize(b));
         return b.build();
-    }
-
-    /** Deletes the files written for an SSL bundle, if any. */
-    @Override
-    public synchronized void close() {
-        if (files != null) {
-            files.close();
-            files = null;
-        }
     }
 }
