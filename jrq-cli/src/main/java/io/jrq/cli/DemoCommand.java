@@ -8,7 +8,7 @@ import io.jrq.Queue;
 import io.jrq.RedisUnavailableException;
 import io.jrq.Worker;
 import io.jrq.demo.DemoJobs;
-import io.jrq.testkit.RedisServer;
+import io.jrq.redisserver.RedisProcess;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,7 +99,7 @@ public final class DemoCommand implements Callable<Integer> {
         JrqOptions.Builder options = JrqOptions.builder().resultTtl(RESULT_TTL);
 
         out.printf("jrq demo: one slow task, %d workers, %s small jobs%n%n", workers, count(jobs));
-        RedisServer temporary = null;
+        RedisProcess temporary = null;
         Jrq jrq;
         try {
             jrq = common.connect(options);
@@ -163,11 +163,11 @@ public final class DemoCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private RedisServer startTemporaryRedis(RedisUnavailableException why) {
+    private RedisProcess startTemporaryRedis(RedisUnavailableException why) {
         out.println("Starting a temporary Redis for the demo (use --no-fallback to fail instead)...");
         out.flush();
         try {
-            return RedisServer.start();
+            return RedisProcess.start();
         } catch (RuntimeException e) {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
             throw new CliException(ExitCodes.REDIS_UNAVAILABLE, why.getMessage() + "; starting a temporary Redis failed too: "

@@ -1,11 +1,6 @@
 package io.jrq.testkit;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import io.jrq.redisserver.RedisProcess;
 
 /**
  * Finds TCP ports on 127.0.0.1 that nothing is listening on.
@@ -13,19 +8,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A port found here is only free at the moment it is checked; another process can take it
  * before it is used. Callers that start a server must therefore be ready to retry with another
  * port, as {@link RedisServer} does.
+ *
+ * <p>Ports come from the same source as those of the servers this kit starts, so a port handed
+ * out here is never given to one of them in the same JVM.
  */
 public final class FreePorts {
 
   /** Redis cluster nodes also listen on port + 10000 (the cluster bus). */
-  static final int CLUSTER_BUS_OFFSET = 10000;
-
-  private static final int MAX_ATTEMPTS = 200;
-
-  /**
-   * Ports already handed out by this JVM: the kernel may offer a just-closed port again, and two
-   * servers started in parallel in one JVM must not both get it.
-   */
-  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+  static final int CLUSTER_BUS_OFFSET = RedisProcess.CLUSTER_BUS_OFFSET;
 
   private FreePorts() {
   }
@@ -38,45 +28,13 @@ public final class FreePorts {
    * @throws IllegalStateException if no such port could be found
    */
   public static int find() {
-    return find(false);
+    return io.jrq.redisserver.FreePorts.find();
   }
 
   /**
    * Like {@link #find()}, optionally also requiring the matching cluster bus port to be free.
    */
   static int find(boolean withClusterBus) {
-    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      int port = bindEphemeral();
-      if (withClusterBus
-          && (port + CLUSTER_BUS_OFFSET > 65535 || !isFree(port + CLUSTER_BUS_OFFSET))) {
-        continue;
-      }
-      if (HANDED_OUT.add(port)) {
-        return port;
-      }
-    }
-    throw new IllegalStateException("no free port found on 127.0.0.1 after "
-        + MAX_ATTEMPTS + " attempts");
-  }
-
-  private static int bindEphemeral() {
-    try (ServerSocket socket = new ServerSocket(0, 1, loopback())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot bind an ephemeral port on 127.0.0.1", e);
-    }
-  }
-
-  private static boolean isFree(int port) {
-    try (ServerSocket socket = new ServerSocket(port, 1, loopback())) {
-      return socket.isBound();
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /** The servers bind 127.0.0.1 explicitly, so probe that address and not whatever localhost is. */
-  private static InetAddress loopback() throws IOException {
-    return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+    return io.jrq.redisserver.FreePorts.findWithCompanion(withClusterBus ? CLUSTER_BUS_OFFSET : 0);
   }
 }

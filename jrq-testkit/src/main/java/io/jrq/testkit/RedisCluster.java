@@ -1,5 +1,7 @@
 package io.jrq.testkit;
 
+import io.jrq.redisserver.Processes;
+import io.jrq.redisserver.Resp;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,17 +1,17 @@
 package io.jrq.testkit;
 
+import io.jrq.redisserver.Processes;
+import io.jrq.redisserver.RedisBinary;
+import io.jrq.redisserver.RedisProcess;
+import io.jrq.redisserver.RedisProcess.PortInUseException;
+import io.jrq.redisserver.Resp;
+import io.jrq.redisserver.ServerConfig;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.ProcessBuilder.Redirect;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A real {@code redis-server} process on 127.0.0.1, owned by the test that started it.
@@ -28,37 +28,29 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Lifecycle methods are thread-safe. Servers still running when the JVM exits are killed.
+ * The process itself is run by jrq-redis-server's {@link RedisProcess}, which {@code jrq demo}
+ * uses too; this class adds what tests need on top (pause, shared servers, TLS, commands).
  */
 public final class RedisServer implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RedisServer.class);
   private static final String HOST = "127.0.0.1";
-  private static final long READY_TIMEOUT_MILLIS = 10_000;
-  private static final long EXIT_TIMEOUT_SECONDS = 10;
   private static final int COMMAND_READ_TIMEOUT_MILLIS = 60_000;
   private static final int PORT_ATTEMPTS = 5;
 
-  private final RedisBinary binary;
+  private final RedisProcess redis;
   private final int port;
-  private volatile int tlsPort;
+  private final int tlsPort;
   private final String password;
-  private final Path dataDir;
-  private final Path configFile;
-  private final Path logFile;
 
-  private volatile Process process;
-  private volatile String version;
   private volatile boolean paused;
   private volatile boolean shared;
   private boolean closed;
 
-  private RedisServer(RedisBinary binary, int port, String password, Path dataDir) {
-    this.binary = binary;
-    this.port = port;
+  private RedisServer(RedisProcess redis, int tlsPort, String password) {
+    this.redis = redis;
+    this.port = redis.port();
+    this.tlsPort = tlsPort;
     this.password = password;
-    this.dataDir = dataDir;
-    this.configFile = dataDir.resolve("redis.conf");
-    this.logFile = dataDir.resolve("redis.log");
   }
 
   /**
@@ -105,8 +97,7 @@ public final class RedisServer implements AutoCloseable {
    * @return the connection URI
    */
   public String url() {
-    String auth = password == null ? "" : ":" + percentEncode(password) + "@";
-    return "redis://" + auth + HOST + ":" + port;
+    return redis.url();
   }
 
   /**
@@ -129,8 +120,9 @@ public final class RedisServer implements AutoCloseable {
     if (tlsPort == 0) {
       throw new IllegalStateException(this + " has no TLS port; build it with tls(...)");
     }
-    String auth = password == null ? "" : ":" + percentEncode(password) + "@";
-    return "rediss://" + auth + HOST + ":" + tlsPort;
+    // url() with the other scheme and port: it ends in ":" + port, and encodes the password.
+    String plain = url();
+    return "rediss" + plain.substring("redis".length(), plain.lastIndexOf(':') + 1) + tlsPort;
   }
 
   /**
@@ -139,7 +131,7 @@ public final class RedisServer implements AutoCloseable {
    * @return the process id
    */
   public long pid() {
-    return process.pid();
+    return redis.pid();
   }
 
   /**
@@ -148,8 +140,7 @@ public final class RedisServer implements AutoCloseable {
    * @return true while the process exists
    */
   public boolean isRunning() {
-    Process current = process;
-    return current != null && current.isAlive();
+    return redis.isRunning();
   }
 
   /**
@@ -158,7 +149,7 @@ public final class RedisServer implements AutoCloseable {
    * @return a version such as {@code 7.0.15}
    */
   public String version() {
-    return version;
+    return redis.version();
   }
 
   /**
@@ -168,7 +159,7 @@ public final class RedisServer implements AutoCloseable {
    * @return the private data directory
    */
   public Path dataDir() {
-    return dataDir;
+    return redis.dataDir();
   }
 
   /**
@@ -252,16 +243,16 @@ public final class RedisServer implements AutoCloseable {
   public synchronized void pause() {
     requireNotShared("pause");
     requireRunning("pause");
-    Processes.signal(pid(), "STOP");
-    Processes.awaitStopped(pid(), true);
+    Signals.signal(pid(), "STOP");
+    Signals.awaitStopped(pid(), true);
     paused = true;
   }
 
   /** Lets a {@link #pause() paused} server continue with SIGCONT. */
   public synchronized void resume() {
     requireRunning("resume");
-    Processes.signal(pid(), "CONT");
-    Processes.awaitStopped(pid(), false);
+    Signals.signal(pid(), "CONT");
+    Signals.awaitStopped(pid(), false);
     paused = false;
   }
 
@@ -277,7 +268,8 @@ public final class RedisServer implements AutoCloseable {
     stopProcess();
     for (int attempt = 1; ; attempt++) {
       try {
-        launch();
+        redis.launch();
+        paused = false;
         return;
       } catch (PortInUseException e) {
         // The old process is gone, so only a stranger can hold the port; give it a moment.
@@ -312,8 +304,9 @@ public final class RedisServer implements AutoCloseable {
    */
   @Override
   public String toString() {
-    Process current = process;
-    return "RedisServer[" + HOST + ":" + port + (current == null ? "" : ", pid " + current.pid())
+    long pid = redis.pid();
+    String version = redis.version();
+    return "RedisServer[" + HOST + ":" + port + (pid < 0 ? "" : ", pid " + pid)
         + (version == null ? "" : ", redis " + version) + "]";
   }
 
@@ -331,125 +324,21 @@ public final class RedisServer implements AutoCloseable {
     try {
       stopProcess();
     } finally {
-      Reaper.unregister(this);
-      try {
-        Reaper.deleteTree(dataDir);
-      } catch (UncheckedIOException e) {
-        LOG.warn("could not delete {}", dataDir, e);
-      }
-    }
-  }
-
-  /**
-   * Called from the shutdown hook; deliberately unsynchronized so that a thread stuck inside a
-   * lifecycle method cannot block JVM exit.
-   */
-  void reap() {
-    Process current = process;
-    if (current != null && current.isAlive()) {
-      current.destroyForcibly();
-      Processes.awaitExit(current, 2, TimeUnit.SECONDS);
-    }
-    try {
-      Reaper.deleteTree(dataDir);
-    } catch (RuntimeException ignored) {
-      // Best effort while the JVM is exiting.
-    }
-  }
-
-  private void launch() {
-    ProcessBuilder builder = new ProcessBuilder(binary.path().toString(), configFile.toString())
-        .directory(dataDir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(Redirect.appendTo(logFile.toFile()));
-    Process started;
-    try {
-      started = Processes.start(builder);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + binary.path() + " (" + binary.origin() + ")", e);
-    }
-    try {
-      started.getOutputStream().close();
-    } catch (IOException ignored) {
-      // Redis never reads stdin; closing it only frees the pipe.
-    }
-    process = started;
-    paused = false;
-    Reaper.register(this);
-    awaitReady(started);
-    LOG.debug("started {} from {}", this, binary.path());
-  }
-
-  /**
-   * Polls until this very process answers PING. Checking the pid guards against a stranger that
-   * already listens on the port answering in its place while ours is failing to bind.
-   */
-  private void awaitReady(Process started) {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MILLIS);
-    String lastProblem = "no answer yet";
-    while (true) {
-      if (!started.isAlive()) {
-        String tail = logTail();
-        if (tail.contains("Address already in use")) {
-          throw new PortInUseException(port, tail);
-        }
-        throw new IllegalStateException("redis-server exited with code " + started.exitValue()
-            + " while starting on port " + port + " (" + binary.path() + ", " + binary.origin()
-            + ")\n--- " + logFile + " ---\n" + tail);
-      }
-      try (Resp resp = Resp.connect(HOST, port, password, 250, 1000)) {
-        String info = Resp.render(resp.call("INFO", "server"));
-        if (String.valueOf(started.pid()).equals(Resp.infoField(info, "process_id"))) {
-          resp.call("PING");
-          version = Resp.infoField(info, "redis_version");
-          return;
-        }
-        lastProblem = "another process answers on port " + port;
-      } catch (IOException | IllegalStateException e) {
-        lastProblem = e.toString();
-      }
-      if (System.nanoTime() > deadline) {
-        started.destroyForcibly();
-        Processes.awaitExit(started, EXIT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        throw new IllegalStateException("redis-server did not answer PING on port " + port
-            + " within " + READY_TIMEOUT_MILLIS / 1000 + " s (" + binary.path() + ", "
-            + binary.origin() + "); last problem: " + lastProblem + "\n--- " + logFile + " ---\n"
-            + logTail());
-      }
-      Processes.sleep(20);
+      redis.close();
     }
   }
 
   private void stopProcess() {
-    Process current = process;
-    if (current == null || !current.isAlive()) {
-      return;
-    }
     if (paused) {
       // A stopped process cannot answer SHUTDOWN; SIGKILL is the only thing it still obeys.
       killProcess();
       return;
     }
-    try (Resp resp = Resp.connect(HOST, port, password, 1000, 5000)) {
-      resp.call("SHUTDOWN", "NOSAVE");
-    } catch (IOException | IllegalStateException expectedOrIgnored) {
-      // Success closes the connection; anything else is handled by the kill below.
-    }
-    if (!Processes.awaitExit(current, EXIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-      killProcess();
-    }
+    redis.stop();
   }
 
   private void killProcess() {
-    Process current = process;
-    if (current == null) {
-      return;
-    }
-    current.destroyForcibly();
-    if (!Processes.awaitExit(current, EXIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("redis-server pid " + current.pid()
-          + " did not exit within " + EXIT_TIMEOUT_SECONDS + " s of SIGKILL");
-    }
+    redis.kill();
     paused = false;
   }
 
@@ -467,41 +356,8 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
-  private String logTail() {
-    try {
-      byte[] bytes = Files.readAllBytes(logFile);
-      int from = Math.max(0, bytes.length - 4000);
-      return new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
-  }
-
   private static String describe(String[] command) {
     return Arrays.toString(command);
-  }
-
-  /** Userinfo in a URI allows only unreserved characters literally. */
-  private static String percentEncode(String text) {
-    StringBuilder out = new StringBuilder();
-    for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
-      char c = (char) (b & 0xff);
-      boolean unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-          || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
-      if (unreserved) {
-        out.append(c);
-      } else {
-        out.append('%').append(String.format("%02X", b & 0xff));
-      }
-    }
-    return out.toString();
-  }
-
-  /** Thrown when the port was taken between choosing it and redis binding it. */
-  static final class PortInUseException extends IllegalStateException {
-    PortInUseException(int port, String logTail) {
-      super("port " + port + " is already in use\n" + logTail);
-    }
   }
 
   /**
@@ -660,37 +516,15 @@ public final class RedisServer implements AutoCloseable {
      */
     public RedisServer start() {
       RedisBinary executable = RedisBinary.resolve(binary, forceEmbedded);
-      boolean clusterNode = config.isClusterEnabled();
-      for (int attempt = 1; ; attempt++) {
-        int chosen = port != 0 ? port : FreePorts.find(clusterNode);
-        RedisServer server = new RedisServer(executable, chosen, password, createDataDir(chosen));
+      // The TLS port is chosen again on each attempt, as it may be what another process took.
+      int[] chosenTlsPort = {0};
+      RedisProcess redis = RedisProcess.start(executable, port, password, config, () -> {
         if (tls != null) {
-          server.tlsPort = FreePorts.find();
-          config.set("tls-port", Integer.toString(server.tlsPort));
+          chosenTlsPort[0] = FreePorts.find();
+          config.set("tls-port", Integer.toString(chosenTlsPort[0]));
         }
-        try {
-          config.write(server.configFile, chosen, server.dataDir, server.logFile, password,
-              executable.majorVersion());
-          server.launch();
-          return server;
-        } catch (PortInUseException e) {
-          server.release();
-          if (port != 0 || attempt >= PORT_ATTEMPTS) {
-            throw e;
-          }
-        } catch (RuntimeException e) {
-          server.release();
-          throw e;
-        }
-      }
-    }
-
-    private static Path createDataDir(int port) {
-      try {
-        return Files.createTempDirectory("jrq-redis-" + port + "-");
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot create a temporary data directory", e);
-      }
+      });
+      return new RedisServer(redis, chosenTlsPort[0], password);
     }
   }
 }

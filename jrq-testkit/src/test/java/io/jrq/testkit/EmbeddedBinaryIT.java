@@ -2,6 +2,7 @@ package io.jrq.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jrq.redisserver.RedisBinary;
 import org.junit.jupiter.api.Test;
 
 /** The binary in the embedded-redis jar must work on a machine where Redis is not installed. */

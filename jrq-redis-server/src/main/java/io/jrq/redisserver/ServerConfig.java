@@ -1,4 +1,4 @@
-package io.jrq.testkit;
+package io.jrq.redisserver;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,33 +11,52 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The redis.conf a {@link RedisServer} runs with.
+ * The redis.conf a {@link RedisProcess} runs with: local, in the foreground, without persistence
+ * unless asked for, plus the directives added here.
  *
- * <p>A file rather than command-line flags because {@link RedisServer#restart()} must bring back
- * exactly the same configuration, multi-argument directives such as {@code save 60 1000} need no
- * quoting tricks, and {@code CONFIG REWRITE} only works for a server started from a file.
+ * <p>A file rather than command-line flags because a relaunch ({@link RedisProcess#launch()}) must
+ * bring back exactly the same configuration, multi-argument directives such as
+ * {@code save 60 1000} need no quoting tricks, and {@code CONFIG REWRITE} only works for a server
+ * started from a file.
  */
-final class ServerConfig {
+public final class ServerConfig {
 
-  /** What the kit itself decides, because host(), port(), dataDir() and url() report it. */
+  /** What the starter decides, because the host, port, directory and URL it reports depend on it. */
   private static final Set<String> MANAGED =
       Set.of("port", "bind", "dir", "logfile", "daemonize", "requirepass", "include");
 
   private final List<String[]> directives = new ArrayList<>();
 
-  /** Replaces every earlier line of this directive; for the builder's typed setters. */
-  void set(String name, String value) {
+  /** Creates a config with only the defaults. */
+  public ServerConfig() {
+  }
+
+  /**
+   * Replaces every earlier line of this directive; for typed setters.
+   *
+   * @param name the directive name
+   * @param value its arguments as they would appear in redis.conf
+   * @throws IllegalArgumentException for a managed directive or a value of more than one line
+   */
+  public void set(String name, String value) {
     String key = normalize(name);
     directives.removeIf(d -> d[0].equals(key));
     add(key, value);
   }
 
-  /** Adds a line, keeping earlier ones, because some directives (save, rename-command) repeat. */
-  void add(String name, String value) {
+  /**
+   * Adds a line, keeping earlier ones, because some directives (save, rename-command) repeat.
+   *
+   * @param name the directive name
+   * @param value its arguments as they would appear in redis.conf
+   * @throws IllegalArgumentException for a managed directive (port, bind, dir, logfile,
+   *     daemonize, requirepass, include) or a value of more than one line
+   */
+  public void add(String name, String value) {
     String key = normalize(name);
     if (MANAGED.contains(key)) {
-      throw new IllegalArgumentException("'" + key + "' is managed by the test kit; use the "
-          + "builder's own methods (port, password) instead");
+      throw new IllegalArgumentException("'" + key + "' is managed by the server's starter; use "
+          + "its own settings (port, password) instead");
     }
     if (value == null || value.contains("\n") || value.contains("\r")) {
       throw new IllegalArgumentException("value of '" + key + "' must be one non-null line");
@@ -45,7 +64,12 @@ final class ServerConfig {
     directives.add(new String[] {key, value});
   }
 
-  boolean isClusterEnabled() {
+  /**
+   * Tells whether the directives make the server a cluster node, which needs its bus port free.
+   *
+   * @return true when the last {@code cluster-enabled} directive says yes
+   */
+  public boolean isClusterEnabled() {
     boolean enabled = false;
     for (String[] d : directives) {
       if (d[0].equals("cluster-enabled")) {
@@ -55,7 +79,19 @@ final class ServerConfig {
     return enabled;
   }
 
-  void write(Path file, int port, Path dir, Path logFile, String password, int majorVersion) {
+  /**
+   * Writes the file: the managed directives, the defaults not overridden, then the directives
+   * added here in order.
+   *
+   * @param file the file to write
+   * @param port the port to listen on (127.0.0.1 only)
+   * @param dir the working directory
+   * @param logFile where the server logs
+   * @param password the password, or null for none
+   * @param majorVersion the server's major version, since some directives exist only in 7
+   * @throws UncheckedIOException if the file cannot be written
+   */
+  public void write(Path file, int port, Path dir, Path logFile, String password, int majorVersion) {
     List<String> lines = new ArrayList<>();
     lines.add("port " + port);
     lines.add("bind 127.0.0.1");

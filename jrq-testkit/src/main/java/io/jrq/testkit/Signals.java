@@ -1,5 +1,6 @@
 package io.jrq.testkit;
 
+import io.jrq.redisserver.Processes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,31 +9,13 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.TimeUnit;
 
-/** Process plumbing that the JDK does not offer directly: STOP/CONT signals and spawn retries. */
-final class Processes {
+/**
+ * STOP and CONT signals, which the JDK cannot send; only the kit's pause and resume need them, so
+ * they stay here rather than in jrq-redis-server.
+ */
+final class Signals {
 
-  private static final int SPAWN_ATTEMPTS = 5;
-
-  private Processes() {
-  }
-
-  /**
-   * Starts a process, retrying "Text file busy": a binary we just copied out of a jar can still
-   * be open for writing in a child forked concurrently by another thread, and the kernel refuses
-   * to exec it until that child has exec'd too.
-   */
-  static Process start(ProcessBuilder builder) throws IOException {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return builder.start();
-      } catch (IOException e) {
-        String message = String.valueOf(e.getMessage());
-        if (attempt >= SPAWN_ATTEMPTS || !message.contains("Text file busy")) {
-          throw e;
-        }
-        sleep(50L * attempt);
-      }
-    }
+  private Signals() {
   }
 
   /**
@@ -43,7 +26,7 @@ final class Processes {
     ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", "kill -" + signal + " " + pid)
         .redirectErrorStream(true);
     try {
-      Process process = start(builder);
+      Process process = Processes.start(builder);
       String output;
       try (InputStream in = process.getInputStream()) {
         output = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -87,26 +70,7 @@ final class Processes {
       } catch (IOException | RuntimeException e) {
         return;
       }
-      sleep(5);
-    }
-  }
-
-  /** Waits for exit; true if the process is gone. */
-  static boolean awaitExit(Process process, long timeout, TimeUnit unit) {
-    try {
-      return process.waitFor(timeout, unit);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return !process.isAlive();
-    }
-  }
-
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
+      Processes.sleep(5);
     }
   }
 }

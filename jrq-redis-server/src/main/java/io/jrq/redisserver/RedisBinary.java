@@ -1,4 +1,4 @@
-package io.jrq.testkit;
+package io.jrq.redisserver;
 
 import java.io.File;
 import java.io.IOException;
@@ -26,14 +26,20 @@ import org.slf4j.LoggerFactory;
  * the builder, by {@value #EMBEDDED_PROPERTY} or by {@value #EMBEDDED_ENV}; a path in
  * {@value #SERVER_PROPERTY} or {@value #SERVER_ENV}; {@code redis-server} on the PATH; the binary
  * packed in the embedded-redis jar. The embedded one comes last because it is an old 6.2 build,
- * but it means a fresh machine with nothing installed can still run every test.
+ * but it means a fresh machine with nothing installed can still run every test and the demo.
+ *
+ * <p>Each executable is probed ({@code --version}) once per JVM.
  */
-final class RedisBinary {
+public final class RedisBinary {
 
-  static final String SERVER_PROPERTY = "jrq.redis.server";
-  static final String SERVER_ENV = "JRQ_REDIS_SERVER";
-  static final String EMBEDDED_PROPERTY = "jrq.redis.embedded";
-  static final String EMBEDDED_ENV = "JRQ_REDIS_EMBEDDED";
+  /** System property naming the redis-server executable to run. */
+  public static final String SERVER_PROPERTY = "jrq.redis.server";
+  /** Environment variable naming the redis-server executable to run. */
+  public static final String SERVER_ENV = "JRQ_REDIS_SERVER";
+  /** System property that, set to {@code true}, forces the binary packed in embedded-redis. */
+  public static final String EMBEDDED_PROPERTY = "jrq.redis.embedded";
+  /** Environment variable that, set to {@code true}, forces the binary packed in embedded-redis. */
+  public static final String EMBEDDED_ENV = "JRQ_REDIS_EMBEDDED";
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisBinary.class);
   private static final Pattern VERSION = Pattern.compile("v=(\\d+)\\.(\\d+)\\.(\\d+)");
@@ -51,21 +57,54 @@ final class RedisBinary {
     this.majorVersion = majorVersion;
   }
 
-  Path path() {
+  /**
+   * Returns the executable.
+   *
+   * @return the path of the redis-server executable
+   */
+  public Path path() {
     return path;
   }
 
-  /** Where the binary came from, for error messages that must explain a surprising choice. */
-  String origin() {
+  /**
+   * Tells where the binary came from, for error messages that must explain a surprising choice.
+   *
+   * @return a short description such as {@code PATH} or {@code embedded (no redis-server on PATH)}
+   */
+  public String origin() {
     return origin;
   }
 
-  /** Redis 7 refuses some directives 6.2 lacks (and vice versa), so config depends on it. */
-  int majorVersion() {
+  /**
+   * Returns the major version; Redis 7 refuses some directives 6.2 lacks (and vice versa), so the
+   * config depends on it.
+   *
+   * @return the major version, such as 6 or 7
+   */
+  public int majorVersion() {
     return majorVersion;
   }
 
-  static RedisBinary resolve(Path explicit, boolean forceEmbedded) {
+  /**
+   * Chooses the executable by the normal selection: the system properties and environment
+   * variables above, then {@code redis-server} on the PATH, then the embedded binary.
+   *
+   * @return the probed executable
+   * @throws IllegalStateException if the chosen executable cannot be run
+   */
+  public static RedisBinary resolve() {
+    return resolve(null, false);
+  }
+
+  /**
+   * Chooses the executable, letting a caller override the normal selection.
+   *
+   * @param explicit an executable to run instead of the normal selection, or null
+   * @param forceEmbedded true to run the embedded binary even when another one is installed
+   * @return the probed executable
+   * @throws IllegalStateException if the chosen executable cannot be run
+   */
+  public static RedisBinary resolve(Path explicit, boolean forceEmbedded) {
     if (explicit != null) {
       return probe(explicit, "set on the builder");
     }

@@ -1,4 +1,4 @@
-package io.jrq.testkit;
+package io.jrq.redisserver;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,14 +15,15 @@ import java.util.List;
 /**
  * A deliberately tiny RESP2 client.
  *
- * <p>The kit talks to servers that may be loading, paused or shutting down, and it must not pull
- * a full client (and its thread pools) into every test JVM just to send PING or CLUSTER MEET. A
- * blocking socket with explicit timeouts is the most predictable tool for that.
+ * <p>It talks to servers that may be loading, paused or shutting down, and it must not pull a
+ * full client (and its thread pools) into every JVM that starts one just to send PING, SHUTDOWN or
+ * CLUSTER MEET. A blocking socket with explicit timeouts is the most predictable tool for that.
+ * It is meant for such administrative commands, not for load.
  */
-final class Resp implements AutoCloseable {
+public final class Resp implements AutoCloseable {
 
   /** An error reply ({@code -ERR ...}); kept distinct from I/O failures so callers can retry on LOADING. */
-  static final class ErrorReply extends IllegalStateException {
+  public static final class ErrorReply extends IllegalStateException {
     ErrorReply(String message) {
       super(message);
     }
@@ -38,7 +39,19 @@ final class Resp implements AutoCloseable {
     this.in = new BufferedInputStream(socket.getInputStream());
   }
 
-  static Resp connect(String host, int port, String password, int connectTimeoutMillis,
+  /**
+   * Opens a connection and authenticates when a password is given.
+   *
+   * @param host the host
+   * @param port the port
+   * @param password the password, or null for none
+   * @param connectTimeoutMillis how long connecting may take
+   * @param readTimeoutMillis how long each reply may take
+   * @return the open connection
+   * @throws IOException when the server cannot be reached or does not answer in time
+   * @throws ErrorReply when it refuses the password
+   */
+  public static Resp connect(String host, int port, String password, int connectTimeoutMillis,
       int readTimeoutMillis) throws IOException {
     Socket socket = new Socket();
     try {
@@ -59,8 +72,13 @@ final class Resp implements AutoCloseable {
   /**
    * Sends one command and reads its reply: a String for status and bulk replies, a Long for
    * integers, a List for arrays and null for nil.
+   *
+   * @param command the command name followed by its arguments
+   * @return the reply
+   * @throws IOException when the connection fails or the reply does not come in time
+   * @throws ErrorReply when the server answers with an error
    */
-  Object call(String... command) throws IOException {
+  public Object call(String... command) throws IOException {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     writeAscii(buf, "*" + command.length + "\r\n");
     for (String arg : command) {
@@ -136,8 +154,14 @@ final class Resp implements AutoCloseable {
     }
   }
 
-  /** Renders a reply the way a person reading a test failure wants to see it. */
-  static String render(Object reply) {
+  /**
+   * Renders a reply the way a person reading a test failure wants to see it: arrays as their
+   * elements on separate lines, nil elements as {@code (nil)}.
+   *
+   * @param reply a reply from {@link #call(String...)}
+   * @return the text, or null for a nil reply
+   */
+  public static String render(Object reply) {
     if (reply == null) {
       return null;
     }
@@ -152,8 +176,14 @@ final class Resp implements AutoCloseable {
     return reply.toString();
   }
 
-  /** Reads one {@code name:value} line of an INFO reply; null when absent. */
-  static String infoField(String info, String field) {
+  /**
+   * Reads one {@code name:value} line of an INFO reply.
+   *
+   * @param info the INFO reply
+   * @param field the field name
+   * @return the value, or null when absent
+   */
+  public static String infoField(String info, String field) {
     for (String line : info.split("\r?\n")) {
       if (line.startsWith(field + ":")) {
         return line.substring(field.length() + 1).trim();

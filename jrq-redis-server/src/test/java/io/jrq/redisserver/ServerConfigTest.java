@@ -1,4 +1,4 @@
-package io.jrq.testkit;
+package io.jrq.redisserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

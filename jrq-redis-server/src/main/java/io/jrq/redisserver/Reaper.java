@@ -1,4 +1,4 @@
-package io.jrq.testkit;
+package io.jrq.redisserver;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,31 +14,31 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Kills servers that are still running when the JVM exits.
  *
- * <p>Tests that forget to close a server, or a run aborted with Ctrl-C, would otherwise leave
- * redis-server processes behind that hold ports and fill /tmp across runs.
+ * <p>A test that forgets to close a server, or a test run or demo aborted with Ctrl-C, would
+ * otherwise leave redis-server processes behind that hold ports and fill /tmp across runs.
  */
 final class Reaper {
 
-  private static final Set<RedisServer> LIVE = ConcurrentHashMap.newKeySet();
+  private static final Set<RedisProcess> LIVE = ConcurrentHashMap.newKeySet();
 
   static {
-    Thread hook = new Thread(Reaper::reapAll, "jrq-testkit-reaper");
+    Thread hook = new Thread(Reaper::reapAll, "jrq-redis-reaper");
     Runtime.getRuntime().addShutdownHook(hook);
   }
 
   private Reaper() {
   }
 
-  static void register(RedisServer server) {
+  static void register(RedisProcess server) {
     LIVE.add(server);
   }
 
-  static void unregister(RedisServer server) {
+  static void unregister(RedisProcess server) {
     LIVE.remove(server);
   }
 
   private static void reapAll() {
-    for (RedisServer server : LIVE) {
+    for (RedisProcess server : LIVE) {
       server.reap();
     }
   }
