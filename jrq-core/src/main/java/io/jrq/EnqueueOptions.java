@@ -288,7 +288,7 @@ public final class EnqueueOptions {
         public Builder dependsOn(Job<?>... jobs) {
             for (Job<?> j : jobs) {
                 Objects.requireNonNull(j, "dependency");
-                dependsOn.add(j.queue() + "/" + j.id());
+                dependsOn.add(new io.jrq.internal.codec.JobRef(j.queue(), j.id()).toString());
             }
             return this;
         }
@@ -301,7 +301,7 @@ public final class EnqueueOptions {
         public Builder dependsOn(String queue, String id) {
             io.jrq.internal.Keys.checkQueueName(queue);
             Objects.requireNonNull(id, "id");
-            dependsOn.add(queue + "/" + id);
+            dependsOn.add(new io.jrq.internal.codec.JobRef(queue, id).toString());
             return this;
         }
 

@@ -10,6 +10,7 @@ import io.jrq.internal.codec.Envelope;
 import io.jrq.internal.codec.JobIds;
 import io.jrq.internal.codec.MethodRefs;
 import io.jrq.internal.codec.MethodTarget;
+import io.jrq.internal.codec.Names;
 import io.jrq.internal.observe.Attempt;
 import io.jrq.internal.observe.Observers;
 import io.jrq.internal.observe.Send;
@@ -26,7 +27,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * A named queue: enqueue method calls or handler calls onto it and look its jobs up.
@@ -66,8 +66,6 @@ import java.util.regex.Pattern;
  */
 public final class Queue {
     private static final Object[] NO_ARGS = new Object[0];
-    private static final Pattern HANDLER = Pattern.compile("[A-Za-z0-9_.:-]{1,200}");
-    private static final Pattern METHOD = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*::[A-Za-z_$][A-Za-z0-9_$]*");
 
     private final Backend backend;
     private final JrqOptions options;
@@ -297,13 +295,13 @@ public final class Queue {
 
     private void checkHandler(String handler) {
         if (handler != null && handler.contains("::")) {
-            if (!METHOD.matcher(handler).matches()) {
+            if (!Names.isMethodName(handler)) {
                 throw new InvalidJobException("'" + handler + "' is not a valid class::method name, such as com.example.Jobs::send");
             }
             return;
         }
-        if (handler == null || !HANDLER.matcher(handler).matches()) {
-            throw new InvalidJobException("handler name must be 1-200 characters of A-Z a-z 0-9 _ . : -, got: '" + handler
+        if (!Names.isHandlerName(handler)) {
+            throw new InvalidJobException("handler name must be " + Names.HANDLER_RULE + ", got: '" + handler
                     + "'; to enqueue a method use a method reference such as Reports::build, or its name as com.example.Reports::build");
         }
     }

@@ -5,6 +5,7 @@ import io.jrq.internal.Keys;
 import io.jrq.internal.codec.Args;
 import io.jrq.internal.codec.MethodRefs;
 import io.jrq.internal.codec.MethodTarget;
+import io.jrq.internal.codec.Names;
 import io.jrq.internal.schedule.CronSchedule;
 import io.jrq.internal.schedule.RecurringDef;
 import io.jrq.internal.schedule.Schedule;
@@ -42,7 +43,6 @@ import java.util.regex.Pattern;
  */
 public final class RecurringJob {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
-    private static final Pattern HANDLER = Pattern.compile("[A-Za-z0-9_.:-]{1,200}");
     private static final Object[] NO_ARGS = new Object[0];
     /** The shortest interval: ticks are looked for twice a second. */
     static final Duration MIN_INTERVAL = Duration.ofMillis(100);
@@ -282,8 +282,8 @@ public final class RecurringJob {
          * @return this builder
          */
         public Builder handler(String handler, Object... args) {
-            if (handler == null || !HANDLER.matcher(handler).matches() || handler.contains("::")) {
-                throw new InvalidJobException("handler name must be 1-200 characters of A-Z a-z 0-9 _ . : - without '::', got: '"
+            if (!Names.isHandlerName(handler)) {
+                throw new InvalidJobException("handler name must be " + Names.HANDLER_RULE + " without '::', got: '"
                         + handler + "'; to run a method use call(Type::method, ...)");
             }
             this.args = Args.encodeUntyped(handler, args == null ? new Object[] {null} : args);

@@ -3,6 +3,7 @@ package io.jrq;
 import io.jrq.internal.Keys;
 import io.jrq.internal.client.Backend;
 import io.jrq.internal.client.WorkerHandle;
+import io.jrq.internal.codec.Names;
 import io.jrq.internal.codec.RetrySpec;
 import io.jrq.internal.worker.WorkerConfig;
 import java.lang.management.ManagementFactory;
@@ -67,7 +68,6 @@ public final class Worker implements AutoCloseable {
      */
     public static final class Builder {
         private static final Pattern PACKAGE = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
-        private static final Pattern HANDLER = Pattern.compile("[A-Za-z0-9_.:-]{1,200}");
 
         private final Backend backend;
         private final List<String> queues;
@@ -179,8 +179,8 @@ public final class Worker implements AutoCloseable {
          */
         public Builder handler(String name, Handler handler) {
             Objects.requireNonNull(handler, "handler");
-            if (name == null || !HANDLER.matcher(name).matches() || name.contains("::")) {
-                throw new IllegalArgumentException("handler name must be 1-200 characters of A-Z a-z 0-9 _ . : - without '::', got: '" + name + "'");
+            if (!Names.isHandlerName(name)) {
+                throw new IllegalArgumentException("handler name must be " + Names.HANDLER_RULE + " without '::', got: '" + name + "'");
             }
             if (handlers.putIfAbsent(name, handler) != null) {
                 throw new IllegalArgumentException("a handler named '" + name + "' is already registered");

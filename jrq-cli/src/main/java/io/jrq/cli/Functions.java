@@ -1,15 +1,13 @@
 package io.jrq.cli;
 
-import java.util.regex.Pattern;
+import io.jrq.internal.codec.Names;
 
-/** Checks the FUNCTION of a job as typed: a method {@code com.example.Jobs::method} or a handler name. */
+/**
+ * Checks the FUNCTION of a job as typed: a method {@code com.example.Jobs::method} or a handler name.
+ * The rules are the core's own ({@link Names}), so the command line refuses exactly what an enqueue
+ * would, only with wording for the command line.
+ */
 final class Functions {
-    /** A handler name as the core accepts it: no {@code ::}. */
-    private static final Pattern HANDLER = Pattern.compile("[A-Za-z0-9_.:-]{1,200}");
-    /** {@code binary.class.Name::method}; the worker checks the rest (allowed package, method exists). */
-    private static final Pattern METHOD =
-            Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*::[A-Za-z_$][A-Za-z0-9_$]*");
-
     private Functions() {
     }
 
@@ -22,10 +20,10 @@ final class Functions {
             return "the function is empty; give com.example.Jobs::method or a handler name";
         }
         if (fn.contains("::")) {
-            return METHOD.matcher(fn).matches() ? null
+            return Names.isMethodName(fn) ? null
                     : "'" + fn + "' is not a method name; write the class's full name, '::' and the method: com.example.Jobs::send";
         }
-        return HANDLER.matcher(fn).matches() ? null
-                : "'" + fn + "' is neither a method (com.example.Jobs::send) nor a handler name (1-200 characters of A-Z a-z 0-9 _ . : -)";
+        return Names.isHandlerName(fn) ? null
+                : "'" + fn + "' is neither a method (com.example.Jobs::send) nor a handler name (" + Names.HANDLER_RULE + ")";
     }
 }

@@ -2,6 +2,7 @@ package io.jrq.internal.client;
 
 import io.jrq.JrqOptions;
 import io.jrq.internal.Keys;
+import io.jrq.internal.codec.JobRef;
 import io.jrq.internal.redis.Script;
 import io.jrq.internal.redis.Scripts;
 import io.lettuce.core.ScriptOutputType;
@@ -44,11 +45,6 @@ public final class Dependencies {
         this.options = options;
     }
 
-    /** @return "queue/id" */
-    public static String ref(String queue, String id) {
-        return queue + "/" + id;
-    }
-
     /**
      * Registers stored DEFERRED jobs with their dependencies and releases those already ended.
      *
@@ -60,7 +56,7 @@ public final class Dependencies {
         Map<String, List<String>> byQueue = group(deps);
         List<Ended> ended = new ArrayList<>();
         for (String id : ids) {
-            String me = ref(queue, id);
+            String me = new JobRef(queue, id).toString();
             for (Map.Entry<String, List<String>> e : byQueue.entrySet()) {
                 String depQueue = e.getKey();
                 List<String> depIds = e.getValue();
@@ -74,7 +70,7 @@ public final class Dependencies {
                 for (int i = 0; i < depIds.size(); i++) {
                     String state = (String) r.get(i);
                     if (!"WAITING".equals(state)) {
-                        ended.add(new Ended(ref(depQueue, depIds.get(i)), state, List.of(me)));
+                        ended.add(new Ended(new JobRef(depQueue, depIds.get(i)).toString(), state, List.of(me)));
                     }
                 }
             }
@@ -95,9 +91,9 @@ public final class Dependencies {
             while (!todo.isEmpty()) {
                 Ended e = todo.poll();
                 for (String d : e.dependents()) {
-                    int slash = d.indexOf('/');
-                    byQueue.computeIfAbsent(d.substring(0, slash), q -> new ArrayList<>())
-                            .add(new String[] {d.substring(slash + 1), e.ref(), e.outcome()});
+                    JobRef dependent = JobRef.parse(d);
+                    byQueue.computeIfAbsent(dependent.queue(), q -> new ArrayList<>())
+                            .add(new String[] {dependent.id(), e.ref(), e.outcome()});
                 }
             }
             for (Map.Entry<String, List<String[]>> e : byQueue.entrySet()) {
@@ -133,7 +129,7 @@ public final class Dependencies {
             List<String> deps = new ArrayList<>();
             ((List<Object>) e.get(2)).forEach(d -> deps.add((String) d));
             if (!deps.isEmpty()) {
-                out.add(new Ended(ref(queue, (String) e.get(0)), (String) e.get(1), deps));
+                out.add(new Ended(new JobRef(queue, (String) e.get(0)).toString(), (String) e.get(1), deps));
             }
         }
         return out;
@@ -142,8 +138,8 @@ public final class Dependencies {
     private static Map<String, List<String>> group(List<String> refs) {
         Map<String, List<String>> byQueue = new LinkedHashMap<>();
         for (String r : refs) {
-            int slash = r.indexOf('/');
-            byQueue.computeIfAbsent(r.substring(0, slash), q -> new ArrayList<>()).add(r.substring(slash + 1));
+            JobRef dep = JobRef.parse(r);
+            byQueue.computeIfAbsent(dep.queue(), q -> new ArrayList<>()).add(dep.id());
         }
         return byQueue;
     }

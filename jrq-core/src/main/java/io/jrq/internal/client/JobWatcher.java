@@ -5,6 +5,7 @@ import io.jrq.JrqException;
 import io.jrq.JobStatus;
 import io.jrq.Progress;
 import io.jrq.internal.Keys;
+import io.jrq.internal.codec.JobRef;
 import io.jrq.internal.codec.Json;
 import io.jrq.internal.redis.Redis;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -43,7 +44,7 @@ final class JobWatcher implements AutoCloseable {
     private final BiFunction<String, String, CompletableFuture<Optional<JobRecord>>> reader;
     private final ConcurrentMap<String, ConcurrentMap<String, CompletableFuture<JobRecord>>> waiting = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, CompletableFuture<Void>> subscriptions = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, List<Consumer<Progress>>> progressListeners = new ConcurrentHashMap<>();
+    private final ConcurrentMap<JobRef, List<Consumer<Progress>>> progressListeners = new ConcurrentHashMap<>();
     private volatile StatefulRedisPubSubConnection<String, String> pubsub;
     private volatile ScheduledExecutorService sweeper;
 
@@ -72,7 +73,7 @@ final class JobWatcher implements AutoCloseable {
     }
 
     void onProgress(String queue, String id, Consumer<Progress> listener) {
-        String key = queue + "/" + id;
+        JobRef key = new JobRef(queue, id);
         progressListeners.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(listener);
         // Listeners live as long as the job runs: the end of the job removes them.
         watch(queue, id).whenComplete((r, e) -> progressListeners.remove(key));
@@ -153,7 +154,8 @@ final class JobWatcher implements AutoCloseable {
             String id = n.path("id").asText(null);
             JobStatus status = JobStatus.valueOf(n.path("status").asText());
             if (n.has("progress")) {
-                List<Consumer<Progress>> ls = progressListeners.get(queue + "/" + id);
+                // An event without an id names no job, so no listener can be waiting for it.
+                List<Consumer<Progress>> ls = id == null ? null : progressListeners.get(new JobRef(queue, id));
                 Progress p = JobRecord.progress(n.get("progress").toString());
                 if (ls != null && p != null) {
                     ls.forEach(l -> l.accept(p));

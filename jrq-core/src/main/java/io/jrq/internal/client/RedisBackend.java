@@ -6,6 +6,7 @@ import io.jrq.JrqOptions;
 import io.jrq.NotDurableException;
 import io.jrq.RedisUnavailableException;
 import io.jrq.internal.Keys;
+import io.jrq.internal.codec.JobRef;
 import io.jrq.internal.codec.Json;
 import io.jrq.internal.redis.Redis;
 import io.jrq.internal.redis.Script;
@@ -296,7 +297,7 @@ public final class RedisBackend implements Backend {
                 List<String> refs = new ArrayList<>();
                 dependents.forEach(d -> refs.add((String) d));
                 if (!refs.isEmpty()) {
-                    dependencies.release(List.of(new Dependencies.Ended(Dependencies.ref(queue, id), "CANCELED", refs)));
+                    dependencies.release(List.of(new Dependencies.Ended(new JobRef(queue, id).toString(), "CANCELED", refs)));
                 }
                 return Optional.of(JobStatus.CANCELED);
             case "STOPPING":

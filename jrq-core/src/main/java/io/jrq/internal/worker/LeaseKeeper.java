@@ -1,6 +1,7 @@
 package io.jrq.internal.worker;
 
 import io.jrq.internal.Keys;
+import io.jrq.internal.codec.JobRef;
 import io.jrq.internal.redis.Redis;
 import io.jrq.internal.redis.Script;
 import io.jrq.internal.redis.Scripts;
@@ -130,7 +131,7 @@ final class LeaseKeeper implements Runnable {
         fields.put("concurrency", Integer.toString(config.concurrency()));
         fields.put("started_at", Long.toString(startedAt));
         fields.put("heartbeat_at", Long.toString(clock.millis()));
-        fields.put("jobs", slots.jobs().stream().map(j -> j.queue() + "/" + j.id()).collect(Collectors.joining(",")));
+        fields.put("jobs", slots.jobs().stream().map(j -> new JobRef(j.queue(), j.id()).toString()).collect(Collectors.joining(",")));
         String key = keys.worker(config.name());
         long ttl = Math.max(3 * config.heartbeat().toMillis(), 3000);
         redis.await(redis.async().hset(key, fields).toCompletableFuture()

@@ -8,6 +8,7 @@ import io.jrq.Progress;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import io.jrq.internal.codec.Envelope;
+import io.jrq.internal.codec.JobRef;
 import io.jrq.internal.codec.Json;
 import java.util.Map;
 
@@ -33,7 +34,7 @@ public final class LeasedJob implements JobContext {
     private final AtomicBoolean settled = new AtomicBoolean();
     private volatile java.util.concurrent.Future<?> timeoutTask;
     private volatile BiConsumer<LeasedJob, Progress> progressSink = (j, p) -> { };
-    private volatile java.util.function.Function<String, String> resultReader = ref -> null;
+    private volatile java.util.function.Function<JobRef, String> resultReader = ref -> null;
 
     /**
      * @param queue the queue it came from
@@ -137,7 +138,7 @@ public final class LeasedJob implements JobContext {
         this.stopRequested = true;
     }
 
-    void resultReader(java.util.function.Function<String, String> reader) {
+    void resultReader(java.util.function.Function<JobRef, String> reader) {
         this.resultReader = reader;
     }
 
@@ -247,7 +248,7 @@ public final class LeasedJob implements JobContext {
         if (index < 0 || index >= deps.size()) {
             throw new IllegalArgumentException("job " + id + " has " + deps.size() + " dependencies, no dependency at index " + index);
         }
-        String json = resultReader.apply(deps.get(index));
+        String json = resultReader.apply(JobRef.parse(deps.get(index)));
         if (json == null) {
             throw new io.jrq.JrqException("the result of dependency " + deps.get(index) + " is gone (its result TTL passed)");
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jrq.JobContext;
 import io.jrq.JrqOptions;
 import io.jrq.Progress;
+import io.jrq.internal.codec.JobRef;
 import io.jrq.internal.codec.Json;
 import io.jrq.internal.observe.Attempt;
 import io.jrq.internal.observe.AttemptEnd;
@@ -61,7 +62,7 @@ public final class WorkerRuntime implements WorkerHandle {
     private final ScheduledExecutorService timers;
     private final LeaseKeeper leaseKeeper;
     private final BiConsumer<LeasedJob, Progress> progress;
-    private final java.util.function.Function<String, String> resultReader;
+    private final java.util.function.Function<JobRef, String> resultReader;
     private final StatefulRedisPubSubConnection<String, String> commands;
     private final Thread fetchThread;
     private final Thread signalHook;
@@ -87,10 +88,7 @@ public final class WorkerRuntime implements WorkerHandle {
         fetcherRef[0] = fetcher;
         this.leaseKeeper = new LeaseKeeper(config, redis, keys, scripts, slots, options.clock(), this::stop);
         this.progress = (job, p) -> writeProgress(redis, job, p);
-        this.resultReader = ref -> {
-            int slash = ref.indexOf('/');
-            return redis.await(redis.async().hget(keys.job(ref.substring(0, slash), ref.substring(slash + 1)), "result"));
-        };
+        this.resultReader = ref -> redis.await(redis.async().hget(keys.job(ref.queue(), ref.id()), "result"));
         this.commands = redis.openPubSub();
         // Two threads, so that a slow reap or a timeout never delays the heartbeat that renews leases.
         ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, named("jrq-worker-timer", true));
