@@ -254,7 +254,8 @@ class EndToEndIT {
 
     @Test
     void runsOnVirtualThreadsWithTheSameLimitsAndTimeouts() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= 21, "virtual threads need Java 21");
+        Skips.unless(Runtime.version().feature() >= 21, "virtual threads need Java 21, this is Java " + Runtime.version().feature()
+                + ": run the build on a JDK 21 or later to include EndToEndIT.runsOnVirtualThreadsWithTheSameLimitsAndTimeouts");
         Queue q = jrq.queue(name);
         List<Job<Void>> jobs = new ArrayList<>();
         for (int i = 0; i < 18; i++) {

@@ -2,7 +2,6 @@ package io.jrq;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -80,7 +79,7 @@ class ProtocolIT {
 
     @Test
     void jobsEnqueuedWithRedisCliRunOnAJavaWorker() throws Exception {
-        assumeTrue(onPath("redis-cli"), "redis-cli is not on PATH");
+        io.jrq.testkit.Requirements.require(onPath("redis-cli"), "redis-cli not found on the PATH (Debian: apt-get install redis-tools)");
         String id = "p" + UUID.randomUUID().toString().substring(0, 8);
         String method = id + "-method";
         String over = id + "-over";

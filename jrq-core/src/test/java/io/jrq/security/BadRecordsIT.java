@@ -3,7 +3,10 @@ package io.jrq.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.read.ListAppender;
 import io.jrq.CorruptJobException;
 import io.jrq.InvalidPayloadException;
@@ -53,10 +56,14 @@ import org.slf4j.LoggerFactory;
  *       naming the key, and admin, recurring and client reads go on;</li>
  *   <li>after each try, a good job enqueued after the garbage runs and its result is pushed.</li>
  * </ul>
+ *
+ * <p>The warnings the garbage causes are expected, hundreds of lines of random text: while this class
+ * runs they go to {@value #LOG} instead of the console (logback-test.xml's appender {@code err}).
  */
 class BadRecordsIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String Q = "fuzz";
+    private static final String LOG = "target/failsafe-reports/io.jrq.security.BadRecordsIT-log.txt";
     private static final Keys KEYS = new Keys("jrq");
     private static final Set<String> JOB_ERRORS = Set.of(CorruptJobException.class.getName(), InvalidPayloadException.class.getName(),
             JobNotAllowedException.class.getName());
@@ -68,9 +75,12 @@ class BadRecordsIT {
     private static Jrq jrq;
     private static Worker worker;
     private static ListAppender<ILoggingEvent> warnings;
+    private static Appender<ILoggingEvent> console;
+    private static FileAppender<ILoggingEvent> file;
 
     @BeforeContainer
     static void start() {
+        toFile();
         redis = RedisServer.start();
         jrq = Jrq.connect(redis.url());
         worker = jrq.worker(Q).allowPackages("io.jrq.testjobs").concurrency(4).handleSignals(false)
@@ -96,6 +106,38 @@ class BadRecordsIT {
         if (redis != null) {
             redis.close();
         }
+        backToConsole();
+    }
+
+    /** Sends the log to {@value #LOG} in place of the console appender, for the expected warnings of this class. */
+    private static void toFile() {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(root.getLoggerContext());
+        encoder.setPattern("%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %msg%n");
+        encoder.start();
+        file = new FileAppender<>();
+        file.setContext(root.getLoggerContext());
+        file.setName("bad-records-file");
+        file.setFile(LOG);
+        file.setAppend(false);
+        file.setEncoder(encoder);
+        file.start();
+        root.addAppender(file);
+        console = root.getAppender("err");
+        if (console != null) {
+            root.detachAppender(console);
+        }
+        System.out.println("BadRecordsIT: the warnings its bad records cause are written to " + LOG);
+    }
+
+    private static void backToConsole() {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        if (console != null) {
+            root.addAppender(console);
+        }
+        root.detachAppender(file);
+        file.stop();
     }
 
     @BeforeTry

@@ -92,8 +92,12 @@ public record JobRecord(String id, String queue, JobStatus status, String fn, St
                 new JobError(io.jrq.CorruptJobException.class.getName(), reason, ""), List.of(), null, null, null, List.of(), List.of());
     }
 
+    /**
+     * Shows stored text in a message or log line: cut at 60 characters, and every character outside
+     * printable ASCII escaped ({@link io.jrq.internal.LogText}).
+     */
     static String abbreviate(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 60) + "... (" + s.length() + " chars)";
+        return io.jrq.internal.LogText.printable(s.length() <= 60 ? s : s.substring(0, 60) + "... (" + s.length() + " chars)");
     }
 
     /** @param ids the jobs waiting for this one, as "queue/id" @return this record with them */

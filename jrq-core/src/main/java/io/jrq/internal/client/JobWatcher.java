@@ -170,7 +170,8 @@ final class JobWatcher implements AutoCloseable {
             if (now - lastBadEventWarning > TimeUnit.MINUTES.toNanos(1) || lastBadEventWarning == 0) {
                 lastBadEventWarning = now;
                 log.warn("ignoring an unreadable event on channel {}: {} (event: {}); further ones are ignored silently for a minute",
-                        channel, e.getMessage() == null ? e.toString() : e.getMessage(), JobRecord.abbreviate(message));
+                        channel, io.jrq.internal.LogText.printable(e.getMessage() == null ? e.toString() : e.getMessage()),
+                        JobRecord.abbreviate(message));
             }
         }
     }

@@ -517,7 +517,7 @@ final class RedisAdmin implements AdminOps {
                 out.add(worker(h));
             } catch (RuntimeException e) {
                 // A bad entry (not a hash, a field that is not a number) hides only itself.
-                log.warn("skipping the worker entry {}: {}", key, e.getMessage() == null ? e.toString() : e.getMessage());
+                log.warn("skipping the worker entry {}: {}", key, io.jrq.internal.LogText.printable(e.getMessage() == null ? e.toString() : e.getMessage()));
             }
         }
         return out;

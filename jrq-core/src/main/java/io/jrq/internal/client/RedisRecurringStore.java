@@ -177,7 +177,7 @@ final class RedisRecurringStore implements RecurringStore {
             if (unreadable != null) {
                 unreadable.accept(reason);
             } else {
-                log.warn("ignoring the unreadable recurring job definition {} in {}: {}", name, key, reason);
+                log.warn("ignoring the unreadable recurring job definition {} in {}: {}", name, key, io.jrq.internal.LogText.printable(reason));
             }
             return null;
         }

@@ -516,7 +516,7 @@ final class Fetcher implements Runnable {
                 Long last = warned.get(w.toString());
                 if (last == null || now - last > TimeUnit.MINUTES.toNanos(1)) {
                     warned.put(w.toString(), now);
-                    log.warn("worker {}: queue {}: skipped a bad record: {}", config.name(), queue, w);
+                    log.warn("worker {}: queue {}: skipped a bad record: {}", config.name(), queue, io.jrq.internal.LogText.printable(w.toString()));
                 }
             }
         }

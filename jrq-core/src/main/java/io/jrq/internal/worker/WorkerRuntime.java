@@ -166,7 +166,7 @@ public final class WorkerRuntime implements WorkerHandle {
                         stop(cmd.path("queue").asText(), cmd.path("id").asText());
                     }
                 } catch (Exception e) {
-                    log.warn("worker {}: ignoring unreadable command {}", config.name(), message);
+                    log.warn("worker {}: ignoring unreadable command {}", config.name(), io.jrq.internal.LogText.printable(message));
                 }
             }
         });
