@@ -22,6 +22,7 @@
 -- from worker), ENDED (already over: nothing to do) or MISSING (no such job), and dependents lists
 -- the jobs ("queue/id") waiting on a job this call canceled; the caller passes them to release.lua.
 -- It runs on a full Redis too (lib/full.lua): canceling is one way an operator frees memory.
+-- @include clock
 -- @include registry
 -- @include queued
 -- @include full

@@ -61,6 +61,7 @@
 -- the popped ids); per job it reads the hash once and writes it once, and a job leased from its
 -- compact record is only written. The status check fences a stale outcome on its own (a token is only ever compared while
 -- the status is STARTED, and every lease writes a new one), so the token is left in the hash.
+-- @include clock
 -- @include registry
 -- @include corrupt
 -- @include queued

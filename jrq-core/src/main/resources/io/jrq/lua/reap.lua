@@ -24,6 +24,7 @@
 -- Returns: { requeued, failed, released } where released lists { id, "FAILED", {dependents} } for
 -- failed jobs that others wait on (the caller passes them to release.lua).
 -- A job record that cannot be understood (lib/corrupt.lua) is failed with the reason instead.
+-- @include clock
 -- @include registry
 -- @include corrupt
 -- @include lost

@@ -26,6 +26,7 @@
 -- Returns: { recovered, released } where recovered is -1 when the worker is subscribed again
 -- (nothing done), else how many jobs were given back or failed; released lists
 -- { id, "FAILED", {dependents} } for the jobs failed here, for release.lua.
+-- @include clock
 -- @include registry
 -- @include lost
 -- @include full

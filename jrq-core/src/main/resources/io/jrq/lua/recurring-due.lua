@@ -9,8 +9,8 @@
 --
 -- Returns: { now_ms, name, due_ms, definition, name, due_ms, definition, ... } for the jobs due at
 -- or before now, earliest first; due_ms is a string; definition is '' when the hash has none.
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+-- @include clock
+local now = nowMs()
 local out = { now }
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'WITHSCORES', 'LIMIT', 0, tonumber(ARGV[1]))
 for i = 1, #due, 2 do

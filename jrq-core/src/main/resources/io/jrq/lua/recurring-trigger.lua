@@ -18,8 +18,8 @@
 --
 -- Returns: 1 the run was enqueued; 0 the job was deleted or changed since the caller read it;
 -- 2 a job with that id exists already (nothing written).
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+-- @include clock
+local now = nowMs()
 local name, def, id, payload = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 if redis.call('HGET', KEYS[1], name) ~= def then return 0 end
 local key = KEYS[3] .. id

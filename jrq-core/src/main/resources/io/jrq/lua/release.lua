@@ -20,6 +20,7 @@
 -- Returns: an array with one entry { id, "CANCELED", {dependents} } per job this call canceled,
 -- whose own dependents the caller must tell in turn.
 -- It runs on a full Redis too (lib/full.lua): it follows the outcomes fetch.lua records there.
+-- @include clock
 -- @include registry
 -- @include full
 local now = nowMs()

@@ -10,7 +10,7 @@
 -- the ids of jobs someone asked to stop (see cancel.lua).
 -- On a full Redis the renewal still runs (lib/full.lua): a lease that cannot be renewed makes the job
 -- run again elsewhere.
--- @include registry
+-- @include clock
 -- @include full
 local now = nowMs()
 allowWhenFull(KEYS[1])

@@ -9,7 +9,7 @@
 -- Returns: the number of jobs given back (a job whose lease was lost is left alone).
 -- It runs on a full Redis too (lib/full.lua). The job never started here, or was cut short by a
 -- shutdown that gave it back: either way not a lost run (lib/lost.lua), so 'running' is dropped.
--- @include registry
+-- @include clock
 -- @include full
 allowWhenFull(KEYS[1])
 local now = nowMs()

@@ -22,8 +22,8 @@
 -- Returns: 1 the tick was taken and its run enqueued; 2 the tick was taken without a run (skipped,
 -- or a job with the run's id exists already); 0 the tick was not taken (another worker took it,
 -- the job was updated or deleted, or it is not due yet on the Redis clock).
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+-- @include clock
+local now = nowMs()
 local due, defs, ready, prefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local name, expected, nextDue, id, payload = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
 

@@ -13,7 +13,7 @@
 -- ARGV[2k], ARGV[2k+1]  job id, lease token, for every job the worker holds in the queue
 --
 -- Returns: the ids given back.
--- @include registry
+-- @include clock
 -- @include full
 allowWhenFull(KEYS[1])
 local now = nowMs()

@@ -27,7 +27,7 @@ public enum Script {
     /** Cancel a job that has not started, or flag a running one to stop. */
     CANCEL("cancel"),
     /** Put ended jobs back on their queue (operators). */
-    RETRY_NOW("retry_now"),
+    RETRY_NOW("retry-now"),
     /** Delete jobs that are not running (operators). */
     DELETE("delete"),
     /** Delete a batch of queued jobs (operators). */
@@ -51,7 +51,7 @@ public enum Script {
     /** Return the jobs leased to this worker by a fetch whose reply it never read. */
     UNCLAIMED("unclaimed"),
     /** Move one scheduled job to the front of its queue (operators). */
-    RUN_NOW("run_now"),
+    RUN_NOW("run-now"),
     /** Enqueue one run of a recurring job now, leaving its schedule alone (operators). */
     RECURRING_TRIGGER("recurring-trigger");
 

@@ -1,12 +1,6 @@
 -- lib/registry.lua: shared helpers, pasted into a script where it says "-- @include registry"
 -- (Script.java does this when it loads the script). Not a script of its own.
 
--- Redis server time in ms: every deadline and due time comes from this one clock.
-local function nowMs()
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-
 -- Drops expired entries from a registry of ended jobs (a zset scored by expiry time) and past the
 -- cap pops the oldest entries and deletes their job hashes, so a registry is bounded both in time
 -- and in size.

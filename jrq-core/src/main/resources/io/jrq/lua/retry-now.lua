@@ -1,4 +1,4 @@
--- retry_now.lua: put an ended job (FAILED, CANCELED or STOPPED) back on its queue, with a fresh
+-- retry-now.lua: put an ended job (FAILED, CANCELED or STOPPED) back on its queue, with a fresh
 -- attempt budget; its error history is kept. Used by operators ("requeue failed jobs").
 --
 -- KEYS[1]  ready list                (jrq:{q}:ready)
@@ -8,7 +8,7 @@
 -- ARGV[1..n] job ids
 --
 -- Returns: how many jobs were requeued (ids of jobs that are gone or not ended are skipped).
--- @include registry
+-- @include clock
 local now = nowMs()
 local n = 0
 for _, id in ipairs(ARGV) do

@@ -1,4 +1,4 @@
--- run_now.lua: move one SCHEDULED job (delayed, or a retry waiting out its backoff) to the end of
+-- run-now.lua: move one SCHEDULED job (delayed, or a retry waiting out its backoff) to the end of
 -- the ready list that fetch takes from, so that it runs next. Used by operators ("run now").
 --
 -- It is the promotion fetch.lua gives a due scheduled job, for one id and ahead of its time: out of
@@ -14,7 +14,7 @@
 -- ARGV[1]  job id
 --
 -- Returns: 1 when the job was moved, 0 when it was not scheduled (nothing changed).
--- @include registry
+-- @include clock
 local now = nowMs()
 local id = ARGV[1]
 local key = KEYS[2] .. id
