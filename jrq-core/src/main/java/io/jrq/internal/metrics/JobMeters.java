@@ -34,16 +34,86 @@ public final class JobMeters implements JobObserver {
 
     private record Key(String queue, String job, String outcome) { }
 
+    /**
+     * The meters of one (queue, job) pair, looked up once per attempt; the execution timer per
+     * outcome and the counters are made on first use, so a scrape shows only what happened.
+     */
+    private final class Series {
+        private final String queue;
+        private final String job;
+        private final Timer wait;
+        private final Timer[] execution = new Timer[AttemptEnd.values().length + 1];
+        private volatile Counter finished;
+        private volatile Counter failed;
+        private volatile Counter retried;
+
+        Series(String queue, String job) {
+            this.queue = queue;
+            this.job = job;
+            this.wait = timer("jrq.job.wait", "time from a job's enqueue, due or requeue time to the start of its attempt",
+                    new Key(queue, job, null));
+        }
+
+        void ended(AttemptEnd end, boolean timedOut, String errorType, long runNanos) {
+            // the slot after the outcomes is "timeout"
+            int slot = timedOut ? execution.length - 1 : end.ordinal();
+            Timer t = execution[slot];
+            if (t == null) {
+                t = executionTimer(slot, timedOut ? "timeout" : end.tag());
+            }
+            t.record(runNanos, TimeUnit.NANOSECONDS);
+            switch (end) {
+                case FINISHED -> counter(0).increment();
+                case FAILED -> counter(1).increment();
+                case RETRIED -> counter(2).increment();
+                default -> { }
+            }
+            if (JobNotAllowedException.class.getName().equals(errorType)) {
+                notAllowed.computeIfAbsent(new Key(queue, job, null), k -> Counter.builder("jrq.jobs.not.allowed").tags(common)
+                        .tags("queue", k.queue(), "job", k.job())
+                        .description("jobs refused because their class is outside the worker's allowed packages")
+                        .register(registry)).increment();
+            }
+        }
+
+        private synchronized Timer executionTimer(int slot, String outcome) {
+            if (execution[slot] == null) {
+                execution[slot] = timer("jrq.job.execution", "run time of an attempt", new Key(queue, job, outcome));
+            }
+            return execution[slot];
+        }
+
+        private Counter counter(int which) {
+            Counter c = which == 0 ? finished : which == 1 ? failed : retried;
+            return c != null ? c : makeCounter(which);
+        }
+
+        private synchronized Counter makeCounter(int which) {
+            String name = which == 0 ? "jrq.jobs.finished" : which == 1 ? "jrq.jobs.failed" : "jrq.jobs.retried";
+            String description = which == 0 ? "attempts that finished their job"
+                    : which == 1 ? "attempts that failed their job for good (no attempt left, or not retryable)"
+                    : "attempts that failed and will run again after their backoff";
+            Counter c = Counter.builder(name).tags(common).tags("queue", queue, "job", job).description(description).register(registry);
+            if (which == 0) {
+                finished = c;
+            } else if (which == 1) {
+                failed = c;
+            } else {
+                retried = c;
+            }
+            return c;
+        }
+    }
+
     private final MeterRegistry registry;
     private final Tags common;
     private final int maxJobTags;
     private final boolean histograms;
     private final Set<String> jobTags = ConcurrentHashMap.newKeySet();
     private final Map<Key, Counter> enqueued = new ConcurrentHashMap<>();
-    private final Map<Key, Counter> ended = new ConcurrentHashMap<>();
     private final Map<Key, Counter> notAllowed = new ConcurrentHashMap<>();
-    private final Map<Key, Timer> execution = new ConcurrentHashMap<>();
-    private final Map<Key, Timer> waits = new ConcurrentHashMap<>();
+    /** queue → function → its series: two lookups on strings whose hashes are cached. */
+    private final Map<String, Map<String, Series>> series = new ConcurrentHashMap<>();
     private final Map<String, Counter> expired = new ConcurrentHashMap<>();
     private final Map<String, List<Meter>> workerGauges = new ConcurrentHashMap<>();
 
@@ -92,40 +162,19 @@ public final class JobMeters implements JobObserver {
 
     @Override
     public Attempt started(JobContext job, String worker, long waitNanos, Map<String, String> carrier) {
-        String queue = job.queue();
-        String tag = jobTag(job.function());
-        waits.computeIfAbsent(new Key(queue, tag, null), k -> timer("jrq.job.wait",
-                "time from a job's enqueue, due or requeue time to the start of its attempt", k))
-                .record(waitNanos, TimeUnit.NANOSECONDS);
-        return (end, timedOut, errorType, errorMessage, runNanos) -> {
-            String outcome = timedOut ? "timeout" : end.tag();
-            execution.computeIfAbsent(new Key(queue, tag, outcome), k -> timer("jrq.job.execution", "run time of an attempt", k))
-                    .record(runNanos, TimeUnit.NANOSECONDS);
-            String counted = switch (end) {
-                case FINISHED -> "jrq.jobs.finished";
-                case FAILED -> "jrq.jobs.failed";
-                case RETRIED -> "jrq.jobs.retried";
-                case STOPPED, LOST -> null;
-            };
-            if (counted != null) {
-                ended.computeIfAbsent(new Key(queue, tag, counted), k -> Counter.builder(k.outcome()).tags(common)
-                        .tags("queue", k.queue(), "job", k.job()).description(description(end)).register(registry)).increment();
-            }
-            if (JobNotAllowedException.class.getName().equals(errorType)) {
-                notAllowed.computeIfAbsent(new Key(queue, tag, null), k -> Counter.builder("jrq.jobs.not.allowed").tags(common)
-                        .tags("queue", k.queue(), "job", k.job())
-                        .description("jobs refused because their class is outside the worker's allowed packages")
-                        .register(registry)).increment();
-            }
-        };
+        Series s = seriesOf(job.queue(), job.function());
+        s.wait.record(waitNanos, TimeUnit.NANOSECONDS);
+        return (end, timedOut, errorType, errorMessage, runNanos) -> s.ended(end, timedOut, errorType, runNanos);
     }
 
-    private static String description(AttemptEnd end) {
-        return switch (end) {
-            case FINISHED -> "attempts that finished their job";
-            case FAILED -> "attempts that failed their job for good (no attempt left, or not retryable)";
-            default -> "attempts that failed and will run again after their backoff";
-        };
+    private Series seriesOf(String queue, String function) {
+        Map<String, Series> byFunction = series.computeIfAbsent(queue, q -> new ConcurrentHashMap<>());
+        Series s = function == null ? null : byFunction.get(function);
+        if (s != null) {
+            return s;
+        }
+        // a function past the cap is found under its tag, "other", which all such functions share
+        return byFunction.computeIfAbsent(jobTag(function), t -> new Series(queue, t));
     }
 
     private Timer timer(String name, String description, Key k) {

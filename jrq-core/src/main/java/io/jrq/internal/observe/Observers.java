@@ -21,18 +21,22 @@ public final class Observers {
     private record LiveWorker(int slots, IntSupplier busy) { }
 
     private final List<JobObserver> observers = new CopyOnWriteArrayList<>();
+    /** The observers as of the last change, read once per attempt without locking or copying. */
+    private volatile JobObserver[] current = new JobObserver[0];
     private final Map<String, LiveWorker> workers = new ConcurrentHashMap<>();
     private final Map<JobObserver, Boolean> complained = new ConcurrentHashMap<>();
 
     /** @param observer starts receiving calls (and at once one per worker already running) */
     public synchronized void add(JobObserver observer) {
         observers.add(observer);
+        current = observers.toArray(new JobObserver[0]);
         workers.forEach((name, w) -> guard(observer, () -> observer.workerStarted(name, w.slots(), w.busy())));
     }
 
     /** @param observer stops receiving calls */
-    public void remove(JobObserver observer) {
+    public synchronized void remove(JobObserver observer) {
         observers.remove(observer);
+        current = observers.toArray(new JobObserver[0]);
     }
 
     /** @return true when nobody observes (the callers then skip building what they would pass) */
@@ -76,12 +80,23 @@ public final class Observers {
      * @return one attempt that forwards to each observer's
      */
     public Attempt started(JobContext job, String worker, long waitNanos, Map<String, String> carrier) {
-        if (observers.isEmpty()) {
+        JobObserver[] now = current;
+        if (now.length == 0) {
             return Attempt.NONE;
         }
-        List<Attempt> attempts = new ArrayList<>(observers.size());
-        List<JobObserver> owners = new ArrayList<>(observers.size());
-        for (JobObserver o : observers) {
+        if (now.length == 1) {
+            // The common case (metrics or tracing alone): no lists, one small wrapper per attempt.
+            JobObserver o = now[0];
+            try {
+                return new Guarded(o.started(job, worker, waitNanos, carrier), o);
+            } catch (RuntimeException e) {
+                complain(o, e);
+                return Attempt.NONE;
+            }
+        }
+        List<Attempt> attempts = new ArrayList<>(now.length);
+        List<JobObserver> owners = new ArrayList<>(now.length);
+        for (JobObserver o : now) {
             try {
                 attempts.add(o.started(job, worker, waitNanos, carrier));
                 owners.add(o);
@@ -187,6 +202,43 @@ public final class Observers {
                 } catch (RuntimeException e) {
                     complain(owners.get(i), e);
                 }
+            }
+        }
+    }
+
+    /** One observer's attempt, whose failures are logged rather than thrown. */
+    private final class Guarded implements Attempt {
+        private final Attempt attempt;
+        private final JobObserver owner;
+
+        Guarded(Attempt attempt, JobObserver owner) {
+            this.attempt = attempt;
+            this.owner = owner;
+        }
+
+        @Override
+        public Scope enter() {
+            try {
+                Scope scope = attempt.enter();
+                return scope == Scope.NOOP ? Scope.NOOP : () -> {
+                    try {
+                        scope.close();
+                    } catch (RuntimeException e) {
+                        log.warn("closing an observer's scope failed: {}", e.toString());
+                    }
+                };
+            } catch (RuntimeException e) {
+                complain(owner, e);
+                return Scope.NOOP;
+            }
+        }
+
+        @Override
+        public void ended(AttemptEnd end, boolean timedOut, String errorType, String errorMessage, long runNanos) {
+            try {
+                attempt.ended(end, timedOut, errorType, errorMessage, runNanos);
+            } catch (RuntimeException e) {
+                complain(owner, e);
             }
         }
     }
