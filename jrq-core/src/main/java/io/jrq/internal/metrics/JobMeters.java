@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntSupplier;
 
 /**
@@ -42,7 +43,7 @@ public final class JobMeters implements JobObserver {
         private final String queue;
         private final String job;
         private final Timer wait;
-        private final Timer[] execution = new Timer[AttemptEnd.values().length + 1];
+        private final AtomicReferenceArray<Timer> execution = new AtomicReferenceArray<>(AttemptEnd.values().length + 1);
         private volatile Counter finished;
         private volatile Counter failed;
         private volatile Counter retried;
@@ -56,8 +57,8 @@ public final class JobMeters implements JobObserver {
 
         void ended(AttemptEnd end, boolean timedOut, String errorType, long runNanos) {
             // the slot after the outcomes is "timeout"
-            int slot = timedOut ? execution.length - 1 : end.ordinal();
-            Timer t = execution[slot];
+            int slot = timedOut ? execution.length() - 1 : end.ordinal();
+            Timer t = execution.get(slot);
             if (t == null) {
                 t = executionTimer(slot, timedOut ? "timeout" : end.tag());
             }
@@ -77,10 +78,12 @@ public final class JobMeters implements JobObserver {
         }
 
         private synchronized Timer executionTimer(int slot, String outcome) {
-            if (execution[slot] == null) {
-                execution[slot] = timer("jrq.job.execution", "run time of an attempt", new Key(queue, job, outcome));
+            Timer t = execution.get(slot);
+            if (t == null) {
+                t = timer("jrq.job.execution", "run time of an attempt", new Key(queue, job, outcome));
+                execution.set(slot, t);
             }
-            return execution[slot];
+            return t;
         }
 
         private Counter counter(int which) {
