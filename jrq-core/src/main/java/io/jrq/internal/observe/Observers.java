@@ -151,13 +151,17 @@ public final class Observers {
     private static Attempt.Scope closingAll(List<Attempt.Scope> scopes) {
         return () -> {
             for (int i = scopes.size() - 1; i >= 0; i--) {
-                try {
-                    scopes.get(i).close();
-                } catch (RuntimeException e) {
-                    log.warn("closing an observer's scope failed: {}", e.toString());
-                }
+                closeQuietly(scopes.get(i));
             }
         };
+    }
+
+    private static void closeQuietly(Attempt.Scope scope) {
+        try {
+            scope.close();
+        } catch (RuntimeException e) {
+            log.warn("closing an observer's scope failed: {}", e.toString());
+        }
     }
 
     /** Forwards an enqueue call's calls to the sends of each observer. */
@@ -220,13 +224,7 @@ public final class Observers {
         public Scope enter() {
             try {
                 Scope scope = attempt.enter();
-                return scope == Scope.NOOP ? Scope.NOOP : () -> {
-                    try {
-                        scope.close();
-                    } catch (RuntimeException e) {
-                        log.warn("closing an observer's scope failed: {}", e.toString());
-                    }
-                };
+                return scope == Scope.NOOP ? Scope.NOOP : () -> closeQuietly(scope);
             } catch (RuntimeException e) {
                 complain(owner, e);
                 return Scope.NOOP;

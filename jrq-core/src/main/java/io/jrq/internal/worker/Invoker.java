@@ -172,7 +172,8 @@ public final class Invoker {
         }
     }
 
-    private static io.jrq.JobError errorOf(String json) {
+    /** @return the error an outcome's data describes ({@code unknown} when it cannot be read) */
+    static io.jrq.JobError errorOf(String json) {
         try {
             com.fasterxml.jackson.databind.JsonNode n = Json.mapper().readTree(json);
             return new io.jrq.JobError(n.path("type").asText(), n.path("message").asText(), n.path("stackTrace").asText());

@@ -259,18 +259,8 @@ public final class WorkerRuntime implements WorkerHandle {
             case RETRY -> AttemptEnd.RETRIED;
             case STOPPED -> AttemptEnd.STOPPED;
         };
-        String type = null;
-        String message = null;
-        if (outcome != null && !outcome.finished()) {
-            try {
-                JsonNode error = Json.mapper().readTree(outcome.data());
-                type = error.path("type").asText(null);
-                message = error.path("message").asText(null);
-            } catch (java.io.IOException | RuntimeException unreadable) {
-                type = "unknown";
-            }
-        }
-        attempt.ended(how, timedOut, type, message, job.runNanos());
+        io.jrq.JobError error = outcome != null && !outcome.finished() ? Invoker.errorOf(outcome.data()) : null;
+        attempt.ended(how, timedOut, error == null ? null : error.type(), error == null ? null : error.message(), job.runNanos());
     }
 
     /**
