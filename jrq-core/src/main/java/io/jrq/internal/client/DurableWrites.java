@@ -38,11 +38,6 @@ final class DurableWrites implements AutoCloseable {
         }
 
         @Override
-        public String name() {
-            return "WAITAOF";
-        }
-
-        @Override
         public String toString() {
             return "WAITAOF";
         }

@@ -143,7 +143,7 @@ final class JobWatcher implements AutoCloseable {
             if (ended != null) {
                 // fetch.lua's batch: {"ended":{"FINISHED":[ids...],"FAILED":[...]}}, every status terminal.
                 if (ids != null && !ids.isEmpty()) {
-                    ended.fields().forEachRemaining(e -> e.getValue().forEach(id -> {
+                    ended.properties().forEach(e -> e.getValue().forEach(id -> {
                         if (ids.containsKey(id.asText())) {
                             check(queue, id.asText());
                         }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jrq.InvalidPayloadException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -212,15 +211,14 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
                 throw new InvalidPayloadException("payload field 'meta' must be an object of strings");
             }
             TypeMarkers.check(m, "payload field 'meta'");
-            for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : m.properties()) {
                 meta.put(e.getKey(), e.getValue().asText());
             }
         }
         JsonNode ttl = root.get("ttl");
         long ttlSeconds = ttl != null && ttl.canConvertToLong() ? ttl.asLong() : -1;
         Map<String, String> callbacks = new LinkedHashMap<>();
-        root.path("callbacks").fields().forEachRemaining(e -> callbacks.put(e.getKey(), e.getValue().asText()));
+        root.path("callbacks").properties().forEach(e -> callbacks.put(e.getKey(), e.getValue().asText()));
         List<String> deps = new ArrayList<>();
         root.path("deps").forEach(n -> deps.add(n.asText()));
         JsonNode retry = root.get("retry");
@@ -240,8 +238,10 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
             return Map.of();
         }
         Map<String, String> trace = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = t.fields(); it.hasNext() && trace.size() < MAX_TRACE_FIELDS; ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : t.properties()) {
+            if (trace.size() == MAX_TRACE_FIELDS) {
+                break;
+            }
             if (e.getValue().isTextual() && isTraceField(e.getKey(), e.getValue().asText())) {
                 trace.put(e.getKey(), e.getValue().asText());
             }

@@ -2,7 +2,6 @@ package io.jrq.internal.codec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jrq.InvalidPayloadException;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -51,8 +50,7 @@ public final class TypeMarkers {
             return "holds binary data at " + path;
         }
         if (n.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
                 if (MARKER_KEYS.contains(e.getKey())) {
                     return "carries the polymorphic type marker '" + e.getKey() + "' at " + path;
                 }

@@ -20,7 +20,6 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
@@ -162,12 +161,12 @@ public final class Redis implements AutoCloseable {
     }
 
     /** @return a new connection for blocking commands, so they never stall the shared one */
-    public RedisClusterCommands<String, String> openBlocking() {
+    public BlockingConnection openBlocking() {
         try {
             if (client instanceof RedisClusterClient c) {
-                return c.connect().sync();
+                return new BlockingConnection(c.connect());
             }
-            return ((RedisClient) client).connect().sync();
+            return new BlockingConnection(((RedisClient) client).connect());
         } catch (RuntimeException e) {
             throw unavailable(endpoint, e);
         }

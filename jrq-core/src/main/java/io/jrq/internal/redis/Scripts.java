@@ -52,7 +52,7 @@ public final class Scripts {
             }
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause instanceof RedisNoScriptException) {
-                return (CompletableFuture<T>) on.<T>eval(script.body(), type, keys, args).toCompletableFuture();
+                return on.<T>eval(script.body(), type, keys, args).toCompletableFuture();
             }
             return CompletableFuture.<T>failedFuture(cause);
         }).thenCompose(f -> f).exceptionally(e -> {

@@ -1,10 +1,9 @@
 package io.jrq.internal.worker;
 
+import io.jrq.internal.redis.BlockingConnection;
 import io.lettuce.core.LMoveArgs;
 import io.lettuce.core.UnblockType;
-import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -42,7 +41,7 @@ final class QueueWaiter implements Runnable {
     private final String queue;
     private final Set<String> blocked;
     private final String readyKey;
-    private final RedisClusterCommands<String, String> blocking;
+    private final BlockingConnection blocking;
     private final RedisClusterAsyncCommands<String, String> async;
     private final IdleSignal idle;
     private final Fetcher fetcher;
@@ -61,13 +60,13 @@ final class QueueWaiter implements Runnable {
      *     answered within it, so the wait blocks at most half of it (and at most 1 s)
      * @param shared the client's shared connection, used to unblock the wait at shutdown
      */
-    QueueWaiter(String queue, String readyKey, RedisClusterCommands<String, String> blocking, IdleSignal idle, Fetcher fetcher,
+    QueueWaiter(String queue, String readyKey, BlockingConnection blocking, IdleSignal idle, Fetcher fetcher,
                 Set<String> blocked, boolean fetchBehind, long commandTimeoutMs, RedisClusterAsyncCommands<String, String> shared) {
         this.queue = queue;
         this.blocked = blocked;
         this.readyKey = readyKey;
         this.blocking = blocking;
-        this.async = asyncOf(blocking);
+        this.async = blocking.async();
         this.idle = idle;
         this.fetcher = fetcher;
         this.fetchBehind = fetchBehind;
@@ -76,19 +75,9 @@ final class QueueWaiter implements Runnable {
         this.clientId = fetchBehind ? clientIdOf(blocking) : -1;
     }
 
-    private static RedisClusterAsyncCommands<String, String> asyncOf(RedisClusterCommands<String, String> blocking) {
-        if (blocking instanceof RedisCommands<String, String> c) {
-            return c.getStatefulConnection().async();
-        }
-        return ((io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands<String, String>) blocking).getStatefulConnection().async();
-    }
-
-    private static long clientIdOf(RedisClusterCommands<String, String> blocking) {
-        if (!(blocking instanceof RedisCommands<String, String> c)) {
-            return -1;
-        }
+    private static long clientIdOf(BlockingConnection blocking) {
         try {
-            return c.clientId();
+            return blocking.clientId();
         } catch (RuntimeException e) {
             log.debug("CLIENT ID refused; a worker shutdown will wait for its BLMOVE to time out: {}", e.toString());
             return -1;
@@ -178,11 +167,7 @@ final class QueueWaiter implements Runnable {
             }
         }
         try {
-            if (blocking instanceof RedisCommands<String, String> conn) {
-                conn.getStatefulConnection().close();
-            } else if (blocking instanceof io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands<String, String> conn) {
-                conn.getStatefulConnection().close();
-            }
+            blocking.close();
         } catch (RuntimeException e) {
             log.debug("closing the blocking connection of {} failed", readyKey, e);
         }
