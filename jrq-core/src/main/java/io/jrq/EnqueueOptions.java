@@ -299,7 +299,7 @@ public final class EnqueueOptions {
          * @return this builder
          */
         public Builder dependsOn(String queue, String id) {
-            io.jrq.internal.Keys.checkQueueName(queue);
+            JobNames.checkQueueName(queue);
             Objects.requireNonNull(id, "id");
             dependsOn.add(new io.jrq.internal.codec.JobRef(queue, id).toString());
             return this;

@@ -75,6 +75,34 @@ public final class JrqOptions {
         return builder().build();
     }
 
+    /**
+     * Hides the credentials of a Redis URL the way jrq's own messages and {@link #toString()} do:
+     * {@code redis://user:secret@host} becomes {@code redis://user:***@host}, and a password given
+     * alone ({@code redis://secret@host}) becomes {@code redis://***@host}. Nothing that depends on
+     * the password is shown, not even its length; a password holding {@code :}, {@code /} or
+     * {@code @} is hidden whole.
+     *
+     * @param url a Redis URL, or any text (returned unchanged when it holds no credentials), or null
+     * @return the URL without its password
+     */
+    public static String redactUrl(String url) {
+        return RedisEndpoint.redact(url);
+    }
+
+    /**
+     * Hides the credentials of every URL in a text, as {@link #redactUrl} does for one: for
+     * log lines and messages that quote URLs, including Lettuce's, which show one {@code *} per
+     * character of the password ({@code redis://user:****@a:1} becomes {@code redis://user:***@a:1}).
+     * A password with a space, a slash or an {@code @} cannot be told apart from the text around it:
+     * hide a URL you hold with {@link #redactUrl}.
+     *
+     * @param text any text, or null
+     * @return the text with {@code user:***} in place of every URL's credentials
+     */
+    public static String redactText(String text) {
+        return RedisEndpoint.redactText(text);
+    }
+
     /** @return a builder holding this object's values */
     public Builder toBuilder() {
         Builder b = new Builder();

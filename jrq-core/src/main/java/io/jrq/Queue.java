@@ -1,7 +1,6 @@
 package io.jrq;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.jrq.internal.Keys;
 import io.jrq.internal.client.Backend;
 import io.jrq.internal.client.EncodedJob;
 import io.jrq.internal.client.EnqueueSpec;
@@ -10,7 +9,6 @@ import io.jrq.internal.codec.Envelope;
 import io.jrq.internal.codec.JobIds;
 import io.jrq.internal.codec.MethodRefs;
 import io.jrq.internal.codec.MethodTarget;
-import io.jrq.internal.codec.Names;
 import io.jrq.internal.observe.Attempt;
 import io.jrq.internal.observe.Observers;
 import io.jrq.internal.observe.Send;
@@ -81,7 +79,7 @@ public final class Queue {
     private Queue(Backend backend, JrqOptions options, String name, EnqueueOptions enqueueOptions, AsyncCall asyncCall) {
         this.backend = backend;
         this.options = options;
-        this.name = Keys.checkQueueName(name);
+        this.name = JobNames.checkQueueName(name);
         this.enqueueOptions = enqueueOptions;
         this.asyncCall = asyncCall;
     }
@@ -295,13 +293,13 @@ public final class Queue {
 
     private void checkHandler(String handler) {
         if (handler != null && handler.contains("::")) {
-            if (!Names.isMethodName(handler)) {
+            if (!JobNames.isMethodName(handler)) {
                 throw new InvalidJobException("'" + handler + "' is not a valid class::method name, such as com.example.Jobs::send");
             }
             return;
         }
-        if (!Names.isHandlerName(handler)) {
-            throw new InvalidJobException("handler name must be " + Names.HANDLER_RULE + ", got: '" + handler
+        if (!JobNames.isHandlerName(handler)) {
+            throw new InvalidJobException("handler name must be " + JobNames.HANDLER_RULE + ", got: '" + handler
                     + "'; to enqueue a method use a method reference such as Reports::build, or its name as com.example.Reports::build");
         }
     }

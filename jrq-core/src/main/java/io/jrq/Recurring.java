@@ -1,6 +1,5 @@
 package io.jrq;
 
-import io.jrq.internal.Keys;
 import io.jrq.internal.client.RecurringStore;
 import io.jrq.internal.schedule.RecurringDef;
 import io.jrq.internal.schedule.Schedule;
@@ -85,7 +84,7 @@ public final class Recurring {
      * @return the recurring job, or empty when there is none
      */
     public Optional<RecurringInfo> get(String queue, String name) {
-        Keys.checkQueueName(queue);
+        JobNames.checkQueueName(queue);
         Objects.requireNonNull(name, "name");
         return store.get(queue, name).map(Recurring::info);
     }
@@ -99,7 +98,7 @@ public final class Recurring {
      * @return true when it existed
      */
     public boolean delete(String queue, String name) {
-        Keys.checkQueueName(queue);
+        JobNames.checkQueueName(queue);
         Objects.requireNonNull(name, "name");
         return store.delete(queue, name);
     }
@@ -117,7 +116,7 @@ public final class Recurring {
      * @throws JrqException in the rare case that a run with the same id (same job, same millisecond) exists
      */
     public Optional<String> trigger(String queue, String name) {
-        Keys.checkQueueName(queue);
+        JobNames.checkQueueName(queue);
         Objects.requireNonNull(name, "name");
         return store.trigger(queue, name);
     }

@@ -1,11 +1,9 @@
 package io.jrq;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.jrq.internal.Keys;
 import io.jrq.internal.codec.Args;
 import io.jrq.internal.codec.MethodRefs;
 import io.jrq.internal.codec.MethodTarget;
-import io.jrq.internal.codec.Names;
 import io.jrq.internal.schedule.CronSchedule;
 import io.jrq.internal.schedule.RecurringDef;
 import io.jrq.internal.schedule.Schedule;
@@ -202,7 +200,7 @@ public final class RecurringJob {
 
         /** @param queue the queue the runs go to (default {@code default}) @return this builder */
         public Builder queue(String queue) {
-            this.queue = Keys.checkQueueName(queue);
+            this.queue = JobNames.checkQueueName(queue);
             return this;
         }
 
@@ -282,8 +280,8 @@ public final class RecurringJob {
          * @return this builder
          */
         public Builder handler(String handler, Object... args) {
-            if (!Names.isHandlerName(handler)) {
-                throw new InvalidJobException("handler name must be " + Names.HANDLER_RULE + " without '::', got: '"
+            if (!JobNames.isHandlerName(handler)) {
+                throw new InvalidJobException("handler name must be " + JobNames.HANDLER_RULE + " without '::', got: '"
                         + handler + "'; to run a method use call(Type::method, ...)");
             }
             this.args = Args.encodeUntyped(handler, args == null ? new Object[] {null} : args);

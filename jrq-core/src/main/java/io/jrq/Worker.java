@@ -1,9 +1,7 @@
 package io.jrq;
 
-import io.jrq.internal.Keys;
 import io.jrq.internal.client.Backend;
 import io.jrq.internal.client.WorkerHandle;
-import io.jrq.internal.codec.Names;
 import io.jrq.internal.codec.RetrySpec;
 import io.jrq.internal.worker.WorkerConfig;
 import java.lang.management.ManagementFactory;
@@ -97,7 +95,7 @@ public final class Worker implements AutoCloseable {
             if (queues.isEmpty()) {
                 throw new IllegalArgumentException("a worker needs at least one queue");
             }
-            queues.forEach(Keys::checkQueueName);
+            queues.forEach(JobNames::checkQueueName);
             if (queues.stream().distinct().count() != queues.size()) {
                 throw new IllegalArgumentException("queues listed twice: " + queues);
             }
@@ -179,8 +177,8 @@ public final class Worker implements AutoCloseable {
          */
         public Builder handler(String name, Handler handler) {
             Objects.requireNonNull(handler, "handler");
-            if (!Names.isHandlerName(name)) {
-                throw new IllegalArgumentException("handler name must be " + Names.HANDLER_RULE + " without '::', got: '" + name + "'");
+            if (!JobNames.isHandlerName(name)) {
+                throw new IllegalArgumentException("handler name must be " + JobNames.HANDLER_RULE + " without '::', got: '" + name + "'");
             }
             if (handlers.putIfAbsent(name, handler) != null) {
                 throw new IllegalArgumentException("a handler named '" + name + "' is already registered");

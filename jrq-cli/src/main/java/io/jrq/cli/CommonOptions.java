@@ -96,6 +96,6 @@ public final class CommonOptions {
      * @return the URL with {@code ***} in place of its password
      */
     public static String redact(String url) {
-        return io.jrq.internal.redis.RedisEndpoint.redact(url);
+        return JrqOptions.redactUrl(url);
     }
 }

@@ -1,10 +1,10 @@
 package io.jrq.cli;
 
-import io.jrq.internal.codec.Names;
+import io.jrq.JobNames;
 
 /**
  * Checks the FUNCTION of a job as typed: a method {@code com.example.Jobs::method} or a handler name.
- * The rules are the core's own ({@link Names}), so the command line refuses exactly what an enqueue
+ * The rules are the core's own ({@link JobNames}), so the command line refuses exactly what an enqueue
  * would, only with wording for the command line.
  */
 final class Functions {
@@ -20,10 +20,10 @@ final class Functions {
             return "the function is empty; give com.example.Jobs::method or a handler name";
         }
         if (fn.contains("::")) {
-            return Names.isMethodName(fn) ? null
+            return JobNames.isMethodName(fn) ? null
                     : "'" + fn + "' is not a method name; write the class's full name, '::' and the method: com.example.Jobs::send";
         }
-        return Names.isHandlerName(fn) ? null
-                : "'" + fn + "' is neither a method (com.example.Jobs::send) nor a handler name (" + Names.HANDLER_RULE + ")";
+        return JobNames.isHandlerName(fn) ? null
+                : "'" + fn + "' is neither a method (com.example.Jobs::send) nor a handler name (" + JobNames.HANDLER_RULE + ")";
     }
 }

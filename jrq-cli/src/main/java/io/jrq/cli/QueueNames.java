@@ -1,6 +1,6 @@
 package io.jrq.cli;
 
-import io.jrq.internal.Keys;
+import io.jrq.JobNames;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -14,7 +14,7 @@ final class QueueNames implements ITypeConverter<String> {
     /** @param name a queue name @return the name @throws TypeConversionException when it is not valid */
     static String check(String name) {
         try {
-            return Keys.checkQueueName(name);
+            return JobNames.checkQueueName(name);
         } catch (IllegalArgumentException e) {
             throw new TypeConversionException(e.getMessage());
         }

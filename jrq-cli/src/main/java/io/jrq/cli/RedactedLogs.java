@@ -4,7 +4,7 @@ import ch.qos.logback.classic.pattern.MessageConverter;
 import ch.qos.logback.classic.pattern.ThrowableProxyConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
-import io.jrq.internal.redis.RedisEndpoint;
+import io.jrq.JrqOptions;
 
 /**
  * The log converters of the command line's logback.xml: every message and stack trace is shown with
@@ -19,7 +19,7 @@ final class RedactedLogs {
     public static final class Message extends MessageConverter {
         @Override
         public String convert(ILoggingEvent event) {
-            return RedisEndpoint.redactText(super.convert(event));
+            return JrqOptions.redactText(super.convert(event));
         }
     }
 
@@ -27,7 +27,7 @@ final class RedactedLogs {
     public static final class StackTrace extends ThrowableProxyConverter {
         @Override
         protected String throwableProxyToString(IThrowableProxy proxy) {
-            return RedisEndpoint.redactText(super.throwableProxyToString(proxy));
+            return JrqOptions.redactText(super.throwableProxyToString(proxy));
         }
     }
 }

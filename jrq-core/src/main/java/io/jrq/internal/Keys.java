@@ -1,6 +1,6 @@
 package io.jrq.internal;
 
-import java.util.regex.Pattern;
+import io.jrq.JobNames;
 
 /**
  * Builds every Redis key and channel name jrq uses; no other class spells a key. Every key that
@@ -8,8 +8,6 @@ import java.util.regex.Pattern;
  * cluster slot and no script crosses slots. See docs/PROTOCOL.md for what each key holds.
  */
 public final class Keys {
-    private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
-
     private final String prefix;
 
     /** @param prefix the configured key prefix, normally {@code jrq} */
@@ -23,15 +21,15 @@ public final class Keys {
     }
 
     /**
+     * The public rule ({@link JobNames#checkQueueName}), here too so that the classes that spell keys
+     * check the names they put in them.
+     *
      * @param queue a queue name
      * @return the name, if valid
      * @throws IllegalArgumentException naming the bad value otherwise
      */
     public static String checkQueueName(String queue) {
-        if (queue == null || !QUEUE_NAME.matcher(queue).matches()) {
-            throw new IllegalArgumentException("queue name must be 1-100 characters of A-Z a-z 0-9 _ . -, got: '" + queue + "'");
-        }
-        return queue;
+        return JobNames.checkQueueName(queue);
     }
 
     private String q(String queue) {
