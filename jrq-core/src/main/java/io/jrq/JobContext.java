@@ -25,7 +25,7 @@ public interface JobContext {
      * @throws IllegalStateException when no job runs on this thread
      */
     static JobContext current() {
-        return CurrentJob.get();
+        return CurrentJob.get(JobContext.class);
     }
 
     /** @return the job's id */
