@@ -3,7 +3,7 @@
 # language"). ProtocolIT runs it and checks that a Java worker runs every job.
 #
 # Usage: enqueue.sh HOST PORT QUEUE ID ENQUEUE_LUA
-#   ENQUEUE_LUA  path to enqueue.lua (in the jrq-core jar at io/jrq/lua/enqueue.lua, self-contained:
+#   ENQUEUE_LUA  path to enqueue.lua (in the jrq-core jar at io/jrq/lua/enqueue.lua, ready to send:
 #                unzip -p jrq-core-*.jar io/jrq/lua/enqueue.lua > enqueue.lua)
 #   JRQ_PREFIX   key prefix, default "jrq"
 #

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jrq.internal.Keys;
+import io.jrq.internal.redis.Script;
 import io.jrq.testkit.RedisExtension;
 import io.jrq.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
@@ -367,8 +368,7 @@ class ProtocolIT {
             JsonNode n = JSON.readTree(e);
             if (n.has("ended")) {
                 assertThat(n.size()).as("batch event %s has only ended", e).isEqualTo(1);
-                for (java.util.Iterator<Map.Entry<String, JsonNode>> it = n.get("ended").fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> byStatus = it.next();
+                for (Map.Entry<String, JsonNode> byStatus : n.get("ended").properties()) {
                     assertThat(byStatus.getValue().isArray()).as("event %s lists ids per status", e).isTrue();
                     byStatus.getValue().forEach(id -> pairs.add(id.asText() + "=" + byStatus.getKey()));
                 }
@@ -417,10 +417,15 @@ class ProtocolIT {
         return file;
     }
 
-    /** @return enqueue.lua as extracted from the jar; it must run as shipped, without the include step of other scripts */
+    /**
+     * @return enqueue.lua as extracted from the jar; it must run as shipped: the build resolved its
+     *     includes, and it is the very text the Java client sends
+     */
     private Path enqueueLua() throws IOException {
         Path file = resource("/io/jrq/lua/enqueue.lua");
-        assertThat(Files.readString(file)).as("enqueue.lua is self-contained").doesNotContain("-- @include");
+        String text = Files.readString(file);
+        assertThat(text).as("enqueue.lua in the jar is self-contained").doesNotContainPattern("(?m)^-- @include ");
+        assertThat(text).as("enqueue.lua in the jar is what the Java client sends").isEqualTo(Script.ENQUEUE.body());
         return file;
     }
 

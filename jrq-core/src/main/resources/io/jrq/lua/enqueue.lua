@@ -50,10 +50,8 @@
 --          first write, so an error means nothing was written. On a Redis at its maxmemory, the
 --          first write is refused with OOM (a script's first write that may add memory is checked,
 --          later ones are not), so an OOM error means nothing was written either.
--- The clock of lib/clock.lua, written out: this script includes no library, so that producers in
--- other languages can send the file as it is (docs/PROTOCOL.md).
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+-- @include clock
+local now = nowMs()
 local ready, prefix, scheduled, uprefix, queued = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[7]
 local flags = tonumber(ARGV[1])
 if not flags or flags < 0 or flags > 3 or flags % 1 ~= 0 then

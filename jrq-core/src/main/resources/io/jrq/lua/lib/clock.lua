@@ -1,5 +1,8 @@
--- lib/clock.lua: the one clock of every script, pasted where it says "-- @include clock" (Script.java
--- does this when it loads the script). Not a script of its own.
+-- lib/clock.lua: nowMs, the one clock of every script; pasted where a script says
+-- "-- @include clock" (Script.java does this, once per script). Not a script of its own.
+-- Used by: cancel.lua, enqueue.lua, fetch.lua, reap.lua, recover.lua, recurring-due.lua,
+--   recurring-trigger.lua, release.lua, renew.lua, requeue.lua, retry-now.lua, run-now.lua,
+--   tick.lua, unclaimed.lua
 
 -- Redis server time in ms: every deadline, due time and timestamp comes from this one clock, never
 -- from the callers' machines, whose clocks may disagree.

@@ -1,10 +1,13 @@
--- lib/corrupt.lua: finds job records that cannot be leased as they are and moves them aside,
--- pasted into a script where it says "-- @include corrupt" (after "-- @include registry").
+-- lib/corrupt.lua: jobDefect, payloadDefect, notUtf8, hexOf, moveAside: finds job records that
+-- cannot be leased as they are and moves them aside; pasted where a script says "-- @include corrupt".
+-- Used by: fetch.lua, reap.lua
 --
 -- A record written by something other than jrq (a bad producer, a hand edit, a wrong key type) must
 -- neither stop the script that meets it (a Redis error would fail every later call for the queue:
 -- the queue would stall for ever) nor vanish: it ends FAILED in the failed registry with the reason
 -- as an io.jrq.CorruptJobException, kept until deleted or pushed out by the registry's cap.
+
+-- @include registry
 
 local JOB_STATUSES = { QUEUED = true, STARTED = true, SCHEDULED = true, DEFERRED = true,
   FINISHED = true, FAILED = true, CANCELED = true, STOPPED = true }

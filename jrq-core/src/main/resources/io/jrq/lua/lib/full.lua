@@ -1,5 +1,7 @@
--- lib/full.lua: lets a script that frees memory, or keeps it flat, run on a full Redis; pasted into
--- a script where it says "-- @include full".
+-- lib/full.lua: allowWhenFull, which lets a script that frees memory, or keeps it flat, run on a
+-- full Redis; pasted where a script says "-- @include full".
+-- Used by: cancel.lua, fetch.lua, recover.lua, release.lua, renew.lua, requeue.lua, start.lua,
+--   unclaimed.lua
 --
 -- With maxmemory reached under the noeviction policy, Redis refuses a script's first write that may
 -- grow memory (HSET, ZADD, RPUSH, SADD, ...), but never a later one: it cannot stop a script

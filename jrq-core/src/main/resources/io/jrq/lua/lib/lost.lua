@@ -1,5 +1,6 @@
--- lib/lost.lua: what becomes of a STARTED job whose worker lost its lease (the worker died, stalled
--- past the lease, or was seen gone); pasted where it says "-- @include lost" (after registry).
+-- lib/lost.lua: loseLease, what becomes of a STARTED job whose worker lost its lease (the worker
+-- died, stalled past the lease, or was seen gone); pasted where a script says "-- @include lost".
+-- Used by: reap.lua, recover.lua
 --
 -- 'recoveries' counts every lost lease; 'lost_runs' only those whose run had started. A worker holds
 -- jobs it has leased but not yet started (a batch waits for free runners), and those must not move a
@@ -10,6 +11,8 @@
 -- failed when a lost lease cut a run short that was known to have started and it has lost
 -- maxRecoveries runs counting the first. A job that kills every worker running it fails after
 -- maxRecoveries + 1 deaths (2 when maxRecoveries is 0), and a job that only waited never does.
+
+-- @include registry
 
 -- Returns the job to the ready list, or fails it when it has lost too many runs. status and token
 -- are the hash's; why names the worker, for the error. Returns true when it failed the job, and the

@@ -1,5 +1,6 @@
--- lib/minutes.lua: per-minute counts of ended jobs for the dashboard's charts, pasted into a script
--- where it says "-- @include minutes".
+-- lib/minutes.lua: countMinute, the per-minute counts of ended jobs for the dashboard's charts;
+-- pasted where a script says "-- @include minutes".
+-- Used by: fetch.lua, reap.lua, recover.lua
 --
 -- The counts live in the queue's stats hash (jrq:{q}:stats), beside its 'finished' and 'failed'
 -- totals, as a ring of MINUTE_SLOTS fields: the minute m (ms since the epoch / 60000, Redis time)

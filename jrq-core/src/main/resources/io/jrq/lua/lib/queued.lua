@@ -1,5 +1,6 @@
--- lib/queued.lua: the compact form of a plain queued job, pasted into a script where it says
--- "-- @include queued".
+-- lib/queued.lua: splitQueued, materialize: the compact form of a plain queued job; pasted where
+-- a script says "-- @include queued".
+-- Used by: cancel.lua, depend.lua, fetch.lua
 --
 -- A job enqueued with nothing but a payload (no unique key, no dependencies, not delayed) is kept
 -- as one field of its queue's queued hash (jrq:{q}:queued, id -> "<enqueued_at ms>:<payload>")

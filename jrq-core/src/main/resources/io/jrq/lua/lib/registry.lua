@@ -1,5 +1,6 @@
--- lib/registry.lua: shared helpers, pasted into a script where it says "-- @include registry"
--- (Script.java does this when it loads the script). Not a script of its own.
+-- lib/registry.lua: trimRegistry, addToRegistry: the registries of ended jobs (zsets scored by
+-- expiry); pasted where a script says "-- @include registry".
+-- Used by: cancel.lua, fetch.lua, reap.lua, recover.lua, release.lua
 
 -- Drops expired entries from a registry of ended jobs (a zset scored by expiry time) and past the
 -- cap pops the oldest entries and deletes their job hashes, so a registry is bounded both in time
