@@ -10,6 +10,7 @@ import io.jrq.internal.codec.JobRef;
 import io.jrq.internal.codec.Json;
 import io.jrq.internal.redis.Redis;
 import io.jrq.internal.redis.Script;
+import io.jrq.internal.redis.ScriptGateway;
 import io.jrq.internal.redis.Scripts;
 import io.jrq.internal.redis.ServerCheck;
 import io.jrq.internal.worker.WorkerConfig;
@@ -39,6 +40,7 @@ public final class RedisBackend implements Backend {
     private final Redis redis;
     private final Keys keys;
     private final Scripts scripts;
+    private final ScriptGateway gateway;
     private final JobWatcher watcher;
     private final RedisAdmin admin;
     private final JobReader reader;
@@ -54,10 +56,11 @@ public final class RedisBackend implements Backend {
         this.redis = redis;
         this.keys = new Keys(options.keyPrefix());
         this.scripts = new Scripts(redis);
+        this.gateway = new ScriptGateway(redis, keys);
         this.watcher = new JobWatcher(redis, keys, this::readAsync);
         this.reader = new JobReader(redis, keys);
         this.admin = new RedisAdmin(redis, keys, scripts, reader);
-        this.dependencies = new Dependencies(keys, scripts, options);
+        this.dependencies = new Dependencies(gateway, options);
         this.recurring = new RedisRecurringStore(redis, keys, scripts);
         this.durable = new DurableWrites(redis);
         this.failures = new EnqueueFailures(redis.endpoint());
@@ -297,7 +300,7 @@ public final class RedisBackend implements Backend {
                 List<String> refs = new ArrayList<>();
                 dependents.forEach(d -> refs.add((String) d));
                 if (!refs.isEmpty()) {
-                    dependencies.release(List.of(new Dependencies.Ended(new JobRef(queue, id).toString(), "CANCELED", refs)));
+                    dependencies.release(List.of(new io.jrq.internal.redis.EndedJob(new JobRef(queue, id).toString(), "CANCELED", refs)));
                 }
                 return Optional.of(JobStatus.CANCELED);
             case "STOPPING":
@@ -362,7 +365,7 @@ public final class RedisBackend implements Backend {
                 }
             }
         }
-        return WorkerRuntime.start(config, options, redis, keys, scripts, dependencies, observers);
+        return WorkerRuntime.start(config, options, redis, keys, gateway, dependencies, observers);
     }
 
     @Override

@@ -1,11 +1,9 @@
 package io.jrq.internal.worker;
 
 import io.jrq.JrqOptions;
-import io.jrq.internal.Keys;
 import io.jrq.internal.client.Dependencies;
-import io.jrq.internal.redis.Script;
-import io.jrq.internal.redis.Scripts;
-import io.lettuce.core.ScriptOutputType;
+import io.jrq.internal.redis.ScriptGateway;
+import io.jrq.internal.redis.ScriptGateway.FetchReply;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,9 +40,7 @@ final class Fetcher implements Runnable {
     private static final long IDLE_WAIT_MS = 1000;
 
     private final WorkerConfig config;
-    private final JrqOptions options;
-    private final Keys keys;
-    private final Scripts scripts;
+    private final ScriptGateway scripts;
     private final Slots slots;
     private final IdleSignal idle;
     private final Semaphore wake;
@@ -54,12 +50,8 @@ final class Fetcher implements Runnable {
     private final Map<String, Long> warned = new java.util.concurrent.ConcurrentHashMap<>();
     private final Set<String> blocked;
     private final Dependencies dependencies;
-    private final Map<String, QueueKeys> queueKeys = new HashMap<>();
-    private final String leaseMs;
-    private final String failedJobsMax;
-    private final String finishedJobsMax;
-    /** Producers are held to it; a worker checks it too, since a bad producer is the threat. */
-    private final String maxPayloadBytes;
+    /** The fixed ARGV of this worker's fetches; the payload limit in it: producers are held to it, and a worker checks it too, since a bad producer is the threat. */
+    private final ScriptGateway.FetchSettings settings;
     private volatile boolean fetching = true;
     /** Set by the loop around a round that may lease; with the claimed idle signal, tells the shutdown a lease may be in flight. */
     private volatile boolean leasingRound;
@@ -74,24 +66,17 @@ final class Fetcher implements Runnable {
      * @param blocked queues that are paused or at a limit, shared with the queue waiters, which must
      *     not wait on them (their ready lists are not empty, so the wait would return at once)
      */
-    Fetcher(WorkerConfig config, JrqOptions options, Keys keys, Scripts scripts, Slots slots, IdleSignal idle, Semaphore wake,
+    Fetcher(WorkerConfig config, JrqOptions options, ScriptGateway scripts, Slots slots, IdleSignal idle, Semaphore wake,
             Set<String> blocked, Dependencies dependencies) {
         this.blocked = blocked;
         this.dependencies = dependencies;
         this.config = config;
-        this.options = options;
-        this.keys = keys;
         this.scripts = scripts;
         this.slots = slots;
         this.idle = idle;
         this.wake = wake;
-        for (String q : config.queues()) {
-            queueKeys.put(q, QueueKeys.of(keys, q));
-        }
-        this.leaseMs = Long.toString(config.lease().toMillis());
-        this.failedJobsMax = Integer.toString(options.failedJobsMax());
-        this.finishedJobsMax = Integer.toString(options.finishedJobsMax());
-        this.maxPayloadBytes = Integer.toString(options.maxPayloadBytes());
+        this.settings = new ScriptGateway.FetchSettings(config.name(), config.lease().toMillis(), options.failedJobsMax(),
+                options.finishedJobsMax(), options.maxPayloadBytes());
     }
 
     /** Queues an outcome for the next round and wakes the loop. */
@@ -214,11 +199,11 @@ final class Fetcher implements Runnable {
     }
 
     private List<LeasedJob> call(String queue, List<Completion> acks, int want) {
-        String[] a = args(queue, acks, want);
+        ScriptGateway.Fetch fetch = scripts.fetch(queue, settings, acks, want);
         if (FaultPoints.ENABLED) {
             FaultPoints.reach(FaultPoints.FETCH_BEFORE_SEND);
         }
-        List<Object> reply = scripts.call(Script.FETCH, ScriptOutputType.MULTI, keysOf(queue), a);
+        FetchReply reply = fetch.call();
         if (FaultPoints.ENABLED) {
             FaultPoints.reach(FaultPoints.FETCH_AFTER_REPLY);
         }
@@ -259,13 +244,13 @@ final class Fetcher implements Runnable {
         }
         String queue = order.get(index);
         int next = index + 1;
-        CompletableFuture<List<Object>> pending;
+        CompletableFuture<FetchReply> pending;
         try {
-            String[] a = args(queue, List.of(), want);
+            ScriptGateway.Fetch fetch = scripts.fetch(queue, settings, List.of(), want);
             if (FaultPoints.ENABLED) {
                 FaultPoints.reach(FaultPoints.FETCH_BEFORE_SEND);
             }
-            pending = scripts.run(Script.FETCH, ScriptOutputType.MULTI, keysOf(queue), a);
+            pending = fetch.run();
         } catch (RuntimeException e) {
             handBack(true);
             return;
@@ -292,7 +277,7 @@ final class Fetcher implements Runnable {
      * @return the reply, or null after a failure: the signal has then been handed back, since it
      *     must always come back or the loop would wait for it for ever
      */
-    private Reply dispatchIdle(String queue, List<Object> reply, Throwable error, String what,
+    private Reply dispatchIdle(String queue, FetchReply reply, Throwable error, String what,
                                java.util.function.Consumer<Throwable> failed) {
         if (error != null) {
             unread = true;
@@ -358,14 +343,14 @@ final class Fetcher implements Runnable {
             return;
         }
         CompletableFuture<?> waited;
-        CompletableFuture<List<Object>> pending;
+        CompletableFuture<FetchReply> pending;
         try {
-            String[] a = args(queue, List.of(), want);
+            ScriptGateway.Fetch fetch = scripts.fetch(queue, settings, List.of(), want);
             if (FaultPoints.ENABLED) {
                 FaultPoints.reach(FaultPoints.FETCH_BEFORE_SEND);
             }
             waited = sendWait.get();
-            pending = scripts.run(on, Script.FETCH, ScriptOutputType.MULTI, keysOf(queue), a);
+            pending = fetch.run(on);
         } catch (RuntimeException e) {
             handBack(true);
             end.completeExceptionally(e);
@@ -406,20 +391,12 @@ final class Fetcher implements Runnable {
      */
     private void giveBackUnclaimed() {
         for (String queue : config.queues()) {
-            List<String> args = new ArrayList<>();
-            args.add(config.name());
             // Held: running or waiting to run, and also ended with the outcome not yet recorded.
             List<LeasedJob> held = new ArrayList<>(slots.jobs());
             done.forEach(c -> held.add(c.job()));
             unsent.getOrDefault(queue, List.of()).forEach(c -> held.add(c.job()));
-            for (LeasedJob job : held) {
-                if (job.queue().equals(queue)) {
-                    args.add(job.id());
-                    args.add(job.token());
-                }
-            }
-            List<Object> given = scripts.call(Script.UNCLAIMED, ScriptOutputType.MULTI,
-                    new String[] {keys.active(queue), keys.ready(queue), keys.jobPrefix(queue)}, args.toArray(String[]::new));
+            held.removeIf(job -> !job.queue().equals(queue));
+            List<String> given = scripts.unclaimed(queue, config.name(), held);
             if (!given.isEmpty()) {
                 log.info("worker {}: gave back {} job(s) in {} leased by a fetch whose reply was lost: {}", config.name(),
                         given.size(), queue, given);
@@ -428,99 +405,52 @@ final class Fetcher implements Runnable {
         unread = false;
     }
 
-    private String[] keysOf(String queue) {
-        return queueKeys.get(queue).keys();
-    }
-
-    /** A queue's fetch keys and event channel, built once: the fetch runs for every batch and they never change. */
-    private record QueueKeys(String[] keys, String events) {
-        static QueueKeys of(Keys keys, String q) {
-            return new QueueKeys(new String[] {keys.ready(q), keys.active(q), keys.jobPrefix(q), keys.failed(q), keys.scheduled(q),
-                keys.finished(q), keys.canceled(q), keys.paused(q), keys.limits(q), keys.rate(q), keys.uniquePrefix(q),
-                keys.dependentsPrefix(q), keys.queued(q), keys.stats(q)}, keys.events(q));
-        }
-    }
-
-    private String[] args(String queue, List<Completion> acks, int want) {
-        String[] a = new String[8 + 6 * acks.size()];
-        a[0] = config.name();
-        a[1] = leaseMs;
-        a[2] = Integer.toString(want);
-        a[3] = queueKeys.get(queue).events();
-        a[4] = failedJobsMax;
-        a[5] = finishedJobsMax;
-        a[6] = Integer.toString(acks.size());
-        int i = 7;
-        for (Completion c : acks) {
-            a[i++] = c.job().id();
-            a[i++] = c.job().token();
-            a[i++] = c.outcome().kind().name();
-            a[i++] = c.outcome().data();
-            a[i++] = Long.toString(c.ttlSeconds());
-            a[i++] = Long.toString(c.outcome().delayMs());
-        }
-        a[i] = maxPayloadBytes;
-        return a;
-    }
-
     /** What one fetch call returned: the jobs leased, and how long until something falls due (or -1). */
     private record Reply(List<LeasedJob> jobs, long waitMs) {
     }
 
-    private Reply parse(String queue, List<Completion> acks, List<Object> reply) {
-        @SuppressWarnings("unchecked")
-        List<Object> accepted = (List<Object>) reply.get(0);
+    private Reply parse(String queue, List<Completion> acks, FetchReply reply) {
         for (int j = 0; j < acks.size(); j++) {
-            if (!Long.valueOf(1).equals(accepted.get(j))) {
+            if (!reply.accepted(j)) {
                 log.warn("worker {}: outcome of job {} in {} not recorded: its lease had ended (the job was taken over, or had already ended)",
                         config.name(), acks.get(j).job().id(), queue);
             }
         }
-        @SuppressWarnings("unchecked")
-        List<Object> flat = (List<Object>) reply.get(1);
-        List<LeasedJob> jobs = new ArrayList<>(flat.size() / 5);
-        for (int j = 0; j + 4 < flat.size(); j += 5) {
-            jobs.add(new LeasedJob(queue, (String) flat.get(j), (String) flat.get(j + 1), (String) flat.get(j + 2),
-                    ((Long) flat.get(j + 3)).intValue(), (Long) flat.get(j + 4)));
+        int n = reply.jobCount();
+        List<LeasedJob> jobs = new ArrayList<>(n);
+        for (int j = 0; j < n; j++) {
+            jobs.add(new LeasedJob(queue, reply.id(j), reply.payload(j), reply.token(j), reply.attempt(j), reply.waitedMs(j)));
         }
-        if ((Long) reply.get(3) == 1) {
+        if (reply.blocked()) {
             blocked.add(queue);
         } else {
             blocked.remove(queue);
         }
-        @SuppressWarnings("unchecked")
-        List<Object> released = (List<Object>) reply.get(4);
         // Only completions release dependents; idle fetches (on an I/O thread, which must not block)
         // carry none, so this never runs there.
-        if (!released.isEmpty()) {
-            dependencies.release(Dependencies.parse(queue, released));
+        if (!reply.released().isEmpty()) {
+            dependencies.release(reply.released());
         }
-        if (reply.size() > 6) {
-            @SuppressWarnings("unchecked")
-            List<Object> suspects = (List<Object>) reply.get(6);
-            if (!suspects.isEmpty()) {
-                Set<Object> ids = new java.util.HashSet<>(suspects);
-                jobs.forEach(j -> {
-                    if (ids.contains(j.id())) {
-                        j.markSuspect();
-                    }
-                });
-            }
+        if (!reply.suspects().isEmpty()) {
+            Set<String> ids = new java.util.HashSet<>(reply.suspects());
+            jobs.forEach(j -> {
+                if (ids.contains(j.id())) {
+                    j.markSuspect();
+                }
+            });
         }
-        if (reply.size() > 5) {
-            @SuppressWarnings("unchecked")
-            List<Object> warnings = (List<Object>) reply.get(5);
+        if (!reply.warnings().isEmpty()) {
             long now = System.nanoTime();
-            for (Object w : warnings) {
+            for (String w : reply.warnings()) {
                 // Once a minute per problem: the record is met again by every round until someone fixes it.
-                Long last = warned.get(w.toString());
+                Long last = warned.get(w);
                 if (last == null || now - last > TimeUnit.MINUTES.toNanos(1)) {
-                    warned.put(w.toString(), now);
-                    log.warn("worker {}: queue {}: skipped a bad record: {}", config.name(), queue, io.jrq.internal.LogText.printable(w.toString()));
+                    warned.put(w, now);
+                    log.warn("worker {}: queue {}: skipped a bad record: {}", config.name(), queue, io.jrq.internal.LogText.printable(w));
                 }
             }
         }
-        return new Reply(jobs, (Long) reply.get(2));
+        return new Reply(jobs, reply.waitMs());
     }
 
     private static void pause(long ms) {

@@ -3,9 +3,7 @@ package io.jrq.internal.worker;
 import io.jrq.internal.Keys;
 import io.jrq.internal.codec.JobRef;
 import io.jrq.internal.redis.Redis;
-import io.jrq.internal.redis.Script;
-import io.jrq.internal.redis.Scripts;
-import io.lettuce.core.ScriptOutputType;
+import io.jrq.internal.redis.ScriptGateway;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -31,7 +29,7 @@ final class LeaseKeeper implements Runnable {
     private final WorkerConfig config;
     private final Redis redis;
     private final Keys keys;
-    private final Scripts scripts;
+    private final ScriptGateway scripts;
     private final Slots slots;
     private final Clock clock;
     private final BiConsumer<String, String> stopper;
@@ -42,7 +40,7 @@ final class LeaseKeeper implements Runnable {
     private int beats;
     private long fullWarnedAt;
 
-    LeaseKeeper(WorkerConfig config, Redis redis, Keys keys, Scripts scripts, Slots slots, Clock clock,
+    LeaseKeeper(WorkerConfig config, Redis redis, Keys keys, ScriptGateway scripts, Slots slots, Clock clock,
                 BiConsumer<String, String> stopper) {
         this.stopper = stopper;
         this.config = config;
@@ -88,30 +86,21 @@ final class LeaseKeeper implements Runnable {
         for (Map.Entry<String, List<LeasedJob>> e : byQueue.entrySet()) {
             String queue = e.getKey();
             List<LeasedJob> jobs = e.getValue();
-            String[] args = new String[1 + 2 * jobs.size()];
-            args[0] = Long.toString(config.lease().toMillis());
             Map<String, LeasedJob> byId = new HashMap<>();
-            int i = 1;
             for (LeasedJob job : jobs) {
-                args[i++] = job.id();
-                args[i++] = job.token();
                 byId.put(job.id(), job);
             }
             if (FaultPoints.ENABLED) {
                 FaultPoints.reach(FaultPoints.RENEW_BEFORE_SEND);
             }
-            List<Object> reply = scripts.call(Script.RENEW, ScriptOutputType.MULTI, new String[] {keys.active(queue), keys.jobPrefix(queue)}, args);
+            ScriptGateway.RenewReply reply = scripts.renew(queue, config.lease().toMillis(), jobs);
             if (FaultPoints.ENABLED) {
                 FaultPoints.reach(FaultPoints.RENEW_AFTER_REPLY);
             }
-            @SuppressWarnings("unchecked")
-            List<Object> lost = (List<Object>) reply.get(0);
-            @SuppressWarnings("unchecked")
-            List<Object> stop = (List<Object>) reply.get(1);
             // A stop request whose pub/sub command was missed is still seen here, one heartbeat later.
-            stop.forEach(id -> stopper.accept(queue, (String) id));
-            for (Object id : lost) {
-                LeasedJob job = byId.get((String) id);
+            reply.stop().forEach(id -> stopper.accept(queue, id));
+            for (String id : reply.lost()) {
+                LeasedJob job = byId.get(id);
                 // A job that ended between reading the running jobs and the renewal is not lost: its
                 // outcome was recorded. Only jobs still running have really lost their lease.
                 if (job != null && slots.jobs().contains(job)) {

@@ -10,13 +10,15 @@ import java.util.function.BiConsumer;
 import io.jrq.internal.codec.Envelope;
 import io.jrq.internal.codec.JobRef;
 import io.jrq.internal.codec.Json;
+import io.jrq.internal.redis.ScriptGateway;
 import java.util.Map;
 
 /**
  * A job a worker holds a lease on: what the fetch returned (id, payload, lease token, attempt) and,
- * once parsed, its envelope. It is also the {@link JobContext} the running job sees.
+ * once parsed, its envelope. It is also the {@link JobContext} the running job sees, and the lease
+ * the worker's scripts renew, fence and give back.
  */
-public final class LeasedJob implements JobContext {
+public final class LeasedJob implements JobContext, ScriptGateway.Lease {
     private final String queue;
     private final String id;
     private final String payload;

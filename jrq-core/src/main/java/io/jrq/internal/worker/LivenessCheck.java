@@ -5,9 +5,7 @@ import io.jrq.internal.Keys;
 import io.jrq.internal.client.Dependencies;
 import io.jrq.internal.observe.Observers;
 import io.jrq.internal.redis.Redis;
-import io.jrq.internal.redis.Script;
-import io.jrq.internal.redis.Scripts;
-import io.lettuce.core.ScriptOutputType;
+import io.jrq.internal.redis.ScriptGateway;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -49,7 +47,7 @@ final class LivenessCheck implements Runnable {
     private final JrqOptions options;
     private final Redis redis;
     private final Keys keys;
-    private final Scripts scripts;
+    private final ScriptGateway scripts;
     private final Dependencies dependencies;
     private final Observers observers;
     /** Per other worker: when it was first seen without a subscription (nanos), or absent. */
@@ -62,7 +60,7 @@ final class LivenessCheck implements Runnable {
     /** Nanos since which this server is known to be up without a restart or failover. */
     private long epochStart;
 
-    LivenessCheck(WorkerConfig config, JrqOptions options, Redis redis, Keys keys, Scripts scripts, Dependencies dependencies,
+    LivenessCheck(WorkerConfig config, JrqOptions options, Redis redis, Keys keys, ScriptGateway scripts, Dependencies dependencies,
                   Observers observers) {
         this.observers = observers;
         this.config = config;
@@ -148,21 +146,16 @@ final class LivenessCheck implements Runnable {
         queues.addAll(config.queues());
         long total = 0;
         for (String queue : queues) {
-            List<Object> r = scripts.call(Script.RECOVER, ScriptOutputType.MULTI,
-                    new String[] {keys.active(queue), keys.ready(queue), keys.jobPrefix(queue), keys.failed(queue),
-                        keys.dependentsPrefix(queue), keys.stats(queue)},
-                    name, keys.commands(name), Integer.toString(config.maxRecoveries()), keys.events(queue),
-                    Integer.toString(options.failedJobsMax()), Long.toString(options.failureTtl().getSeconds()));
-            long n = (Long) r.get(0);
+            ScriptGateway.RecoverReply r = scripts.recover(queue, name, config.maxRecoveries(), options.failedJobsMax(),
+                    options.failureTtl().getSeconds());
+            long n = r.recovered();
             if (n < 0) {
                 missingSince.remove(name);
                 return; // subscribed again: alive after all
             }
             total += n;
             observers.leasesExpired(queue, n);
-            @SuppressWarnings("unchecked")
-            List<Object> released = (List<Object>) r.get(1);
-            dependencies.release(Dependencies.parse(queue, released));
+            dependencies.release(r.released());
         }
         redis.await(redis.async().srem(keys.workers(), name));
         redis.await(redis.async().del(keys.worker(name)));

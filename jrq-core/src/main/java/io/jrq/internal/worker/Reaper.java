@@ -1,13 +1,9 @@
 package io.jrq.internal.worker;
 
 import io.jrq.JrqOptions;
-import io.jrq.internal.Keys;
 import io.jrq.internal.client.Dependencies;
 import io.jrq.internal.observe.Observers;
-import io.jrq.internal.redis.Script;
-import io.jrq.internal.redis.Scripts;
-import io.lettuce.core.ScriptOutputType;
-import java.util.List;
+import io.jrq.internal.redis.ScriptGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,18 +17,16 @@ final class Reaper implements Runnable {
 
     private final WorkerConfig config;
     private final JrqOptions options;
-    private final Keys keys;
-    private final Scripts scripts;
+    private final ScriptGateway scripts;
 
     private final Dependencies dependencies;
     private final Observers observers;
 
-    Reaper(WorkerConfig config, JrqOptions options, Keys keys, Scripts scripts, Dependencies dependencies, Observers observers) {
+    Reaper(WorkerConfig config, JrqOptions options, ScriptGateway scripts, Dependencies dependencies, Observers observers) {
         this.dependencies = dependencies;
         this.observers = observers;
         this.config = config;
         this.options = options;
-        this.keys = keys;
         this.scripts = scripts;
     }
 
@@ -40,16 +34,11 @@ final class Reaper implements Runnable {
     public void run() {
         for (String queue : config.queues()) {
             try {
-                List<Object> r = scripts.call(Script.REAP, ScriptOutputType.MULTI,
-                        new String[] {keys.active(queue), keys.ready(queue), keys.jobPrefix(queue), keys.failed(queue),
-                            keys.dependentsPrefix(queue), keys.finished(queue), keys.canceled(queue), keys.stats(queue)},
-                        Integer.toString(config.maxRecoveries()), Integer.toString(LIMIT), keys.events(queue),
-                        Integer.toString(options.failedJobsMax()), Long.toString(options.failureTtl().getSeconds()));
-                long requeued = (Long) r.get(0);
-                long failed = (Long) r.get(1);
-                @SuppressWarnings("unchecked")
-                List<Object> released = (List<Object>) r.get(2);
-                dependencies.release(Dependencies.parse(queue, released));
+                ScriptGateway.ReapReply r = scripts.reap(queue, config.maxRecoveries(), LIMIT, options.failedJobsMax(),
+                        options.failureTtl().getSeconds());
+                long requeued = r.requeued();
+                long failed = r.failed();
+                dependencies.release(r.released());
                 observers.leasesExpired(queue, requeued + failed);
                 if (requeued > 0 || failed > 0) {
                     log.info("worker {}: recovered {} job(s) with expired leases in {} ({} failed after too many recoveries)",

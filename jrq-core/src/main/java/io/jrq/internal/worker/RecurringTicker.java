@@ -1,8 +1,6 @@
 package io.jrq.internal.worker;
 
-import io.jrq.internal.Keys;
-import io.jrq.internal.redis.Script;
-import io.jrq.internal.redis.Scripts;
+import io.jrq.internal.redis.ScriptGateway;
 import io.jrq.internal.schedule.RecurringDef;
 import io.jrq.internal.schedule.Schedule;
 import io.jrq.internal.schedule.TickPlan;
@@ -10,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import io.lettuce.core.ScriptOutputType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +33,7 @@ public final class RecurringTicker implements Runnable {
 
     private final String worker;
     private final List<String> queues;
-    private final Keys keys;
-    private final Scripts scripts;
+    private final ScriptGateway scripts;
     /** Parsing a cron expression costs more than a round trip, so definitions are parsed once per text. */
     private final Map<String, Parsed> parsed = new ConcurrentHashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
@@ -45,13 +41,11 @@ public final class RecurringTicker implements Runnable {
     /**
      * @param worker the worker's name, for logs
      * @param queues the queues whose recurring jobs it ticks
-     * @param keys key builder
-     * @param scripts script runner
+     * @param scripts the scripts
      */
-    public RecurringTicker(String worker, List<String> queues, Keys keys, Scripts scripts) {
+    public RecurringTicker(String worker, List<String> queues, ScriptGateway scripts) {
         this.worker = worker;
         this.queues = List.copyOf(queues);
-        this.keys = keys;
         this.scripts = scripts;
     }
 
@@ -74,15 +68,13 @@ public final class RecurringTicker implements Runnable {
      * @return the runs this call enqueued
      */
     public int tick(String queue) {
-        String[] dueKeys = {keys.recurringDue(queue), keys.recurring(queue)};
-        List<Object> r = scripts.call(Script.RECURRING_DUE, ScriptOutputType.MULTI, dueKeys, Integer.toString(BATCH));
-        long now = (Long) r.get(0);
-        String[] tickKeys = {keys.recurringDue(queue), keys.recurring(queue), keys.ready(queue), keys.jobPrefix(queue)};
+        ScriptGateway.DueReply r = scripts.recurringDue(queue, BATCH);
+        long now = r.nowMs();
         int enqueued = 0;
-        for (int i = 1; i + 2 < r.size(); i += 3) {
-            String name = (String) r.get(i);
-            long due = (long) Double.parseDouble((String) r.get(i + 1));
-            String json = (String) r.get(i + 2);
+        for (ScriptGateway.Due d : r.due()) {
+            String name = d.name();
+            long due = d.dueMs();
+            String json = d.definition();
             Parsed p = parse(queue, name, json);
             if (p == null) {
                 continue;
@@ -91,12 +83,11 @@ public final class RecurringTicker implements Runnable {
             for (TickPlan.Step step : TickPlan.plan(p.schedule(), skip, due, now, MAX_STEPS)) {
                 String id = step.run() ? RecurringDef.jobId(name, step.due()) : "";
                 String payload = step.run() ? p.def().envelope(step.due()).toJson() : "";
-                Long taken = scripts.call(Script.TICK, ScriptOutputType.INTEGER, tickKeys, name, Long.toString(step.due()),
-                        Long.toString(step.next()), id, payload, json);
-                if (taken == null || taken == 0) {
+                ScriptGateway.Tick taken = scripts.tick(queue, name, step.due(), step.next(), id, payload, json);
+                if (taken == ScriptGateway.Tick.NOT_TAKEN) {
                     break; // another worker took this tick, or the job changed: it goes on from there
                 }
-                if (taken == 1) {
+                if (taken == ScriptGateway.Tick.ENQUEUED) {
                     enqueued++;
                     log.debug("worker {}: enqueued {} in {}", worker, id, queue);
                 } else if (!step.run()) {

@@ -17,9 +17,7 @@ import io.jrq.internal.Keys;
 import io.jrq.internal.client.Dependencies;
 import io.jrq.internal.client.WorkerHandle;
 import io.jrq.internal.redis.Redis;
-import io.jrq.internal.redis.Script;
-import io.jrq.internal.redis.Scripts;
-import io.lettuce.core.ScriptOutputType;
+import io.jrq.internal.redis.ScriptGateway;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -53,7 +51,7 @@ public final class WorkerRuntime implements WorkerHandle {
     private final WorkerConfig config;
     private final JrqOptions options;
     private final Keys keys;
-    private final Scripts scripts;
+    private final ScriptGateway scripts;
     private final Invoker invoker;
     private final ExecutorService jobs;
     private final Slots slots;
@@ -70,7 +68,7 @@ public final class WorkerRuntime implements WorkerHandle {
     private volatile boolean running = true;
     private boolean closed;
 
-    private WorkerRuntime(WorkerConfig config, JrqOptions options, Redis redis, Keys keys, Scripts scripts, Dependencies dependencies,
+    private WorkerRuntime(WorkerConfig config, JrqOptions options, Redis redis, Keys keys, ScriptGateway scripts, Dependencies dependencies,
                           Observers observers) {
         this.config = config;
         this.observers = observers;
@@ -84,7 +82,7 @@ public final class WorkerRuntime implements WorkerHandle {
         Fetcher[] fetcherRef = new Fetcher[1];
         this.slots = new Slots(config.concurrency(), jobs, this::runJob, c -> fetcherRef[0].completed(c));
         Set<String> blocked = ConcurrentHashMap.newKeySet();
-        this.fetcher = new Fetcher(config, options, keys, scripts, slots, idle, wake, blocked, dependencies);
+        this.fetcher = new Fetcher(config, options, scripts, slots, idle, wake, blocked, dependencies);
         fetcherRef[0] = fetcher;
         this.leaseKeeper = new LeaseKeeper(config, redis, keys, scripts, slots, options.clock(), this::stop);
         this.progress = (job, p) -> writeProgress(redis, job, p);
@@ -117,12 +115,12 @@ public final class WorkerRuntime implements WorkerHandle {
      * @param options the client's options
      * @param redis the client's connection
      * @param keys key builder
-     * @param scripts script runner
+     * @param scripts the scripts
      * @param dependencies releases the dependents of jobs that end
      * @param observers the client's metrics and tracing
      * @return the running worker
      */
-    public static WorkerRuntime start(WorkerConfig config, JrqOptions options, Redis redis, Keys keys, Scripts scripts,
+    public static WorkerRuntime start(WorkerConfig config, JrqOptions options, Redis redis, Keys keys, ScriptGateway scripts,
                                       Dependencies dependencies, Observers observers) {
         if (FaultPoints.ENABLED) {
             log.warn("worker {}: test fault points armed ({}={}): this JVM may halt on purpose", config.name(),
@@ -134,13 +132,13 @@ public final class WorkerRuntime implements WorkerHandle {
         long hb = config.heartbeat().toMillis();
         w.timers.scheduleWithFixedDelay(w.leaseKeeper, hb, hb, TimeUnit.MILLISECONDS);
         long reap = config.reapInterval().toMillis();
-        w.timers.scheduleWithFixedDelay(new Reaper(config, options, keys, scripts, dependencies, observers), 0, reap, TimeUnit.MILLISECONDS);
+        w.timers.scheduleWithFixedDelay(new Reaper(config, options, scripts, dependencies, observers), 0, reap, TimeUnit.MILLISECONDS);
         // Stranded dependents are rare (a process died between ending a job and releasing its
         // dependents, or a dependency was deleted): a slow sweep is enough.
         long deferredCheck = DEFERRED_CHECK_REAPS * reap;
         w.timers.scheduleWithFixedDelay(new DeferredChecker(config, redis, keys, dependencies, deferredCheck), deferredCheck,
                 deferredCheck, TimeUnit.MILLISECONDS);
-        w.timers.scheduleWithFixedDelay(new RecurringTicker(config.name(), config.queues(), keys, scripts), 0,
+        w.timers.scheduleWithFixedDelay(new RecurringTicker(config.name(), config.queues(), scripts), 0,
                 RecurringTicker.PERIOD_MS, TimeUnit.MILLISECONDS);
         // On a cluster a subscription lives on one node and PUBSUB NUMSUB counts only that node's.
         if (config.quickRecovery() && !redis.endpoint().isCluster()) {
@@ -271,9 +269,7 @@ public final class WorkerRuntime implements WorkerHandle {
      */
     private boolean markStart(LeasedJob job) {
         try {
-            Long ok = scripts.call(Script.START, ScriptOutputType.INTEGER, new String[] {keys.jobPrefix(job.queue())},
-                    job.id(), job.token());
-            if (ok == 0) {
+            if (!scripts.start(job.queue(), job)) {
                 job.markLeaseLost();
                 return false;
             }
@@ -468,14 +464,8 @@ public final class WorkerRuntime implements WorkerHandle {
         }
         for (Map.Entry<String, List<LeasedJob>> e : byQueue.entrySet()) {
             String queue = e.getKey();
-            List<String> args = new ArrayList<>();
-            for (LeasedJob job : e.getValue()) {
-                args.add(job.id());
-                args.add(job.token());
-            }
             try {
-                Long n = scripts.call(Script.REQUEUE, ScriptOutputType.INTEGER,
-                        new String[] {keys.active(queue), keys.ready(queue), keys.jobPrefix(queue)}, args.toArray(String[]::new));
+                long n = scripts.requeue(queue, e.getValue());
                 log.info("worker {}: gave {} unfinished job(s) back to {}", config.name(), n, queue);
             } catch (RuntimeException ex) {
                 log.warn("worker {}: could not give unfinished jobs back to {} ({}); they return when their leases expire",
