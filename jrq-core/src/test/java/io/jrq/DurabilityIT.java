@@ -44,7 +44,7 @@ class DurabilityIT {
             replica.pause();
             try {
                 long start = System.nanoTime();
-                NotDurableException e = catchThrowableOfType(() -> q.enqueue(Jobs::add, 2, 3), NotDurableException.class);
+                NotDurableException e = catchThrowableOfType(NotDurableException.class, () -> q.enqueue(Jobs::add, 2, 3));
                 long tookMs = (System.nanoTime() - start) / 1_000_000;
                 assertThat(e).as("enqueue with the only replica frozen").isNotNull();
                 assertThat(e.getMessage()).contains("IS stored", "not confirmed durable", e.jobId(), "0 of 1 replica");
@@ -52,8 +52,8 @@ class DurabilityIT {
                 assertThat(tookMs).as("ms the enqueue waited").isBetween(400L, 8_000L);
                 assertThat(jrq.queue("paused").job(e.jobId()).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
 
-                NotDurableException bulk = catchThrowableOfType(
-                        () -> q.enqueueAll(Jobs::square, IntStream.range(0, 700).boxed().toList()), NotDurableException.class);
+                NotDurableException bulk = catchThrowableOfType(NotDurableException.class,
+                        () -> q.enqueueAll(Jobs::square, IntStream.range(0, 700).boxed().toList()));
                 assertThat(bulk).isNotNull();
                 assertThat(bulk.jobIds()).hasSize(700);
                 assertThat(jrq.queue("paused").size()).isEqualTo(701);
@@ -107,7 +107,7 @@ class DurabilityIT {
             Queue q = jrq.queue("aof").with(EnqueueOptions.builder().durability(Durability.appendFsync(Duration.ofSeconds(5))).build());
             assertThat(q.enqueue(Jobs::add, 1, 2).status()).isEqualTo(JobStatus.QUEUED);
             Queue withReplica = jrq.queue("aof").with(EnqueueOptions.builder().durability(Durability.appendFsync(1, Duration.ofMillis(300))).build());
-            NotDurableException e = catchThrowableOfType(() -> withReplica.enqueue(Jobs::add, 1, 2), NotDurableException.class);
+            NotDurableException e = catchThrowableOfType(NotDurableException.class, () -> withReplica.enqueue(Jobs::add, 1, 2));
             assertThat(e).isNotNull();
             assertThat(e.localFsynced()).isTrue();
         }

@@ -108,60 +108,59 @@ class EnqueueErrorsIT {
             Job<Integer> first = q.enqueue(Jobs::add, 1, 1);
             fill(server);
 
-            RedisFullException sync = catchThrowableOfType(() -> withId(q, "plain-1").enqueue(Jobs::add, 2, 3), RedisFullException.class);
+            RedisFullException sync = catchThrowableOfType(RedisFullException.class, () -> withId(q, "plain-1").enqueue(Jobs::add, 2, 3));
             assertFull(sync, queue, List.of("plain-1"));
             assertNotStored(server, queue, "plain-1");
 
             // Without a custom id the exception still names the job.
-            RedisFullException generated = catchThrowableOfType(() -> q.enqueue(Jobs::add, 2, 3), RedisFullException.class);
+            RedisFullException generated = catchThrowableOfType(RedisFullException.class, () -> q.enqueue(Jobs::add, 2, 3));
             assertThat(generated).isNotNull();
             assertThat(generated.jobIds()).hasSize(1);
             assertNotStored(server, queue, generated.jobIds().get(0));
 
             Queue unique = q.with(EnqueueOptions.builder().jobId("unique-1").unique("report-7", Uniqueness.WHILE_ACTIVE).build());
-            assertFull(catchThrowableOfType(() -> unique.enqueue(Jobs::add, 3, 4), RedisFullException.class), queue, List.of("unique-1"));
+            assertFull(catchThrowableOfType(RedisFullException.class, () -> unique.enqueue(Jobs::add, 3, 4)), queue, List.of("unique-1"));
             assertNotStored(server, queue, "unique-1");
             assertThat(server.execute("EXISTS", KEYS.uniquePrefix(queue) + "report-7")).as("unique key").isEqualTo("0");
 
             Queue scheduled = q.with(EnqueueOptions.builder().jobId("later-1").delay(Duration.ofHours(1)).build());
-            assertFull(catchThrowableOfType(() -> scheduled.enqueue(Jobs::add, 4, 5), RedisFullException.class), queue, List.of("later-1"));
+            assertFull(catchThrowableOfType(RedisFullException.class, () -> scheduled.enqueue(Jobs::add, 4, 5)), queue, List.of("later-1"));
             assertNotStored(server, queue, "later-1");
 
             Queue dependent = q.with(EnqueueOptions.builder().jobId("after-1").dependsOn(first).build());
-            assertFull(catchThrowableOfType(() -> dependent.enqueue(Jobs::add, 5, 6), RedisFullException.class), queue, List.of("after-1"));
+            assertFull(catchThrowableOfType(RedisFullException.class, () -> dependent.enqueue(Jobs::add, 5, 6)), queue, List.of("after-1"));
             assertNotStored(server, queue, "after-1");
             assertThat(server.execute("EXISTS", KEYS.dependentsPrefix(queue) + first.id())).as("dependents of the dependency").isEqualTo("0");
 
             CompletableFuture<Job<Integer>> async = withId(q, "async-1").enqueueAsync(a -> a.enqueue(Jobs::add, 6, 7));
-            Throwable asyncFailure = catchThrowableOfType(async::get, ExecutionException.class).getCause();
+            Throwable asyncFailure = catchThrowableOfType(ExecutionException.class, async::get).getCause();
             assertThat(asyncFailure).isInstanceOf(RedisFullException.class);
             assertFull((RedisFullException) asyncFailure, queue, List.of("async-1"));
             assertNotStored(server, queue, "async-1");
 
             // 1,200 jobs: three script calls, each refused.
-            RedisFullException bulk = catchThrowableOfType(
-                    () -> q.enqueueAll(Jobs::square, IntStream.range(0, 1200).boxed().toList()), RedisFullException.class);
+            RedisFullException bulk = catchThrowableOfType(RedisFullException.class,
+                    () -> q.enqueueAll(Jobs::square, IntStream.range(0, 1200).boxed().toList()));
             assertThat(bulk).isNotNull();
             assertThat(bulk.jobIds()).hasSize(1200).doesNotHaveDuplicates();
             assertThat(bulk.storedJobIds()).isEmpty();
             assertNotStored(server, queue, bulk.jobIds().get(0));
             assertNotStored(server, queue, bulk.jobIds().get(1199));
-            RedisFullException calls = catchThrowableOfType(
-                    () -> q.enqueueAll(List.of(Call.of("io.jrq.testjobs.Jobs::add", 1, 2), Call.of("io.jrq.testjobs.Jobs::add", 3, 4))),
-                    RedisFullException.class);
+            RedisFullException calls = catchThrowableOfType(RedisFullException.class,
+                    () -> q.enqueueAll(List.of(Call.of("io.jrq.testjobs.Jobs::add", 1, 2), Call.of("io.jrq.testjobs.Jobs::add", 3, 4))));
             assertThat(calls).isNotNull();
             assertThat(calls.jobIds()).hasSize(2);
 
             // A queue this client has not registered yet: the registration (SADD jrq:queues) is refused, and nothing is sent.
             String other = name("unregistered");
-            RedisFullException registration = catchThrowableOfType(
-                    () -> withId(fresh.queue(other), "reg-1").enqueue(Jobs::add, 1, 2), RedisFullException.class);
+            RedisFullException registration = catchThrowableOfType(RedisFullException.class,
+                    () -> withId(fresh.queue(other), "reg-1").enqueue(Jobs::add, 1, 2));
             assertFull(registration, other, List.of("reg-1"));
             assertThat(server.execute("SISMEMBER", "jrq:queues", other)).isEqualTo("0");
             assertNotStored(server, other, "reg-1");
 
             RecurringJob nightly = RecurringJob.builder("nightly").queue(queue).every(Duration.ofHours(1)).call(Jobs::add, 1, 2).build();
-            RedisFullException recurring = catchThrowableOfType(() -> jrq.recurring().schedule(nightly), RedisFullException.class);
+            RedisFullException recurring = catchThrowableOfType(RedisFullException.class, () -> jrq.recurring().schedule(nightly));
             assertThat(recurring).isNotNull();
             assertThat(recurring.getMessage()).startsWith("Redis is full (maxmemory reached").contains("nightly", queue);
             assertThat(server.execute("HEXISTS", KEYS.recurring(queue), "nightly")).isEqualTo("0");
@@ -198,7 +197,7 @@ class EnqueueErrorsIT {
             server.pause();
             try {
                 // No id given: the exception carries the one jrq generated.
-                unknown = catchThrowableOfType(() -> q.enqueue(Jobs::touch, key), EnqueueUnknownException.class);
+                unknown = catchThrowableOfType(EnqueueUnknownException.class, () -> q.enqueue(Jobs::touch, key));
             } finally {
                 server.resume();
             }

@@ -56,7 +56,8 @@ public final class DashboardRender {
                 throw new IllegalStateException("failed on purpose");
             }, RetryPolicy.none()).start()) {
                 long deadline = System.currentTimeMillis() + 600_000;
-                while (jrq.admin().queue(queue).count(JobStatus.FAILED) < failed && System.currentTimeMillis() < deadline) {
+                while (w.isRunning() && jrq.admin().queue(queue).count(JobStatus.FAILED) < failed
+                        && System.currentTimeMillis() < deadline) {
                     Thread.sleep(100);
                 }
             }

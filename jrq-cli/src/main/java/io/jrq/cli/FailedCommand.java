@@ -190,7 +190,7 @@ final class FailedCommand extends GroupCommand {
                     }
                     done += n;
                     bar.update(done);
-                    bar.close();
+                    bar.clear();
                     if (json) {
                         ObjectNode o = JsonOutput.object();
                         o.put("queue", q.name());

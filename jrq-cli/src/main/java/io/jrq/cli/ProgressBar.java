@@ -73,6 +73,11 @@ final class ProgressBar implements AutoCloseable {
     /** Clears the bar's line, so that what follows starts on a clean line. */
     @Override
     public void close() {
+        clear();
+    }
+
+    /** Erases the bar, so a line can be printed where it was; the next update draws it again. */
+    void clear() {
         if (drawn) {
             err.print("\r\u001b[2K");
             err.flush();

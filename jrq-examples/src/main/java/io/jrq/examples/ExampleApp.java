@@ -35,6 +35,7 @@ public final class ExampleApp {
 
             // Work: a worker runs jobs from its queues, only from the packages it allows.
             try (Worker worker = jrq.worker("reports").allowPackages("io.jrq.examples").concurrency(4).start()) {
+                System.out.println("worker " + worker.name() + " serves " + worker.queues());
                 for (Job<Reports.Summary> job : jobs) {
                     Reports.Summary s = job.await(Duration.ofSeconds(30));
                     System.out.printf("%s: %d orders, %.2f total (job %s)%n", s.customer(), s.orders(), s.totalCents() / 100.0, job.id());

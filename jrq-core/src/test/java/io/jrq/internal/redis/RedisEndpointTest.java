@@ -2,6 +2,7 @@ package io.jrq.internal.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisURI;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -59,8 +60,10 @@ class RedisEndpointTest {
             // A copy with the same settings: what Lettuce connects with is unchanged.
             assertThat(ours.toURI()).as(url).isEqualTo(lettuce.toURI());
             assertThat(ours).as(url).isEqualTo(lettuce);
-            assertThat(ours.getUsername()).isEqualTo(lettuce.getUsername());
-            assertThat(ours.getPassword()).isEqualTo(lettuce.getPassword());
+            RedisCredentials ourCredentials = credentials(ours);
+            RedisCredentials theirs = credentials(lettuce);
+            assertThat(ourCredentials.getUsername()).isEqualTo(theirs.getUsername());
+            assertThat(ourCredentials.getPassword()).isEqualTo(theirs.getPassword());
             assertThat(ours.getDatabase()).isEqualTo(lettuce.getDatabase());
             assertThat(ours.getTimeout()).isEqualTo(lettuce.getTimeout());
             assertThat(ours.getClientName()).isEqualTo(lettuce.getClientName());
@@ -75,8 +78,13 @@ class RedisEndpointTest {
         }
         List<RedisURI> seeds = RedisEndpoint.parse("redis-cluster://user:" + SECRET + "@a:7000,b:7001").uris();
         assertThat(seeds).extracting(RedisURI::toString).containsExactly("redis://user:***@a:7000", "redis://user:***@b:7001");
-        assertThat(seeds.get(0).getPassword()).isEqualTo(SECRET.toCharArray());
+        assertThat(credentials(seeds.get(0)).getPassword()).isEqualTo(SECRET.toCharArray());
         // A list of them, as Lettuce's messages show them.
         assertThat(seeds.toString()).isEqualTo("[redis://user:***@a:7000, redis://user:***@b:7001]");
+    }
+
+    /** What Lettuce authenticates with: the URI's credentials, through its provider. */
+    private static RedisCredentials credentials(RedisURI uri) {
+        return uri.getCredentialsProvider().resolveCredentials().block();
     }
 }
