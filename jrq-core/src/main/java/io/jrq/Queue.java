@@ -1,12 +1,11 @@
 package io.jrq;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.jrq.internal.client.Backend;
 import io.jrq.internal.client.EncodedJob;
 import io.jrq.internal.client.EnqueueSpec;
-import io.jrq.internal.codec.Args;
+import io.jrq.internal.client.JobEncoder;
+import io.jrq.internal.codec.EncodedCall;
 import io.jrq.internal.codec.Envelope;
-import io.jrq.internal.codec.JobIds;
 import io.jrq.internal.codec.MethodRefs;
 import io.jrq.internal.codec.MethodTarget;
 import io.jrq.internal.observe.Attempt;
@@ -16,11 +15,9 @@ import java.io.Serializable;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -69,6 +66,8 @@ public final class Queue {
     private final JrqOptions options;
     private final String name;
     private final EnqueueOptions enqueueOptions;
+    /** Makes the envelopes, payloads and call spec of this view's enqueues. */
+    private final JobEncoder encoder;
     /** Set only on the view {@link #enqueueAsync} hands to its function: enqueues there do not wait. */
     private final AsyncCall asyncCall;
 
@@ -81,6 +80,7 @@ public final class Queue {
         this.options = options;
         this.name = JobNames.checkQueueName(name);
         this.enqueueOptions = enqueueOptions;
+        this.encoder = new JobEncoder(enqueueOptions, enqueueOptions.retry() == null ? null : enqueueOptions.retry().spec(), options);
         this.asyncCall = asyncCall;
     }
 
@@ -210,8 +210,7 @@ public final class Queue {
      */
     public Job<Object> enqueue(String handler, Object... args) {
         checkHandler(handler);
-        Object[] a = args == null ? new Object[] {null} : args;
-        return submitAll(List.of(envelope(handler, List.of(), Args.encodeUntyped(handler, a))), Object.class, false).get(0);
+        return submitAll(List.of(encoder.envelope(EncodedCall.named(handler, args))), Object.class, false).get(0);
     }
 
     /**
@@ -245,7 +244,7 @@ public final class Queue {
         checkBulk(argLists.size());
         List<Envelope> envs = new ArrayList<>(argLists.size());
         for (List<?> a : argLists) {
-            envs.add(envelope(handler, List.of(), Args.encodeUntyped(handler, a.toArray())));
+            envs.add(encoder.envelope(EncodedCall.named(handler, a.toArray())));
         }
         return submitAll(envs, Object.class, true);
     }
@@ -270,7 +269,7 @@ public final class Queue {
         List<Envelope> envs = new ArrayList<>(calls.size());
         for (Call c : calls) {
             checkHandler(c.function());
-            envs.add(envelope(c.function(), List.of(), Args.encodeUntyped(c.function(), c.args().toArray())));
+            envs.add(encoder.envelope(EncodedCall.named(c.function(), c.args().toArray())));
         }
         return submitAll(envs, Object.class, true);
     }
@@ -280,7 +279,7 @@ public final class Queue {
         checkBulk(args.size());
         List<Envelope> envs = new ArrayList<>(args.size());
         for (Object a : args) {
-            envs.add(envelope(target.fn(), target.params(), Args.encode(target, new Object[] {a})));
+            envs.add(encoder.envelope(EncodedCall.of(target, new Object[] {a})));
         }
         return submitAll(envs, boxed(target.resultType()), true);
     }
@@ -306,18 +305,8 @@ public final class Queue {
 
     private <R> Job<R> submit(Serializable fn, Class<?> instanceType, Object[] args) {
         Objects.requireNonNull(fn, "fn");
-        MethodTarget target = MethodRefs.resolve(fn, instanceType);
-        Envelope env = envelope(target.fn(), target.params(), Args.encode(target, args));
-        return this.<R>submitAll(List.of(env), boxed(target.resultType()), false).get(0);
-    }
-
-    private Envelope envelope(String fn, List<String> params, ArrayNode args) {
-        String id = enqueueOptions.jobId() != null ? enqueueOptions.jobId() : JobIds.next();
-        EnqueueOptions o = enqueueOptions;
-        // Always written, so the producer's result TTL applies whichever worker finishes the job.
-        long ttl = (o.resultTtl() != null ? o.resultTtl() : options.resultTtl()).getSeconds();
-        return new Envelope(id, fn, args, params, o.description(), o.meta(), ttl, o.retry() == null ? null : o.retry().spec(),
-                o.timeout() == null ? -1 : o.timeout().toMillis(), o.dependsOn(), o.callbacks());
+        EncodedCall call = EncodedCall.of(fn, instanceType, args);
+        return this.<R>submitAll(List.of(encoder.envelope(call)), boxed(call.resultType()), false).get(0);
     }
 
     /**
@@ -334,22 +323,13 @@ public final class Queue {
         }
         Observers observers = backend.observers();
         Send send = observers.isEmpty() ? Send.NONE : sending(observers, envs, bulk);
-        List<Envelope> stored = envs;
+        List<Envelope> stored;
         List<EncodedJob> encoded;
         EnqueueSpec spec;
         try {
-            if (send != Send.NONE) {
-                Map<String, String> trace = new java.util.LinkedHashMap<>();
-                send.inject(trace);
-                if (!trace.isEmpty()) {
-                    stored = new ArrayList<>(envs.size());
-                    for (Envelope env : envs) {
-                        stored.add(env.withTrace(trace));
-                    }
-                }
-            }
-            encoded = encode(stored);
-            spec = spec();
+            stored = JobEncoder.traced(envs, send);
+            encoded = encoder.encode(stored);
+            spec = encoder.spec();
         } catch (RuntimeException | Error e) {
             send.ended(e);
             throw e;
@@ -381,31 +361,6 @@ public final class Queue {
             functions.add(env.fn());
         }
         return observers.sending(name, ids, functions, bulk);
-    }
-
-    private List<EncodedJob> encode(List<Envelope> envs) {
-        List<EncodedJob> encoded = new ArrayList<>(envs.size());
-        for (Envelope env : envs) {
-            String json = env.toJson();
-            // A UTF-16 char is at most 3 UTF-8 bytes, so short payloads skip the byte count.
-            int size = json.length() <= options.maxPayloadBytes() / 3 ? json.length() : json.getBytes(StandardCharsets.UTF_8).length;
-            if (size > options.maxPayloadBytes()) {
-                throw new InvalidJobException("job payload for " + env.fn() + " is " + size + " bytes, over the limit of "
-                        + options.maxPayloadBytes() + " bytes (JrqOptions.maxPayloadBytes); store large data elsewhere and"
-                        + " pass its key");
-            }
-            encoded.add(new EncodedJob(env.id(), json, enqueueOptions.uniqueKey()));
-        }
-        return encoded;
-    }
-
-    private EnqueueSpec spec() {
-        EnqueueOptions o = enqueueOptions;
-        String scope = o.uniqueTtl() != null ? "T" : o.uniqueness() == Uniqueness.WHILE_ACTIVE ? "A" : "Q";
-        return new EnqueueSpec(o.atFront(), o.at() == null ? -1 : o.at().toEpochMilli(),
-                o.delay() == null ? -1 : o.delay().toMillis(), scope, o.uniqueTtl() == null ? -1 : o.uniqueTtl().toMillis(),
-                o.dependsOn(), o.dependencyPolicy() == DependencyPolicy.RUN ? "run" : "cancel",
-                o.durability() != null ? o.durability() : options.durability());
     }
 
     @SuppressWarnings("try") // as in submitAll

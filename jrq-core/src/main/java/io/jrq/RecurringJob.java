@@ -1,9 +1,6 @@
 package io.jrq;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.jrq.internal.codec.Args;
-import io.jrq.internal.codec.MethodRefs;
-import io.jrq.internal.codec.MethodTarget;
+import io.jrq.internal.codec.EncodedCall;
 import io.jrq.internal.schedule.CronSchedule;
 import io.jrq.internal.schedule.RecurringDef;
 import io.jrq.internal.schedule.Schedule;
@@ -14,7 +11,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -47,9 +43,7 @@ public final class RecurringJob {
 
     private final String name;
     private final String queue;
-    private final String fn;
-    private final ArrayNode args;
-    private final List<String> params;
+    private final EncodedCall call;
     private final String cron;
     private final CronSyntax syntax;
     private final ZoneId zone;
@@ -64,9 +58,7 @@ public final class RecurringJob {
     private RecurringJob(Builder b) {
         this.name = b.name;
         this.queue = b.queue;
-        this.fn = b.fn;
-        this.args = b.args.deepCopy();
-        this.params = List.copyOf(b.params);
+        this.call = b.encodedCall.copy();
         this.cron = b.cron;
         this.syntax = b.syntax;
         this.zone = b.zone;
@@ -100,7 +92,7 @@ public final class RecurringJob {
 
     /** @return what each run calls: {@code class::method} or a handler name */
     public String function() {
-        return fn;
+        return call.fn();
     }
 
     /** @return the cron expression, or empty for an interval job */
@@ -155,15 +147,13 @@ public final class RecurringJob {
 
     /** @return the stored form, without times */
     RecurringDef toDef() {
-        return new RecurringDef(name, queue, fn, args.deepCopy(), params, cron, cron == null ? null : syntax.name(), zone,
-                interval == null ? 0 : interval.toMillis(), misfire.name(), description, meta,
-                resultTtl == null ? -1 : resultTtl.getSeconds(), retry == null ? null : retry.spec(),
-                timeout == null ? -1 : timeout.toMillis(), 0, 0);
+        return RecurringDef.of(name, queue, call.copy(), cron, syntax, zone, interval, misfire, description, meta, resultTtl,
+                retry == null ? null : retry.spec(), timeout);
     }
 
     @Override
     public String toString() {
-        return "RecurringJob[" + queue + "/" + name + ", " + fn + ", "
+        return "RecurringJob[" + queue + "/" + name + ", " + call.fn() + ", "
                 + (cron != null ? "cron '" + cron + "' in " + zone : "every " + interval) + "]";
     }
 
@@ -176,9 +166,7 @@ public final class RecurringJob {
     public static final class Builder {
         private final String name;
         private String queue = "default";
-        private String fn;
-        private ArrayNode args;
-        private List<String> params = List.of();
+        private EncodedCall encodedCall;
         private String cron;
         private CronSyntax syntax = CronSyntax.UNIX;
         private ZoneId zone = ZoneOffset.UTC;
@@ -284,9 +272,7 @@ public final class RecurringJob {
                 throw new InvalidJobException("handler name must be " + JobNames.HANDLER_RULE + " without '::', got: '"
                         + handler + "'; to run a method use call(Type::method, ...)");
             }
-            this.args = Args.encodeUntyped(handler, args == null ? new Object[] {null} : args);
-            this.fn = handler;
-            this.params = List.of();
+            this.encodedCall = EncodedCall.named(handler, args);
             return this;
         }
 
@@ -343,7 +329,7 @@ public final class RecurringJob {
             if (cron == null && interval == null) {
                 throw new IllegalStateException("recurring job '" + name + "' has no schedule: call cron(...) or every(...)");
             }
-            if (fn == null) {
+            if (encodedCall == null) {
                 throw new IllegalStateException("recurring job '" + name + "' runs nothing: call call(Type::method, ...) or handler(...)");
             }
             return new RecurringJob(this);
@@ -351,10 +337,7 @@ public final class RecurringJob {
 
         private Builder method(Serializable ref, Object[] callArgs) {
             Objects.requireNonNull(ref, "fn");
-            MethodTarget target = MethodRefs.resolve(ref, null);
-            this.args = Args.encode(target, callArgs);
-            this.fn = target.fn();
-            this.params = target.params();
+            this.encodedCall = EncodedCall.of(ref, null, callArgs);
             return this;
         }
 

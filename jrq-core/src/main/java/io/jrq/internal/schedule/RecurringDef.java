@@ -4,10 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jrq.CronSyntax;
 import io.jrq.InvalidPayloadException;
+import io.jrq.Misfire;
+import io.jrq.internal.codec.EncodedCall;
 import io.jrq.internal.codec.Envelope;
 import io.jrq.internal.codec.Json;
 import io.jrq.internal.codec.RetrySpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -57,6 +61,33 @@ public record RecurringDef(String name, String queue, String fn, ArrayNode args,
     public RecurringDef {
         params = List.copyOf(params);
         meta = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(meta));
+    }
+
+    /**
+     * A definition from a {@code RecurringJob}'s checked values, before it is stored (times 0): the
+     * one place that spells them as stored (enum names, ms and s, -1 and 0 for "not set").
+     *
+     * @param name the job's name
+     * @param queue its queue
+     * @param call what each run calls
+     * @param cron the cron expression, or null for an interval
+     * @param syntax the expression's syntax (ignored for an interval)
+     * @param zone the zone the expression reads
+     * @param interval the interval, or null for cron
+     * @param misfire the misfire policy
+     * @param description free text, or null
+     * @param meta metadata for every run
+     * @param resultTtl each run's result TTL, or null for the worker's default
+     * @param retry the runs' retry policy as it travels, or null
+     * @param timeout the runs' timeout, or null for the worker's default
+     * @return the definition
+     */
+    public static RecurringDef of(String name, String queue, EncodedCall call, String cron, CronSyntax syntax, ZoneId zone,
+                                  Duration interval, Misfire misfire, String description, Map<String, String> meta,
+                                  Duration resultTtl, RetrySpec retry, Duration timeout) {
+        return new RecurringDef(name, queue, call.fn(), call.args(), call.params(), cron, cron == null ? null : syntax.name(), zone,
+                interval == null ? 0 : interval.toMillis(), misfire.name(), description, meta,
+                resultTtl == null ? -1 : resultTtl.getSeconds(), retry, timeout == null ? -1 : timeout.toMillis(), 0, 0);
     }
 
     /** @return the schedule (parses the cron expression) @throws IllegalArgumentException when it is invalid */
