@@ -1,5 +1,7 @@
 package io.jrq.internal.client;
 
+import io.jrq.internal.redis.ScriptGateway;
+
 /**
  * A job ready to store: its id, its envelope as JSON text (checked against the size limit) and its
  * unique key. The enqueue script checks every id, generated or not: a call sent twice (a retry with
@@ -9,5 +11,5 @@ package io.jrq.internal.client;
  * @param payload the envelope JSON
  * @param uniqueKey the unique key, or null
  */
-public record EncodedJob(String id, String payload, String uniqueKey) {
+public record EncodedJob(String id, String payload, String uniqueKey) implements ScriptGateway.NewJob {
 }

@@ -84,14 +84,14 @@ final class EnqueueFailures {
      * @param replies the pending replies, one per batch, all done
      * @return the exception to throw
      */
-    RuntimeException failed(String queue, List<List<EncodedJob>> batches, List<CompletableFuture<List<Object>>> replies) {
+    RuntimeException failed(String queue, List<List<EncodedJob>> batches, List<? extends CompletableFuture<?>> replies) {
         List<String> stored = new ArrayList<>();
         List<String> refusedIds = new ArrayList<>();
         Throwable unknown = null;
         Throwable refusal = null;
         Throwable fullRefusal = null;
         for (int i = 0; i < batches.size(); i++) {
-            CompletableFuture<List<Object>> reply = replies.get(i);
+            CompletableFuture<?> reply = replies.get(i);
             if (!reply.isCompletedExceptionally()) {
                 stored.addAll(ids(batches.get(i)));
                 continue;

@@ -8,12 +8,10 @@ import io.jrq.QueueLimits;
 import io.jrq.WorkerInfo;
 import io.jrq.internal.Keys;
 import io.jrq.internal.redis.Redis;
-import io.jrq.internal.redis.Script;
-import io.jrq.internal.redis.Scripts;
+import io.jrq.internal.redis.ScriptGateway;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScoredValue;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,10 +34,10 @@ final class RedisAdmin implements AdminOps {
 
     private final Redis redis;
     private final Keys keys;
-    private final Scripts scripts;
+    private final ScriptGateway scripts;
     private final JobReader reader;
 
-    RedisAdmin(Redis redis, Keys keys, Scripts scripts, JobReader reader) {
+    RedisAdmin(Redis redis, Keys keys, ScriptGateway scripts, JobReader reader) {
         this.redis = redis;
         this.keys = keys;
         this.scripts = scripts;
@@ -314,10 +312,7 @@ final class RedisAdmin implements AdminOps {
         long n = 0;
         for (int from = 0; from < ids.size(); from += BATCH) {
             List<String> batch = ids.subList(from, Math.min(ids.size(), from + BATCH));
-            Long got = scripts.call(Script.RETRY_NOW, ScriptOutputType.INTEGER,
-                    new String[] {keys.ready(queue), keys.jobPrefix(queue), keys.failed(queue), keys.canceled(queue)},
-                    batch.toArray(String[]::new));
-            n += got;
+            n += scripts.retryNow(queue, batch);
         }
         return n;
     }
@@ -342,12 +337,9 @@ final class RedisAdmin implements AdminOps {
         long running = 0;
         for (int from = 0; from < ids.size(); from += BATCH) {
             List<String> batch = ids.subList(from, Math.min(ids.size(), from + BATCH));
-            List<Object> r = scripts.call(Script.DELETE, ScriptOutputType.MULTI,
-                    new String[] {keys.ready(queue), keys.jobPrefix(queue), keys.scheduled(queue), keys.deferred(queue),
-                        keys.finished(queue), keys.failed(queue), keys.canceled(queue), keys.queued(queue)},
-                    batch.toArray(String[]::new));
-            deleted += (Long) r.get(0);
-            running += (Long) r.get(1);
+            ScriptGateway.DeleteReply r = scripts.delete(queue, batch);
+            deleted += r.deleted();
+            running += r.running();
         }
         if (running > 0) {
             throw new JrqException(running + " of the jobs are running and were not deleted; stop them first (" + deleted + " deleted)");
@@ -405,8 +397,7 @@ final class RedisAdmin implements AdminOps {
         q(queue);
         long n = 0;
         while (true) {
-            Long got = scripts.call(Script.EMPTY, ScriptOutputType.INTEGER, new String[] {keys.ready(queue), keys.jobPrefix(queue),
-                    keys.queued(queue)}, Integer.toString(BATCH));
+            long got = scripts.empty(queue, BATCH);
             if (got == 0) {
                 return n;
             }
@@ -442,9 +433,7 @@ final class RedisAdmin implements AdminOps {
     @Override
     public boolean runNow(String queue, String id) {
         q(queue);
-        Long moved = scripts.call(Script.RUN_NOW, ScriptOutputType.INTEGER,
-                new String[] {keys.ready(queue), keys.jobPrefix(queue), keys.scheduled(queue)}, id);
-        return moved != null && moved == 1;
+        return scripts.runNow(queue, id);
     }
 
     @Override

@@ -8,15 +8,14 @@ import io.jrq.RedisUnavailableException;
 import io.jrq.internal.Keys;
 import io.jrq.internal.codec.JobRef;
 import io.jrq.internal.codec.Json;
+import io.jrq.internal.redis.EndedJob;
 import io.jrq.internal.redis.Redis;
-import io.jrq.internal.redis.Script;
 import io.jrq.internal.redis.ScriptGateway;
-import io.jrq.internal.redis.Scripts;
+import io.jrq.internal.redis.ScriptGateway.EnqueueReply;
 import io.jrq.internal.redis.ServerCheck;
 import io.jrq.internal.worker.WorkerConfig;
 import io.jrq.internal.observe.Observers;
 import io.jrq.internal.worker.WorkerRuntime;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,8 +38,7 @@ public final class RedisBackend implements Backend {
     private final JrqOptions options;
     private final Redis redis;
     private final Keys keys;
-    private final Scripts scripts;
-    private final ScriptGateway gateway;
+    private final ScriptGateway scripts;
     private final JobWatcher watcher;
     private final RedisAdmin admin;
     private final JobReader reader;
@@ -55,12 +53,11 @@ public final class RedisBackend implements Backend {
         this.options = options;
         this.redis = redis;
         this.keys = new Keys(options.keyPrefix());
-        this.scripts = new Scripts(redis);
-        this.gateway = new ScriptGateway(redis, keys);
+        this.scripts = new ScriptGateway(redis, keys);
         this.watcher = new JobWatcher(redis, keys, this::readAsync);
         this.reader = new JobReader(redis, keys);
         this.admin = new RedisAdmin(redis, keys, scripts, reader);
-        this.dependencies = new Dependencies(gateway, options);
+        this.dependencies = new Dependencies(scripts, options);
         this.recurring = new RedisRecurringStore(redis, keys, scripts);
         this.durable = new DurableWrites(redis);
         this.failures = new EnqueueFailures(redis.endpoint());
@@ -157,14 +154,14 @@ public final class RedisBackend implements Backend {
     /** Sends the enqueue script calls on the shared connection; fails with what happened to the jobs. */
     private CompletableFuture<List<String>> store(String queue, List<EncodedJob> jobs, EnqueueSpec spec) {
         List<List<EncodedJob>> parts = batches(jobs);
-        List<CompletableFuture<List<Object>>> replies = sendBatches(redis.async(), queue, parts, spec);
+        List<CompletableFuture<EnqueueReply>> replies = sendBatches(redis.async(), queue, parts, spec);
         CompletableFuture<Void> all = replies.size() == 1 ? replies.get(0).thenApply(r -> (Void) null)
                 : CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new));
         return all.handle((v, e) -> {
             if (e != null) {
                 throw failures.failed(queue, parts, replies);
             }
-            return idsOf(replies, spec);
+            return idsOf(replies);
         });
     }
 
@@ -183,12 +180,12 @@ public final class RedisBackend implements Backend {
         List<List<EncodedJob>> parts = batches(jobs);
         try {
             ids = durable.write(queue, keys.ready(queue), spec.durability(), on -> {
-                List<CompletableFuture<List<Object>>> replies = sendBatches(on, queue, parts, spec);
+                List<CompletableFuture<EnqueueReply>> replies = sendBatches(on, queue, parts, spec);
                 return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).handle((v, e) -> {
                     if (e != null) {
                         throw failures.failed(queue, parts, replies);
                     }
-                    return idsOf(replies, spec);
+                    return idsOf(replies);
                 });
             }, stored -> stored, e -> EnqueueFailures.classified(e) ? e : failures.unknown(queue, parts, e));
         } catch (NotDurableException e) {
@@ -236,75 +233,42 @@ public final class RedisBackend implements Backend {
     }
 
     /** Sends the enqueue script once per batch, pipelined; each batch is stored atomically. */
-    private List<CompletableFuture<List<Object>>> sendBatches(RedisClusterAsyncCommands<String, String> on, String queue,
+    private List<CompletableFuture<EnqueueReply>> sendBatches(RedisClusterAsyncCommands<String, String> on, String queue,
                                                              List<List<EncodedJob>> parts, EnqueueSpec spec) {
-        String[] k = {keys.ready(queue), keys.jobPrefix(queue), keys.scheduled(queue), keys.uniquePrefix(queue),
-            keys.pendingDepsPrefix(queue), keys.deferred(queue), keys.queued(queue)};
-        String deps = Json.mapper().valueToTree(spec.deps()).toString();
-        List<CompletableFuture<List<Object>>> batches = new ArrayList<>(parts.size());
+        ScriptGateway.Enqueue enqueue = scripts.enqueue(queue, spec.atFront(), spec.atMs(), spec.delayMs(), spec.uniqueScope(),
+                spec.uniqueTtlMs(), spec.deps(), spec.depPolicy());
+        List<CompletableFuture<EnqueueReply>> batches = new ArrayList<>(parts.size());
         for (List<EncodedJob> batch : parts) {
-            String[] args = new String[7 + 3 * batch.size()];
-            // Bit 0: at the front. Bit 1 (every id was generated, skip the check for an existing
-            // job) is never set: a call the driver sends again after a reconnect must find the jobs
-            // the first one stored, and must not push them twice.
-            args[0] = spec.atFront() ? "1" : "0";
-            args[1] = Long.toString(spec.atMs());
-            args[2] = Long.toString(spec.delayMs());
-            args[3] = spec.uniqueScope();
-            args[4] = Long.toString(spec.uniqueTtlMs());
-            args[5] = deps;
-            args[6] = spec.depPolicy();
-            int i = 7;
-            // The front of the queue is the right end: the last job pushed at the front runs first,
-            // so push in reverse to keep the given order.
-            for (int j = 0; j < batch.size(); j++) {
-                EncodedJob job = batch.get(spec.atFront() ? batch.size() - 1 - j : j);
-                args[i++] = job.id();
-                args[i++] = job.payload();
-                args[i++] = job.uniqueKey() == null ? "" : job.uniqueKey();
-            }
-            batches.add(scripts.run(on, Script.ENQUEUE, ScriptOutputType.MULTI, k, args));
+            batches.add(enqueue.send(on, batch));
         }
         return batches;
     }
 
-    private static List<String> idsOf(List<CompletableFuture<List<Object>>> batches, EnqueueSpec spec) {
+    private static List<String> idsOf(List<CompletableFuture<EnqueueReply>> batches) {
+        if (batches.size() == 1) {
+            return batches.get(0).join().ids();
+        }
         List<String> ids = new ArrayList<>();
-        for (CompletableFuture<List<Object>> batch : batches) {
-            @SuppressWarnings("unchecked")
-            List<Object> got = (List<Object>) batch.join().get(1);
-            List<String> batchIds = new ArrayList<>(got.size());
-            got.forEach(o -> batchIds.add((String) o));
-            if (spec.atFront()) {
-                java.util.Collections.reverse(batchIds);
-            }
-            ids.addAll(batchIds);
+        for (CompletableFuture<EnqueueReply> batch : batches) {
+            ids.addAll(batch.join().ids());
         }
         return ids;
     }
 
     @Override
     public Optional<JobStatus> cancel(String queue, String id) {
-        List<Object> r = scripts.call(Script.CANCEL, ScriptOutputType.MULTI,
-                new String[] {keys.ready(queue), keys.jobPrefix(queue), keys.scheduled(queue), keys.deferred(queue),
-                    keys.canceled(queue), keys.uniquePrefix(queue), keys.pendingDepsPrefix(queue), keys.dependentsPrefix(queue),
-                    keys.queued(queue)},
-                id, keys.events(queue), Long.toString(options.resultTtl().getSeconds()), Integer.toString(options.failedJobsMax()));
-        String outcome = (String) r.get(0);
-        switch (outcome) {
-            case "MISSING":
+        ScriptGateway.CancelReply r = scripts.cancel(queue, id, options.resultTtl().getSeconds(), options.failedJobsMax());
+        switch (r.outcome()) {
+            case MISSING:
                 return Optional.empty();
-            case "CANCELED":
-                @SuppressWarnings("unchecked")
-                List<Object> dependents = (List<Object>) r.get(2);
-                List<String> refs = new ArrayList<>();
-                dependents.forEach(d -> refs.add((String) d));
+            case CANCELED:
+                List<String> refs = r.dependents();
                 if (!refs.isEmpty()) {
-                    dependencies.release(List.of(new io.jrq.internal.redis.EndedJob(new JobRef(queue, id).toString(), "CANCELED", refs)));
+                    dependencies.release(List.of(new EndedJob(new JobRef(queue, id).toString(), "CANCELED", refs)));
                 }
                 return Optional.of(JobStatus.CANCELED);
-            case "STOPPING":
-                String worker = (String) r.get(1);
+            case STOPPING:
+                String worker = r.worker();
                 String command = "{\"cmd\":\"stop\",\"queue\":" + Json.mapper().valueToTree(queue) + ",\"id\":"
                         + Json.mapper().valueToTree(id) + "}";
                 redis.await(redis.async().publish(keys.commands(worker), command));
@@ -365,7 +329,7 @@ public final class RedisBackend implements Backend {
                 }
             }
         }
-        return WorkerRuntime.start(config, options, redis, keys, gateway, dependencies, observers);
+        return WorkerRuntime.start(config, options, redis, keys, scripts, dependencies, observers);
     }
 
     @Override

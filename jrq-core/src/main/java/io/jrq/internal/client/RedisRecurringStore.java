@@ -4,11 +4,9 @@ import io.jrq.JrqException;
 import io.jrq.RedisFullException;
 import io.jrq.internal.Keys;
 import io.jrq.internal.redis.Redis;
-import io.jrq.internal.redis.Script;
-import io.jrq.internal.redis.Scripts;
+import io.jrq.internal.redis.ScriptGateway;
 import io.jrq.internal.schedule.RecurringDef;
 import io.lettuce.core.ScoredValue;
-import io.lettuce.core.ScriptOutputType;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -31,9 +29,9 @@ final class RedisRecurringStore implements RecurringStore {
 
     private final Redis redis;
     private final Keys keys;
-    private final Scripts scripts;
+    private final ScriptGateway scripts;
 
-    RedisRecurringStore(Redis redis, Keys keys, Scripts scripts) {
+    RedisRecurringStore(Redis redis, Keys keys, ScriptGateway scripts) {
         this.redis = redis;
         this.keys = keys;
         this.scripts = scripts;
@@ -55,19 +53,18 @@ final class RedisRecurringStore implements RecurringStore {
         String queue = def.queue();
         // Listing finds recurring jobs through the queue registry, so register the queue first.
         redis.await(redis.async().sadd(keys.queues(), queue));
-        String[] k = {keys.recurring(queue), keys.recurringDue(queue)};
+        String hash = keys.recurring(queue);
         for (int i = 0; i < MAX_TRIES; i++) {
-            CompletableFuture<String> current = redis.async().hget(k[0], def.name()).toCompletableFuture();
+            CompletableFuture<String> current = redis.async().hget(hash, def.name()).toCompletableFuture();
             CompletableFuture<List<String>> time = redis.async().time().toCompletableFuture();
             String old = redis.await(current);
             long now = millis(redis.await(time));
-            RecurringDef previous = old == null ? null : parseQuietly(k[0], def.name(), old, null);
+            RecurringDef previous = old == null ? null : parseQuietly(hash, def.name(), old, null);
             boolean keepDue = previous != null && previous.scheduleKey().equals(def.scheduleKey());
             RecurringDef stored = def.withTimes(previous != null && previous.createdAt() > 0 ? previous.createdAt() : now, now);
             long first = keepDue ? -1 : def.schedule().first(now);
-            Long due = scripts.call(Script.RECURRING_UPSERT, ScriptOutputType.INTEGER, k, def.name(), stored.toJson(),
-                    old == null ? "" : old, Long.toString(first), keepDue ? "1" : "0");
-            if (due != null && due >= 0) {
+            long due = scripts.recurringUpsert(queue, def.name(), stored.toJson(), old == null ? "" : old, first, keepDue);
+            if (due >= 0) {
                 return new Stored(stored, due);
             }
         }
@@ -76,9 +73,7 @@ final class RedisRecurringStore implements RecurringStore {
 
     @Override
     public boolean delete(String queue, String name) {
-        Long n = scripts.call(Script.RECURRING_DELETE, ScriptOutputType.INTEGER,
-                new String[] {keys.recurring(queue), keys.recurringDue(queue)}, name);
-        return n != null && n > 0;
+        return scripts.recurringDelete(queue, name);
     }
 
     @Override
@@ -96,13 +91,11 @@ final class RedisRecurringStore implements RecurringStore {
         }
         long now = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
         String id = RecurringDef.jobId(name, now);
-        Long r = scripts.call(Script.RECURRING_TRIGGER, ScriptOutputType.INTEGER,
-                new String[] {keys.recurring(queue), keys.ready(queue), keys.jobPrefix(queue), keys.queued(queue)},
-                name, json, id, d.envelope(now).toJson());
-        if (r == null || r == 0) {
+        ScriptGateway.Trigger r = scripts.recurringTrigger(queue, name, json, id, d.envelope(now).toJson());
+        if (r == ScriptGateway.Trigger.CHANGED) {
             return Optional.empty(); // deleted or changed between the read and the script
         }
-        if (r == 2) {
+        if (r == ScriptGateway.Trigger.EXISTS) {
             throw new JrqException("recurring job '" + name + "' of queue " + queue + " already has a run " + id + "; try again");
         }
         return Optional.of(id);
