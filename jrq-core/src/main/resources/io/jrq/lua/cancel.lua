@@ -23,7 +23,7 @@
 -- the jobs ("queue/id") waiting on a job this call canceled; the caller passes them to release.lua.
 -- It runs on a full Redis too (lib/full.lua): canceling is one way an operator frees memory.
 -- @include clock
--- @include registry
+-- @include finish
 -- @include queued
 -- @include full
 local now = nowMs()
@@ -45,15 +45,8 @@ redis.call('DEL', KEYS[7] .. id)
 redis.call('LREM', KEYS[1], 1, id)
 redis.call('ZREM', KEYS[3], id)
 redis.call('ZREM', KEYS[4], id)
-local ttl = tonumber(ARGV[3])
-redis.call('HSET', key, 'status', 'CANCELED', 'ended_at', now)
-redis.call('EXPIRE', key, ttl)
-addToRegistry(KEYS[5], KEYS[2], id, ttl, tonumber(ARGV[4]), now)
-if cur[3] then
-  local ukey = KEYS[6] .. string.sub(cur[3], 3)
-  if redis.call('GET', ukey) == id then redis.call('DEL', ukey) end
-end
-redis.call('PUBLISH', ARGV[2], cjson.encode({ id = id, status = 'CANCELED' }))
-local dependents = redis.call('SMEMBERS', KEYS[8] .. id)
-redis.call('DEL', KEYS[8] .. id)
+local endings = newEndings(KEYS[2], ARGV[2], now, false)
+local dependents = endJob(endings, id, 'CANCELED', {}, KEYS[5], tonumber(ARGV[4]), tonumber(ARGV[3]), KEYS[6], cur[3],
+  KEYS[8] .. id)
+flushEndings(endings)
 return { 'CANCELED', '', dependents }

@@ -62,7 +62,7 @@
 -- compact record is only written. The status check fences a stale outcome on its own (a token is only ever compared while
 -- the status is STARTED, and every lease writes a new one), so the token is left in the hash.
 -- @include clock
--- @include registry
+-- @include finish
 -- @include corrupt
 -- @include queued
 -- @include full
@@ -74,18 +74,6 @@ local worker, lease, want = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local channel, registryMax, finishedMax, n = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local maxPayload = tonumber(ARGV[8 + 6 * n])
 allowWhenFull(active)
-
--- Releases the job's unique key (u = its 'unique' field) if it still names this job and its scope
--- ends at this point.
-local function releaseUnique(u, id, ending)
-  if u then
-    local scope = string.sub(u, 1, 1)
-    if (scope == 'Q') or (ending and scope == 'A') then
-      local ukey = KEYS[11] .. string.sub(u, 3)
-      if redis.call('GET', ukey) == id then redis.call('DEL', ukey) end
-    end
-  end
-end
 
 -- The 'errors' history with this attempt's error appended (at most 20 entries).
 local function withError(old, attempt, data)
@@ -119,10 +107,10 @@ local function droppableFn(payload)
   return nil
 end
 
--- Registry entries of this call, added and trimmed once per registry.
-local adds = { [finished] = {}, [failed] = {}, [canceled] = {} }
--- Ended jobs by status, published as one event.
-local ended, endedCount = {}, 0
+-- Ended jobs of this call: added to each registry and trimmed once, published as one event.
+local endings = newEndings(prefix, channel, now, true)
+-- Records moved aside (lib/corrupt.lua), each with an event of its own.
+local aside = newEndings(prefix, channel, now, false)
 local removed = {}
 local accepted, released = {}, {}
 -- Jobs this call ended FINISHED or FAILED (moved-aside records included), for the queue's counters.
@@ -152,57 +140,28 @@ for i = 0, n - 1 do
         redis.call('LPUSH', ready, id)
       end
     else
-      local registry
+      local fields, registry, max, fn = nil, canceled, registryMax, nil
       if outcome == 'FINISHED' then
-        registry = finished
+        registry, max = finished, finishedMax
         finishedCount = finishedCount + 1
-        local fn = droppableFn(cur[7])
-        if fn then
-          redis.call('HSET', key, 'status', outcome, 'ended_at', now, 'result', data, 'fn', fn)
-          redis.call('HDEL', key, 'payload')
-        else
-          redis.call('HSET', key, 'status', outcome, 'ended_at', now, 'result', data)
-        end
+        fn = droppableFn(cur[7])
+        fields = fn and { 'result', data, 'fn', fn } or { 'result', data }
       elseif outcome == 'FAILED' then
         registry = failed
         failedCount = failedCount + 1
-        local errors = withError(redis.call('HGET', key, 'errors'), cur[3], data)
-        redis.call('HSET', key, 'status', outcome, 'ended_at', now, 'errors', errors, 'error', data)
+        fields = { 'errors', withError(redis.call('HGET', key, 'errors'), cur[3], data), 'error', data }
       else
-        registry = canceled
-        redis.call('HSET', key, 'status', outcome, 'ended_at', now, 'error', data)
+        fields = { 'error', data }
       end
-      local reg = adds[registry]
-      reg[#reg + 1] = ttl >= 0 and (now + ttl * 1000) or 9007199254740991
-      reg[#reg + 1] = id
-      releaseUnique(cur[4], id, true)
-      if cur[5] then
-        local depKey = KEYS[12] .. id
-        local dependents = redis.call('SMEMBERS', depKey)
-        if #dependents > 0 then
-          released[#released + 1] = { id, outcome, dependents }
-          redis.call('DEL', depKey)
-        end
-      end
-      if ttl >= 0 then redis.call('EXPIRE', key, ttl) end
-      local list = ended[outcome]
-      if not list then
-        list = {}
-        ended[outcome] = list
-      end
-      list[#list + 1] = id
-      endedCount = endedCount + 1
+      local dependents = endJob(endings, id, outcome, fields, registry, max, ttl, KEYS[11], cur[4],
+        cur[5] and (KEYS[12] .. id) or nil)
+      if fn then redis.call('HDEL', key, 'payload') end
+      if #dependents > 0 then released[#released + 1] = { id, outcome, dependents } end
     end
   end
 end
 if #removed > 0 then redis.call('ZREM', active, unpack(removed)) end
-for registry, entries in pairs(adds) do
-  if #entries > 0 then
-    redis.call('ZADD', registry, unpack(entries))
-    trimRegistry(registry, prefix, registry == finished and finishedMax or registryMax, now)
-  end
-end
-if endedCount > 0 then redis.call('PUBLISH', channel, cjson.encode({ ended = ended })) end
+flushEndings(endings)
 
 -- Promote due scheduled jobs, a bounded number per call.
 -- A promoted job has waited since its due time, not since its promotion.
@@ -213,7 +172,7 @@ for d = 1, #due, 2 do
   local key = prefix .. id
   local defect, kind, f = jobDefect(key)
   if defect then
-    redis.call('PUBLISH', channel, moveAside(key, id, kind, defect, failed, prefix, registryMax, now))
+    moveAside(aside, id, kind, defect, failed, registryMax)
     failedCount = failedCount + 1
   elseif f[1] == 'SCHEDULED' then
     redis.call('HSET', key, 'status', 'QUEUED', 'queued_at', due[d + 1])
@@ -361,7 +320,7 @@ elseif want > 0 then
             local token = worker .. ':' .. leases
             redis.call('HSET', key, 'status', 'STARTED', 'started_at', now, 'worker', worker, 'token', token,
               'attempts', attempts, 'leases', leases)
-            releaseUnique(job[6], id, false)
+            releaseUnique(KEYS[11], job[6], id, false)
             take(id, job[2], token, attempts, job[7] or job[8])
             if (tonumber(job[5]) or 0) > 0 then suspects[#suspects + 1] = id end
           end
@@ -370,7 +329,7 @@ elseif want > 0 then
         end
       end
       if defect then
-        redis.call('PUBLISH', channel, moveAside(key, id, kind, defect, failed, prefix, registryMax, now, errorType))
+        moveAside(aside, id, kind, defect, failed, registryMax, errorType)
         failedCount = failedCount + 1
         want = want + 1
       end
@@ -385,6 +344,7 @@ elseif want > 0 then
     end
   end
 end
+flushEndings(aside)
 if finishedCount > 0 then redis.call('HINCRBY', KEYS[14], 'finished', finishedCount) end
 if failedCount > 0 then redis.call('HINCRBY', KEYS[14], 'failed', failedCount) end
 if finishedCount + failedCount > 0 then countMinute(KEYS[14], now, finishedCount, failedCount) end

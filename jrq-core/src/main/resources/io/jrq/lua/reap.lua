@@ -25,7 +25,6 @@
 -- failed jobs that others wait on (the caller passes them to release.lua).
 -- A job record that cannot be understood (lib/corrupt.lua) is failed with the reason instead.
 -- @include clock
--- @include registry
 -- @include corrupt
 -- @include lost
 -- @include minutes
@@ -33,6 +32,7 @@ local now = nowMs()
 local active, ready, prefix, failedKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local maxRecoveries, limit, channel = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local failedMax, failedTtl = tonumber(ARGV[4]), tonumber(ARGV[5])
+local endings = newEndings(prefix, channel, now, false)
 local requeued, failed, released = 0, 0, {}
 for _, registry in ipairs({ failedKey, KEYS[6], KEYS[7] }) do
   redis.call('ZREMRANGEBYSCORE', registry, '-inf', now)
@@ -43,11 +43,11 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0,
   local defect, kind = jobDefect(key)
   local cur = defect and {} or redis.call('HMGET', key, 'status', 'worker', 'token')
   if defect then
-    redis.call('PUBLISH', channel, moveAside(key, id, kind, defect, failedKey, prefix, failedMax, now))
+    moveAside(endings, id, kind, defect, failedKey, failedMax)
     failed = failed + 1
   elseif cur[1] == 'STARTED' then
-    local gaveUp, dependents = loseLease(key, id, cur[3], cur[2], ready, failedKey, KEYS[5], prefix, channel,
-      maxRecoveries, failedTtl, failedMax, now)
+    local gaveUp, dependents = loseLease(endings, id, cur[3], cur[2], ready, failedKey, KEYS[5], maxRecoveries,
+      failedTtl, failedMax)
     if gaveUp then
       failed = failed + 1
       if dependents then released[#released + 1] = { id, 'FAILED', dependents } end
@@ -56,6 +56,7 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0,
     end
   end
 end
+flushEndings(endings)
 if failed > 0 then
   redis.call('HINCRBY', KEYS[8], 'failed', failed)
   countMinute(KEYS[8], now, 0, failed)

@@ -27,7 +27,6 @@
 -- (nothing done), else how many jobs were given back or failed; released lists
 -- { id, "FAILED", {dependents} } for the jobs failed here, for release.lua.
 -- @include clock
--- @include registry
 -- @include lost
 -- @include full
 -- @include minutes
@@ -37,14 +36,15 @@ local maxRecoveries, failedMax, failedTtl = tonumber(ARGV[3]), tonumber(ARGV[5])
 local subscribed = redis.call('PUBSUB', 'NUMSUB', ARGV[2])
 if tonumber(subscribed[2]) > 0 then return { -1, {} } end
 allowWhenFull(KEYS[1])
+local endings = newEndings(KEYS[3], channel, now, false)
 local recovered, failed, released = 0, 0, {}
 for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   local key = KEYS[3] .. id
   local cur = redis.pcall('HMGET', key, 'status', 'worker', 'token')
   if not cur.err and cur[1] == 'STARTED' and cur[2] == worker then
     redis.call('ZREM', KEYS[1], id)
-    local gaveUp, dependents = loseLease(key, id, cur[3], worker, KEYS[2], KEYS[4], KEYS[5], KEYS[3], channel,
-      maxRecoveries, failedTtl, failedMax, now)
+    local gaveUp, dependents = loseLease(endings, id, cur[3], worker, KEYS[2], KEYS[4], KEYS[5], maxRecoveries,
+      failedTtl, failedMax)
     if gaveUp then
       failed = failed + 1
       if dependents then released[#released + 1] = { id, 'FAILED', dependents } end
@@ -52,6 +52,7 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
     recovered = recovered + 1
   end
 end
+flushEndings(endings)
 if failed > 0 then
   redis.call('HINCRBY', KEYS[6], 'failed', failed)
   countMinute(KEYS[6], now, 0, failed)

@@ -21,11 +21,12 @@
 -- whose own dependents the caller must tell in turn.
 -- It runs on a full Redis too (lib/full.lua): it follows the outcomes fetch.lua records there.
 -- @include clock
--- @include registry
+-- @include finish
 -- @include full
 local now = nowMs()
 allowWhenFull(KEYS[3])
-local ttl = tonumber(ARGV[2])
+local ttl, max = tonumber(ARGV[2]), tonumber(ARGV[3])
+local endings = newEndings(KEYS[2], ARGV[1], now, false)
 local canceled = {}
 for i = 4, #ARGV, 3 do
   local id, dep, outcome = ARGV[i], ARGV[i + 1], ARGV[i + 2]
@@ -39,13 +40,9 @@ for i = 4, #ARGV, 3 do
         redis.call('ZREM', KEYS[3], id)
         local err = cjson.encode({ type = 'io.jrq.DependencyFailedException',
           message = 'dependency ' .. dep .. ' ended ' .. outcome, stackTrace = '' })
-        redis.call('HSET', key, 'status', 'CANCELED', 'ended_at', now, 'error', err)
-        redis.call('EXPIRE', key, ttl)
-        addToRegistry(KEYS[4], KEYS[2], id, ttl, tonumber(ARGV[3]), now)
-        redis.call('PUBLISH', ARGV[1], cjson.encode({ id = id, status = 'CANCELED' }))
-        local depKey = KEYS[6] .. id
-        canceled[#canceled + 1] = { id, 'CANCELED', redis.call('SMEMBERS', depKey) }
-        redis.call('DEL', depKey)
+        -- No unique key prefix in this script's KEYS: a key left behind never blocks (lib/finish.lua).
+        canceled[#canceled + 1] = { id, 'CANCELED', endJob(endings, id, 'CANCELED', { 'error', err }, KEYS[4], max, ttl,
+          nil, nil, KEYS[6] .. id) }
       end
     elseif redis.call('SREM', pendingKey, dep) == 1 and redis.call('SCARD', pendingKey) == 0 then
       redis.call('ZREM', KEYS[3], id)
@@ -54,4 +51,5 @@ for i = 4, #ARGV, 3 do
     end
   end
 end
+flushEndings(endings)
 return canceled

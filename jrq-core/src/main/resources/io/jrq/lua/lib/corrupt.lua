@@ -7,7 +7,7 @@
 -- the queue would stall for ever) nor vanish: it ends FAILED in the failed registry with the reason
 -- as an io.jrq.CorruptJobException, kept until deleted or pushed out by the registry's cap.
 
--- @include registry
+-- @include finish
 
 local JOB_STATUSES = { QUEUED = true, STARTED = true, SCHEDULED = true, DEFERRED = true,
   FINISHED = true, FAILED = true, CANCELED = true, STOPPED = true }
@@ -82,18 +82,19 @@ local function hexOf(s)
   return (string.gsub(s, '.', function(c) return string.format('%02x', string.byte(c)) end))
 end
 
--- Ends the job FAILED with reason (as errorType, io.jrq.CorruptJobException unless given); a
--- non-hash value is replaced by a hash keeping a string's value in its field 'raw'. Returns the
--- event to publish.
-local function moveAside(key, id, kind, reason, failedKey, jobPrefix, registryMax, now, errorType)
+-- Ends job id FAILED with reason (as errorType, io.jrq.CorruptJobException unless given), kept
+-- until deleted or pushed out by the failed registry's cap; a non-hash value (its Redis type:
+-- kind) is replaced by a hash keeping a string's value in its field 'raw'. Ended through endings
+-- (lib/finish.lua), whose event is one per job: the caller flushes them. Its unique key and
+-- dependents are left alone: a record that cannot be read cannot be trusted to name them.
+local function moveAside(endings, id, kind, reason, failedKey, registryMax, errorType)
+  local key = endings.prefix .. id
   if kind ~= 'hash' then
     local raw = kind == 'string' and redis.call('GET', key) or nil
     redis.call('DEL', key)
     if raw then redis.call('HSET', key, 'raw', raw) end
   end
   local err = cjson.encode({ type = errorType or 'io.jrq.CorruptJobException', message = reason, stackTrace = '' })
-  redis.call('HSET', key, 'status', 'FAILED', 'ended_at', now, 'error', err)
+  endJob(endings, id, 'FAILED', { 'error', err }, failedKey, registryMax, -1, nil, nil, nil)
   redis.call('HDEL', key, 'token')
-  addToRegistry(failedKey, jobPrefix, id, -1, registryMax, now)
-  return cjson.encode({ id = id, status = 'FAILED' })
 end

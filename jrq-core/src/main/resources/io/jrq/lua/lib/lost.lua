@@ -12,13 +12,15 @@
 -- maxRecoveries runs counting the first. A job that kills every worker running it fails after
 -- maxRecoveries + 1 deaths (2 when maxRecoveries is 0), and a job that only waited never does.
 
--- @include registry
+-- @include finish
 
--- Returns the job to the ready list, or fails it when it has lost too many runs. status and token
--- are the hash's; why names the worker, for the error. Returns true when it failed the job, and the
--- dependents to release (failed: the caller passes them to release.lua), or nil.
-local function loseLease(key, id, token, worker, ready, failedKey, dependentsPrefix, prefix, channel,
-                         maxRecoveries, failedTtl, failedMax, now)
+-- Returns the job to the ready list, or fails it when it has lost too many runs (ended through
+-- endings, lib/finish.lua: the caller flushes them). token is the hash's; worker names the worker,
+-- for the error. Returns true when it failed the job, and the dependents to release (the caller
+-- passes them to release.lua), or nil.
+local function loseLease(endings, id, token, worker, ready, failedKey, dependentsPrefix, maxRecoveries, failedTtl,
+                         failedMax)
+  local key, now = endings.prefix .. id, endings.now
   local f = redis.call('HMGET', key, 'running', 'lost_runs')
   local recoveries = redis.call('HINCRBY', key, 'recoveries', 1)
   local lostRuns = tonumber(f[2]) or 0
@@ -29,16 +31,10 @@ local function loseLease(key, id, token, worker, ready, failedKey, dependentsPre
     local err = cjson.encode({ type = 'io.jrq.WorkerLostException',
       message = 'job lost its worker ' .. recoveries .. ' times, ' .. lostRuns .. ' of them known to be while running (last worker: '
         .. tostring(worker) .. '); giving up after ' .. maxRecoveries .. ' recoveries', stackTrace = '' })
-    redis.call('HSET', key, 'status', 'FAILED', 'ended_at', now, 'error', err)
-    addToRegistry(failedKey, prefix, id, failedTtl, failedMax, now)
-    if failedTtl >= 0 then redis.call('EXPIRE', key, failedTtl) end
-    redis.call('PUBLISH', channel, cjson.encode({ id = id, status = 'FAILED' }))
-    local dependents = redis.call('SMEMBERS', dependentsPrefix .. id)
-    if #dependents > 0 then
-      redis.call('DEL', dependentsPrefix .. id)
-      return true, dependents
-    end
-    return true, nil
+    -- No unique key prefix in the KEYS of reap.lua and recover.lua: a key left behind never blocks.
+    local dependents = endJob(endings, id, 'FAILED', { 'error', err }, failedKey, failedMax, failedTtl, nil, nil,
+      dependentsPrefix .. id)
+    return true, #dependents > 0 and dependents or nil
   end
   -- A stop request dies with the worker that was asked: the next attempt starts clean.
   redis.call('HDEL', key, 'stop_requested')
