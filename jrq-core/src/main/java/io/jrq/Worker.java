@@ -1,7 +1,7 @@
 package io.jrq;
 
 import io.jrq.internal.client.Backend;
-import io.jrq.internal.client.WorkerHandle;
+import io.jrq.internal.worker.WorkerHandle;
 import io.jrq.internal.codec.RetrySpec;
 import io.jrq.internal.worker.WorkerConfig;
 import java.lang.management.ManagementFactory;

@@ -1,6 +1,7 @@
 package io.jrq.internal.client;
 
 import io.jrq.internal.worker.WorkerConfig;
+import io.jrq.internal.worker.WorkerHandle;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

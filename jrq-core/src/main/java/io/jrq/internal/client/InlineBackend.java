@@ -9,6 +9,7 @@ import io.jrq.internal.worker.Invoker;
 import io.jrq.internal.worker.LeasedJob;
 import io.jrq.internal.worker.Outcome;
 import io.jrq.internal.worker.WorkerConfig;
+import io.jrq.internal.worker.WorkerHandle;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;

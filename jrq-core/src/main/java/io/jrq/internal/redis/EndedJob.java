@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * A job that ended and the jobs waiting for it, as the scripts that end jobs report them
  * ({@code released} of fetch.lua, reap.lua and recover.lua, the reply of release.lua), for
- * the dependency release ({@code release.lua}) to tell the dependents.
+ * {@link Dependencies#release} to tell the dependents.
  *
  * @param ref the ended job as "queue/id"
  * @param outcome how it ended (FINISHED, FAILED, CANCELED, STOPPED, MISSING)

@@ -1,7 +1,7 @@
 package io.jrq.internal.worker;
 
 import io.jrq.internal.Keys;
-import io.jrq.internal.client.Dependencies;
+import io.jrq.internal.redis.Dependencies;
 import io.jrq.internal.redis.Redis;
 import io.lettuce.core.ScoredValue;
 import java.util.ArrayList;

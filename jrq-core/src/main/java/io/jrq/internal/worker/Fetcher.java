@@ -1,7 +1,7 @@
 package io.jrq.internal.worker;
 
 import io.jrq.JrqOptions;
-import io.jrq.internal.client.Dependencies;
+import io.jrq.internal.redis.Dependencies;
 import io.jrq.internal.redis.ScriptGateway;
 import io.jrq.internal.redis.ScriptGateway.FetchReply;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;

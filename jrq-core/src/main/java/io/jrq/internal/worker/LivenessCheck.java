@@ -2,7 +2,7 @@ package io.jrq.internal.worker;
 
 import io.jrq.JrqOptions;
 import io.jrq.internal.Keys;
-import io.jrq.internal.client.Dependencies;
+import io.jrq.internal.redis.Dependencies;
 import io.jrq.internal.observe.Observers;
 import io.jrq.internal.redis.Redis;
 import io.jrq.internal.redis.ScriptGateway;

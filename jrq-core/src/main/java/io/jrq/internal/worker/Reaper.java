@@ -1,7 +1,7 @@
 package io.jrq.internal.worker;
 
 import io.jrq.JrqOptions;
-import io.jrq.internal.client.Dependencies;
+import io.jrq.internal.redis.Dependencies;
 import io.jrq.internal.observe.Observers;
 import io.jrq.internal.redis.ScriptGateway;
 import org.slf4j.Logger;

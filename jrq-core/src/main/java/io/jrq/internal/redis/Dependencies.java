@@ -1,9 +1,7 @@
-package io.jrq.internal.client;
+package io.jrq.internal.redis;
 
 import io.jrq.JrqOptions;
 import io.jrq.internal.codec.JobRef;
-import io.jrq.internal.redis.EndedJob;
-import io.jrq.internal.redis.ScriptGateway;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

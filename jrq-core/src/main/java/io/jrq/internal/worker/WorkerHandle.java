@@ -1,4 +1,4 @@
-package io.jrq.internal.client;
+package io.jrq.internal.worker;
 
 /** A running worker as the public {@code Worker} sees it. */
 public interface WorkerHandle extends AutoCloseable {
