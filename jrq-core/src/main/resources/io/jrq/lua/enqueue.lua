@@ -51,6 +51,9 @@
 --          first write is refused with OOM (a script's first write that may add memory is checked,
 --          later ones are not), so an OOM error means nothing was written either.
 -- @include clock
+-- @include store
+-- @include queued
+-- @include dropped
 local now = nowMs()
 local ready, prefix, scheduled, uprefix, queued = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[7]
 local flags = tonumber(ARGV[1])
@@ -77,16 +80,6 @@ local function holder(ukey)
   if scope == 'T' then return id end
   local status = redis.call('HGET', prefix .. id, 'status')
   if status and live[scope] and live[scope][status] then return id end
-  return nil
-end
-
--- The function name of a payload that fetch.lua drops when the job finishes (see droppableFn
--- there: no description, no metadata, "fn" before "args"), else nil.
-local function droppableFn(payload)
-  if string.find(payload, '"desc"', 1, true) or string.find(payload, '"meta"', 1, true) then return nil end
-  local f, _, fn = string.find(payload, '"fn":"([^"\\]*)"')
-  local a = string.find(payload, '"args":', 1, true)
-  if f and (not a or f < a) then return fn end
   return nil
 end
 
@@ -187,41 +180,27 @@ if writes then
   if bad then return redis.error_reply(bad) end
 end
 
-local push = front and 'RPUSH' or 'LPUSH'
-local stamp = now .. ':'
+local q = { prefix = prefix, ready = ready, push = front and 'RPUSH' or 'LPUSH', scheduled = scheduled,
+  deferred = KEYS[6], pendingPrefix = KEYS[5], deps = deps, depsJson = ARGV[6], depPolicy = depPolicy }
 k = 0
 for i = 8, #ARGV, 3 do
   k = k + 1
   local id, payload, ukey = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   if not ids[k] and compact and ukey == '' then
     ids[k] = id
-    redis.call('HSET', queued, id, stamp .. payload)
-    redis.call(push, ready, id)
+    storeCompact(queued, ready, q.push, id, payload, now)
   elseif not ids[k] then
     ids[k] = id
-    local key = prefix .. id
-    -- One HSET per job: the payload, the time and the status with its own fields.
-    local fields = { 'payload', payload, 'enqueued_at', now }
+    local own = nil
     if ukey ~= '' then
-      fields[#fields + 1] = 'unique'
-      fields[#fields + 1] = scope .. ':' .. ukey
+      own = { 'unique', scope .. ':' .. ukey }
       if scope == 'T' then
         redis.call('SET', uprefix .. ukey, id, 'PX', uttl)
       else
         redis.call('SET', uprefix .. ukey, id)
       end
     end
-    if #deps > 0 then
-      redis.call('HSET', key, 'status', 'DEFERRED', 'deps', ARGV[6], 'dep_policy', depPolicy, unpack(fields))
-      redis.call('SADD', KEYS[5] .. id, unpack(deps))
-      redis.call('ZADD', KEYS[6], now, id)
-    elseif due > now then
-      redis.call('HSET', key, 'status', 'SCHEDULED', 'due_at', due, unpack(fields))
-      redis.call('ZADD', scheduled, due, id)
-    else
-      redis.call('HSET', key, 'status', 'QUEUED', unpack(fields))
-      redis.call(push, ready, id)
-    end
+    storeJob(q, id, payload, now, due, own)
   end
 end
 return { now, ids }

@@ -63,6 +63,7 @@
 -- the status is STARTED, and every lease writes a new one), so the token is left in the hash.
 -- @include clock
 -- @include finish
+-- @include dropped
 -- @include corrupt
 -- @include queued
 -- @include full
@@ -91,20 +92,6 @@ local function withError(old, attempt, data)
   list[#list + 1] = entry
   while #list > 20 do table.remove(list, 1) end
   return cjson.encode(list)
-end
-
--- The function name of a finished job's payload when the payload may be dropped: it carries
--- nothing a finished job still shows (no description, no metadata) and its "fn" key comes before
--- its "args" (so the match is the envelope's own key, not one inside the arguments). Else nil: the
--- payload is kept.
-local function droppableFn(payload)
-  if not payload or string.find(payload, '"desc"', 1, true) or string.find(payload, '"meta"', 1, true) then
-    return nil
-  end
-  local f, _, fn = string.find(payload, '"fn":"([^"\\]*)"')
-  local a = string.find(payload, '"args":', 1, true)
-  if f and (not a or f < a) then return fn end
-  return nil
 end
 
 -- Ended jobs of this call: added to each registry and trimmed once, published as one event.

@@ -19,11 +19,12 @@
 -- Returns: 1 the run was enqueued; 0 the job was deleted or changed since the caller read it;
 -- 2 a job with that id exists already (nothing written).
 -- @include clock
+-- @include store
 local now = nowMs()
 local name, def, id, payload = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 if redis.call('HGET', KEYS[1], name) ~= def then return 0 end
 local key = KEYS[3] .. id
 if redis.call('EXISTS', key) == 1 or redis.call('HEXISTS', KEYS[4], id) == 1 then return 2 end
-redis.call('HSET', key, 'payload', payload, 'status', 'QUEUED', 'enqueued_at', now)
-redis.call('LPUSH', KEYS[2], id)
+-- Stored as enqueue.lua stores a job due now, at the back of the queue.
+storeJob({ prefix = KEYS[3], ready = KEYS[2], push = 'LPUSH' }, id, payload, now, now, nil)
 return 1

@@ -23,6 +23,7 @@
 -- or a job with the run's id exists already); 0 the tick was not taken (another worker took it,
 -- the job was updated or deleted, or it is not due yet on the Redis clock).
 -- @include clock
+-- @include store
 local now = nowMs()
 local due, defs, ready, prefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local name, expected, nextDue, id, payload = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
@@ -33,7 +34,6 @@ if redis.call('HGET', defs, name) ~= ARGV[6] then return 0 end
 
 redis.call('ZADD', due, nextDue, name)
 if id == '' or redis.call('EXISTS', prefix .. id) == 1 then return 2 end
-local key = prefix .. id
-redis.call('HSET', key, 'payload', payload, 'status', 'QUEUED', 'enqueued_at', now)
-redis.call('LPUSH', ready, id)
+-- Stored as enqueue.lua stores a job due now, at the back of the queue.
+storeJob({ prefix = prefix, ready = ready, push = 'LPUSH' }, id, payload, now, now, nil)
 return 1

@@ -1,6 +1,6 @@
--- lib/queued.lua: splitQueued, materialize: the compact form of a plain queued job; pasted where
--- a script says "-- @include queued".
--- Used by: cancel.lua, depend.lua, fetch.lua
+-- lib/queued.lua: storeCompact, splitQueued, materialize: the compact form of a plain queued job,
+-- written and read; pasted where a script says "-- @include queued".
+-- Used by: cancel.lua, depend.lua, enqueue.lua, fetch.lua
 --
 -- A job enqueued with nothing but a payload (no unique key, no dependencies, not delayed) is kept
 -- as one field of its queue's queued hash (jrq:{q}:queued, id -> "<enqueued_at ms>:<payload>")
@@ -9,6 +9,13 @@
 -- leases the job; a script that must change a queued job by id first calls materialize(). A job
 -- never goes back to the compact form, so a reader that looks at the field first and the hash
 -- second (on one connection) always sees the job in one of its two places.
+
+-- Stores new job id in the compact form, enqueued at now, and pushes it on the ready list (push:
+-- 'LPUSH', the back of the queue, or 'RPUSH', the front).
+local function storeCompact(queuedKey, ready, push, id, payload, now)
+  redis.call('HSET', queuedKey, id, now .. ':' .. payload)
+  redis.call(push, ready, id)
+end
 
 -- The enqueue time (a string of digits) and payload of a compact record, or nil when the record is
 -- not "<digits>:<payload>".
