@@ -4,7 +4,6 @@ import io.jrq.JrqOptions;
 import io.jrq.internal.redis.Dependencies;
 import io.jrq.internal.redis.ScriptGateway;
 import io.jrq.internal.redis.ScriptGateway.FetchReply;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +14,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -315,27 +315,27 @@ final class Fetcher implements Runnable {
 
     /**
      * For a worker with one queue: leases behind a wait. Called by the queue's waiter once it has
-     * claimed the idle signal. {@code sendWait} sends its {@code BLMOVE} on {@code on}, the waiter's
-     * own connection, and this sends the fetch right behind it (pipelined). Redis holds the fetch
-     * until the {@code BLMOVE} returns and then runs it at once, so a job that lands is leased
-     * without another round trip; the reply, on the I/O thread, dispatches the jobs and sends the
+     * claimed the idle signal. {@code sendWait} sends its {@code BLMOVE} on the waiter's own
+     * connection, and {@code sendFetch} the fetch right behind it on the same one (pipelined).
+     * Redis holds the fetch until the {@code BLMOVE} returns and then runs it at once, so a job
+     * that lands is leased without another round trip; the reply, on the I/O thread, dispatches the jobs and sends the
      * next pair while the waiter keeps the signal. The chain ends, handing the signal back, when no
      * slot is free, the queue is blocked, something falls due soon, the worker stops, a call fails,
      * or jobs were leased while outcomes wait: those are the loop's to send, with its next lease, as
      * after an idle fetch.
      *
-     * @param on the waiter's connection; the fetch must follow the wait on it
+     * @param sendFetch sends a fetch on the waiter's connection, where it must follow the wait
      * @param sendWait sends the wait and returns its pending reply
      * @param go false once the waiter is stopping: checked before each pair is sent
      * @param end completed once the signal is handed back; failed when a call failed
      */
-    void fetchBehindWait(String queue, RedisClusterAsyncCommands<String, String> on, Supplier<CompletableFuture<?>> sendWait,
-                         BooleanSupplier go, CompletableFuture<Void> end) {
-        pair(queue, on, sendWait, go, end);
+    void fetchBehindWait(String queue, Function<ScriptGateway.Fetch, CompletableFuture<FetchReply>> sendFetch,
+                         Supplier<CompletableFuture<?>> sendWait, BooleanSupplier go, CompletableFuture<Void> end) {
+        pair(queue, sendFetch, sendWait, go, end);
     }
 
-    private void pair(String queue, RedisClusterAsyncCommands<String, String> on, Supplier<CompletableFuture<?>> sendWait,
-                      BooleanSupplier go, CompletableFuture<Void> end) {
+    private void pair(String queue, Function<ScriptGateway.Fetch, CompletableFuture<FetchReply>> sendFetch,
+                      Supplier<CompletableFuture<?>> sendWait, BooleanSupplier go, CompletableFuture<Void> end) {
         int want = Math.min(slots.free(), MAX_BATCH);
         if (!fetching || !go.getAsBoolean() || want <= 0 || blocked.contains(queue)) {
             handBack(!fetching);
@@ -350,7 +350,7 @@ final class Fetcher implements Runnable {
                 FaultPoints.reach(FaultPoints.FETCH_BEFORE_SEND);
             }
             waited = sendWait.get();
-            pending = fetch.run(on);
+            pending = sendFetch.apply(fetch);
         } catch (RuntimeException e) {
             handBack(true);
             end.completeExceptionally(e);
@@ -379,7 +379,7 @@ final class Fetcher implements Runnable {
                 end.complete(null);
                 return;
             }
-            pair(queue, on, sendWait, go, end);
+            pair(queue, sendFetch, sendWait, go, end);
         });
     }
 

@@ -103,7 +103,7 @@ final class QueueWaiter implements Runnable {
                     // Published before anything is sent: stop() either sees it or stops the send.
                     CompletableFuture<Void> c = new CompletableFuture<>();
                     chain = c;
-                    fetcher.fetchBehindWait(queue, async, this::sendWait, () -> running, c);
+                    fetcher.fetchBehindWait(queue, fetch -> fetch.run(async), this::sendWait, () -> running, c);
                     c.get();
                 } else {
                     // Waits for the callback's stage, not the reply itself, so the next BLMOVE is only
