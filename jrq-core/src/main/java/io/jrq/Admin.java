@@ -25,7 +25,10 @@ public final class Admin {
         return ops.queues().stream().sorted().map(ops::queue).toList();
     }
 
-    /** @param queue a queue name @return its counts, paused flag and limits */
+    /**
+     * @param queue a queue name
+     * @return its counts, paused flag and limits
+     */
     public QueueInfo queue(String queue) {
         return ops.queue(queue);
     }
@@ -48,7 +51,11 @@ public final class Admin {
         return ops.jobs(queue, state, offset, limit);
     }
 
-    /** @param queue the queue @param id a job id @return the job, if it exists */
+    /**
+     * @param queue the queue
+     * @param id a job id
+     * @return the job, if it exists
+     */
     public Optional<JobInfo> job(String queue, String id) {
         return ops.job(queue, id);
     }
@@ -64,7 +71,10 @@ public final class Admin {
         return ops.requeue(queue, ids);
     }
 
-    /** @param queue the queue @return how many failed jobs were requeued (all of them) */
+    /**
+     * @param queue the queue
+     * @return how many failed jobs were requeued (all of them)
+     */
     public long requeueAllFailed(String queue) {
         return ops.requeueAllFailed(queue);
     }
@@ -81,22 +91,36 @@ public final class Admin {
         return ops.delete(queue, ids);
     }
 
-    /** @param queue the queue @return how many failed jobs were deleted (all of them) */
+    /**
+     * @param queue the queue
+     * @return how many failed jobs were deleted (all of them)
+     */
     public long deleteAllFailed(String queue) {
         return ops.deleteAllFailed(queue);
     }
 
-    /** Stops workers from taking jobs from the queue; running jobs go on. @param queue the queue */
+    /**
+     * Stops workers from taking jobs from the queue; running jobs go on.
+     *
+     * @param queue the queue
+     */
     public void pause(String queue) {
         ops.pause(queue, true);
     }
 
-    /** Lets workers take jobs from the queue again. @param queue the queue */
+    /**
+     * Lets workers take jobs from the queue again.
+     *
+     * @param queue the queue
+     */
     public void resume(String queue) {
         ops.pause(queue, false);
     }
 
-    /** @param queue the queue @return how many queued jobs were deleted */
+    /**
+     * @param queue the queue
+     * @return how many queued jobs were deleted
+     */
     public long empty(String queue) {
         return ops.empty(queue);
     }

@@ -77,7 +77,7 @@ public final class Durability {
 
     /** @return true for {@link #none()} */
     public boolean isNone() {
-        return this == NONE || (!localFsync && replicas == 0);
+        return !localFsync && replicas == 0;
     }
 
     /** @return true when the primary's append-only file must be fsynced ({@code WAITAOF}) */

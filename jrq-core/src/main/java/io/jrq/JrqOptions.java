@@ -404,7 +404,7 @@ public final class JrqOptions {
 
         static Duration positiveSeconds(Duration d, String name) {
             Objects.requireNonNull(d, name);
-            if (d.getSeconds() < 1) {
+            if (d.toSeconds() < 1) {
                 throw new IllegalArgumentException(name + " must be at least 1 second, got: " + d);
             }
             return d;

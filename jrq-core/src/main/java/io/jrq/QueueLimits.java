@@ -29,17 +29,27 @@ public record QueueLimits(int concurrency, int rate, Duration period) {
         }
     }
 
-    /** @param n at most n jobs running at once @return the limits */
+    /**
+     * @param n at most n jobs running at once
+     * @return the limits
+     */
     public static QueueLimits concurrency(int n) {
         return new QueueLimits(n, 0, Duration.ofSeconds(1));
     }
 
-    /** @param n jobs @param per period @return at most n jobs started per period */
+    /**
+     * @param n jobs
+     * @param per period
+     * @return at most n jobs started per period
+     */
     public static QueueLimits rate(int n, Duration per) {
         return new QueueLimits(0, n, per);
     }
 
-    /** @param n at most n jobs running at once @return these limits with that concurrency limit */
+    /**
+     * @param n at most n jobs running at once
+     * @return these limits with that concurrency limit
+     */
     public QueueLimits withConcurrency(int n) {
         return new QueueLimits(n, rate, period);
     }

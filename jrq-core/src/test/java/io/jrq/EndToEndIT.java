@@ -102,7 +102,7 @@ class EndToEndIT {
         Queue q = jrq.queue(name);
         workers.add(jrq.worker(name).handleSignals(false)
                 .handler("sum", c -> c.arg(0, Integer.class) + c.arg(1, Integer.class))
-                .handler("shout", c -> Map.of("said", c.arg(0, String.class).toUpperCase()))
+                .handler("shout", c -> Map.of("said", c.arg(0, String.class).toUpperCase(java.util.Locale.ROOT)))
                 .start());
         assertThat(q.enqueue("sum", 20, 22).await(WAIT)).isEqualTo(42);
         assertThat(q.enqueue("shout", "hi").await(WAIT)).isEqualTo(Map.of("said", "HI"));

@@ -22,7 +22,7 @@ class EnqueueValidationTest {
     }
 
     public static String upper(String s) {
-        return s.toUpperCase();
+        return s.toUpperCase(java.util.Locale.ROOT);
     }
 
     public static int length(InputStream in) {

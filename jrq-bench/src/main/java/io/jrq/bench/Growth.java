@@ -33,7 +33,7 @@ final class Growth {
             Probe.Snapshot s2 = b.probe.snapshot();
 
             // The worker takes the oldest jobs first: the whole backlog is still waiting while it takes the first MEASURED.
-            long total = backlog + SINGLE + MEASURED;
+            long total = (long) backlog + SINGLE + MEASURED;
             Bench.Drain d;
             Probe.Snapshot s3;
             Probe.Snapshot s4;

@@ -50,7 +50,11 @@ public final class Main implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    /** Runs the command line and exits with its exit code. @param args the arguments */
+    /**
+     * Runs the command line and exits with its exit code.
+     *
+     * @param args the arguments
+     */
     public static void main(String[] args) {
         quietNettyOnNewerJava();
         System.exit(execute(args));

@@ -88,6 +88,7 @@ final class Terminal {
     }
 
     /** True when stdout is an interactive terminal, so a redrawn progress bar makes sense. */
+    @SuppressWarnings("SystemConsoleNull") // null on Java 17 to 21; isTerminal() below covers 22+
     private static boolean isInteractive() {
         Console console = System.console();
         if (console == null || "dumb".equals(System.getenv("TERM"))) {

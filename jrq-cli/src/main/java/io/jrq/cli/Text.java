@@ -14,7 +14,10 @@ final class Text {
     private Text() {
     }
 
-    /** @param n a count @return it with thousands separators, e.g. 10,000 */
+    /**
+     * @param n a count
+     * @return it with thousands separators, e.g. 10,000
+     */
     static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);
     }
@@ -30,7 +33,10 @@ final class Text {
         return at + " (" + (d.isNegative() ? "in " + ago(d.negated()) : ago(d) + " ago") + ")";
     }
 
-    /** @param d a non-negative duration @return it shortened to its largest units, e.g. 3m12s, 1.2s, 250ms */
+    /**
+     * @param d a non-negative duration
+     * @return it shortened to its largest units, e.g. 3m12s, 1.2s, 250ms
+     */
     static String ago(Duration d) {
         long ms = d.toMillis();
         if (ms < 1000) {
@@ -39,10 +45,13 @@ final class Text {
         if (ms < 10_000) {
             return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
         }
-        return Durations.format(Duration.ofSeconds(d.getSeconds() - (ms >= 3_600_000 ? d.getSeconds() % 60 : 0)));
+        return Durations.format(Duration.ofSeconds(d.toSeconds() - (ms >= 3_600_000 ? d.toSeconds() % 60 : 0)));
     }
 
-    /** @param nanos elapsed time @return it in ms below a second, in seconds below a minute ("1.23 s"), else "1h12m3s" */
+    /**
+     * @param nanos elapsed time
+     * @return it in ms below a second, in seconds below a minute ("1.23 s"), else "1h12m3s"
+     */
     static String elapsed(long nanos) {
         double ms = nanos / 1e6;
         if (ms < 1000) {
@@ -54,7 +63,11 @@ final class Text {
         return Durations.format(Duration.ofSeconds(Math.round(ms / 1000)));
     }
 
-    /** @param n how many @param nanos in how long @return per second, e.g. "4,321" */
+    /**
+     * @param n how many
+     * @param nanos in how long
+     * @return per second, e.g. "4,321"
+     */
     static String rate(long n, long nanos) {
         return count(Math.round(n / Math.max(nanos / 1e9, 1e-9)));
     }

@@ -55,7 +55,12 @@ public final class DemoJobs {
         throw new IllegalStateException(message);
     }
 
-    /** Does nothing; the demo enqueues thousands to measure throughput. @param n any number @return {@code n} */
+    /**
+     * Does nothing; the demo enqueues thousands to measure throughput.
+     *
+     * @param n any number
+     * @return {@code n}
+     */
     public static long noop(long n) {
         return n;
     }

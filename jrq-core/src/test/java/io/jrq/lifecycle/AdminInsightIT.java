@@ -80,12 +80,11 @@ class AdminInsightIT {
     @Test
     void historyCountsTheJobsThatEndedInEachMinute() {
         Queue once = q.with(EnqueueOptions.builder().retry(RetryPolicy.none()).build());
-        List<Job<?>> jobs = new ArrayList<>();
         for (int i = 0; i < 7; i++) {
-            jobs.add(q.enqueue(Jobs::add, i, 1));
+            q.enqueue(Jobs::add, i, 1);
         }
         for (int i = 0; i < 3; i++) {
-            jobs.add(once.enqueue(Jobs::fail, "bad " + i));
+            once.enqueue(Jobs::fail, "bad " + i);
         }
         long before = redisMinute();
         worker();

@@ -26,7 +26,6 @@ class JobMdcIT {
     void theMdcNamesTheRunningJobAndEachAttempt(RedisServer redis) {
         String queue = "mdc-" + UUID.randomUUID().toString().substring(0, 8);
         List<Map<String, String>> seen = new CopyOnWriteArrayList<>();
-        List<Map<String, String>> between = new CopyOnWriteArrayList<>();
         try (Jrq jrq = Jrq.connect(redis.url());
              Worker w = jrq.worker(queue).concurrency(1).handleSignals(false)
                      .handler("flaky", ctx -> {

@@ -140,7 +140,7 @@ class JobMetersIT {
                 q.enqueueAll(IntStream.range(from, from + 1000).mapToObj(i -> new io.jrq.Call("handler-" + i, List.of(i))).toList());
             }
             try (Worker w = jrq.worker(name).concurrency(8).handleSignals(false).start()) {
-                await().atMost(Duration.ofSeconds(120)).until(() -> jrq.admin().queue(name).count(JobStatus.FAILED) == names);
+                await().atMost(Duration.ofMinutes(2)).until(() -> jrq.admin().queue(name).count(JobStatus.FAILED) == names);
             }
             PrometheusText scrape = PrometheusText.parse(prometheus.scrape());
             Set<String> jobTags = scrape.samples().stream().filter(s -> s.name().startsWith("jrq_") && name.equals(s.labels().get("queue")))

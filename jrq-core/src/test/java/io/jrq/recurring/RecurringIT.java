@@ -208,7 +208,7 @@ class RecurringIT {
             Scripts scripts = new Scripts(r);
             String def = r.await(r.async().hget(keys.recurring(queue), "race"));
             long due = System.currentTimeMillis() - 1000;
-            r.await(r.async().zadd(keys.recurringDue(queue), due, "race"));
+            r.await(r.async().zadd(keys.recurringDue(queue), (double) due, "race"));
             String[] k = {keys.recurringDue(queue), keys.recurring(queue), keys.ready(queue), keys.jobPrefix(queue)};
             int callers = 16;
             CountDownLatch go = new CountDownLatch(1);
@@ -238,17 +238,17 @@ class RecurringIT {
 
             // The same tick again (as if the job had been deleted and scheduled anew): no second run.
             String winner = r.await(r.async().lindex(keys.ready(queue), 0));
-            r.await(r.async().zadd(keys.recurringDue(queue), due, "race"));
+            r.await(r.async().zadd(keys.recurringDue(queue), (double) due, "race"));
             Long again = scripts.call(Script.TICK, ScriptOutputType.INTEGER, k, "race", Long.toString(due), Long.toString(due + 3_600_000),
                     winner, "{}", def);
             assertThat(again).isEqualTo(2L);
             assertThat(r.await(r.async().llen(keys.ready(queue)))).isEqualTo(1L);
             // A changed definition, or a tick not yet due on the Redis clock, is not taken.
-            r.await(r.async().zadd(keys.recurringDue(queue), due, "race"));
+            r.await(r.async().zadd(keys.recurringDue(queue), (double) due, "race"));
             assertThat((Long) scripts.call(Script.TICK, ScriptOutputType.INTEGER, k, "race", Long.toString(due), "1", "x", "{}", def + " "))
                     .isZero();
             long future = System.currentTimeMillis() + 60_000;
-            r.await(r.async().zadd(keys.recurringDue(queue), future, "race"));
+            r.await(r.async().zadd(keys.recurringDue(queue), (double) future, "race"));
             assertThat((Long) scripts.call(Script.TICK, ScriptOutputType.INTEGER, k, "race", Long.toString(future), "1", "x", "{}", def))
                     .isZero();
         }

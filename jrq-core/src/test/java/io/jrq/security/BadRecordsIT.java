@@ -142,8 +142,10 @@ class BadRecordsIT {
 
     @BeforeTry
     void clearLogs() {
-        synchronized (warnings.list) {
-            warnings.list.clear();
+        // logback's AppenderBase appends under the appender's own monitor, so reads take that one
+        ListAppender<ILoggingEvent> w = warnings;
+        synchronized (w) {
+            w.list.clear();
         }
     }
 
@@ -447,8 +449,9 @@ class BadRecordsIT {
             goodJobStillRuns();
             if (bad.key() != null) {
                 List<String> logged;
-                synchronized (warnings.list) {
-                    logged = warnings.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+                ListAppender<ILoggingEvent> w = warnings;
+                synchronized (w) {
+                    logged = w.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
                 }
                 assertThat(logged).as("a warning names " + bad.key() + " for " + bad).anyMatch(m -> m.contains(bad.key()));
             }

@@ -53,7 +53,8 @@ class QueueRegistryIT {
     }
 
     private List<String> warnings() {
-        synchronized (logs.list) {
+        // logback's AppenderBase appends under the appender's own monitor, so reads take that one
+        synchronized (logs) {
             return logs.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
                     .map(ILoggingEvent::getFormattedMessage).toList();
         }

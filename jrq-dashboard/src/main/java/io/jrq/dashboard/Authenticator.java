@@ -44,7 +44,7 @@ public interface Authenticator {
             // Both comparisons always run, so a wrong user takes as long as a wrong password.
             boolean userOk = MessageDigest.isEqual(u, sha256(givenUser == null ? new char[0] : givenUser.toCharArray()));
             boolean passwordOk = MessageDigest.isEqual(p, sha256(givenPassword == null ? new char[0] : givenPassword));
-            return userOk & passwordOk;
+            return userOk && passwordOk;
         };
     }
 

@@ -137,6 +137,7 @@ public final class FaultJobs {
      * @param label a name for the job chosen by the test
      * @return never
      */
+    @SuppressWarnings("ModifiedButNotUsed") // the list is only there to hold the heap
     public static String exhaustHeap(String label) {
         record(label);
         java.util.List<byte[]> hog = new java.util.ArrayList<>();

@@ -46,12 +46,22 @@ class MetricsWorkloadIT {
     @RegisterExtension
     final WorkerProcesses fleet = new WorkerProcesses();
 
-    /** Always fails. @param label chosen by the test @return never */
+    /**
+     * Always fails.
+     *
+     * @param label chosen by the test
+     * @return never
+     */
     public static String fails(String label) {
         throw new IllegalStateException("failing on purpose: " + label);
     }
 
-    /** Fails its first call, then returns. @param label chosen by the test @return the label */
+    /**
+     * Fails its first call, then returns.
+     *
+     * @param label chosen by the test
+     * @return the label
+     */
     public static String failsOnce(String label) {
         if (CALLS.computeIfAbsent(label, k -> new AtomicInteger()).incrementAndGet() == 1) {
             throw new IllegalStateException("first call of " + label);

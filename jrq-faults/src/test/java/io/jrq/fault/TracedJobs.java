@@ -26,7 +26,12 @@ public final class TracedJobs {
         return label + "@" + ProcessHandle.current().pid();
     }
 
-    /** Always fails. @param message the exception's message @return never */
+    /**
+     * Always fails.
+     *
+     * @param message the exception's message
+     * @return never
+     */
     public static String fail(String message) {
         throw new IllegalStateException(message);
     }

@@ -26,7 +26,11 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBean(Jrq.class)
 @ConditionalOnProperty(prefix = "jrq.dashboard", name = "enabled", havingValue = "true")
 public class JrqDashboardAutoConfiguration {
-    /** @param jrq the client @param properties {@code jrq.*} @return the dashboard, closed with the context */
+    /**
+     * @param jrq the client
+     * @param properties {@code jrq.*}
+     * @return the dashboard, closed with the context
+     */
     @Bean
     @ConditionalOnMissingBean
     public Dashboard jrqDashboard(Jrq jrq, JrqProperties properties) {
@@ -34,7 +38,11 @@ public class JrqDashboardAutoConfiguration {
         return Dashboard.builder(jrq).applicationAuthenticates().readOnly(d.isReadOnly()).behindTlsProxy(d.isBehindTlsProxy()).build();
     }
 
-    /** @param dashboard the dashboard @param properties {@code jrq.*} @return its servlet, mapped under the path */
+    /**
+     * @param dashboard the dashboard
+     * @param properties {@code jrq.*}
+     * @return its servlet, mapped under the path
+     */
     @Bean
     @ConditionalOnMissingBean(name = "jrqDashboardServlet")
     public ServletRegistrationBean<DashboardServlet> jrqDashboardServlet(Dashboard dashboard, JrqProperties properties) {

@@ -20,7 +20,11 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBean(Jrq.class)
 @ConditionalOnProperty(prefix = "jrq.metrics", name = "enabled", havingValue = "true", matchIfMissing = true)
 public class JrqMetricsAutoConfiguration {
-    /** @param jrq the client @param properties {@code jrq.*} @return the binder, closed with the context */
+    /**
+     * @param jrq the client
+     * @param properties {@code jrq.*}
+     * @return the binder, closed with the context
+     */
     @Bean
     @ConditionalOnMissingBean
     public JrqMetrics jrqMetrics(Jrq jrq, JrqProperties properties) {

@@ -161,7 +161,7 @@ class SpringWorkerIT {
         assertThat(closedInMs).isLessThan(6_000);
         try (Jrq client = Jrq.connect(redis.url())) {
             assertThat(client.queue(queue).job(quickId).orElseThrow().status()).isEqualTo(JobStatus.FINISHED);
-            assertThat(client.queue(queue).<String>job(slowId).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+            assertThat(client.queue(queue).job(slowId).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
             client.admin().empty(queue);
         }
     }

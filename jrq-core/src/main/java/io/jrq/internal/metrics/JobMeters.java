@@ -55,6 +55,7 @@ public final class JobMeters implements JobObserver {
                     new Key(queue, job, null));
         }
 
+        @SuppressWarnings("EnumOrdinal") // the timers sit in an array indexed by outcome: no map lookup per job
         void ended(AttemptEnd end, boolean timedOut, String errorType, long runNanos) {
             // the slot after the outcomes is "timeout"
             int slot = timedOut ? execution.length() - 1 : end.ordinal();
@@ -195,7 +196,7 @@ public final class JobMeters implements JobObserver {
     public void leasesExpired(String queue, long jobs) {
         expired.computeIfAbsent(queue, q -> Counter.builder("jrq.lease.expired").tags(common).tags("queue", q)
                 .description("jobs whose worker died or stalled, given back to their queue (or failed) by this process")
-                .register(registry)).increment(jobs);
+                .register(registry)).increment((double) jobs);
     }
 
     @Override

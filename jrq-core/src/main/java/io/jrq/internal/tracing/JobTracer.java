@@ -183,6 +183,7 @@ public final class JobTracer implements JobObserver {
         }
 
         @Override
+        @SuppressWarnings("MustBeClosedChecker") // the caller closes the returned scope when the job ends
         public Attempt.Scope enter() {
             Scope scope = context.makeCurrent();
             return scope::close;
@@ -211,6 +212,7 @@ public final class JobTracer implements JobObserver {
         }
 
         @Override
+        @SuppressWarnings("MustBeClosedChecker") // the caller closes the returned scope when the job ends
         public Attempt.Scope enter() {
             // Attempt's own Scope type shadows the import here
             io.opentelemetry.context.Scope scope = context.makeCurrent();

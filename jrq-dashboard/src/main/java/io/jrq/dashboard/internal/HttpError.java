@@ -8,7 +8,10 @@ public final class HttpError extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final int status;
 
-    /** @param status a 4xx status @param message what was wrong */
+    /**
+     * @param status a 4xx status
+     * @param message what was wrong
+     */
     public HttpError(int status, String message) {
         super(message, null, false, false);
         this.status = status;

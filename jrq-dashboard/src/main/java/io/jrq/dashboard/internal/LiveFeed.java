@@ -146,7 +146,7 @@ public final class LiveFeed implements AutoCloseable {
     }
 
     /**
-     * Reads a topic into its update, which carries when the read began ({@code readAtMs}, epoch ms).
+     * Reads a topic into its update, which carries when the read began (field {@code "readAtMs"}, epoch ms).
      * A page drops updates read before it was rendered: the latest update handed to a new
      * subscriber, or a read that was under way when an action changed the queue, would otherwise
      * undo what the page just showed (a queue resumed a moment ago shown paused again until the

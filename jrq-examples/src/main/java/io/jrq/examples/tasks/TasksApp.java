@@ -40,7 +40,6 @@ public final class TasksApp implements AutoCloseable {
     private static final Pattern TASK = Pattern.compile("/tasks/([A-Za-z0-9_.:-]{1,128})(/events)?");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Jrq jrq;
     private final Queue tasks;
     private final HttpServer server;
     private final ExecutorService requests = Executors.newCachedThreadPool(r -> {
@@ -50,7 +49,6 @@ public final class TasksApp implements AutoCloseable {
     });
 
     private TasksApp(Jrq jrq, int port) throws IOException {
-        this.jrq = jrq;
         this.tasks = jrq.queue(QUEUE);
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/tasks", this::handle);

@@ -21,7 +21,10 @@ public class JrqEndpoint {
     private final Admin admin;
     private final Clock clock;
 
-    /** @param admin the admin API @param clock this host's clock */
+    /**
+     * @param admin the admin API
+     * @param clock this host's clock
+     */
     public JrqEndpoint(Admin admin, Clock clock) {
         this.admin = admin;
         this.clock = clock;

@@ -102,7 +102,7 @@ public final class JrqHealthIndicator extends AbstractHealthIndicator {
         builder.withDetail("maxQueueLatency", maxLatency.toString());
         if (!late.isEmpty()) {
             builder.withDetail("lateQueues", late);
-            if (status == Status.UP) {
+            if (Status.UP.equals(status)) {
                 status = Status.OUT_OF_SERVICE;
             }
         }
