@@ -164,7 +164,7 @@ public final class Queue {
     public <R> CompletableFuture<Job<R>> enqueueAsync(Function<Queue, Job<R>> call) {
         Objects.requireNonNull(call, "call");
         AsyncCall async = new AsyncCall();
-        call.apply(new Queue(backend, options, name, enqueueOptions, async));
+        Job<R> unused = call.apply(new Queue(backend, options, name, enqueueOptions, async));
         if (async.stored == null) {
             throw new InvalidJobException("enqueueAsync: the function must enqueue one job through the queue it is given"
                     + " (q -> q.enqueue(...)); it enqueued none there");
@@ -227,7 +227,11 @@ public final class Queue {
         return submitMany(fn, args);
     }
 
-    /** Like {@link #enqueueAll(Fn.F1, Collection)} for a one-argument void method. @return the jobs */
+    /**
+     * Like {@link #enqueueAll(Fn.F1, Collection)} for a one-argument void method.
+     *
+     * @return the jobs
+     */
     public <A> List<Job<Void>> enqueueAll(Fn.V1<A> fn, Collection<? extends A> args) {
         return submitMany(fn, args);
     }
@@ -410,163 +414,268 @@ public final class Queue {
         return "Queue[" + name + "]";
     }
 
-    /** Enqueues a call of a static method with 0 argument(s); see {@link Queue}. @return the job, at once */
+    /**
+     * Enqueues a call of a static method with 0 argument(s); see {@link Queue}.
+     *
+     * @return the job, at once
+     */
     public <R> Job<R> enqueue(Fn.F0<R> fn) {
         return submit(fn, null, NO_ARGS);
     }
 
-    /** Enqueues a call of a static void method with 0 argument(s). @return the job, at once */
+    /**
+     * Enqueues a call of a static void method with 0 argument(s).
+     *
+     * @return the job, at once
+     */
     public Job<Void> enqueue(Fn.V0 fn) {
         return submit(fn, null, NO_ARGS);
     }
 
     /**
      * Enqueues a call of an instance method with 0 argument(s); the worker gets the instance from its
-     * {@link InstanceResolver}. @param type the class whose instance runs the method @return the job, at once
+     * {@link InstanceResolver}.
+     *
+     * @param type the class whose instance runs the method
+     * @return the job, at once
      */
     public <T, R> Job<R> enqueue(Class<T> type, Fn.M0<T, R> fn) {
         return submit(fn, type, NO_ARGS);
     }
 
-    /** Enqueues a call of an instance void method with 0 argument(s). @return the job, at once */
+    /**
+     * Enqueues a call of an instance void method with 0 argument(s).
+     *
+     * @return the job, at once
+     */
     public <T> Job<Void> enqueue(Class<T> type, Fn.MV0<T> fn) {
         return submit(fn, type, NO_ARGS);
     }
 
-    /** Enqueues a call of a static method with 1 argument(s); see {@link Queue}. @return the job, at once */
+    /**
+     * Enqueues a call of a static method with 1 argument(s); see {@link Queue}.
+     *
+     * @return the job, at once
+     */
     public <A, R> Job<R> enqueue(Fn.F1<A, R> fn, A a) {
         return submit(fn, null, new Object[] {a});
     }
 
-    /** Enqueues a call of a static void method with 1 argument(s). @return the job, at once */
+    /**
+     * Enqueues a call of a static void method with 1 argument(s).
+     *
+     * @return the job, at once
+     */
     public <A> Job<Void> enqueue(Fn.V1<A> fn, A a) {
         return submit(fn, null, new Object[] {a});
     }
 
     /**
      * Enqueues a call of an instance method with 1 argument(s); the worker gets the instance from its
-     * {@link InstanceResolver}. @param type the class whose instance runs the method @return the job, at once
+     * {@link InstanceResolver}.
+     *
+     * @param type the class whose instance runs the method
+     * @return the job, at once
      */
     public <T, A, R> Job<R> enqueue(Class<T> type, Fn.M1<T, A, R> fn, A a) {
         return submit(fn, type, new Object[] {a});
     }
 
-    /** Enqueues a call of an instance void method with 1 argument(s). @return the job, at once */
+    /**
+     * Enqueues a call of an instance void method with 1 argument(s).
+     *
+     * @return the job, at once
+     */
     public <T, A> Job<Void> enqueue(Class<T> type, Fn.MV1<T, A> fn, A a) {
         return submit(fn, type, new Object[] {a});
     }
 
-    /** Enqueues a call of a static method with 2 argument(s); see {@link Queue}. @return the job, at once */
+    /**
+     * Enqueues a call of a static method with 2 argument(s); see {@link Queue}.
+     *
+     * @return the job, at once
+     */
     public <A, B, R> Job<R> enqueue(Fn.F2<A, B, R> fn, A a, B b) {
         return submit(fn, null, new Object[] {a, b});
     }
 
-    /** Enqueues a call of a static void method with 2 argument(s). @return the job, at once */
+    /**
+     * Enqueues a call of a static void method with 2 argument(s).
+     *
+     * @return the job, at once
+     */
     public <A, B> Job<Void> enqueue(Fn.V2<A, B> fn, A a, B b) {
         return submit(fn, null, new Object[] {a, b});
     }
 
     /**
      * Enqueues a call of an instance method with 2 argument(s); the worker gets the instance from its
-     * {@link InstanceResolver}. @param type the class whose instance runs the method @return the job, at once
+     * {@link InstanceResolver}.
+     *
+     * @param type the class whose instance runs the method
+     * @return the job, at once
      */
     public <T, A, B, R> Job<R> enqueue(Class<T> type, Fn.M2<T, A, B, R> fn, A a, B b) {
         return submit(fn, type, new Object[] {a, b});
     }
 
-    /** Enqueues a call of an instance void method with 2 argument(s). @return the job, at once */
+    /**
+     * Enqueues a call of an instance void method with 2 argument(s).
+     *
+     * @return the job, at once
+     */
     public <T, A, B> Job<Void> enqueue(Class<T> type, Fn.MV2<T, A, B> fn, A a, B b) {
         return submit(fn, type, new Object[] {a, b});
     }
 
-    /** Enqueues a call of a static method with 3 argument(s); see {@link Queue}. @return the job, at once */
+    /**
+     * Enqueues a call of a static method with 3 argument(s); see {@link Queue}.
+     *
+     * @return the job, at once
+     */
     public <A, B, C, R> Job<R> enqueue(Fn.F3<A, B, C, R> fn, A a, B b, C c) {
         return submit(fn, null, new Object[] {a, b, c});
     }
 
-    /** Enqueues a call of a static void method with 3 argument(s). @return the job, at once */
+    /**
+     * Enqueues a call of a static void method with 3 argument(s).
+     *
+     * @return the job, at once
+     */
     public <A, B, C> Job<Void> enqueue(Fn.V3<A, B, C> fn, A a, B b, C c) {
         return submit(fn, null, new Object[] {a, b, c});
     }
 
     /**
      * Enqueues a call of an instance method with 3 argument(s); the worker gets the instance from its
-     * {@link InstanceResolver}. @param type the class whose instance runs the method @return the job, at once
+     * {@link InstanceResolver}.
+     *
+     * @param type the class whose instance runs the method
+     * @return the job, at once
      */
     public <T, A, B, C, R> Job<R> enqueue(Class<T> type, Fn.M3<T, A, B, C, R> fn, A a, B b, C c) {
         return submit(fn, type, new Object[] {a, b, c});
     }
 
-    /** Enqueues a call of an instance void method with 3 argument(s). @return the job, at once */
+    /**
+     * Enqueues a call of an instance void method with 3 argument(s).
+     *
+     * @return the job, at once
+     */
     public <T, A, B, C> Job<Void> enqueue(Class<T> type, Fn.MV3<T, A, B, C> fn, A a, B b, C c) {
         return submit(fn, type, new Object[] {a, b, c});
     }
 
-    /** Enqueues a call of a static method with 4 argument(s); see {@link Queue}. @return the job, at once */
+    /**
+     * Enqueues a call of a static method with 4 argument(s); see {@link Queue}.
+     *
+     * @return the job, at once
+     */
     public <A, B, C, D, R> Job<R> enqueue(Fn.F4<A, B, C, D, R> fn, A a, B b, C c, D d) {
         return submit(fn, null, new Object[] {a, b, c, d});
     }
 
-    /** Enqueues a call of a static void method with 4 argument(s). @return the job, at once */
+    /**
+     * Enqueues a call of a static void method with 4 argument(s).
+     *
+     * @return the job, at once
+     */
     public <A, B, C, D> Job<Void> enqueue(Fn.V4<A, B, C, D> fn, A a, B b, C c, D d) {
         return submit(fn, null, new Object[] {a, b, c, d});
     }
 
     /**
      * Enqueues a call of an instance method with 4 argument(s); the worker gets the instance from its
-     * {@link InstanceResolver}. @param type the class whose instance runs the method @return the job, at once
+     * {@link InstanceResolver}.
+     *
+     * @param type the class whose instance runs the method
+     * @return the job, at once
      */
     public <T, A, B, C, D, R> Job<R> enqueue(Class<T> type, Fn.M4<T, A, B, C, D, R> fn, A a, B b, C c, D d) {
         return submit(fn, type, new Object[] {a, b, c, d});
     }
 
-    /** Enqueues a call of an instance void method with 4 argument(s). @return the job, at once */
+    /**
+     * Enqueues a call of an instance void method with 4 argument(s).
+     *
+     * @return the job, at once
+     */
     public <T, A, B, C, D> Job<Void> enqueue(Class<T> type, Fn.MV4<T, A, B, C, D> fn, A a, B b, C c, D d) {
         return submit(fn, type, new Object[] {a, b, c, d});
     }
 
-    /** Enqueues a call of a static method with 5 argument(s); see {@link Queue}. @return the job, at once */
+    /**
+     * Enqueues a call of a static method with 5 argument(s); see {@link Queue}.
+     *
+     * @return the job, at once
+     */
     public <A, B, C, D, E, R> Job<R> enqueue(Fn.F5<A, B, C, D, E, R> fn, A a, B b, C c, D d, E e) {
         return submit(fn, null, new Object[] {a, b, c, d, e});
     }
 
-    /** Enqueues a call of a static void method with 5 argument(s). @return the job, at once */
+    /**
+     * Enqueues a call of a static void method with 5 argument(s).
+     *
+     * @return the job, at once
+     */
     public <A, B, C, D, E> Job<Void> enqueue(Fn.V5<A, B, C, D, E> fn, A a, B b, C c, D d, E e) {
         return submit(fn, null, new Object[] {a, b, c, d, e});
     }
 
     /**
      * Enqueues a call of an instance method with 5 argument(s); the worker gets the instance from its
-     * {@link InstanceResolver}. @param type the class whose instance runs the method @return the job, at once
+     * {@link InstanceResolver}.
+     *
+     * @param type the class whose instance runs the method
+     * @return the job, at once
      */
     public <T, A, B, C, D, E, R> Job<R> enqueue(Class<T> type, Fn.M5<T, A, B, C, D, E, R> fn, A a, B b, C c, D d, E e) {
         return submit(fn, type, new Object[] {a, b, c, d, e});
     }
 
-    /** Enqueues a call of an instance void method with 5 argument(s). @return the job, at once */
+    /**
+     * Enqueues a call of an instance void method with 5 argument(s).
+     *
+     * @return the job, at once
+     */
     public <T, A, B, C, D, E> Job<Void> enqueue(Class<T> type, Fn.MV5<T, A, B, C, D, E> fn, A a, B b, C c, D d, E e) {
         return submit(fn, type, new Object[] {a, b, c, d, e});
     }
 
-    /** Enqueues a call of a static method with 6 argument(s); see {@link Queue}. @return the job, at once */
+    /**
+     * Enqueues a call of a static method with 6 argument(s); see {@link Queue}.
+     *
+     * @return the job, at once
+     */
     public <A, B, C, D, E, F, R> Job<R> enqueue(Fn.F6<A, B, C, D, E, F, R> fn, A a, B b, C c, D d, E e, F f) {
         return submit(fn, null, new Object[] {a, b, c, d, e, f});
     }
 
-    /** Enqueues a call of a static void method with 6 argument(s). @return the job, at once */
+    /**
+     * Enqueues a call of a static void method with 6 argument(s).
+     *
+     * @return the job, at once
+     */
     public <A, B, C, D, E, F> Job<Void> enqueue(Fn.V6<A, B, C, D, E, F> fn, A a, B b, C c, D d, E e, F f) {
         return submit(fn, null, new Object[] {a, b, c, d, e, f});
     }
 
     /**
      * Enqueues a call of an instance method with 6 argument(s); the worker gets the instance from its
-     * {@link InstanceResolver}. @param type the class whose instance runs the method @return the job, at once
+     * {@link InstanceResolver}.
+     *
+     * @param type the class whose instance runs the method
+     * @return the job, at once
      */
     public <T, A, B, C, D, E, F, R> Job<R> enqueue(Class<T> type, Fn.M6<T, A, B, C, D, E, F, R> fn, A a, B b, C c, D d, E e, F f) {
         return submit(fn, type, new Object[] {a, b, c, d, e, f});
     }
 
-    /** Enqueues a call of an instance void method with 6 argument(s). @return the job, at once */
+    /**
+     * Enqueues a call of an instance void method with 6 argument(s).
+     *
+     * @return the job, at once
+     */
     public <T, A, B, C, D, E, F> Job<Void> enqueue(Class<T> type, Fn.MV6<T, A, B, C, D, E, F> fn, A a, B b, C c, D d, E e, F f) {
         return submit(fn, type, new Object[] {a, b, c, d, e, f});
     }

@@ -46,7 +46,7 @@ public final class JobEncoder {
         EnqueueOptions o = options;
         String id = o.jobId() != null ? o.jobId() : JobIds.next();
         // Always written, so the producer's result TTL applies whichever worker finishes the job.
-        long ttl = (o.resultTtl() != null ? o.resultTtl() : client.resultTtl()).getSeconds();
+        long ttl = (o.resultTtl() != null ? o.resultTtl() : client.resultTtl()).toSeconds();
         return new Envelope(id, call.fn(), call.args(), call.params(), o.description(), o.meta(), ttl, retry,
                 o.timeout() == null ? -1 : o.timeout().toMillis(), o.dependsOn(), o.callbacks());
     }

@@ -259,7 +259,7 @@ public final class RedisBackend implements Backend {
 
     @Override
     public Optional<JobStatus> cancel(String queue, String id) {
-        ScriptGateway.CancelReply r = scripts.cancel(queue, id, options.resultTtl().getSeconds(), options.failedJobsMax());
+        ScriptGateway.CancelReply r = scripts.cancel(queue, id, options.resultTtl().toSeconds(), options.failedJobsMax());
         switch (r.outcome()) {
             case MISSING:
                 return Optional.empty();

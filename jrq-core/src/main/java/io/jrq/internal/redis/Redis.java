@@ -232,7 +232,7 @@ public final class Redis implements AutoCloseable {
      */
     private static boolean leases(io.lettuce.core.protocol.RedisCommand<?, ?, ?> command) {
         String type = command.getType().toString();
-        if (!"EVALSHA".equals(type) && !"EVAL".equals(type) || command.getArgs() == null) {
+        if ((!"EVALSHA".equals(type) && !"EVAL".equals(type)) || command.getArgs() == null) {
             return false;
         }
         String args = command.getArgs().toCommandString();

@@ -7,6 +7,7 @@ import java.util.function.Function;
  * The error codes jrq's Lua scripts return with {@code redis.error_reply("CODE detail")}, and the
  * typed exception each becomes. A script error without a known code stays a generic error.
  */
+@SuppressWarnings("ImmutableEnumChecker") // the factories are constructor references, which hold no state
 public enum ScriptError {
     /** enqueue.lua: a job with the given id already exists. */
     JRQ_JOB_EXISTS(JobExistsException::new);

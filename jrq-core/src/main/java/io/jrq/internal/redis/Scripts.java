@@ -61,6 +61,7 @@ public final class Scripts {
     }
 
     /** Runs a script and waits for its reply. @see #run */
+    @SuppressWarnings("TypeParameterUnusedInFormals") // the reply's type follows from type, which Lettuce does not carry
     public <T> T call(Script script, ScriptOutputType type, String[] keys, String... args) {
         return redis.await(this.<T>run(script, type, keys, args));
     }

@@ -87,7 +87,7 @@ public record RecurringDef(String name, String queue, String fn, ArrayNode args,
                                   Duration resultTtl, RetrySpec retry, Duration timeout) {
         return new RecurringDef(name, queue, call.fn(), call.args(), call.params(), cron, cron == null ? null : syntax.name(), zone,
                 interval == null ? 0 : interval.toMillis(), misfire.name(), description, meta,
-                resultTtl == null ? -1 : resultTtl.getSeconds(), retry, timeout == null ? -1 : timeout.toMillis(), 0, 0);
+                resultTtl == null ? -1 : resultTtl.toSeconds(), retry, timeout == null ? -1 : timeout.toMillis(), 0, 0);
     }
 
     /** @return the schedule (parses the cron expression) @throws IllegalArgumentException when it is invalid */

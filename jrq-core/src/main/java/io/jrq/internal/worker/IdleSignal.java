@@ -1,5 +1,7 @@
 package io.jrq.internal.worker;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * Who may lease while the worker is idle. The fetch loop arms it when it goes to sleep with free
  * slots; one queue waiter claims it (when it sees a job, or, for a worker with one queue, when it
@@ -56,9 +58,14 @@ final class IdleSignal {
     }
 
     synchronized boolean awaitArmed(long maxMillis) throws InterruptedException {
-        if (state != State.ARMED) {
-            wait(maxMillis);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
+        while (state != State.ARMED) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
         }
-        return state == State.ARMED;
+        return true;
     }
 }

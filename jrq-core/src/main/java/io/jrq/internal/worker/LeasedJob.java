@@ -92,6 +92,7 @@ public final class LeasedJob implements JobContext, ScriptGateway.Lease {
     }
 
     /** @return the lease token */
+    @Override
     public String token() {
         return token;
     }

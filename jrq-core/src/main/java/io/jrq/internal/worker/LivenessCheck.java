@@ -147,7 +147,7 @@ final class LivenessCheck implements Runnable {
         long total = 0;
         for (String queue : queues) {
             ScriptGateway.RecoverReply r = scripts.recover(queue, name, config.maxRecoveries(), options.failedJobsMax(),
-                    options.failureTtl().getSeconds());
+                    options.failureTtl().toSeconds());
             long n = r.recovered();
             if (n < 0) {
                 missingSince.remove(name);

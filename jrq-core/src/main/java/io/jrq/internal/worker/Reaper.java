@@ -35,7 +35,7 @@ final class Reaper implements Runnable {
         for (String queue : config.queues()) {
             try {
                 ScriptGateway.ReapReply r = scripts.reap(queue, config.maxRecoveries(), LIMIT, options.failedJobsMax(),
-                        options.failureTtl().getSeconds());
+                        options.failureTtl().toSeconds());
                 long requeued = r.requeued();
                 long failed = r.failed();
                 dependencies.release(r.released());

@@ -280,8 +280,8 @@ public final class WorkerRuntime implements WorkerHandle {
     }
 
     private Completion completion(LeasedJob job, Outcome outcome) {
-        long ttl = outcome.finished() ? job.resultTtlSeconds(options.resultTtl().getSeconds())
-                : outcome.kind() == Outcome.Kind.STOPPED ? options.resultTtl().getSeconds() : options.failureTtl().getSeconds();
+        long ttl = outcome.finished() ? job.resultTtlSeconds(options.resultTtl().toSeconds())
+                : outcome.kind() == Outcome.Kind.STOPPED ? options.resultTtl().toSeconds() : options.failureTtl().toSeconds();
         return new Completion(job, outcome, ttl);
     }
 
