@@ -46,7 +46,8 @@ public final class Admin {
     public List<JobInfo> jobs(String queue, JobStatus state, int offset, int limit) {
         Objects.requireNonNull(state, "state");
         if (offset < 0 || limit < 1 || limit > 1000) {
-            throw new IllegalArgumentException("offset must be >= 0 and limit between 1 and 1000, got offset " + offset + ", limit " + limit);
+            throw new IllegalArgumentException(
+                    "offset must be >= 0 and limit between 1 and 1000, got offset " + offset + ", limit " + limit);
         }
         return ops.jobs(queue, state, offset, limit);
     }

@@ -11,5 +11,4 @@ import java.time.Instant;
  * @param message the exception's message, possibly empty
  * @param at when it failed (Redis time)
  */
-public record AttemptError(int attempt, String type, String message, Instant at) {
-}
+public record AttemptError(int attempt, String type, String message, Instant at) {}

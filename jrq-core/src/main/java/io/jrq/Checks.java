@@ -5,14 +5,14 @@ import java.util.Objects;
 
 /** Argument checks shared by the option builders, so every builder words the same rule the same way. */
 final class Checks {
-    private Checks() {
-    }
+    private Checks() {}
 
     /** @return the description, if at most 1,000 characters */
     static String description(String description) {
         Objects.requireNonNull(description, "description");
         if (description.length() > 1000) {
-            throw new IllegalArgumentException("description must be at most 1000 characters, got " + description.length());
+            throw new IllegalArgumentException(
+                    "description must be at most 1000 characters, got " + description.length());
         }
         return description;
     }

@@ -112,7 +112,10 @@ public final class Durability {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Durability d && d.localFsync == localFsync && d.replicas == replicas && d.timeout.equals(timeout);
+        return o instanceof Durability d
+                && d.localFsync == localFsync
+                && d.replicas == replicas
+                && d.timeout.equals(timeout);
     }
 
     @Override
@@ -125,6 +128,8 @@ public final class Durability {
         if (isNone()) {
             return "Durability.none()";
         }
-        return localFsync ? "Durability.appendFsync(" + replicas + ", " + timeout + ")" : "Durability.replicas(" + replicas + ", " + timeout + ")";
+        return localFsync
+                ? "Durability.appendFsync(" + replicas + ", " + timeout + ")"
+                : "Durability.replicas(" + replicas + ", " + timeout + ")";
     }
 }

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -89,52 +89,84 @@ public final class EnqueueOptions {
     }
 
     /** @return the custom job id, or null to let jrq generate one */
-    public String jobId() { return jobId; }
+    public String jobId() {
+        return jobId;
+    }
 
     /** @return a human description shown by the CLI and dashboard, or null */
-    public String description() { return description; }
+    public String description() {
+        return description;
+    }
 
     /** @return free-form string metadata stored with the job (never null) */
-    public Map<String, String> meta() { return meta; }
+    public Map<String, String> meta() {
+        return meta;
+    }
 
     /** @return how long the result is kept, or null for the client default */
-    public Duration resultTtl() { return resultTtl; }
+    public Duration resultTtl() {
+        return resultTtl;
+    }
 
     /** @return true to put the job at the front of its queue */
-    public boolean atFront() { return atFront; }
+    public boolean atFront() {
+        return atFront;
+    }
 
     /** @return when the job is due (Redis clock), or null for now */
-    public Instant at() { return at; }
+    public Instant at() {
+        return at;
+    }
 
     /** @return how long after enqueue the job is due, or null for now */
-    public Duration delay() { return delay; }
+    public Duration delay() {
+        return delay;
+    }
 
     /** @return the unique key, or null */
-    public String uniqueKey() { return uniqueKey; }
+    public String uniqueKey() {
+        return uniqueKey;
+    }
 
     /** @return how long the unique key holds when no TTL is set, or null */
-    public Uniqueness uniqueness() { return uniqueness; }
+    public Uniqueness uniqueness() {
+        return uniqueness;
+    }
 
     /** @return how long the unique key holds, when set by TTL, or null */
-    public Duration uniqueTtl() { return uniqueTtl; }
+    public Duration uniqueTtl() {
+        return uniqueTtl;
+    }
 
     /** @return the retry policy, or null for the worker's default */
-    public RetryPolicy retry() { return retry; }
+    public RetryPolicy retry() {
+        return retry;
+    }
 
     /** @return the timeout of each attempt, or null for the worker's default */
-    public Duration timeout() { return timeout; }
+    public Duration timeout() {
+        return timeout;
+    }
 
     /** @return the jobs this one waits for, as "queue/id" */
-    public List<String> dependsOn() { return dependsOn; }
+    public List<String> dependsOn() {
+        return dependsOn;
+    }
 
     /** @return what happens when a dependency does not finish */
-    public DependencyPolicy dependencyPolicy() { return dependencyPolicy; }
+    public DependencyPolicy dependencyPolicy() {
+        return dependencyPolicy;
+    }
 
     /** @return callbacks by event (success, failure, stopped) as {@code class::method} */
-    public Map<String, String> callbacks() { return callbacks; }
+    public Map<String, String> callbacks() {
+        return callbacks;
+    }
 
     /** @return how sure the enqueue must be that the jobs survive a Redis crash, or null for the client default */
-    public Durability durability() { return durability; }
+    public Durability durability() {
+        return durability;
+    }
 
     /** Builder for {@link EnqueueOptions}. */
     public static final class Builder {
@@ -155,8 +187,7 @@ public final class EnqueueOptions {
         private final Map<String, String> callbacks = new LinkedHashMap<>();
         private Durability durability;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Makes the enqueue wait, after storing the jobs, until replicas or the append-only file
@@ -177,7 +208,8 @@ public final class EnqueueOptions {
         public Builder jobId(String id) {
             Objects.requireNonNull(id, "jobId");
             if (!ID.matcher(id).matches()) {
-                throw new IllegalArgumentException("job id must be 1-128 characters of A-Z a-z 0-9 _ . : @ / + = -, got: '" + id + "'");
+                throw new IllegalArgumentException(
+                        "job id must be 1-128 characters of A-Z a-z 0-9 _ . : @ / + = -, got: '" + id + "'");
             }
             this.jobId = id;
             return this;
@@ -332,7 +364,9 @@ public final class EnqueueOptions {
 
         private Builder callback(String event, Fn.V1<JobOutcome> callback) {
             Objects.requireNonNull(callback, "callback");
-            callbacks.put(event, io.jrq.internal.codec.MethodRefs.resolve(callback, null).fn());
+            callbacks.put(
+                    event,
+                    io.jrq.internal.codec.MethodRefs.resolve(callback, null).fn());
             return this;
         }
 

@@ -20,8 +20,7 @@ import java.io.Serializable;
  * </ul>
  */
 public final class Fn {
-    private Fn() {
-    }
+    private Fn() {}
 
     /** A static method with 0 parameter(s) returning R. */
     @FunctionalInterface

@@ -24,8 +24,10 @@ public interface InstanceResolver {
             try {
                 c = type.getConstructor();
             } catch (NoSuchMethodException e) {
-                throw new JrqException(type.getName() + " has no public no-argument constructor; give it one or set an"
-                        + " InstanceResolver on the worker that can provide instances", e);
+                throw new JrqException(
+                        type.getName() + " has no public no-argument constructor; give it one or set an"
+                                + " InstanceResolver on the worker that can provide instances",
+                        e);
             }
             return c.newInstance();
         };

@@ -57,8 +57,9 @@ public final class Job<R> {
     }
 
     private JobRecord record() {
-        return backend.read(queue, id).orElseThrow(() -> new JrqException("job " + id + " no longer exists in queue " + queue
-                + " (its result TTL passed, or it was deleted)"));
+        return backend.read(queue, id)
+                .orElseThrow(() -> new JrqException("job " + id + " no longer exists in queue " + queue
+                        + " (its result TTL passed, or it was deleted)"));
     }
 
     /**
@@ -116,7 +117,9 @@ public final class Job<R> {
      */
     public Optional<JobError> error() {
         JobRecord r = record();
-        return r.status() == JobStatus.FAILED || r.status() == JobStatus.STOPPED ? Optional.ofNullable(r.error()) : Optional.empty();
+        return r.status() == JobStatus.FAILED || r.status() == JobStatus.STOPPED
+                ? Optional.ofNullable(r.error())
+                : Optional.empty();
     }
 
     /** @return the latest progress the job reported, if any */
@@ -144,7 +147,8 @@ public final class Job<R> {
      * @throws JrqException when the job no longer exists
      */
     public JobStatus cancel() {
-        return backend.cancel(queue, id).orElseThrow(() -> new JrqException("job " + id + " no longer exists in queue " + queue));
+        return backend.cancel(queue, id)
+                .orElseThrow(() -> new JrqException("job " + id + " no longer exists in queue " + queue));
     }
 
     /**
@@ -181,7 +185,12 @@ public final class Job<R> {
     public CompletableFuture<R> future() {
         return backend.awaitEnd(queue, id).thenApply(r -> {
             if (r.status() != JobStatus.FINISHED) {
-                JobError e = r.error() != null ? r.error() : new JobError(r.status().name(), "job " + id + " was " + r.status().name().toLowerCase(java.util.Locale.ROOT), "");
+                JobError e = r.error() != null
+                        ? r.error()
+                        : new JobError(
+                                r.status().name(),
+                                "job " + id + " was " + r.status().name().toLowerCase(java.util.Locale.ROOT),
+                                "");
                 throw new CompletionException(new JobFailedException(id, e));
             }
             return decode(r);
@@ -197,7 +206,10 @@ public final class Job<R> {
             JavaType t = Json.mapper().constructType(resultType);
             return (R) Json.mapper().readValue(r.resultJson(), t);
         } catch (Exception e) {
-            throw new JrqException("the result of job " + id + " cannot be read as " + resultType.getTypeName() + ": " + e.getMessage(), e);
+            throw new JrqException(
+                    "the result of job " + id + " cannot be read as " + resultType.getTypeName() + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 

@@ -31,9 +31,24 @@ import java.util.Optional;
  *     {@link Admin#job(String, String)} only (listings leave it empty, to keep a page one read per job)
  * @param recurring the name of the recurring job whose tick enqueued this run, if it is such a run
  */
-public record JobInfo(String id, String queue, JobStatus status, String function, String description, Map<String, String> meta,
-                      Optional<Instant> enqueuedAt, Optional<Instant> startedAt, Optional<Instant> endedAt, int attempts,
-                      Optional<String> worker, Optional<JobError> error, List<AttemptError> attemptErrors,
-                      Optional<Instant> dueAt, Optional<Progress> progress, String arguments, Optional<String> result,
-                      List<String> dependsOn, List<String> dependents, Optional<String> recurring) {
-}
+public record JobInfo(
+        String id,
+        String queue,
+        JobStatus status,
+        String function,
+        String description,
+        Map<String, String> meta,
+        Optional<Instant> enqueuedAt,
+        Optional<Instant> startedAt,
+        Optional<Instant> endedAt,
+        int attempts,
+        Optional<String> worker,
+        Optional<JobError> error,
+        List<AttemptError> attemptErrors,
+        Optional<Instant> dueAt,
+        Optional<Progress> progress,
+        String arguments,
+        Optional<String> result,
+        List<String> dependsOn,
+        List<String> dependents,
+        Optional<String> recurring) {}

@@ -21,14 +21,14 @@ import java.util.regex.Pattern;
 public final class JobNames {
     /** What a handler name may be, in the words jrq's error messages use. */
     public static final String HANDLER_RULE = "1-200 characters of A-Z a-z 0-9 _ . : -";
+
     private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
     private static final Pattern HANDLER = Pattern.compile("[A-Za-z0-9_.:-]{1,200}");
     /** {@code binary.class.Name::method}; the worker checks the rest (allowed package, method exists). */
     private static final Pattern METHOD =
             Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*::[A-Za-z_$][A-Za-z0-9_$]*");
 
-    private JobNames() {
-    }
+    private JobNames() {}
 
     /**
      * @param name a queue name, or null
@@ -45,7 +45,8 @@ public final class JobNames {
      */
     public static String checkQueueName(String name) {
         if (!isQueueName(name)) {
-            throw new IllegalArgumentException("queue name must be 1-100 characters of A-Z a-z 0-9 _ . -, got: '" + name + "'");
+            throw new IllegalArgumentException(
+                    "queue name must be 1-100 characters of A-Z a-z 0-9 _ . -, got: '" + name + "'");
         }
         return name;
     }

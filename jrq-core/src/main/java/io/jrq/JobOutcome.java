@@ -66,7 +66,8 @@ public final class JobOutcome {
         try {
             return Optional.ofNullable(Json.mapper().readValue(resultJson, type));
         } catch (Exception e) {
-            throw new JrqException("the result of job " + id + " cannot be read as " + type.getName() + ": " + e.getMessage(), e);
+            throw new JrqException(
+                    "the result of job " + id + " cannot be read as " + type.getName() + ": " + e.getMessage(), e);
         }
     }
 

@@ -74,7 +74,8 @@ public final class JrqMetrics implements MeterBinder, AutoCloseable {
         this(jrq, DEFAULT_INTERVAL, List.of(), DEFAULT_MAX_JOB_TAGS, false, true);
     }
 
-    private JrqMetrics(Jrq jrq, Duration interval, List<Tag> tags, int maxJobTags, boolean histograms, boolean queueGauges) {
+    private JrqMetrics(
+            Jrq jrq, Duration interval, List<Tag> tags, int maxJobTags, boolean histograms, boolean queueGauges) {
         this.jrq = Objects.requireNonNull(jrq, "jrq");
         this.interval = interval;
         this.tags = tags;

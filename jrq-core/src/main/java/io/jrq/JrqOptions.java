@@ -131,22 +131,32 @@ public final class JrqOptions {
      *     TLS, {@code redis-sentinel://...} (Lettuce syntax), or
      *     {@code redis-cluster://host:port[,host:port...]} (also {@code rediss-cluster://})
      */
-    public String url() { return url; }
+    public String url() {
+        return url;
+    }
 
     /** @return the first segment of every Redis key jrq writes */
-    public String keyPrefix() { return keyPrefix; }
+    public String keyPrefix() {
+        return keyPrefix;
+    }
 
     /** @return how long a finished job and its result are kept */
-    public Duration resultTtl() { return resultTtl; }
+    public Duration resultTtl() {
+        return resultTtl;
+    }
 
     /** @return how long a failed job is kept */
-    public Duration failureTtl() { return failureTtl; }
+    public Duration failureTtl() {
+        return failureTtl;
+    }
 
     /**
      * @return how many failed jobs, and how many canceled or stopped jobs, a queue keeps at most; past
      *     it the oldest are deleted, even before their TTL
      */
-    public int failedJobsMax() { return failedJobsMax; }
+    public int failedJobsMax() {
+        return failedJobsMax;
+    }
 
     /**
      * @return how many finished jobs (with their results) a queue keeps at most; past it the oldest are
@@ -154,22 +164,34 @@ public final class JrqOptions {
      *     queue finishes far more jobs than it fails: at 10,000 jobs/s the default keeps results for
      *     10 s, so raise it (memory: about 0.5-1 KB per finished job) when results must live longer
      */
-    public int finishedJobsMax() { return finishedJobsMax; }
+    public int finishedJobsMax() {
+        return finishedJobsMax;
+    }
 
     /** @return the largest encoded job payload accepted at enqueue, in bytes */
-    public int maxPayloadBytes() { return maxPayloadBytes; }
+    public int maxPayloadBytes() {
+        return maxPayloadBytes;
+    }
 
     /** @return how long one Redis command may take before it fails */
-    public Duration commandTimeout() { return commandTimeout; }
+    public Duration commandTimeout() {
+        return commandTimeout;
+    }
 
     /** @return the clock used inside the JVM (waits, worker registry); Redis time rules leases */
-    public Clock clock() { return clock; }
+    public Clock clock() {
+        return clock;
+    }
 
     /** @return the PEM file of the CA certificate(s) trusted for the server's certificate, or null */
-    public Path tlsCaFile() { return tlsCaFile; }
+    public Path tlsCaFile() {
+        return tlsCaFile;
+    }
 
     /** @return the trust store (JKS or PKCS#12) trusted for the server's certificate, or null */
-    public Path tlsTruststore() { return tlsTruststore; }
+    public Path tlsTruststore() {
+        return tlsTruststore;
+    }
 
     /** @return the trust store's password (a copy), or null; never printed */
     public char[] tlsTruststorePassword() {
@@ -177,21 +199,32 @@ public final class JrqOptions {
     }
 
     /** @return the PEM client certificate (chain) presented for mutual TLS, or null */
-    public Path tlsClientCert() { return tlsClientCert; }
+    public Path tlsClientCert() {
+        return tlsClientCert;
+    }
 
     /** @return the PEM (PKCS#8) private key of {@link #tlsClientCert()}, or null */
-    public Path tlsClientKey() { return tlsClientKey; }
+    public Path tlsClientKey() {
+        return tlsClientKey;
+    }
 
     /** @return the trust managers that check the server's certificate, or null (see {@link Builder#tlsManagers}) */
-    public TrustManagerFactory tlsTrustManagers() { return tlsTrustManagers; }
+    public TrustManagerFactory tlsTrustManagers() {
+        return tlsTrustManagers;
+    }
 
     /** @return the key managers that present a client certificate, or null (see {@link Builder#tlsManagers}) */
-    public KeyManagerFactory tlsKeyManagers() { return tlsKeyManagers; }
+    public KeyManagerFactory tlsKeyManagers() {
+        return tlsKeyManagers;
+    }
 
     /** @return true when connections use TLS: a {@code rediss} URL or any TLS option set */
     public boolean tls() {
         return url.toLowerCase(java.util.Locale.ROOT).startsWith("rediss")
-                || tlsCaFile != null || tlsTruststore != null || tlsClientCert != null || tlsTrustManagers != null
+                || tlsCaFile != null
+                || tlsTruststore != null
+                || tlsClientCert != null
+                || tlsTrustManagers != null
                 || tlsKeyManagers != null;
     }
 
@@ -214,7 +247,9 @@ public final class JrqOptions {
      * @return how sure an enqueue must be that its jobs survive a Redis crash before it returns,
      *     unless {@link EnqueueOptions#durability()} says otherwise; {@link Durability#none()} by default
      */
-    public Durability durability() { return durability; }
+    public Durability durability() {
+        return durability;
+    }
 
     /** Builder for {@link JrqOptions}; every setter rejects bad values with a message naming them. */
     public static final class Builder {
@@ -236,8 +271,7 @@ public final class JrqOptions {
         private KeyManagerFactory tlsKeyManagers;
         private Durability durability = Durability.none();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Trusts the CA certificate(s) in a PEM file for the server's certificate (instead of the JVM's
@@ -275,7 +309,8 @@ public final class JrqOptions {
          */
         public Builder tlsClientCertificate(Path certPem, Path keyPem) {
             if ((certPem == null) != (keyPem == null)) {
-                throw new IllegalArgumentException("a TLS client certificate needs both the certificate and its key file");
+                throw new IllegalArgumentException(
+                        "a TLS client certificate needs both the certificate and its key file");
             }
             this.tlsClientCert = certPem == null ? null : readable(certPem, "TLS client certificate");
             this.tlsClientKey = keyPem == null ? null : readable(keyPem, "TLS client key");
@@ -309,8 +344,9 @@ public final class JrqOptions {
         public Builder url(String url) {
             Objects.requireNonNull(url, "url");
             if (!url.contains("://")) {
-                throw new IllegalArgumentException("Redis URL must start with redis://, rediss://, redis-sentinel:// or redis-cluster://, got: "
-                        + RedisEndpoint.redact(url));
+                throw new IllegalArgumentException(
+                        "Redis URL must start with redis://, rediss://, redis-sentinel:// or redis-cluster://, got: "
+                                + RedisEndpoint.redact(url));
             }
             this.url = url;
             return this;
@@ -320,7 +356,8 @@ public final class JrqOptions {
         public Builder keyPrefix(String keyPrefix) {
             Objects.requireNonNull(keyPrefix, "keyPrefix");
             if (keyPrefix.isEmpty() || keyPrefix.matches(".*[:{}\\s].*")) {
-                throw new IllegalArgumentException("key prefix must be non-empty without ':', '{', '}' or spaces, got: '" + keyPrefix + "'");
+                throw new IllegalArgumentException(
+                        "key prefix must be non-empty without ':', '{', '}' or spaces, got: '" + keyPrefix + "'");
             }
             this.keyPrefix = keyPrefix;
             return this;
@@ -393,11 +430,12 @@ public final class JrqOptions {
         /** @return the options */
         public JrqOptions build() {
             if (tlsTrustManagers != null && (tlsCaFile != null || tlsTruststore != null)) {
-                throw new IllegalArgumentException("TLS trust is given twice: as trust managers and as a CA file or trust store;"
-                        + " set one");
+                throw new IllegalArgumentException(
+                        "TLS trust is given twice: as trust managers and as a CA file or trust store;" + " set one");
             }
             if (tlsKeyManagers != null && tlsClientCert != null) {
-                throw new IllegalArgumentException("the TLS client certificate is given twice: as key managers and as files; set one");
+                throw new IllegalArgumentException(
+                        "the TLS client certificate is given twice: as key managers and as files; set one");
             }
             return new JrqOptions(this);
         }

@@ -10,5 +10,4 @@ import java.time.Instant;
  * @param finished jobs that ended FINISHED in it
  * @param failed jobs that ended FAILED in it
  */
-public record MinuteCount(Instant minute, long finished, long failed) {
-}
+public record MinuteCount(Instant minute, long finished, long failed) {}

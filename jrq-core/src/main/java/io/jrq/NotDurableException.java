@@ -25,8 +25,13 @@ public class NotDurableException extends JrqException {
      * @param localFsynced whether the primary confirmed its fsync (false when not asked for)
      * @param cause the underlying failure, or null
      */
-    public NotDurableException(String message, String queue, List<String> jobIds, int replicasAcknowledged,
-                               boolean localFsynced, Throwable cause) {
+    public NotDurableException(
+            String message,
+            String queue,
+            List<String> jobIds,
+            int replicasAcknowledged,
+            boolean localFsynced,
+            Throwable cause) {
         super(message, cause);
         this.queue = queue;
         this.jobIds = List.copyOf(jobIds);

@@ -75,12 +75,16 @@ public final class Queue {
         this(backend, options, name, enqueueOptions, null);
     }
 
-    private Queue(Backend backend, JrqOptions options, String name, EnqueueOptions enqueueOptions, AsyncCall asyncCall) {
+    private Queue(
+            Backend backend, JrqOptions options, String name, EnqueueOptions enqueueOptions, AsyncCall asyncCall) {
         this.backend = backend;
         this.options = options;
         this.name = JobNames.checkQueueName(name);
         this.enqueueOptions = enqueueOptions;
-        this.encoder = new JobEncoder(enqueueOptions, enqueueOptions.retry() == null ? null : enqueueOptions.retry().spec(), options);
+        this.encoder = new JobEncoder(
+                enqueueOptions,
+                enqueueOptions.retry() == null ? null : enqueueOptions.retry().spec(),
+                options);
         this.asyncCall = asyncCall;
     }
 
@@ -166,8 +170,9 @@ public final class Queue {
         AsyncCall async = new AsyncCall();
         Job<R> unused = call.apply(new Queue(backend, options, name, enqueueOptions, async));
         if (async.stored == null) {
-            throw new InvalidJobException("enqueueAsync: the function must enqueue one job through the queue it is given"
-                    + " (q -> q.enqueue(...)); it enqueued none there");
+            throw new InvalidJobException(
+                    "enqueueAsync: the function must enqueue one job through the queue it is given"
+                            + " (q -> q.enqueue(...)); it enqueued none there");
         }
         @SuppressWarnings("unchecked")
         CompletableFuture<Job<R>> stored = (CompletableFuture<Job<R>>) (CompletableFuture<?>) async.stored;
@@ -210,7 +215,8 @@ public final class Queue {
      */
     public Job<Object> enqueue(String handler, Object... args) {
         checkHandler(handler);
-        return submitAll(List.of(encoder.envelope(EncodedCall.named(handler, args))), Object.class, false).get(0);
+        return submitAll(List.of(encoder.envelope(EncodedCall.named(handler, args))), Object.class, false)
+                .get(0);
     }
 
     /**
@@ -290,27 +296,31 @@ public final class Queue {
 
     private void checkBulk(int n) {
         if (n > 1 && (enqueueOptions.jobId() != null || enqueueOptions.uniqueKey() != null)) {
-            throw new InvalidJobException("a custom job id or unique key names one job; it cannot be used for " + n + " jobs");
+            throw new InvalidJobException(
+                    "a custom job id or unique key names one job; it cannot be used for " + n + " jobs");
         }
     }
 
     private void checkHandler(String handler) {
         if (handler != null && handler.contains("::")) {
             if (!JobNames.isMethodName(handler)) {
-                throw new InvalidJobException("'" + handler + "' is not a valid class::method name, such as com.example.Jobs::send");
+                throw new InvalidJobException(
+                        "'" + handler + "' is not a valid class::method name, such as com.example.Jobs::send");
             }
             return;
         }
         if (!JobNames.isHandlerName(handler)) {
-            throw new InvalidJobException("handler name must be " + JobNames.HANDLER_RULE + ", got: '" + handler
-                    + "'; to enqueue a method use a method reference such as Reports::build, or its name as com.example.Reports::build");
+            throw new InvalidJobException(
+                    "handler name must be " + JobNames.HANDLER_RULE + ", got: '" + handler
+                            + "'; to enqueue a method use a method reference such as Reports::build, or its name as com.example.Reports::build");
         }
     }
 
     private <R> Job<R> submit(Serializable fn, Class<?> instanceType, Object[] args) {
         Objects.requireNonNull(fn, "fn");
         EncodedCall call = EncodedCall.of(fn, instanceType, args);
-        return this.<R>submitAll(List.of(encoder.envelope(call)), boxed(call.resultType()), false).get(0);
+        return this.<R>submitAll(List.of(encoder.envelope(call)), boxed(call.resultType()), false)
+                .get(0);
     }
 
     /**
@@ -320,10 +330,12 @@ public final class Queue {
      *
      * @param bulk true for the bulk API, whatever the number of jobs
      */
-    @SuppressWarnings("try") // the observers' scope is entered for its effect: their span is current while Redis is called
+    @SuppressWarnings(
+            "try") // the observers' scope is entered for its effect: their span is current while Redis is called
     private <R> List<Job<R>> submitAll(List<Envelope> envs, Type resultType, boolean bulk) {
         if (asyncCall != null && (asyncCall.stored != null || envs.size() != 1)) {
-            throw new InvalidJobException("enqueueAsync: the function must enqueue exactly one job; use enqueueAll for many");
+            throw new InvalidJobException(
+                    "enqueueAsync: the function must enqueue exactly one job; use enqueueAll for many");
         }
         Observers observers = backend.observers();
         Send send = observers.isEmpty() ? Send.NONE : sending(observers, envs, bulk);
@@ -368,8 +380,8 @@ public final class Queue {
     }
 
     @SuppressWarnings("try") // as in submitAll
-    private <R> List<Job<R>> submitAsync(List<Envelope> envs, List<EncodedJob> encoded, EnqueueSpec spec, Type resultType,
-                                         Send send) {
+    private <R> List<Job<R>> submitAsync(
+            List<Envelope> envs, List<EncodedJob> encoded, EnqueueSpec spec, Type resultType, Send send) {
         CompletableFuture<List<String>> sent;
         try (Attempt.Scope scope = send.enter()) {
             sent = backend.enqueueAsync(name, encoded, spec);
@@ -378,8 +390,10 @@ public final class Queue {
             throw e;
         }
         if (send != Send.NONE) {
-            sent.whenComplete((ids, error) -> send.ended(error instanceof java.util.concurrent.CompletionException
-                    && error.getCause() != null ? error.getCause() : error));
+            sent.whenComplete((ids, error) -> send.ended(
+                    error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                            ? error.getCause()
+                            : error));
         }
         asyncCall.stored = sent.thenApply(ids -> {
             observeStored(envs, ids);
@@ -667,7 +681,8 @@ public final class Queue {
      * @param type the class whose instance runs the method
      * @return the job, at once
      */
-    public <T, A, B, C, D, E, F, R> Job<R> enqueue(Class<T> type, Fn.M6<T, A, B, C, D, E, F, R> fn, A a, B b, C c, D d, E e, F f) {
+    public <T, A, B, C, D, E, F, R> Job<R> enqueue(
+            Class<T> type, Fn.M6<T, A, B, C, D, E, F, R> fn, A a, B b, C c, D d, E e, F f) {
         return submit(fn, type, new Object[] {a, b, c, d, e, f});
     }
 
@@ -676,7 +691,8 @@ public final class Queue {
      *
      * @return the job, at once
      */
-    public <T, A, B, C, D, E, F> Job<Void> enqueue(Class<T> type, Fn.MV6<T, A, B, C, D, E, F> fn, A a, B b, C c, D d, E e, F f) {
+    public <T, A, B, C, D, E, F> Job<Void> enqueue(
+            Class<T> type, Fn.MV6<T, A, B, C, D, E, F> fn, A a, B b, C c, D d, E e, F f) {
         return submit(fn, type, new Object[] {a, b, c, d, e, f});
     }
 }

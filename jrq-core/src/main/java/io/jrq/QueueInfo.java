@@ -22,11 +22,23 @@ import java.util.Optional;
  * @param oldestQueuedAt when the job that has waited longest on the ready list (the next to run) was
  *     enqueued, Redis time; empty when none waits
  */
-public record QueueInfo(String name, boolean paused, Map<JobStatus, Long> counts, QueueLimits limits, long finishedTotal,
-                        long failedTotal, Optional<Instant> oldestQueuedAt) {
+public record QueueInfo(
+        String name,
+        boolean paused,
+        Map<JobStatus, Long> counts,
+        QueueLimits limits,
+        long finishedTotal,
+        long failedTotal,
+        Optional<Instant> oldestQueuedAt) {
     /** The states a queue counts, in the order operators' views show them; CANCELED includes STOPPED. */
-    public static final List<JobStatus> COUNTED = List.of(JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED,
-            JobStatus.DEFERRED, JobStatus.FINISHED, JobStatus.FAILED, JobStatus.CANCELED);
+    public static final List<JobStatus> COUNTED = List.of(
+            JobStatus.QUEUED,
+            JobStatus.STARTED,
+            JobStatus.SCHEDULED,
+            JobStatus.DEFERRED,
+            JobStatus.FINISHED,
+            JobStatus.FAILED,
+            JobStatus.CANCELED);
 
     /**
      * @param now the time to measure at, usually this host's clock

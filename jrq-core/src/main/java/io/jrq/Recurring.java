@@ -124,11 +124,20 @@ public final class Recurring {
     private static RecurringInfo info(RecurringStore.Stored s) {
         RecurringDef d = s.def();
         boolean cron = d.cron() != null;
-        return new RecurringInfo(d.name(), d.queue(), d.fn(), Optional.ofNullable(d.cron()),
+        return new RecurringInfo(
+                d.name(),
+                d.queue(),
+                d.fn(),
+                Optional.ofNullable(d.cron()),
                 cron ? Optional.of(CronSyntax.valueOf(d.syntax())) : Optional.empty(),
-                cron ? Optional.empty() : Optional.of(Duration.ofMillis(d.everyMs())), d.zone(),
-                s.dueMs() < 0 || s.dueMs() >= Schedule.NEVER ? Optional.empty() : Optional.of(Instant.ofEpochMilli(s.dueMs())),
-                Misfire.valueOf(d.misfire()), Optional.ofNullable(d.description()),
-                Instant.ofEpochMilli(d.createdAt()), Instant.ofEpochMilli(d.updatedAt()));
+                cron ? Optional.empty() : Optional.of(Duration.ofMillis(d.everyMs())),
+                d.zone(),
+                s.dueMs() < 0 || s.dueMs() >= Schedule.NEVER
+                        ? Optional.empty()
+                        : Optional.of(Instant.ofEpochMilli(s.dueMs())),
+                Misfire.valueOf(d.misfire()),
+                Optional.ofNullable(d.description()),
+                Instant.ofEpochMilli(d.createdAt()),
+                Instant.ofEpochMilli(d.updatedAt()));
     }
 }

@@ -23,7 +23,16 @@ import java.util.Optional;
  * @param createdAt when it was first scheduled
  * @param updatedAt when it was last scheduled (created or updated)
  */
-public record RecurringInfo(String name, String queue, String function, Optional<String> cron, Optional<CronSyntax> cronSyntax,
-                            Optional<Duration> interval, ZoneId zone, Optional<Instant> nextDue, Misfire misfire,
-                            Optional<String> description, Instant createdAt, Instant updatedAt) {
-}
+public record RecurringInfo(
+        String name,
+        String queue,
+        String function,
+        Optional<String> cron,
+        Optional<CronSyntax> cronSyntax,
+        Optional<Duration> interval,
+        ZoneId zone,
+        Optional<Instant> nextDue,
+        Misfire misfire,
+        Optional<String> description,
+        Instant createdAt,
+        Instant updatedAt) {}

@@ -147,8 +147,20 @@ public final class RecurringJob {
 
     /** @return the stored form, without times */
     RecurringDef toDef() {
-        return RecurringDef.of(name, queue, call.copy(), cron, syntax, zone, interval, misfire, description, meta, resultTtl,
-                retry == null ? null : retry.spec(), timeout);
+        return RecurringDef.of(
+                name,
+                queue,
+                call.copy(),
+                cron,
+                syntax,
+                zone,
+                interval,
+                misfire,
+                description,
+                meta,
+                resultTtl,
+                retry == null ? null : retry.spec(),
+                timeout);
     }
 
     @Override
@@ -180,8 +192,8 @@ public final class RecurringJob {
 
         private Builder(String name) {
             if (name == null || !NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("recurring job name must be 1-100 characters of A-Z a-z 0-9 _ . : -, got: '"
-                        + name + "'");
+                throw new IllegalArgumentException(
+                        "recurring job name must be 1-100 characters of A-Z a-z 0-9 _ . : -, got: '" + name + "'");
             }
             this.name = name;
         }
@@ -223,7 +235,8 @@ public final class RecurringJob {
             Objects.requireNonNull(syntax, "syntax");
             CronSchedule s = CronSchedule.parse(expression, syntax.name(), zone);
             if (s.first(Instant.now().toEpochMilli()) == Schedule.NEVER) {
-                throw new IllegalArgumentException("cron expression '" + expression + "' never fires: no date from now on matches it");
+                throw new IllegalArgumentException(
+                        "cron expression '" + expression + "' never fires: no date from now on matches it");
             }
             this.cron = s.expression();
             this.syntax = syntax;
@@ -252,7 +265,8 @@ public final class RecurringJob {
         public Builder every(Duration interval) {
             Objects.requireNonNull(interval, "interval");
             if (interval.compareTo(MIN_INTERVAL) < 0) {
-                throw new IllegalArgumentException("recurring interval must be at least " + MIN_INTERVAL.toMillis() + " ms, got: " + interval);
+                throw new IllegalArgumentException(
+                        "recurring interval must be at least " + MIN_INTERVAL.toMillis() + " ms, got: " + interval);
             }
             this.interval = interval;
             this.cron = null;
@@ -327,10 +341,12 @@ public final class RecurringJob {
          */
         public RecurringJob build() {
             if (cron == null && interval == null) {
-                throw new IllegalStateException("recurring job '" + name + "' has no schedule: call cron(...) or every(...)");
+                throw new IllegalStateException(
+                        "recurring job '" + name + "' has no schedule: call cron(...) or every(...)");
             }
             if (encodedCall == null) {
-                throw new IllegalStateException("recurring job '" + name + "' runs nothing: call call(Type::method, ...) or handler(...)");
+                throw new IllegalStateException(
+                        "recurring job '" + name + "' runs nothing: call call(Type::method, ...) or handler(...)");
             }
             return new RecurringJob(this);
         }

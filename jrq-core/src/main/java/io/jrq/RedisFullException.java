@@ -38,7 +38,8 @@ public class RedisFullException extends JrqException {
      * @param storedJobIds jobs of the same bulk enqueue that were stored (earlier batches), often none
      * @param cause the driver's exception, or null
      */
-    public RedisFullException(String message, String queue, List<String> jobIds, List<String> storedJobIds, Throwable cause) {
+    public RedisFullException(
+            String message, String queue, List<String> jobIds, List<String> storedJobIds, Throwable cause) {
         super(message, cause);
         this.queue = queue;
         this.jobIds = List.copyOf(jobIds);

@@ -41,7 +41,8 @@ public final class RetryPolicy {
      * @return the policy
      */
     public static RetryPolicy fixed(int maxAttempts, Duration delay) {
-        return new RetryPolicy(new RetrySpec(attempts(maxAttempts), "FIXED", List.of(ms(delay, "delay")), 0, 0, 0, List.of()));
+        return new RetryPolicy(
+                new RetrySpec(attempts(maxAttempts), "FIXED", List.of(ms(delay, "delay")), 0, 0, 0, List.of()));
     }
 
     /**
@@ -67,7 +68,8 @@ public final class RetryPolicy {
         long b = ms(base, "base");
         long c = ms(cap, "cap");
         if (b == 0 || c < b) {
-            throw new IllegalArgumentException("exponential backoff needs 0 < base <= cap, got base " + base + ", cap " + cap);
+            throw new IllegalArgumentException(
+                    "exponential backoff needs 0 < base <= cap, got base " + base + ", cap " + cap);
         }
         if (!(jitter >= 0 && jitter <= 1)) {
             throw new IllegalArgumentException("jitter must be between 0 and 1, got: " + jitter);
@@ -85,8 +87,14 @@ public final class RetryPolicy {
         for (Class<? extends Throwable> t : types) {
             names.add(Objects.requireNonNull(t, "type").getName());
         }
-        return new RetryPolicy(new RetrySpec(spec.maxAttempts(), spec.backoff(), spec.delaysMs(), spec.baseMs(), spec.capMs(),
-                spec.jitter(), names));
+        return new RetryPolicy(new RetrySpec(
+                spec.maxAttempts(),
+                spec.backoff(),
+                spec.delaysMs(),
+                spec.baseMs(),
+                spec.capMs(),
+                spec.jitter(),
+                names));
     }
 
     /** @return total attempts allowed */

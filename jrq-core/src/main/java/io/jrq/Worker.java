@@ -1,9 +1,9 @@
 package io.jrq;
 
 import io.jrq.internal.client.Backend;
-import io.jrq.internal.worker.WorkerHandle;
 import io.jrq.internal.codec.RetrySpec;
 import io.jrq.internal.worker.WorkerConfig;
+import io.jrq.internal.worker.WorkerHandle;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -65,7 +65,8 @@ public final class Worker implements AutoCloseable {
      * 5 s, 3 recoveries, 30 s shutdown grace, SIGTERM handled, quick recovery on.
      */
     public static final class Builder {
-        private static final Pattern PACKAGE = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
+        private static final Pattern PACKAGE =
+                Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
 
         private final Backend backend;
         private final List<String> queues;
@@ -106,7 +107,8 @@ public final class Worker implements AutoCloseable {
         public Builder name(String name) {
             Objects.requireNonNull(name, "name");
             if (!name.matches("[A-Za-z0-9_.:@-]{1,200}")) {
-                throw new IllegalArgumentException("worker name must be 1-200 characters of A-Z a-z 0-9 _ . : @ -, got: '" + name + "'");
+                throw new IllegalArgumentException(
+                        "worker name must be 1-200 characters of A-Z a-z 0-9 _ . : @ -, got: '" + name + "'");
             }
             this.name = name;
             return this;
@@ -149,7 +151,8 @@ public final class Worker implements AutoCloseable {
          */
         public Builder virtualThreads(boolean on) {
             if (on && Runtime.version().feature() < 21) {
-                throw new IllegalArgumentException("virtual threads need Java 21 or later; this is Java " + Runtime.version().feature());
+                throw new IllegalArgumentException("virtual threads need Java 21 or later; this is Java "
+                        + Runtime.version().feature());
             }
             this.virtualThreads = on;
             return this;
@@ -178,7 +181,8 @@ public final class Worker implements AutoCloseable {
         public Builder handler(String name, Handler handler) {
             Objects.requireNonNull(handler, "handler");
             if (!JobNames.isHandlerName(name)) {
-                throw new IllegalArgumentException("handler name must be " + JobNames.HANDLER_RULE + " without '::', got: '" + name + "'");
+                throw new IllegalArgumentException(
+                        "handler name must be " + JobNames.HANDLER_RULE + " without '::', got: '" + name + "'");
             }
             if (handlers.putIfAbsent(name, handler) != null) {
                 throw new IllegalArgumentException("a handler named '" + name + "' is already registered");
@@ -332,12 +336,31 @@ public final class Worker implements AutoCloseable {
         public Worker start() {
             Duration hb = heartbeat != null ? heartbeat : lease.dividedBy(3);
             if (hb.compareTo(lease) >= 0) {
-                throw new IllegalArgumentException("heartbeatInterval (" + hb + ") must be shorter than leaseDuration (" + lease + ")");
+                throw new IllegalArgumentException(
+                        "heartbeatInterval (" + hb + ") must be shorter than leaseDuration (" + lease + ")");
             }
-            WorkerConfig config = new WorkerConfig(name != null ? name : defaultName(), queues, weights, concurrency, virtualThreads,
-                    allowedPackages, handlers, handlerRetry, retry.spec(), jobTimeout == null ? -1 : jobTimeout.toMillis(),
-                    resolver, lease, hb, reapInterval, maxRecoveries, shutdownGrace, handleSignals,
-                    burst, allowEviction, quickRecovery, classLoader);
+            WorkerConfig config = new WorkerConfig(
+                    name != null ? name : defaultName(),
+                    queues,
+                    weights,
+                    concurrency,
+                    virtualThreads,
+                    allowedPackages,
+                    handlers,
+                    handlerRetry,
+                    retry.spec(),
+                    jobTimeout == null ? -1 : jobTimeout.toMillis(),
+                    resolver,
+                    lease,
+                    hb,
+                    reapInterval,
+                    maxRecoveries,
+                    shutdownGrace,
+                    handleSignals,
+                    burst,
+                    allowEviction,
+                    quickRecovery,
+                    classLoader);
             return new Worker(backend.startWorker(config), config);
         }
 

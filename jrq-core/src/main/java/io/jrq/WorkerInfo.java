@@ -15,6 +15,12 @@ import java.util.List;
  * @param heartbeatAt its last heartbeat (its own clock)
  * @param jobs the jobs it runs now, as {@code queue/id}
  */
-public record WorkerInfo(String name, String host, long pid, List<String> queues, int concurrency, Instant startedAt,
-                         Instant heartbeatAt, List<String> jobs) {
-}
+public record WorkerInfo(
+        String name,
+        String host,
+        long pid,
+        List<String> queues,
+        int concurrency,
+        Instant startedAt,
+        Instant heartbeatAt,
+        List<String> jobs) {}

@@ -55,7 +55,9 @@ class ArchitectureTest {
     @Test
     void apiSignaturesShowNoInternalTypes() {
         classes()
-                .that().resideInAPackage(API).and(isVisibleToUsers())
+                .that()
+                .resideInAPackage(API)
+                .and(isVisibleToUsers())
                 .should(exposeNoInternalTypes())
                 .because("io.jrq is the only package users compile against")
                 .check(CORE);
@@ -68,10 +70,7 @@ class ArchitectureTest {
      */
     @Test
     void internalPackagesHaveNoCycles() {
-        slices()
-                .assignedFrom(internalPackages())
-                .should().beFreeOfCycles()
-                .check(CORE);
+        slices().assignedFrom(internalPackages()).should().beFreeOfCycles().check(CORE);
     }
 
     /**
@@ -83,8 +82,11 @@ class ArchitectureTest {
     @Test
     void workerDoesNotDependOnClient() {
         noClasses()
-                .that().resideInAPackage("io.jrq.internal.worker..")
-                .should().dependOnClassesThat().resideInAPackage("io.jrq.internal.client..")
+                .that()
+                .resideInAPackage("io.jrq.internal.worker..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.jrq.internal.client..")
                 .because("internal.client depends on internal.worker, so the reverse would be a cycle")
                 .check(CORE);
     }
@@ -96,8 +98,11 @@ class ArchitectureTest {
     @Test
     void scriptsRunOnlyInsideRedis() {
         noClasses()
-                .that().resideOutsideOfPackage("io.jrq.internal.redis..")
-                .should().dependOnClassesThat().belongToAnyOf(Scripts.class, Script.class, ScriptOutputType.class)
+                .that()
+                .resideOutsideOfPackage("io.jrq.internal.redis..")
+                .should()
+                .dependOnClassesThat()
+                .belongToAnyOf(Scripts.class, Script.class, ScriptOutputType.class)
                 .because("ScriptGateway owns every script's contract (KEYS order, ARGV, reply)")
                 .check(CORE);
     }
@@ -106,8 +111,10 @@ class ArchitectureTest {
     @Test
     void codecIsALeaf() {
         noClasses()
-                .that().resideInAPackage("io.jrq.internal.codec..")
-                .should().dependOnClassesThat(resideInAPackage(INTERNAL).and(not(resideInAPackage("io.jrq.internal.codec.."))))
+                .that()
+                .resideInAPackage("io.jrq.internal.codec..")
+                .should()
+                .dependOnClassesThat(resideInAPackage(INTERNAL).and(not(resideInAPackage("io.jrq.internal.codec.."))))
                 .because("the envelope and its rules are shared by every side and must not pull in Redis or the worker")
                 .check(CORE);
     }
@@ -116,8 +123,10 @@ class ArchitectureTest {
     @Test
     void observeIsALeaf() {
         noClasses()
-                .that().resideInAPackage("io.jrq.internal.observe..")
-                .should().dependOnClassesThat(resideInAPackage(INTERNAL).and(not(resideInAPackage("io.jrq.internal.observe.."))))
+                .that()
+                .resideInAPackage("io.jrq.internal.observe..")
+                .should()
+                .dependOnClassesThat(resideInAPackage(INTERNAL).and(not(resideInAPackage("io.jrq.internal.observe.."))))
                 .check(CORE);
     }
 
@@ -125,8 +134,12 @@ class ArchitectureTest {
     @Test
     void lettuceOnlyWhereRedisIsTalkedTo() {
         noClasses()
-                .that().resideOutsideOfPackages("io.jrq.internal.redis..", "io.jrq.internal.client..", "io.jrq.internal.worker..")
-                .should().dependOnClassesThat().resideInAPackage("io.lettuce..")
+                .that()
+                .resideOutsideOfPackages(
+                        "io.jrq.internal.redis..", "io.jrq.internal.client..", "io.jrq.internal.worker..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.lettuce..")
                 .because("the API and the payload format must not depend on the Redis driver")
                 .check(CORE);
     }
@@ -135,8 +148,13 @@ class ArchitectureTest {
     @Test
     void micrometerOnlyBehindJrqMetrics() {
         noClasses()
-                .that().resideOutsideOfPackage("io.jrq.internal.metrics..").and().doNotBelongToAnyOf(JrqMetrics.class)
-                .should().dependOnClassesThat().resideInAnyPackage("io.micrometer..", "io.jrq.internal.metrics..")
+                .that()
+                .resideOutsideOfPackage("io.jrq.internal.metrics..")
+                .and()
+                .doNotBelongToAnyOf(JrqMetrics.class)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.micrometer..", "io.jrq.internal.metrics..")
                 .because("an application without Micrometer must never load a class that needs it")
                 .check(CORE);
     }
@@ -145,8 +163,13 @@ class ArchitectureTest {
     @Test
     void openTelemetryOnlyBehindJrqTracing() {
         noClasses()
-                .that().resideOutsideOfPackage("io.jrq.internal.tracing..").and().doNotBelongToAnyOf(JrqTracing.class)
-                .should().dependOnClassesThat().resideInAnyPackage("io.opentelemetry..", "io.jrq.internal.tracing..")
+                .that()
+                .resideOutsideOfPackage("io.jrq.internal.tracing..")
+                .and()
+                .doNotBelongToAnyOf(JrqTracing.class)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.opentelemetry..", "io.jrq.internal.tracing..")
                 .because("an application without OpenTelemetry must never load a class that needs it")
                 .check(CORE);
     }
@@ -155,8 +178,11 @@ class ArchitectureTest {
     @Test
     void cronUtilsOnlyInSchedule() {
         noClasses()
-                .that().resideOutsideOfPackage("io.jrq.internal.schedule..")
-                .should().dependOnClassesThat().resideInAPackage("com.cronutils..")
+                .that()
+                .resideOutsideOfPackage("io.jrq.internal.schedule..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("com.cronutils..")
                 .check(CORE);
     }
 
@@ -168,9 +194,19 @@ class ArchitectureTest {
     @Test
     void internalsDoNotCallTheEntryPoints() {
         noClasses()
-                .that().resideInAPackage(INTERNAL)
-                .should().dependOnClassesThat().belongToAnyOf(Jrq.class, Queue.class, Job.class, Worker.class, Recurring.class,
-                        RecurringJob.class, JrqMetrics.class, JrqTracing.class)
+                .that()
+                .resideInAPackage(INTERNAL)
+                .should()
+                .dependOnClassesThat()
+                .belongToAnyOf(
+                        Jrq.class,
+                        Queue.class,
+                        Job.class,
+                        Worker.class,
+                        Recurring.class,
+                        RecurringJob.class,
+                        JrqMetrics.class,
+                        JrqTracing.class)
                 .check(CORE);
     }
 
@@ -181,9 +217,19 @@ class ArchitectureTest {
     @Test
     void coreDependsOnNoOtherModule() {
         noClasses()
-                .that().resideInAPackage("io.jrq..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.jrq.cli..", "io.jrq.demo..", "io.jrq.dashboard..",
-                        "io.jrq.spring..", "io.jrq.examples..", "io.jrq.bench..", "io.jrq.testkit..", "io.jrq.redisserver..")
+                .that()
+                .resideInAPackage("io.jrq..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.jrq.cli..",
+                        "io.jrq.demo..",
+                        "io.jrq.dashboard..",
+                        "io.jrq.spring..",
+                        "io.jrq.examples..",
+                        "io.jrq.bench..",
+                        "io.jrq.testkit..",
+                        "io.jrq.redisserver..")
                 .check(CORE);
     }
 
@@ -202,7 +248,8 @@ class ArchitectureTest {
                 if (!p.startsWith("io.jrq.internal.")) {
                     return SliceIdentifier.ignore();
                 }
-                return SliceIdentifier.of(p.substring("io.jrq.internal.".length()).split("\\.")[0]);
+                return SliceIdentifier.of(
+                        p.substring("io.jrq.internal.".length()).split("\\.")[0]);
             }
 
             @Override

@@ -21,9 +21,17 @@ class AuthIT {
         AclRule.create(redis, "app", "s3cret", "jrq", false);
         String url = "redis://app:s3cret@127.0.0.1:" + redis.port();
         try (Jrq jrq = Jrq.connect(url);
-             Worker w = jrq.worker("auth").allowPackages("io.jrq.testjobs").handleSignals(false).start()) {
-            assertThat(jrq.queue("auth").enqueue(Jobs::add, 1, 2).await(Duration.ofSeconds(10))).isEqualTo(3);
-            assertThat(jrq.queue("auth").in(Duration.ofMillis(200)).enqueue(Jobs::add, 2, 2).await(Duration.ofSeconds(10))).isEqualTo(4);
+                Worker w = jrq.worker("auth")
+                        .allowPackages("io.jrq.testjobs")
+                        .handleSignals(false)
+                        .start()) {
+            assertThat(jrq.queue("auth").enqueue(Jobs::add, 1, 2).await(Duration.ofSeconds(10)))
+                    .isEqualTo(3);
+            assertThat(jrq.queue("auth")
+                            .in(Duration.ofMillis(200))
+                            .enqueue(Jobs::add, 2, 2)
+                            .await(Duration.ofSeconds(10)))
+                    .isEqualTo(4);
             assertThat(jrq.admin().queue("auth").count(JobStatus.FINISHED)).isEqualTo(2);
         }
         assertThatThrownBy(() -> Jrq.connect("redis://app:wrong@127.0.0.1:" + redis.port()))

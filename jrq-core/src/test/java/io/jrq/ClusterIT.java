@@ -33,14 +33,21 @@ class ClusterIT {
             }
         }
         try (Jrq jrq = Jrq.connect(cluster.url());
-             Worker w = jrq.worker(queues.toArray(String[]::new)).allowPackages("io.jrq.testjobs").concurrency(4)
-                     .handleSignals(false).start()) {
+                Worker w = jrq.worker(queues.toArray(String[]::new))
+                        .allowPackages("io.jrq.testjobs")
+                        .concurrency(4)
+                        .handleSignals(false)
+                        .start()) {
             List<Job<Integer>> jobs = new ArrayList<>();
             for (String q : queues) {
                 jobs.add(jrq.queue(q).enqueue(Jobs::add, 20, 22));
-                jobs.addAll(jrq.queue(q).enqueueAll(Jobs::square, IntStream.range(0, 100).boxed().toList()));
+                jobs.addAll(jrq.queue(q)
+                        .enqueueAll(
+                                Jobs::square, IntStream.range(0, 100).boxed().toList()));
             }
-            CompletableFuture.allOf(jobs.stream().map(Job::future).toArray(CompletableFuture[]::new)).orTimeout(30, TimeUnit.SECONDS).join();
+            CompletableFuture.allOf(jobs.stream().map(Job::future).toArray(CompletableFuture[]::new))
+                    .orTimeout(30, TimeUnit.SECONDS)
+                    .join();
             assertThat(jobs.get(0).await(Duration.ofSeconds(1))).isEqualTo(42);
             assertThat(jobs).allSatisfy(j -> assertThat(j.status()).isEqualTo(JobStatus.FINISHED));
             assertThat(jrq.job(jobs.get(jobs.size() - 1).id())).isPresent();

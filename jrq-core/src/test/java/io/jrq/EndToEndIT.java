@@ -52,7 +52,11 @@ class EndToEndIT {
     }
 
     private Worker worker(String... queues) {
-        Worker w = jrq.worker(queues).allowPackages("io.jrq.testjobs").concurrency(4).handleSignals(false).start();
+        Worker w = jrq.worker(queues)
+                .allowPackages("io.jrq.testjobs")
+                .concurrency(4)
+                .handleSignals(false)
+                .start();
         workers.add(w);
         return w;
     }
@@ -70,8 +74,10 @@ class EndToEndIT {
         assertThat(info.function()).isEqualTo(Jobs.class.getName() + "::add");
         assertThat(info.attempts()).isEqualTo(1);
         assertThat(info.worker()).contains(w.name());
-        assertThat(info.enqueuedAt().orElseThrow()).isBeforeOrEqualTo(info.startedAt().orElseThrow());
-        assertThat(info.startedAt().orElseThrow()).isBeforeOrEqualTo(info.endedAt().orElseThrow());
+        assertThat(info.enqueuedAt().orElseThrow())
+                .isBeforeOrEqualTo(info.startedAt().orElseThrow());
+        assertThat(info.startedAt().orElseThrow())
+                .isBeforeOrEqualTo(info.endedAt().orElseThrow());
         assertThat(info.endedAt().orElseThrow()).isAfter(Instant.now().minusSeconds(60));
         assertThat(job.result()).contains(5);
     }
@@ -81,7 +87,8 @@ class EndToEndIT {
         Queue q = jrq.queue(name);
         worker(name);
         assertThat(q.enqueue(Jobs::hello).await(WAIT)).isEqualTo("hello");
-        assertThat(q.enqueue(Jobs::concat, "a", "b", "c", "d", "e", "f").await(WAIT)).isEqualTo("abcdef");
+        assertThat(q.enqueue(Jobs::concat, "a", "b", "c", "d", "e", "f").await(WAIT))
+                .isEqualTo("abcdef");
         assertThat(q.enqueue(Jobs::move, new Jobs.Point(1, 1), 2).await(WAIT)).isEqualTo(new Jobs.Point(3, 1));
         assertThat(q.enqueue(Jobs::total, List.of(1, 2, 3, 4)).await(WAIT)).isEqualTo(10);
         assertThat(q.enqueue(Greeter.class, Greeter::greet, "Ann").await(WAIT)).isEqualTo("Hello, Ann");
@@ -100,7 +107,8 @@ class EndToEndIT {
     @Test
     void runsHandlersByName() {
         Queue q = jrq.queue(name);
-        workers.add(jrq.worker(name).handleSignals(false)
+        workers.add(jrq.worker(name)
+                .handleSignals(false)
                 .handler("sum", c -> c.arg(0, Integer.class) + c.arg(1, Integer.class))
                 .handler("shout", c -> Map.of("said", c.arg(0, String.class).toUpperCase(java.util.Locale.ROOT)))
                 .start());
@@ -108,21 +116,28 @@ class EndToEndIT {
         assertThat(q.enqueue("shout", "hi").await(WAIT)).isEqualTo(Map.of("said", "HI"));
         assertThat(q.enqueue("sum", 1, 2).as(Long.class).await(WAIT)).isEqualTo(3L);
         Job<Object> unknown = q.enqueue("nobody-home", 1);
-        assertThatThrownBy(() -> unknown.await(WAIT)).isInstanceOf(JobFailedException.class)
+        assertThatThrownBy(() -> unknown.await(WAIT))
+                .isInstanceOf(JobFailedException.class)
                 .hasMessageContaining("no handler named 'nobody-home'");
     }
 
     @Test
     void bulkEnqueuesCallsOfFunctionsNamedByText() {
         Queue q = jrq.queue(name);
-        List<Job<Object>> jobs = q.enqueueAll(List.of(Call.of("sum", 20, 22), Call.of("io.jrq.testjobs.Jobs::add", 1, 2),
+        List<Job<Object>> jobs = q.enqueueAll(List.of(
+                Call.of("sum", 20, 22),
+                Call.of("io.jrq.testjobs.Jobs::add", 1, 2),
                 Call.of("io.jrq.testjobs.Jobs::hello")));
         assertThat(q.size()).isEqualTo(3);
         assertThatThrownBy(() -> q.enqueueAll(List.of(Call.of("sum", 1, 1), Call.of("not a name"))))
-                .isInstanceOf(InvalidJobException.class).hasMessageContaining("'not a name'");
+                .isInstanceOf(InvalidJobException.class)
+                .hasMessageContaining("'not a name'");
         assertThat(q.size()).as("a refused batch stores nothing").isEqualTo(3);
-        workers.add(jrq.worker(name).handleSignals(false).allowPackages("io.jrq.testjobs")
-                .handler("sum", c -> c.arg(0, Integer.class) + c.arg(1, Integer.class)).start());
+        workers.add(jrq.worker(name)
+                .handleSignals(false)
+                .allowPackages("io.jrq.testjobs")
+                .handler("sum", c -> c.arg(0, Integer.class) + c.arg(1, Integer.class))
+                .start());
         assertThat(jobs.get(0).await(WAIT)).isEqualTo(42);
         assertThat(jobs.get(1).await(WAIT)).isEqualTo(3);
         assertThat(jobs.get(2).await(WAIT)).isEqualTo("hello");
@@ -134,7 +149,9 @@ class EndToEndIT {
         worker(name);
         Job<String> job = q.enqueue(Jobs::fail, "it broke");
         CompletableFuture<String> f = job.future();
-        assertThatThrownBy(() -> job.await(WAIT)).isInstanceOf(JobFailedException.class).hasMessageContaining("it broke");
+        assertThatThrownBy(() -> job.await(WAIT))
+                .isInstanceOf(JobFailedException.class)
+                .hasMessageContaining("it broke");
         assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(JobFailedException.class);
         assertThat(job.status()).isEqualTo(JobStatus.FAILED);
         JobError e = job.error().orElseThrow();
@@ -142,7 +159,8 @@ class EndToEndIT {
         assertThat(e.message()).isEqualTo("it broke");
         assertThat(e.stackTrace()).contains("io.jrq.testjobs.Jobs.fail");
         assertThat(job.result()).isEmpty();
-        assertThat(redis.execute("ZSCORE", new Keys("jrq").failed(name), job.id())).isNotBlank();
+        assertThat(redis.execute("ZSCORE", new Keys("jrq").failed(name), job.id()))
+                .isNotBlank();
     }
 
     @Test
@@ -160,8 +178,13 @@ class EndToEndIT {
 
     @Test
     void honoursEnqueueOptions() {
-        Queue q = jrq.queue(name).with(EnqueueOptions.builder().jobId("report-" + name).description("monthly report")
-                .meta("tenant", "acme").resultTtl(Duration.ofSeconds(42)).build());
+        Queue q = jrq.queue(name)
+                .with(EnqueueOptions.builder()
+                        .jobId("report-" + name)
+                        .description("monthly report")
+                        .meta("tenant", "acme")
+                        .resultTtl(Duration.ofSeconds(42))
+                        .build());
         Job<Integer> job = q.enqueue(Jobs::add, 1, 2);
         assertThat(job.id()).isEqualTo("report-" + name);
         // The same job again under its id is that job; another call under the id is refused.
@@ -189,11 +212,14 @@ class EndToEndIT {
     @Test
     void bulkEnqueueIsProcessedCompletely() {
         Queue q = jrq.queue(name);
-        List<Job<String>> jobs = q.enqueueAll(Jobs::hello2, IntStream.range(0, 2000).mapToObj(i -> "n" + i).toList());
+        List<Job<String>> jobs = q.enqueueAll(
+                Jobs::hello2, IntStream.range(0, 2000).mapToObj(i -> "n" + i).toList());
         assertThat(q.size()).isEqualTo(2000);
         worker(name);
         worker(name);
-        CompletableFuture.allOf(jobs.stream().map(Job::future).toArray(CompletableFuture[]::new)).orTimeout(30, TimeUnit.SECONDS).join();
+        CompletableFuture.allOf(jobs.stream().map(Job::future).toArray(CompletableFuture[]::new))
+                .orTimeout(30, TimeUnit.SECONDS)
+                .join();
         for (int i = 0; i < jobs.size(); i += 97) {
             assertThat(jobs.get(i).result()).contains("hello n" + i);
         }
@@ -208,7 +234,9 @@ class EndToEndIT {
             int n = i;
             pending.add(q.enqueueAsync(x -> x.enqueue(Jobs::square, n)));
         }
-        List<Job<Integer>> jobs = pending.stream().map(f -> f.orTimeout(30, TimeUnit.SECONDS).join()).toList();
+        List<Job<Integer>> jobs = pending.stream()
+                .map(f -> f.orTimeout(30, TimeUnit.SECONDS).join())
+                .toList();
         assertThat(q.size()).isEqualTo(500);
         worker(name);
         for (int i = 0; i < jobs.size(); i++) {
@@ -219,9 +247,13 @@ class EndToEndIT {
     @Test
     void enqueueAsyncRefusesBadInputAtOnceAndReportsStoreFailuresInItsFuture() {
         Queue q = jrq.queue(name);
-        assertThatThrownBy(() -> q.enqueueAsync(x -> x.enqueue("no such handler!"))).isInstanceOf(InvalidJobException.class);
-        assertThatThrownBy(() -> q.enqueueAsync(x -> x.enqueue((Fn.F0<Integer>) () -> 1))).isInstanceOf(InvalidJobException.class);
-        assertThatThrownBy(() -> q.enqueueAsync(x -> null)).isInstanceOf(InvalidJobException.class).hasMessageContaining("enqueued none");
+        assertThatThrownBy(() -> q.enqueueAsync(x -> x.enqueue("no such handler!")))
+                .isInstanceOf(InvalidJobException.class);
+        assertThatThrownBy(() -> q.enqueueAsync(x -> x.enqueue((Fn.F0<Integer>) () -> 1)))
+                .isInstanceOf(InvalidJobException.class);
+        assertThatThrownBy(() -> q.enqueueAsync(x -> null))
+                .isInstanceOf(InvalidJobException.class)
+                .hasMessageContaining("enqueued none");
         assertThat(q.size()).isZero();
 
         Queue fixed = q.with(EnqueueOptions.builder().jobId("fixed-" + name).build());
@@ -231,8 +263,11 @@ class EndToEndIT {
         assertThatThrownBy(again::join).hasCauseInstanceOf(JobExistsException.class);
 
         // A unique key that names a waiting job: the future's job is that job, and nothing new is stored.
-        Queue unique = q.with(EnqueueOptions.builder().unique("k-" + name, Uniqueness.WHILE_QUEUED).build());
-        Job<Integer> original = unique.enqueueAsync(x -> x.enqueue(Jobs::square, 5)).join();
+        Queue unique = q.with(EnqueueOptions.builder()
+                .unique("k-" + name, Uniqueness.WHILE_QUEUED)
+                .build());
+        Job<Integer> original =
+                unique.enqueueAsync(x -> x.enqueue(Jobs::square, 5)).join();
         Job<Integer> same = unique.enqueueAsync(x -> x.enqueue(Jobs::square, 6)).join();
         assertThat(same.id()).isEqualTo(original.id());
 
@@ -247,23 +282,37 @@ class EndToEndIT {
         for (int i = 0; i < 18; i++) {
             jobs.add(q.enqueue(Jobs::occupy, name, 400L));
         }
-        workers.add(jrq.worker(name).concurrency(6).handleSignals(false).allowPackages("io.jrq.testjobs").start());
+        workers.add(jrq.worker(name)
+                .concurrency(6)
+                .handleSignals(false)
+                .allowPackages("io.jrq.testjobs")
+                .start());
         jobs.forEach(j -> j.await(Duration.ofSeconds(30)));
         assertThat(Jobs.PEAK.get(name).get()).isEqualTo(6);
     }
 
     @Test
     void runsOnVirtualThreadsWithTheSameLimitsAndTimeouts() {
-        Skips.unless(Runtime.version().feature() >= 21, "virtual threads need Java 21, this is Java " + Runtime.version().feature()
-                + ": run the build on a JDK 21 or later to include EndToEndIT.runsOnVirtualThreadsWithTheSameLimitsAndTimeouts");
+        Skips.unless(
+                Runtime.version().feature() >= 21,
+                "virtual threads need Java 21, this is Java "
+                        + Runtime.version().feature()
+                        + ": run the build on a JDK 21 or later to include EndToEndIT.runsOnVirtualThreadsWithTheSameLimitsAndTimeouts");
         Queue q = jrq.queue(name);
         List<Job<Void>> jobs = new ArrayList<>();
         for (int i = 0; i < 18; i++) {
             jobs.add(q.enqueue(Jobs::occupy, name, 400L));
         }
-        Job<Long> slow = q.with(EnqueueOptions.builder().timeout(Duration.ofMillis(300)).build()).enqueue(Jobs::sleep, 10_000L);
+        Job<Long> slow = q.with(
+                        EnqueueOptions.builder().timeout(Duration.ofMillis(300)).build())
+                .enqueue(Jobs::sleep, 10_000L);
         Job<Integer> quick = q.enqueue(Jobs::add, 2, 3);
-        workers.add(jrq.worker(name).concurrency(6).virtualThreads(true).handleSignals(false).allowPackages("io.jrq.testjobs").start());
+        workers.add(jrq.worker(name)
+                .concurrency(6)
+                .virtualThreads(true)
+                .handleSignals(false)
+                .allowPackages("io.jrq.testjobs")
+                .start());
         jobs.forEach(j -> j.await(Duration.ofSeconds(30)));
         assertThat(Jobs.PEAK.get(name).get()).isEqualTo(6);
         assertThat(quick.await(WAIT)).isEqualTo(5);
@@ -277,7 +326,11 @@ class EndToEndIT {
         q.enqueue(Jobs::record, name + "/back-1");
         Job<Void> back2 = q.enqueue(Jobs::record, name + "/back-2");
         q.with(EnqueueOptions.builder().atFront(true).build()).enqueue(Jobs::record, name + "/front");
-        workers.add(jrq.worker(name).concurrency(1).handleSignals(false).allowPackages("io.jrq.testjobs").start());
+        workers.add(jrq.worker(name)
+                .concurrency(1)
+                .handleSignals(false)
+                .allowPackages("io.jrq.testjobs")
+                .start());
         back2.await(WAIT);
         assertThat(Jobs.ORDER.stream().filter(s -> s.startsWith(name + "/")))
                 .containsExactly(name + "/front", name + "/back-1", name + "/back-2");
@@ -293,10 +346,20 @@ class EndToEndIT {
             lows.add(jrq.queue(low).enqueue(Jobs::add, i, 0));
             highs.add(jrq.queue(high).enqueue(Jobs::add, i, 0));
         }
-        workers.add(jrq.worker(high, low).concurrency(1).handleSignals(false).allowPackages("io.jrq.testjobs").start());
+        workers.add(jrq.worker(high, low)
+                .concurrency(1)
+                .handleSignals(false)
+                .allowPackages("io.jrq.testjobs")
+                .start());
         lows.forEach(j -> j.await(WAIT));
-        Instant lastHighEnd = highs.stream().map(j -> j.info().endedAt().orElseThrow()).max(Instant::compareTo).orElseThrow();
-        Instant firstLowStart = lows.stream().map(j -> j.info().startedAt().orElseThrow()).min(Instant::compareTo).orElseThrow();
+        Instant lastHighEnd = highs.stream()
+                .map(j -> j.info().endedAt().orElseThrow())
+                .max(Instant::compareTo)
+                .orElseThrow();
+        Instant firstLowStart = lows.stream()
+                .map(j -> j.info().startedAt().orElseThrow())
+                .min(Instant::compareTo)
+                .orElseThrow();
         assertThat(firstLowStart).isAfterOrEqualTo(lastHighEnd);
     }
 
@@ -311,16 +374,26 @@ class EndToEndIT {
                 return super.loadClass(n, resolve);
             }
         };
-        workers.add(jrq.worker(name).allowPackages("io.jrq.testjobs").classLoader(spy).handleSignals(false).start());
-        String exec = inject(keys, "{\"v\":1,\"id\":\"x1\",\"fn\":\"java.lang.Runtime::exec\",\"args\":[\"touch /tmp/jrq-pwned\"]}", "x1");
+        workers.add(jrq.worker(name)
+                .allowPackages("io.jrq.testjobs")
+                .classLoader(spy)
+                .handleSignals(false)
+                .start());
+        String exec = inject(
+                keys,
+                "{\"v\":1,\"id\":\"x1\",\"fn\":\"java.lang.Runtime::exec\",\"args\":[\"touch /tmp/jrq-pwned\"]}",
+                "x1");
         String canary = inject(keys, "{\"v\":1,\"id\":\"x2\",\"fn\":\"io.jrq.canary.Canary::run\",\"args\":[]}", "x2");
         String garbage = inject(keys, "{not json at all", "x3");
-        String wrongArgs = inject(keys, "{\"v\":1,\"id\":\"x4\",\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[\"a\",{}]}", "x4");
+        String wrongArgs =
+                inject(keys, "{\"v\":1,\"id\":\"x4\",\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[\"a\",{}]}", "x4");
         for (String id : List.of(exec, canary)) {
             Job<Object> job = jrq.queue(name).job(id).orElseThrow();
             assertThatThrownBy(() -> job.await(WAIT)).isInstanceOf(JobFailedException.class);
             assertThat(job.error().orElseThrow().type()).isEqualTo(JobNotAllowedException.class.getName());
-            assertThat(job.error().orElseThrow().message()).contains("not allowed").contains("was not loaded");
+            assertThat(job.error().orElseThrow().message())
+                    .contains("not allowed")
+                    .contains("was not loaded");
         }
         Job<Object> bad = jrq.queue(name).job(garbage).orElseThrow();
         assertThatThrownBy(() -> bad.await(WAIT)).isInstanceOf(JobFailedException.class);
@@ -347,7 +420,8 @@ class EndToEndIT {
         Keys keys = new Keys("jrq");
         assertThat(redis.execute("SISMEMBER", keys.workers(), w.name())).isEqualTo("1");
         assertThat(redis.execute("HGET", keys.worker(w.name()), "queues")).isEqualTo(name);
-        assertThat(redis.execute("HGET", keys.worker(w.name()), "pid")).isEqualTo(Long.toString(ProcessHandle.current().pid()));
+        assertThat(redis.execute("HGET", keys.worker(w.name()), "pid"))
+                .isEqualTo(Long.toString(ProcessHandle.current().pid()));
         assertThat(Long.parseLong(redis.execute("PTTL", keys.worker(w.name())))).isPositive();
         w.close();
         assertThat(w.isRunning()).isFalse();
@@ -357,7 +431,11 @@ class EndToEndIT {
     @Test
     void gracefulShutdownLetsRunningJobsFinish() {
         Queue q = jrq.queue(name);
-        Worker w = jrq.worker(name).allowPackages("io.jrq.testjobs").shutdownGrace(Duration.ofSeconds(5)).handleSignals(false).start();
+        Worker w = jrq.worker(name)
+                .allowPackages("io.jrq.testjobs")
+                .shutdownGrace(Duration.ofSeconds(5))
+                .handleSignals(false)
+                .start();
         Job<Long> job = q.enqueue(Jobs::sleep, 700L);
         await().atMost(WAIT).until(() -> job.status() == JobStatus.STARTED);
         w.close();
@@ -368,7 +446,11 @@ class EndToEndIT {
     @Test
     void shutdownGivesUnfinishedJobsBack() {
         Queue q = jrq.queue(name);
-        Worker w = jrq.worker(name).allowPackages("io.jrq.testjobs").shutdownGrace(Duration.ofMillis(200)).handleSignals(false).start();
+        Worker w = jrq.worker(name)
+                .allowPackages("io.jrq.testjobs")
+                .shutdownGrace(Duration.ofMillis(200))
+                .handleSignals(false)
+                .start();
         Job<Long> job = q.enqueue(Jobs::sleep, 60_000L);
         await().atMost(WAIT).until(() -> job.status() == JobStatus.STARTED);
         w.close();

@@ -34,8 +34,7 @@ class EnqueueValidationTest {
     }
 
     /** No properties: Jackson cannot write it. */
-    static final class Opaque {
-    }
+    static final class Opaque {}
 
     @Test
     void refusesACapturingLambdaWithAnExplanation() {
@@ -102,8 +101,12 @@ class EnqueueValidationTest {
     void refusesBadHandlerNamesAndQueueNames() {
         assertThatThrownBy(() -> q.enqueue("a::b::c")).isInstanceOf(InvalidJobException.class);
         assertThatThrownBy(() -> q.enqueue("not a name")).isInstanceOf(InvalidJobException.class);
-        assertThat(q.enqueue("io.jrq.testjobs.Jobs::add", 2, 3).as(Integer.class).result()).contains(5);
-        assertThatThrownBy(() -> jrq.queue("bad name")).isInstanceOf(IllegalArgumentException.class)
+        assertThat(q.enqueue("io.jrq.testjobs.Jobs::add", 2, 3)
+                        .as(Integer.class)
+                        .result())
+                .contains(5);
+        assertThatThrownBy(() -> jrq.queue("bad name"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bad name");
     }
 
@@ -113,7 +116,8 @@ class EnqueueValidationTest {
         assertThat(job.status()).isEqualTo(JobStatus.FINISHED);
         assertThat(job.result()).contains(5);
         assertThat(q.enqueue(Jobs::move, new Jobs.Point(1, 2), 3).result()).contains(new Jobs.Point(4, 2));
-        assertThat(q.enqueue(Jobs::total, List.of(1, 2, 3)).await(java.time.Duration.ofSeconds(1))).isEqualTo(6);
+        assertThat(q.enqueue(Jobs::total, List.of(1, 2, 3)).await(java.time.Duration.ofSeconds(1)))
+                .isEqualTo(6);
         assertThat(q.enqueue(Greeter.class, Greeter::greet, "Ann").result()).contains("Hello, Ann");
         // An overloaded method needs its shape spelled out; the payload then names the parameter types.
         assertThat(q.enqueue((Fn.F1<Integer, String>) Jobs::over, 7).result()).contains("int:7");
@@ -126,12 +130,15 @@ class EnqueueValidationTest {
             assertThat(e.stackTrace()).contains("Jobs.fail");
         });
         assertThatThrownBy(() -> failed.await(java.time.Duration.ofSeconds(1)))
-                .isInstanceOf(JobFailedException.class).hasMessageContaining("boom");
+                .isInstanceOf(JobFailedException.class)
+                .hasMessageContaining("boom");
     }
 
     @Test
     void inlineModeUsesHandlersOfTheStartedWorker() {
-        jrq.worker("validation").handler("greet", ctx -> "hi " + ctx.arg(0, String.class)).start();
+        jrq.worker("validation")
+                .handler("greet", ctx -> "hi " + ctx.arg(0, String.class))
+                .start();
         assertThat(q.enqueue("greet", "Bob").result()).contains("hi Bob");
     }
 }

@@ -20,7 +20,10 @@ class EvictionPolicyIT {
                     .isInstanceOf(JrqException.class)
                     .hasMessageContaining("allkeys-lru")
                     .hasMessageContaining("noeviction");
-            try (Worker w = jrq.worker("evict").allowEvictingRedis(true).handleSignals(false).start()) {
+            try (Worker w = jrq.worker("evict")
+                    .allowEvictingRedis(true)
+                    .handleSignals(false)
+                    .start()) {
                 assertThat(w.isRunning()).isTrue();
             }
             redis.execute("CONFIG", "SET", "maxmemory-policy", "volatile-lru");

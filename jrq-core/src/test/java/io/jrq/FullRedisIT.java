@@ -23,10 +23,12 @@ class FullRedisIT {
     @Test
     void workersStartAndDrainAFullRedisRunningEachJobOnce() throws Exception {
         String queue = "full-" + UUID.randomUUID().toString().substring(0, 8);
-        try (RedisServer redis = EnqueueErrorsIT.fullableServer(); Jrq producer = Jrq.connect(redis.url())) {
+        try (RedisServer redis = EnqueueErrorsIT.fullableServer();
+                Jrq producer = Jrq.connect(redis.url())) {
             redis.execute("CONFIG", "SET", "maxmemory", "64mb");
             Queue q = producer.queue(queue);
-            List<String> keys = IntStream.range(0, 2000).mapToObj(i -> queue + "-" + i).toList();
+            List<String> keys =
+                    IntStream.range(0, 2000).mapToObj(i -> queue + "-" + i).toList();
             List<Job<Void>> quick = q.enqueueAll(Jobs::touch, keys);
             // Longer than the lease: they finish once only if renewals work on the full Redis.
             List<Job<Long>> slow = new ArrayList<>();
@@ -34,28 +36,44 @@ class FullRedisIT {
                 slow.add(q.enqueue(Jobs::sleep, 2500L));
             }
             EnqueueErrorsIT.fill(redis);
-            assertThat(catchThrowable(() -> q.enqueue(Jobs::touch, queue + "-refused"))).isInstanceOf(RedisFullException.class);
+            assertThat(catchThrowable(() -> q.enqueue(Jobs::touch, queue + "-refused")))
+                    .isInstanceOf(RedisFullException.class);
 
             List<Worker> workers = new ArrayList<>();
-            try (Jrq a = Jrq.connect(redis.url()); Jrq b = Jrq.connect(redis.url())) {
+            try (Jrq a = Jrq.connect(redis.url());
+                    Jrq b = Jrq.connect(redis.url())) {
                 for (Jrq client : List.of(a, b)) {
-                    workers.add(client.worker(queue).allowPackages("io.jrq.testjobs").concurrency(8).handleSignals(false)
-                            .leaseDuration(Duration.ofSeconds(1)).reapInterval(Duration.ofMillis(200))
-                            .shutdownGrace(Duration.ZERO).start());
+                    workers.add(client.worker(queue)
+                            .allowPackages("io.jrq.testjobs")
+                            .concurrency(8)
+                            .handleSignals(false)
+                            .leaseDuration(Duration.ofSeconds(1))
+                            .reapInterval(Duration.ofMillis(200))
+                            .shutdownGrace(Duration.ZERO)
+                            .start());
                 }
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                await().atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(100))
                         .until(() -> keys.stream().allMatch(Jobs.RUNS::containsKey)
                                 && slow.stream().allMatch(j -> j.status() == JobStatus.FINISHED));
                 for (Job<Void> job : quick) {
                     assertThat(job.status()).as("status of %s", job.id()).isEqualTo(JobStatus.FINISHED);
                 }
                 for (Job<Long> job : slow) {
-                    assertThat(job.attempts()).as("attempts of the slow job %s", job.id()).isEqualTo(1);
+                    assertThat(job.attempts())
+                            .as("attempts of the slow job %s", job.id())
+                            .isEqualTo(1);
                 }
-                assertThat(keys).allSatisfy(k -> assertThat(Jobs.RUNS.get(k).get()).as("runs of %s", k).isEqualTo(1));
-                System.out.printf("FullRedisIT: %d jobs drained by 2 workers started on a full Redis (maxmemory %s B,"
-                        + " used %s B at the end), each run once%n", keys.size() + slow.size(),
-                        redis.execute("CONFIG", "GET", "maxmemory").split("\n")[1], usedMemory(redis));
+                assertThat(keys)
+                        .allSatisfy(k -> assertThat(Jobs.RUNS.get(k).get())
+                                .as("runs of %s", k)
+                                .isEqualTo(1));
+                System.out.printf(
+                        "FullRedisIT: %d jobs drained by 2 workers started on a full Redis (maxmemory %s B,"
+                                + " used %s B at the end), each run once%n",
+                        keys.size() + slow.size(),
+                        redis.execute("CONFIG", "GET", "maxmemory").split("\n")[1],
+                        usedMemory(redis));
             } finally {
                 workers.forEach(Worker::close);
             }

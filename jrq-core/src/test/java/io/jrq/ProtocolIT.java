@@ -49,6 +49,7 @@ class ProtocolIT {
     private String queue;
     private Jrq jrq;
     private RedisClient subscriber;
+
     @TempDir
     Path tmp;
 
@@ -80,7 +81,8 @@ class ProtocolIT {
 
     @Test
     void jobsEnqueuedWithRedisCliRunOnAJavaWorker() throws Exception {
-        io.jrq.testkit.Requirements.require(onPath("redis-cli"), "redis-cli not found on the PATH (Debian: apt-get install redis-tools)");
+        io.jrq.testkit.Requirements.require(
+                onPath("redis-cli"), "redis-cli not found on the PATH (Debian: apt-get install redis-tools)");
         String id = "p" + UUID.randomUUID().toString().substring(0, 8);
         String method = id + "-method";
         String over = id + "-over";
@@ -100,18 +102,29 @@ class ProtocolIT {
             assertThat(redis.execute("TYPE", key)).isEqualTo("hash");
             assertThat(fields(key)).containsExactlyInAnyOrder("payload", "status", "enqueued_at");
             assertThat(redis.execute("HGET", key, "status")).isEqualTo("QUEUED");
-            assertThat(Long.parseLong(redis.execute("HGET", key, "enqueued_at"))).isPositive();
+            assertThat(Long.parseLong(redis.execute("HGET", key, "enqueued_at")))
+                    .isPositive();
             assertThat(redis.execute("TTL", key)).isEqualTo("-1");
-            assertThat(JSON.readTree(redis.execute("HGET", key, "payload")).get("id").asText()).isEqualTo(job);
+            assertThat(JSON.readTree(redis.execute("HGET", key, "payload"))
+                            .get("id")
+                            .asText())
+                    .isEqualTo(job);
         }
 
-        try (Worker w = jrq.worker(queue).allowPackages("io.jrq.testjobs")
-                .handler("greet", ctx -> "Hello, " + ctx.arg(0, String.class) + " (" + ctx.meta().get("source") + ")")
-                .handleSignals(false).start()) {
+        try (Worker w = jrq.worker(queue)
+                .allowPackages("io.jrq.testjobs")
+                .handler(
+                        "greet",
+                        ctx -> "Hello, " + ctx.arg(0, String.class) + " ("
+                                + ctx.meta().get("source") + ")")
+                .handleSignals(false)
+                .start()) {
             Queue q = jrq.queue(queue);
-            assertThat(q.job(method).orElseThrow().as(Integer.class).await(WAIT)).isEqualTo(5);
+            assertThat(q.job(method).orElseThrow().as(Integer.class).await(WAIT))
+                    .isEqualTo(5);
             assertThat(q.job(over).orElseThrow().as(String.class).await(WAIT)).isEqualTo("int:7");
-            assertThat(q.job(handler).orElseThrow().as(String.class).await(WAIT)).isEqualTo("Hello, Ann (shell)");
+            assertThat(q.job(handler).orElseThrow().as(String.class).await(WAIT))
+                    .isEqualTo("Hello, Ann (shell)");
 
             JobInfo info = q.job(method).orElseThrow().info();
             assertThat(info.status()).isEqualTo(JobStatus.FINISHED);
@@ -122,21 +135,33 @@ class ProtocolIT {
             // not STARTED), the payload kept because it has a description, TTL from the worker's
             // default (500 s) or from the payload's "ttl" (60 s).
             String methodKey = keys.job(queue, method);
-            assertThat(fields(methodKey)).containsExactlyInAnyOrder(
-                    "payload", "status", "enqueued_at", "started_at", "ended_at", "attempts", "leases", "worker", "result", "token");
+            assertThat(fields(methodKey))
+                    .containsExactlyInAnyOrder(
+                            "payload",
+                            "status",
+                            "enqueued_at",
+                            "started_at",
+                            "ended_at",
+                            "attempts",
+                            "leases",
+                            "worker",
+                            "result",
+                            "token");
             assertThat(redis.execute("HGET", methodKey, "status")).isEqualTo("FINISHED");
             assertThat(redis.execute("HGET", methodKey, "result")).isEqualTo("5");
             assertThat(redis.execute("HGET", methodKey, "attempts")).isEqualTo("1");
             assertThat(redis.execute("HGET", methodKey, "worker")).isEqualTo(w.name());
             assertThat(ttl(methodKey)).isBetween(490L, 500L);
-            assertThat(redis.execute("HGET", keys.job(queue, handler), "result")).isEqualTo("\"Hello, Ann (shell)\"");
+            assertThat(redis.execute("HGET", keys.job(queue, handler), "result"))
+                    .isEqualTo("\"Hello, Ann (shell)\"");
             assertThat(ttl(keys.job(queue, handler))).isBetween(50L, 60L);
 
             // The finished registry is scored by expiry: ended_at + the TTL the hash got.
             String finished = "jrq:{" + queue + "}:finished";
             assertThat(finished).isEqualTo(keys.finished(queue));
             assertThat(redis.execute("TYPE", finished)).isEqualTo("zset");
-            assertThat(score(finished, method)).isEqualTo(Long.parseLong(redis.execute("HGET", methodKey, "ended_at")) + 500_000L);
+            assertThat(score(finished, method))
+                    .isEqualTo(Long.parseLong(redis.execute("HGET", methodKey, "ended_at")) + 500_000L);
             assertThat(score(finished, handler))
                     .isEqualTo(Long.parseLong(redis.execute("HGET", keys.job(queue, handler), "ended_at")) + 60_000L);
             assertThat(redis.execute("HGET", methodKey, "leases")).isEqualTo("1");
@@ -149,8 +174,9 @@ class ProtocolIT {
             assertThat(redis.execute("SISMEMBER", "jrq:workers", w.name())).isEqualTo("1");
             String workerKey = "jrq:worker:" + w.name();
             assertThat(redis.execute("TYPE", workerKey)).isEqualTo("hash");
-            assertThat(fields(workerKey)).containsExactlyInAnyOrder(
-                    "name", "host", "pid", "queues", "concurrency", "started_at", "heartbeat_at", "jobs");
+            assertThat(fields(workerKey))
+                    .containsExactlyInAnyOrder(
+                            "name", "host", "pid", "queues", "concurrency", "started_at", "heartbeat_at", "jobs");
             assertThat(Long.parseLong(redis.execute("PTTL", workerKey))).isBetween(1L, 30_000L);
         }
 
@@ -166,14 +192,28 @@ class ProtocolIT {
         assertThat(Long.parseLong(reply.get(0))).isPositive();
         assertThat(reply.subList(1, reply.size())).containsExactly(id);
 
-        try (Worker w = jrq.worker(queue).allowPackages("io.jrq.testjobs").handleSignals(false).start()) {
+        try (Worker w = jrq.worker(queue)
+                .allowPackages("io.jrq.testjobs")
+                .handleSignals(false)
+                .start()) {
             Job<Object> job = jrq.queue(queue).job(id).orElseThrow();
             assertThat(job.future()).failsWithin(WAIT);
         }
 
         String key = keys.job(queue, id);
-        assertThat(fields(key)).containsExactlyInAnyOrder(
-                "payload", "status", "enqueued_at", "started_at", "ended_at", "attempts", "leases", "worker", "error", "errors", "token");
+        assertThat(fields(key))
+                .containsExactlyInAnyOrder(
+                        "payload",
+                        "status",
+                        "enqueued_at",
+                        "started_at",
+                        "ended_at",
+                        "attempts",
+                        "leases",
+                        "worker",
+                        "error",
+                        "errors",
+                        "token");
         assertThat(redis.execute("HGET", key, "status")).isEqualTo("FAILED");
         JsonNode error = JSON.readTree(redis.execute("HGET", key, "error"));
         assertThat(error.get("type").asText()).isEqualTo("java.lang.IllegalStateException");
@@ -182,10 +222,12 @@ class ProtocolIT {
         // The failed registry is scored by expiry: ended_at + the failure TTL (7 days), like the hash's TTL.
         assertThat(redis.execute("TYPE", keys.failed(queue))).isEqualTo("zset");
         assertThat(keys.failed(queue)).isEqualTo("jrq:{" + queue + "}:failed");
-        assertThat(score(keys.failed(queue), id)).isEqualTo(Long.parseLong(redis.execute("HGET", key, "ended_at")) + 7 * 86_400_000L);
+        assertThat(score(keys.failed(queue), id))
+                .isEqualTo(Long.parseLong(redis.execute("HGET", key, "ended_at")) + 7 * 86_400_000L);
         assertThat(ttl(key)).isBetween(7 * 86_400L - 10, 7 * 86_400L);
         assertThat(JSON.readTree(redis.execute("HGET", key, "errors")))
-                .singleElement().satisfies(e -> {
+                .singleElement()
+                .satisfies(e -> {
                     assertThat(e.get("attempt").asInt()).isEqualTo(1);
                     assertThat(e.get("type").asText()).isEqualTo("java.lang.IllegalStateException");
                     assertThat(e.get("message").asText()).isEqualTo("boom");
@@ -207,7 +249,9 @@ class ProtocolIT {
         long enqueuedAt = Long.parseLong(reply.get(0));
         assertThat(reply.subList(1, reply.size())).containsExactly(id);
         // A second job with the same unique key is not stored; the reply names the existing job instead.
-        assertThat(enqueueLua("0", "-1", "-1", "A", "-1", dup, dupPayload, "nightly").subList(1, 2)).containsExactly(id);
+        assertThat(enqueueLua("0", "-1", "-1", "A", "-1", dup, dupPayload, "nightly")
+                        .subList(1, 2))
+                .containsExactly(id);
         assertThat(redis.execute("EXISTS", keys.job(queue, dup))).isEqualTo("0");
 
         String key = keys.job(queue, id);
@@ -228,23 +272,52 @@ class ProtocolIT {
         // Without scripting: a SCHEDULED hash with due_at plus its entry in the scheduled set.
         String plain = id + "-plain";
         long plainDue = enqueuedAt + 300;
-        redis.execute("HSET", keys.job(queue, plain), "payload",
+        redis.execute(
+                "HSET",
+                keys.job(queue, plain),
+                "payload",
                 "{\"v\":1,\"id\":\"" + plain + "\",\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[2,2]}",
-                "status", "SCHEDULED", "enqueued_at", Long.toString(enqueuedAt), "due_at", Long.toString(plainDue));
+                "status",
+                "SCHEDULED",
+                "enqueued_at",
+                Long.toString(enqueuedAt),
+                "due_at",
+                Long.toString(plainDue));
         redis.execute("ZADD", scheduled, Long.toString(plainDue), plain);
 
-        try (Worker w = jrq.worker(queue).allowPackages("io.jrq.testjobs").handleSignals(false).start()) {
+        try (Worker w = jrq.worker(queue)
+                .allowPackages("io.jrq.testjobs")
+                .handleSignals(false)
+                .start()) {
             Job<Integer> job = jrq.queue(queue).job(id).orElseThrow().as(Integer.class);
             assertThat(job.await(WAIT)).isEqualTo(42);
-            assertThat(jrq.queue(queue).job(plain).orElseThrow().as(Integer.class).await(WAIT)).isEqualTo(4);
+            assertThat(jrq.queue(queue)
+                            .job(plain)
+                            .orElseThrow()
+                            .as(Integer.class)
+                            .await(WAIT))
+                    .isEqualTo(4);
         }
         // Promoted by fetch.lua once due, then run; scope A releases the unique key when the job ends.
         assertThat(Long.parseLong(redis.execute("HGET", key, "started_at"))).isGreaterThanOrEqualTo(dueAt);
         assertThat(redis.execute("EXISTS", scheduled)).isEqualTo("0");
         assertThat(redis.execute("EXISTS", unique)).isEqualTo("0");
         // A finished job whose payload has no description or metadata keeps only its function name.
-        assertThat(fields(key)).containsExactlyInAnyOrder("fn", "status", "enqueued_at", "due_at", "queued_at", "unique",
-                "started_at", "ended_at", "attempts", "leases", "worker", "result", "token");
+        assertThat(fields(key))
+                .containsExactlyInAnyOrder(
+                        "fn",
+                        "status",
+                        "enqueued_at",
+                        "due_at",
+                        "queued_at",
+                        "unique",
+                        "started_at",
+                        "ended_at",
+                        "attempts",
+                        "leases",
+                        "worker",
+                        "result",
+                        "token");
         // Promoted with its due time as the time since which it could run: the wait counts from there.
         assertThat(Long.parseLong(redis.execute("HGET", key, "queued_at"))).isEqualTo(dueAt);
         assertThat(redis.execute("HGET", key, "fn")).isEqualTo("io.jrq.testjobs.Jobs::add");
@@ -257,19 +330,22 @@ class ProtocolIT {
     void enqueueLuaChecksIdsUnlessTheCallerSaysTheyAreGeneratedAndRefusesUnknownFlags() throws Exception {
         String id = "x" + UUID.randomUUID().toString().substring(0, 8);
         String payload = "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1,2]}";
-        assertThat(enqueueLua("0", "-1", "-1", "Q", "-1", id, payload, "").subList(1, 2)).containsExactly(id);
+        assertThat(enqueueLua("0", "-1", "-1", "Q", "-1", id, payload, "").subList(1, 2))
+                .containsExactly(id);
         // "0" and "1" (the values older producers send) keep the check for an existing job: the same
         // job again (same payload) is that job, returned and not written again; another payload is refused.
         String other = "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1,3]}";
         for (String flags : new String[] {"0", "1"}) {
-            assertThat(enqueueLua(flags, "-1", "-1", "Q", "-1", id, payload, "").subList(1, 2)).containsExactly(id);
+            assertThat(enqueueLua(flags, "-1", "-1", "Q", "-1", id, payload, "").subList(1, 2))
+                    .containsExactly(id);
             assertThatThrownBy(() -> enqueueLua(flags, "-1", "-1", "Q", "-1", id, other, ""))
                     .hasMessageContaining("JRQ_JOB_EXISTS " + id);
         }
         assertThat(redis.execute("LLEN", keys.ready(queue))).isEqualTo("1");
         // Flag 2 (ids generated at random) skips it: a new id is stored in one HSET with all three fields.
         String fresh = io.jrq.internal.codec.JobIds.next();
-        assertThat(enqueueLua("2", "-1", "-1", "Q", "-1", fresh, payload, "").subList(1, 2)).containsExactly(fresh);
+        assertThat(enqueueLua("2", "-1", "-1", "Q", "-1", fresh, payload, "").subList(1, 2))
+                .containsExactly(fresh);
         assertThat(fields(keys.job(queue, fresh))).containsExactlyInAnyOrder("payload", "status", "enqueued_at");
         // Anything else is refused, and nothing is written.
         String otherId = id + "-other";
@@ -287,9 +363,27 @@ class ProtocolIT {
         assertThat(q + "queued").isEqualTo(keys.queued(queue));
         String id = "c" + UUID.randomUUID().toString().substring(0, 8);
         String payload = "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[40,2]}";
-        String reply = redis.execute("EVAL", Files.readString(enqueueLua()), "7",
-                q + "ready", q + "job:", q + "scheduled", q + "unique:", q + "deps:", q + "deferred", q + "queued",
-                "0", "-1", "-1", "Q", "-1", "[]", "cancel", id, payload, "");
+        String reply = redis.execute(
+                "EVAL",
+                Files.readString(enqueueLua()),
+                "7",
+                q + "ready",
+                q + "job:",
+                q + "scheduled",
+                q + "unique:",
+                q + "deps:",
+                q + "deferred",
+                q + "queued",
+                "0",
+                "-1",
+                "-1",
+                "Q",
+                "-1",
+                "[]",
+                "cancel",
+                id,
+                payload,
+                "");
         String enqueuedAt = reply.split("\n")[0];
         // One field "<enqueued_at>:<payload>", no hash of its own, the id on the ready list.
         assertThat(redis.execute("HGET", q + "queued", id)).isEqualTo(enqueuedAt + ":" + payload);
@@ -297,19 +391,60 @@ class ProtocolIT {
         assertThat(redis.execute("LRANGE", q + "ready", "0", "-1")).isEqualTo(id);
         // The id is taken in either form: the same payload again is this job, returned and not written
         // again; another payload is refused.
-        String again = redis.execute("EVAL", Files.readString(enqueueLua()), "7",
-                q + "ready", q + "job:", q + "scheduled", q + "unique:", q + "deps:", q + "deferred", q + "queued",
-                "0", "-1", "-1", "Q", "-1", "[]", "cancel", id, payload, "");
+        String again = redis.execute(
+                "EVAL",
+                Files.readString(enqueueLua()),
+                "7",
+                q + "ready",
+                q + "job:",
+                q + "scheduled",
+                q + "unique:",
+                q + "deps:",
+                q + "deferred",
+                q + "queued",
+                "0",
+                "-1",
+                "-1",
+                "Q",
+                "-1",
+                "[]",
+                "cancel",
+                id,
+                payload,
+                "");
         assertThat(again.split("\n")[1]).isEqualTo(id);
         assertThat(redis.execute("HGET", q + "queued", id)).isEqualTo(enqueuedAt + ":" + payload);
         assertThat(redis.execute("LRANGE", q + "ready", "0", "-1")).isEqualTo(id);
-        assertThatThrownBy(() -> redis.execute("EVAL", Files.readString(enqueueLua()), "7",
-                q + "ready", q + "job:", q + "scheduled", q + "unique:", q + "deps:", q + "deferred", q + "queued",
-                "0", "-1", "-1", "Q", "-1", "[]", "cancel", id, payload.replace("40", "41"), "")).hasMessageContaining("JRQ_JOB_EXISTS " + id);
+        assertThatThrownBy(() -> redis.execute(
+                        "EVAL",
+                        Files.readString(enqueueLua()),
+                        "7",
+                        q + "ready",
+                        q + "job:",
+                        q + "scheduled",
+                        q + "unique:",
+                        q + "deps:",
+                        q + "deferred",
+                        q + "queued",
+                        "0",
+                        "-1",
+                        "-1",
+                        "Q",
+                        "-1",
+                        "[]",
+                        "cancel",
+                        id,
+                        payload.replace("40", "41"),
+                        ""))
+                .hasMessageContaining("JRQ_JOB_EXISTS " + id);
         assertThat(jrq.queue(queue).job(id).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
 
-        try (Worker w = jrq.worker(queue).allowPackages("io.jrq.testjobs").handleSignals(false).start()) {
-            assertThat(jrq.queue(queue).job(id).orElseThrow().as(Integer.class).await(WAIT)).isEqualTo(42);
+        try (Worker w = jrq.worker(queue)
+                .allowPackages("io.jrq.testjobs")
+                .handleSignals(false)
+                .start()) {
+            assertThat(jrq.queue(queue).job(id).orElseThrow().as(Integer.class).await(WAIT))
+                    .isEqualTo(42);
         }
         String key = keys.job(queue, id);
         assertThat(redis.execute("HGET", key, "enqueued_at")).isEqualTo(enqueuedAt);
@@ -325,20 +460,52 @@ class ProtocolIT {
      *
      * @return the reply, flattened: the enqueue time, then the ids
      */
-    private List<String> enqueueLua(String front, String at, String delay, String scope, String uniqueTtl, String id,
-                                    String payload, String uniqueKey) throws IOException {
+    private List<String> enqueueLua(
+            String front,
+            String at,
+            String delay,
+            String scope,
+            String uniqueTtl,
+            String id,
+            String payload,
+            String uniqueKey)
+            throws IOException {
         String q = "jrq:{" + queue + "}:";
-        String reply = redis.execute("EVAL", Files.readString(enqueueLua()), "6",
-                q + "ready", q + "job:", q + "scheduled", q + "unique:", q + "deps:", q + "deferred",
-                front, at, delay, scope, uniqueTtl, "[]", "cancel", id, payload, uniqueKey);
+        String reply = redis.execute(
+                "EVAL",
+                Files.readString(enqueueLua()),
+                "6",
+                q + "ready",
+                q + "job:",
+                q + "scheduled",
+                q + "unique:",
+                q + "deps:",
+                q + "deferred",
+                front,
+                at,
+                delay,
+                scope,
+                uniqueTtl,
+                "[]",
+                "cancel",
+                id,
+                payload,
+                uniqueKey);
         return Arrays.asList(reply.split("\n"));
     }
 
     /** Runs the shell producer and returns the ids it printed. */
     private List<String> runProducer(String id) throws Exception {
-        Process p = new ProcessBuilder("bash", resource("/producer/enqueue.sh").toString(), redis.host(),
-                Integer.toString(redis.port()), queue, id, enqueueLua().toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = new ProcessBuilder(
+                        "bash",
+                        resource("/producer/enqueue.sh").toString(),
+                        redis.host(),
+                        Integer.toString(redis.port()),
+                        queue,
+                        id,
+                        enqueueLua().toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("enqueue.sh finished").isTrue();
         assertThat(p.exitValue()).as("enqueue.sh exit code; output: %s", out).isZero();
@@ -369,7 +536,9 @@ class ProtocolIT {
             if (n.has("ended")) {
                 assertThat(n.size()).as("batch event %s has only ended", e).isEqualTo(1);
                 for (Map.Entry<String, JsonNode> byStatus : n.get("ended").properties()) {
-                    assertThat(byStatus.getValue().isArray()).as("event %s lists ids per status", e).isTrue();
+                    assertThat(byStatus.getValue().isArray())
+                            .as("event %s lists ids per status", e)
+                            .isTrue();
                     byStatus.getValue().forEach(id -> pairs.add(id.asText() + "=" + byStatus.getKey()));
                 }
             } else {
@@ -382,7 +551,9 @@ class ProtocolIT {
 
     /** Asserts that docs/PROTOCOL.md names every one of these job hash fields. */
     private static void assertDocumented(Set<String> fields) throws IOException {
-        Path doc = Path.of(System.getProperty("basedir", ".")).resolve("../docs/PROTOCOL.md").normalize();
+        Path doc = Path.of(System.getProperty("basedir", "."))
+                .resolve("../docs/PROTOCOL.md")
+                .normalize();
         String text = Files.readString(doc);
         for (String f : fields) {
             assertThat(text).as("%s documents job field %s", doc, f).contains("`" + f + "`");
@@ -425,13 +596,16 @@ class ProtocolIT {
         Path file = resource("/io/jrq/lua/enqueue.lua");
         String text = Files.readString(file);
         assertThat(text).as("enqueue.lua in the jar is self-contained").doesNotContainPattern("(?m)^-- @include ");
-        assertThat(text).as("enqueue.lua in the jar is what the Java client sends").isEqualTo(Script.ENQUEUE.body());
+        assertThat(text)
+                .as("enqueue.lua in the jar is what the Java client sends")
+                .isEqualTo(Script.ENQUEUE.body());
         return file;
     }
 
     private static boolean onPath(String program) {
         String path = System.getenv("PATH");
-        return path != null && Arrays.stream(path.split(File.pathSeparator))
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
+        return path != null
+                && Arrays.stream(path.split(File.pathSeparator))
+                        .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
     }
 }

@@ -9,8 +9,7 @@ import org.junit.jupiter.api.Assumptions;
  * failure; these skips stay skips there, since CI's JDK and Redis decide them.
  */
 final class Skips {
-    private Skips() {
-    }
+    private Skips() {}
 
     /**
      * @param runs whether the test can run here

@@ -42,6 +42,7 @@ public final class Bench {
     final Path logDir;
     /** The private Redis server's pid, or -1 for one given by URL. */
     long redisPid = -1;
+
     private int runs;
 
     private Bench(Options options, String url, Report report) throws Exception {
@@ -69,7 +70,10 @@ public final class Bench {
         String url = options.redisUrl;
         long redisPid = -1;
         if (url == null) {
-            server = RedisServer.builder().config("save", "\"\"").appendOnly(false).start();
+            server = RedisServer.builder()
+                    .config("save", "\"\"")
+                    .appendOnly(false)
+                    .start();
             url = server.url();
             redisPid = server.pid();
             progress("private Redis " + server.version() + " on " + url);
@@ -216,7 +220,8 @@ public final class Bench {
                 return new Drain(n, t10, t90, now - startNanos);
             }
             if (now > deadline) {
-                throw new IllegalStateException(queue + ": only " + done + " of " + n + " jobs done after " + DRAIN_TIMEOUT_MS + " ms");
+                throw new IllegalStateException(
+                        queue + ": only " + done + " of " + n + " jobs done after " + DRAIN_TIMEOUT_MS + " ms");
             }
             for (WorkerProcess w : workers) {
                 if (!w.isAlive()) {

@@ -16,8 +16,7 @@ public final class BenchJobs {
     private static final long[] PICKUP_MICROS = new long[CAPACITY];
     private static final AtomicInteger RECORDED = new AtomicInteger();
 
-    private BenchJobs() {
-    }
+    private BenchJobs() {}
 
     /**
      * Does nothing.

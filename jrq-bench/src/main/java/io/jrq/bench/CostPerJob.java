@@ -13,8 +13,7 @@ import java.util.Map;
  * and works flat out.
  */
 final class CostPerJob {
-    private CostPerJob() {
-    }
+    private CostPerJob() {}
 
     /** @return "group:us/job ..." for the thread groups that used CPU, busiest first */
     private static String byThread(Map<String, Long> before, Map<String, Long> after, int n) {
@@ -23,7 +22,8 @@ final class CostPerJob {
                 .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
                 .filter(e -> e.getValue() > 0)
                 .sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
-                .forEach(e -> out.add(e.getKey().replace(' ', '_') + ":" + String.format("%.1f", e.getValue() * 1e3 / n)));
+                .forEach(e ->
+                        out.add(e.getKey().replace(' ', '_') + ":" + String.format("%.1f", e.getValue() * 1e3 / n)));
         return String.join(" ", out);
     }
 
@@ -88,12 +88,19 @@ final class CostPerJob {
                     scriptUsec += e.getValue()[1];
                 }
             }
-            cmds.entrySet().stream().filter(e -> !Probe.OWN.contains(e.getKey()))
+            cmds.entrySet().stream()
+                    .filter(e -> !Probe.OWN.contains(e.getKey()))
                     .sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0]))
-                    .forEach(e -> top.add(e.getKey() + ":" + String.format("%.2f/%.1fus", (double) e.getValue()[0] / n, (double) e.getValue()[1] / n)));
-            Bench.progress(String.format("cost: %.2f commands/job, %.3f round trips/job, %.0f B memory/queued job, %.1f us worker CPU/job",
+                    .forEach(e -> top.add(e.getKey() + ":"
+                            + String.format(
+                                    "%.2f/%.1fus", (double) e.getValue()[0] / n, (double) e.getValue()[1] / n)));
+            Bench.progress(String.format(
+                    "cost: %.2f commands/job, %.3f round trips/job, %.0f B memory/queued job, %.1f us worker CPU/job",
                     (double) total / n, (double) roundTrips / n, memPerJob, (cpu1 - cpu0) / 1e3 / n));
-            b.report.figure("cost", "per job, concurrency " + c).put("N", n).put("C", c)
+            b.report
+                    .figure("cost", "per job, concurrency " + c)
+                    .put("N", n)
+                    .put("C", c)
                     .put("steady_per_s", Math.round(d.steadyPerS()))
                     .put("redis_commands_per_job", (double) total / n)
                     .put("round_trips_per_job", (double) roundTrips / n)

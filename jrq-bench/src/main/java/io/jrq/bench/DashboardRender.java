@@ -31,15 +31,16 @@ import java.util.Map;
  * <pre>java -cp jrq-bench/target/benchmarks.jar io.jrq.bench.DashboardRender [--waiting N] [--failed N] [--rounds N]</pre>
  */
 public final class DashboardRender {
-    private DashboardRender() {
-    }
+    private DashboardRender() {}
 
     /** @param args {@code --waiting N --failed N --rounds N} */
     public static void main(String[] args) throws Exception {
-        Map<String, Integer> o = new LinkedHashMap<>(Map.of("--waiting", 1_000_000, "--failed", 10_000, "--rounds", 50));
+        Map<String, Integer> o =
+                new LinkedHashMap<>(Map.of("--waiting", 1_000_000, "--failed", 10_000, "--rounds", 50));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!o.containsKey(args[i])) {
-                System.err.println("usage: DashboardRender [--waiting N] [--failed N] [--rounds N]; unknown option " + args[i]);
+                System.err.println(
+                        "usage: DashboardRender [--waiting N] [--failed N] [--rounds N]; unknown option " + args[i]);
                 System.exit(2);
             }
             o.put(args[i], Integer.parseInt(args[i + 1]));
@@ -48,25 +49,38 @@ public final class DashboardRender {
         int failed = o.get("--failed");
         int rounds = o.get("--rounds");
         String queue = "big";
-        try (RedisServer redis = RedisServer.builder().config("save", "\"\"").appendOnly(false).start();
-             Jrq jrq = Jrq.connect(redis.url())) {
+        try (RedisServer redis = RedisServer.builder()
+                        .config("save", "\"\"")
+                        .appendOnly(false)
+                        .start();
+                Jrq jrq = Jrq.connect(redis.url())) {
             System.err.println("[dashboard] Redis " + redis.version() + "; failing " + failed + " jobs");
             fill(jrq, queue, "fails", failed);
-            try (Worker w = jrq.worker(queue).concurrency(50).handler("fails", ctx -> {
-                throw new IllegalStateException("failed on purpose");
-            }, RetryPolicy.none()).start()) {
+            try (Worker w = jrq.worker(queue)
+                    .concurrency(50)
+                    .handler(
+                            "fails",
+                            ctx -> {
+                                throw new IllegalStateException("failed on purpose");
+                            },
+                            RetryPolicy.none())
+                    .start()) {
                 long deadline = System.currentTimeMillis() + 600_000;
-                while (w.isRunning() && jrq.admin().queue(queue).count(JobStatus.FAILED) < failed
+                while (w.isRunning()
+                        && jrq.admin().queue(queue).count(JobStatus.FAILED) < failed
                         && System.currentTimeMillis() < deadline) {
                     Thread.sleep(100);
                 }
             }
             System.err.println("[dashboard] enqueuing " + waiting + " waiting jobs");
             fill(jrq, queue, "waits", waiting);
-            String someId = jrq.admin().jobs(queue, JobStatus.FAILED, 0, 1).get(0).id();
+            String someId =
+                    jrq.admin().jobs(queue, JobStatus.FAILED, 0, 1).get(0).id();
             System.err.println("[dashboard] " + jrq.admin().queue(queue).counts());
-            try (Dashboard d = Dashboard.builder(jrq).authenticator(Authenticator.password("admin", "benchmark-password")).build();
-                 DashboardServer s = DashboardServer.start(d, "127.0.0.1", 0, "")) {
+            try (Dashboard d = Dashboard.builder(jrq)
+                            .authenticator(Authenticator.password("admin", "benchmark-password"))
+                            .build();
+                    DashboardServer s = DashboardServer.start(d, "127.0.0.1", 0, "")) {
                 String base = "http://127.0.0.1:" + s.port();
                 Map<String, String> pages = new LinkedHashMap<>();
                 pages.put("overview", "/");
@@ -80,9 +94,13 @@ public final class DashboardRender {
                 pages.put("api-queues", "/api/queues");
                 pages.put("api-failed-jobs", "/api/queues/" + queue + "/jobs?state=failed&size=200");
                 HttpClient http = HttpClient.newHttpClient();
-                String auth = "Basic " + Base64.getEncoder().encodeToString("admin:benchmark-password".getBytes(StandardCharsets.UTF_8));
+                String auth = "Basic "
+                        + Base64.getEncoder()
+                                .encodeToString("admin:benchmark-password".getBytes(StandardCharsets.UTF_8));
                 for (Map.Entry<String, String> p : pages.entrySet()) {
-                    HttpRequest req = HttpRequest.newBuilder(URI.create(base + p.getValue())).header("Authorization", auth).build();
+                    HttpRequest req = HttpRequest.newBuilder(URI.create(base + p.getValue()))
+                            .header("Authorization", auth)
+                            .build();
                     List<Double> ms = new ArrayList<>();
                     int bytes = 0;
                     for (int i = 0; i < rounds + 10; i++) {
@@ -97,11 +115,23 @@ public final class DashboardRender {
                             ms.add(took);
                         }
                     }
-                    double[] v = ms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-                    System.out.printf(java.util.Locale.ROOT,
+                    double[] v = ms.stream()
+                            .mapToDouble(Double::doubleValue)
+                            .sorted()
+                            .toArray();
+                    System.out.printf(
+                            java.util.Locale.ROOT,
                             "{\"bench\":\"dashboard\",\"page\":\"%s\",\"waiting\":%d,\"failed\":%d,\"rounds\":%d,\"bytes\":%d,"
                                     + "\"min_ms\":%.2f,\"median_ms\":%.2f,\"p95_ms\":%.2f,\"max_ms\":%.2f}%n",
-                            p.getKey(), waiting, failed, rounds, bytes, v[0], v[v.length / 2], v[(int) (v.length * 0.95)], v[v.length - 1]);
+                            p.getKey(),
+                            waiting,
+                            failed,
+                            rounds,
+                            bytes,
+                            v[0],
+                            v[v.length / 2],
+                            v[(int) (v.length * 0.95)],
+                            v[v.length - 1]);
                 }
             }
         }

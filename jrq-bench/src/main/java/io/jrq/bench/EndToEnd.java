@@ -10,8 +10,7 @@ import java.util.List;
  * start (a JVM, a client, the first fetch); the steady rate counts the jobs between 10% and 90% done.
  */
 final class EndToEnd {
-    private EndToEnd() {
-    }
+    private EndToEnd() {}
 
     /** @return the concurrency with the best steady rate */
     static int run(Bench b) {
@@ -19,13 +18,17 @@ final class EndToEnd {
         double bestRate = -1;
         for (int c : b.options.concurrency) {
             Result r = drain(b, "e2e", b.options.n, 1, c);
-            b.report.figure("e2e", "1 worker, concurrency " + c)
-                    .put("N", b.options.n).put("C", c)
+            b.report
+                    .figure("e2e", "1 worker, concurrency " + c)
+                    .put("N", b.options.n)
+                    .put("C", c)
                     .put("enqueue_per_s", Math.round(r.enqueuePerS))
                     .put("drain_per_s", Math.round(r.drain.drainPerS()))
                     .put("steady_per_s", Math.round(r.drain.steadyPerS()))
                     .put("worker_start_ms", Math.round(r.startNanos / 1e6))
-                    .put("drain_after_start_per_s", Math.round(b.options.n / Bench.seconds(r.drain.end() - r.startNanos)))
+                    .put(
+                            "drain_after_start_per_s",
+                            Math.round(b.options.n / Bench.seconds(r.drain.end() - r.startNanos)))
                     .put("worker_cpu_ms", Math.round(r.workerCpuNanos / 1e6))
                     .emit();
             if (r.drain.steadyPerS() > bestRate) {
@@ -40,8 +43,11 @@ final class EndToEnd {
     static void scaling(Bench b, int c) {
         for (int k : b.options.workers) {
             Result r = drain(b, "workers", b.options.n, k, c);
-            b.report.figure("workers", k + " worker process(es) x concurrency " + c)
-                    .put("N", b.options.n).put("C", c).put("processes", k)
+            b.report
+                    .figure("workers", k + " worker process(es) x concurrency " + c)
+                    .put("N", b.options.n)
+                    .put("C", c)
+                    .put("processes", k)
                     .put("drain_per_s", Math.round(r.drain.drainPerS()))
                     .put("steady_per_s", Math.round(r.drain.steadyPerS()))
                     .emit();
@@ -49,8 +55,7 @@ final class EndToEnd {
     }
 
     /** @param startNanos from the spawn to the (last) worker's "ready" */
-    record Result(double enqueuePerS, Bench.Drain drain, long workerCpuNanos, long startNanos) {
-    }
+    record Result(double enqueuePerS, Bench.Drain drain, long workerCpuNanos, long startNanos) {}
 
     static Result drain(Bench b, String what, int n, int processes, int c) {
         String queue = b.freshQueue(what);
@@ -81,10 +86,14 @@ final class EndToEnd {
 
     /** The last job to finish must have its result stored (at-least-once with results, not a bare pop). */
     private static void checkStored(Bench b, Queue q) {
-        String last = b.probe.sync().zrange(b.probe.keys().finished(q.name()), -1, -1).stream().findFirst().orElse(null);
-        if (last == null || !"FINISHED".equals(b.probe.sync().hget(b.probe.keys().job(q.name(), last), "status"))
+        String last = b.probe.sync().zrange(b.probe.keys().finished(q.name()), -1, -1).stream()
+                .findFirst()
+                .orElse(null);
+        if (last == null
+                || !"FINISHED".equals(b.probe.sync().hget(b.probe.keys().job(q.name(), last), "status"))
                 || b.probe.sync().hget(b.probe.keys().job(q.name(), last), "result") == null) {
-            throw new IllegalStateException("queue " + q.name() + " drained but its last finished job has no stored result: " + last);
+            throw new IllegalStateException(
+                    "queue " + q.name() + " drained but its last finished job has no stored result: " + last);
         }
     }
 }

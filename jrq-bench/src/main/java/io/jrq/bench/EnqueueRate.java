@@ -9,8 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /** Enqueue rate with no worker running: one job per call from several threads, and in bulk. */
 final class EnqueueRate {
-    private EnqueueRate() {
-    }
+    private EnqueueRate() {}
 
     static void run(Bench b) throws InterruptedException {
         int n = b.options.n;
@@ -19,15 +18,22 @@ final class EnqueueRate {
             warm(q);
             double rate = single(q, n, threads);
             Bench.progress(String.format("enqueue: single, %d thread(s): %.0f/s", threads, rate));
-            b.report.figure("enqueue", "single, " + threads + " thread(s)").put("N", n).put("threads", threads)
-                    .put("enqueue_per_s", Math.round(rate)).emit();
+            b.report
+                    .figure("enqueue", "single, " + threads + " thread(s)")
+                    .put("N", n)
+                    .put("threads", threads)
+                    .put("enqueue_per_s", Math.round(rate))
+                    .emit();
         }
         Queue q = b.jrq.queue(b.freshQueue("enqueue"));
         warm(q);
         double chunked = b.enqueueBulk(q, n);
         Bench.progress(String.format("enqueue: bulk, %d per call: %.0f/s", Bench.BULK_CHUNK, chunked));
-        b.report.figure("enqueue", "bulk, " + Bench.BULK_CHUNK + " per call").put("N", n)
-                .put("enqueue_per_s", Math.round(chunked)).emit();
+        b.report
+                .figure("enqueue", "bulk, " + Bench.BULK_CHUNK + " per call")
+                .put("N", n)
+                .put("enqueue_per_s", Math.round(chunked))
+                .emit();
 
         q = b.jrq.queue(b.freshQueue("enqueue"));
         warm(q);
@@ -39,7 +45,11 @@ final class EnqueueRate {
         q.enqueueAll(BenchJobs::noop, all);
         double one = n / Bench.seconds(System.nanoTime() - t0);
         Bench.progress(String.format("enqueue: bulk, all in one call: %.0f/s", one));
-        b.report.figure("enqueue", "bulk, all in one call").put("N", n).put("enqueue_per_s", Math.round(one)).emit();
+        b.report
+                .figure("enqueue", "bulk, all in one call")
+                .put("N", n)
+                .put("enqueue_per_s", Math.round(one))
+                .emit();
     }
 
     /** Runs the enqueue paths a few thousand times so the JIT has compiled them. */
@@ -63,17 +73,20 @@ final class EnqueueRate {
         CountDownLatch done = new CountDownLatch(threads);
         long t0 = System.nanoTime();
         for (int t = 0; t < threads; t++) {
-            new Thread(() -> {
-                try {
-                    for (long i; (i = next.getAndIncrement()) < n; ) {
-                        q.enqueue(BenchJobs::noop, i);
-                    }
-                } catch (Throwable e) {
-                    failed.set(e);
-                } finally {
-                    done.countDown();
-                }
-            }, "bench-enqueue-" + t).start();
+            new Thread(
+                            () -> {
+                                try {
+                                    for (long i; (i = next.getAndIncrement()) < n; ) {
+                                        q.enqueue(BenchJobs::noop, i);
+                                    }
+                                } catch (Throwable e) {
+                                    failed.set(e);
+                                } finally {
+                                    done.countDown();
+                                }
+                            },
+                            "bench-enqueue-" + t)
+                    .start();
         }
         done.await();
         if (failed.get() != null) {

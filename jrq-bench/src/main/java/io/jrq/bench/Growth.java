@@ -12,8 +12,7 @@ final class Growth {
     private static final int SINGLE = 3000;
     private static final int MEASURED = 20_000;
 
-    private Growth() {
-    }
+    private Growth() {}
 
     static void run(Bench b, int c) {
         for (int backlog : b.options.backlog) {
@@ -32,7 +31,8 @@ final class Growth {
             double bulk = b.enqueueBulk(q, MEASURED);
             Probe.Snapshot s2 = b.probe.snapshot();
 
-            // The worker takes the oldest jobs first: the whole backlog is still waiting while it takes the first MEASURED.
+            // The worker takes the oldest jobs first: the whole backlog is still waiting while it takes the first
+            // MEASURED.
             long total = (long) backlog + SINGLE + MEASURED;
             Bench.Drain d;
             Probe.Snapshot s3;
@@ -45,9 +45,13 @@ final class Growth {
                 s4 = b.probe.snapshot();
             }
             double memPerJob = (double) (s2.usedMemory() - s1.usedMemory()) / MEASURED;
-            Bench.progress(String.format("growth with %d waiting: single enqueue %.0f us, bulk %.0f/s, dequeue %.0f/s", backlog,
-                    singleUs, bulk, d.steadyPerS()));
-            b.report.figure("growth", backlog + " jobs waiting").put("backlog", backlog).put("C", c)
+            Bench.progress(String.format(
+                    "growth with %d waiting: single enqueue %.0f us, bulk %.0f/s, dequeue %.0f/s",
+                    backlog, singleUs, bulk, d.steadyPerS()));
+            b.report
+                    .figure("growth", backlog + " jobs waiting")
+                    .put("backlog", backlog)
+                    .put("C", c)
                     .put("fill_per_s", Math.round(fill))
                     .put("single_enqueue_us", singleUs)
                     .put("enqueue_script_us_per_call", scriptUsPerCall(s0, s1))

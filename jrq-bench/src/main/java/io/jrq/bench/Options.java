@@ -69,7 +69,8 @@ final class Options {
                 case "--backlog" -> o.backlog = ints(a, v);
                 case "--workers" -> o.workers = ints(a, v);
                 case "--at" -> o.at = positive(a, v);
-                case "--worker-jvm" -> o.workerJvm = v.isBlank() ? List.of() : List.of(v.trim().split("\\s+"));
+                case "--worker-jvm" ->
+                    o.workerJvm = v.isBlank() ? List.of() : List.of(v.trim().split("\\s+"));
                 case "--redis-url" -> o.redisUrl = v;
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }

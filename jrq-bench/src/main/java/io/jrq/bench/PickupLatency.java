@@ -16,12 +16,12 @@ import java.util.concurrent.locks.LockSupport;
 final class PickupLatency {
     /** Jobs one producer thread sends per second at most. */
     private static final int PER_THREAD = 1250;
+
     private static final long IDLE_GAP_MS = 20;
     /** Offered loads above this are sent in batches (one thread cannot send 10,000 single enqueues a second here). */
     static final int BATCH_ABOVE = 2000;
 
-    private PickupLatency() {
-    }
+    private PickupLatency() {}
 
     static void run(Bench b, int c) throws InterruptedException {
         String queue = b.freshQueue("latency");
@@ -33,27 +33,35 @@ final class PickupLatency {
                 double sent = openLoop(q, rate, n);
                 awaitIdle(b, queue, w);
                 long[] p = w.pickups();
-                Bench.progress(String.format("latency at %d/s (sent at %.0f/s): p50 %d us, p99 %d us, p99.9 %d us", rate, sent,
-                        p[1], p[3], p[4]));
-                emit(b, "offered " + rate + " jobs/s" + (rate > BATCH_ABOVE ? ", batched" : ""), c, p).put("offered_per_s", rate).put("achieved_per_s", Math.round(sent)).emit();
+                Bench.progress(String.format(
+                        "latency at %d/s (sent at %.0f/s): p50 %d us, p99 %d us, p99.9 %d us",
+                        rate, sent, p[1], p[3], p[4]));
+                emit(b, "offered " + rate + " jobs/s" + (rate > BATCH_ABOVE ? ", batched" : ""), c, p)
+                        .put("offered_per_s", rate)
+                        .put("achieved_per_s", Math.round(sent))
+                        .emit();
             }
             long untilLeased = 0;
             for (int i = 0; i < b.options.idleJobs; i++) {
                 Job<Long> job = q.enqueue(BenchJobs::pickup, BenchJobs.nowMicros());
                 job.await(Duration.ofSeconds(30));
-                List<io.lettuce.core.KeyValue<String, String>> t = b.probe.sync().hmget(b.probe.keys().job(queue, job.id()),
-                        "enqueued_at", "started_at");
-                untilLeased += Long.parseLong(t.get(1).getValue()) - Long.parseLong(t.get(0).getValue());
+                List<io.lettuce.core.KeyValue<String, String>> t =
+                        b.probe.sync().hmget(b.probe.keys().job(queue, job.id()), "enqueued_at", "started_at");
+                untilLeased += Long.parseLong(t.get(1).getValue())
+                        - Long.parseLong(t.get(0).getValue());
                 Bench.sleep(IDLE_GAP_MS);
             }
             long[] p = w.pickups();
             Bench.progress(String.format("idle pickup: p50 %d us, p99 %d us, max %d us", p[1], p[3], p[5]));
-            // Redis TIME at enqueue.lua and at the fetch.lua that leased it: ms resolution, so only the mean means much.
+            // Redis TIME at enqueue.lua and at the fetch.lua that leased it: ms resolution, so only the mean means
+            // much.
             emit(b, "idle worker, one job at a time", c, p)
-                    .put("mean_enqueued_to_leased_ms", (double) untilLeased / b.options.idleJobs).emit();
+                    .put("mean_enqueued_to_leased_ms", (double) untilLeased / b.options.idleJobs)
+                    .emit();
             long[] rtt = pingRoundTrips(b, b.options.idleJobs);
             Bench.progress(String.format("PING after %d ms idle: p50 %d us, p99 %d us", IDLE_GAP_MS, rtt[1], rtt[3]));
-            emit(b, "floor: PING round trip after " + IDLE_GAP_MS + " ms idle", 0, rtt).emit();
+            emit(b, "floor: PING round trip after " + IDLE_GAP_MS + " ms idle", 0, rtt)
+                    .emit();
         }
     }
 
@@ -67,8 +75,14 @@ final class PickupLatency {
             Bench.sleep(IDLE_GAP_MS);
         }
         java.util.Arrays.sort(us);
-        return new long[] {k, Stats.percentile(us, 50), Stats.percentile(us, 90), Stats.percentile(us, 99),
-            Stats.percentile(us, 99.9), us[k - 1]};
+        return new long[] {
+            k,
+            Stats.percentile(us, 50),
+            Stats.percentile(us, 90),
+            Stats.percentile(us, 99),
+            Stats.percentile(us, 99.9),
+            us[k - 1]
+        };
     }
 
     private static Report.Figure emit(Bench b, String setting, int c, long[] p) {
@@ -76,8 +90,11 @@ final class PickupLatency {
         if (c > 0) {
             f.put("C", c);
         }
-        return f.put("jobs", p[0]).put("p50_ms", p[1] / 1000.0)
-                .put("p90_ms", p[2] / 1000.0).put("p99_ms", p[3] / 1000.0).put("p999_ms", p[4] / 1000.0)
+        return f.put("jobs", p[0])
+                .put("p50_ms", p[1] / 1000.0)
+                .put("p90_ms", p[2] / 1000.0)
+                .put("p99_ms", p[3] / 1000.0)
+                .put("p999_ms", p[4] / 1000.0)
                 .put("max_ms", p[5] / 1000.0);
     }
 
@@ -105,19 +122,21 @@ final class PickupLatency {
         for (int t = 0; t < threads; t++) {
             long first = start + t * (interval / threads);
             long count = n / threads + (t < n % threads ? 1 : 0);
-            Thread th = new Thread(() -> {
-                try {
-                    for (long k = 0; k < count; k++) {
-                        long due = first + k * interval;
-                        for (long wait; (wait = due - System.nanoTime()) > 0; ) {
-                            LockSupport.parkNanos(wait);
+            Thread th = new Thread(
+                    () -> {
+                        try {
+                            for (long k = 0; k < count; k++) {
+                                long due = first + k * interval;
+                                for (long wait; (wait = due - System.nanoTime()) > 0; ) {
+                                    LockSupport.parkNanos(wait);
+                                }
+                                q.enqueue(BenchJobs::pickup, BenchJobs.nowMicros());
+                            }
+                        } catch (Throwable e) {
+                            failed.set(e);
                         }
-                        q.enqueue(BenchJobs::pickup, BenchJobs.nowMicros());
-                    }
-                } catch (Throwable e) {
-                    failed.set(e);
-                }
-            }, "bench-producer-" + t);
+                    },
+                    "bench-producer-" + t);
             producers.add(th);
             th.start();
         }

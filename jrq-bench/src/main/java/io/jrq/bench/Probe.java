@@ -16,12 +16,51 @@ import java.util.Set;
  */
 final class Probe implements AutoCloseable {
     /** Commands that jrq's Lua scripts call, each counted by Redis as a command of its own. */
-    static final Set<String> SCRIPT_INNER = Set.of("hset", "del", "zrem", "zadd", "hmget", "hget", "time", "zremrangebyscore",
-            "zcard", "smembers", "publish", "lpush", "hincrby", "hdel", "get", "expire", "zpopmin", "zrangebyscore", "set", "sadd",
-            "rpush", "rpop", "pttl", "lrem", "exists", "zscore", "zrange", "srem", "sismember", "scard", "pexpire", "persist",
+    static final Set<String> SCRIPT_INNER = Set.of(
+            "hset",
+            "del",
+            "zrem",
+            "zadd",
+            "hmget",
+            "hget",
+            "time",
+            "zremrangebyscore",
+            "zcard",
+            "smembers",
+            "publish",
+            "lpush",
+            "hincrby",
+            "hdel",
+            "get",
+            "expire",
+            "zpopmin",
+            "zrangebyscore",
+            "set",
+            "sadd",
+            "rpush",
+            "rpop",
+            "pttl",
+            "lrem",
+            "exists",
+            "zscore",
+            "zrange",
+            "srem",
+            "sismember",
+            "scard",
+            "pexpire",
+            "persist",
             "incrby");
     /** Commands only this probe issues. */
-    static final Set<String> OWN = Set.of("llen", "zcount", "info", "config|resetstat", "flushall", "memory|usage", "hstrlen", "lindex", "ping",
+    static final Set<String> OWN = Set.of(
+            "llen",
+            "zcount",
+            "info",
+            "config|resetstat",
+            "flushall",
+            "memory|usage",
+            "hstrlen",
+            "lindex",
+            "ping",
             "dbsize");
 
     private final RedisClient client;
@@ -42,7 +81,8 @@ final class Probe implements AutoCloseable {
     /** @return jobs of the queue that are neither waiting nor running (so: ended) out of {@code total} */
     long done(String queue, long total) {
         long waiting = sync.llen(keys.ready(queue));
-        long running = sync.zcount(keys.active(queue), Range.create(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY));
+        long running =
+                sync.zcount(keys.active(queue), Range.create(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY));
         return total - waiting - running;
     }
 
@@ -90,7 +130,8 @@ final class Probe implements AutoCloseable {
                 } else if (line.startsWith("used_memory:")) {
                     mem = Long.parseLong(line.substring(12).trim());
                 } else if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
-                    cpu += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+                    cpu += Double.parseDouble(
+                            line.substring(line.indexOf(':') + 1).trim());
                 } else if (line.startsWith("total_net_input_bytes:")) {
                     in = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
                 } else if (line.startsWith("total_net_output_bytes:")) {

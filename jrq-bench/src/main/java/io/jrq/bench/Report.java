@@ -23,8 +23,7 @@ final class Report {
     }
 
     /** One figure: what was measured ({@code part}), under which setting, and its values. */
-    record Row(String part, String setting, Map<String, Object> values) {
-    }
+    record Row(String part, String setting, Map<String, Object> values) {}
 
     /** Starts a figure; {@link Figure#emit()} prints it. */
     Figure figure(String part, String setting) {

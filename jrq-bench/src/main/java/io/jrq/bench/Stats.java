@@ -2,8 +2,7 @@ package io.jrq.bench;
 
 /** Small helpers for figures. */
 final class Stats {
-    private Stats() {
-    }
+    private Stats() {}
 
     /**
      * @param sorted values in ascending order, at least one

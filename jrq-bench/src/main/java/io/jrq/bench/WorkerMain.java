@@ -2,17 +2,17 @@ package io.jrq.bench;
 
 import io.jrq.Jrq;
 import io.jrq.JrqMetrics;
+import io.jrq.Worker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import io.jrq.Worker;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A worker process as a deployment runs it: its own JVM, its own client, one worker serving one
@@ -33,8 +33,7 @@ import java.nio.charset.StandardCharsets;
  * <p>usage: {@code WorkerMain <redis-url> <queue> <concurrency>}
  */
 public final class WorkerMain {
-    private WorkerMain() {
-    }
+    private WorkerMain() {}
 
     /** @param args redis URL, queue, concurrency */
     public static void main(String[] args) throws Exception {
@@ -43,9 +42,12 @@ public final class WorkerMain {
         int concurrency = Integer.parseInt(args[2]);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (Jrq jrq = Jrq.connect(url);
-             AutoCloseable metrics = Boolean.getBoolean("jrq.bench.metrics") ? meters(jrq) : () -> { };
-             Worker worker = jrq.worker(queue).concurrency(concurrency).allowPackages("io.jrq.bench")
-                     .shutdownGrace(java.time.Duration.ofSeconds(5)).start()) {
+                AutoCloseable metrics = Boolean.getBoolean("jrq.bench.metrics") ? meters(jrq) : () -> {};
+                Worker worker = jrq.worker(queue)
+                        .concurrency(concurrency)
+                        .allowPackages("io.jrq.bench")
+                        .shutdownGrace(java.time.Duration.ofSeconds(5))
+                        .start()) {
             out.println("ready");
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line; (line = in.readLine()) != null; ) {

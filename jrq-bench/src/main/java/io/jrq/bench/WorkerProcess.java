@@ -26,18 +26,21 @@ final class WorkerProcess implements AutoCloseable {
         this.process = process;
         this.log = log;
         this.control = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    if (readyAt < 0 && line.equals("ready")) {
-                        readyAt = System.nanoTime();
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader r = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = r.readLine()) != null; ) {
+                            if (readyAt < 0 && line.equals("ready")) {
+                                readyAt = System.nanoTime();
+                            }
+                            lines.add(line);
+                        }
+                    } catch (IOException e) {
+                        // the process ended
                     }
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        }, "bench-worker-out");
+                },
+                "bench-worker-out");
         reader.setDaemon(true);
         reader.start();
     }
@@ -49,12 +52,19 @@ final class WorkerProcess implements AutoCloseable {
      * @param logDir where its stderr goes
      */
     static WorkerProcess spawn(String url, String queue, int concurrency, List<String> jvmOptions, Path logDir) {
-        String java = ProcessHandle.current().info().command()
+        String java = ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(), url, queue,
+        cmd.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                WorkerMain.class.getName(),
+                url,
+                queue,
                 Integer.toString(concurrency)));
         try {
             Files.createDirectories(logDir);
@@ -119,8 +129,10 @@ final class WorkerProcess implements AutoCloseable {
                 for (Path t : tasks.toList()) {
                     try {
                         for (String line : Files.readAllLines(t.resolve("status"))) {
-                            if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
-                                switches += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                            if (line.startsWith("voluntary_ctxt_switches:")
+                                    || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                                switches += Long.parseLong(
+                                        line.substring(line.indexOf(':') + 1).trim());
                             }
                         }
                     } catch (IOException | RuntimeException threadEnded) {
@@ -143,7 +155,8 @@ final class WorkerProcess implements AutoCloseable {
                 try {
                     String stat = Files.readString(t.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
-                            .replaceAll("[-#]?\\d+$", "").trim();
+                            .replaceAll("[-#]?\\d+$", "")
+                            .trim();
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     out.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10, Long::sum);
                 } catch (IOException | RuntimeException threadEnded) {
@@ -174,8 +187,8 @@ final class WorkerProcess implements AutoCloseable {
             while (true) {
                 String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (line == null) {
-                    throw new IllegalStateException("worker process " + process.pid() + " did not answer '" + what + "' within "
-                            + seconds + " s (alive: " + process.isAlive() + "); " + logTail());
+                    throw new IllegalStateException("worker process " + process.pid() + " did not answer '" + what
+                            + "' within " + seconds + " s (alive: " + process.isAlive() + "); " + logTail());
                 }
                 if (line.startsWith(what) || line.startsWith("error")) {
                     return line;

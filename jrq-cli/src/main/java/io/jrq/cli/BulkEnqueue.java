@@ -41,6 +41,7 @@ import picocli.CommandLine;
 final class BulkEnqueue {
     /** Jobs sent to Redis in one go. */
     static final int CHUNK = 5_000;
+
     private static final Set<String> FIELDS = Set.of("fn", "args", "queue");
 
     private final Jrq jrq;
@@ -75,8 +76,7 @@ final class BulkEnqueue {
     }
 
     /** One good line: where it was, what to enqueue. */
-    private record Line(long number, String queue, Call call) {
-    }
+    private record Line(long number, String queue, Call call) {}
 
     /**
      * @param file the file, or "-" for stdin
@@ -87,9 +87,10 @@ final class BulkEnqueue {
         source = stdin ? "stdin" : file.toString();
         long size = 0;
         long start = System.nanoTime();
-        try (BufferedReader in = stdin ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-                : Files.newBufferedReader(file, StandardCharsets.UTF_8);
-             ProgressBar progress = new ProgressBar(err, term, "jobs", 0)) {
+        try (BufferedReader in = stdin
+                        ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                        : Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                ProgressBar progress = new ProgressBar(err, term, "jobs", 0)) {
             size = stdin ? 0 : Files.size(file);
             long number = 0;
             long read = 0;
@@ -121,12 +122,19 @@ final class BulkEnqueue {
         long bad = this.bad.get();
         long nanos = System.nanoTime() - start;
         if (!json) {
-            out.printf("enqueued %s jobs from %s in %s (%s jobs/s)%s%n", Text.count(enqueued), source, Text.elapsed(nanos),
-                    Text.rate(enqueued, nanos), bad > 0 ? "; skipped " + Text.count(bad) + " bad line" + (bad == 1 ? "" : "s") : "");
+            out.printf(
+                    "enqueued %s jobs from %s in %s (%s jobs/s)%s%n",
+                    Text.count(enqueued),
+                    source,
+                    Text.elapsed(nanos),
+                    Text.rate(enqueued, nanos),
+                    bad > 0 ? "; skipped " + Text.count(bad) + " bad line" + (bad == 1 ? "" : "s") : "");
             out.flush();
         }
         if (bad > 0) {
-            throw new CliException(ExitCodes.FAILED, Text.count(bad) + " bad line" + (bad == 1 ? " was" : "s were") + " skipped (see above)");
+            throw new CliException(
+                    ExitCodes.FAILED,
+                    Text.count(bad) + " bad line" + (bad == 1 ? " was" : "s were") + " skipped (see above)");
         }
         return ExitCodes.OK;
     }
@@ -140,7 +148,8 @@ final class BulkEnqueue {
                 throw new IllegalArgumentException("not valid JSON " + JsonArgs.describe(e));
             }
             if (node == null || !node.isObject()) {
-                throw new IllegalArgumentException("expected a JSON object {\"fn\":..., \"args\":[...], \"queue\":...}");
+                throw new IllegalArgumentException(
+                        "expected a JSON object {\"fn\":..., \"args\":[...], \"queue\":...}");
             }
             for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
@@ -150,7 +159,8 @@ final class BulkEnqueue {
             }
             JsonNode fnNode = node.get("fn");
             if (fnNode == null || !fnNode.isTextual()) {
-                throw new IllegalArgumentException("\"fn\" must be a string: com.example.Jobs::method or a handler name");
+                throw new IllegalArgumentException(
+                        "\"fn\" must be a string: com.example.Jobs::method or a handler name");
             }
             String fn = fnNode.asText();
             String problem = Functions.problem(fn);
@@ -218,7 +228,9 @@ final class BulkEnqueue {
         try {
             inFlight.get();
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new CliException(ExitCodes.FAILED, e.getCause().toString(), e);
+            throw e.getCause() instanceof RuntimeException re
+                    ? re
+                    : new CliException(ExitCodes.FAILED, e.getCause().toString(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException(ExitCodes.FAILED, "interrupted");
@@ -245,16 +257,20 @@ final class BulkEnqueue {
             sent(batch, jobs);
         } catch (RuntimeException e) {
             long done = enqueued.get();
-            String so = done == 0 ? "no job was enqueued before" : Text.count(done) + " jobs were enqueued before (lines up to " + lastSentLine + ")";
+            String so = done == 0
+                    ? "no job was enqueued before"
+                    : Text.count(done) + " jobs were enqueued before (lines up to " + lastSentLine + ")";
             long from = batch.get(0).number();
             long to = batch.get(batch.size() - 1).number();
             String rest;
             if (e instanceof EnqueueUnknownException) {
-                rest = "the jobs of lines " + from + " to " + to + " of " + source + " got no answer and may be stored (look them up"
+                rest = "the jobs of lines " + from + " to " + to + " of " + source
+                        + " got no answer and may be stored (look them up"
                         + " with 'jrq job show ID'), those after were not enqueued";
-            } else if (e instanceof RedisFullException full && !full.storedJobIds().isEmpty()) {
-                rest = Text.count(full.storedJobIds().size()) + " of the jobs of lines " + from + " to " + to + " were stored before"
-                        + " Redis filled up, the others and those after were not";
+            } else if (e instanceof RedisFullException full
+                    && !full.storedJobIds().isEmpty()) {
+                rest = Text.count(full.storedJobIds().size()) + " of the jobs of lines " + from + " to " + to
+                        + " were stored before" + " Redis filled up, the others and those after were not";
             } else if (e instanceof JrqException) {
                 // Every other failure of an enqueue stored nothing (docs/RELIABILITY.md).
                 rest = "the jobs from line " + from + " of " + source + " on were not enqueued";
@@ -264,7 +280,8 @@ final class BulkEnqueue {
             String head = e.getMessage() == null ? e.toString() : e.getMessage();
             if (e instanceof EnqueueUnknownException && e.getCause() != null) {
                 // The core's message speaks Java.
-                head = "Redis did not answer the enqueue of queue " + queue + " (" + e.getCause().getMessage() + ")";
+                head = "Redis did not answer the enqueue of queue " + queue + " ("
+                        + e.getCause().getMessage() + ")";
             }
             throw new CliException(ExitCodes.of(e), head + "; " + so + "; " + rest, e);
         }

@@ -22,34 +22,61 @@ public final class CommonOptions {
     private String url = DEFAULT_URL;
     private boolean verbose;
 
-    @Option(names = "--tls-ca", paramLabel = "FILE", order = 2, defaultValue = "${env:JRQ_TLS_CA}",
-            description = {"PEM file of the CA that signed the Redis server's certificate (default: $JRQ_TLS_CA);",
-                "turns TLS on. Without it, rediss:// URLs trust the JVM's default CAs."})
+    @Option(
+            names = "--tls-ca",
+            paramLabel = "FILE",
+            order = 2,
+            defaultValue = "${env:JRQ_TLS_CA}",
+            description = {
+                "PEM file of the CA that signed the Redis server's certificate (default: $JRQ_TLS_CA);",
+                "turns TLS on. Without it, rediss:// URLs trust the JVM's default CAs."
+            })
     private java.nio.file.Path tlsCa;
 
-    @Option(names = "--tls-cert", paramLabel = "FILE", order = 3, defaultValue = "${env:JRQ_TLS_CERT}",
+    @Option(
+            names = "--tls-cert",
+            paramLabel = "FILE",
+            order = 3,
+            defaultValue = "${env:JRQ_TLS_CERT}",
             description = "PEM client certificate for mutual TLS (default: $JRQ_TLS_CERT); needs --tls-key.")
     private java.nio.file.Path tlsCert;
 
-    @Option(names = "--tls-key", paramLabel = "FILE", order = 4, defaultValue = "${env:JRQ_TLS_KEY}",
+    @Option(
+            names = "--tls-key",
+            paramLabel = "FILE",
+            order = 4,
+            defaultValue = "${env:JRQ_TLS_KEY}",
             description = "PEM (PKCS#8) private key of --tls-cert (default: $JRQ_TLS_KEY).")
     private java.nio.file.Path tlsKey;
 
-    @Option(names = {"-u", "--url"}, paramLabel = "URL", order = 1,
+    @Option(
+            names = {"-u", "--url"},
+            paramLabel = "URL",
+            order = 1,
             defaultValue = "${env:JRQ_REDIS_URL:-" + DEFAULT_URL + "}",
-            description = {"Redis URL (default: $JRQ_REDIS_URL, else " + DEFAULT_URL + "):",
+            description = {
+                "Redis URL (default: $JRQ_REDIS_URL, else " + DEFAULT_URL + "):",
                 "redis://[user:password@]host:port[/db], rediss://..., redis-sentinel://...,",
-                "redis-cluster://host:port,host:port"})
+                "redis-cluster://host:port,host:port"
+            })
     void url(String value) {
         try {
             JrqOptions.builder().url(value);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(command.commandLine(), "invalid value for option '--url': " + e.getMessage(), e, null, redact(value));
+            throw new ParameterException(
+                    command.commandLine(),
+                    "invalid value for option '--url': " + e.getMessage(),
+                    e,
+                    null,
+                    redact(value));
         }
         this.url = value;
     }
 
-    @Option(names = "--verbose", order = 20, description = "Log INFO and above to stderr, and show stack traces of errors.")
+    @Option(
+            names = "--verbose",
+            order = 20,
+            description = "Log INFO and above to stderr, and show stack traces of errors.")
     void verbose(boolean on) {
         this.verbose = on;
         if (on) {
@@ -85,7 +112,8 @@ public final class CommonOptions {
         try {
             return Jrq.connect(built);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(command.commandLine(), "invalid value for option '--url': " + e.getMessage(), e, null, redact(url));
+            throw new ParameterException(
+                    command.commandLine(), "invalid value for option '--url': " + e.getMessage(), e, null, redact(url));
         }
     }
 

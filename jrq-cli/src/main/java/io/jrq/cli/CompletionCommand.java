@@ -7,15 +7,19 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code jrq completion}: prints the bash (and zsh) completion script, generated from the commands themselves. */
-@Command(name = "completion",
+@Command(
+        name = "completion",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         header = "Prints a completion script for bash and zsh.",
         description = {"Completes commands, subcommands and options.", ""},
-        footer = {"", "Examples:",
+        footer = {
+            "",
+            "Examples:",
             "  source <(jrq completion)                        # this shell only",
             "  jrq completion > /etc/bash_completion.d/jrq     # every new shell",
-            "  autoload -U +X bashcompinit && bashcompinit     # zsh, then as for bash"})
+            "  autoload -U +X bashcompinit && bashcompinit     # zsh, then as for bash"
+        })
 final class CompletionCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

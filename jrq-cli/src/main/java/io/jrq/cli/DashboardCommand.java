@@ -25,16 +25,27 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code jrq dashboard}: serves the web dashboard until stopped. */
-@Command(name = "dashboard", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+@Command(
+        name = "dashboard",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        sortOptions = false,
         header = "Serves the web dashboard: queues, jobs, failures, schedules and workers, live.",
-        description = {"Logins are on: the user is admin (or --user) and the password comes from $JRQ_DASHBOARD_PASSWORD,",
-            "--password-file, or is generated and printed once at start. Listens on 127.0.0.1 unless told otherwise."},
-        footer = {"", "Examples:",
+        description = {
+            "Logins are on: the user is admin (or --user) and the password comes from $JRQ_DASHBOARD_PASSWORD,",
+            "--password-file, or is generated and printed once at start. Listens on 127.0.0.1 unless told otherwise."
+        },
+        footer = {
+            "",
+            "Examples:",
             "  jrq dashboard",
             "  JRQ_DASHBOARD_PASSWORD=... jrq dashboard -u redis://redis.internal:6379",
             "  # behind a TLS reverse proxy:",
             "  jrq dashboard --bind 0.0.0.0 --base-path /jrq --behind-proxy",
-            "  jrq dashboard --read-only", "", "docs/DASHBOARD.md describes the pages, the JSON API and the security model."})
+            "  jrq dashboard --read-only",
+            "",
+            "docs/DASHBOARD.md describes the pages, the JSON API and the security model."
+        })
 final class DashboardCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -42,33 +53,64 @@ final class DashboardCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--port", order = 10, paramLabel = "PORT", defaultValue = "9181", description = "Port to listen on (default: 9181; 0 = any free port).")
+    @Option(
+            names = "--port",
+            order = 10,
+            paramLabel = "PORT",
+            defaultValue = "9181",
+            description = "Port to listen on (default: 9181; 0 = any free port).")
     int port;
 
-    @Option(names = "--bind", order = 11, paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
-            description = "Address to listen on (default: 127.0.0.1). Any other prints a warning unless --behind-proxy.")
+    @Option(
+            names = "--bind",
+            order = 11,
+            paramLabel = "ADDRESS",
+            defaultValue = "127.0.0.1",
+            description =
+                    "Address to listen on (default: 127.0.0.1). Any other prints a warning unless --behind-proxy.")
     String bind;
 
-    @Option(names = "--base-path", order = 12, paramLabel = "PATH", defaultValue = "",
+    @Option(
+            names = "--base-path",
+            order = 12,
+            paramLabel = "PATH",
+            defaultValue = "",
             description = "Path prefix to serve under, e.g. /jrq, for a reverse proxy that forwards it unchanged.")
     String basePath;
 
     @Option(names = "--read-only", order = 13, description = "Allow no action: buttons are hidden and changes refused.")
     boolean readOnly;
 
-    @Option(names = "--user", order = 14, paramLabel = "NAME", defaultValue = "admin", description = "User name to log in with (default: admin).")
+    @Option(
+            names = "--user",
+            order = 14,
+            paramLabel = "NAME",
+            defaultValue = "admin",
+            description = "User name to log in with (default: admin).")
     String user;
 
-    @Option(names = "--password-file", order = 15, paramLabel = "FILE",
-            description = "File whose first line is the password (else $JRQ_DASHBOARD_PASSWORD, else one is generated).")
+    @Option(
+            names = "--password-file",
+            order = 15,
+            paramLabel = "FILE",
+            description =
+                    "File whose first line is the password (else $JRQ_DASHBOARD_PASSWORD, else one is generated).")
     Path passwordFile;
 
-    @Option(names = "--behind-proxy", order = 16,
-            description = "A TLS-terminating reverse proxy is in front: trust its X-Forwarded-Proto for Secure cookies.")
+    @Option(
+            names = "--behind-proxy",
+            order = 16,
+            description =
+                    "A TLS-terminating reverse proxy is in front: trust its X-Forwarded-Proto for Secure cookies.")
     boolean behindProxy;
 
-    @Option(names = "--live-interval", order = 17, paramLabel = "DURATION", defaultValue = "1s",
-            description = "How often live pages are refreshed from Redis, for all browsers together (default: 1s, at least 250ms).")
+    @Option(
+            names = "--live-interval",
+            order = 17,
+            paramLabel = "DURATION",
+            defaultValue = "1s",
+            description =
+                    "How often live pages are refreshed from Redis, for all browsers together (default: 1s, at least 250ms).")
     String liveInterval;
 
     @Override
@@ -79,7 +121,8 @@ final class DashboardCommand implements Callable<Integer> {
         try {
             interval = Durations.parse(liveInterval);
         } catch (RuntimeException e) {
-            throw new ParameterException(spec.commandLine(), "invalid value for option '--live-interval': " + e.getMessage());
+            throw new ParameterException(
+                    spec.commandLine(), "invalid value for option '--live-interval': " + e.getMessage());
         }
         String generated = null;
         String password = password();
@@ -92,22 +135,31 @@ final class DashboardCommand implements Callable<Integer> {
         Dashboard.Builder builder;
         try (Jrq jrq = common.connect(JrqOptions.builder())) {
             try {
-                builder = Dashboard.builder(jrq).authenticator(Authenticator.password(user, password)).readOnly(readOnly)
-                        .behindTlsProxy(behindProxy).liveInterval(interval);
+                builder = Dashboard.builder(jrq)
+                        .authenticator(Authenticator.password(user, password))
+                        .readOnly(readOnly)
+                        .behindTlsProxy(behindProxy)
+                        .liveInterval(interval);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
-            try (Dashboard dashboard = builder.build(); DashboardServer server = start(dashboard)) {
-                out.printf("jrq dashboard on %s (Redis %s)%s%n", server.uri(), CommonOptions.redact(common.url()), readOnly ? ", read-only" : "");
+            try (Dashboard dashboard = builder.build();
+                    DashboardServer server = start(dashboard)) {
+                out.printf(
+                        "jrq dashboard on %s (Redis %s)%s%n",
+                        server.uri(), CommonOptions.redact(common.url()), readOnly ? ", read-only" : "");
                 if (generated != null) {
-                    out.printf("log in as %s with the password %s (generated for this run; set JRQ_DASHBOARD_PASSWORD or --password-file to choose one)%n",
+                    out.printf(
+                            "log in as %s with the password %s (generated for this run; set JRQ_DASHBOARD_PASSWORD or --password-file to choose one)%n",
                             user, generated);
                 } else {
                     out.printf("log in as %s%n", user);
                 }
                 if (!loopback(bind) && !behindProxy) {
-                    err.printf("warning: the dashboard listens on %s over plain HTTP: passwords and session cookies cross the network"
-                            + " unencrypted. Put it behind a TLS reverse proxy (and pass --behind-proxy), or bind 127.0.0.1.%n", bind);
+                    err.printf(
+                            "warning: the dashboard listens on %s over plain HTTP: passwords and session cookies cross the network"
+                                    + " unencrypted. Put it behind a TLS reverse proxy (and pass --behind-proxy), or bind 127.0.0.1.%n",
+                            bind);
                     err.flush();
                 }
                 out.println("stop it with Ctrl-C or SIGTERM");
@@ -133,13 +185,18 @@ final class DashboardCommand implements Callable<Integer> {
     private String password() {
         if (passwordFile != null) {
             try {
-                String first = Files.readAllLines(passwordFile, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
+                String first = Files.readAllLines(passwordFile, StandardCharsets.UTF_8).stream()
+                        .findFirst()
+                        .orElse("")
+                        .strip();
                 if (first.isEmpty()) {
-                    throw new ParameterException(spec.commandLine(), "--password-file " + passwordFile + ": the first line is empty");
+                    throw new ParameterException(
+                            spec.commandLine(), "--password-file " + passwordFile + ": the first line is empty");
                 }
                 return first;
             } catch (IOException e) {
-                throw new ParameterException(spec.commandLine(), "--password-file: cannot read " + passwordFile + ": " + e.getMessage());
+                throw new ParameterException(
+                        spec.commandLine(), "--password-file: cannot read " + passwordFile + ": " + e.getMessage());
             }
         }
         String env = System.getenv("JRQ_DASHBOARD_PASSWORD");

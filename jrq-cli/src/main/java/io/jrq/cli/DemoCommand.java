@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
  * {@code jrq demo}: a slow task called directly and then as a job, workers picking it up, and a
  * burst of small jobs to measure throughput. Starts a temporary Redis when none answers.
  */
-@Command(name = "demo",
+@Command(
+        name = "demo",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         sortOptions = false,
@@ -47,9 +48,11 @@ import picocli.CommandLine.Spec;
             "When no Redis answers at the URL, a temporary one is started for the",
             "demo and stopped at the end. The demo uses a queue of its own",
             "(demo-<random>) and deletes nothing.",
-            ""})
+            ""
+        })
 public final class DemoCommand implements Callable<Integer> {
-    private static final String TEXT = "Redis-backed jobs let a web request hand slow work to a worker and answer at once";
+    private static final String TEXT =
+            "Redis-backed jobs let a web request hand slow work to a worker and answer at once";
     private static final Duration RESULT_TTL = Duration.ofSeconds(60);
     private static final Duration SLOW_JOB_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STALL_TIMEOUT = Duration.ofSeconds(30);
@@ -60,27 +63,48 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     private CommonOptions common;
 
-    @Option(names = "--jobs", order = 10, paramLabel = "N", defaultValue = "10000",
+    @Option(
+            names = "--jobs",
+            order = 10,
+            paramLabel = "N",
+            defaultValue = "10000",
             description = "Small jobs to enqueue in step 4, 0 to 1,000,000 (default: ${DEFAULT-VALUE}).")
     private int jobs;
 
-    @Option(names = "--workers", order = 11, paramLabel = "N", defaultValue = "3",
+    @Option(
+            names = "--workers",
+            order = 11,
+            paramLabel = "N",
+            defaultValue = "3",
             description = "Workers to start in this process, 1 to 64 (default: ${DEFAULT-VALUE}).")
     private int workers;
 
-    @Option(names = "--concurrency", order = 12, paramLabel = "N", defaultValue = "8",
+    @Option(
+            names = "--concurrency",
+            order = 12,
+            paramLabel = "N",
+            defaultValue = "8",
             description = "Jobs each worker runs at once, 1 to 1000 (default: ${DEFAULT-VALUE}).")
     private int concurrency;
 
-    @Option(names = "--no-fallback", order = 13,
+    @Option(
+            names = "--no-fallback",
+            order = 13,
             description = "Fail with exit code 3 instead of starting a temporary Redis when none answers at the URL.")
     private boolean noFallback;
 
-    @Option(names = "--dashboard", order = 14,
-            description = "At the end, serve the web dashboard on the demo's Redis with a small ongoing workload, until Ctrl-C.")
+    @Option(
+            names = "--dashboard",
+            order = 14,
+            description =
+                    "At the end, serve the web dashboard on the demo's Redis with a small ongoing workload, until Ctrl-C.")
     private boolean dashboard;
 
-    @Option(names = "--dashboard-port", order = 15, paramLabel = "PORT", defaultValue = "9181",
+    @Option(
+            names = "--dashboard-port",
+            order = 15,
+            paramLabel = "PORT",
+            defaultValue = "9181",
             description = "Port of the dashboard with --dashboard (default: ${DEFAULT-VALUE}).")
     private int dashboardPort;
 
@@ -92,7 +116,9 @@ public final class DemoCommand implements Callable<Integer> {
         check(jobs >= 0 && jobs <= 1_000_000, "--jobs must be between 0 and 1000000, got: " + jobs);
         check(workers >= 1 && workers <= 64, "--workers must be between 1 and 64, got: " + workers);
         check(concurrency >= 1 && concurrency <= 1000, "--concurrency must be between 1 and 1000, got: " + concurrency);
-        check(dashboardPort >= 0 && dashboardPort <= 65535, "--dashboard-port must be between 0 and 65535, got: " + dashboardPort);
+        check(
+                dashboardPort >= 0 && dashboardPort <= 65535,
+                "--dashboard-port must be between 0 and 65535, got: " + dashboardPort);
         out = spec.commandLine().getOut();
         long demoStart = System.nanoTime();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
@@ -111,7 +137,8 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf("No Redis answers at %s (%s).%n", CommonOptions.redact(common.url()), e.getMessage());
             temporary = startTemporaryRedis(e);
             temporaryRedis = true;
-            out.printf("Redis: started a temporary redis-server %s at %s for this demo; it is stopped at the end.%n",
+            out.printf(
+                    "Redis: started a temporary redis-server %s at %s for this demo; it is stopped at the end.%n",
                     temporary.version(), temporary.url());
             try {
                 jrq = Jrq.connect(options.url(temporary.url()).build());
@@ -131,12 +158,17 @@ public final class DemoCommand implements Callable<Integer> {
             queue.enqueue(DemoJobs::echo, "warm-up");
             Report report = new Report();
             JrqOptions connected = jrq.options();
-            slowTask(queue, () -> {
-                // Each worker gets a client of its own, as it would in a process of its own.
-                Jrq client = Jrq.connect(connected);
-                workerClients.add(client);
-                return client;
-            }, suffix, started, report);
+            slowTask(
+                    queue,
+                    () -> {
+                        // Each worker gets a client of its own, as it would in a process of its own.
+                        Jrq client = Jrq.connect(connected);
+                        workerClients.add(client);
+                        return client;
+                    },
+                    suffix,
+                    started,
+                    report);
             if (jobs > 0) {
                 smallJobs(queue, report);
             }
@@ -154,9 +186,11 @@ public final class DemoCommand implements Callable<Integer> {
             if (temporary != null) {
                 temporary.close();
             }
-            out.printf("%nStopped %s%s in %s. The demo took %s in all.%n",
+            out.printf(
+                    "%nStopped %s%s in %s. The demo took %s in all.%n",
                     started.size() == 1 ? "the worker" : "the " + started.size() + " workers",
-                    temporary != null ? " and the temporary Redis" : "", time(System.nanoTime() - stopping),
+                    temporary != null ? " and the temporary Redis" : "",
+                    time(System.nanoTime() - stopping),
                     time(System.nanoTime() - demoStart));
             out.flush();
         }
@@ -169,15 +203,22 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             return RedisProcess.start();
         } catch (RuntimeException e) {
-            String reason = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-            throw new CliException(ExitCodes.REDIS_UNAVAILABLE, why.getMessage() + "; starting a temporary Redis failed too: "
-                    + reason + " (install redis-server, or pass the URL of a running one with -u)", e);
+            String reason = e.getMessage() == null
+                    ? e.toString()
+                    : e.getMessage().lines().findFirst().orElse("");
+            throw new CliException(
+                    ExitCodes.REDIS_UNAVAILABLE,
+                    why.getMessage() + "; starting a temporary Redis failed too: " + reason
+                            + " (install redis-server, or pass the URL of a running one with -u)",
+                    e);
         }
     }
 
     /** Steps 1 to 3: the slow task called directly, then enqueued and run by the workers. */
     private void slowTask(Queue queue, Supplier<Jrq> clients, String suffix, List<Worker> started, Report report) {
-        out.printf("1. Calling the slow task directly: DemoJobs.countWords(text) takes %d s%n", DemoJobs.SLOW_TASK.toSeconds());
+        out.printf(
+                "1. Calling the slow task directly: DemoJobs.countWords(text) takes %d s%n",
+                DemoJobs.SLOW_TASK.toSeconds());
         out.flush();
         long t = System.nanoTime();
         int words = countWordsDirectly();
@@ -190,17 +231,21 @@ public final class DemoCommand implements Callable<Integer> {
         long enqueuedAt = System.nanoTime();
         report.enqueueNanos = enqueuedAt - t;
         out.printf("   enqueue returned after %s with job %s%n", time(report.enqueueNanos), job.id());
-        out.printf("   %8s  %s (the job waits in Redis: no worker runs yet)%n%n", "+" + seconds(System.nanoTime() - enqueuedAt),
-                job.status());
+        out.printf(
+                "   %8s  %s (the job waits in Redis: no worker runs yet)%n%n",
+                "+" + seconds(System.nanoTime() - enqueuedAt), job.status());
 
         // Subscribe before any worker exists, so the pushed result cannot be missed.
         AtomicLong endedAt = new AtomicLong();
         CompletableFuture<Integer> result = job.future();
         result.whenComplete((r, e) -> endedAt.set(System.nanoTime()));
 
-        out.printf("3. Starting %d worker%s in this process (they could run on any machine):%n", workers, workers == 1 ? "" : "s");
+        out.printf(
+                "3. Starting %d worker%s in this process (they could run on any machine):%n",
+                workers, workers == 1 ? "" : "s");
         for (int i = 1; i <= workers; i++) {
-            started.add(clients.get().worker(queue.name())
+            started.add(clients.get()
+                    .worker(queue.name())
                     .name("demo-" + suffix + "-" + i)
                     .allowPackages("io.jrq.demo")
                     .concurrency(concurrency)
@@ -209,14 +254,19 @@ public final class DemoCommand implements Callable<Integer> {
                     .handleSignals(!temporaryRedis)
                     .start());
         }
-        out.printf("   %s%n", String.join(", ", started.stream().map(Worker::name).toList()));
+        out.printf(
+                "   %s%n", String.join(", ", started.stream().map(Worker::name).toList()));
         out.flush();
         watch(job, result, enqueuedAt);
         Integer counted = job.await(SLOW_JOB_TIMEOUT);
         report.slowResultNanos = endedAt.get() - enqueuedAt;
         report.slowWorker = job.info().worker().orElse("?");
-        out.printf("   %8s  %s, result pushed back: %d words%n", "+" + seconds(report.slowResultNanos), JobStatus.FINISHED, counted);
-        out.printf("   The caller was free all along; the result arrived %s after enqueue.%n%n", time(report.slowResultNanos));
+        out.printf(
+                "   %8s  %s, result pushed back: %d words%n",
+                "+" + seconds(report.slowResultNanos), JobStatus.FINISHED, counted);
+        out.printf(
+                "   The caller was free all along; the result arrived %s after enqueue.%n%n",
+                time(report.slowResultNanos));
         out.flush();
     }
 
@@ -235,13 +285,16 @@ public final class DemoCommand implements Callable<Integer> {
         long deadline = System.nanoTime() + SLOW_JOB_TIMEOUT.toNanos();
         while (!result.isDone()) {
             if (System.nanoTime() > deadline) {
-                throw new CliException(ExitCodes.FAILED, "job " + job.id() + " did not finish within "
-                        + SLOW_JOB_TIMEOUT.toSeconds() + " s (status " + last + ")");
+                throw new CliException(
+                        ExitCodes.FAILED,
+                        "job " + job.id() + " did not finish within " + SLOW_JOB_TIMEOUT.toSeconds() + " s (status "
+                                + last + ")");
             }
             JobStatus now = job.status();
             if (now != last && !now.isTerminal()) {
                 long at = System.nanoTime() - enqueuedAt;
-                String where = now == JobStatus.STARTED ? " on worker " + job.worker().orElse("?") : "";
+                String where =
+                        now == JobStatus.STARTED ? " on worker " + job.worker().orElse("?") : "";
                 out.printf("   %8s  %s%s%n", "+" + seconds(at), now, where);
                 out.flush();
                 last = now;
@@ -258,8 +311,9 @@ public final class DemoCommand implements Callable<Integer> {
         long start = System.nanoTime();
         List<Job<Long>> enqueued = queue.enqueueAll(DemoJobs::noop, numbers);
         report.bulkEnqueueNanos = System.nanoTime() - start;
-        out.printf("   enqueued %s jobs in %s: %s jobs/s%n", count(jobs), time(report.bulkEnqueueNanos),
-                rate(jobs, report.bulkEnqueueNanos));
+        out.printf(
+                "   enqueued %s jobs in %s: %s jobs/s%n",
+                count(jobs), time(report.bulkEnqueueNanos), rate(jobs, report.bulkEnqueueNanos));
         out.flush();
 
         AtomicInteger finished = new AtomicInteger();
@@ -287,8 +341,10 @@ public final class DemoCommand implements Callable<Integer> {
                 lastChange = System.nanoTime();
             } else if (System.nanoTime() - lastChange > STALL_TIMEOUT.toNanos()) {
                 progress.end();
-                throw new CliException(ExitCodes.FAILED, "only " + count(done) + " of " + count(jobs) + " jobs ended; no progress for "
-                        + STALL_TIMEOUT.toSeconds() + " s");
+                throw new CliException(
+                        ExitCodes.FAILED,
+                        "only " + count(done) + " of " + count(jobs) + " jobs ended; no progress for "
+                                + STALL_TIMEOUT.toSeconds() + " s");
             }
             progress.show(done, System.nanoTime() - start);
             sleep(progress.interactive ? 100 : 50);
@@ -301,27 +357,41 @@ public final class DemoCommand implements Callable<Integer> {
         }
         long expected = (long) jobs * (jobs - 1) / 2;
         if (sum.get() != expected) {
-            throw new CliException(ExitCodes.FAILED, "the small jobs' results add up to " + sum.get() + " instead of " + expected);
+            throw new CliException(
+                    ExitCodes.FAILED, "the small jobs' results add up to " + sum.get() + " instead of " + expected);
         }
-        out.printf("   all %s done %s after the bulk enqueue began: %s jobs/s through %d worker%s%n", count(jobs),
-                time(report.bulkDoneNanos), rate(jobs, report.bulkDoneNanos), workers, workers == 1 ? "" : "s");
+        out.printf(
+                "   all %s done %s after the bulk enqueue began: %s jobs/s through %d worker%s%n",
+                count(jobs),
+                time(report.bulkDoneNanos),
+                rate(jobs, report.bulkDoneNanos),
+                workers,
+                workers == 1 ? "" : "s");
         out.flush();
     }
 
     private void summary(Report r, boolean sharedRedis) {
         out.printf("%nSummary%n");
         row("slow task, called directly", "blocked the caller for " + time(r.directNanos));
-        row("slow task, as a job", "enqueue took " + time(r.enqueueNanos) + ", result pushed back after "
-                + time(r.slowResultNanos) + " (run by " + r.slowWorker + ")");
+        row(
+                "slow task, as a job",
+                "enqueue took " + time(r.enqueueNanos) + ", result pushed back after " + time(r.slowResultNanos)
+                        + " (run by " + r.slowWorker + ")");
         if (jobs > 0) {
-            row("bulk enqueue", count(jobs) + " jobs in " + time(r.bulkEnqueueNanos) + ": "
-                    + rate(jobs, r.bulkEnqueueNanos) + " jobs/s");
-            row("processing", count(jobs) + " jobs in " + time(r.bulkDoneNanos) + ": "
-                    + rate(jobs, r.bulkDoneNanos) + " jobs/s (" + workers + " x " + concurrency + " threads)");
+            row(
+                    "bulk enqueue",
+                    count(jobs) + " jobs in " + time(r.bulkEnqueueNanos) + ": " + rate(jobs, r.bulkEnqueueNanos)
+                            + " jobs/s");
+            row(
+                    "processing",
+                    count(jobs) + " jobs in " + time(r.bulkDoneNanos) + ": " + rate(jobs, r.bulkDoneNanos) + " jobs/s ("
+                            + workers + " x " + concurrency + " threads)");
         }
         if (sharedRedis) {
-            row("left in Redis", "the demo's finished jobs, which expire within " + RESULT_TTL.toSeconds()
-                    + " s, and the queue's name in the set of known queues");
+            row(
+                    "left in Redis",
+                    "the demo's finished jobs, which expire within " + RESULT_TTL.toSeconds()
+                            + " s, and the queue's name in the set of known queues");
         }
     }
 
@@ -418,15 +488,23 @@ public final class DemoCommand implements Callable<Integer> {
         void show(int done, long elapsedNanos) {
             if (interactive) {
                 int filled = (int) ((long) WIDTH * done / total);
-                out.printf("\r   [%s%s] %3d%%  %s/%s done, %s jobs/s  ", "#".repeat(filled), ".".repeat(WIDTH - filled),
-                        100L * done / total, count(done), count(total), rate(done, elapsedNanos));
+                out.printf(
+                        "\r   [%s%s] %3d%%  %s/%s done, %s jobs/s  ",
+                        "#".repeat(filled),
+                        ".".repeat(WIDTH - filled),
+                        100L * done / total,
+                        count(done),
+                        count(total),
+                        rate(done, elapsedNanos));
                 out.flush();
                 drawn = true;
             } else {
                 int quarters = (int) (4L * done / total);
                 if (quarters > quartersShown) {
                     quartersShown = quarters;
-                    out.printf("   %3d%%  %s/%s done after %s%n", 100L * done / total, count(done), count(total), time(elapsedNanos));
+                    out.printf(
+                            "   %3d%%  %s/%s done after %s%n",
+                            100L * done / total, count(done), count(total), time(elapsedNanos));
                     out.flush();
                 }
             }

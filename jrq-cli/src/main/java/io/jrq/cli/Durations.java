@@ -63,7 +63,8 @@ final class Durations implements ITypeConverter<Duration> {
     }
 
     private static TypeConversionException bad(String text) {
-        return new TypeConversionException("'" + text + "' is not a duration; use for example 500ms, 5s, 2m, 1h, 1h30m or PT5S");
+        return new TypeConversionException(
+                "'" + text + "' is not a duration; use for example 500ms, 5s, 2m, 1h, 1h30m or PT5S");
     }
 
     /**

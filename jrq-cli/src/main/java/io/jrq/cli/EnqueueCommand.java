@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code jrq enqueue}: one job from the command line, or many from a JSON Lines file. */
-@Command(name = "enqueue",
+@Command(
+        name = "enqueue",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         sortOptions = false,
@@ -53,15 +54,19 @@ import picocli.CommandLine.Spec;
             "{\"fn\": FUNCTION, \"args\": [ARG...], \"queue\": QUEUE} (args and queue",
             "optional), in batches; bad lines are reported with their number and skipped,",
             "and the exit code is 1 when there were any.",
-            ""},
-        footer = {"", "Examples:",
+            ""
+        },
+        footer = {
+            "",
+            "Examples:",
             "  jrq enqueue io.jrq.demo.DemoJobs::echo hello",
             "  jrq enqueue -q emails send-email '{\"to\":\"ann@example.org\"}'",
             "  jrq enqueue io.jrq.demo.DemoJobs::sleep 2000 --wait 10s",
             "  jrq enqueue com.example.Reports::build 42 pdf --in 10m --retry 3 --timeout 2m",
             "  jrq enqueue com.example.Reports::build 7 --at 2030-01-31T09:00:00Z",
             "  jrq enqueue --file jobs.jsonl -q imports",
-            "  seq 1000 | sed 's/.*/{\"fn\":\"send-email\",\"args\":[&]}/' | jrq enqueue --file -"})
+            "  seq 1000 | sed 's/.*/{\"fn\":\"send-email\",\"args\":[&]}/' | jrq enqueue --file -"
+        })
 final class EnqueueCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -69,51 +74,93 @@ final class EnqueueCommand implements Callable<Integer> {
     @Mixin
     private CommonOptions common;
 
-    @Option(names = {"-q", "--queue"}, paramLabel = "QUEUE", defaultValue = "default", converter = QueueNames.class, order = 2,
+    @Option(
+            names = {"-q", "--queue"},
+            paramLabel = "QUEUE",
+            defaultValue = "default",
+            converter = QueueNames.class,
+            order = 2,
             description = "The queue (default: ${DEFAULT-VALUE}); with --file, for lines without \"queue\".")
     private String queue;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "FUNCTION", description = "com.example.Jobs::method or a handler name.")
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "FUNCTION",
+            description = "com.example.Jobs::method or a handler name.")
     private String function;
 
     @Parameters(index = "1..*", paramLabel = "ARG", description = "The job's arguments, each JSON or a bare word.")
     private List<String> args = new ArrayList<>();
 
-    @Option(names = "--at", paramLabel = "TIME", converter = Times.class, order = 3,
-            description = "Run at this time: 2030-01-31T09:00:00Z, 2030-01-31T10:00+01:00, or 2030-01-31T10:00 in the local time zone.")
+    @Option(
+            names = "--at",
+            paramLabel = "TIME",
+            converter = Times.class,
+            order = 3,
+            description =
+                    "Run at this time: 2030-01-31T09:00:00Z, 2030-01-31T10:00+01:00, or 2030-01-31T10:00 in the local time zone.")
     private Instant at;
 
-    @Option(names = "--in", paramLabel = "DURATION", converter = Durations.class, order = 4,
+    @Option(
+            names = "--in",
+            paramLabel = "DURATION",
+            converter = Durations.class,
+            order = 4,
             description = "Run after this delay: 500ms, 30s, 5m, 1h, 1h30m, PT5S.")
     private Duration in;
 
-    @Option(names = "--retry", paramLabel = "N", order = 5,
-            description = "Retry a failed attempt up to N times (0 to 999, default 0), waiting 1s, 2s, 4s, ... up to 5m between attempts.")
+    @Option(
+            names = "--retry",
+            paramLabel = "N",
+            order = 5,
+            description =
+                    "Retry a failed attempt up to N times (0 to 999, default 0), waiting 1s, 2s, 4s, ... up to 5m between attempts.")
     private int retries;
 
-    @Option(names = "--retry-delay", paramLabel = "DURATION", converter = Durations.class, order = 6,
+    @Option(
+            names = "--retry-delay",
+            paramLabel = "DURATION",
+            converter = Durations.class,
+            order = 6,
             description = "With --retry: wait this long before each retry instead.")
     private Duration retryDelay;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class, order = 7,
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            converter = Durations.class,
+            order = 7,
             description = "Fail an attempt that runs longer than this (default: the worker's).")
     private Duration timeout;
 
-    @Option(names = "--wait", paramLabel = "DURATION", converter = Durations.class, order = 8,
+    @Option(
+            names = "--wait",
+            paramLabel = "DURATION",
+            converter = Durations.class,
+            order = 8,
             description = "Wait this long at most for the job to end, then print its result.")
     private Duration wait;
 
-    @Option(names = "--file", paramLabel = "JOBS.jsonl", order = 9,
+    @Option(
+            names = "--file",
+            paramLabel = "JOBS.jsonl",
+            order = 9,
             description = "Enqueue one job per line of this file (- for stdin) instead of FUNCTION ARG...")
     private Path file;
 
-    @Option(names = "--id", paramLabel = "ID", order = 9,
+    @Option(
+            names = "--id",
+            paramLabel = "ID",
+            order = 9,
             description = "The job's id (1-128 characters of A-Z a-z 0-9 _ . : @ / + = -) instead of a generated one."
                     + " The same command again with the same id returns that job instead of enqueueing another,"
                     + " so a command whose outcome was unknown (exit 5) can be retried safely.")
     private String id;
 
-    @Option(names = "--json", order = 10,
+    @Option(
+            names = "--json",
+            order = 10,
             description = "Print {\"id\",\"queue\",\"status\"} (with --wait also \"result\" and \"error\"); with --file"
                     + " one {\"line\",\"id\",\"queue\"} per job. See docs/CLI.md.")
     private boolean json;
@@ -168,11 +215,18 @@ final class EnqueueCommand implements Callable<Integer> {
     /** The core's message speaks Java; this one says what to do on the command line. */
     private CliException unknown(EnqueueUnknownException e) {
         String job = e.jobId();
-        String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
-        return new CliException(ExitCodes.ENQUEUE_UNKNOWN, "the enqueue of job " + job + " on queue " + e.queue()
-                + " got no answer (" + why + "): the job may be stored, and then it runs. Check with 'jrq job " + job + " -q "
-                + e.queue() + "', or run the same command again with --id " + job + ", which returns the job if it was stored;"
-                + " running it again without --id may run the job twice", e);
+        String why = e.getCause() != null && e.getCause().getMessage() != null
+                ? e.getCause().getMessage()
+                : e.getMessage();
+        return new CliException(
+                ExitCodes.ENQUEUE_UNKNOWN,
+                "the enqueue of job " + job + " on queue " + e.queue()
+                        + " got no answer (" + why + "): the job may be stored, and then it runs. Check with 'jrq job "
+                        + job + " -q "
+                        + e.queue() + "', or run the same command again with --id " + job
+                        + ", which returns the job if it was stored;"
+                        + " running it again without --id may run the job twice",
+                e);
     }
 
     private JobSettings settings() {
@@ -190,7 +244,9 @@ final class EnqueueCommand implements Callable<Integer> {
             o.put("id", id);
             o.put("queue", queue);
             // Read rather than guessed: a time in the past makes the job QUEUED, and a worker may have it already.
-            o.put("status", jrq.admin().job(queue, id).map(j -> j.status().name()).orElse(null));
+            o.put(
+                    "status",
+                    jrq.admin().job(queue, id).map(j -> j.status().name()).orElse(null));
             JsonOutput.print(out, o);
         } else {
             out.println(id);
@@ -230,7 +286,8 @@ final class EnqueueCommand implements Callable<Integer> {
                 o.set("error", JsonOutput.error(error, false));
                 JsonOutput.print(out, o);
             }
-            String why = error.type().equals(status.name()) ? "was " + status.name().toLowerCase(Locale.ROOT)
+            String why = error.type().equals(status.name())
+                    ? "was " + status.name().toLowerCase(Locale.ROOT)
                     : "failed: " + error.type() + (error.message().isEmpty() ? "" : ": " + error.message());
             throw new CliException(ExitCodes.FAILED, "job " + job.id() + " " + why, e);
         } catch (AwaitTimeoutException e) {
@@ -241,8 +298,11 @@ final class EnqueueCommand implements Callable<Integer> {
                 o.putNull("error");
                 JsonOutput.print(out, o);
             }
-            throw new CliException(ExitCodes.FAILED, "job " + job.id() + " has not ended after " + Durations.format(wait) + " (it is "
-                    + status + "); it goes on", e);
+            throw new CliException(
+                    ExitCodes.FAILED,
+                    "job " + job.id() + " has not ended after " + Durations.format(wait) + " (it is " + status
+                            + "); it goes on",
+                    e);
         }
     }
 

@@ -23,8 +23,7 @@ public final class ExitCodes {
     /** An enqueue was sent but not answered: its jobs may be stored; look them up, or retry with the same --id. */
     public static final int ENQUEUE_UNKNOWN = 5;
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 
     /**
      * @param failure what a command threw

@@ -25,25 +25,38 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code jrq failed list|requeue|delete}. */
-@Command(name = "failed",
+@Command(
+        name = "failed",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         header = "Lists failed jobs, or requeues or deletes them.",
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {FailedCommand.ListFailed.class, FailedCommand.Requeue.class, FailedCommand.Delete.class},
         commandListHeading = "%nCommands:%n",
-        footer = {"", "Examples:",
+        footer = {
+            "",
+            "Examples:",
             "  jrq failed list -q emails",
             "  jrq failed requeue --all -q emails",
-            "  jrq failed delete 7Kq2fXbR9mTzA4cW Qd81LmZp0vYs3HnE"})
+            "  jrq failed delete 7Kq2fXbR9mTzA4cW Qd81LmZp0vYs3HnE"
+        })
 final class FailedCommand extends GroupCommand {
     /** Jobs handled per call when working through a whole queue. */
     static final int PAGE = 1000;
 
     /** {@code jrq failed list}. */
-    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            versionProvider = Main.Version.class,
+            sortOptions = false,
             header = "Lists failed jobs, most recent first, with their errors.",
-            footer = {"", "Examples:", "  jrq failed list", "  jrq failed list --limit 0 --json | jq -r .error.type | sort | uniq -c"})
+            footer = {
+                "",
+                "Examples:",
+                "  jrq failed list",
+                "  jrq failed list --limit 0 --json | jq -r .error.type | sort | uniq -c"
+            })
     static final class ListFailed implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -51,11 +64,20 @@ final class FailedCommand extends GroupCommand {
         @Mixin
         CommonOptions common;
 
-        @Option(names = {"-q", "--queue"}, paramLabel = "QUEUE", split = ",", converter = QueueNames.class, order = 2,
+        @Option(
+                names = {"-q", "--queue"},
+                paramLabel = "QUEUE",
+                split = ",",
+                converter = QueueNames.class,
+                order = 2,
                 description = "Only these queues (repeat or separate with commas; default: all).")
         List<String> queues = new ArrayList<>();
 
-        @Option(names = "--limit", paramLabel = "N", defaultValue = "100", order = 3,
+        @Option(
+                names = "--limit",
+                paramLabel = "N",
+                defaultValue = "100",
+                order = 3,
                 description = "Show at most N jobs per queue, 0 for all (default: ${DEFAULT-VALUE}).")
         int limit;
 
@@ -80,14 +102,21 @@ final class FailedCommand extends GroupCommand {
                     total += failed;
                     long want = limit == 0 ? failed : Math.min(limit, failed);
                     for (int offset = 0; offset < want; offset += PAGE) {
-                        List<JobInfo> page = admin.jobs(q.name(), JobStatus.FAILED, offset, (int) Math.min(PAGE, want - offset));
+                        List<JobInfo> page =
+                                admin.jobs(q.name(), JobStatus.FAILED, offset, (int) Math.min(PAGE, want - offset));
                         for (JobInfo j : page) {
                             shown++;
                             if (json) {
                                 out.println(JsonOutput.text(JsonOutput.job(j, false)));
                             } else {
-                                table.row(j.id(), j.queue(), j.function(), j.endedAt().map(t -> Text.when(t, now)).orElse(""),
-                                        term.red(j.error().map(e -> shorten(e.type() + (e.message().isEmpty() ? "" : ": " + e.message())))
+                                table.row(
+                                        j.id(),
+                                        j.queue(),
+                                        j.function(),
+                                        j.endedAt().map(t -> Text.when(t, now)).orElse(""),
+                                        term.red(j.error()
+                                                .map(e -> shorten(
+                                                        e.type() + (e.message().isEmpty() ? "" : ": " + e.message())))
                                                 .orElse("")));
                             }
                         }
@@ -102,8 +131,11 @@ final class FailedCommand extends GroupCommand {
                     } else {
                         table.print(out, term);
                         out.println();
-                        out.println(shown < total ? "Showed " + Text.count(shown) + " of " + Text.count(total)
-                                + " failed jobs (--limit 0 shows all)." : Text.count(shown) + " failed job" + (shown == 1 ? "." : "s."));
+                        out.println(
+                                shown < total
+                                        ? "Showed " + Text.count(shown) + " of " + Text.count(total)
+                                                + " failed jobs (--limit 0 shows all)."
+                                        : Text.count(shown) + " failed job" + (shown == 1 ? "." : "s."));
                     }
                 }
                 out.flush();
@@ -125,8 +157,14 @@ final class FailedCommand extends GroupCommand {
         @Mixin
         CommonOptions common;
 
-        @Option(names = {"-q", "--queue"}, paramLabel = "QUEUE", split = ",", converter = QueueNames.class, order = 2,
-                description = "The queues (repeat or separate with commas). With --all, default: every queue; with IDs, default: search.")
+        @Option(
+                names = {"-q", "--queue"},
+                paramLabel = "QUEUE",
+                split = ",",
+                converter = QueueNames.class,
+                order = 2,
+                description =
+                        "The queues (repeat or separate with commas). With --all, default: every queue; with IDs, default: search.")
         List<String> queues = new ArrayList<>();
 
         @Option(names = "--all", order = 3, description = "Every failed job of the queues.")
@@ -135,8 +173,11 @@ final class FailedCommand extends GroupCommand {
         @Parameters(paramLabel = "ID", arity = "0..*", description = "The failed jobs.")
         List<String> ids = new ArrayList<>();
 
-        @Option(names = "--json", order = 10,
-                description = "Print {\"queue\",\"action\",\"count\"} per queue, or {\"id\",\"queue\",\"action\",\"status\"} per job.")
+        @Option(
+                names = "--json",
+                order = 10,
+                description =
+                        "Print {\"queue\",\"action\",\"count\"} per queue, or {\"id\",\"queue\",\"action\",\"status\"} per job.")
         boolean json;
 
         /** @return "requeue" or "delete" */
@@ -154,7 +195,9 @@ final class FailedCommand extends GroupCommand {
         @Override
         public final Integer call() {
             if (all == !ids.isEmpty()) {
-                throw new ParameterException(spec.commandLine(), all ? "give --all or IDs, not both" : "give the IDs of failed jobs, or --all");
+                throw new ParameterException(
+                        spec.commandLine(),
+                        all ? "give --all or IDs, not both" : "give the IDs of failed jobs, or --all");
             }
             try (Jrq jrq = common.connect(JrqOptions.builder())) {
                 return all ? all(jrq.admin()) : byId(jrq);
@@ -164,7 +207,8 @@ final class FailedCommand extends GroupCommand {
         private int all(Admin admin) {
             PrintWriter out = spec.commandLine().getOut();
             List<QueueInfo> selected = Queues.select(admin, new ArrayList<>(new LinkedHashSet<>(queues)));
-            long total = selected.stream().mapToLong(q -> q.count(JobStatus.FAILED)).sum();
+            long total =
+                    selected.stream().mapToLong(q -> q.count(JobStatus.FAILED)).sum();
             Terminal term = total >= PAGE ? Terminal.detect() : Terminal.of(false, false);
             long done = 0;
             try (ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), term, "jobs", total)) {
@@ -174,7 +218,9 @@ final class FailedCommand extends GroupCommand {
                     // Page by page, for the progress bar; bounded by the count read at the start, so
                     // that jobs failing again meanwhile cannot keep this going.
                     while (n < expected) {
-                        List<String> page = admin.jobs(q.name(), JobStatus.FAILED, 0, PAGE).stream().map(JobInfo::id).toList();
+                        List<String> page = admin.jobs(q.name(), JobStatus.FAILED, 0, PAGE).stream()
+                                .map(JobInfo::id)
+                                .toList();
                         if (page.isEmpty()) {
                             break;
                         }
@@ -198,7 +244,8 @@ final class FailedCommand extends GroupCommand {
                         o.put("count", n);
                         JsonOutput.print(out, o);
                     } else {
-                        out.println(past() + " " + Text.count(n) + " failed job" + (n == 1 ? "" : "s") + " of queue " + q.name());
+                        out.println(past() + " " + Text.count(n) + " failed job" + (n == 1 ? "" : "s") + " of queue "
+                                + q.name());
                         out.flush();
                     }
                 }
@@ -215,7 +262,8 @@ final class FailedCommand extends GroupCommand {
             for (String id : new LinkedHashSet<>(ids)) {
                 Optional<JobInfo> job = find(jrq, admin, id);
                 if (job.isEmpty()) {
-                    err.println("jrq: no job with id " + id + (queues.isEmpty() ? "" : " in queue " + String.join(", ", queues)));
+                    err.println("jrq: no job with id " + id
+                            + (queues.isEmpty() ? "" : " in queue " + String.join(", ", queues)));
                     problems++;
                 } else if (job.get().status() != JobStatus.FAILED) {
                     err.println("jrq: job " + id + " is " + job.get().status() + ", not FAILED; skipped");
@@ -243,7 +291,9 @@ final class FailedCommand extends GroupCommand {
             out.flush();
             err.flush();
             if (problems > 0) {
-                throw new CliException(ExitCodes.FAILED, problems + " of " + new LinkedHashSet<>(ids).size() + " jobs were not " + past());
+                throw new CliException(
+                        ExitCodes.FAILED,
+                        problems + " of " + new LinkedHashSet<>(ids).size() + " jobs were not " + past());
             }
             return ExitCodes.OK;
         }
@@ -263,10 +313,19 @@ final class FailedCommand extends GroupCommand {
     }
 
     /** {@code jrq failed requeue}. */
-    @Command(name = "requeue", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+    @Command(
+            name = "requeue",
+            mixinStandardHelpOptions = true,
+            versionProvider = Main.Version.class,
+            sortOptions = false,
             header = "Puts failed jobs back on their queue, with fresh attempts.",
-            footer = {"", "Examples:", "  jrq failed requeue 7Kq2fXbR9mTzA4cW", "  jrq failed requeue --all",
-                "  jrq failed requeue --all -q emails,sms"})
+            footer = {
+                "",
+                "Examples:",
+                "  jrq failed requeue 7Kq2fXbR9mTzA4cW",
+                "  jrq failed requeue --all",
+                "  jrq failed requeue --all -q emails,sms"
+            })
     static final class Requeue extends Change {
         @Override
         String action() {
@@ -290,7 +349,11 @@ final class FailedCommand extends GroupCommand {
     }
 
     /** {@code jrq failed delete}. */
-    @Command(name = "delete", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+    @Command(
+            name = "delete",
+            mixinStandardHelpOptions = true,
+            versionProvider = Main.Version.class,
+            sortOptions = false,
             header = "Deletes failed jobs with their errors.",
             footer = {"", "Examples:", "  jrq failed delete 7Kq2fXbR9mTzA4cW", "  jrq failed delete --all -q imports"})
     static final class Delete extends Change {

@@ -8,8 +8,7 @@ import io.jrq.JobNames;
  * would, only with wording for the command line.
  */
 final class Functions {
-    private Functions() {
-    }
+    private Functions() {}
 
     /**
      * @param fn a function as typed
@@ -20,10 +19,14 @@ final class Functions {
             return "the function is empty; give com.example.Jobs::method or a handler name";
         }
         if (fn.contains("::")) {
-            return JobNames.isMethodName(fn) ? null
-                    : "'" + fn + "' is not a method name; write the class's full name, '::' and the method: com.example.Jobs::send";
+            return JobNames.isMethodName(fn)
+                    ? null
+                    : "'" + fn
+                            + "' is not a method name; write the class's full name, '::' and the method: com.example.Jobs::send";
         }
-        return JobNames.isHandlerName(fn) ? null
-                : "'" + fn + "' is neither a method (com.example.Jobs::send) nor a handler name (" + JobNames.HANDLER_RULE + ")";
+        return JobNames.isHandlerName(fn)
+                ? null
+                : "'" + fn + "' is neither a method (com.example.Jobs::send) nor a handler name ("
+                        + JobNames.HANDLER_RULE + ")";
     }
 }

@@ -27,7 +27,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code jrq info}: queues with their counts, workers with their jobs, throughput; once or like top. */
-@Command(name = "info",
+@Command(
+        name = "info",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         sortOptions = false,
@@ -37,11 +38,15 @@ import picocli.CommandLine.Spec;
             "terminal the screen is redrawn; otherwise one block is printed per refresh)",
             "until Ctrl-C or --count refreshes, and shows jobs/s: how many jobs of the",
             "shown queues ended (FINISHED or FAILED) per second since the last refresh.",
-            ""},
-        footer = {"", "Examples:",
+            ""
+        },
+        footer = {
+            "",
+            "Examples:",
             "  jrq info",
             "  jrq info -q high,default --interval 2",
-            "  jrq info --json | jq '.queues[] | {name, failed: .counts.FAILED}'"})
+            "  jrq info --json | jq '.queues[] | {name, failed: .counts.FAILED}'"
+        })
 final class InfoCommand implements Callable<Integer> {
     private static final int JOBS_SHOWN_PER_WORKER = 10;
 
@@ -51,34 +56,54 @@ final class InfoCommand implements Callable<Integer> {
     @Mixin
     private CommonOptions common;
 
-    @Option(names = {"-q", "--queue"}, paramLabel = "QUEUE", split = ",", converter = QueueNames.class, order = 2,
+    @Option(
+            names = {"-q", "--queue"},
+            paramLabel = "QUEUE",
+            split = ",",
+            converter = QueueNames.class,
+            order = 2,
             description = "Only these queues (repeat or separate with commas; default: all).")
     private List<String> queues = new ArrayList<>();
 
-    @Option(names = "--interval", paramLabel = "SECONDS", order = 3, description = "Refresh every SECONDS (0.2 or more).")
+    @Option(
+            names = "--interval",
+            paramLabel = "SECONDS",
+            order = 3,
+            description = "Refresh every SECONDS (0.2 or more).")
     private Double interval;
 
-    @Option(names = "--count", paramLabel = "N", order = 4, description = "With --interval: stop after N refreshes (default: until Ctrl-C).")
+    @Option(
+            names = "--count",
+            paramLabel = "N",
+            order = 4,
+            description = "With --interval: stop after N refreshes (default: until Ctrl-C).")
     private Integer count;
 
-    @Option(names = "--json", order = 10,
-            description = "Print one {\"time\",\"queues\",\"workers\",\"jobsPerSecond\"} object per refresh (see docs/CLI.md).")
+    @Option(
+            names = "--json",
+            order = 10,
+            description =
+                    "Print one {\"time\",\"queues\",\"workers\",\"jobsPerSecond\"} object per refresh (see docs/CLI.md).")
     private boolean json;
 
     /** One refresh's reading. */
     private record Snapshot(Instant time, long nanos, List<QueueInfo> queues, List<WorkerInfo> workers) {
         long ended() {
-            return queues.stream().mapToLong(q -> q.finishedTotal() + q.failedTotal()).sum();
+            return queues.stream()
+                    .mapToLong(q -> q.finishedTotal() + q.failedTotal())
+                    .sum();
         }
     }
 
     @Override
     public Integer call() {
         if (interval != null && !(interval >= 0.2 && interval <= 86_400)) {
-            throw new ParameterException(spec.commandLine(), "--interval must be between 0.2 and 86400 seconds, got: " + interval);
+            throw new ParameterException(
+                    spec.commandLine(), "--interval must be between 0.2 and 86400 seconds, got: " + interval);
         }
         if (count != null && (interval == null || count < 1)) {
-            throw new ParameterException(spec.commandLine(), interval == null ? "--count needs --interval" : "--count must be 1 or more");
+            throw new ParameterException(
+                    spec.commandLine(), interval == null ? "--count needs --interval" : "--count must be 1 or more");
         }
         List<String> names = new ArrayList<>(new LinkedHashSet<>(queues));
         PrintWriter out = spec.commandLine().getOut();
@@ -143,7 +168,11 @@ final class InfoCommand implements Callable<Integer> {
         } else if (refresh > 0) {
             out.println();
         }
-        head.append(term.bold("jrq info")).append("  ").append(CommonOptions.redact(common.url())).append("  ").append(s.time());
+        head.append(term.bold("jrq info"))
+                .append("  ")
+                .append(CommonOptions.redact(common.url()))
+                .append("  ")
+                .append(s.time());
         if (interval != null) {
             head.append("  every ").append(Durations.format(Duration.ofMillis(Math.round(interval * 1000))));
         }
@@ -170,7 +199,10 @@ final class InfoCommand implements Callable<Integer> {
     private static void workers(PrintWriter out, Terminal term, Admin admin, Snapshot s) {
         Table t = new Table("WORKER", "QUEUES", ">BUSY", "HEARTBEAT", "UP");
         for (WorkerInfo w : s.workers()) {
-            t.row(w.name(), String.join(",", w.queues()), w.jobs().size() + "/" + w.concurrency(),
+            t.row(
+                    w.name(),
+                    String.join(",", w.queues()),
+                    w.jobs().size() + "/" + w.concurrency(),
                     Text.ago(nonNegative(Duration.between(w.heartbeatAt(), s.time()))) + " ago",
                     Text.ago(nonNegative(Duration.between(w.startedAt(), s.time()))));
         }
@@ -206,8 +238,12 @@ final class InfoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException badQueueName) {
             return ref;
         }
-        return job.map(j -> ref + "  " + j.function() + j.startedAt().map(t -> "  running " + Text.ago(nonNegative(Duration.between(t, now))))
-                .orElse("") + j.progress().map(p -> "  " + p.percent() + "%").orElse("")).orElse(ref + "  (ended)");
+        return job.map(j -> ref + "  " + j.function()
+                        + j.startedAt()
+                                .map(t -> "  running " + Text.ago(nonNegative(Duration.between(t, now))))
+                                .orElse("")
+                        + j.progress().map(p -> "  " + p.percent() + "%").orElse(""))
+                .orElse(ref + "  (ended)");
     }
 
     private static Duration nonNegative(Duration d) {

@@ -23,19 +23,28 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code jrq job show|cancel|stop|requeue|delete ID}. */
-@Command(name = "job",
+@Command(
+        name = "job",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         header = "Shows or changes one job.",
         description = {"Finds the job in any queue unless -q names its queue. An unknown id", "exits with 1.", ""},
         synopsisSubcommandLabel = "COMMAND",
-        subcommands = {JobCommand.Show.class, JobCommand.Cancel.class, JobCommand.Stop.class, JobCommand.Requeue.class,
-            JobCommand.Delete.class},
+        subcommands = {
+            JobCommand.Show.class,
+            JobCommand.Cancel.class,
+            JobCommand.Stop.class,
+            JobCommand.Requeue.class,
+            JobCommand.Delete.class
+        },
         commandListHeading = "%nCommands:%n",
-        footer = {"", "Examples:",
+        footer = {
+            "",
+            "Examples:",
             "  jrq job show 7Kq2fXbR9mTzA4cW",
             "  jrq job cancel -q emails 7Kq2fXbR9mTzA4cW",
-            "  jrq job requeue 7Kq2fXbR9mTzA4cW --json"})
+            "  jrq job requeue 7Kq2fXbR9mTzA4cW --json"
+        })
 final class JobCommand extends GroupCommand {
     /** What the job subcommands share: the id, -q, --json, and finding the job. */
     abstract static class Action implements Callable<Integer> {
@@ -48,7 +57,11 @@ final class JobCommand extends GroupCommand {
         @Parameters(index = "0", paramLabel = "ID", description = "The job id.")
         String id;
 
-        @Option(names = {"-q", "--queue"}, paramLabel = "QUEUE", converter = QueueNames.class, order = 2,
+        @Option(
+                names = {"-q", "--queue"},
+                paramLabel = "QUEUE",
+                converter = QueueNames.class,
+                order = 2,
                 description = "The job's queue (default: search every queue).")
         String queue;
 
@@ -66,7 +79,8 @@ final class JobCommand extends GroupCommand {
         }
 
         private CliException notFound() {
-            return new CliException(ExitCodes.FAILED, "no job with id " + id + (queue != null ? " in queue " + queue : ""));
+            return new CliException(
+                    ExitCodes.FAILED, "no job with id " + id + (queue != null ? " in queue " + queue : ""));
         }
 
         /**
@@ -103,16 +117,25 @@ final class JobCommand extends GroupCommand {
     }
 
     /** {@code jrq job show ID}. */
-    @Command(name = "show", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
+            versionProvider = Main.Version.class,
+            sortOptions = false,
             header = "Shows a job: status, function, times, attempts, worker, error, result.",
             description = {"With --verbose, also the stack trace of its error.", ""},
-            footer = {"", "Examples:", "  jrq job show 7Kq2fXbR9mTzA4cW",
-                "  jrq job show 7Kq2fXbR9mTzA4cW --json | jq .status"})
+            footer = {
+                "",
+                "Examples:",
+                "  jrq job show 7Kq2fXbR9mTzA4cW",
+                "  jrq job show 7Kq2fXbR9mTzA4cW --json | jq .status"
+            })
     static final class Show extends Action {
         @Override
         int run(Jrq jrq, JobInfo info) {
             PrintWriter out = spec.commandLine().getOut();
-            Optional<Object> result = info.status() == JobStatus.FINISHED ? handle(jrq, info).result() : Optional.empty();
+            Optional<Object> result =
+                    info.status() == JobStatus.FINISHED ? handle(jrq, info).result() : Optional.empty();
             if (json) {
                 ObjectNode o = JsonOutput.job(info, true);
                 o.set("result", JsonOutput.tree(result.orElse(null)));
@@ -133,15 +156,31 @@ final class JobCommand extends GroupCommand {
             info.dueAt().ifPresent(t -> row(out, term, "Due", Text.when(t, now)));
             info.startedAt().ifPresent(t -> row(out, term, "Started", Text.when(t, now)));
             info.endedAt().ifPresent(t -> row(out, term, "Ended", Text.when(t, now)));
-            if (info.startedAt().isPresent() && info.endedAt().isPresent() && !info.endedAt().get().isBefore(info.startedAt().get())) {
-                row(out, term, "Ran for", Text.ago(Duration.between(info.startedAt().get(), info.endedAt().get())));
+            if (info.startedAt().isPresent()
+                    && info.endedAt().isPresent()
+                    && !info.endedAt().get().isBefore(info.startedAt().get())) {
+                row(
+                        out,
+                        term,
+                        "Ran for",
+                        Text.ago(Duration.between(
+                                info.startedAt().get(), info.endedAt().get())));
             }
             row(out, term, "Attempts", Integer.toString(info.attempts()));
             info.worker().ifPresent(w -> row(out, term, "Worker", w));
-            info.progress().ifPresent(p -> row(out, term, "Progress", p.percent() + "%" + (p.message().isEmpty() ? "" : " " + p.message())));
+            info.progress()
+                    .ifPresent(p -> row(
+                            out,
+                            term,
+                            "Progress",
+                            p.percent() + "%" + (p.message().isEmpty() ? "" : " " + p.message())));
             for (AttemptError a : info.attemptErrors()) {
                 if (info.attemptErrors().size() > 1) {
-                    row(out, term, "Attempt " + a.attempt(), a.type() + (a.message().isEmpty() ? "" : ": " + a.message()));
+                    row(
+                            out,
+                            term,
+                            "Attempt " + a.attempt(),
+                            a.type() + (a.message().isEmpty() ? "" : ": " + a.message()));
                 }
             }
             info.error().ifPresent(e -> {
@@ -173,10 +212,17 @@ final class JobCommand extends GroupCommand {
     }
 
     /** {@code jrq job cancel ID}. */
-    @Command(name = "cancel", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+    @Command(
+            name = "cancel",
+            mixinStandardHelpOptions = true,
+            versionProvider = Main.Version.class,
+            sortOptions = false,
             header = "Cancels a job that has not started (QUEUED, SCHEDULED or DEFERRED).",
-            description = {"A running job is left alone: stop it with `jrq job stop`. Canceling a",
-                "job that is already canceled succeeds.", ""},
+            description = {
+                "A running job is left alone: stop it with `jrq job stop`. Canceling a",
+                "job that is already canceled succeeds.",
+                ""
+            },
             footer = {"", "Example:", "  jrq job cancel 7Kq2fXbR9mTzA4cW"})
     static final class Cancel extends Action {
         @Override
@@ -193,21 +239,35 @@ final class JobCommand extends GroupCommand {
             }
             JobStatus after = handle(jrq, info).cancel();
             if (after != JobStatus.CANCELED) {
-                throw new CliException(ExitCodes.FAILED, "job " + id + " was not canceled: it is " + after
-                        + (after == JobStatus.STARTED ? " (it started meanwhile and is being stopped)" : ""));
+                throw new CliException(
+                        ExitCodes.FAILED,
+                        "job " + id + " was not canceled: it is " + after
+                                + (after == JobStatus.STARTED ? " (it started meanwhile and is being stopped)" : ""));
             }
             return done(info, "cancel", after, "canceled job " + id);
         }
     }
 
     /** {@code jrq job stop ID}. */
-    @Command(name = "stop", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+    @Command(
+            name = "stop",
+            mixinStandardHelpOptions = true,
+            versionProvider = Main.Version.class,
+            sortOptions = false,
             header = "Stops a running job: its worker interrupts it and records it as STOPPED.",
-            description = {"Waits until the worker has stopped the job (see --timeout). A job that has not",
-                "started is left alone: cancel it with `jrq job cancel`.", ""},
+            description = {
+                "Waits until the worker has stopped the job (see --timeout). A job that has not",
+                "started is left alone: cancel it with `jrq job cancel`.",
+                ""
+            },
             footer = {"", "Example:", "  jrq job stop 7Kq2fXbR9mTzA4cW"})
     static final class Stop extends Action {
-        @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class, defaultValue = "10s", order = 5,
+        @Option(
+                names = "--timeout",
+                paramLabel = "DURATION",
+                converter = Durations.class,
+                defaultValue = "10s",
+                order = 5,
                 description = "How long to wait for the worker to stop it (default: ${DEFAULT-VALUE}).")
         Duration timeout;
 
@@ -221,7 +281,9 @@ final class JobCommand extends GroupCommand {
                 throw new CliException(ExitCodes.FAILED, "job " + id + " has already ended: " + s);
             }
             if (s != JobStatus.STARTED) {
-                throw new CliException(ExitCodes.FAILED, "job " + id + " is " + s + ", not running; cancel it with: jrq job cancel " + id);
+                throw new CliException(
+                        ExitCodes.FAILED,
+                        "job " + id + " is " + s + ", not running; cancel it with: jrq job cancel " + id);
             }
             Job<Object> job = handle(jrq, info);
             JobStatus now = job.cancel();
@@ -234,8 +296,10 @@ final class JobCommand extends GroupCommand {
                 return done(info, "stop", now, "stopped job " + id);
             }
             if (now == JobStatus.STARTED) {
-                throw new CliException(ExitCodes.FAILED, "asked the worker to stop job " + id + ", but it is still running after "
-                        + Durations.format(timeout));
+                throw new CliException(
+                        ExitCodes.FAILED,
+                        "asked the worker to stop job " + id + ", but it is still running after "
+                                + Durations.format(timeout));
             }
             throw new CliException(ExitCodes.FAILED, "job " + id + " was not stopped: it ended " + now + " first");
         }
@@ -251,7 +315,11 @@ final class JobCommand extends GroupCommand {
     }
 
     /** {@code jrq job requeue ID}. */
-    @Command(name = "requeue", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+    @Command(
+            name = "requeue",
+            mixinStandardHelpOptions = true,
+            versionProvider = Main.Version.class,
+            sortOptions = false,
             header = "Puts an ended job (FAILED, CANCELED or STOPPED) back on its queue.",
             description = {"It gets a fresh budget of attempts.", ""},
             footer = {"", "Example:", "  jrq job requeue 7Kq2fXbR9mTzA4cW"})
@@ -260,22 +328,30 @@ final class JobCommand extends GroupCommand {
         int run(Jrq jrq, JobInfo info) {
             long n = jrq.admin().requeue(info.queue(), List.of(id));
             if (n == 0) {
-                throw new CliException(ExitCodes.FAILED, "job " + id + " is " + info.status()
-                        + "; only FAILED, CANCELED and STOPPED jobs can be requeued");
+                throw new CliException(
+                        ExitCodes.FAILED,
+                        "job " + id + " is " + info.status()
+                                + "; only FAILED, CANCELED and STOPPED jobs can be requeued");
             }
-            return done(info, "requeue", JobStatus.QUEUED, "requeued job " + id + " (was " + lower(info.status()) + ")");
+            return done(
+                    info, "requeue", JobStatus.QUEUED, "requeued job " + id + " (was " + lower(info.status()) + ")");
         }
     }
 
     /** {@code jrq job delete ID}. */
-    @Command(name = "delete", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+    @Command(
+            name = "delete",
+            mixinStandardHelpOptions = true,
+            versionProvider = Main.Version.class,
+            sortOptions = false,
             header = "Deletes a job that is not running, with its result or error.",
             footer = {"", "Example:", "  jrq job delete 7Kq2fXbR9mTzA4cW"})
     static final class Delete extends Action {
         @Override
         int run(Jrq jrq, JobInfo info) {
             if (info.status() == JobStatus.STARTED) {
-                throw new CliException(ExitCodes.FAILED, "job " + id + " is running; stop it first with: jrq job stop " + id);
+                throw new CliException(
+                        ExitCodes.FAILED, "job " + id + " is running; stop it first with: jrq job stop " + id);
             }
             long n = jrq.admin().delete(info.queue(), List.of(id));
             if (n == 0) {

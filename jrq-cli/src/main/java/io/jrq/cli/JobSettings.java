@@ -54,7 +54,8 @@ record JobSettings(Instant at, Duration delay, int retries, Duration retryDelay,
      * @return the policy
      */
     static RetryPolicy retryPolicy(int retries, Duration retryDelay) {
-        return retryDelay != null ? RetryPolicy.fixed(retries + 1, retryDelay)
+        return retryDelay != null
+                ? RetryPolicy.fixed(retries + 1, retryDelay)
                 : RetryPolicy.exponential(retries + 1, BACKOFF_BASE, BACKOFF_CAP, BACKOFF_JITTER);
     }
 }

@@ -22,8 +22,7 @@ final class JsonArgs {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
-    private JsonArgs() {
-    }
+    private JsonArgs() {}
 
     /**
      * @param texts the arguments as typed
@@ -69,7 +68,9 @@ final class JsonArgs {
         if (at == null || at.getColumnNr() < 0) {
             return message;
         }
-        String where = at.getLineNr() > 1 ? "line " + at.getLineNr() + ", column " + at.getColumnNr() : "column " + at.getColumnNr();
+        String where = at.getLineNr() > 1
+                ? "line " + at.getLineNr() + ", column " + at.getColumnNr()
+                : "column " + at.getColumnNr();
         return "at " + where + ": " + message;
     }
 }

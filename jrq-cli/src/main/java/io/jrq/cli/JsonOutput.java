@@ -24,8 +24,7 @@ import java.util.Optional;
 final class JsonOutput {
     private static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
-    private JsonOutput() {
-    }
+    private JsonOutput() {}
 
     /** @return a new empty object */
     static ObjectNode object() {

@@ -7,8 +7,7 @@ import org.slf4j.LoggerFactory;
 
 /** Adjusts the log level set by logback.xml (WARN to stderr unless JRQ_LOG_LEVEL says otherwise). */
 final class Logging {
-    private Logging() {
-    }
+    private Logging() {}
 
     /** Logs INFO and above, unless a lower level is already configured. */
     static void verbose() {

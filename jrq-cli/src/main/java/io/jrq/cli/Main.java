@@ -19,13 +19,25 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * below; commands that talk to Redis mix in {@link CommonOptions}, return an exit code from
  * {@link ExitCodes}, and report failures by throwing ({@link CliException} for their own).
  */
-@Command(name = "jrq",
+@Command(
+        name = "jrq",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         synopsisSubcommandLabel = "COMMAND",
         description = "Background jobs for Java on Redis.",
-        subcommands = {WorkerCommand.class, EnqueueCommand.class, JobCommand.class, InfoCommand.class, QueueCommand.class,
-            FailedCommand.class, RecurringCommand.class, DashboardCommand.class, DemoCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {
+            WorkerCommand.class,
+            EnqueueCommand.class,
+            JobCommand.class,
+            InfoCommand.class,
+            QueueCommand.class,
+            FailedCommand.class,
+            RecurringCommand.class,
+            DashboardCommand.class,
+            DemoCommand.class,
+            CompletionCommand.class,
+            CommandLine.HelpCommand.class
+        },
         commandListHeading = "%nCommands:%n",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -34,8 +46,11 @@ import picocli.CommandLine.UnmatchedArgumentException;
             "2:invalid command line",
             "3:Redis cannot be reached",
             "4:Redis is full (maxmemory reached): nothing was stored",
-            "5:an enqueue got no answer: the job may be stored (see the message)"},
-        footer = {"", "Environment: JRQ_REDIS_URL (default Redis URL), JRQ_LOG_LEVEL (e.g. DEBUG),",
+            "5:an enqueue got no answer: the job may be stored (see the message)"
+        },
+        footer = {
+            "",
+            "Environment: JRQ_REDIS_URL (default Redis URL), JRQ_LOG_LEVEL (e.g. DEBUG),",
             "NO_COLOR (no colours).",
             "",
             "Examples:",
@@ -45,7 +60,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
             "  jrq info --interval 2",
             "",
             "`jrq COMMAND --help` tells more; docs/CLI.md describes every command and",
-            "its --json output."})
+            "its --json output."
+        })
 public final class Main implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -146,7 +162,8 @@ public final class Main implements Callable<Integer> {
             return new String[] {
                 "jrq " + version(),
                 "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + "), "
-                        + System.getProperty("os.name") + " " + System.getProperty("os.arch")};
+                        + System.getProperty("os.name") + " " + System.getProperty("os.arch")
+            };
         }
 
         static String version() {

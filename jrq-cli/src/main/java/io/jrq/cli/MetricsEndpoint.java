@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 final class MetricsEndpoint implements AutoCloseable {
     /** The content type of the Prometheus text format 0.0.4. */
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
     private static final String PATH = "/metrics";
     private static final Logger log = LoggerFactory.getLogger(MetricsEndpoint.class);
 
@@ -88,7 +89,11 @@ final class MetricsEndpoint implements AutoCloseable {
                 body = scrape.get();
             } catch (RuntimeException e) {
                 log.warn("metrics scrape failed", e);
-                send(ex, 500, "text/plain; charset=utf-8", "the metrics could not be written; the worker's log has the details\n");
+                send(
+                        ex,
+                        500,
+                        "text/plain; charset=utf-8",
+                        "the metrics could not be written; the worker's log has the details\n");
                 return;
             }
             send(ex, 200, CONTENT_TYPE, body);

@@ -56,8 +56,15 @@ final class ProgressBar implements AutoCloseable {
         if (f >= 0) {
             f = Math.min(1, f);
             int filled = (int) Math.round(WIDTH * f);
-            err.printf(Locale.ROOT, "\r[%s%s] %3.0f%%  %,d %s  %s ", "#".repeat(filled), ".".repeat(WIDTH - filled), f * 100, done,
-                    what, rate);
+            err.printf(
+                    Locale.ROOT,
+                    "\r[%s%s] %3.0f%%  %,d %s  %s ",
+                    "#".repeat(filled),
+                    ".".repeat(WIDTH - filled),
+                    f * 100,
+                    done,
+                    what,
+                    rate);
         } else {
             err.printf(Locale.ROOT, "\r%,d %s  %s ", done, what, rate);
         }

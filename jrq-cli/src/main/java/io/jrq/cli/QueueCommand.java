@@ -16,21 +16,34 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code jrq queue list|pause|resume|empty}. */
-@Command(name = "queue",
+@Command(
+        name = "queue",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         header = "Lists queues, or pauses, resumes or empties one.",
         synopsisSubcommandLabel = "COMMAND",
-        subcommands = {QueueCommand.ListQueues.class, QueueCommand.Pause.class, QueueCommand.Resume.class, QueueCommand.Empty.class},
+        subcommands = {
+            QueueCommand.ListQueues.class,
+            QueueCommand.Pause.class,
+            QueueCommand.Resume.class,
+            QueueCommand.Empty.class
+        },
         commandListHeading = "%nCommands:%n",
-        footer = {"", "Examples:",
+        footer = {
+            "",
+            "Examples:",
             "  jrq queue list",
             "  jrq queue pause emails",
             "  jrq queue resume emails",
-            "  jrq queue empty imports"})
+            "  jrq queue empty imports"
+        })
 final class QueueCommand extends GroupCommand {
     /** {@code jrq queue list}. */
-    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            versionProvider = Main.Version.class,
+            sortOptions = false,
             header = "Lists every queue with its job counts per state and whether it is paused.",
             footer = {"", "Examples:", "  jrq queue list", "  jrq queue list --json | jq -r 'select(.paused) | .name'"})
     static final class ListQueues implements Callable<Integer> {
@@ -104,7 +117,11 @@ final class QueueCommand extends GroupCommand {
     }
 
     /** {@code jrq queue pause NAME}. */
-    @Command(name = "pause", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+    @Command(
+            name = "pause",
+            mixinStandardHelpOptions = true,
+            versionProvider = Main.Version.class,
+            sortOptions = false,
             header = "Stops workers from taking jobs from a queue; running jobs go on.",
             description = {"Enqueueing to a paused queue still works.", ""},
             footer = {"", "Example:", "  jrq queue pause emails"})
@@ -119,7 +136,11 @@ final class QueueCommand extends GroupCommand {
     }
 
     /** {@code jrq queue resume NAME}. */
-    @Command(name = "resume", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+    @Command(
+            name = "resume",
+            mixinStandardHelpOptions = true,
+            versionProvider = Main.Version.class,
+            sortOptions = false,
             header = "Lets workers take jobs from a paused queue again.",
             footer = {"", "Example:", "  jrq queue resume emails"})
     static final class Resume extends Change {
@@ -133,7 +154,11 @@ final class QueueCommand extends GroupCommand {
     }
 
     /** {@code jrq queue empty NAME}. */
-    @Command(name = "empty", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+    @Command(
+            name = "empty",
+            mixinStandardHelpOptions = true,
+            versionProvider = Main.Version.class,
+            sortOptions = false,
             header = "Deletes every QUEUED job of a queue; running, scheduled and ended jobs stay.",
             footer = {"", "Example:", "  jrq queue empty imports"})
     static final class Empty extends Change {

@@ -10,8 +10,7 @@ import java.util.TreeSet;
 
 /** Queue lookups and the queue table shared by {@code jrq info} and {@code jrq queue list}. */
 final class Queues {
-    private Queues() {
-    }
+    private Queues() {}
 
     /** @param admin the admin API @return the names of every queue this Redis has seen, sorted */
     static Set<String> names(Admin admin) {
@@ -46,8 +45,12 @@ final class Queues {
      */
     static void requireKnown(Set<String> known, String name) {
         if (!known.contains(name)) {
-            throw new CliException(ExitCodes.FAILED, "no queue named '" + name + "'" + (known.isEmpty() ? " (this Redis has no jrq queues)"
-                    : " (known: " + String.join(", ", known) + ")"));
+            throw new CliException(
+                    ExitCodes.FAILED,
+                    "no queue named '" + name + "'"
+                            + (known.isEmpty()
+                                    ? " (this Redis has no jrq queues)"
+                                    : " (known: " + String.join(", ", known) + ")"));
         }
     }
 

@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code jrq recurring list|delete}, through {@link RecurringJobs}. */
-@Command(name = "recurring",
+@Command(
+        name = "recurring",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         header = "Lists or deletes recurring jobs.",
@@ -25,7 +26,11 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:", "  jrq recurring list", "  jrq recurring delete -q reports nightly-report"})
 final class RecurringCommand extends GroupCommand {
     /** {@code jrq recurring list}. */
-    @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            versionProvider = Main.Version.class,
+            sortOptions = false,
             header = "Lists recurring jobs with their schedules and next runs.",
             footer = {"", "Example:", "  jrq recurring list --json"})
     static final class ListRecurring implements Callable<Integer> {
@@ -55,7 +60,12 @@ final class RecurringCommand extends GroupCommand {
                         o.put("nextRun", e.nextRun().map(Instant::toString).orElse(null));
                         out.println(JsonOutput.text(o));
                     } else {
-                        t.row(e.queue(), e.name(), e.schedule(), e.function(), e.nextRun().map(Instant::toString).orElse(""));
+                        t.row(
+                                e.queue(),
+                                e.name(),
+                                e.schedule(),
+                                e.function(),
+                                e.nextRun().map(Instant::toString).orElse(""));
                     }
                 }
                 if (!json) {
@@ -78,7 +88,11 @@ final class RecurringCommand extends GroupCommand {
     }
 
     /** {@code jrq recurring delete NAME}. */
-    @Command(name = "delete", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+    @Command(
+            name = "delete",
+            mixinStandardHelpOptions = true,
+            versionProvider = Main.Version.class,
+            sortOptions = false,
             header = "Deletes a recurring job; jobs it already enqueued stay.",
             footer = {"", "Example:", "  jrq recurring delete -q reports nightly-report"})
     static final class Delete implements Callable<Integer> {
@@ -91,7 +105,12 @@ final class RecurringCommand extends GroupCommand {
         @Parameters(index = "0", paramLabel = "NAME", description = "The recurring job's name.")
         String name;
 
-        @Option(names = {"-q", "--queue"}, paramLabel = "QUEUE", defaultValue = "default", converter = QueueNames.class, order = 2,
+        @Option(
+                names = {"-q", "--queue"},
+                paramLabel = "QUEUE",
+                defaultValue = "default",
+                converter = QueueNames.class,
+                order = 2,
                 description = "Its queue (default: ${DEFAULT-VALUE}).")
         String queue;
 

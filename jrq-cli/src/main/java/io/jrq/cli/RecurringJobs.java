@@ -16,8 +16,7 @@ interface RecurringJobs {
      * @param function what each job runs
      * @param nextRun when the next job is due, if known
      */
-    record Entry(String queue, String name, String schedule, String function, Optional<Instant> nextRun) {
-    }
+    record Entry(String queue, String name, String schedule, String function, Optional<Instant> nextRun) {}
 
     /** @return every recurring job, sorted by queue and name */
     List<Entry> list();
@@ -38,10 +37,17 @@ interface RecurringJobs {
             @Override
             public List<Entry> list() {
                 return jrq.recurring().list().stream()
-                        .map(r -> new Entry(r.queue(), r.name(),
-                                r.cron().map(c -> c + " (" + r.zone().getId() + ")")
-                                        .orElseGet(() -> "every " + r.interval().map(Durations::format).orElse("?")),
-                                r.function(), r.nextDue()))
+                        .map(r -> new Entry(
+                                r.queue(),
+                                r.name(),
+                                r.cron()
+                                        .map(c -> c + " (" + r.zone().getId() + ")")
+                                        .orElseGet(() -> "every "
+                                                + r.interval()
+                                                        .map(Durations::format)
+                                                        .orElse("?")),
+                                r.function(),
+                                r.nextDue()))
                         .sorted(java.util.Comparator.comparing(Entry::queue).thenComparing(Entry::name))
                         .toList();
             }

@@ -12,8 +12,7 @@ import io.jrq.JrqOptions;
  * Lettuce builds and masks itself with one {@code *} per character of the password.
  */
 final class RedactedLogs {
-    private RedactedLogs() {
-    }
+    private RedactedLogs() {}
 
     /** {@code %msg}, redacted. */
     public static final class Message extends MessageConverter {

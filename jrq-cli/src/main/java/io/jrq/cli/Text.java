@@ -11,8 +11,7 @@ import java.util.Locale;
 final class Text {
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
 
-    private Text() {
-    }
+    private Text() {}
 
     /**
      * @param n a count

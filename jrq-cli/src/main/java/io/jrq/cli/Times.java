@@ -49,8 +49,9 @@ final class Times implements ITypeConverter<Instant> {
         try {
             return LocalDateTime.parse(s).atZone(zone).toInstant();
         } catch (DateTimeParseException e) {
-            throw new TypeConversionException("'" + value + "' is not a time; use ISO-8601, for example 2030-01-31T09:00:00Z,"
-                    + " 2030-01-31T10:00+01:00 or 2030-01-31T10:00 (local time, " + zone + ")");
+            throw new TypeConversionException(
+                    "'" + value + "' is not a time; use ISO-8601, for example 2030-01-31T09:00:00Z,"
+                            + " 2030-01-31T10:00+01:00 or 2030-01-31T10:00 (local time, " + zone + ")");
         }
     }
 }

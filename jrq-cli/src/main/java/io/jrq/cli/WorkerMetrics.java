@@ -47,7 +47,8 @@ final class WorkerMetrics implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         try {
-            return new WorkerMetrics(registry, gc, MetricsEndpoint.start(address, () -> registry.scrape(MetricsEndpoint.CONTENT_TYPE)));
+            return new WorkerMetrics(
+                    registry, gc, MetricsEndpoint.start(address, () -> registry.scrape(MetricsEndpoint.CONTENT_TYPE)));
         } catch (IOException | RuntimeException e) {
             gc.close();
             registry.close();

@@ -14,8 +14,7 @@ public final class DemoJobs {
     /** How long {@link #countWords} takes. */
     public static final Duration SLOW_TASK = Duration.ofSeconds(5);
 
-    private DemoJobs() {
-    }
+    private DemoJobs() {}
 
     /**
      * The demo's slow task: counts the words of a text, taking {@link #SLOW_TASK} to do it.

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Cli {
     /** Longest a command may take before the test gives up on it. */
     static final Duration LIMIT = Duration.ofSeconds(90);
+
     private static final AtomicInteger RUNS = new AtomicInteger();
 
     private final Path dir;
@@ -40,7 +41,8 @@ final class Cli {
     record Result(int exitCode, String out, String err, Duration elapsed) {
         @Override
         public String toString() {
-            return "exit " + exitCode + " after " + elapsed.toMillis() + " ms\n--- stdout ---\n" + out + "--- stderr ---\n" + err;
+            return "exit " + exitCode + " after " + elapsed.toMillis() + " ms\n--- stdout ---\n" + out
+                    + "--- stderr ---\n" + err;
         }
 
         /** @return stdout's lines */
@@ -79,7 +81,8 @@ final class Cli {
     Running start(Map<String, String> env, Path stdin, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        boolean longRunning = args.length > 0 && (args[0].equals("worker") || List.of(args).contains("--file"));
+        boolean longRunning =
+                args.length > 0 && (args[0].equals("worker") || List.of(args).contains("--file"));
         if (!longRunning) {
             // Short commands: start fast rather than run fast.
             command.add("-XX:TieredStopAtLevel=1");
@@ -98,8 +101,12 @@ final class Cli {
         int n = RUNS.incrementAndGet();
         Path out = dir.resolve("out-" + n + ".txt");
         Path err = dir.resolve("err-" + n + ".txt");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.redirectInput(stdin != null ? ProcessBuilder.Redirect.from(stdin.toFile()) : ProcessBuilder.Redirect.from(new File("/dev/null")));
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.redirectInput(
+                stdin != null
+                        ? ProcessBuilder.Redirect.from(stdin.toFile())
+                        : ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().remove("JRQ_REDIS_URL");
         pb.environment().remove("NO_COLOR");
         if (url != null) {

@@ -40,11 +40,19 @@ class CliBadRegistryIT {
 
     private static void assertWarnedOnce(Cli.Result r) {
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.err().lines().filter(l -> l.contains("skipped a bad record: jrq:queues holds 'bad queue name{}'"))).as(r.toString())
+        assertThat(r.err().lines().filter(l -> l.contains("skipped a bad record: jrq:queues holds 'bad queue name{}'")))
+                .as(r.toString())
                 .hasSize(1);
-        assertThat(r.err().lines().filter(l -> l.contains("jrq:queues holds '\\xff\\xfe-q'") && l.contains("not UTF-8"))).as(r.toString())
+        assertThat(r.err()
+                        .lines()
+                        .filter(l -> l.contains("jrq:queues holds '\\xff\\xfe-q'") && l.contains("not UTF-8")))
+                .as(r.toString())
                 .hasSize(1);
-        assertThat(r.err()).as(r.toString()).contains("jrq:queues holds '\\x1b]0;pwned\\x07'").doesNotContain("\u001b").doesNotContain("\u0007")
+        assertThat(r.err())
+                .as(r.toString())
+                .contains("jrq:queues holds '\\x1b]0;pwned\\x07'")
+                .doesNotContain("\u001b")
+                .doesNotContain("\u0007")
                 .doesNotContain("IllegalArgumentException");
     }
 
@@ -53,21 +61,32 @@ class CliBadRegistryIT {
         String tag = UUID.randomUUID().toString().substring(0, 8);
         String a = "good-a-" + tag;
         String b = "good-b-" + tag;
-        try (RedisServer redis = RedisServer.start(); Jrq jrq = Jrq.connect(redis.url())) {
+        try (RedisServer redis = RedisServer.start();
+                Jrq jrq = Jrq.connect(redis.url())) {
             Job<Void> failed;
-            try (Worker w = jrq.worker(a).allowPackages("io.jrq.demo").handleSignals(false).shutdownGrace(Duration.ZERO).start()) {
+            try (Worker w = jrq.worker(a)
+                    .allowPackages("io.jrq.demo")
+                    .handleSignals(false)
+                    .shutdownGrace(Duration.ZERO)
+                    .start()) {
                 failed = jrq.queue(a).enqueue(DemoJobs::fail, "boom");
-                assertThat(catchThrowable(() -> failed.await(Duration.ofSeconds(20)))).isInstanceOf(io.jrq.JobFailedException.class);
+                assertThat(catchThrowable(() -> failed.await(Duration.ofSeconds(20))))
+                        .isInstanceOf(io.jrq.JobFailedException.class);
             }
             assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
             jrq.queue(b).enqueue(DemoJobs::echo, "waiting");
-            sadd(redis, "bad queue name{}".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xff, (byte) 0xfe, '-', 'q'},
+            sadd(
+                    redis,
+                    "bad queue name{}".getBytes(StandardCharsets.UTF_8),
+                    new byte[] {(byte) 0xff, (byte) 0xfe, '-', 'q'},
                     "\u001b]0;pwned\u0007".getBytes(StandardCharsets.UTF_8));
             Cli cli = new Cli(tmp, redis.url());
 
             Cli.Result info = cli.run("info");
             assertWarnedOnce(info);
-            assertThat(info.out()).containsPattern("\n" + a + " +0 +0 +0 +0 +0 +1 +0\n").containsPattern("\n" + b + " +1 +0 ");
+            assertThat(info.out())
+                    .containsPattern("\n" + a + " +0 +0 +0 +0 +0 +1 +0\n")
+                    .containsPattern("\n" + b + " +1 +0 ");
 
             Cli.Result list = cli.run("queue", "list");
             assertWarnedOnce(list);
@@ -80,7 +99,9 @@ class CliBadRegistryIT {
 
             Cli.Result failedList = cli.run("failed", "list");
             assertWarnedOnce(failedList);
-            assertThat(failedList.out()).contains(failed.id() + "  " + a + "  io.jrq.demo.DemoJobs::fail").endsWith("1 failed job.\n");
+            assertThat(failedList.out())
+                    .contains(failed.id() + "  " + a + "  io.jrq.demo.DemoJobs::fail")
+                    .endsWith("1 failed job.\n");
 
             // Finding a job by id alone and listing recurring jobs read the registry too.
             Cli.Result show = cli.run("job", "show", failed.id());

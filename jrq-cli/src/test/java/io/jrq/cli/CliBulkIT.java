@@ -31,18 +31,21 @@ class CliBulkIT extends CliSupport {
     void badLinesAreReportedWithTheirNumbersAndSkipped() throws IOException {
         String other = name("other");
         Path file = tmp.resolve("jobs.jsonl");
-        Files.write(file, List.of(
-                "{\"fn\":\"io.jrq.demo.DemoJobs::noop\",\"args\":[1]}",
-                "",
-                "{\"fn\":\"io.jrq.demo.DemoJobs::noop\",\"args\":[2],\"queue\":\"" + other + "\"}",
-                "{\"fn\":\"io.jrq.demo.DemoJobs::noop\",\"args\":[3]",
-                "{\"fn\":\"greet\",\"args\":[\"Ann\"]}",
-                "[\"not\", \"an\", \"object\"]",
-                "{\"fn\":\"no spaces allowed\"}",
-                "{\"fn\":\"io.jrq.demo.DemoJobs::noop\",\"arg\":[4]}",
-                "{\"fn\":\"io.jrq.demo.DemoJobs::noop\",\"args\":[5],\"queue\":\"no spaces\"}",
-                "{\"fn\":\"io.jrq.demo.DemoJobs::echo\"}",
-                "{\"fn\":\"io.jrq.demo.DemoJobs::echo\",\"args\":[\"" + "x".repeat(1_100_000) + "\"]}"), StandardCharsets.UTF_8);
+        Files.write(
+                file,
+                List.of(
+                        "{\"fn\":\"io.jrq.demo.DemoJobs::noop\",\"args\":[1]}",
+                        "",
+                        "{\"fn\":\"io.jrq.demo.DemoJobs::noop\",\"args\":[2],\"queue\":\"" + other + "\"}",
+                        "{\"fn\":\"io.jrq.demo.DemoJobs::noop\",\"args\":[3]",
+                        "{\"fn\":\"greet\",\"args\":[\"Ann\"]}",
+                        "[\"not\", \"an\", \"object\"]",
+                        "{\"fn\":\"no spaces allowed\"}",
+                        "{\"fn\":\"io.jrq.demo.DemoJobs::noop\",\"arg\":[4]}",
+                        "{\"fn\":\"io.jrq.demo.DemoJobs::noop\",\"args\":[5],\"queue\":\"no spaces\"}",
+                        "{\"fn\":\"io.jrq.demo.DemoJobs::echo\"}",
+                        "{\"fn\":\"io.jrq.demo.DemoJobs::echo\",\"args\":[\"" + "x".repeat(1_100_000) + "\"]}"),
+                StandardCharsets.UTF_8);
 
         Cli.Result r = cli.run("enqueue", "--file", file.toString(), "-q", queue, "--json");
 
@@ -54,30 +57,40 @@ class CliBulkIT extends CliSupport {
         assertThat(r.lines().get(3)).startsWith("{\"line\":10,");
         String at = file + ":";
         List<String> err = r.err().lines().toList();
-        assertThat(err.subList(0, 5)).as(r.toString()).containsExactly(
-                "jrq: " + at + "4: not valid JSON at column 46: Unexpected end-of-input: expected close marker for Object"
-                        + " (start marker at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1,"
-                        + " column: 1]); skipped",
-                "jrq: " + at + "6: expected a JSON object {\"fn\":..., \"args\":[...], \"queue\":...}; skipped",
-                "jrq: " + at + "7: 'no spaces allowed' is neither a method (com.example.Jobs::send) nor a handler name"
-                        + " (1-200 characters of A-Z a-z 0-9 _ . : -); skipped",
-                "jrq: " + at + "8: unknown field \"arg\" (known: fn, args, queue); skipped",
-                "jrq: " + at + "9: queue name must be 1-100 characters of A-Z a-z 0-9 _ . -, got: 'no spaces'; skipped");
+        assertThat(err.subList(0, 5))
+                .as(r.toString())
+                .containsExactly(
+                        "jrq: " + at
+                                + "4: not valid JSON at column 46: Unexpected end-of-input: expected close marker for Object"
+                                + " (start marker at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1,"
+                                + " column: 1]); skipped",
+                        "jrq: " + at + "6: expected a JSON object {\"fn\":..., \"args\":[...], \"queue\":...}; skipped",
+                        "jrq: " + at
+                                + "7: 'no spaces allowed' is neither a method (com.example.Jobs::send) nor a handler name"
+                                + " (1-200 characters of A-Z a-z 0-9 _ . : -); skipped",
+                        "jrq: " + at + "8: unknown field \"arg\" (known: fn, args, queue); skipped",
+                        "jrq: " + at
+                                + "9: queue name must be 1-100 characters of A-Z a-z 0-9 _ . -, got: 'no spaces'; skipped");
         // The payload's exact size depends on the envelope; the line is found once the core refuses its batch.
-        assertThat(err.get(5)).startsWith("jrq: " + at + "11: job payload for io.jrq.demo.DemoJobs::echo is 1100")
-                .endsWith(" bytes, over the limit of 1048576 bytes (JrqOptions.maxPayloadBytes); store large data elsewhere and"
-                        + " pass its key; skipped");
+        assertThat(err.get(5))
+                .startsWith("jrq: " + at + "11: job payload for io.jrq.demo.DemoJobs::echo is 1100")
+                .endsWith(
+                        " bytes, over the limit of 1048576 bytes (JrqOptions.maxPayloadBytes); store large data elsewhere and"
+                                + " pass its key; skipped");
         assertThat(err.subList(6, err.size())).containsExactly("jrq: 6 bad lines were skipped (see above)");
         assertThat(jrq.admin().queue(queue).count(JobStatus.QUEUED)).isEqualTo(3);
         assertThat(jrq.admin().queue(other).count(JobStatus.QUEUED)).isEqualTo(1);
-        assertThat(jrq.admin().jobs(queue, JobStatus.QUEUED, 0, 10)).extracting(j -> j.function())
+        assertThat(jrq.admin().jobs(queue, JobStatus.QUEUED, 0, 10))
+                .extracting(j -> j.function())
                 .containsExactly("io.jrq.demo.DemoJobs::noop", "greet", "io.jrq.demo.DemoJobs::echo");
     }
 
     @Test
     void readsStdin() throws IOException {
         Path file = tmp.resolve("stdin.jsonl");
-        Files.writeString(file, "{\"fn\":\"io.jrq.demo.DemoJobs::noop\",\"args\":[1]}\n{\"fn\":\"io.jrq.demo.DemoJobs::noop\",\"args\":[2]}\n");
+        Files.writeString(
+                file,
+                "{\"fn\":\"io.jrq.demo.DemoJobs::noop\",\"args\":[1]}\n{\"fn\":\"io.jrq.demo.DemoJobs::noop\",\"args\":[2]}\n");
 
         Cli.Result r = cli.run(Map.of(), file, "enqueue", "--file", "-", "-q", queue, "--in", "1h");
 
@@ -106,7 +119,11 @@ class CliBulkIT extends CliSupport {
                 public void message(String channel, String message) {
                     // fetch.lua publishes one event per call: {"ended":{"FINISHED":[ids...],...}}.
                     try {
-                        new ObjectMapper().readTree(message).path("ended").path("FINISHED").forEach(id -> finished.add(id.asText()));
+                        new ObjectMapper()
+                                .readTree(message)
+                                .path("ended")
+                                .path("FINISHED")
+                                .forEach(id -> finished.add(id.asText()));
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -116,9 +133,13 @@ class CliBulkIT extends CliSupport {
 
             Cli.Result enqueue = cli.run("enqueue", "--file", file.toString(), "-q", queue, "--json");
             Cli.Result work = cli.run("worker", "-q", queue, "--allow", "io.jrq.demo", "-c", "16", "--burst");
-            System.out.printf("CliBulkIT: jrq enqueue --file with %,d lines: %s (process, JVM start included), %,.0f jobs/s%n", LARGE,
-                    seconds(enqueue.elapsed()), LARGE / (enqueue.elapsed().toMillis() / 1000.0));
-            System.out.printf("CliBulkIT: jrq worker --burst -c 16 ran them all: %s (process, JVM start included), %,.0f jobs/s%n",
+            System.out.printf(
+                    "CliBulkIT: jrq enqueue --file with %,d lines: %s (process, JVM start included), %,.0f jobs/s%n",
+                    LARGE,
+                    seconds(enqueue.elapsed()),
+                    LARGE / (enqueue.elapsed().toMillis() / 1000.0));
+            System.out.printf(
+                    "CliBulkIT: jrq worker --burst -c 16 ran them all: %s (process, JVM start included), %,.0f jobs/s%n",
                     seconds(work.elapsed()), LARGE / (work.elapsed().toMillis() / 1000.0));
 
             assertThat(enqueue.exitCode()).as(enqueue.err()).isZero();
@@ -135,9 +156,15 @@ class CliBulkIT extends CliSupport {
             assertThat(work.exitCode()).as(work.toString()).isZero();
             assertThat(work.out()).contains("stopped after").contains("queues empty");
             QueueInfo q = jrq.admin().queue(queue);
-            assertThat(q.count(JobStatus.QUEUED) + q.count(JobStatus.STARTED) + q.count(JobStatus.SCHEDULED) + q.count(JobStatus.FAILED))
-                    .as(q.toString()).isZero();
-            assertThat(eventually(() -> finished.size() >= LARGE)).as("FINISHED events: %,d", finished.size()).isTrue();
+            assertThat(q.count(JobStatus.QUEUED)
+                            + q.count(JobStatus.STARTED)
+                            + q.count(JobStatus.SCHEDULED)
+                            + q.count(JobStatus.FAILED))
+                    .as(q.toString())
+                    .isZero();
+            assertThat(eventually(() -> finished.size() >= LARGE))
+                    .as("FINISHED events: %,d", finished.size())
+                    .isTrue();
             assertThat(finished).isEqualTo(ids);
             assertThat(enqueue.elapsed().plus(work.elapsed())).isLessThan(Duration.ofSeconds(90));
         } finally {

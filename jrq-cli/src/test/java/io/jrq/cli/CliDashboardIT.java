@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /** {@code jrq dashboard}, run as a process: password handling, binding, base path, bad options. */
 class CliDashboardIT extends CliSupport {
     private static final Pattern GENERATED = Pattern.compile("log in as admin with the password (\\S+) \\(generated");
-    private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
@@ -32,7 +33,11 @@ class CliDashboardIT extends CliSupport {
     private static HttpResponse<String> get(String url, String user, String password) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
         if (user != null) {
-            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+            b.header(
+                    "Authorization",
+                    "Basic "
+                            + Base64.getEncoder()
+                                    .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
         }
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -52,28 +57,42 @@ class CliDashboardIT extends CliSupport {
             assertThat(d.err()).doesNotContain("warning");
             String base = "http://127.0.0.1:" + port + "/ops/jrq";
             assertThat(get(base + "/api/queues", null, null).statusCode()).isEqualTo(401);
-            assertThat(get(base + "/api/queues", "admin", "wrong-one").statusCode()).isEqualTo(401);
+            assertThat(get(base + "/api/queues", "admin", "wrong-one").statusCode())
+                    .isEqualTo(401);
             HttpResponse<String> ok = get(base + "/api/queues", "admin", password);
             assertThat(ok.statusCode()).isEqualTo(200);
             assertThat(ok.body()).contains("\"name\":\"" + queue + "\"");
-            assertThat(get("http://127.0.0.1:" + port + "/api/queues", "admin", password).statusCode()).isEqualTo(404);
+            assertThat(get("http://127.0.0.1:" + port + "/api/queues", "admin", password)
+                            .statusCode())
+                    .isEqualTo(404);
         } finally {
             d.terminate();
             d.await(Cli.LIMIT);
         }
-        assertThat(d.out().split("password ", -1)).as("the password is printed once").hasSize(2);
+        assertThat(d.out().split("password ", -1))
+                .as("the password is printed once")
+                .hasSize(2);
     }
 
     @Test
     void takesThePasswordFromTheEnvironmentOrAFileAndWarnsWhenListeningBeyondLoopback() throws Exception {
         int port = freePort();
-        Cli.Running d = cli.start(Map.of("JRQ_DASHBOARD_PASSWORD", "from-the-env-1"), null, "dashboard", "--port", Integer.toString(port),
-                "--bind", "0.0.0.0", "--read-only");
+        Cli.Running d = cli.start(
+                Map.of("JRQ_DASHBOARD_PASSWORD", "from-the-env-1"),
+                null,
+                "dashboard",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "0.0.0.0",
+                "--read-only");
         try {
             assertThat(d.awaitOut("stop it with Ctrl-C", Cli.LIMIT)).as(d.err()).isTrue();
             assertThat(d.out()).contains("read-only", "log in as admin\n").doesNotContain("from-the-env-1");
             assertThat(d.err()).contains("warning: the dashboard listens on 0.0.0.0 over plain HTTP");
-            assertThat(get("http://127.0.0.1:" + port + "/api/queues", "admin", "from-the-env-1").statusCode()).isEqualTo(200);
+            assertThat(get("http://127.0.0.1:" + port + "/api/queues", "admin", "from-the-env-1")
+                            .statusCode())
+                    .isEqualTo(200);
         } finally {
             d.terminate();
             d.await(Cli.LIMIT);
@@ -82,11 +101,16 @@ class CliDashboardIT extends CliSupport {
         Path file = tmp.resolve("dashboard-password");
         Files.writeString(file, "from-a-file-22\nignored\n");
         int port2 = freePort();
-        Cli.Running f = cli.start("dashboard", "--port", Integer.toString(port2), "--password-file", file.toString(), "--user", "ops");
+        Cli.Running f = cli.start(
+                "dashboard", "--port", Integer.toString(port2), "--password-file", file.toString(), "--user", "ops");
         try {
             assertThat(f.awaitOut("stop it with Ctrl-C", Cli.LIMIT)).as(f.err()).isTrue();
-            assertThat(get("http://127.0.0.1:" + port2 + "/api/queues", "ops", "from-a-file-22").statusCode()).isEqualTo(200);
-            assertThat(get("http://127.0.0.1:" + port2 + "/api/queues", "admin", "from-a-file-22").statusCode()).isEqualTo(401);
+            assertThat(get("http://127.0.0.1:" + port2 + "/api/queues", "ops", "from-a-file-22")
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(get("http://127.0.0.1:" + port2 + "/api/queues", "admin", "from-a-file-22")
+                            .statusCode())
+                    .isEqualTo(401);
         } finally {
             f.terminate();
             f.await(Cli.LIMIT);
@@ -122,10 +146,14 @@ class CliDashboardIT extends CliSupport {
     @Test
     void theDemoEndsWithTheDashboardOnItsRedisAndAWorkloadToShow() throws Exception {
         int port = freePort();
-        Cli.Running demo = cli.start("demo", "--jobs", "0", "--workers", "1", "--dashboard", "--dashboard-port", Integer.toString(port));
+        Cli.Running demo = cli.start(
+                "demo", "--jobs", "0", "--workers", "1", "--dashboard", "--dashboard-port", Integer.toString(port));
         try {
-            assertThat(demo.awaitOut("Ctrl-C stops the demo", Cli.LIMIT)).as(demo.out() + demo.err()).isTrue();
-            Matcher m = Pattern.compile("log in as admin with the password (\\S+) \\(generated").matcher(demo.out());
+            assertThat(demo.awaitOut("Ctrl-C stops the demo", Cli.LIMIT))
+                    .as(demo.out() + demo.err())
+                    .isTrue();
+            Matcher m = Pattern.compile("log in as admin with the password (\\S+) \\(generated")
+                    .matcher(demo.out());
             assertThat(m.find()).as(demo.out()).isTrue();
             Matcher q = Pattern.compile("Queue: (demo-\\S+)").matcher(demo.out());
             assertThat(q.find()).as(demo.out()).isTrue();
@@ -133,10 +161,15 @@ class CliDashboardIT extends CliSupport {
             HttpResponse<String> queues = get(base + "/api/queues", "admin", m.group(1));
             assertThat(queues.statusCode()).isEqualTo(200);
             assertThat(queues.body()).contains("\"name\":\"" + q.group(1) + "\"");
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                    assertThat(get(base + "/api/queues/" + q.group(1) + "/jobs?state=failed", "admin", m.group(1)).body())
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(
+                                    get(base + "/api/queues/" + q.group(1) + "/jobs?state=failed", "admin", m.group(1))
+                                            .body())
                             .contains("the mail server refused message"));
-            assertThat(get(base + "/api/queues/" + q.group(1) + "/jobs?state=started", "admin", m.group(1)).body()).contains("report");
+            assertThat(get(base + "/api/queues/" + q.group(1) + "/jobs?state=started", "admin", m.group(1))
+                            .body())
+                    .contains("report");
         } finally {
             demo.terminate();
             demo.await(Cli.LIMIT);

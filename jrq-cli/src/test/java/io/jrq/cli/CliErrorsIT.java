@@ -51,43 +51,65 @@ class CliErrorsIT {
     }
 
     private static void print(String what, Cli.Result r) {
-        System.out.println("CliErrorsIT: " + what + " -> exit " + r.exitCode() + ", stderr: " + r.err().trim());
+        System.out.println("CliErrorsIT: " + what + " -> exit " + r.exitCode() + ", stderr: "
+                + r.err().trim());
     }
 
     @Test
     void aFullRedisIsSaidPlainlyWithExit4AndNothingIsStored() throws IOException {
-        try (RedisServer redis = RedisServer.builder().config("maxmemory", "3mb").config("maxmemory-policy", "noeviction").start();
-             Jrq jrq = Jrq.connect(redis.url())) {
+        try (RedisServer redis = RedisServer.builder()
+                        .config("maxmemory", "3mb")
+                        .config("maxmemory-policy", "noeviction")
+                        .start();
+                Jrq jrq = Jrq.connect(redis.url())) {
             Cli cli = new Cli(tmp, redis.url());
             String queue = "full";
             jrq.queue(queue).enqueue("io.jrq.demo.DemoJobs::echo", "before");
-            jrq.recurring().schedule(RecurringJob.builder("hourly").queue(queue).every(Duration.ofHours(1))
-                    .handler("tick", "hourly").build());
+            jrq.recurring()
+                    .schedule(RecurringJob.builder("hourly")
+                            .queue(queue)
+                            .every(Duration.ofHours(1))
+                            .handler("tick", "hourly")
+                            .build());
             fill(redis);
 
-            Cli.Result one = cli.run("enqueue", "-q", queue, "--id", "refused-1", "io.jrq.demo.DemoJobs::echo", "hello");
+            Cli.Result one =
+                    cli.run("enqueue", "-q", queue, "--id", "refused-1", "io.jrq.demo.DemoJobs::echo", "hello");
             print("enqueue on a full Redis", one);
             assertThat(one.exitCode()).as(one.toString()).isEqualTo(ExitCodes.REDIS_FULL);
-            assertThat(one.err()).as(one.toString()).startsWith("jrq: Redis is full (maxmemory reached").contains("refused-1")
+            assertThat(one.err())
+                    .as(one.toString())
+                    .startsWith("jrq: Redis is full (maxmemory reached")
+                    .contains("refused-1")
                     .contains("nothing was stored");
             assertThat(one.out()).isEmpty();
-            assertThat(redis.execute("HEXISTS", KEYS.queued(queue), "refused-1")).isEqualTo("0");
+            assertThat(redis.execute("HEXISTS", KEYS.queued(queue), "refused-1"))
+                    .isEqualTo("0");
 
             // A queue never seen: its registration is refused, and nothing is sent.
-            Cli.Result fresh = cli.run("enqueue", "-q", "never-seen", "io.jrq.demo.DemoJobs::echo", "hello", "--wait", "5s");
+            Cli.Result fresh =
+                    cli.run("enqueue", "-q", "never-seen", "io.jrq.demo.DemoJobs::echo", "hello", "--wait", "5s");
             print("enqueue --wait on a new queue of a full Redis", fresh);
             assertThat(fresh.exitCode()).as(fresh.toString()).isEqualTo(ExitCodes.REDIS_FULL);
             assertThat(fresh.err()).startsWith("jrq: Redis is full (maxmemory reached");
             assertThat(redis.execute("SISMEMBER", "jrq:queues", "never-seen")).isEqualTo("0");
 
             Path file = tmp.resolve("jobs.jsonl");
-            Files.write(file, List.of("{\"fn\":\"io.jrq.demo.DemoJobs::echo\",\"args\":[1]}", "{\"fn\":\"io.jrq.demo.DemoJobs::echo\",\"args\":[2]}"));
+            Files.write(
+                    file,
+                    List.of(
+                            "{\"fn\":\"io.jrq.demo.DemoJobs::echo\",\"args\":[1]}",
+                            "{\"fn\":\"io.jrq.demo.DemoJobs::echo\",\"args\":[2]}"));
             Cli.Result bulk = cli.run("enqueue", "--file", file.toString(), "-q", queue);
             print("enqueue --file on a full Redis", bulk);
             assertThat(bulk.exitCode()).as(bulk.toString()).isEqualTo(ExitCodes.REDIS_FULL);
-            assertThat(bulk.err()).contains("jrq: Redis is full (maxmemory reached").contains("no job was enqueued before")
+            assertThat(bulk.err())
+                    .contains("jrq: Redis is full (maxmemory reached")
+                    .contains("no job was enqueued before")
                     .contains("the jobs from line 1 of " + file + " on were not enqueued");
-            assertThat(redis.execute("LLEN", KEYS.ready(queue))).as("only the job from before").isEqualTo("1");
+            assertThat(redis.execute("LLEN", KEYS.ready(queue)))
+                    .as("only the job from before")
+                    .isEqualTo("1");
 
             // Reading and deleting need no memory: they work on a full Redis, and deleting makes room.
             Cli.Result list = cli.run("recurring", "list");
@@ -97,15 +119,18 @@ class CliErrorsIT {
             assertThat(delete.exitCode()).as(delete.toString()).isZero();
 
             redis.execute("CONFIG", "SET", "maxmemory", "64mb");
-            Cli.Result after = cli.run("enqueue", "-q", queue, "--id", "refused-1", "io.jrq.demo.DemoJobs::echo", "hello");
+            Cli.Result after =
+                    cli.run("enqueue", "-q", queue, "--id", "refused-1", "io.jrq.demo.DemoJobs::echo", "hello");
             assertThat(after.exitCode()).as(after.toString()).isZero();
             assertThat(after.out().trim()).isEqualTo("refused-1");
             // The same command again: the same job, not a second one.
-            Cli.Result again = cli.run("enqueue", "-q", queue, "--id", "refused-1", "io.jrq.demo.DemoJobs::echo", "hello");
+            Cli.Result again =
+                    cli.run("enqueue", "-q", queue, "--id", "refused-1", "io.jrq.demo.DemoJobs::echo", "hello");
             assertThat(again.exitCode()).as(again.toString()).isZero();
             assertThat(again.out().trim()).isEqualTo("refused-1");
             assertThat(redis.execute("LLEN", KEYS.ready(queue))).isEqualTo("2");
-            Cli.Result other = cli.run("enqueue", "-q", queue, "--id", "refused-1", "io.jrq.demo.DemoJobs::echo", "other");
+            Cli.Result other =
+                    cli.run("enqueue", "-q", queue, "--id", "refused-1", "io.jrq.demo.DemoJobs::echo", "other");
             assertThat(other.exitCode()).as(other.toString()).isEqualTo(ExitCodes.FAILED);
             assertThat(other.err()).contains("already exists");
         }
@@ -118,17 +143,19 @@ class CliErrorsIT {
 
         Dropper(boolean reset) throws IOException {
             socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            thread = new Thread(() -> {
-                while (!socket.isClosed()) {
-                    try (Socket s = socket.accept()) {
-                        if (reset) {
-                            s.setSoLinger(true, 0);
+            thread = new Thread(
+                    () -> {
+                        while (!socket.isClosed()) {
+                            try (Socket s = socket.accept()) {
+                                if (reset) {
+                                    s.setSoLinger(true, 0);
+                                }
+                            } catch (IOException e) {
+                                return;
+                            }
                         }
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            }, "dropper");
+                    },
+                    "dropper");
             thread.setDaemon(true);
             thread.start();
         }
@@ -160,7 +187,10 @@ class CliErrorsIT {
                 Cli.Result r = cli.run(with(enqueue, dropper.url()));
                 print(reset ? "connection reset while connecting" : "connection closed while connecting", r);
                 assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.REDIS_UNAVAILABLE);
-                assertThat(r.err()).as(r.toString()).contains("cannot connect to Redis at 127.0.0.1:").doesNotContain("rediss", "TLS");
+                assertThat(r.err())
+                        .as(r.toString())
+                        .contains("cannot connect to Redis at 127.0.0.1:")
+                        .doesNotContain("rediss", "TLS");
             }
         }
         try (RedisServer killed = RedisServer.start()) {

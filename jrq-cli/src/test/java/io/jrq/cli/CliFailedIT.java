@@ -16,8 +16,12 @@ class CliFailedIT extends CliSupport {
     /** Fails {@code n} jobs in the queue, then stops the worker so that requeued jobs stay QUEUED. */
     private List<Job<Void>> failJobs(String q, int n) {
         Worker w = worker(q);
-        List<Job<Void>> jobs = jrq.queue(q).enqueueAll(DemoJobs::fail, IntStream.range(0, n).mapToObj(i -> "boom " + i).toList());
-        assertThat(eventually(() -> jrq.admin().queue(q).count(JobStatus.FAILED) == n)).isTrue();
+        List<Job<Void>> jobs = jrq.queue(q)
+                .enqueueAll(
+                        DemoJobs::fail,
+                        IntStream.range(0, n).mapToObj(i -> "boom " + i).toList());
+        assertThat(eventually(() -> jrq.admin().queue(q).count(JobStatus.FAILED) == n))
+                .isTrue();
         w.close();
         return jobs;
     }
@@ -32,14 +36,17 @@ class CliFailedIT extends CliSupport {
         assertThat(text.exitCode()).as(text.toString()).isZero();
         assertThat(text.lines().get(0)).matches("ID +QUEUE +FUNCTION +FAILED +ERROR");
         for (Job<Void> j : jobs) {
-            assertThat(text.out()).containsPattern(j.id() + "  " + queue + "  io.jrq.demo.DemoJobs::fail  \\d{4}-.+ ago\\)  "
-                    + "java.lang.IllegalStateException: boom \\d\n");
+            assertThat(text.out())
+                    .containsPattern(j.id() + "  " + queue + "  io.jrq.demo.DemoJobs::fail  \\d{4}-.+ ago\\)  "
+                            + "java.lang.IllegalStateException: boom \\d\n");
         }
         assertThat(text.out()).endsWith("\n3 failed jobs.\n");
         assertThat(json.exitCode()).as(json.toString()).isZero();
-        assertThat(json.lines()).hasSize(2).allMatch(l -> l.matches("\\{\"id\":\"[0-9A-Za-z]{16}\",\"queue\":\"" + queue
-                + "\",\"status\":\"FAILED\",\"function\":\"io.jrq.demo.DemoJobs::fail\",.*\"error\":\\{\"type\":"
-                + "\"java.lang.IllegalStateException\",\"message\":\"boom \\d\"},\"progress\":null}"));
+        assertThat(json.lines())
+                .hasSize(2)
+                .allMatch(l -> l.matches("\\{\"id\":\"[0-9A-Za-z]{16}\",\"queue\":\"" + queue
+                        + "\",\"status\":\"FAILED\",\"function\":\"io.jrq.demo.DemoJobs::fail\",.*\"error\":\\{\"type\":"
+                        + "\"java.lang.IllegalStateException\",\"message\":\"boom \\d\"},\"progress\":null}"));
     }
 
     @Test
@@ -56,9 +63,10 @@ class CliFailedIT extends CliSupport {
         assertThat(one.err()).isEqualTo("jrq: no job with id no-such-id\njrq: 1 of 2 jobs were not requeued\n");
         assertThat(jobs.get(0).status()).isEqualTo(JobStatus.QUEUED);
         assertThat(all.exitCode()).as(all.toString()).isZero();
-        assertThat(all.lines()).containsExactly(
-                "{\"queue\":\"" + queue + "\",\"action\":\"delete\",\"count\":3}",
-                "{\"queue\":\"" + other + "\",\"action\":\"delete\",\"count\":2}");
+        assertThat(all.lines())
+                .containsExactly(
+                        "{\"queue\":\"" + queue + "\",\"action\":\"delete\",\"count\":3}",
+                        "{\"queue\":\"" + other + "\",\"action\":\"delete\",\"count\":2}");
         assertThat(jrq.admin().queue(queue).count(JobStatus.FAILED)).isZero();
         assertThat(jrq.queue(queue).job(jobs.get(1).id())).isEmpty();
         assertThat(jobs.get(0).status()).as("not failed, so not deleted").isEqualTo(JobStatus.QUEUED);

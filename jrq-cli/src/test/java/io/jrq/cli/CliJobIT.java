@@ -18,11 +18,16 @@ class CliJobIT extends CliSupport {
     @Test
     void showsAFinishedAndAFailedJob() {
         worker(queue);
-        Job<String> ok = jrq.queue(queue).with(EnqueueOptions.builder().description("say hi").meta("tenant", "acme").build())
+        Job<String> ok = jrq.queue(queue)
+                .with(EnqueueOptions.builder()
+                        .description("say hi")
+                        .meta("tenant", "acme")
+                        .build())
                 .enqueue(DemoJobs::echo, "hi");
         Job<Void> failed = jrq.queue(queue).enqueue(DemoJobs::fail, "boom");
         ok.await(Duration.ofSeconds(20));
-        Assertions.assertThatThrownBy(() -> failed.await(Duration.ofSeconds(20))).isInstanceOf(JobFailedException.class);
+        Assertions.assertThatThrownBy(() -> failed.await(Duration.ofSeconds(20)))
+                .isInstanceOf(JobFailedException.class);
 
         Cli.Result human = cli.run("job", "show", ok.id());
         Cli.Result json = cli.run("job", "show", failed.id(), "-q", queue, "--json");
@@ -42,13 +47,15 @@ class CliJobIT extends CliSupport {
         assertThat(json.exitCode()).as(json.toString()).isZero();
         assertThat(json.lines()).hasSize(1);
         assertThat(json.out())
-                .startsWith("{\"id\":\"" + failed.id() + "\",\"queue\":\"" + queue + "\",\"status\":\"FAILED\","
-                        + "\"function\":\"io.jrq.demo.DemoJobs::fail\",\"description\":null,\"meta\":{},\"enqueuedAt\":\"")
+                .startsWith(
+                        "{\"id\":\"" + failed.id() + "\",\"queue\":\"" + queue + "\",\"status\":\"FAILED\","
+                                + "\"function\":\"io.jrq.demo.DemoJobs::fail\",\"description\":null,\"meta\":{},\"enqueuedAt\":\"")
                 .contains("\"attempts\":1,\"worker\":\"")
                 .contains("\"error\":{\"type\":\"java.lang.IllegalStateException\",\"message\":\"boom\","
                         + "\"stackTrace\":\"java.lang.IllegalStateException: boom\\n\\tat ")
-                .contains("\"progress\":null,\"attemptErrors\":[{\"attempt\":1,\"type\":\"java.lang.IllegalStateException\","
-                        + "\"message\":\"boom\",\"at\":\"")
+                .contains(
+                        "\"progress\":null,\"attemptErrors\":[{\"attempt\":1,\"type\":\"java.lang.IllegalStateException\","
+                                + "\"message\":\"boom\",\"at\":\"")
                 .endsWith("\"result\":null}\n");
     }
 
@@ -60,8 +67,9 @@ class CliJobIT extends CliSupport {
         Cli.Result again = cli.run("job", "cancel", queued.id());
 
         assertThat(cancel.exitCode()).as(cancel.toString()).isZero();
-        assertThat(cancel.out()).isEqualTo("{\"id\":\"" + queued.id() + "\",\"queue\":\"" + queue
-                + "\",\"action\":\"cancel\",\"status\":\"CANCELED\"}\n");
+        assertThat(cancel.out())
+                .isEqualTo("{\"id\":\"" + queued.id() + "\",\"queue\":\"" + queue
+                        + "\",\"action\":\"cancel\",\"status\":\"CANCELED\"}\n");
         assertThat(queued.status()).isEqualTo(JobStatus.CANCELED);
         assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(again.out()).isEqualTo("job " + queued.id() + " was already canceled\n");
@@ -74,7 +82,9 @@ class CliJobIT extends CliSupport {
         Cli.Result stop = cli.run("job", "stop", running.id());
 
         assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(ExitCodes.FAILED);
-        assertThat(refused.err()).isEqualTo("jrq: job " + running.id() + " is running; stop it with: jrq job stop " + running.id() + "\n");
+        assertThat(refused.err())
+                .isEqualTo(
+                        "jrq: job " + running.id() + " is running; stop it with: jrq job stop " + running.id() + "\n");
         assertThat(stop.exitCode()).as(stop.toString()).isZero();
         assertThat(stop.out()).isEqualTo("stopped job " + running.id() + "\n");
         assertThat(running.status()).isEqualTo(JobStatus.STOPPED);
@@ -85,7 +95,8 @@ class CliJobIT extends CliSupport {
     void requeuesAndDeletesEndedJobs() {
         worker(queue);
         Job<Void> failed = jrq.queue(queue).enqueue(DemoJobs::fail, "boom");
-        Assertions.assertThatThrownBy(() -> failed.await(Duration.ofSeconds(20))).isInstanceOf(JobFailedException.class);
+        Assertions.assertThatThrownBy(() -> failed.await(Duration.ofSeconds(20)))
+                .isInstanceOf(JobFailedException.class);
         Job<String> finished = jrq.queue(queue).enqueue(DemoJobs::echo, "done");
         finished.await(Duration.ofSeconds(20));
 
@@ -98,12 +109,15 @@ class CliJobIT extends CliSupport {
         assertThat(requeue.exitCode()).as(requeue.toString()).isZero();
         assertThat(requeue.out()).isEqualTo("requeued job " + failed.id() + " (was failed)\n");
         // Requeued, it ran and failed once more.
-        assertThat(eventually(() -> failed.status() == JobStatus.FAILED && failed.endedAt().orElseThrow().isAfter(firstEnd))).isTrue();
+        assertThat(eventually(() -> failed.status() == JobStatus.FAILED
+                        && failed.endedAt().orElseThrow().isAfter(firstEnd)))
+                .isTrue();
         assertThat(notEnded.exitCode()).as(notEnded.toString()).isEqualTo(ExitCodes.FAILED);
         assertThat(notEnded.err()).contains("is FINISHED; only FAILED, CANCELED and STOPPED jobs can be requeued");
         assertThat(delete.exitCode()).as(delete.toString()).isZero();
-        assertThat(delete.out()).isEqualTo("{\"id\":\"" + finished.id() + "\",\"queue\":\"" + queue
-                + "\",\"action\":\"delete\",\"status\":null}\n");
+        assertThat(delete.out())
+                .isEqualTo("{\"id\":\"" + finished.id() + "\",\"queue\":\"" + queue
+                        + "\",\"action\":\"delete\",\"status\":null}\n");
         assertThat(jrq.queue(queue).job(finished.id())).isEmpty();
     }
 

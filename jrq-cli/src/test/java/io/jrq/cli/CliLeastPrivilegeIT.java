@@ -69,7 +69,10 @@ class CliLeastPrivilegeIT {
                     || (condition.equals("Redis 7.2 and later") && atLeast72(version))
                     || (condition.equals("Redis 6.2") && version.startsWith("6.2."));
             if (applies) {
-                for (String r : (hash < 0 ? line : line.substring(0, hash)).substring("ACL SETUSER jrq ".length()).trim().split("\\s+")) {
+                for (String r : (hash < 0 ? line : line.substring(0, hash))
+                        .substring("ACL SETUSER jrq ".length())
+                        .trim()
+                        .split("\\s+")) {
                     out.add(r.equals(">secret") ? ">" + PASSWORD : r);
                 }
             }
@@ -104,7 +107,8 @@ class CliLeastPrivilegeIT {
     @Test
     void everyCommandWorksAsTheAclUser() {
         String q = "clp-" + UUID.randomUUID().toString().substring(0, 8);
-        try (RedisServer redis = RedisServer.builder().password("admin-" + PASSWORD).start()) {
+        try (RedisServer redis =
+                RedisServer.builder().password("admin-" + PASSWORD).start()) {
             List<String> cmd = new ArrayList<>(List.of("ACL", "SETUSER", USER));
             cmd.addAll(rule(redis.version()));
             redis.execute(cmd.toArray(String[]::new));
@@ -113,28 +117,54 @@ class CliLeastPrivilegeIT {
             Cli cli = new Cli(tmp, url);
 
             // Producer and a burst worker as processes.
-            String id = ok(cli.run("enqueue", "-q", q, "io.jrq.demo.DemoJobs::echo", "hi")).lines().get(0);
+            String id = ok(cli.run("enqueue", "-q", q, "io.jrq.demo.DemoJobs::echo", "hi"))
+                    .lines()
+                    .get(0);
             ok(cli.run("enqueue", "-q", q, "--in", "1s", "io.jrq.demo.DemoJobs::fail", "boom"));
-            ok(cli.run("enqueue", "-q", q, "--retry", "1", "--retry-delay", "100ms", "--timeout", "5s", "io.jrq.demo.DemoJobs::noop", "3"));
+            ok(cli.run(
+                    "enqueue",
+                    "-q",
+                    q,
+                    "--retry",
+                    "1",
+                    "--retry-delay",
+                    "100ms",
+                    "--timeout",
+                    "5s",
+                    "io.jrq.demo.DemoJobs::noop",
+                    "3"));
             Path jobs = tmp.resolve("jobs.jsonl");
             try {
-                Files.writeString(jobs, "{\"fn\":\"io.jrq.demo.DemoJobs::noop\",\"args\":[1]}\n{\"fn\":\"io.jrq.demo.DemoJobs::noop\",\"args\":[2]}\n");
+                Files.writeString(
+                        jobs,
+                        "{\"fn\":\"io.jrq.demo.DemoJobs::noop\",\"args\":[1]}\n{\"fn\":\"io.jrq.demo.DemoJobs::noop\",\"args\":[2]}\n");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
             ok(cli.run("enqueue", "-q", q, "--file", jobs.toString()));
             Cli.sleep(1200);
             ok(cli.run("worker", "-q", q, "--allow", "io.jrq.demo", "--burst"));
-            assertThat(ok(cli.run("job", "show", id)).out()).contains("FINISHED").contains("\"hi\"");
+            assertThat(ok(cli.run("job", "show", id)).out())
+                    .contains("FINISHED")
+                    .contains("\"hi\"");
 
             // A worker in this JVM, as the same user, for what needs one running.
             try (Jrq jrq = Jrq.connect(url);
-                 Worker w = jrq.worker(q).allowPackages("io.jrq.demo").handleSignals(false).shutdownGrace(Duration.ZERO)
-                         .heartbeatInterval(Duration.ofMillis(200)).start()) {
-                assertThat(ok(cli.run("enqueue", "-q", q, "io.jrq.demo.DemoJobs::noop", "-7", "--wait", "20s")).lines()).contains("-7");
+                    Worker w = jrq.worker(q)
+                            .allowPackages("io.jrq.demo")
+                            .handleSignals(false)
+                            .shutdownGrace(Duration.ZERO)
+                            .heartbeatInterval(Duration.ofMillis(200))
+                            .start()) {
+                assertThat(ok(cli.run("enqueue", "-q", q, "io.jrq.demo.DemoJobs::noop", "-7", "--wait", "20s"))
+                                .lines())
+                        .contains("-7");
                 Job<Long> running = jrq.queue(q).enqueue(DemoJobs::sleep, 30_000L);
-                assertThat(eventually(() -> running.status() == JobStatus.STARTED)).isTrue();
-                assertThat(eventually(() -> !jrq.admin().workers().isEmpty() && !jrq.admin().workers().get(0).jobs().isEmpty())).isTrue();
+                assertThat(eventually(() -> running.status() == JobStatus.STARTED))
+                        .isTrue();
+                assertThat(eventually(() -> !jrq.admin().workers().isEmpty()
+                                && !jrq.admin().workers().get(0).jobs().isEmpty()))
+                        .isTrue();
                 assertThat(ok(cli.run("info")).out()).contains(q).contains(w.name() + " runs:");
                 ok(cli.run("info", "-q", q, "--json", "--interval", "0.2", "--count", "2"));
                 ok(cli.run("job", "stop", running.id()));
@@ -152,22 +182,32 @@ class CliLeastPrivilegeIT {
 
                 assertThat(ok(cli.run("failed", "list", "-q", q)).out()).contains("boom");
                 ok(cli.run("failed", "requeue", "--all", "-q", q));
-                assertThat(eventually(() -> jrq.admin().queue(q).count(JobStatus.FAILED) == 1)).isTrue();
+                assertThat(eventually(() -> jrq.admin().queue(q).count(JobStatus.FAILED) == 1))
+                        .isTrue();
                 ok(cli.run("failed", "delete", "--all"));
 
-                jrq.recurring().schedule(RecurringJob.builder("clp-tick").queue(q).every(Duration.ofHours(1)).call(DemoJobs::echo, "t").build());
+                jrq.recurring()
+                        .schedule(RecurringJob.builder("clp-tick")
+                                .queue(q)
+                                .every(Duration.ofHours(1))
+                                .call(DemoJobs::echo, "t")
+                                .build());
                 assertThat(ok(cli.run("recurring", "list")).out()).contains("clp-tick");
                 ok(cli.run("recurring", "delete", "-q", q, "clp-tick"));
             }
             // The worker command itself, running until told to stop, as a service manager would.
             Cli.Running worker = cli.start("worker", "-q", q, "--allow", "io.jrq.demo");
-            assertThat(ok(cli.run("enqueue", "-q", q, "io.jrq.demo.DemoJobs::echo", "served", "--wait", "30s")).out()).contains("served");
+            assertThat(ok(cli.run("enqueue", "-q", q, "io.jrq.demo.DemoJobs::echo", "served", "--wait", "30s"))
+                            .out())
+                    .contains("served");
             worker.terminate();
             Cli.Result stopped = worker.await(Cli.LIMIT);
             assertThat(stopped.err()).as(stopped.toString()).doesNotContain("NOPERM");
 
             String log = redis.execute("ACL", "LOG");
-            assertThat(log == null ? "" : log.trim()).as("ACL LOG: what the server refused the jrq user").isEmpty();
+            assertThat(log == null ? "" : log.trim())
+                    .as("ACL LOG: what the server refused the jrq user")
+                    .isEmpty();
         }
     }
 }

@@ -29,8 +29,10 @@ import picocli.CommandLine;
  * bad options refused before a worker exists.
  */
 class CliMetricsIT extends CliSupport {
-    private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private static final int IDLE_JOBS = 5;
 
     private static int freePort() throws IOException {
@@ -40,14 +42,15 @@ class CliMetricsIT extends CliSupport {
     }
 
     private static HttpResponse<String> send(String method, String url) throws Exception {
-        HttpRequest r = HttpRequest.newBuilder(URI.create(url)).method(method, HttpRequest.BodyPublishers.noBody())
-                .timeout(Duration.ofSeconds(10)).build();
+        HttpRequest r = HttpRequest.newBuilder(URI.create(url))
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofSeconds(10))
+                .build();
         return HTTP.send(r, HttpResponse.BodyHandlers.ofString());
     }
 
     /** The command run in the test's JVM, as MainTest does, with its output kept. */
-    private record InProcess(int exitCode, String out, String err) {
-    }
+    private record InProcess(int exitCode, String out, String err) {}
 
     private InProcess inProcess(String... args) {
         StringWriter out = new StringWriter();
@@ -67,9 +70,12 @@ class CliMetricsIT extends CliSupport {
         }
         int port = freePort();
         String url = "http://127.0.0.1:" + port + "/metrics";
-        Cli.Running w = cli.start("worker", "-q", queue, "--allow", "io.jrq.demo", "--metrics-port", Integer.toString(port));
+        Cli.Running w =
+                cli.start("worker", "-q", queue, "--allow", "io.jrq.demo", "--metrics-port", Integer.toString(port));
         try {
-            assertThat(w.awaitOut("metrics for Prometheus at " + url + "\n", Cli.LIMIT)).as(w.out() + w.err()).isTrue();
+            assertThat(w.awaitOut("metrics for Prometheus at " + url + "\n", Cli.LIMIT))
+                    .as(w.out() + w.err())
+                    .isTrue();
 
             PrometheusText scrape = null;
             Optional<Double> queued = Optional.empty();
@@ -85,9 +91,13 @@ class CliMetricsIT extends CliSupport {
                 }
             }
             assertThat(queued).as("the idle queue's gauge").hasValue((double) IDLE_JOBS);
-            assertThat(scrape.find("jrq_queue_size", "queue", idle)).hasSize(7).allMatch(s -> s.type().equals("gauge"));
+            assertThat(scrape.find("jrq_queue_size", "queue", idle))
+                    .hasSize(7)
+                    .allMatch(s -> s.type().equals("gauge"));
             assertThat(scrape.value("jrq_queue_paused", "queue", idle)).hasValue(0.0);
-            assertThat(scrape.find("jvm_memory_used_bytes", "area", "heap")).isNotEmpty().anyMatch(s -> s.value() > 0);
+            assertThat(scrape.find("jvm_memory_used_bytes", "area", "heap"))
+                    .isNotEmpty()
+                    .anyMatch(s -> s.value() > 0);
             assertThat(scrape.value("jvm_threads_live_threads").orElseThrow()).isPositive();
             assertThat(scrape.value("process_uptime_seconds").orElseThrow()).isPositive();
             assertThat(scrape.value("system_cpu_count").orElseThrow()).isGreaterThanOrEqualTo(1);
@@ -100,10 +110,13 @@ class CliMetricsIT extends CliSupport {
             HttpResponse<String> head = send("HEAD", url);
             assertThat(head.statusCode()).isEqualTo(200);
             assertThat(head.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
-            assertThat(head.headers().firstValueAsLong("Content-Length").orElseThrow()).isPositive();
+            assertThat(head.headers().firstValueAsLong("Content-Length").orElseThrow())
+                    .isPositive();
             assertThat(head.body()).isEmpty();
             for (String path : List.of("/", "/metrics/", "/metrics/x", "/other")) {
-                assertThat(send("GET", "http://127.0.0.1:" + port + path).statusCode()).as(path).isEqualTo(404);
+                assertThat(send("GET", "http://127.0.0.1:" + port + path).statusCode())
+                        .as(path)
+                        .isEqualTo(404);
             }
             for (String method : List.of("POST", "PUT", "DELETE")) {
                 HttpResponse<String> r = send(method, url);
@@ -121,11 +134,21 @@ class CliMetricsIT extends CliSupport {
     @Test
     void theEndpointStopsWhenTheWorkerStops() throws Exception {
         int port = freePort();
-        InProcess r = inProcess("worker", "-u", redis.url(), "-q", queue, "--allow", "io.jrq.demo", "--burst",
-                "--metrics-port", Integer.toString(port));
+        InProcess r = inProcess(
+                "worker",
+                "-u",
+                redis.url(),
+                "-q",
+                queue,
+                "--allow",
+                "io.jrq.demo",
+                "--burst",
+                "--metrics-port",
+                Integer.toString(port));
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("metrics for Prometheus at http://127.0.0.1:" + port + "/metrics\n", "queues empty");
+        assertThat(r.out())
+                .contains("metrics for Prometheus at http://127.0.0.1:" + port + "/metrics\n", "queues empty");
         try {
             send("GET", "http://127.0.0.1:" + port + "/metrics");
             throw new AssertionError("the endpoint still answers after the worker stopped");
@@ -143,11 +166,22 @@ class CliMetricsIT extends CliSupport {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
             // --burst: should a worker start all the same, it ends by itself and the job's state tells
-            InProcess r = inProcess("worker", "-u", redis.url(), "-q", queue, "--allow", "io.jrq.demo", "--burst",
-                    "--metrics-port", Integer.toString(port));
+            InProcess r = inProcess(
+                    "worker",
+                    "-u",
+                    redis.url(),
+                    "-q",
+                    queue,
+                    "--allow",
+                    "io.jrq.demo",
+                    "--burst",
+                    "--metrics-port",
+                    Integer.toString(port));
 
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.FAILED);
-            assertThat(r.err()).isEqualTo("jrq: cannot serve metrics on 127.0.0.1:" + port + " (--metrics-port): Address already in use\n");
+            assertThat(r.err())
+                    .isEqualTo("jrq: cannot serve metrics on 127.0.0.1:" + port
+                            + " (--metrics-port): Address already in use\n");
             assertThat(r.out()).isEmpty();
         }
         assertThat(waiting.status()).as("nothing leased").isEqualTo(JobStatus.QUEUED);
@@ -181,7 +215,10 @@ class CliMetricsIT extends CliSupport {
             System.arraycopy(bad[i], 0, args, 6, bad[i].length);
             InProcess r = inProcess(args);
             assertThat(r.exitCode()).as(String.join(" ", bad[i]) + "\n" + r).isEqualTo(ExitCodes.USAGE);
-            assertThat(r.err()).as(String.join(" ", bad[i])).contains(messages[i]).contains("jrq worker --help");
+            assertThat(r.err())
+                    .as(String.join(" ", bad[i]))
+                    .contains(messages[i])
+                    .contains("jrq worker --help");
             assertThat(r.out()).isEmpty();
         }
     }

@@ -13,19 +13,30 @@ class CliMiscIT extends CliSupport {
         Cli.Result r = cli.run("completion");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("complete -F _complete_jrq")
+        assertThat(r.out())
+                .contains("complete -F _complete_jrq")
                 .contains("function _picocli_jrq_failed_requeue()")
-                .contains("--classpath").contains("--retry-delay").contains("--interval");
+                .contains("--classpath")
+                .contains("--retry-delay")
+                .contains("--interval");
     }
 
     @Test
     void listsAndDeletesRecurringJobs() {
-        jrq.recurring().schedule(RecurringJob.builder("nightly").queue("reports").cron("0 3 * * *", ZoneId.of("Europe/Paris"))
-                .handler("build-report", 42).build());
+        jrq.recurring()
+                .schedule(RecurringJob.builder("nightly")
+                        .queue("reports")
+                        .cron("0 3 * * *", ZoneId.of("Europe/Paris"))
+                        .handler("build-report", 42)
+                        .build());
 
         Cli.Result list = cli.run("recurring", "list");
         assertThat(list.exitCode()).as(list.toString()).isZero();
-        assertThat(list.out()).contains("nightly").contains("reports").contains("0 3 * * *").contains("build-report");
+        assertThat(list.out())
+                .contains("nightly")
+                .contains("reports")
+                .contains("0 3 * * *")
+                .contains("build-report");
         Cli.Result json = cli.run("recurring", "list", "--json");
         assertThat(json.out()).contains("\"name\":\"nightly\"").contains("\"queue\":\"reports\"");
 

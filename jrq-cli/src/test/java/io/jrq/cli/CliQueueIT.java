@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class CliQueueIT extends CliSupport {
     @Test
     void listsQueuesWithTheirCounts() {
-        jrq.queue(queue).enqueueAll(DemoJobs::noop, LongStream.range(0, 3).boxed().toList());
+        jrq.queue(queue)
+                .enqueueAll(DemoJobs::noop, LongStream.range(0, 3).boxed().toList());
         jrq.admin().pause(queue);
 
         Cli.Result text = cli.run("queue", "list");
@@ -22,9 +23,11 @@ class CliQueueIT extends CliSupport {
         assertThat(text.exitCode()).as(text.toString()).isZero();
         assertThat(text.out()).containsPattern("\n" + queue + " \\(paused\\) +3 +0 +0 +0 +0 +0 +0\n");
         assertThat(json.exitCode()).as(json.toString()).isZero();
-        assertThat(json.lines()).contains("{\"name\":\"" + queue + "\",\"paused\":true,\"counts\":{\"QUEUED\":3,\"STARTED\":0,"
-                + "\"SCHEDULED\":0,\"DEFERRED\":0,\"FINISHED\":0,\"FAILED\":0,\"CANCELED\":0},"
-                + "\"totals\":{\"FINISHED\":0,\"FAILED\":0},\"limits\":{\"concurrency\":0,\"rate\":0,\"periodMs\":1000}}");
+        assertThat(json.lines())
+                .contains(
+                        "{\"name\":\"" + queue + "\",\"paused\":true,\"counts\":{\"QUEUED\":3,\"STARTED\":0,"
+                                + "\"SCHEDULED\":0,\"DEFERRED\":0,\"FINISHED\":0,\"FAILED\":0,\"CANCELED\":0},"
+                                + "\"totals\":{\"FINISHED\":0,\"FAILED\":0},\"limits\":{\"concurrency\":0,\"rate\":0,\"periodMs\":1000}}");
         assertThat(json.lines()).allMatch(l -> l.startsWith("{\"name\":"));
     }
 
@@ -46,7 +49,8 @@ class CliQueueIT extends CliSupport {
         assertThat(first.await(Duration.ofSeconds(20))).isEqualTo("first");
 
         String other = name("empty");
-        jrq.queue(other).enqueueAll(DemoJobs::noop, LongStream.range(0, 25).boxed().toList());
+        jrq.queue(other)
+                .enqueueAll(DemoJobs::noop, LongStream.range(0, 25).boxed().toList());
         Cli.Result empty = cli.run("queue", "empty", other);
 
         assertThat(empty.exitCode()).as(empty.toString()).isZero();

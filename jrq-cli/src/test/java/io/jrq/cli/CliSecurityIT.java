@@ -27,15 +27,18 @@ class CliSecurityIT {
     Path tmp;
 
     private static void noSecret(String what, Cli.Result r) {
-        System.out.println("CliSecurityIT: " + what + " -> exit " + r.exitCode() + ", stderr: " + r.err().lines().findFirst().orElse(""));
+        System.out.println("CliSecurityIT: " + what + " -> exit " + r.exitCode() + ", stderr: "
+                + r.err().lines().findFirst().orElse(""));
         assertThat(r.out() + r.err()).as(what + "\n" + r).doesNotContain(SECRET);
     }
 
     @Test
     void thePasswordIsNeverPrinted() throws IOException {
-        try (RedisServer redis = RedisServer.builder().password("admin-" + SECRET).start()) {
+        try (RedisServer redis =
+                RedisServer.builder().password("admin-" + SECRET).start()) {
             List<String> acl = new java.util.ArrayList<>(List.of("ACL", "SETUSER", USER));
-            CliLeastPrivilegeIT.rule(redis.version()).forEach(r -> acl.add(r.equals(">" + CliLeastPrivilegeIT.PASSWORD) ? ">" + SECRET : r));
+            CliLeastPrivilegeIT.rule(redis.version())
+                    .forEach(r -> acl.add(r.equals(">" + CliLeastPrivilegeIT.PASSWORD) ? ">" + SECRET : r));
             redis.execute(acl.toArray(String[]::new));
             String url = "redis://" + USER + ":" + SECRET + "@127.0.0.1:" + redis.port();
             Cli cli = new Cli(tmp, url);
@@ -61,12 +64,15 @@ class CliSecurityIT {
             try (ServerSocket s = new ServerSocket(0)) {
                 closed = s.getLocalPort();
             }
-            Cli.Result unreachable = cli.run("info", "--verbose", "-u", "redis://" + USER + ":" + SECRET + "@127.0.0.1:" + closed);
+            Cli.Result unreachable =
+                    cli.run("info", "--verbose", "-u", "redis://" + USER + ":" + SECRET + "@127.0.0.1:" + closed);
             noSecret("unreachable host", unreachable);
             assertThat(unreachable.exitCode()).as(unreachable.toString()).isEqualTo(ExitCodes.REDIS_UNAVAILABLE);
             assertThat(unreachable.err()).contains("127.0.0.1:" + closed);
 
-            for (String bad : List.of(USER + ":" + SECRET + "@127.0.0.1:" + redis.port(), "redis://" + USER + ":" + SECRET + "@127.0.0.1:x")) {
+            for (String bad : List.of(
+                    USER + ":" + SECRET + "@127.0.0.1:" + redis.port(),
+                    "redis://" + USER + ":" + SECRET + "@127.0.0.1:x")) {
                 Cli.Result malformed = cli.run("info", "--verbose", "-u", bad);
                 noSecret("malformed URL " + bad.replace(SECRET, "<secret>"), malformed);
                 assertThat(malformed.exitCode()).as(malformed.toString()).isNotZero();
@@ -77,21 +83,28 @@ class CliSecurityIT {
     /** The one mask, {@code user:***}: neither the password nor its length (Lettuce's own mask has one '*' per character). */
     private static void threeStars(String what, Cli.Result r) {
         noSecret(what, r);
-        assertThat(r.out() + r.err()).as(what + "\n" + r).contains(USER + ":***@127.0.0.1:").doesNotContainPattern("\\*{4,}");
+        assertThat(r.out() + r.err())
+                .as(what + "\n" + r)
+                .contains(USER + ":***@127.0.0.1:")
+                .doesNotContainPattern("\\*{4,}");
     }
 
     @Test
     void urlsInLogLinesAndErrorsShowThreeStars() throws IOException {
-        try (RedisServer redis = RedisServer.builder().password("admin-" + SECRET).start()) {
+        try (RedisServer redis =
+                RedisServer.builder().password("admin-" + SECRET).start()) {
             List<String> acl = new java.util.ArrayList<>(List.of("ACL", "SETUSER", USER));
-            CliLeastPrivilegeIT.rule(redis.version()).forEach(r -> acl.add(r.equals(">" + CliLeastPrivilegeIT.PASSWORD) ? ">" + SECRET : r));
+            CliLeastPrivilegeIT.rule(redis.version())
+                    .forEach(r -> acl.add(r.equals(">" + CliLeastPrivilegeIT.PASSWORD) ? ">" + SECRET : r));
             redis.execute(acl.toArray(String[]::new));
             Cli cli = new Cli(tmp, "redis://" + USER + ":" + SECRET + "@127.0.0.1:" + redis.port());
 
             // Lettuce's DEBUG lines name the URI it connects to.
             Cli.Result debug = cli.run(Map.of("JRQ_LOG_LEVEL", "DEBUG"), null, "info");
             assertThat(debug.exitCode()).as(debug.toString()).isZero();
-            assertThat(debug.err()).contains("Trying to get a Redis connection for: redis://" + USER + ":***@127.0.0.1:" + redis.port());
+            assertThat(debug.err())
+                    .contains(
+                            "Trying to get a Redis connection for: redis://" + USER + ":***@127.0.0.1:" + redis.port());
             threeStars("DEBUG log", debug);
 
             // Lettuce's error for a cluster it cannot reach lists the seed URIs.
@@ -99,7 +112,8 @@ class CliSecurityIT {
             try (ServerSocket s = new ServerSocket(0)) {
                 closed = s.getLocalPort();
             }
-            Cli.Result cluster = cli.run("info", "--verbose", "-u", "redis-cluster://" + USER + ":" + SECRET + "@127.0.0.1:" + closed);
+            Cli.Result cluster = cli.run(
+                    "info", "--verbose", "-u", "redis-cluster://" + USER + ":" + SECRET + "@127.0.0.1:" + closed);
             assertThat(cluster.exitCode()).as(cluster.toString()).isEqualTo(ExitCodes.REDIS_UNAVAILABLE);
             assertThat(cluster.err()).contains("[redis://" + USER + ":***@127.0.0.1:" + closed + "]");
             threeStars("unreachable cluster", cluster);
@@ -122,10 +136,12 @@ class CliSecurityIT {
             Cli.Result env = cli.run(Map.of("JRQ_TLS_CA", certs.caCert().toString()), null, "info");
             assertThat(env.exitCode()).as(env.toString()).isZero();
             Cli.Result untrusted = cli.run("info");
-            System.out.println("CliSecurityIT: TLS without --tls-ca -> exit " + untrusted.exitCode() + ", stderr: " + untrusted.err().trim());
+            System.out.println("CliSecurityIT: TLS without --tls-ca -> exit " + untrusted.exitCode() + ", stderr: "
+                    + untrusted.err().trim());
             assertThat(untrusted.exitCode()).as(untrusted.toString()).isEqualTo(ExitCodes.REDIS_UNAVAILABLE);
             assertThat(untrusted.err()).contains("certificate could not be verified");
-            Cli.Result missing = cli.run("info", "--tls-ca", tmp.resolve("missing.pem").toString());
+            Cli.Result missing =
+                    cli.run("info", "--tls-ca", tmp.resolve("missing.pem").toString());
             assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(ExitCodes.USAGE);
             assertThat(missing.err()).contains("missing.pem").contains("not a readable file");
         }

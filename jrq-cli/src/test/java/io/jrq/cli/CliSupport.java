@@ -60,8 +60,12 @@ abstract class CliSupport {
      * @return the started worker, closed after the test
      */
     Worker worker(String... queues) {
-        Worker w = jrq.worker(queues).allowPackages("io.jrq.demo").handleSignals(false).shutdownGrace(Duration.ZERO)
-                .heartbeatInterval(Duration.ofMillis(200)).start();
+        Worker w = jrq.worker(queues)
+                .allowPackages("io.jrq.demo")
+                .handleSignals(false)
+                .shutdownGrace(Duration.ZERO)
+                .heartbeatInterval(Duration.ofMillis(200))
+                .start();
         workers.add(w);
         return w;
     }

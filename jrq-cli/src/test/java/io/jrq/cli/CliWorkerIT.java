@@ -29,17 +29,31 @@ class CliWorkerIT extends CliSupport {
                 }
                 """);
         Job<Object> greet = jrq.queue(queue).enqueue("placeholder-for-order");
-        String id = cli.run("enqueue", "-q", queue, "com.example.jobs.Greeter::greet", "Ann").out().strip();
+        String id = cli.run("enqueue", "-q", queue, "com.example.jobs.Greeter::greet", "Ann")
+                .out()
+                .strip();
         Job<Long> demo = jrq.queue(queue).enqueue(DemoJobs::noop, 5L);
 
-        Cli.Result r = cli.run("worker", "-q", queue + ",unused-" + queue, "--allow", "com.example.jobs,io.jrq.demo", "--classpath",
-                jar.toString(), "--burst", "--name", "cli-test-" + queue);
+        Cli.Result r = cli.run(
+                "worker",
+                "-q",
+                queue + ",unused-" + queue,
+                "--allow",
+                "com.example.jobs,io.jrq.demo",
+                "--classpath",
+                jar.toString(),
+                "--burst",
+                "--name",
+                "cli-test-" + queue);
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.out()).startsWith("worker cli-test-" + queue + " started: queues " + queue + ",unused-" + queue
-                + ", concurrency 10, allowed packages com.example.jobs,io.jrq.demo; stops when the queues are empty\n");
+        assertThat(r.out())
+                .startsWith(
+                        "worker cli-test-" + queue + " started: queues " + queue + ",unused-" + queue
+                                + ", concurrency 10, allowed packages com.example.jobs,io.jrq.demo; stops when the queues are empty\n");
         assertThat(r.out()).containsPattern("worker cli-test-" + queue + " stopped after [\\d.]+ m?s: queues empty\n");
-        assertThat(jrq.queue(queue).job(id).orElseThrow().await(Duration.ofSeconds(5))).isEqualTo("Hello, Ann from a jar");
+        assertThat(jrq.queue(queue).job(id).orElseThrow().await(Duration.ofSeconds(5)))
+                .isEqualTo("Hello, Ann from a jar");
         assertThat(demo.await(Duration.ofSeconds(5))).isEqualTo(5L);
         // A handler name the command-line worker does not know fails the job, and the worker goes on.
         assertThat(greet.status()).isEqualTo(JobStatus.FAILED);
@@ -58,15 +72,25 @@ class CliWorkerIT extends CliSupport {
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(143); // 128 + SIGTERM, as for any JVM
         assertThat(r.out()).contains("shutting down").containsPattern("stopped after [\\d.]+ m?s\n");
-        assertThat(job.status()).as("the running job finished within the grace period").isEqualTo(JobStatus.FINISHED);
+        assertThat(job.status())
+                .as("the running job finished within the grace period")
+                .isEqualTo(JobStatus.FINISHED);
         assertThat(jrq.admin().workers()).noneMatch(w -> w.queues().contains(queue));
     }
 
     @Test
     void badOptionsAreUsageErrorsAndUnreachableRedisExitsWith3() throws IOException {
         Cli.Result pkg = cli.run("worker", "-q", queue, "--allow", "com..bad", "--burst");
-        Cli.Result cp = cli.run("worker", "-q", queue, "--allow", "io.jrq.demo", "--classpath", tmp.resolve("missing.jar").toString());
-        Cli.Result down = cli.run(java.util.Map.of("JRQ_REDIS_URL", nowhere()), null, "worker", "--allow", "io.jrq.demo", "--burst");
+        Cli.Result cp = cli.run(
+                "worker",
+                "-q",
+                queue,
+                "--allow",
+                "io.jrq.demo",
+                "--classpath",
+                tmp.resolve("missing.jar").toString());
+        Cli.Result down = cli.run(
+                java.util.Map.of("JRQ_REDIS_URL", nowhere()), null, "worker", "--allow", "io.jrq.demo", "--burst");
 
         assertThat(pkg.exitCode()).as(pkg.toString()).isEqualTo(ExitCodes.USAGE);
         assertThat(pkg.err()).contains("not a package name: 'com..bad'");
@@ -86,10 +110,12 @@ class CliWorkerIT extends CliSupport {
         Files.writeString(file, source, StandardCharsets.UTF_8);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         assertThat(javac).as("a JDK").isNotNull();
-        assertThat(javac.run(null, null, null, "-d", classes.toString(), file.toString())).isZero();
+        assertThat(javac.run(null, null, null, "-d", classes.toString(), file.toString()))
+                .isZero();
         Path jar = tmp.resolve("jobs.jar");
         String entry = className.replace('.', '/') + ".class";
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(jar);
+                JarOutputStream j = new JarOutputStream(out)) {
             j.putNextEntry(new JarEntry(entry));
             j.write(Files.readAllBytes(classes.resolve(entry)));
             j.closeEntry();

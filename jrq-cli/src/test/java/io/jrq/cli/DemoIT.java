@@ -48,7 +48,8 @@ class DemoIT {
     @Test
     void startsATemporaryRedisWhenNoneAnswers() throws Exception {
         // The Redis packed in the jar, as on a machine without redis-server installed.
-        Result r = jrq(Map.of("JRQ_REDIS_EMBEDDED", "true"), "demo", "--jobs", "500", "-u", "redis://127.0.0.1:" + freePort());
+        Result r = jrq(
+                Map.of("JRQ_REDIS_EMBEDDED", "true"), "demo", "--jobs", "500", "-u", "redis://127.0.0.1:" + freePort());
 
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.elapsed).isLessThan(LIMIT);
@@ -65,8 +66,12 @@ class DemoIT {
         Result r = jrq(Map.of(), "demo", "--no-fallback", "-u", "redis://127.0.0.1:" + port);
 
         assertThat(r.exitCode).as(r.toString()).isEqualTo(ExitCodes.REDIS_UNAVAILABLE);
-        assertThat(r.err.lines()).as(r.toString()).hasSize(1)
-                .first().asString().startsWith("jrq: cannot connect to Redis at 127.0.0.1:" + port);
+        assertThat(r.err.lines())
+                .as(r.toString())
+                .hasSize(1)
+                .first()
+                .asString()
+                .startsWith("jrq: cannot connect to Redis at 127.0.0.1:" + port);
     }
 
     @Test
@@ -101,7 +106,8 @@ class DemoIT {
         command.addAll(List.of(args));
         Path out = tmp.resolve("out.txt");
         Path err = tmp.resolve("err.txt");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().remove("JRQ_REDIS_URL");
         pb.environment().putAll(env);
         long start = System.nanoTime();
@@ -112,7 +118,10 @@ class DemoIT {
             p.waitFor();
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8),
+        return new Result(
+                p.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8),
                 elapsed);
     }
 

@@ -57,7 +57,10 @@ class MainTest {
     @Test
     void helpAndVersionSucceed() {
         assertThat(run("--help")).isEqualTo(ExitCodes.OK);
-        assertThat(out.toString()).contains("Usage: jrq").contains("Exit codes:").contains("demo");
+        assertThat(out.toString())
+                .contains("Usage: jrq")
+                .contains("Exit codes:")
+                .contains("demo");
         assertThat(run("demo", "--help")).isEqualTo(ExitCodes.OK);
         assertThat(out.toString()).contains("--url").contains("JRQ_REDIS_URL").contains("--jobs");
         assertThat(run("--version")).isEqualTo(ExitCodes.OK);
@@ -68,14 +71,35 @@ class MainTest {
     void everyCommandHasHelpWithExamplesThatFitsEightyColumns() {
         List<CommandLine> all = new ArrayList<>();
         collect(Main.commandLine(), all);
-        assertThat(all).extracting(CommandLine::getCommandName).contains("worker", "enqueue", "job", "show", "cancel", "stop",
-                "requeue", "delete", "info", "queue", "list", "pause", "resume", "empty", "failed", "recurring", "demo", "completion");
+        assertThat(all)
+                .extracting(CommandLine::getCommandName)
+                .contains(
+                        "worker",
+                        "enqueue",
+                        "job",
+                        "show",
+                        "cancel",
+                        "stop",
+                        "requeue",
+                        "delete",
+                        "info",
+                        "queue",
+                        "list",
+                        "pause",
+                        "resume",
+                        "empty",
+                        "failed",
+                        "recurring",
+                        "demo",
+                        "completion");
         for (CommandLine c : all) {
             if (c.getCommandName().equals("help") || c.getCommandName().equals("demo")) {
                 continue;
             }
             String name = c.getCommandSpec().qualifiedName();
-            assertThat(String.join("\n", c.getCommandSpec().usageMessage().footer())).as(name).containsPattern("Examples?:");
+            assertThat(String.join("\n", c.getCommandSpec().usageMessage().footer()))
+                    .as(name)
+                    .containsPattern("Examples?:");
             for (String line : c.getCommandSpec().usageMessage().footer()) {
                 assertThat(line.length()).as(name + ": " + line).isLessThanOrEqualTo(80);
             }
@@ -92,32 +116,42 @@ class MainTest {
 
     @Test
     void commandsCheckTheirOptionsBeforeConnecting() {
-        assertThat(run("enqueue", "-u", "redis://127.0.0.1:1", "x", "--in", "1s", "--at", "2030-01-01T00:00")).isEqualTo(ExitCodes.USAGE);
-        assertThat(run("enqueue", "-u", "redis://127.0.0.1:1", "x", "--retry", "1000")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("enqueue", "-u", "redis://127.0.0.1:1", "x", "--in", "1s", "--at", "2030-01-01T00:00"))
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(run("enqueue", "-u", "redis://127.0.0.1:1", "x", "--retry", "1000"))
+                .isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("--retry must be between 0 and 999, got: 1000");
-        assertThat(run("enqueue", "-u", "redis://127.0.0.1:1", "x", "--retry-delay", "1s")).isEqualTo(ExitCodes.USAGE);
-        assertThat(run("enqueue", "-u", "redis://127.0.0.1:1", "--file", "f.jsonl", "x")).isEqualTo(ExitCodes.USAGE);
-        assertThat(run("enqueue", "-u", "redis://127.0.0.1:1", "--file", "f.jsonl", "--wait", "1s")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("enqueue", "-u", "redis://127.0.0.1:1", "x", "--retry-delay", "1s"))
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(run("enqueue", "-u", "redis://127.0.0.1:1", "--file", "f.jsonl", "x"))
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(run("enqueue", "-u", "redis://127.0.0.1:1", "--file", "f.jsonl", "--wait", "1s"))
+                .isEqualTo(ExitCodes.USAGE);
         assertThat(run("enqueue", "-u", "redis://127.0.0.1:1")).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("missing FUNCTION");
-        assertThat(run("info", "-u", "redis://127.0.0.1:1", "--interval", "0.01")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("info", "-u", "redis://127.0.0.1:1", "--interval", "0.01"))
+                .isEqualTo(ExitCodes.USAGE);
         assertThat(run("info", "-u", "redis://127.0.0.1:1", "--count", "2")).isEqualTo(ExitCodes.USAGE);
-        assertThat(run("failed", "list", "-u", "redis://127.0.0.1:1", "--limit", "-1")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("failed", "list", "-u", "redis://127.0.0.1:1", "--limit", "-1"))
+                .isEqualTo(ExitCodes.USAGE);
         assertThat(run("worker", "-q", "bad name")).isEqualTo(ExitCodes.USAGE);
         assertThat(run("job")).isEqualTo(ExitCodes.USAGE);
     }
 
     @Test
     void failuresMapToExitCodes() {
-        RedisUnavailableException down = new RedisUnavailableException("cannot connect to Redis at localhost:6379",
-                new ConnectException("refused"));
-        JobFailedException failed = new JobFailedException("42", new JobError("java.lang.IllegalStateException", "boom", ""));
+        RedisUnavailableException down = new RedisUnavailableException(
+                "cannot connect to Redis at localhost:6379", new ConnectException("refused"));
+        JobFailedException failed =
+                new JobFailedException("42", new JobError("java.lang.IllegalStateException", "boom", ""));
         assertThat(ExitCodes.of(down)).isEqualTo(ExitCodes.REDIS_UNAVAILABLE);
         assertThat(ExitCodes.of(new CompletionException(down))).isEqualTo(ExitCodes.REDIS_UNAVAILABLE);
         assertThat(ExitCodes.of(failed)).isEqualTo(ExitCodes.FAILED);
         assertThat(ExitCodes.of(new ExecutionException(failed))).isEqualTo(ExitCodes.FAILED);
-        assertThat(ExitCodes.of(new CliException(ExitCodes.REDIS_UNAVAILABLE, "x"))).isEqualTo(ExitCodes.REDIS_UNAVAILABLE);
-        assertThat(ExitCodes.of(new CommandLine.ParameterException(Main.commandLine(), "x"))).isEqualTo(ExitCodes.USAGE);
+        assertThat(ExitCodes.of(new CliException(ExitCodes.REDIS_UNAVAILABLE, "x")))
+                .isEqualTo(ExitCodes.REDIS_UNAVAILABLE);
+        assertThat(ExitCodes.of(new CommandLine.ParameterException(Main.commandLine(), "x")))
+                .isEqualTo(ExitCodes.USAGE);
         assertThat(ExitCodes.of(new IllegalStateException("bug"))).isEqualTo(ExitCodes.FAILED);
     }
 

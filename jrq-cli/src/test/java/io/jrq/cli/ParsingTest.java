@@ -29,7 +29,9 @@ class ParsingTest {
         assertThat(Durations.parse("pt0.25s")).isEqualTo(Duration.ofMillis(250));
         assertThat(Durations.parse("0s")).isZero();
         for (String bad : List.of("", "5", "s", "-5s", "5 s", "5sec", "PT-5S", "1h 30m", "soon")) {
-            assertThatThrownBy(() -> Durations.parse(bad)).as(bad).isInstanceOf(TypeConversionException.class)
+            assertThatThrownBy(() -> Durations.parse(bad))
+                    .as(bad)
+                    .isInstanceOf(TypeConversionException.class)
                     .hasMessageContaining("'" + bad + "'");
         }
         assertThat(Durations.format(Duration.ofMillis(90_250))).isEqualTo("1m30s250ms");
@@ -43,20 +45,39 @@ class ParsingTest {
         assertThat(times.convert("2030-01-31T10:00+01:00")).isEqualTo(Instant.parse("2030-01-31T09:00:00Z"));
         assertThat(times.convert("2030-01-31T10:00")).isEqualTo(Instant.parse("2030-01-31T09:00:00Z"));
         assertThat(times.convert("2030-01-31 10:00:30")).isEqualTo(Instant.parse("2030-01-31T09:00:30Z"));
-        assertThat(times.convert("2030-07-31T10:00+02:00[Europe/Paris]")).isEqualTo(Instant.parse("2030-07-31T08:00:00Z"));
-        assertThatThrownBy(() -> times.convert("tomorrow")).isInstanceOf(TypeConversionException.class)
-                .hasMessageContaining("'tomorrow' is not a time").hasMessageContaining("Europe/Paris");
+        assertThat(times.convert("2030-07-31T10:00+02:00[Europe/Paris]"))
+                .isEqualTo(Instant.parse("2030-07-31T08:00:00Z"));
+        assertThatThrownBy(() -> times.convert("tomorrow"))
+                .isInstanceOf(TypeConversionException.class)
+                .hasMessageContaining("'tomorrow' is not a time")
+                .hasMessageContaining("Europe/Paris");
     }
 
     @Test
     void argumentsAreJsonOrBareWords() {
-        JsonNode a = JsonArgs.parse(List.of("42", "-7", "1.10", "true", "null", "\"quoted\"", "hello world", "12abc", "{\"a\":[1]}",
-                "[1, \"x\"]", ""));
-        assertThat(a.toString()).isEqualTo("[42,-7,1.1,true,null,\"quoted\",\"hello world\",\"12abc\",{\"a\":[1]},[1,\"x\"],\"\"]");
-        assertThatThrownBy(() -> JsonArgs.parse(List.of("ok", "{\"a\":"))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("argument 2 is not valid JSON: at column 6: Unexpected end-of-input").hasMessageEndingWith(": {\"a\":");
-        assertThatThrownBy(() -> JsonArgs.parse(List.of(" [1, 2] 3"))).hasMessageStartingWith("argument 1 is not valid JSON: at column 9");
-        assertThat(JsonArgs.parse(List.of("1 2")).toString()).as("not JSON and not meant as JSON").isEqualTo("[\"1 2\"]");
+        JsonNode a = JsonArgs.parse(List.of(
+                "42",
+                "-7",
+                "1.10",
+                "true",
+                "null",
+                "\"quoted\"",
+                "hello world",
+                "12abc",
+                "{\"a\":[1]}",
+                "[1, \"x\"]",
+                ""));
+        assertThat(a.toString())
+                .isEqualTo("[42,-7,1.1,true,null,\"quoted\",\"hello world\",\"12abc\",{\"a\":[1]},[1,\"x\"],\"\"]");
+        assertThatThrownBy(() -> JsonArgs.parse(List.of("ok", "{\"a\":")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("argument 2 is not valid JSON: at column 6: Unexpected end-of-input")
+                .hasMessageEndingWith(": {\"a\":");
+        assertThatThrownBy(() -> JsonArgs.parse(List.of(" [1, 2] 3")))
+                .hasMessageStartingWith("argument 1 is not valid JSON: at column 9");
+        assertThat(JsonArgs.parse(List.of("1 2")).toString())
+                .as("not JSON and not meant as JSON")
+                .isEqualTo("[\"1 2\"]");
     }
 
     @Test
@@ -79,7 +100,11 @@ class ParsingTest {
         assertThat(o.delay()).isEqualTo(Duration.ofMinutes(1));
         assertThat(o.timeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(o.retry().maxAttempts()).isEqualTo(3);
-        assertThat(new JobSettings(null, null, 1, Duration.ofMillis(10), null).toOptions().retry().maxAttempts()).isEqualTo(2);
+        assertThat(new JobSettings(null, null, 1, Duration.ofMillis(10), null)
+                        .toOptions()
+                        .retry()
+                        .maxAttempts())
+                .isEqualTo(2);
         assertThat(JobSettings.NONE.toOptions().retry()).isNull();
     }
 
@@ -87,7 +112,10 @@ class ParsingTest {
     void tablesAlignColumnsAndTerminalsColourOnlyWhenAllowed() {
         StringWriter s = new StringWriter();
         Terminal plain = Terminal.of(false, false);
-        new Table("NAME", ">COUNT", "NOTE").row("a", "1", "x").row("longer", "1,000", "").print(new PrintWriter(s, true), plain);
+        new Table("NAME", ">COUNT", "NOTE")
+                .row("a", "1", "x")
+                .row("longer", "1,000", "")
+                .print(new PrintWriter(s, true), plain);
         assertThat(s.toString()).isEqualTo("NAME    COUNT  NOTE\na           1  x\nlonger  1,000\n");
 
         Terminal colour = Terminal.of(true, true);
@@ -107,7 +135,9 @@ class ParsingTest {
         try (ProgressBar bar = new ProgressBar(new PrintWriter(s, true), Terminal.of(true, false), "jobs", 10)) {
             bar.update(5);
         }
-        assertThat(s.toString()).startsWith("\r[###############...............]  50%  5 jobs").endsWith("\r\u001b[2K");
+        assertThat(s.toString())
+                .startsWith("\r[###############...............]  50%  5 jobs")
+                .endsWith("\r\u001b[2K");
     }
 
     @Test

@@ -20,7 +20,10 @@ class PublicApiOnlyTest {
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
                 .importPackages("io.jrq.cli", "io.jrq.demo");
-        noClasses().should().dependOnClassesThat().resideInAPackage("io.jrq.internal..")
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.jrq.internal..")
                 .because("the command line uses the public API only")
                 .check(cli);
     }

@@ -12,9 +12,15 @@ class RedactedLogsTest {
     @Test
     void messagesAndStackTracesShowThreeStars() {
         LoggerContext ctx = new LoggerContext();
-        IllegalStateException cause = new IllegalStateException("Cannot connect to [redis://app:**********@10.0.0.7:7000]");
-        LoggingEvent event = new LoggingEvent("x", ctx.getLogger("io.lettuce.core.RedisClient"), Level.DEBUG,
-                "Trying to get a Redis connection for: {}", new RuntimeException("wrapped", cause), new Object[] {"redis://app:*******@h:1"});
+        IllegalStateException cause =
+                new IllegalStateException("Cannot connect to [redis://app:**********@10.0.0.7:7000]");
+        LoggingEvent event = new LoggingEvent(
+                "x",
+                ctx.getLogger("io.lettuce.core.RedisClient"),
+                Level.DEBUG,
+                "Trying to get a Redis connection for: {}",
+                new RuntimeException("wrapped", cause),
+                new Object[] {"redis://app:*******@h:1"});
 
         RedactedLogs.StackTrace ex = new RedactedLogs.StackTrace();
         ex.setContext(ctx);
@@ -23,6 +29,8 @@ class RedactedLogsTest {
         String trace = ex.convert(event);
 
         assertThat(message).isEqualTo("Trying to get a Redis connection for: redis://app:***@h:1");
-        assertThat(trace).contains("Cannot connect to [redis://app:***@10.0.0.7:7000]").doesNotContainPattern("\\*{4,}");
+        assertThat(trace)
+                .contains("Cannot connect to [redis://app:***@10.0.0.7:7000]")
+                .doesNotContainPattern("\\*{4,}");
     }
 }

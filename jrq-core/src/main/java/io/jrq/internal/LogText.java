@@ -9,8 +9,7 @@ package io.jrq.internal;
  * line of plain text and still says exactly what was stored.
  */
 public final class LogText {
-    private LogText() {
-    }
+    private LogText() {}
 
     /**
      * @param s text from Redis, or null

@@ -6,8 +6,7 @@ public final class Canary {
         System.setProperty("jrq.canary.initialised", "true");
     }
 
-    private Canary() {
-    }
+    private Canary() {}
 
     public static String run() {
         return "should never run";

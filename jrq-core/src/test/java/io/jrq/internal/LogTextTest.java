@@ -14,7 +14,9 @@ class LogTextTest {
     @Test
     void controlCharactersNulsAndNonAsciiAreEscapedOnOneLine() {
         assertThat(LogText.printable("a\u0000b")).isEqualTo("a\\u0000b");
-        assertThat(LogText.printable("one\nWARN forged")).isEqualTo("one\\u000aWARN forged").doesNotContain("\n");
+        assertThat(LogText.printable("one\nWARN forged"))
+                .isEqualTo("one\\u000aWARN forged")
+                .doesNotContain("\n");
         assertThat(LogText.printable("\u001b[31mred")).isEqualTo("\\u001b[31mred");
         assertThat(LogText.printable("\u0a2d\u9846")).isEqualTo("\\u0a2d\\u9846");
     }

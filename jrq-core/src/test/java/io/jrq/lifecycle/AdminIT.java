@@ -63,8 +63,11 @@ class AdminIT {
     private Worker worker(int concurrency, String... queues) {
         Jrq client = Jrq.connect(redis.url());
         closeables.add(client);
-        Worker w = client.worker(queues.length == 0 ? new String[] {name} : queues).allowPackages("io.jrq.testjobs")
-                .concurrency(concurrency).handleSignals(false).start();
+        Worker w = client.worker(queues.length == 0 ? new String[] {name} : queues)
+                .allowPackages("io.jrq.testjobs")
+                .concurrency(concurrency)
+                .handleSignals(false)
+                .start();
         closeables.add(w);
         return w;
     }
@@ -79,9 +82,12 @@ class AdminIT {
         Job<Integer> later = q.in(Duration.ofHours(1)).enqueue(Jobs::add, 3, 4);
         assertThat(admin.queue(name).count(JobStatus.QUEUED)).isEqualTo(6);
         assertThat(admin.queue(name).count(JobStatus.SCHEDULED)).isEqualTo(1);
-        assertThat(admin.jobs(name, JobStatus.QUEUED, 0, 2)).extracting(JobInfo::id)
+        assertThat(admin.jobs(name, JobStatus.QUEUED, 0, 2))
+                .extracting(JobInfo::id)
                 .containsExactly(failing.get(0).id(), failing.get(1).id());
-        assertThat(admin.jobs(name, JobStatus.QUEUED, 5, 10)).extracting(JobInfo::id).containsExactly(ok.id());
+        assertThat(admin.jobs(name, JobStatus.QUEUED, 5, 10))
+                .extracting(JobInfo::id)
+                .containsExactly(ok.id());
         Worker w = worker(2);
         ok.await(WAIT);
         failing.forEach(j -> await().atMost(WAIT).until(() -> j.status() == JobStatus.FAILED));
@@ -93,12 +99,15 @@ class AdminIT {
             assertThat(wi.name()).isEqualTo(w.name());
             assertThat(wi.queues()).containsExactly(name);
         });
-        assertThat(admin.jobs(name, JobStatus.FAILED, 0, 10)).hasSize(5)
+        assertThat(admin.jobs(name, JobStatus.FAILED, 0, 10))
+                .hasSize(5)
                 .allSatisfy(j -> assertThat(j.error().orElseThrow().message()).startsWith("bad "));
 
         assertThat(admin.requeue(name, List.of(failing.get(0).id()))).isEqualTo(1);
-        await().atMost(WAIT).until(() -> failing.get(0).status() == JobStatus.FAILED && failing.get(0).attempts() == 1
-                && admin.queue(name).count(JobStatus.FAILED) == 5);
+        await().atMost(WAIT)
+                .until(() -> failing.get(0).status() == JobStatus.FAILED
+                        && failing.get(0).attempts() == 1
+                        && admin.queue(name).count(JobStatus.FAILED) == 5);
         assertThat(admin.requeueAllFailed(name)).isEqualTo(5);
         await().atMost(WAIT).until(() -> admin.queue(name).count(JobStatus.FAILED) == 5);
         assertThat(admin.deleteAllFailed(name)).isEqualTo(5);
@@ -113,7 +122,8 @@ class AdminIT {
         worker(1);
         Job<Long> job = q.enqueue(Jobs::sleep, 1500L);
         await().atMost(WAIT).until(() -> job.status() == JobStatus.STARTED);
-        assertThatThrownBy(() -> admin.delete(name, List.of(job.id()))).isInstanceOf(JrqException.class)
+        assertThatThrownBy(() -> admin.delete(name, List.of(job.id())))
+                .isInstanceOf(JrqException.class)
                 .hasMessageContaining("running");
         job.await(WAIT);
     }
@@ -185,9 +195,16 @@ class AdminIT {
         }
         Jrq client = Jrq.connect(redis.url());
         closeables.add(client);
-        closeables.add(client.worker(a, b).weights(3, 1).concurrency(1).allowPackages("io.jrq.testjobs").handleSignals(false).start());
-        await().atMost(WAIT).until(() -> Jobs.ORDER.stream().filter(s -> s.startsWith(key)).count() >= 100);
-        List<String> first = Jobs.ORDER.stream().filter(s -> s.startsWith(key)).limit(100).toList();
+        closeables.add(client.worker(a, b)
+                .weights(3, 1)
+                .concurrency(1)
+                .allowPackages("io.jrq.testjobs")
+                .handleSignals(false)
+                .start());
+        await().atMost(WAIT)
+                .until(() -> Jobs.ORDER.stream().filter(s -> s.startsWith(key)).count() >= 100);
+        List<String> first =
+                Jobs.ORDER.stream().filter(s -> s.startsWith(key)).limit(100).toList();
         long fromB = first.stream().filter(s -> s.endsWith("/b")).count();
         // Strict priority would give 0; weight 1 of 4 gives about 25.
         assertThat(fromB).isBetween(10L, 45L);

@@ -69,7 +69,11 @@ class AdminInsightIT {
     private void worker() {
         Jrq client = Jrq.connect(redis.url());
         closeables.add(client);
-        Worker w = client.worker(name).allowPackages("io.jrq.testjobs").concurrency(2).handleSignals(false).start();
+        Worker w = client.worker(name)
+                .allowPackages("io.jrq.testjobs")
+                .concurrency(2)
+                .handleSignals(false)
+                .start();
         closeables.add(w);
     }
 
@@ -88,7 +92,9 @@ class AdminInsightIT {
         }
         long before = redisMinute();
         worker();
-        await().atMost(WAIT).until(() -> admin.queue(name).count(JobStatus.FINISHED) == 7 && admin.queue(name).count(JobStatus.FAILED) == 3);
+        await().atMost(WAIT)
+                .until(() -> admin.queue(name).count(JobStatus.FINISHED) == 7
+                        && admin.queue(name).count(JobStatus.FAILED) == 3);
         long after = redisMinute();
 
         List<MinuteCount> h = admin.history(name, 5);
@@ -100,10 +106,15 @@ class AdminInsightIT {
         // the endings fell in the minute the run started or the next one, whichever that was
         assertThat(h.stream().mapToLong(MinuteCount::finished).sum()).isEqualTo(7);
         assertThat(h.stream().mapToLong(MinuteCount::failed).sum()).isEqualTo(3);
-        assertThat(h.stream().filter(m -> m.finished() + m.failed() > 0)
-                .allMatch(m -> m.minute().getEpochSecond() / 60 >= before && m.minute().getEpochSecond() / 60 <= after)).isTrue();
+        assertThat(h.stream()
+                        .filter(m -> m.finished() + m.failed() > 0)
+                        .allMatch(m -> m.minute().getEpochSecond() / 60 >= before
+                                && m.minute().getEpochSecond() / 60 <= after))
+                .isTrue();
         assertThat(admin.history(name, Admin.HISTORY_MINUTES)).hasSize(Admin.HISTORY_MINUTES);
-        assertThat(admin.history("never-used-" + name, 3)).extracting(m -> m.finished() + m.failed()).containsOnly(0L);
+        assertThat(admin.history("never-used-" + name, 3))
+                .extracting(m -> m.finished() + m.failed())
+                .containsOnly(0L);
     }
 
     @Test
@@ -124,9 +135,11 @@ class AdminInsightIT {
 
     @Test
     void historyRefusesAWindowOutsideTheRing() {
-        assertThatThrownBy(() -> admin.history(name, 0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> admin.history(name, 0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("between 1 and 360");
-        assertThatThrownBy(() -> admin.history(name, 361)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> admin.history(name, 361))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("got 361");
     }
 
@@ -139,7 +152,9 @@ class AdminInsightIT {
         q.with(EnqueueOptions.builder().description("with a hash").build()).enqueue(Jobs::add, 2, 2);
         Optional<Instant> oldest = admin.queue(name).oldestQueuedAt();
         assertThat(oldest).isPresent();
-        assertThat(oldest.get()).isEqualTo(admin.job(name, compact.id()).orElseThrow().enqueuedAt().orElseThrow());
+        assertThat(oldest.get())
+                .isEqualTo(
+                        admin.job(name, compact.id()).orElseThrow().enqueuedAt().orElseThrow());
         assertThat(Duration.between(t0, oldest.get()).abs()).isLessThan(Duration.ofSeconds(5));
 
         // the next to run is now the job with its own hash
@@ -154,9 +169,13 @@ class AdminInsightIT {
 
     @Test
     void aJobShowsItsArgumentsResultAndDependencies() {
-        Job<Integer> first = q.with(EnqueueOptions.builder().description("the answer").build()).enqueue(Jobs::add, 20, 22);
-        Job<Integer> second = q.with(EnqueueOptions.builder().dependsOn(first).build()).enqueue(Jobs::square, 3);
-        Job<Integer> third = q.with(EnqueueOptions.builder().dependsOn(first).build()).enqueue(Jobs::square, 4);
+        Job<Integer> first = q.with(
+                        EnqueueOptions.builder().description("the answer").build())
+                .enqueue(Jobs::add, 20, 22);
+        Job<Integer> second =
+                q.with(EnqueueOptions.builder().dependsOn(first).build()).enqueue(Jobs::square, 3);
+        Job<Integer> third =
+                q.with(EnqueueOptions.builder().dependsOn(first).build()).enqueue(Jobs::square, 4);
 
         JobInfo waiting = admin.job(name, second.id()).orElseThrow();
         assertThat(waiting.dependsOn()).containsExactly(name + "/" + first.id());
@@ -204,7 +223,9 @@ class AdminInsightIT {
         assertThat(admin.runNow(name, later.id())).isTrue();
         assertThat(later.status()).isEqualTo(JobStatus.QUEUED);
         assertThat(admin.queue(name).count(JobStatus.SCHEDULED)).isZero();
-        assertThat(admin.jobs(name, JobStatus.QUEUED, 0, 10).get(0).id()).as("the next to run").isEqualTo(later.id());
+        assertThat(admin.jobs(name, JobStatus.QUEUED, 0, 10).get(0).id())
+                .as("the next to run")
+                .isEqualTo(later.id());
         assertThat(admin.runNow(name, later.id())).as("a second time").isFalse();
 
         worker();
@@ -214,7 +235,12 @@ class AdminInsightIT {
 
     @Test
     void triggeringARecurringJobEnqueuesARunNamedAfterIt() {
-        jrq.recurring().schedule(RecurringJob.builder("nightly").queue(name).cron("0 3 * * *").call(Jobs::add, 40, 2).build());
+        jrq.recurring()
+                .schedule(RecurringJob.builder("nightly")
+                        .queue(name)
+                        .cron("0 3 * * *")
+                        .call(Jobs::add, 40, 2)
+                        .build());
         Optional<String> run = jrq.recurring().trigger(name, "nightly");
         assertThat(run).isPresent();
         JobInfo info = admin.job(name, run.get()).orElseThrow();
@@ -226,10 +252,14 @@ class AdminInsightIT {
 
         assertThat(jrq.recurring().trigger(name, "no-such-recurring-job")).isEmpty();
         assertThat(admin.queue(name).count(JobStatus.QUEUED)).isEqualTo(1);
-        assertThatThrownBy(() -> jrq.recurring().trigger("bad queue name!", "nightly")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> jrq.recurring().trigger("bad queue name!", "nightly"))
+                .isInstanceOf(IllegalArgumentException.class);
 
         worker();
-        await().atMost(WAIT).until(() -> admin.job(name, run.get()).map(j -> j.status() == JobStatus.FINISHED).orElse(false));
+        await().atMost(WAIT)
+                .until(() -> admin.job(name, run.get())
+                        .map(j -> j.status() == JobStatus.FINISHED)
+                        .orElse(false));
         assertThat(admin.job(name, run.get()).orElseThrow().result()).contains("42");
     }
 }

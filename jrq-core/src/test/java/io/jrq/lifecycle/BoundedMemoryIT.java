@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.jrq.Jrq;
 import io.jrq.JrqOptions;
 import io.jrq.Queue;
-import io.jrq.Worker;
 import io.jrq.internal.Keys;
 import io.jrq.testjobs.Jobs;
 import io.jrq.testkit.Private;
@@ -27,8 +26,11 @@ class BoundedMemoryIT {
 
     @Test
     void memoryReturnsToWhereItStartedOnceTheTtlsPass(@Private RedisServer redis) {
-        JrqOptions options = JrqOptions.builder().url(redis.url()).resultTtl(Duration.ofSeconds(2))
-                .failureTtl(Duration.ofSeconds(2)).build();
+        JrqOptions options = JrqOptions.builder()
+                .url(redis.url())
+                .resultTtl(Duration.ofSeconds(2))
+                .failureTtl(Duration.ofSeconds(2))
+                .build();
         String name = "memory";
         Keys keys = new Keys("jrq");
         List<AutoCloseable> open = new ArrayList<>();
@@ -36,23 +38,41 @@ class BoundedMemoryIT {
             for (int i = 0; i < 2; i++) {
                 Jrq client = Jrq.connect(options);
                 open.add(client);
-                open.add(client.worker(name).allowPackages("io.jrq.testjobs").concurrency(16).reapInterval(Duration.ofMillis(500))
-                        .handleSignals(false).start());
+                open.add(client.worker(name)
+                        .allowPackages("io.jrq.testjobs")
+                        .concurrency(16)
+                        .reapInterval(Duration.ofMillis(500))
+                        .handleSignals(false)
+                        .start());
             }
             Queue q = jrq.queue(name);
             // Warm up (script cache, connections, registries), then take the baseline.
-            run(redis, keys, name, () -> q.enqueueAll(Jobs::square, IntStream.range(0, 1000).boxed().toList()));
+            run(
+                    redis,
+                    keys,
+                    name,
+                    () -> q.enqueueAll(
+                            Jobs::square, IntStream.range(0, 1000).boxed().toList()));
             long baseline = usedMemory(redis);
             long baseKeys = Long.parseLong(redis.execute("DBSIZE"));
 
             run(redis, keys, name, () -> {
                 for (int from = 0; from < JOBS - FAILING; from += 10_000) {
-                    q.enqueueAll(Jobs::square, IntStream.range(from, Math.min(JOBS - FAILING, from + 10_000)).boxed().toList());
+                    q.enqueueAll(
+                            Jobs::square,
+                            IntStream.range(from, Math.min(JOBS - FAILING, from + 10_000))
+                                    .boxed()
+                                    .toList());
                 }
-                q.enqueueAll(Jobs::fail, IntStream.range(0, FAILING).mapToObj(i -> "failure " + i).toList());
+                q.enqueueAll(
+                        Jobs::fail,
+                        IntStream.range(0, FAILING)
+                                .mapToObj(i -> "failure " + i)
+                                .toList());
             });
             long after = usedMemory(redis);
-            System.out.printf("BoundedMemoryIT: %d jobs; used_memory baseline %d B, after TTLs %d B (%+d B); keys %d -> %s%n",
+            System.out.printf(
+                    "BoundedMemoryIT: %d jobs; used_memory baseline %d B, after TTLs %d B (%+d B); keys %d -> %s%n",
                     JOBS, baseline, after, after - baseline, baseKeys, redis.execute("DBSIZE"));
             assertThat(after - baseline).isLessThan(3L << 20);
         } finally {
@@ -69,10 +89,14 @@ class BoundedMemoryIT {
     /** Runs the enqueues, waits until every job ended, its TTL passed and the registries were trimmed. */
     private static void run(RedisServer redis, Keys keys, String name, Runnable enqueue) {
         enqueue.run();
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() ->
-                "0".equals(redis.execute("LLEN", keys.ready(name))) && "0".equals(redis.execute("ZCARD", keys.active(name))));
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).until(() ->
-                "0".equals(redis.execute("ZCARD", keys.finished(name))) && "0".equals(redis.execute("ZCARD", keys.failed(name)))
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> "0".equals(redis.execute("LLEN", keys.ready(name)))
+                        && "0".equals(redis.execute("ZCARD", keys.active(name))));
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> "0".equals(redis.execute("ZCARD", keys.finished(name)))
+                        && "0".equals(redis.execute("ZCARD", keys.failed(name)))
                         && Long.parseLong(redis.execute("DBSIZE")) < 50);
     }
 

@@ -61,8 +61,11 @@ class DependenciesIT {
         for (int i = 0; i < n; i++) {
             Jrq client = Jrq.connect(redis.url());
             closeables.add(client);
-            closeables.add(client.worker(queues.toArray(String[]::new)).allowPackages("io.jrq.testjobs").concurrency(4)
-                    .handleSignals(false).start());
+            closeables.add(client.worker(queues.toArray(String[]::new))
+                    .allowPackages("io.jrq.testjobs")
+                    .concurrency(4)
+                    .handleSignals(false)
+                    .start());
         }
     }
 
@@ -93,26 +96,39 @@ class DependenciesIT {
             depsOf.put(label, deps);
             jobs.add(jrq.queue(queues.get(i % 3)).with(o.build()).enqueue(Dag::node, label, i));
         }
-        CompletableFuture.allOf(jobs.stream().map(Job::future).toArray(CompletableFuture[]::new)).orTimeout(60, TimeUnit.SECONDS).join();
+        CompletableFuture.allOf(jobs.stream().map(Job::future).toArray(CompletableFuture[]::new))
+                .orTimeout(60, TimeUnit.SECONDS)
+                .join();
         List<String> log = Dag.LOG;
         for (Map.Entry<String, List<String>> e : depsOf.entrySet()) {
             int start = log.indexOf("start " + e.getKey());
             assertThat(start).isNotNegative();
             for (String dep : e.getValue()) {
-                assertThat(log.indexOf("end " + dep)).as("%s ran before its dependency %s ended", e.getKey(), dep).isLessThan(start);
+                assertThat(log.indexOf("end " + dep))
+                        .as("%s ran before its dependency %s ended", e.getKey(), dep)
+                        .isLessThan(start);
             }
         }
-        assertThat(log.stream().filter(s -> s.startsWith("start " + run + "-")).count()).isEqualTo(150);
+        assertThat(log.stream().filter(s -> s.startsWith("start " + run + "-")).count())
+                .isEqualTo(150);
     }
 
     @Test
     void aFailedDependencyCancelsItsDependentsDownTheGraphOrLetsThemRun() {
         workers(2);
         Job<String> failing = jrq.queue(queues.get(0)).enqueue(Jobs::fail, "root failure");
-        Job<Integer> canceled = jrq.queue(queues.get(1)).with(EnqueueOptions.builder().dependsOn(failing).build()).enqueue(Jobs::add, 1, 1);
-        Job<Integer> grandchild = jrq.queue(queues.get(2)).with(EnqueueOptions.builder().dependsOn(canceled).build()).enqueue(Jobs::add, 2, 2);
-        Job<Integer> runsAnyway = jrq.queue(queues.get(2)).with(EnqueueOptions.builder().dependsOn(failing)
-                .onDependencyFailure(DependencyPolicy.RUN).build()).enqueue(Jobs::add, 3, 3);
+        Job<Integer> canceled = jrq.queue(queues.get(1))
+                .with(EnqueueOptions.builder().dependsOn(failing).build())
+                .enqueue(Jobs::add, 1, 1);
+        Job<Integer> grandchild = jrq.queue(queues.get(2))
+                .with(EnqueueOptions.builder().dependsOn(canceled).build())
+                .enqueue(Jobs::add, 2, 2);
+        Job<Integer> runsAnyway = jrq.queue(queues.get(2))
+                .with(EnqueueOptions.builder()
+                        .dependsOn(failing)
+                        .onDependencyFailure(DependencyPolicy.RUN)
+                        .build())
+                .enqueue(Jobs::add, 3, 3);
         assertThat(canceled.status()).isIn(JobStatus.DEFERRED, JobStatus.CANCELED);
         assertThat(runsAnyway.await(WAIT)).isEqualTo(6);
         assertThatThrownBy(() -> canceled.await(WAIT)).isInstanceOf(JobFailedException.class);
@@ -129,7 +145,9 @@ class DependenciesIT {
         Job<Integer> b = jrq.queue(queues.get(1)).enqueue(Jobs::add, 20, 1);
         assertThat(a.await(WAIT)).isEqualTo(21);
         // b may or may not have finished yet; a certainly has: both cases must release the dependent.
-        Job<Integer> sum = jrq.queue(queues.get(2)).with(EnqueueOptions.builder().dependsOn(a, b).build()).enqueue(Dag::sumOfDependencies);
+        Job<Integer> sum = jrq.queue(queues.get(2))
+                .with(EnqueueOptions.builder().dependsOn(a, b).build())
+                .enqueue(Dag::sumOfDependencies);
         assertThat(sum.await(WAIT)).isEqualTo(42);
         assertThat(sum.info().status()).isEqualTo(JobStatus.FINISHED);
     }
@@ -137,7 +155,9 @@ class DependenciesIT {
     @Test
     void cancelingADependencyCancelsItsDependents() {
         Job<Integer> root = jrq.queue(queues.get(0)).in(Duration.ofHours(1)).enqueue(Jobs::add, 1, 1);
-        Job<Integer> child = jrq.queue(queues.get(1)).with(EnqueueOptions.builder().dependsOn(root).build()).enqueue(Jobs::add, 1, 1);
+        Job<Integer> child = jrq.queue(queues.get(1))
+                .with(EnqueueOptions.builder().dependsOn(root).build())
+                .enqueue(Jobs::add, 1, 1);
         assertThat(child.status()).isEqualTo(JobStatus.DEFERRED);
         assertThat(root.cancel()).isEqualTo(JobStatus.CANCELED);
         await().atMost(WAIT).until(() -> child.status() == JobStatus.CANCELED);
@@ -148,14 +168,19 @@ class DependenciesIT {
     private void quickCheckingWorker() {
         Jrq client = Jrq.connect(redis.url());
         closeables.add(client);
-        closeables.add(client.worker(queues.toArray(String[]::new)).allowPackages("io.jrq.testjobs")
-                .reapInterval(Duration.ofMillis(200)).handleSignals(false).start());
+        closeables.add(client.worker(queues.toArray(String[]::new))
+                .allowPackages("io.jrq.testjobs")
+                .reapInterval(Duration.ofMillis(200))
+                .handleSignals(false)
+                .start());
     }
 
     @Test
     void aDependentWhoseReleaseWasLostIsReleasedByTheDeferredCheck() {
         Job<Integer> root = jrq.queue(queues.get(0)).in(Duration.ofHours(1)).enqueue(Jobs::add, 1, 1);
-        Job<Integer> child = jrq.queue(queues.get(1)).with(EnqueueOptions.builder().dependsOn(root).build()).enqueue(Jobs::add, 2, 2);
+        Job<Integer> child = jrq.queue(queues.get(1))
+                .with(EnqueueOptions.builder().dependsOn(root).build())
+                .enqueue(Jobs::add, 2, 2);
         assertThat(child.status()).isEqualTo(JobStatus.DEFERRED);
         // What a process that died right after ending the root leaves behind: the root FINISHED, its
         // dependents taken (the set is gone), and release.lua never called.
@@ -171,13 +196,21 @@ class DependenciesIT {
     @Test
     void deletingADependencyCancelsItsDependentsOnTheDeferredCheck() {
         Job<Integer> root = jrq.queue(queues.get(0)).in(Duration.ofHours(1)).enqueue(Jobs::add, 1, 1);
-        Job<Integer> child = jrq.queue(queues.get(1)).with(EnqueueOptions.builder().dependsOn(root).build()).enqueue(Jobs::add, 2, 2);
-        Job<Integer> runs = jrq.queue(queues.get(2)).with(EnqueueOptions.builder().dependsOn(root)
-                .onDependencyFailure(DependencyPolicy.RUN).build()).enqueue(Jobs::add, 3, 3);
+        Job<Integer> child = jrq.queue(queues.get(1))
+                .with(EnqueueOptions.builder().dependsOn(root).build())
+                .enqueue(Jobs::add, 2, 2);
+        Job<Integer> runs = jrq.queue(queues.get(2))
+                .with(EnqueueOptions.builder()
+                        .dependsOn(root)
+                        .onDependencyFailure(DependencyPolicy.RUN)
+                        .build())
+                .enqueue(Jobs::add, 3, 3);
         assertThat(jrq.admin().delete(queues.get(0), List.of(root.id()))).isEqualTo(1);
         quickCheckingWorker();
         await().atMost(WAIT).until(() -> child.status() == JobStatus.CANCELED);
-        assertThat(child.info().error().orElseThrow().message()).contains(root.id()).contains("MISSING");
+        assertThat(child.info().error().orElseThrow().message())
+                .contains(root.id())
+                .contains("MISSING");
         assertThat(runs.await(WAIT)).isEqualTo(6);
     }
 }

@@ -40,7 +40,8 @@ class IdleWaitIT {
         String info = redis.execute("INFO", "clients");
         for (String line : info.split("\r?\n")) {
             if (line.startsWith("blocked_clients:")) {
-                return Long.parseLong(line.substring("blocked_clients:".length()).trim());
+                return Long.parseLong(
+                        line.substring("blocked_clients:".length()).trim());
             }
         }
         throw new IllegalStateException("no blocked_clients in " + info);
@@ -49,7 +50,10 @@ class IdleWaitIT {
     @Test
     void jobsOneAtATimeEndWithoutWaitingForTheWait() {
         try (Jrq jrq = Jrq.connect(redis.url());
-             Worker worker = jrq.worker("idle-acks").allowPackages("io.jrq.testjobs").handleSignals(false).start()) {
+                Worker worker = jrq.worker("idle-acks")
+                        .allowPackages("io.jrq.testjobs")
+                        .handleSignals(false)
+                        .start()) {
             Queue q = jrq.queue("idle-acks");
             await().atMost(WAIT).until(() -> blockedClients() == 1);
             // Each job is enqueued into an idle worker whose next wait (1 s) is already blocking when
@@ -60,7 +64,8 @@ class IdleWaitIT {
                 assertThat(job.await(WAIT)).isEqualTo(i * i);
             }
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            System.out.println("IdleWaitIT: 10 jobs one at a time into an idle worker, enqueue to result: " + ms + " ms in all");
+            System.out.println(
+                    "IdleWaitIT: 10 jobs one at a time into an idle worker, enqueue to result: " + ms + " ms in all");
             // About 10 round trips each; waiting for the wait would cost up to 1 s per job.
             assertThat(ms).isLessThan(4000);
             assertThat(worker.isRunning()).isTrue();
@@ -71,7 +76,10 @@ class IdleWaitIT {
     void closingAnIdleWorkerEndsItsWaitAndLeasesNothingAfter() {
         try (Jrq jrq = Jrq.connect(redis.url())) {
             Queue q = jrq.queue("idle-close");
-            Worker worker = jrq.worker("idle-close").allowPackages("io.jrq.testjobs").handleSignals(false).start();
+            Worker worker = jrq.worker("idle-close")
+                    .allowPackages("io.jrq.testjobs")
+                    .handleSignals(false)
+                    .start();
             await().atMost(WAIT).until(() -> blockedClients() == 1);
             long t0 = System.nanoTime();
             worker.close();
@@ -82,7 +90,8 @@ class IdleWaitIT {
             sleep(1500);
             System.out.println("IdleWaitIT: idle worker closed in " + ms + " ms; job enqueued after: " + job.status());
             assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
-            assertThat(redis.execute("ZCARD", new Keys("jrq").active("idle-close"))).isEqualTo("0");
+            assertThat(redis.execute("ZCARD", new Keys("jrq").active("idle-close")))
+                    .isEqualTo("0");
         }
     }
 

@@ -33,7 +33,8 @@ class JrqMetricsIT {
     void latencyRisesWhileAQueueIsPausedAndFallsAfterResume(RedisServer redis) {
         String name = "met-" + UUID.randomUUID().toString().substring(0, 8);
         try (Jrq jrq = Jrq.connect(redis.url());
-             JrqMetrics metrics = new JrqMetrics(jrq).interval(Duration.ofMillis(200)).tags(Tags.of("app", "test"))) {
+                JrqMetrics metrics =
+                        new JrqMetrics(jrq).interval(Duration.ofMillis(200)).tags(Tags.of("app", "test"))) {
             metrics.bindTo(registry);
             Queue q = jrq.queue(name);
             jrq.admin().pause(name);
@@ -41,7 +42,10 @@ class JrqMetricsIT {
                 q.enqueue(Jobs::add, i, i);
             }
             q.in(Duration.ofHours(1)).enqueue(Jobs::add, 9, 9);
-            try (Worker w = jrq.worker(name).allowPackages("io.jrq.testjobs").handleSignals(false).start()) {
+            try (Worker w = jrq.worker(name)
+                    .allowPackages("io.jrq.testjobs")
+                    .handleSignals(false)
+                    .start()) {
                 await().atMost(WAIT).until(() -> value("jrq.queue.latency", name) > 1.0);
                 double stuck = value("jrq.queue.latency", name);
                 await().atMost(WAIT).until(() -> value("jrq.queue.latency", name) > stuck + 0.3);
@@ -51,12 +55,17 @@ class JrqMetricsIT {
 
                 jrq.admin().resume(name);
                 await().atMost(WAIT).until(() -> jrq.admin().queue(name).count(JobStatus.FINISHED) == 5);
-                await().atMost(WAIT).until(() -> value("jrq.queue.latency", name) == 0.0 && value("jrq.queue.paused", name) == 0.0);
-                await().atMost(WAIT).untilAsserted(() -> assertSizesMatch(jrq.admin().queue(name)));
+                await().atMost(WAIT)
+                        .until(() -> value("jrq.queue.latency", name) == 0.0 && value("jrq.queue.paused", name) == 0.0);
+                await().atMost(WAIT)
+                        .untilAsserted(() -> assertSizesMatch(jrq.admin().queue(name)));
                 assertThat(value("jrq.queue.size", name, "state", "scheduled")).isEqualTo(1.0);
             }
             await().atMost(WAIT).until(() -> value("jrq.queue.workers", name) == 0.0);
-            assertThat(registry.get("jrq.queue.latency").tags("queue", name, "app", "test").gauge()).isNotNull();
+            assertThat(registry.get("jrq.queue.latency")
+                            .tags("queue", name, "app", "test")
+                            .gauge())
+                    .isNotNull();
         }
     }
 
@@ -64,14 +73,18 @@ class JrqMetricsIT {
     void aPrometheusScrapeNamesTheGaugesAsDocumented(RedisServer redis) {
         String name = "prom-" + UUID.randomUUID().toString().substring(0, 8);
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (Jrq jrq = Jrq.connect(redis.url()); JrqMetrics metrics = new JrqMetrics(jrq).interval(Duration.ofMillis(100))) {
+        try (Jrq jrq = Jrq.connect(redis.url());
+                JrqMetrics metrics = new JrqMetrics(jrq).interval(Duration.ofMillis(100))) {
             jrq.queue(name).enqueue(Jobs::add, 1, 2);
             metrics.bindTo(prometheus);
             await().atMost(WAIT).until(() -> prometheus.scrape().contains("queue=\"" + name + "\""));
             String scrape = prometheus.scrape();
-            assertThat(scrape).contains("jrq_queue_size{queue=\"" + name + "\",state=\"queued\"} 1.0",
-                    "jrq_queue_workers{queue=\"" + name + "\"} 0.0", "jrq_queue_paused{queue=\"" + name + "\"} 0.0",
-                    "jrq_queue_latency_seconds{queue=\"" + name + "\"}");
+            assertThat(scrape)
+                    .contains(
+                            "jrq_queue_size{queue=\"" + name + "\",state=\"queued\"} 1.0",
+                            "jrq_queue_workers{queue=\"" + name + "\"} 0.0",
+                            "jrq_queue_paused{queue=\"" + name + "\"} 0.0",
+                            "jrq_queue_latency_seconds{queue=\"" + name + "\"}");
         }
     }
 
@@ -80,7 +93,8 @@ class JrqMetricsIT {
         try (Jrq jrq = Jrq.connect(redis.url())) {
             JrqMetrics m = new JrqMetrics(jrq);
             assertThat(m.interval()).isEqualTo(JrqMetrics.DEFAULT_INTERVAL);
-            assertThatThrownBy(() -> m.interval(Duration.ofMillis(10))).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> m.interval(Duration.ofMillis(10)))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("PT0.01S");
             assertThatThrownBy(() -> m.interval(null)).isInstanceOf(NullPointerException.class);
             try (JrqMetrics bound = m.interval(Duration.ofMillis(100))) {
@@ -101,7 +115,8 @@ class JrqMetricsIT {
     private void assertSizesMatch(QueueInfo info) {
         for (JobStatus s : QueueInfo.COUNTED) {
             assertThat(value("jrq.queue.size", info.name(), "state", s.name().toLowerCase(Locale.ROOT)))
-                    .as("jrq.queue.size state=" + s).isEqualTo((double) info.count(s));
+                    .as("jrq.queue.size state=" + s)
+                    .isEqualTo((double) info.count(s));
         }
     }
 }

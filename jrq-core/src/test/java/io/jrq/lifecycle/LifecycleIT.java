@@ -68,7 +68,9 @@ class LifecycleIT {
         for (int i = 0; i < n; i++) {
             Jrq client = Jrq.connect(redis.url());
             closeables.add(client);
-            closeables.add(config.apply(client.worker(name).allowPackages("io.jrq.testjobs").handleSignals(false)).start());
+            closeables.add(config.apply(
+                            client.worker(name).allowPackages("io.jrq.testjobs").handleSignals(false))
+                    .start());
         }
     }
 
@@ -76,13 +78,17 @@ class LifecycleIT {
     void retriesWithBackoffAndKeepsEachAttemptsError() {
         workers(2, b -> b);
         String key = UUID.randomUUID().toString();
-        Job<Integer> job = q.with(EnqueueOptions.builder().retry(RetryPolicy.intervals(Duration.ofMillis(300), Duration.ofMillis(600))).build())
+        Job<Integer> job = q.with(EnqueueOptions.builder()
+                        .retry(RetryPolicy.intervals(Duration.ofMillis(300), Duration.ofMillis(600)))
+                        .build())
                 .enqueue(Flaky::failTimes, key, 2);
         assertThat(job.await(WAIT)).isEqualTo(3);
         assertThat(job.attempts()).isEqualTo(3);
         List<AttemptError> errors = job.info().attemptErrors();
         assertThat(errors).extracting(AttemptError::attempt).containsExactly(1, 2);
-        assertThat(errors).extracting(AttemptError::message).containsExactly("failure 1 of " + key, "failure 2 of " + key);
+        assertThat(errors)
+                .extracting(AttemptError::message)
+                .containsExactly("failure 1 of " + key, "failure 2 of " + key);
         // The waits between attempts follow the intervals (measured inside the jobs, generous upper bound).
         long gap1 = Flaky.LAST_CALL.get(key + "#2") - Flaky.LAST_CALL.get(key + "#1");
         long gap2 = Flaky.LAST_CALL.get(key + "#3") - Flaky.LAST_CALL.get(key + "#2");
@@ -95,7 +101,9 @@ class LifecycleIT {
         workers(1, b -> b.retry(RetryPolicy.fixed(3, Duration.ZERO)));
         String key = UUID.randomUUID().toString();
         Job<Integer> job = q.enqueue(Flaky::failTimes, key, 10);
-        assertThatThrownBy(() -> job.await(WAIT)).isInstanceOf(JobFailedException.class).hasMessageContaining("failure 3");
+        assertThatThrownBy(() -> job.await(WAIT))
+                .isInstanceOf(JobFailedException.class)
+                .hasMessageContaining("failure 3");
         assertThat(job.status()).isEqualTo(JobStatus.FAILED);
         assertThat(Flaky.CALLS.get(key)).hasValue(3);
         assertThat(job.info().attemptErrors()).hasSize(3);
@@ -123,9 +131,13 @@ class LifecycleIT {
     @Test
     void aTimedOutJobIsInterruptedAndRecordedEvenIfItIgnoresTheInterrupt() {
         workers(1, b -> b.concurrency(2));
-        Job<Long> polite = q.with(EnqueueOptions.builder().timeout(Duration.ofMillis(300)).build()).enqueue(Jobs::sleep, 10_000L);
+        Job<Long> polite = q.with(
+                        EnqueueOptions.builder().timeout(Duration.ofMillis(300)).build())
+                .enqueue(Jobs::sleep, 10_000L);
         String key = UUID.randomUUID().toString();
-        Job<String> stubborn = q.with(EnqueueOptions.builder().timeout(Duration.ofMillis(300)).build()).enqueue(Flaky::stubborn, key, 2500L);
+        Job<String> stubborn = q.with(
+                        EnqueueOptions.builder().timeout(Duration.ofMillis(300)).build())
+                .enqueue(Flaky::stubborn, key, 2500L);
         long start = System.nanoTime();
         for (Job<?> job : List.of(polite, stubborn)) {
             assertThatThrownBy(() -> job.await(WAIT)).isInstanceOf(JobFailedException.class);
@@ -151,7 +163,8 @@ class LifecycleIT {
         assertThat(job.status()).isEqualTo(JobStatus.SCHEDULED);
         job.await(WAIT);
         at.await(WAIT);
-        assertThat(job.info().startedAt().orElseThrow()).isAfterOrEqualTo(job.info().dueAt().orElseThrow());
+        assertThat(job.info().startedAt().orElseThrow())
+                .isAfterOrEqualTo(job.info().dueAt().orElseThrow());
         assertThat(Jobs.RUNS.get(key)).hasValue(1);
         assertThat(Jobs.RUNS.get(key + "-at")).hasValue(1);
         Job<Object> handlerJob = q.enqueueIn(Duration.ofMillis(100), "no-handler");
@@ -186,7 +199,9 @@ class LifecycleIT {
         await().pollDelay(Duration.ofMillis(500)).atMost(WAIT).until(() -> true);
         assertThat(Jobs.RUNS.get(key)).isNull();
         assertThat(queued.status()).isEqualTo(JobStatus.CANCELED);
-        assertThatThrownBy(() -> queued.await(WAIT)).isInstanceOf(JobFailedException.class).hasMessageContaining("CANCELED");
+        assertThatThrownBy(() -> queued.await(WAIT))
+                .isInstanceOf(JobFailedException.class)
+                .hasMessageContaining("CANCELED");
         assertThat(after.cancel()).isEqualTo(JobStatus.FINISHED);
     }
 
@@ -218,7 +233,9 @@ class LifecycleIT {
 
     @Test
     void aDuplicateUniqueJobReturnsTheExistingOne() {
-        EnqueueOptions unique = EnqueueOptions.builder().unique("report-7", Uniqueness.WHILE_ACTIVE).build();
+        EnqueueOptions unique = EnqueueOptions.builder()
+                .unique("report-7", Uniqueness.WHILE_ACTIVE)
+                .build();
         Job<Long> first = q.with(unique).enqueue(Jobs::sleep, 500L);
         Job<Long> second = q.with(unique).enqueue(Jobs::sleep, 500L);
         assertThat(second.id()).isEqualTo(first.id());
@@ -230,12 +247,15 @@ class LifecycleIT {
         Job<Long> third = q.with(unique).enqueue(Jobs::sleep, 1L);
         assertThat(third.id()).isNotEqualTo(first.id());
 
-        EnqueueOptions whileQueued = EnqueueOptions.builder().unique("sync", Uniqueness.WHILE_QUEUED).build();
+        EnqueueOptions whileQueued =
+                EnqueueOptions.builder().unique("sync", Uniqueness.WHILE_QUEUED).build();
         Job<Long> a = q.with(whileQueued).enqueue(Jobs::sleep, 400L);
         await().atMost(WAIT).until(() -> a.status() == JobStatus.STARTED);
         assertThat(q.with(whileQueued).enqueue(Jobs::sleep, 1L).id()).isNotEqualTo(a.id());
 
-        EnqueueOptions ttl = EnqueueOptions.builder().uniqueFor("daily", Duration.ofSeconds(30)).build();
+        EnqueueOptions ttl = EnqueueOptions.builder()
+                .uniqueFor("daily", Duration.ofSeconds(30))
+                .build();
         Job<Integer> d1 = q.with(ttl).enqueue(Jobs::add, 1, 1);
         d1.await(WAIT);
         assertThat(q.with(ttl).enqueue(Jobs::add, 1, 1).id()).isEqualTo(d1.id());
@@ -244,8 +264,12 @@ class LifecycleIT {
     @Test
     void callbacksRunOnSuccessFailureAndStop() {
         workers(1, b -> b);
-        EnqueueOptions cb = EnqueueOptions.builder().onSuccess(Callbacks::done).onFailure(Callbacks::failed)
-                .onStop(Callbacks::stopped).retry(RetryPolicy.fixed(2, Duration.ZERO)).build();
+        EnqueueOptions cb = EnqueueOptions.builder()
+                .onSuccess(Callbacks::done)
+                .onFailure(Callbacks::failed)
+                .onStop(Callbacks::stopped)
+                .retry(RetryPolicy.fixed(2, Duration.ZERO))
+                .build();
         Job<Integer> ok = q.with(cb).enqueue(Jobs::add, 2, 5);
         Job<String> bad = q.with(cb).enqueue(Jobs::fail, "nope");
         Job<Integer> stopped = q.with(cb).enqueue(Flaky::steps, 1000, 20L);
@@ -254,9 +278,14 @@ class LifecycleIT {
         await().atMost(WAIT).until(() -> stopped.status() == JobStatus.STARTED);
         stopped.cancel();
         await().atMost(WAIT).until(() -> stopped.status() == JobStatus.STOPPED);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(Callbacks.SEEN).contains(
-                "success " + ok.id() + " 7", "failure " + bad.id() + " nope attempt 2", "stopped " + stopped.id()));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(Callbacks.SEEN)
+                        .contains(
+                                "success " + ok.id() + " 7",
+                                "failure " + bad.id() + " nope attempt 2",
+                                "stopped " + stopped.id()));
         // Only the final failure calls back, not the retried attempt.
-        assertThat(Callbacks.SEEN.stream().filter(s -> s.startsWith("failure " + bad.id()))).hasSize(1);
+        assertThat(Callbacks.SEEN.stream().filter(s -> s.startsWith("failure " + bad.id())))
+                .hasSize(1);
     }
 }

@@ -39,24 +39,37 @@ class QueuedFormIT {
             Queue q = jrq.queue("compact");
             Job<Integer> job = q.enqueue(Jobs::square, 7);
 
-            assertThat(redis.execute("EXISTS", KEYS.job("compact", job.id()))).as("no hash of its own").isEqualTo("0");
+            assertThat(redis.execute("EXISTS", KEYS.job("compact", job.id())))
+                    .as("no hash of its own")
+                    .isEqualTo("0");
             String record = redis.execute("HGET", KEYS.queued("compact"), job.id());
             assertThat(record).matches("\\d{13}:\\{.*\"fn\":\"io.jrq.testjobs.Jobs::square\".*");
-            assertThat(redis.execute("LRANGE", KEYS.ready("compact"), "0", "-1")).isEqualTo(job.id());
+            assertThat(redis.execute("LRANGE", KEYS.ready("compact"), "0", "-1"))
+                    .isEqualTo(job.id());
 
             JobInfo info = job.info();
             assertThat(info.status()).isEqualTo(JobStatus.QUEUED);
             assertThat(info.function()).isEqualTo("io.jrq.testjobs.Jobs::square");
-            assertThat(info.enqueuedAt().orElseThrow().toEpochMilli()).isEqualTo(Long.parseLong(record.substring(0, 13)));
+            assertThat(info.enqueuedAt().orElseThrow().toEpochMilli())
+                    .isEqualTo(Long.parseLong(record.substring(0, 13)));
             assertThat(jrq.job(job.id())).as("found by id across queues").isPresent();
-            assertThat(jrq.admin().jobs("compact", JobStatus.QUEUED, 0, 10)).extracting(JobInfo::id).containsExactly(job.id());
+            assertThat(jrq.admin().jobs("compact", JobStatus.QUEUED, 0, 10))
+                    .extracting(JobInfo::id)
+                    .containsExactly(job.id());
 
-            try (Worker w = jrq.worker("compact").allowPackages("io.jrq.testjobs").handleSignals(false).start()) {
+            try (Worker w = jrq.worker("compact")
+                    .allowPackages("io.jrq.testjobs")
+                    .handleSignals(false)
+                    .start()) {
                 assertThat(job.await(Duration.ofSeconds(10))).isEqualTo(49);
             }
-            assertThat(redis.execute("HLEN", KEYS.queued("compact"))).as("field removed at lease").isEqualTo("0");
-            assertThat(redis.execute("HGET", KEYS.job("compact", job.id()), "status")).isEqualTo("FINISHED");
-            assertThat(redis.execute("HGET", KEYS.job("compact", job.id()), "enqueued_at")).isEqualTo(record.substring(0, 13));
+            assertThat(redis.execute("HLEN", KEYS.queued("compact")))
+                    .as("field removed at lease")
+                    .isEqualTo("0");
+            assertThat(redis.execute("HGET", KEYS.job("compact", job.id()), "status"))
+                    .isEqualTo("FINISHED");
+            assertThat(redis.execute("HGET", KEYS.job("compact", job.id()), "enqueued_at"))
+                    .isEqualTo(record.substring(0, 13));
             assertThat(job.info().attempts()).isEqualTo(1);
         }
     }
@@ -65,15 +78,25 @@ class QueuedFormIT {
     void jobsWithStateOfTheirOwnKeepAHash(@Private RedisServer redis) {
         try (Jrq jrq = Jrq.connect(redis.url())) {
             Queue q = jrq.queue("hashes");
-            Job<Integer> unique = q.with(EnqueueOptions.builder().unique("u", Uniqueness.WHILE_QUEUED).build()).enqueue(Jobs::square, 1);
+            Job<Integer> unique = q.with(EnqueueOptions.builder()
+                            .unique("u", Uniqueness.WHILE_QUEUED)
+                            .build())
+                    .enqueue(Jobs::square, 1);
             Job<Integer> delayed = q.in(Duration.ofHours(1)).enqueue(Jobs::square, 2);
-            Job<Integer> dependent = q.with(EnqueueOptions.builder().dependsOn(unique).build()).enqueue(Jobs::square, 3);
-            Job<Integer> described = q.with(EnqueueOptions.builder().description("a plain job with options").build()).enqueue(Jobs::square, 4);
+            Job<Integer> dependent =
+                    q.with(EnqueueOptions.builder().dependsOn(unique).build()).enqueue(Jobs::square, 3);
+            Job<Integer> described = q.with(EnqueueOptions.builder()
+                            .description("a plain job with options")
+                            .build())
+                    .enqueue(Jobs::square, 4);
             for (Job<Integer> j : List.of(unique, delayed, dependent)) {
-                assertThat(redis.execute("EXISTS", KEYS.job("hashes", j.id()))).as(j.id()).isEqualTo("1");
+                assertThat(redis.execute("EXISTS", KEYS.job("hashes", j.id())))
+                        .as(j.id())
+                        .isEqualTo("1");
             }
             // Options carried by the payload do not need a hash.
-            assertThat(redis.execute("HEXISTS", KEYS.queued("hashes"), described.id())).isEqualTo("1");
+            assertThat(redis.execute("HEXISTS", KEYS.queued("hashes"), described.id()))
+                    .isEqualTo("1");
             assertThat(described.info().description()).isEqualTo("a plain job with options");
         }
     }
@@ -84,13 +107,20 @@ class QueuedFormIT {
             Queue q = jrq.queue("ops");
             Job<Integer> canceled = q.enqueue(Jobs::square, 1);
             Job<Integer> deleted = q.enqueue(Jobs::square, 2);
-            List<Job<Integer>> rest = q.enqueueAll(Jobs::square, IntStream.range(0, 50).boxed().toList());
-            Job<Integer> withHash = q.with(EnqueueOptions.builder().unique("h", Uniqueness.WHILE_QUEUED).build()).enqueue(Jobs::square, 3);
+            List<Job<Integer>> rest =
+                    q.enqueueAll(Jobs::square, IntStream.range(0, 50).boxed().toList());
+            Job<Integer> withHash = q.with(EnqueueOptions.builder()
+                            .unique("h", Uniqueness.WHILE_QUEUED)
+                            .build())
+                    .enqueue(Jobs::square, 3);
 
             assertThat(canceled.cancel()).isEqualTo(JobStatus.CANCELED);
             assertThat(canceled.status()).isEqualTo(JobStatus.CANCELED);
-            assertThat(redis.execute("HEXISTS", KEYS.queued("ops"), canceled.id())).isEqualTo("0");
-            assertThat(redis.execute("LPOS", KEYS.ready("ops"), canceled.id())).as("off the ready list").isNull();
+            assertThat(redis.execute("HEXISTS", KEYS.queued("ops"), canceled.id()))
+                    .isEqualTo("0");
+            assertThat(redis.execute("LPOS", KEYS.ready("ops"), canceled.id()))
+                    .as("off the ready list")
+                    .isNull();
 
             assertThat(jrq.admin().delete("ops", List.of(deleted.id()))).isEqualTo(1);
             assertThat(q.job(deleted.id())).isEmpty();
@@ -101,12 +131,18 @@ class QueuedFormIT {
             assertThat(q.job(rest.get(0).id())).isEmpty();
             assertThat(q.job(withHash.id())).isEmpty();
             assertThat(redis.execute("HLEN", KEYS.queued("ops"))).isEqualTo("0");
-            assertThat(redis.execute("KEYS", KEYS.jobPrefix("ops") + "*").split("\n")).containsExactly(KEYS.job("ops", canceled.id()));
+            assertThat(redis.execute("KEYS", KEYS.jobPrefix("ops") + "*").split("\n"))
+                    .containsExactly(KEYS.job("ops", canceled.id()));
 
-            try (Worker w = jrq.worker("ops").allowPackages("io.jrq.testjobs").handleSignals(false).start()) {
+            try (Worker w = jrq.worker("ops")
+                    .allowPackages("io.jrq.testjobs")
+                    .handleSignals(false)
+                    .start()) {
                 Job<Integer> after = q.enqueue(Jobs::square, 9);
                 assertThat(after.await(Duration.ofSeconds(10))).isEqualTo(81);
-                assertThat(canceled.status()).as("a canceled compact job never runs").isEqualTo(JobStatus.CANCELED);
+                assertThat(canceled.status())
+                        .as("a canceled compact job never runs")
+                        .isEqualTo(JobStatus.CANCELED);
             }
         }
     }
@@ -115,17 +151,26 @@ class QueuedFormIT {
     void aCompactJobCanBeADependencyAndItsIdStaysTaken(@Private RedisServer redis) {
         try (Jrq jrq = Jrq.connect(redis.url())) {
             Queue q = jrq.queue("deps");
-            Job<Integer> first = q.with(EnqueueOptions.builder().jobId("first-job").build()).enqueue(Jobs::square, 5);
-            assertThat(redis.execute("HEXISTS", KEYS.queued("deps"), "first-job")).isEqualTo("1");
-            assertThatThrownBy(() -> q.with(EnqueueOptions.builder().jobId("first-job").build()).enqueue(Jobs::square, 6))
+            Job<Integer> first =
+                    q.with(EnqueueOptions.builder().jobId("first-job").build()).enqueue(Jobs::square, 5);
+            assertThat(redis.execute("HEXISTS", KEYS.queued("deps"), "first-job"))
+                    .isEqualTo("1");
+            assertThatThrownBy(() -> q.with(
+                                    EnqueueOptions.builder().jobId("first-job").build())
+                            .enqueue(Jobs::square, 6))
                     .isInstanceOf(JobExistsException.class);
 
-            Job<Integer> then = q.with(EnqueueOptions.builder().dependsOn(first).build()).enqueue(Jobs::square, 6);
+            Job<Integer> then =
+                    q.with(EnqueueOptions.builder().dependsOn(first).build()).enqueue(Jobs::square, 6);
             // Registering the dependent gave the dependency a hash to carry the flag.
-            assertThat(redis.execute("HGET", KEYS.job("deps", first.id()), "dependents")).isEqualTo("1");
+            assertThat(redis.execute("HGET", KEYS.job("deps", first.id()), "dependents"))
+                    .isEqualTo("1");
             assertThat(first.status()).isEqualTo(JobStatus.QUEUED);
             assertThat(then.status()).isEqualTo(JobStatus.DEFERRED);
-            try (Worker w = jrq.worker("deps").allowPackages("io.jrq.testjobs").handleSignals(false).start()) {
+            try (Worker w = jrq.worker("deps")
+                    .allowPackages("io.jrq.testjobs")
+                    .handleSignals(false)
+                    .start()) {
                 assertThat(then.await(Duration.ofSeconds(10))).isEqualTo(36);
                 assertThat(first.await(Duration.ofSeconds(1))).isEqualTo(25);
             }
@@ -144,12 +189,18 @@ class QueuedFormIT {
             Job<Void> job = q.enqueue(Jobs::touch, key);
             redis.execute("LPUSH", KEYS.ready("twice"), job.id());
             assertThat(redis.execute("LLEN", KEYS.ready("twice"))).isEqualTo("2");
-            try (Worker w = jrq.worker("twice").allowPackages("io.jrq.testjobs").concurrency(4).handleSignals(false).start()) {
+            try (Worker w = jrq.worker("twice")
+                    .allowPackages("io.jrq.testjobs")
+                    .concurrency(4)
+                    .handleSignals(false)
+                    .start()) {
                 job.await(Duration.ofSeconds(10));
                 Job<Void> after = q.enqueue(Jobs::touch, key + "-after");
                 after.await(Duration.ofSeconds(10));
             }
-            assertThat(Jobs.RUNS.get(key).get()).as("runs of the job pushed twice").isEqualTo(1);
+            assertThat(Jobs.RUNS.get(key).get())
+                    .as("runs of the job pushed twice")
+                    .isEqualTo(1);
             assertThat(job.info().attempts()).isEqualTo(1);
         }
     }
@@ -160,15 +211,22 @@ class QueuedFormIT {
             Queue q = jrq.queue("broken");
             redis.execute("HSET", KEYS.queued("broken"), "bad-1", "no time here");
             redis.execute("LPUSH", KEYS.ready("broken"), "bad-1");
-            assertThatThrownBy(() -> q.job("bad-1")).isInstanceOf(io.jrq.CorruptJobException.class)
+            assertThatThrownBy(() -> q.job("bad-1"))
+                    .isInstanceOf(io.jrq.CorruptJobException.class)
                     .hasMessageContaining("<enqueued_at>:<payload>");
             Job<Integer> good = q.enqueue(Jobs::square, 4);
-            try (Worker w = jrq.worker("broken").allowPackages("io.jrq.testjobs").handleSignals(false).start()) {
+            try (Worker w = jrq.worker("broken")
+                    .allowPackages("io.jrq.testjobs")
+                    .handleSignals(false)
+                    .start()) {
                 assertThat(good.await(Duration.ofSeconds(10))).isEqualTo(16);
-                await().atMost(Duration.ofSeconds(10)).until(() -> "FAILED".equals(redis.execute("HGET", KEYS.job("broken", "bad-1"), "status")));
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> "FAILED".equals(redis.execute("HGET", KEYS.job("broken", "bad-1"), "status")));
             }
-            assertThat(redis.execute("HGET", KEYS.job("broken", "bad-1"), "raw")).isEqualTo("no time here");
-            assertThat(redis.execute("HGET", KEYS.job("broken", "bad-1"), "error")).contains("CorruptJobException", "bad-1");
+            assertThat(redis.execute("HGET", KEYS.job("broken", "bad-1"), "raw"))
+                    .isEqualTo("no time here");
+            assertThat(redis.execute("HGET", KEYS.job("broken", "bad-1"), "error"))
+                    .contains("CorruptJobException", "bad-1");
             assertThat(redis.execute("HLEN", KEYS.queued("broken"))).isEqualTo("0");
         }
     }
@@ -185,7 +243,8 @@ class QueuedFormIT {
             q.enqueue(Jobs::square, 0);
             long before = usedMemory(redis);
             for (int from = 0; from < n; from += 1000) {
-                q.enqueueAll(Jobs::square, IntStream.range(from, from + 1000).boxed().toList());
+                q.enqueueAll(
+                        Jobs::square, IntStream.range(from, from + 1000).boxed().toList());
             }
             long perJob = (usedMemory(redis) - before) / n;
             System.out.printf("QueuedFormIT: %d queued plain jobs, %d B each%n", n, perJob);

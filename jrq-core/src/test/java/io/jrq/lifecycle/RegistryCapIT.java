@@ -3,8 +3,8 @@ package io.jrq.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.jrq.Jrq;
 import io.jrq.JobStatus;
+import io.jrq.Jrq;
 import io.jrq.JrqOptions;
 import io.jrq.Queue;
 import io.jrq.Worker;
@@ -31,20 +31,34 @@ class RegistryCapIT {
 
     @Test
     void finishedAndFailedJobsAreCappedSeparately(@Private RedisServer redis) {
-        JrqOptions options = JrqOptions.builder().url(redis.url()).finishedJobsMax(FINISHED_MAX).failedJobsMax(FAILED_MAX).build();
+        JrqOptions options = JrqOptions.builder()
+                .url(redis.url())
+                .finishedJobsMax(FINISHED_MAX)
+                .failedJobsMax(FAILED_MAX)
+                .build();
         String name = "caps";
         Keys keys = new Keys("jrq");
         try (Jrq jrq = Jrq.connect(options);
-             Worker w = jrq.worker(name).allowPackages("io.jrq.testjobs").concurrency(8).handleSignals(false).start()) {
+                Worker w = jrq.worker(name)
+                        .allowPackages("io.jrq.testjobs")
+                        .concurrency(8)
+                        .handleSignals(false)
+                        .start()) {
             Queue q = jrq.queue(name);
-            List<io.jrq.Job<Integer>> ok = q.enqueueAll(Jobs::square, IntStream.range(0, 1000).boxed().toList());
-            q.enqueueAll(Jobs::fail, IntStream.range(0, 100).mapToObj(i -> "failure " + i).toList());
-            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).until(() ->
-                    "0".equals(redis.execute("LLEN", keys.ready(name))) && "0".equals(redis.execute("ZCARD", keys.active(name))));
+            List<io.jrq.Job<Integer>> ok =
+                    q.enqueueAll(Jobs::square, IntStream.range(0, 1000).boxed().toList());
+            q.enqueueAll(
+                    Jobs::fail,
+                    IntStream.range(0, 100).mapToObj(i -> "failure " + i).toList());
+            await().atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> "0".equals(redis.execute("LLEN", keys.ready(name)))
+                            && "0".equals(redis.execute("ZCARD", keys.active(name))));
             long finished = Long.parseLong(redis.execute("ZCARD", keys.finished(name)));
             long failed = Long.parseLong(redis.execute("ZCARD", keys.failed(name)));
             long hashes = redis.execute("KEYS", keys.jobPrefix(name) + "*").split("\n").length;
-            System.out.printf("RegistryCapIT: 1000 finished, 100 failed; kept finished=%d failed=%d job hashes=%d%n",
+            System.out.printf(
+                    "RegistryCapIT: 1000 finished, 100 failed; kept finished=%d failed=%d job hashes=%d%n",
                     finished, failed, hashes);
             assertThat(finished).isEqualTo(FINISHED_MAX);
             assertThat(failed).isEqualTo(FAILED_MAX);

@@ -85,7 +85,9 @@ class TracingIT {
     void sdk() {
         exporter = InMemorySpanExporter.create();
         otel = OpenTelemetrySdk.builder()
-                .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
+                .setTracerProvider(SdkTracerProvider.builder()
+                        .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                        .build())
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
                 .build();
     }
@@ -104,9 +106,10 @@ class TracingIT {
         String q = queueName("tr");
         Tracer app = otel.getTracer("test-app");
         // Producer and worker are separate clients, each with its own binder, as in separate processes.
-        try (Jrq producer = Jrq.connect(redis.url()); Jrq consumer = Jrq.connect(redis.url());
-             JrqTracing producing = new JrqTracing(otel).bindTo(producer);
-             JrqTracing consuming = new JrqTracing(otel).bindTo(consumer)) {
+        try (Jrq producer = Jrq.connect(redis.url());
+                Jrq consumer = Jrq.connect(redis.url());
+                JrqTracing producing = new JrqTracing(otel).bindTo(producer);
+                JrqTracing consuming = new JrqTracing(otel).bindTo(consumer)) {
             Span request = app.spanBuilder("request").startSpan();
             Job<Object> job;
             try (Scope ignored = request.makeCurrent()) {
@@ -116,36 +119,48 @@ class TracingIT {
             }
             SpanData send = only(named("send " + q));
             assertThat(send.getKind()).isEqualTo(SpanKind.PRODUCER);
-            assertThat(send.getParentSpanId()).as("child of the caller's span").isEqualTo(request.getSpanContext().getSpanId());
+            assertThat(send.getParentSpanId())
+                    .as("child of the caller's span")
+                    .isEqualTo(request.getSpanContext().getSpanId());
             assertThat(send.getAttributes().get(SYSTEM)).isEqualTo("jrq");
             assertThat(send.getAttributes().get(DESTINATION)).isEqualTo(q);
             assertThat(send.getAttributes().get(OPERATION_TYPE)).isEqualTo("send");
             assertThat(send.getAttributes().get(OPERATION_NAME)).isEqualTo("send");
             assertThat(send.getAttributes().get(MESSAGE_ID)).isEqualTo(job.id());
             assertThat(send.getAttributes().get(FUNCTION)).isEqualTo("traced");
-            assertThat(send.getAttributes().get(BATCH_COUNT)).as("a single-message API").isNull();
+            assertThat(send.getAttributes().get(BATCH_COUNT))
+                    .as("a single-message API")
+                    .isNull();
             assertThat(send.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
 
             // The stored job (compact form: "<enqueued_at>:<payload>") carries the send span's context.
             String record = redis.execute("HGET", KEYS.queued(q), job.id());
-            assertThat(record).endsWith(",\"trace\":{\"traceparent\":\"00-" + send.getTraceId() + "-" + send.getSpanId() + "-"
-                    + send.getSpanContext().getTraceFlags().asHex() + "\"}}");
+            assertThat(record)
+                    .endsWith(",\"trace\":{\"traceparent\":\"00-" + send.getTraceId() + "-" + send.getSpanId() + "-"
+                            + send.getSpanContext().getTraceFlags().asHex() + "\"}}");
 
             String[] insideJob = new String[2];
-            try (Worker w = consumer.worker(q).handler("traced", ctx -> {
-                Span inside = app.spanBuilder("inside the job").startSpan();
-                insideJob[0] = Span.current().getSpanContext().getSpanId();
-                inside.end();
-                insideJob[1] = inside.getSpanContext().getSpanId();
-                return ctx.arg(0, String.class) + "!";
-            }).handleSignals(false).start()) {
+            try (Worker w = consumer.worker(q)
+                    .handler("traced", ctx -> {
+                        Span inside = app.spanBuilder("inside the job").startSpan();
+                        insideJob[0] = Span.current().getSpanContext().getSpanId();
+                        inside.end();
+                        insideJob[1] = inside.getSpanContext().getSpanId();
+                        return ctx.arg(0, String.class) + "!";
+                    })
+                    .handleSignals(false)
+                    .start()) {
                 assertThat(job.await(WAIT)).isEqualTo("x!");
                 SpanData process = awaitOnly("process " + q);
                 assertThat(process.getKind()).isEqualTo(SpanKind.CONSUMER);
                 assertThat(process.getTraceId()).isEqualTo(send.getTraceId());
                 assertThat(process.getParentSpanId()).isEqualTo(send.getSpanId());
-                assertThat(process.getParentSpanContext().isRemote()).as("extracted from the job").isTrue();
-                assertThat(process.getLinks()).extracting(l -> l.getSpanContext().getSpanId()).containsExactly(send.getSpanId());
+                assertThat(process.getParentSpanContext().isRemote())
+                        .as("extracted from the job")
+                        .isTrue();
+                assertThat(process.getLinks())
+                        .extracting(l -> l.getSpanContext().getSpanId())
+                        .containsExactly(send.getSpanId());
                 assertThat(process.getAttributes().get(SYSTEM)).isEqualTo("jrq");
                 assertThat(process.getAttributes().get(DESTINATION)).isEqualTo(q);
                 assertThat(process.getAttributes().get(OPERATION_TYPE)).isEqualTo("process");
@@ -170,15 +185,30 @@ class TracingIT {
     @Test
     void failedRetriedAndTimedOutAttemptsAreErrors(RedisServer redis) {
         String q = queueName("tf");
-        try (Jrq jrq = Jrq.connect(redis.url()); JrqTracing tracing = new JrqTracing(otel).bindTo(jrq);
-             Worker w = jrq.worker(q).allowPackages("io.jrq.testjobs").concurrency(3).handleSignals(false).start()) {
-            Queue once = jrq.queue(q).with(EnqueueOptions.builder().retry(RetryPolicy.none()).build());
+        try (Jrq jrq = Jrq.connect(redis.url());
+                JrqTracing tracing = new JrqTracing(otel).bindTo(jrq);
+                Worker w = jrq.worker(q)
+                        .allowPackages("io.jrq.testjobs")
+                        .concurrency(3)
+                        .handleSignals(false)
+                        .start()) {
+            Queue once = jrq.queue(q)
+                    .with(EnqueueOptions.builder().retry(RetryPolicy.none()).build());
             Job<String> failing = once.enqueue(Jobs::fail, "boom");
-            Job<Integer> flaky = jrq.queue(q).with(EnqueueOptions.builder().retry(RetryPolicy.fixed(2, Duration.ofMillis(50))).build())
+            Job<Integer> flaky = jrq.queue(q)
+                    .with(EnqueueOptions.builder()
+                            .retry(RetryPolicy.fixed(2, Duration.ofMillis(50)))
+                            .build())
                     .enqueue(Flaky::failTimes, q + "-flaky", 1);
-            Job<Long> slow = jrq.queue(q).with(EnqueueOptions.builder().retry(RetryPolicy.none()).timeout(Duration.ofMillis(300)).build())
+            Job<Long> slow = jrq.queue(q)
+                    .with(EnqueueOptions.builder()
+                            .retry(RetryPolicy.none())
+                            .timeout(Duration.ofMillis(300))
+                            .build())
                     .enqueue(Jobs::sleep, 10_000L);
-            await().atMost(WAIT).until(() -> List.of(failing, flaky, slow).stream().allMatch(j -> j.status().isTerminal()));
+            await().atMost(WAIT)
+                    .until(() -> List.of(failing, flaky, slow).stream()
+                            .allMatch(j -> j.status().isTerminal()));
             await().atMost(WAIT).until(() -> named("process " + q).size() == 4);
 
             SpanData failed = only(processOf(failing.id()));
@@ -195,18 +225,25 @@ class TracingIT {
 
             // Both attempts of the retried job are children of its one send span.
             List<SpanData> attempts = processOf(flaky.id()).stream()
-                    .sorted((a, b) -> Long.compare(a.getAttributes().get(ATTEMPT), b.getAttributes().get(ATTEMPT))).toList();
+                    .sorted((a, b) -> Long.compare(
+                            a.getAttributes().get(ATTEMPT), b.getAttributes().get(ATTEMPT)))
+                    .toList();
             assertThat(attempts).extracting(s -> s.getAttributes().get(ATTEMPT)).containsExactly(1L, 2L);
             assertThat(attempts).extracting(s -> s.getAttributes().get(OUTCOME)).containsExactly("retried", "finished");
-            assertThat(attempts).extracting(s -> s.getStatus().getStatusCode()).containsExactly(StatusCode.ERROR, StatusCode.UNSET);
-            assertThat(attempts).extracting(SpanData::getParentSpanId).containsOnly(sendOf(flaky.id()).getSpanId());
+            assertThat(attempts)
+                    .extracting(s -> s.getStatus().getStatusCode())
+                    .containsExactly(StatusCode.ERROR, StatusCode.UNSET);
+            assertThat(attempts)
+                    .extracting(SpanData::getParentSpanId)
+                    .containsOnly(sendOf(flaky.id()).getSpanId());
 
             SpanData timedOut = only(processOf(slow.id()));
             assertThat(timedOut.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
             assertThat(timedOut.getAttributes().get(TIMED_OUT)).isTrue();
             assertThat(timedOut.getAttributes().get(OUTCOME)).isEqualTo("failed");
             assertThat(timedOut.getAttributes().get(ERROR_TYPE)).isEqualTo(JobTimeoutException.class.getName());
-            assertThat(timedOut.getEndEpochNanos() - timedOut.getStartEpochNanos()).as("ended at the timeout, not at the sleep's end")
+            assertThat(timedOut.getEndEpochNanos() - timedOut.getStartEpochNanos())
+                    .as("ended at the timeout, not at the sleep's end")
                     .isLessThan(Duration.ofSeconds(5).toNanos());
         }
     }
@@ -214,19 +251,26 @@ class TracingIT {
     @Test
     void aBulkEnqueueIsOneSendSpanWhoseContextEveryJobCarries(RedisServer redis) {
         String q = queueName("tb");
-        try (Jrq jrq = Jrq.connect(redis.url()); JrqTracing tracing = new JrqTracing(otel).bindTo(jrq)) {
+        try (Jrq jrq = Jrq.connect(redis.url());
+                JrqTracing tracing = new JrqTracing(otel).bindTo(jrq)) {
             List<Job<Integer>> jobs = jrq.queue(q).enqueueAll(Jobs::square, List.of(1, 2, 3));
             SpanData send = only(named("send " + q));
             assertThat(send.getKind()).isEqualTo(SpanKind.PRODUCER);
             assertThat(send.getAttributes().get(BATCH_COUNT)).isEqualTo(3L);
-            assertThat(send.getAttributes().get(MESSAGE_ID)).as("per-message, so on the process spans").isNull();
+            assertThat(send.getAttributes().get(MESSAGE_ID))
+                    .as("per-message, so on the process spans")
+                    .isNull();
             assertThat(send.getAttributes().get(FUNCTION)).isEqualTo(Jobs.class.getName() + "::square");
             // an async enqueue: its span ends when Redis answers
-            Job<Integer> async = jrq.queue(q).enqueueAsync(x -> x.enqueue(Jobs::square, 4)).join();
+            Job<Integer> async =
+                    jrq.queue(q).enqueueAsync(x -> x.enqueue(Jobs::square, 4)).join();
             await().atMost(WAIT).until(() -> named("send " + q).size() == 2);
             assertThat(sendOf(async.id()).getAttributes().get(BATCH_COUNT)).isNull();
 
-            try (Worker w = jrq.worker(q).allowPackages("io.jrq.testjobs").handleSignals(false).start()) {
+            try (Worker w = jrq.worker(q)
+                    .allowPackages("io.jrq.testjobs")
+                    .handleSignals(false)
+                    .start()) {
                 assertThat(jobs.get(2).await(WAIT)).isEqualTo(9);
                 assertThat(async.await(WAIT)).isEqualTo(16);
                 await().atMost(WAIT).until(() -> named("process " + q).size() == 4);
@@ -254,20 +298,28 @@ class TracingIT {
             }
             String plainPayload = payload(redis.execute("HGET", KEYS.queued(q), plain.id()));
             assertThat(plainPayload).startsWith("{\"v\":1,").doesNotContain("trace");
-            assertThat(payload(redis.execute("HGET", KEYS.queued(q), noop.id()))).as("byte for byte").isEqualTo(plainPayload);
+            assertThat(payload(redis.execute("HGET", KEYS.queued(q), noop.id())))
+                    .as("byte for byte")
+                    .isEqualTo(plainPayload);
             String hashPayload = redis.execute("HGET", KEYS.job(q, plainHash.id()), "payload");
             assertThat(hashPayload).doesNotContain("trace");
-            assertThat(redis.execute("HGET", KEYS.job(q, noopHash.id()), "payload")).isEqualTo(hashPayload);
+            assertThat(redis.execute("HGET", KEYS.job(q, noopHash.id()), "payload"))
+                    .isEqualTo(hashPayload);
 
             // A worker traced by a noop OpenTelemetry runs them as usual.
             try (JrqTracing tracing = new JrqTracing(OpenTelemetry.noop()).bindTo(jrq);
-                 Worker w = jrq.worker(q).allowPackages("io.jrq.testjobs").handleSignals(false).start()) {
+                    Worker w = jrq.worker(q)
+                            .allowPackages("io.jrq.testjobs")
+                            .handleSignals(false)
+                            .start()) {
                 for (Job<Integer> j : List.of(plain, plainHash, noop, noopHash)) {
                     assertThat(j.await(WAIT)).isEqualTo(49);
                 }
             }
         }
-        assertThat(exporter.getFinishedSpanItems()).as("the SDK was never bound").isEmpty();
+        assertThat(exporter.getFinishedSpanItems())
+                .as("the SDK was never bound")
+                .isEmpty();
     }
 
     /** {@code <enqueued_at>:<payload>} to the payload. */
@@ -295,31 +347,47 @@ class TracingIT {
                 "\"" + valid + "\"",
                 "17"));
         // Past the bounds: the real traceparent comes after eight other fields, so it is dropped.
-        traces.add(IntStream.range(0, 8).mapToObj(i -> "\"f" + i + "\":\"v\"").collect(Collectors.joining(",", "{", ","))
-                + "\"traceparent\":\"" + valid + "\"}");
-        try (Jrq jrq = Jrq.connect(redis.url()); JrqTracing tracing = new JrqTracing(otel).bindTo(jrq)) {
+        traces.add(
+                IntStream.range(0, 8).mapToObj(i -> "\"f" + i + "\":\"v\"").collect(Collectors.joining(",", "{", ","))
+                        + "\"traceparent\":\"" + valid + "\"}");
+        try (Jrq jrq = Jrq.connect(redis.url());
+                JrqTracing tracing = new JrqTracing(otel).bindTo(jrq)) {
             List<String> ids = new ArrayList<>();
             for (String trace : traces) {
                 String id = "hostile-" + ids.size();
-                redis.execute("HSET", KEYS.job(q, id), "payload",
-                        "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1,2],\"trace\":" + trace + "}", "status", "QUEUED");
+                redis.execute(
+                        "HSET",
+                        KEYS.job(q, id),
+                        "payload",
+                        "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1,2],\"trace\":" + trace + "}",
+                        "status",
+                        "QUEUED");
                 redis.execute("LPUSH", KEYS.ready(q), id);
                 ids.add(id);
             }
-            try (Worker w = jrq.worker(q).allowPackages("io.jrq.testjobs").handleSignals(false).start()) {
+            try (Worker w = jrq.worker(q)
+                    .allowPackages("io.jrq.testjobs")
+                    .handleSignals(false)
+                    .start()) {
                 for (String id : ids) {
-                    assertThat(jrq.queue(q).job(id).orElseThrow().await(WAIT)).as(traces.get(ids.indexOf(id))).isEqualTo(3);
+                    assertThat(jrq.queue(q).job(id).orElseThrow().await(WAIT))
+                            .as(traces.get(ids.indexOf(id)))
+                            .isEqualTo(3);
                 }
                 await().atMost(WAIT).until(() -> named("process " + q).size() == ids.size());
             }
             List<SpanData> spans = named("process " + q);
             for (SpanData s : spans) {
-                assertThat(s.getParentSpanContext().isValid()).as("root span of job " + s.getAttributes().get(MESSAGE_ID)).isFalse();
+                assertThat(s.getParentSpanContext().isValid())
+                        .as("root span of job " + s.getAttributes().get(MESSAGE_ID))
+                        .isFalse();
                 assertThat(s.getLinks()).isEmpty();
                 assertThat(s.getTraceId()).isNotEqualTo("ab".repeat(16));
                 assertThat(s.getAttributes().get(OUTCOME)).isEqualTo("finished");
             }
-            assertThat(spans.stream().map(SpanData::getTraceId).collect(Collectors.toSet())).as("a trace each").hasSize(ids.size());
+            assertThat(spans.stream().map(SpanData::getTraceId).collect(Collectors.toSet()))
+                    .as("a trace each")
+                    .hasSize(ids.size());
         }
     }
 
@@ -379,16 +447,21 @@ class TracingIT {
                 return ContextPropagators.create(new ThrowingPropagator());
             }
         };
-        try (Jrq jrq = Jrq.connect(redis.url()); JrqTracing a = new JrqTracing(brokenTracer).bindTo(jrq);
-             JrqTracing b = new JrqTracing(brokenPropagator).bindTo(jrq);
-             Worker w = jrq.worker(q).allowPackages("io.jrq.testjobs").handleSignals(false).start()) {
+        try (Jrq jrq = Jrq.connect(redis.url());
+                JrqTracing a = new JrqTracing(brokenTracer).bindTo(jrq);
+                JrqTracing b = new JrqTracing(brokenPropagator).bindTo(jrq);
+                Worker w = jrq.worker(q)
+                        .allowPackages("io.jrq.testjobs")
+                        .handleSignals(false)
+                        .start()) {
             List<Job<Integer>> jobs = new ArrayList<>(List.of(jrq.queue(q).enqueue(Jobs::add, 1, 2)));
             jobs.addAll(jrq.queue(q).enqueueAll(Jobs::square, List.of(3, 4)));
             assertThat(jobs).extracting(j -> j.await(WAIT)).containsExactly(3, 9, 16);
             // The propagator's failure loses the context, not the spans: each attempt is a root span.
             await().atMost(WAIT).until(() -> named("process " + q).size() == 3);
             assertThat(named("send " + q)).hasSize(2);
-            assertThat(named("process " + q)).allMatch(s -> !s.getParentSpanContext().isValid());
+            assertThat(named("process " + q))
+                    .allMatch(s -> !s.getParentSpanContext().isValid());
             assertThat(jobs).allMatch(j -> j.status() == JobStatus.FINISHED);
         }
     }
@@ -422,16 +495,25 @@ class TracingIT {
         // An enqueue retried after EnqueueUnknownException runs in a new span, yet finds its job.
         String q = queueName("ti");
         try (Jrq jrq = Jrq.connect(redis.url())) {
-            Queue same = jrq.queue(q).with(EnqueueOptions.builder().jobId("same-id").build());
-            Queue traced = jrq.queue(q).with(EnqueueOptions.builder().jobId("traced-id").build());
+            Queue same =
+                    jrq.queue(q).with(EnqueueOptions.builder().jobId("same-id").build());
+            Queue traced = jrq.queue(q)
+                    .with(EnqueueOptions.builder().jobId("traced-id").build());
             same.enqueue(Jobs::square, 5);
-            assertThat(same.enqueue(Jobs::square, 5).id()).as("untraced: the same payload is the same job").isEqualTo("same-id");
+            assertThat(same.enqueue(Jobs::square, 5).id())
+                    .as("untraced: the same payload is the same job")
+                    .isEqualTo("same-id");
             try (JrqTracing tracing = new JrqTracing(otel).bindTo(jrq)) {
                 traced.enqueue(Jobs::square, 5);
                 String stored = redis.execute("HGET", KEYS.queued(q), "traced-id");
-                assertThat(traced.enqueue(Jobs::square, 5).id()).as("traced: the same job").isEqualTo("traced-id");
-                assertThat(redis.execute("HGET", KEYS.queued(q), "traced-id")).as("not written again").isEqualTo(stored);
-                assertThatThrownBy(() -> traced.enqueue(Jobs::square, 6)).as("another job under that id")
+                assertThat(traced.enqueue(Jobs::square, 5).id())
+                        .as("traced: the same job")
+                        .isEqualTo("traced-id");
+                assertThat(redis.execute("HGET", KEYS.queued(q), "traced-id"))
+                        .as("not written again")
+                        .isEqualTo(stored);
+                assertThatThrownBy(() -> traced.enqueue(Jobs::square, 6))
+                        .as("another job under that id")
                         .isInstanceOf(JobExistsException.class);
             }
         }
@@ -439,11 +521,17 @@ class TracingIT {
 
     @Test
     void badInputIsRefused(RedisServer redis) {
-        assertThatThrownBy(() -> new JrqTracing(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("openTelemetry");
-        try (Jrq jrq = Jrq.connect(redis.url()); JrqTracing tracing = new JrqTracing(otel)) {
-            assertThatThrownBy(() -> tracing.bindTo(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("jrq");
+        assertThatThrownBy(() -> new JrqTracing(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("openTelemetry");
+        try (Jrq jrq = Jrq.connect(redis.url());
+                JrqTracing tracing = new JrqTracing(otel)) {
+            assertThatThrownBy(() -> tracing.bindTo(null))
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessageContaining("jrq");
             tracing.bindTo(jrq);
-            assertThatThrownBy(() -> tracing.bindTo(jrq)).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> tracing.bindTo(jrq))
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("already bound");
             tracing.close();
             tracing.close();
@@ -454,17 +542,23 @@ class TracingIT {
     }
 
     private List<SpanData> named(String name) {
-        return exporter.getFinishedSpanItems().stream().filter(s -> s.getName().equals(name)).toList();
+        return exporter.getFinishedSpanItems().stream()
+                .filter(s -> s.getName().equals(name))
+                .toList();
     }
 
     private List<SpanData> processOf(String jobId) {
         return exporter.getFinishedSpanItems().stream()
-                .filter(s -> s.getKind() == SpanKind.CONSUMER && jobId.equals(s.getAttributes().get(MESSAGE_ID))).toList();
+                .filter(s -> s.getKind() == SpanKind.CONSUMER
+                        && jobId.equals(s.getAttributes().get(MESSAGE_ID)))
+                .toList();
     }
 
     private SpanData sendOf(String jobId) {
         return only(exporter.getFinishedSpanItems().stream()
-                .filter(s -> s.getKind() == SpanKind.PRODUCER && jobId.equals(s.getAttributes().get(MESSAGE_ID))).toList());
+                .filter(s -> s.getKind() == SpanKind.PRODUCER
+                        && jobId.equals(s.getAttributes().get(MESSAGE_ID)))
+                .toList());
     }
 
     private SpanData awaitOnly(String name) {

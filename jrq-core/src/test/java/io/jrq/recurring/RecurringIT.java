@@ -10,7 +10,6 @@ import io.jrq.Misfire;
 import io.jrq.Recurring;
 import io.jrq.RecurringInfo;
 import io.jrq.RecurringJob;
-import io.jrq.Worker;
 import io.jrq.internal.Keys;
 import io.jrq.internal.redis.Redis;
 import io.jrq.internal.redis.Script;
@@ -74,7 +73,10 @@ class RecurringIT {
         for (int i = 0; i < n; i++) {
             Jrq client = Jrq.connect(redis.url());
             closeables.add(client);
-            closeables.add(client.worker(queue).allowPackages("io.jrq.testjobs").handleSignals(false).start());
+            closeables.add(client.worker(queue)
+                    .allowPackages("io.jrq.testjobs")
+                    .handleSignals(false)
+                    .start());
         }
     }
 
@@ -83,8 +85,12 @@ class RecurringIT {
     }
 
     private RecurringInfo every(String name, Duration interval, String label, Misfire misfire) {
-        return recurring.schedule(RecurringJob.builder(name).queue(queue).every(interval).call(Ticks::record, label)
-                .misfire(misfire).build());
+        return recurring.schedule(RecurringJob.builder(name)
+                .queue(queue)
+                .every(interval)
+                .call(Ticks::record, label)
+                .misfire(misfire)
+                .build());
     }
 
     /** The due times of a label's runs, sorted. */
@@ -94,7 +100,9 @@ class RecurringIT {
 
     private static void assertConsecutive(List<Long> dues, long stepMs) {
         for (int i = 1; i < dues.size(); i++) {
-            assertThat(dues.get(i) - dues.get(i - 1)).as("gap between ticks %d and %d of %s", i - 1, i, dues).isEqualTo(stepMs);
+            assertThat(dues.get(i) - dues.get(i - 1))
+                    .as("gap between ticks %d and %d of %s", i - 1, i, dues)
+                    .isEqualTo(stepMs);
         }
     }
 
@@ -106,7 +114,9 @@ class RecurringIT {
         long first = info.nextDue().orElseThrow().toEpochMilli();
         await().atMost(WAIT).until(() -> Ticks.runs(label).size() >= 22);
         assertThat(recurring.delete(queue, "every-300ms")).isTrue();
-        await().pollDelay(Duration.ofMillis(600)).atMost(WAIT).until(() -> jrq.queue(queue).size() == 0);
+        await().pollDelay(Duration.ofMillis(600))
+                .atMost(WAIT)
+                .until(() -> jrq.queue(queue).size() == 0);
 
         List<String> runs = Ticks.runs(label);
         List<Long> dues = dues(label);
@@ -127,7 +137,10 @@ class RecurringIT {
             assertThat(r.misfire()).isEqualTo(Misfire.RUN_ONCE);
             assertThat(r.nextDue()).isPresent();
         });
-        assertThat(recurring.list()).filteredOn(r -> r.queue().equals(queue)).extracting(RecurringInfo::name).containsExactly("job");
+        assertThat(recurring.list())
+                .filteredOn(r -> r.queue().equals(queue))
+                .extracting(RecurringInfo::name)
+                .containsExactly("job");
         await().atMost(WAIT).until(() -> Ticks.runs(a).size() >= 3);
 
         String b = label();
@@ -141,21 +154,39 @@ class RecurringIT {
         assertThat(recurring.get(queue, "job").orElseThrow().misfire()).isEqualTo(Misfire.SKIP);
 
         // An update that keeps the schedule keeps the next due time.
-        RecurringInfo nightly = recurring.schedule(RecurringJob.builder("nightly").queue(queue)
-                .cron("0 3 * * *", ZoneId.of("Europe/Paris")).handler("report", 1).build());
-        RecurringInfo renamed = recurring.schedule(RecurringJob.builder("nightly").queue(queue)
-                .cron("0 3 * * *", ZoneId.of("Europe/Paris")).handler("report", 2).description("v2").build());
+        RecurringInfo nightly = recurring.schedule(RecurringJob.builder("nightly")
+                .queue(queue)
+                .cron("0 3 * * *", ZoneId.of("Europe/Paris"))
+                .handler("report", 1)
+                .build());
+        RecurringInfo renamed = recurring.schedule(RecurringJob.builder("nightly")
+                .queue(queue)
+                .cron("0 3 * * *", ZoneId.of("Europe/Paris"))
+                .handler("report", 2)
+                .description("v2")
+                .build());
         assertThat(renamed.nextDue()).isEqualTo(nightly.nextDue());
         assertThat(renamed.description()).contains("v2");
-        assertThat(renamed.nextDue().orElseThrow().atZone(ZoneId.of("Europe/Paris")).toLocalTime()).hasToString("03:00");
-        assertThat(recurring.list()).filteredOn(r -> r.queue().equals(queue)).extracting(RecurringInfo::name)
+        assertThat(renamed.nextDue()
+                        .orElseThrow()
+                        .atZone(ZoneId.of("Europe/Paris"))
+                        .toLocalTime())
+                .hasToString("03:00");
+        assertThat(recurring.list())
+                .filteredOn(r -> r.queue().equals(queue))
+                .extracting(RecurringInfo::name)
                 .containsExactly("job", "nightly");
 
         assertThat(recurring.delete(queue, "job")).isTrue();
         assertThat(recurring.delete(queue, "job")).isFalse();
         assertThat(recurring.get(queue, "job")).isEmpty();
-        assertThat(recurring.list()).filteredOn(r -> r.queue().equals(queue)).extracting(RecurringInfo::name).containsExactly("nightly");
-        await().pollDelay(Duration.ofMillis(400)).atMost(WAIT).until(() -> jrq.queue(queue).size() == 0);
+        assertThat(recurring.list())
+                .filteredOn(r -> r.queue().equals(queue))
+                .extracting(RecurringInfo::name)
+                .containsExactly("nightly");
+        await().pollDelay(Duration.ofMillis(400))
+                .atMost(WAIT)
+                .until(() -> jrq.queue(queue).size() == 0);
         int after = Ticks.runs(b).size();
         await().pollDelay(Duration.ofMillis(1500)).atMost(WAIT).until(() -> true);
         assertThat(Ticks.runs(b)).as("no run after the delete").hasSize(after);
@@ -165,13 +196,17 @@ class RecurringIT {
     void afterDowntimeRunOnceCatchesUpOnceAndSkipDoesNot() {
         String once = label();
         String skip = label();
-        long firstOnce = every("catch-up", EVERY, once, Misfire.RUN_ONCE).nextDue().orElseThrow().toEpochMilli();
+        long firstOnce = every("catch-up", EVERY, once, Misfire.RUN_ONCE)
+                .nextDue()
+                .orElseThrow()
+                .toEpochMilli();
         every("skipper", EVERY, skip, Misfire.SKIP);
         // No worker for 2.5 s: 8 ticks come and go, and the first is well past the 1 s grace.
         await().pollDelay(Duration.ofMillis(2500)).atMost(WAIT).until(() -> true);
         long restart = System.currentTimeMillis();
         workers(1);
-        await().atMost(WAIT).until(() -> Ticks.runs(once).size() >= 5 && Ticks.runs(skip).size() >= 4);
+        await().atMost(WAIT)
+                .until(() -> Ticks.runs(once).size() >= 5 && Ticks.runs(skip).size() >= 4);
 
         List<Long> o = dues(once);
         assertThat(o.get(0)).as("one catch-up run, for the first missed tick").isEqualTo(firstOnce);
@@ -190,8 +225,11 @@ class RecurringIT {
     void aCronScheduleWithSecondsRunsOnEachSecond() {
         workers(2);
         String label = label();
-        recurring.schedule(RecurringJob.builder("each-second").queue(queue).cron("* * * * * *", ZoneId.of("Europe/Paris"), CronSyntax.SPRING)
-                .call(Ticks::record, label).build());
+        recurring.schedule(RecurringJob.builder("each-second")
+                .queue(queue)
+                .cron("* * * * * *", ZoneId.of("Europe/Paris"), CronSyntax.SPRING)
+                .call(Ticks::record, label)
+                .build());
         await().atMost(WAIT).until(() -> Ticks.runs(label).size() >= 3);
         List<Long> dues = dues(label);
         assertThat(dues).allMatch(d -> d % 1000 == 0);
@@ -202,7 +240,11 @@ class RecurringIT {
     @Test
     void ofManyConcurrentCallersOfTickLuaExactlyOneTakesATick() throws Exception {
         // The compare-and-set on its own, without the deterministic-id guard: every caller uses another run id.
-        recurring.schedule(RecurringJob.builder("race").queue(queue).every(Duration.ofHours(1)).handler("h").build());
+        recurring.schedule(RecurringJob.builder("race")
+                .queue(queue)
+                .every(Duration.ofHours(1))
+                .handler("h")
+                .build());
         Keys keys = new Keys("jrq");
         try (Redis r = Redis.connect(JrqOptions.builder().url(redis.url()).build())) {
             Scripts scripts = new Scripts(r);
@@ -219,8 +261,16 @@ class RecurringIT {
                     String id = "run-" + i;
                     Callable<Long> call = () -> {
                         go.await();
-                        return scripts.call(Script.TICK, ScriptOutputType.INTEGER, k, "race", Long.toString(due),
-                                Long.toString(due + 3_600_000), id, "{\"v\":1,\"fn\":\"h\"}", def);
+                        return scripts.call(
+                                Script.TICK,
+                                ScriptOutputType.INTEGER,
+                                k,
+                                "race",
+                                Long.toString(due),
+                                Long.toString(due + 3_600_000),
+                                id,
+                                "{\"v\":1,\"fn\":\"h\"}",
+                                def);
                     };
                     results.add(pool.submit(call));
                 }
@@ -234,22 +284,49 @@ class RecurringIT {
                 pool.shutdownNow();
             }
             assertThat(r.await(r.async().llen(keys.ready(queue)))).isEqualTo(1L);
-            assertThat(r.await(r.async().zscore(keys.recurringDue(queue), "race"))).isEqualTo((double) (due + 3_600_000));
+            assertThat(r.await(r.async().zscore(keys.recurringDue(queue), "race")))
+                    .isEqualTo((double) (due + 3_600_000));
 
             // The same tick again (as if the job had been deleted and scheduled anew): no second run.
             String winner = r.await(r.async().lindex(keys.ready(queue), 0));
             r.await(r.async().zadd(keys.recurringDue(queue), (double) due, "race"));
-            Long again = scripts.call(Script.TICK, ScriptOutputType.INTEGER, k, "race", Long.toString(due), Long.toString(due + 3_600_000),
-                    winner, "{}", def);
+            Long again = scripts.call(
+                    Script.TICK,
+                    ScriptOutputType.INTEGER,
+                    k,
+                    "race",
+                    Long.toString(due),
+                    Long.toString(due + 3_600_000),
+                    winner,
+                    "{}",
+                    def);
             assertThat(again).isEqualTo(2L);
             assertThat(r.await(r.async().llen(keys.ready(queue)))).isEqualTo(1L);
             // A changed definition, or a tick not yet due on the Redis clock, is not taken.
             r.await(r.async().zadd(keys.recurringDue(queue), (double) due, "race"));
-            assertThat((Long) scripts.call(Script.TICK, ScriptOutputType.INTEGER, k, "race", Long.toString(due), "1", "x", "{}", def + " "))
+            assertThat((Long) scripts.call(
+                            Script.TICK,
+                            ScriptOutputType.INTEGER,
+                            k,
+                            "race",
+                            Long.toString(due),
+                            "1",
+                            "x",
+                            "{}",
+                            def + " "))
                     .isZero();
             long future = System.currentTimeMillis() + 60_000;
             r.await(r.async().zadd(keys.recurringDue(queue), (double) future, "race"));
-            assertThat((Long) scripts.call(Script.TICK, ScriptOutputType.INTEGER, k, "race", Long.toString(future), "1", "x", "{}", def))
+            assertThat((Long) scripts.call(
+                            Script.TICK,
+                            ScriptOutputType.INTEGER,
+                            k,
+                            "race",
+                            Long.toString(future),
+                            "1",
+                            "x",
+                            "{}",
+                            def))
                     .isZero();
         }
     }

@@ -40,8 +40,7 @@ public final class AclRule {
         }
     }
 
-    private AclRule() {
-    }
+    private AclRule() {}
 
     /** @return docs/SECURITY.md, looked up from the working directory upwards (a module's or the root's) */
     static Path document() {
@@ -51,7 +50,8 @@ public final class AclRule {
                 return doc;
             }
         }
-        throw new IllegalStateException("docs/SECURITY.md not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "docs/SECURITY.md not found above " + Path.of("").toAbsolutePath());
     }
 
     /** @return the ACL SETUSER lines of the section, the rule first */
@@ -81,7 +81,8 @@ public final class AclRule {
             }
         }
         if (out.isEmpty() || !out.get(0).condition().isEmpty()) {
-            throw new IllegalStateException("docs/SECURITY.md: '" + HEADING + "' must open with an unconditional " + COMMAND + "line");
+            throw new IllegalStateException(
+                    "docs/SECURITY.md: '" + HEADING + "' must open with an unconditional " + COMMAND + "line");
         }
         return out;
     }
@@ -103,8 +104,12 @@ public final class AclRule {
         for (Line l : lines()) {
             if (l.applies(version, cluster)) {
                 for (String r : l.rules()) {
-                    out.add(r.equals(">secret") ? ">" + password : r.equals("~jrq:*") ? "~" + prefix + ":*"
-                            : r.equals("&jrq:*") ? "&" + prefix + ":*" : r);
+                    out.add(
+                            r.equals(">secret")
+                                    ? ">" + password
+                                    : r.equals("~jrq:*")
+                                            ? "~" + prefix + ":*"
+                                            : r.equals("&jrq:*") ? "&" + prefix + ":*" : r);
                 }
             }
         }

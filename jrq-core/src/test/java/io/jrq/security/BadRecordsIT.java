@@ -65,7 +65,9 @@ class BadRecordsIT {
     private static final String Q = "fuzz";
     private static final String LOG = "target/failsafe-reports/io.jrq.security.BadRecordsIT-log.txt";
     private static final Keys KEYS = new Keys("jrq");
-    private static final Set<String> JOB_ERRORS = Set.of(CorruptJobException.class.getName(), InvalidPayloadException.class.getName(),
+    private static final Set<String> JOB_ERRORS = Set.of(
+            CorruptJobException.class.getName(),
+            InvalidPayloadException.class.getName(),
             JobNotAllowedException.class.getName());
     private static final AtomicInteger BAD_JOBS = new AtomicInteger();
     private static final AtomicInteger BAD_OTHERS = new AtomicInteger();
@@ -85,8 +87,13 @@ class BadRecordsIT {
         toFile();
         redis = RedisServer.start();
         jrq = Jrq.connect(redis.url());
-        worker = jrq.worker(Q).allowPackages("io.jrq.testjobs").concurrency(4).handleSignals(false)
-                .reapInterval(Duration.ofMillis(100)).shutdownGrace(Duration.ZERO).start();
+        worker = jrq.worker(Q)
+                .allowPackages("io.jrq.testjobs")
+                .concurrency(4)
+                .handleSignals(false)
+                .reapInterval(Duration.ofMillis(100))
+                .shutdownGrace(Duration.ZERO)
+                .start();
         warnings = new ListAppender<>();
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         warnings.setContext(root.getLoggerContext());
@@ -97,7 +104,8 @@ class BadRecordsIT {
     @AfterContainer
     static void stop() {
         System.out.println("BadRecordsIT: bad job records=" + BAD_JOBS.get() + " other bad records=" + BAD_OTHERS.get()
-                + " good jobs run after them=" + GOOD_JOBS.get() + " worker running=" + (worker != null && worker.isRunning()));
+                + " good jobs run after them=" + GOOD_JOBS.get() + " worker running="
+                + (worker != null && worker.isRunning()));
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(warnings);
         if (worker != null) {
             worker.close();
@@ -160,7 +168,11 @@ class BadRecordsIT {
     }
 
     /** Where the worker meets the bad job: ready list, scheduled set (due), or active set (lease expired: the reaper). */
-    enum Placement { READY, SCHEDULED, ACTIVE }
+    enum Placement {
+        READY,
+        SCHEDULED,
+        ACTIVE
+    }
 
     private static String envelope(String id, String fn, String args) {
         return "{\"v\":1,\"id\":\"" + id + "\",\"fn\":\"" + fn + "\",\"args\":" + args + "}";
@@ -183,55 +195,121 @@ class BadRecordsIT {
     @Provide
     Arbitrary<BadJob> badJobs() {
         String good = envelope("$ID", "io.jrq.testjobs.Jobs::add", "[1,2]");
-        Arbitrary<BadJob> truncated = Arbitraries.integers().between(0, good.length() - 1)
+        Arbitrary<BadJob> truncated = Arbitraries.integers()
+                .between(0, good.length() - 1)
                 .map(n -> queuedPayload("truncated JSON", good.substring(0, n)));
-        Arbitrary<BadJob> noise = Arbitraries.strings().ofMinLength(0).ofMaxLength(300)
+        Arbitrary<BadJob> noise = Arbitraries.strings()
+                .ofMinLength(0)
+                .ofMaxLength(300)
                 .filter(s -> !s.isBlank() && !s.trim().startsWith("{"))
                 .map(s -> queuedPayload("not JSON", s));
         Arbitrary<BadJob> wrongTypes = Arbitraries.of(
-                "[]", "1", "\"text\"", "null", "true", "{}",
-                "{\"v\":\"1\",\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1,2]}",
-                "{\"v\":2,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1,2]}",
-                "{\"v\":1,\"fn\":42,\"args\":[1,2]}",
-                "{\"v\":1,\"fn\":null,\"args\":[1,2]}",
-                "{\"v\":1,\"args\":[1,2]}",
-                "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":{\"a\":1}}",
-                "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":\"1,2\"}",
-                "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[\"one\",{}]}",
-                "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1]}",
-                "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1,2],\"params\":\"int\"}",
-                "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1,2],\"params\":[1,2]}",
-                "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1,2],\"meta\":[1]}",
-                "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1e999,2]}",
-                "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[12345678901234567890,2]}",
-                "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::nope\",\"args\":[1,2]}",
-                "{\"v\":1,\"fn\":\"io.jrq.testjobs.NoSuchClass::run\",\"args\":[]}",
-                "{\"v\":1,\"fn\":\"no-such-handler\",\"args\":[]}",
-                "{\"v\":1,\"fn\":\"::\",\"args\":[]}",
-                "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add;rm -rf /\",\"args\":[1,2]}",
-                "{\"v\":1,\"fn\":\"io.jrq.testjobs..Jobs::add\",\"args\":[1,2]}",
-                "{\"v\":1,\"fn\":\"\",\"args\":[]}")
+                        "[]",
+                        "1",
+                        "\"text\"",
+                        "null",
+                        "true",
+                        "{}",
+                        "{\"v\":\"1\",\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1,2]}",
+                        "{\"v\":2,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1,2]}",
+                        "{\"v\":1,\"fn\":42,\"args\":[1,2]}",
+                        "{\"v\":1,\"fn\":null,\"args\":[1,2]}",
+                        "{\"v\":1,\"args\":[1,2]}",
+                        "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":{\"a\":1}}",
+                        "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":\"1,2\"}",
+                        "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[\"one\",{}]}",
+                        "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1]}",
+                        "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1,2],\"params\":\"int\"}",
+                        "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1,2],\"params\":[1,2]}",
+                        "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1,2],\"meta\":[1]}",
+                        "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1e999,2]}",
+                        "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[12345678901234567890,2]}",
+                        "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::nope\",\"args\":[1,2]}",
+                        "{\"v\":1,\"fn\":\"io.jrq.testjobs.NoSuchClass::run\",\"args\":[]}",
+                        "{\"v\":1,\"fn\":\"no-such-handler\",\"args\":[]}",
+                        "{\"v\":1,\"fn\":\"::\",\"args\":[]}",
+                        "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add;rm -rf /\",\"args\":[1,2]}",
+                        "{\"v\":1,\"fn\":\"io.jrq.testjobs..Jobs::add\",\"args\":[1,2]}",
+                        "{\"v\":1,\"fn\":\"\",\"args\":[]}")
                 .map(p -> queuedPayload("wrong JSON types or unknown function", p));
         Arbitrary<BadJob> fields = Arbitraries.of(
                 hash("no payload field", "status", "QUEUED", "attempts", "0"),
                 hash("no status field", "payload", envelope("$ID", "io.jrq.testjobs.Jobs::add", "[1,2]")),
-                hash("unknown status", "status", "RUNNING-ISH", "payload", envelope("$ID", "io.jrq.testjobs.Jobs::add", "[1,2]")),
-                hash("attempts not a number", "status", "QUEUED", "attempts", "many", "payload", envelope("$ID", "io.jrq.testjobs.Jobs::add", "[1,2]")),
-                hash("attempts too large", "status", "QUEUED", "attempts", "99999999999999999999", "payload", envelope("$ID", "io.jrq.testjobs.Jobs::add", "[1,2]")),
-                hash("leases not a number", "status", "QUEUED", "leases", "-x", "payload", envelope("$ID", "io.jrq.testjobs.Jobs::add", "[1,2]")),
-                hash("recoveries not a number", "status", "QUEUED", "recoveries", "1.5", "payload", envelope("$ID", "io.jrq.testjobs.Jobs::add", "[1,2]")),
-                hash("extra fields and a bad payload", "status", "QUEUED", "payload", "{\"v\":1}", "zzz", "1", "error", "{bad", "errors", "[1,2",
-                        "progress", "{\"percent\":\"x\"}", "enqueued_at", "yesterday", "result", "{"));
+                hash(
+                        "unknown status",
+                        "status",
+                        "RUNNING-ISH",
+                        "payload",
+                        envelope("$ID", "io.jrq.testjobs.Jobs::add", "[1,2]")),
+                hash(
+                        "attempts not a number",
+                        "status",
+                        "QUEUED",
+                        "attempts",
+                        "many",
+                        "payload",
+                        envelope("$ID", "io.jrq.testjobs.Jobs::add", "[1,2]")),
+                hash(
+                        "attempts too large",
+                        "status",
+                        "QUEUED",
+                        "attempts",
+                        "99999999999999999999",
+                        "payload",
+                        envelope("$ID", "io.jrq.testjobs.Jobs::add", "[1,2]")),
+                hash(
+                        "leases not a number",
+                        "status",
+                        "QUEUED",
+                        "leases",
+                        "-x",
+                        "payload",
+                        envelope("$ID", "io.jrq.testjobs.Jobs::add", "[1,2]")),
+                hash(
+                        "recoveries not a number",
+                        "status",
+                        "QUEUED",
+                        "recoveries",
+                        "1.5",
+                        "payload",
+                        envelope("$ID", "io.jrq.testjobs.Jobs::add", "[1,2]")),
+                hash(
+                        "extra fields and a bad payload",
+                        "status",
+                        "QUEUED",
+                        "payload",
+                        "{\"v\":1}",
+                        "zzz",
+                        "1",
+                        "error",
+                        "{bad",
+                        "errors",
+                        "[1,2",
+                        "progress",
+                        "{\"percent\":\"x\"}",
+                        "enqueued_at",
+                        "yesterday",
+                        "result",
+                        "{"));
         Arbitrary<BadJob> wrongRedisType = Arbitraries.of(
-                new BadJob("a string, not a hash", (key, id) -> redis.execute("SET", key, envelope(id, "io.jrq.testjobs.Jobs::add", "[1,2]"))),
+                new BadJob(
+                        "a string, not a hash",
+                        (key, id) -> redis.execute("SET", key, envelope(id, "io.jrq.testjobs.Jobs::add", "[1,2]"))),
                 new BadJob("a list, not a hash", (key, id) -> redis.execute("RPUSH", key, "payload", "QUEUED")),
                 new BadJob("a set, not a hash", (key, id) -> redis.execute("SADD", key, "payload")),
                 new BadJob("a sorted set, not a hash", (key, id) -> redis.execute("ZADD", key, "1", "payload")));
-        Arbitrary<BadJob> huge = Arbitraries.integers().between(1, 3).map(mb -> queuedPayload("huge payload of " + mb + " MB",
-                envelope("$ID", "io.jrq.testjobs.Jobs::add", "[\"" + "x".repeat(mb << 20) + "\",2]")));
+        Arbitrary<BadJob> huge = Arbitraries.integers()
+                .between(1, 3)
+                .map(mb -> queuedPayload(
+                        "huge payload of " + mb + " MB",
+                        envelope("$ID", "io.jrq.testjobs.Jobs::add", "[\"" + "x".repeat(mb << 20) + "\",2]")));
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(3, truncated), net.jqwik.api.Tuple.of(3, noise), net.jqwik.api.Tuple.of(4, wrongTypes),
-                net.jqwik.api.Tuple.of(3, fields), net.jqwik.api.Tuple.of(2, wrongRedisType), net.jqwik.api.Tuple.of(1, huge));
+                net.jqwik.api.Tuple.of(3, truncated),
+                net.jqwik.api.Tuple.of(3, noise),
+                net.jqwik.api.Tuple.of(4, wrongTypes),
+                net.jqwik.api.Tuple.of(3, fields),
+                net.jqwik.api.Tuple.of(2, wrongRedisType),
+                net.jqwik.api.Tuple.of(1, huge));
     }
 
     @Property(tries = 100)
@@ -239,7 +317,9 @@ class BadRecordsIT {
         String id = "bad-" + UUID.randomUUID();
         String key = KEYS.job(Q, id);
         bad.write().accept(key, id);
-        if (where == Placement.READY && !bad.what().startsWith("a ") && redis.execute("HEXISTS", key, "status").equals("1")
+        if (where == Placement.READY
+                && !bad.what().startsWith("a ")
+                && redis.execute("HEXISTS", key, "status").equals("1")
                 && !redis.execute("HGET", key, "status").equals("QUEUED")) {
             // only QUEUED jobs are leased from the ready list; other statuses there are stale ids
             redis.execute("HSET", key, "status", "BOGUS");
@@ -247,13 +327,15 @@ class BadRecordsIT {
         switch (where) {
             case READY -> redis.execute("LPUSH", KEYS.ready(Q), id);
             case SCHEDULED -> {
-                if (redis.execute("TYPE", key).equals("hash") && "QUEUED".equals(redis.execute("HGET", key, "status"))) {
+                if (redis.execute("TYPE", key).equals("hash")
+                        && "QUEUED".equals(redis.execute("HGET", key, "status"))) {
                     redis.execute("HSET", key, "status", "SCHEDULED");
                 }
                 redis.execute("ZADD", KEYS.scheduled(Q), "1", id);
             }
             case ACTIVE -> {
-                if (redis.execute("TYPE", key).equals("hash") && "QUEUED".equals(redis.execute("HGET", key, "status"))) {
+                if (redis.execute("TYPE", key).equals("hash")
+                        && "QUEUED".equals(redis.execute("HGET", key, "status"))) {
                     redis.execute("HSET", key, "status", "STARTED", "token", "gone-worker:1", "worker", "gone-worker");
                 }
                 redis.execute("ZADD", KEYS.active(Q), "1", id);
@@ -268,7 +350,9 @@ class BadRecordsIT {
         assertThat(info.error().get().type()).as(bad.toString()).isIn(JOB_ERRORS);
         assertThat(info.error().get().message()).as(bad.toString()).isNotBlank().doesNotContain("NullPointerException");
         assertThat(info.attempts()).as("never retried: " + bad).isLessThanOrEqualTo(1);
-        assertThat(redis.execute("ZSCORE", KEYS.failed(Q), id)).as("in the failed registry: " + bad).isNotNull();
+        assertThat(redis.execute("ZSCORE", KEYS.failed(Q), id))
+                .as("in the failed registry: " + bad)
+                .isNotNull();
         readsAreClear(id);
         goodJobStillRuns();
     }
@@ -276,10 +360,17 @@ class BadRecordsIT {
     @Provide
     Arbitrary<String> badQueuedRecords() {
         String good = envelope("$ID", "io.jrq.testjobs.Jobs::add", "[1,2]");
-        Arbitrary<String> noTime = Arbitraries.strings().ofMinLength(0).ofMaxLength(100).filter(v -> !v.matches("(?s)\\d{1,15}:.+"));
-        Arbitrary<String> badPayload = Arbitraries.integers().between(0, good.length() - 1).map(n -> "1700000000000:" + good.substring(0, n));
-        Arbitrary<String> notAnEnvelope = Arbitraries.of("1700000000000:[]", "1700000000000:{}", "1700000000000:null",
-                "1700000000000:{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::nope\",\"args\":[]}", "1700000000000::", "99999999999999999999:" + good);
+        Arbitrary<String> noTime =
+                Arbitraries.strings().ofMinLength(0).ofMaxLength(100).filter(v -> !v.matches("(?s)\\d{1,15}:.+"));
+        Arbitrary<String> badPayload =
+                Arbitraries.integers().between(0, good.length() - 1).map(n -> "1700000000000:" + good.substring(0, n));
+        Arbitrary<String> notAnEnvelope = Arbitraries.of(
+                "1700000000000:[]",
+                "1700000000000:{}",
+                "1700000000000:null",
+                "1700000000000:{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::nope\",\"args\":[]}",
+                "1700000000000::",
+                "99999999999999999999:" + good);
         return Arbitraries.oneOf(noTime, badPayload, notAnEnvelope);
     }
 
@@ -297,7 +388,9 @@ class BadRecordsIT {
         assertThat(info.status()).as(record).isEqualTo(JobStatus.FAILED);
         assertThat(info.error().get().type()).as(record).isIn(JOB_ERRORS);
         assertThat(info.error().get().message()).as(record).isNotBlank().doesNotContain("NullPointerException");
-        assertThat(redis.execute("HEXISTS", KEYS.queued(Q), id)).as("record removed: " + record).isEqualTo("0");
+        assertThat(redis.execute("HEXISTS", KEYS.queued(Q), id))
+                .as("record removed: " + record)
+                .isEqualTo("0");
         readsAreClear(id);
         goodJobStillRuns();
     }
@@ -352,36 +445,49 @@ class BadRecordsIT {
 
     @Provide
     Arbitrary<BadRecord> badRecords() {
-        Arbitrary<String> junk = Arbitraries.oneOf(Arbitraries.strings().ofMinLength(1).ofMaxLength(40),
+        Arbitrary<String> junk = Arbitraries.oneOf(
+                Arbitraries.strings().ofMinLength(1).ofMaxLength(40),
                 Arbitraries.of("x", "-1", "1.5", "NaN", "99999999999999999999999", "", " 7"));
         String limits = KEYS.limits(Q);
         String rate = KEYS.rate(Q);
         Arbitrary<BadRecord> badLimits = Combinators.combine(Arbitraries.of("concurrency", "rate", "period_ms"), junk)
-                .as((f, v) -> new BadRecord("limits " + f + "=" + v, v.trim().matches("\\d{1,9}") ? null : limits,
+                .as((f, v) -> new BadRecord(
+                        "limits " + f + "=" + v,
+                        v.trim().matches("\\d{1,9}") ? null : limits,
                         () -> redis.execute("HSET", limits, f, v),
                         // a valid rate lets a fetch create the counter: it goes too, or a later case finds it
                         () -> redis.execute("DEL", limits, rate)));
-        Arbitrary<BadRecord> limitsNotAHash = Arbitraries.just(new BadRecord("limits as a string", limits,
-                () -> redis.execute("SET", limits, "10"), () -> redis.execute("DEL", limits)));
-        Arbitrary<BadRecord> badRate = junk.map(v -> new BadRecord("rate counter " + v, null,
+        Arbitrary<BadRecord> limitsNotAHash = Arbitraries.just(new BadRecord(
+                "limits as a string",
+                limits,
+                () -> redis.execute("SET", limits, "10"),
+                () -> redis.execute("DEL", limits)));
+        Arbitrary<BadRecord> badRate = junk.map(v -> new BadRecord(
+                "rate counter " + v,
+                null,
                 () -> {
                     redis.execute("HSET", limits, "rate", "1000", "period_ms", "60000");
                     redis.execute("SET", rate, v);
                 },
                 () -> redis.execute("DEL", limits, rate)));
-        Arbitrary<BadRecord> rateNotAString = Arbitraries.just(new BadRecord("rate counter as a hash", null,
+        Arbitrary<BadRecord> rateNotAString = Arbitraries.just(new BadRecord(
+                "rate counter as a hash",
+                null,
                 () -> {
                     // the hash first: once the limit is set, a worker's fetch may create the counter itself
                     redis.execute("HSET", rate, "a", "1");
                     redis.execute("HSET", limits, "rate", "1000");
                 },
                 () -> redis.execute("DEL", limits, rate)));
-        Arbitrary<BadRecord> badWorker = Combinators.combine(Arbitraries.of("pid", "concurrency", "started_at", "heartbeat_at", "name"), junk)
+        Arbitrary<BadRecord> badWorker = Combinators.combine(
+                        Arbitraries.of("pid", "concurrency", "started_at", "heartbeat_at", "name"), junk)
                 .as((f, v) -> {
                     String name = "ghost-" + UUID.randomUUID();
                     String key = KEYS.worker(name);
                     boolean numeric = !f.equals("name") && v.matches("-?\\d{1,9}");
-                    return new BadRecord("worker entry " + f + "=" + v, numeric ? null : key,
+                    return new BadRecord(
+                            "worker entry " + f + "=" + v,
+                            numeric ? null : key,
                             () -> {
                                 redis.execute("SADD", KEYS.workers(), name);
                                 if (f.equals("name")) {
@@ -397,7 +503,9 @@ class BadRecordsIT {
                 });
         Arbitrary<BadRecord> workerNotAHash = Arbitraries.just(1).map(x -> {
             String name = "ghost-" + UUID.randomUUID();
-            return new BadRecord("worker entry as a list", KEYS.worker(name),
+            return new BadRecord(
+                    "worker entry as a list",
+                    KEYS.worker(name),
                     () -> {
                         redis.execute("SADD", KEYS.workers(), name);
                         redis.execute("RPUSH", KEYS.worker(name), "x");
@@ -407,11 +515,15 @@ class BadRecordsIT {
                         redis.execute("DEL", KEYS.worker(name));
                     });
         });
-        Arbitrary<BadRecord> badRecurring = Arbitraries.oneOf(junk,
-                Arbitraries.of("{}", "[]", "{\"name\":\"r\",\"queue\":\"fuzz\"}", "{\"v\":1,\"cron\":\"not a cron\"}"))
+        Arbitrary<BadRecord> badRecurring = Arbitraries.oneOf(
+                        junk,
+                        Arbitraries.of(
+                                "{}", "[]", "{\"name\":\"r\",\"queue\":\"fuzz\"}", "{\"v\":1,\"cron\":\"not a cron\"}"))
                 .map(v -> {
                     String name = "r-" + UUID.randomUUID().toString().substring(0, 8);
-                    return new BadRecord("recurring definition " + v, KEYS.recurring(Q),
+                    return new BadRecord(
+                            "recurring definition " + v,
+                            KEYS.recurring(Q),
                             () -> {
                                 redis.execute("HSET", KEYS.recurring(Q), name, v);
                                 redis.execute("ZADD", KEYS.recurringDue(Q), "1", name);
@@ -421,17 +533,39 @@ class BadRecordsIT {
                                 redis.execute("ZREM", KEYS.recurringDue(Q), name);
                             });
                 });
-        Arbitrary<BadRecord> recurringNotAHash = Arbitraries.just(new BadRecord("recurring hash as a string", KEYS.recurring(Q),
-                () -> redis.execute("SET", KEYS.recurring(Q), "{}"), () -> redis.execute("DEL", KEYS.recurring(Q))));
-        Arbitrary<BadRecord> badEvent = junk.map(v -> new BadRecord("event " + v, null,
-                () -> redis.execute("PUBLISH", KEYS.events(Q), v), () -> { }));
-        Arbitrary<BadRecord> strangeEvent = Arbitraries.of("{\"id\":\"nobody\",\"status\":\"FINISHED\"}", "{\"id\":7,\"status\":null}",
-                        "{\"status\":\"FAILED\"}", "{\"id\":\"x\",\"progress\":\"half\",\"status\":\"STARTED\"}", "[]")
-                .map(v -> new BadRecord("event " + v, null, () -> redis.execute("PUBLISH", KEYS.events(Q), v), () -> { }));
-        Arbitrary<BadRecord> orphanId = Arbitraries.just(1).map(x -> new BadRecord("an id without a job hash", null,
-                () -> redis.execute("LPUSH", KEYS.ready(Q), "orphan-" + UUID.randomUUID()), () -> { }));
-        return Arbitraries.oneOf(badLimits, limitsNotAHash, badRate, rateNotAString, badWorker, workerNotAHash, badRecurring,
-                recurringNotAHash, badEvent, strangeEvent, orphanId);
+        Arbitrary<BadRecord> recurringNotAHash = Arbitraries.just(new BadRecord(
+                "recurring hash as a string",
+                KEYS.recurring(Q),
+                () -> redis.execute("SET", KEYS.recurring(Q), "{}"),
+                () -> redis.execute("DEL", KEYS.recurring(Q))));
+        Arbitrary<BadRecord> badEvent = junk.map(
+                v -> new BadRecord("event " + v, null, () -> redis.execute("PUBLISH", KEYS.events(Q), v), () -> {}));
+        Arbitrary<BadRecord> strangeEvent = Arbitraries.of(
+                        "{\"id\":\"nobody\",\"status\":\"FINISHED\"}",
+                        "{\"id\":7,\"status\":null}",
+                        "{\"status\":\"FAILED\"}",
+                        "{\"id\":\"x\",\"progress\":\"half\",\"status\":\"STARTED\"}",
+                        "[]")
+                .map(v ->
+                        new BadRecord("event " + v, null, () -> redis.execute("PUBLISH", KEYS.events(Q), v), () -> {}));
+        Arbitrary<BadRecord> orphanId = Arbitraries.just(1)
+                .map(x -> new BadRecord(
+                        "an id without a job hash",
+                        null,
+                        () -> redis.execute("LPUSH", KEYS.ready(Q), "orphan-" + UUID.randomUUID()),
+                        () -> {}));
+        return Arbitraries.oneOf(
+                badLimits,
+                limitsNotAHash,
+                badRate,
+                rateNotAString,
+                badWorker,
+                workerNotAHash,
+                badRecurring,
+                recurringNotAHash,
+                badEvent,
+                strangeEvent,
+                orphanId);
     }
 
     @Property(tries = 60)
@@ -446,7 +580,9 @@ class BadRecordsIT {
             jrq.recurring().list();
             List<String> unreadable = jrq.recurring().unreadable();
             if (bad.what().startsWith("recurring") && bad.key() != null) {
-                assertThat(unreadable).as("reported by Recurring.unreadable: " + bad).isNotEmpty();
+                assertThat(unreadable)
+                        .as("reported by Recurring.unreadable: " + bad)
+                        .isNotEmpty();
             }
             goodJobStillRuns();
             // The same record drawn again within a minute is not warned about twice.
@@ -454,9 +590,13 @@ class BadRecordsIT {
                 List<String> logged;
                 ListAppender<ILoggingEvent> w = warnings;
                 synchronized (w) {
-                    logged = w.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+                    logged = w.list.stream()
+                            .map(ILoggingEvent::getFormattedMessage)
+                            .toList();
                 }
-                assertThat(logged).as("a warning names " + bad.key() + " for " + bad).anyMatch(m -> m.contains(bad.key()));
+                assertThat(logged)
+                        .as("a warning names " + bad.key() + " for " + bad)
+                        .anyMatch(m -> m.contains(bad.key()));
                 WARNED.add(bad.what());
             }
         } catch (JrqException e) {

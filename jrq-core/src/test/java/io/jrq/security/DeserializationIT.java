@@ -62,7 +62,8 @@ class DeserializationIT {
             "java.lang.Runtime",
             "com.sun.org.apache.xalan.internal.xsltc.trax.TemplatesImpl",
             GADGET);
-    private static final Set<String> REFUSALS = Set.of(JobNotAllowedException.class.getName(), InvalidPayloadException.class.getName());
+    private static final Set<String> REFUSALS =
+            Set.of(JobNotAllowedException.class.getName(), InvalidPayloadException.class.getName());
 
     private final RedisServer redis;
     private final Keys keys = new Keys("jrq");
@@ -89,7 +90,12 @@ class DeserializationIT {
                 return super.loadClass(n, resolve);
             }
         };
-        worker = jrq.worker(q).allowPackages("io.jrq.testjobs").classLoader(spy).concurrency(4).handleSignals(false).start();
+        worker = jrq.worker(q)
+                .allowPackages("io.jrq.testjobs")
+                .classLoader(spy)
+                .concurrency(4)
+                .handleSignals(false)
+                .start();
     }
 
     @AfterEach
@@ -109,9 +115,14 @@ class DeserializationIT {
         String id = "atk-" + UUID.randomUUID();
         RedisClient client = RedisClient.create(redis.url());
         try (StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE)) {
-            c.sync().hset(keys.job(q, id).getBytes(StandardCharsets.UTF_8), Map.of(
-                    "payload".getBytes(StandardCharsets.UTF_8), payload,
-                    "status".getBytes(StandardCharsets.UTF_8), "QUEUED".getBytes(StandardCharsets.UTF_8)));
+            c.sync()
+                    .hset(
+                            keys.job(q, id).getBytes(StandardCharsets.UTF_8),
+                            Map.of(
+                                    "payload".getBytes(StandardCharsets.UTF_8),
+                                    payload,
+                                    "status".getBytes(StandardCharsets.UTF_8),
+                                    "QUEUED".getBytes(StandardCharsets.UTF_8)));
             c.sync().lpush(keys.ready(q).getBytes(StandardCharsets.UTF_8), id.getBytes(StandardCharsets.UTF_8));
         } finally {
             client.shutdown();
@@ -147,9 +158,13 @@ class DeserializationIT {
             assertThat(requested).as("class loaded by the worker").doesNotContain(c);
         }
         assertThat(requested).noneMatch(n -> n.startsWith("io.jrq.security.gadget"));
-        assertThat(System.getProperty("jrq.gadget.initialised")).as("gadget static initializer ran").isNull();
+        assertThat(System.getProperty("jrq.gadget.initialised"))
+                .as("gadget static initializer ran")
+                .isNull();
         assertThat(System.getProperty("jrq.gadget.ran")).isNull();
-        assertThat(System.getProperty("jrq.gadget.deserialized")).as("Java deserialization happened").isNull();
+        assertThat(System.getProperty("jrq.gadget.deserialized"))
+                .as("Java deserialization happened")
+                .isNull();
         assertThat(new java.io.File("/tmp/jrq-serial-pwned")).doesNotExist();
         assertThat(jrq.queue(q).enqueue(Jobs::add, 40, 2).await(WAIT)).isEqualTo(42);
     }
@@ -158,16 +173,25 @@ class DeserializationIT {
     void gadgetClassesAsTheFunctionAreRefusedUnloaded() {
         Map<String, String> ids = new LinkedHashMap<>();
         for (String c : GADGET_CLASSES) {
-            ids.put(c + "::getInstance", inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"" + c + "::getInstance\",\"args\":[]}"));
+            ids.put(
+                    c + "::getInstance",
+                    inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"" + c + "::getInstance\",\"args\":[]}"));
             // A handler name is looked up among registered handlers only, never as a class.
             ids.put(c + " (as a handler)", inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"" + c + "\",\"args\":[]}"));
         }
         // Gadgets in the other places a payload names classes: callbacks, declared parameter types, retry's "never".
-        ids.put("callback", inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[\"x\",1],"
-                + "\"callbacks\":{\"failure\":\"" + GADGET + "::run\"}}"));
-        ids.put("params", inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"io.jrq.testjobs.Sink::object\",\"args\":[1],\"params\":[\"" + GADGET + "\"]}"));
-        ids.put("retry never", inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[\"x\",1],"
-                + "\"retry\":{\"max\":1,\"never\":[\"" + GADGET + "\"]}}"));
+        ids.put(
+                "callback",
+                inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[\"x\",1],"
+                        + "\"callbacks\":{\"failure\":\"" + GADGET + "::run\"}}"));
+        ids.put(
+                "params",
+                inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"io.jrq.testjobs.Sink::object\",\"args\":[1],\"params\":[\""
+                        + GADGET + "\"]}"));
+        ids.put(
+                "retry never",
+                inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[\"x\",1],"
+                        + "\"retry\":{\"max\":1,\"never\":[\"" + GADGET + "\"]}}"));
         ids.forEach((what, id) -> {
             if (what.endsWith("::getInstance")) {
                 refused(what, id, "not allowed", "was not loaded");
@@ -187,19 +211,38 @@ class DeserializationIT {
     void polymorphicTypingInArgumentsAndMetaIsRefused() {
         String gadgetObject = "{\"@class\":\"" + GADGET + "\",\"command\":\"touch /tmp/x\"}";
         Map<String, String> ids = new LinkedHashMap<>();
-        for (String fn : List.of("io.jrq.testjobs.Sink::object", "io.jrq.testjobs.Sink::serializable", "io.jrq.testjobs.Sink::map",
-                "io.jrq.testjobs.Sink::list", "io.jrq.testjobs.Sink::text")) {
-            ids.put(fn + " @class", inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"" + fn + "\",\"args\":[" + gadgetObject + "]}"));
-            ids.put(fn + " @type", inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"" + fn + "\",\"args\":[{\"@type\":\"com.sun.rowset.JdbcRowSetImpl\","
-                    + "\"dataSourceName\":\"ldap://127.0.0.1:1/x\",\"autoCommit\":true}]}"));
-            ids.put(fn + " wrapper array", inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"" + fn + "\",\"args\":[[\"java.util.HashMap\",{\"a\":[\""
-                    + GADGET + "\",{}]}]]}"));
-            ids.put(fn + " nested", inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"" + fn + "\",\"args\":[{\"a\":[1,{\"b\":" + gadgetObject + "}]}]}"));
+        for (String fn : List.of(
+                "io.jrq.testjobs.Sink::object",
+                "io.jrq.testjobs.Sink::serializable",
+                "io.jrq.testjobs.Sink::map",
+                "io.jrq.testjobs.Sink::list",
+                "io.jrq.testjobs.Sink::text")) {
+            ids.put(
+                    fn + " @class",
+                    inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"" + fn + "\",\"args\":[" + gadgetObject + "]}"));
+            ids.put(
+                    fn + " @type",
+                    inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"" + fn
+                            + "\",\"args\":[{\"@type\":\"com.sun.rowset.JdbcRowSetImpl\","
+                            + "\"dataSourceName\":\"ldap://127.0.0.1:1/x\",\"autoCommit\":true}]}"));
+            ids.put(
+                    fn + " wrapper array",
+                    inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"" + fn + "\",\"args\":[[\"java.util.HashMap\",{\"a\":[\""
+                            + GADGET + "\",{}]}]]}"));
+            ids.put(
+                    fn + " nested",
+                    inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"" + fn + "\",\"args\":[{\"a\":[1,{\"b\":" + gadgetObject
+                            + "}]}]}"));
         }
-        ids.put("meta @class", inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1,2],\"meta\":{\"x\":"
-                + gadgetObject + "}}"));
-        ids.put("meta key @type", inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1,2],\"meta\":{\"@type\":\""
-                + GADGET + "\"}}"));
+        ids.put(
+                "meta @class",
+                inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1,2],\"meta\":{\"x\":"
+                        + gadgetObject + "}}"));
+        ids.put(
+                "meta key @type",
+                inject(
+                        "{\"v\":1,\"id\":\"$ID\",\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[1,2],\"meta\":{\"@type\":\""
+                                + GADGET + "\"}}"));
         ids.forEach((what, id) -> refused(what, id, "refused"));
         nothingLoadedAndTheWorkerGoesOn();
     }
@@ -220,21 +263,31 @@ class DeserializationIT {
         ids.put("base64 stream as the payload", inject(base64));
         ids.put("hex stream as the payload", inject(hex));
         // In arguments, into every loose parameter type (and a String, which would never deserialize it).
-        for (String fn : List.of("io.jrq.testjobs.Sink::object", "io.jrq.testjobs.Sink::serializable", "io.jrq.testjobs.Sink::text")) {
-            ids.put(fn + " base64", inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"" + fn + "\",\"args\":[\"" + base64 + "\"]}"));
+        for (String fn : List.of(
+                "io.jrq.testjobs.Sink::object", "io.jrq.testjobs.Sink::serializable", "io.jrq.testjobs.Sink::text")) {
+            ids.put(
+                    fn + " base64",
+                    inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"" + fn + "\",\"args\":[\"" + base64 + "\"]}"));
             ids.put(fn + " hex", inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"" + fn + "\",\"args\":[\"" + hex + "\"]}"));
         }
-        ids.put("list of base64", inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"io.jrq.testjobs.Sink::list\",\"args\":[[\"ok\",\"" + base64 + "\"]]}"));
+        ids.put(
+                "list of base64",
+                inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"io.jrq.testjobs.Sink::list\",\"args\":[[\"ok\",\"" + base64
+                        + "\"]]}"));
         String rawInJson = new String(stream, StandardCharsets.ISO_8859_1);
-        ids.put("raw stream inside a JSON string", inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"io.jrq.testjobs.Sink::object\",\"args\":["
-                + io.jrq.internal.codec.Json.mapper().writeValueAsString(rawInJson) + "]}"));
+        ids.put(
+                "raw stream inside a JSON string",
+                inject("{\"v\":1,\"id\":\"$ID\",\"fn\":\"io.jrq.testjobs.Sink::object\",\"args\":["
+                        + io.jrq.internal.codec.Json.mapper().writeValueAsString(rawInJson) + "]}"));
         ids.forEach((what, id) -> {
             if (what.equals("raw stream as the payload")) {
                 // Its bytes are not UTF-8: fetch.lua moves it aside before any worker reads it.
                 JobInfo info = ended(id);
                 assertThat(info.status()).as(what).isEqualTo(JobStatus.FAILED);
                 assertThat(info.attempts()).as(what).isZero();
-                assertThat(info.error().orElseThrow().type()).as(what).isEqualTo(io.jrq.CorruptJobException.class.getName());
+                assertThat(info.error().orElseThrow().type())
+                        .as(what)
+                        .isEqualTo(io.jrq.CorruptJobException.class.getName());
                 assertThat(info.error().orElseThrow().message()).as(what).contains("not valid UTF-8");
             } else if (what.endsWith("as the payload")) {
                 refused(what, id, "not valid JSON");
@@ -256,9 +309,11 @@ class DeserializationIT {
         assertThat(list.await(WAIT)).isEqualTo("[java.lang.String, java.util.LinkedHashMap, java.util.ArrayList]");
         // The Java client refuses to store what a worker would refuse.
         assertThatThrownBy(() -> jrq.queue(q).enqueue(Sink::object, (Object) Map.of("@class", GADGET)))
-                .isInstanceOf(InvalidJobException.class).hasMessageContaining("'@class'");
+                .isInstanceOf(InvalidJobException.class)
+                .hasMessageContaining("'@class'");
         assertThatThrownBy(() -> jrq.queue(q).enqueue(Sink::text, "rO0ABXNyAA"))
-                .isInstanceOf(InvalidJobException.class).hasMessageContaining("Java serialization stream");
+                .isInstanceOf(InvalidJobException.class)
+                .hasMessageContaining("Java serialization stream");
         nothingLoadedAndTheWorkerGoesOn();
     }
 

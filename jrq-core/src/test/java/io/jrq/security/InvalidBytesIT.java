@@ -45,8 +45,14 @@ class InvalidBytesIT {
         redis = RedisServer.start();
         jrq = Jrq.connect(redis.url());
         queue = "bytes-" + UUID.randomUUID().toString().substring(0, 8);
-        worker = jrq.worker(queue).allowPackages("io.jrq.testjobs").concurrency(2).handleSignals(false)
-                .leaseDuration(Duration.ofSeconds(1)).reapInterval(Duration.ofMillis(100)).shutdownGrace(Duration.ZERO).start();
+        worker = jrq.worker(queue)
+                .allowPackages("io.jrq.testjobs")
+                .concurrency(2)
+                .handleSignals(false)
+                .leaseDuration(Duration.ofSeconds(1))
+                .reapInterval(Duration.ofMillis(100))
+                .shutdownGrace(Duration.ZERO)
+                .start();
         raw = RedisClient.create(redis.url());
         StatefulRedisConnection<byte[], byte[]> c = raw.connect(ByteArrayCodec.INSTANCE);
         bytes = c.sync();
@@ -68,7 +74,9 @@ class InvalidBytesIT {
         bytes.hset(concat(b(KEYS.jobPrefix(queue)), id), b("status"), b("QUEUED"));
         bytes.lpush(b(KEYS.ready(queue)), id);
         assertFailedUnrun("invalid-id:78ff", CorruptJobException.class, "not valid UTF-8");
-        assertThat(bytes.exists(concat(b(KEYS.jobPrefix(queue)), id))).as("the key under the bad id").isZero();
+        assertThat(bytes.exists(concat(b(KEYS.jobPrefix(queue)), id)))
+                .as("the key under the bad id")
+                .isZero();
     }
 
     @Test
@@ -84,7 +92,7 @@ class InvalidBytesIT {
     @Test
     void argumentsThatAreNotUtf8AreRefusedNotReplaced() throws Exception {
         String marker = "mark-" + UUID.randomUUID();
-        byte[] payload = replace(payloadOf(marker), b(marker), concat(b("bad"), new byte[] {(byte) 0xc3, '(' }));
+        byte[] payload = replace(payloadOf(marker), b(marker), concat(b("bad"), new byte[] {(byte) 0xc3, '('}));
         String id = "badarg-" + UUID.randomUUID();
         storeHash(id, payload);
         assertFailedUnrun(id, CorruptJobException.class, "not valid UTF-8 (byte 0xc3)");
@@ -117,14 +125,17 @@ class InvalidBytesIT {
 
     private static void assertFailedUnrun(String id, Class<?> type, String reason) throws InterruptedException {
         Queue q = jrq.queue(queue);
-        await().atMost(Duration.ofSeconds(20)).until(() -> q.job(id).map(j -> j.status() == JobStatus.FAILED).orElse(false));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> q.job(id).map(j -> j.status() == JobStatus.FAILED).orElse(false));
         Job<Object> job = q.job(id).orElseThrow();
         assertThat(job.error().orElseThrow().type()).isEqualTo(type.getName());
         assertThat(job.error().orElseThrow().message()).contains(reason);
         // Long enough for any lease taken to run out and be reaped several times over.
         Thread.sleep(1500);
         assertThat(q.job(id).orElseThrow().status()).isEqualTo(JobStatus.FAILED);
-        assertThat(bytes.zscore(b(KEYS.failed(queue)), b(id))).as("in the failed registry").isNotNull();
+        assertThat(bytes.zscore(b(KEYS.failed(queue)), b(id)))
+                .as("in the failed registry")
+                .isNotNull();
     }
 
     /** The stored envelope of a touch(label) job, as the Java client writes it. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.jrq.Admin;
+import io.jrq.CronSyntax;
 import io.jrq.Durability;
 import io.jrq.EnqueueOptions;
 import io.jrq.Job;
@@ -22,7 +23,6 @@ import io.jrq.RetryPolicy;
 import io.jrq.Uniqueness;
 import io.jrq.Worker;
 import io.jrq.WorkerInfo;
-import io.jrq.CronSyntax;
 import io.jrq.testjobs.Callbacks;
 import io.jrq.testjobs.Dag;
 import io.jrq.testjobs.Flaky;
@@ -79,9 +79,21 @@ class LeastPrivilegeIT {
     private static final String PASSWORD = "Lp-s3cret-42";
     private static final Duration WAIT = Duration.ofSeconds(20);
     /** Commands whose rule names a subcommand ({@code +pubsub|numsub}) when called from Lua. */
-    private static final Set<String> CONTAINERS = Set.of("PUBSUB", "CLIENT", "SCRIPT", "CONFIG", "OBJECT", "MEMORY", "CLUSTER",
-            "FUNCTION", "ACL", "XINFO", "COMMAND");
-    private static final Pattern LUA_CALL = Pattern.compile("redis\\.p?call\\(\\s*'([A-Za-z]+)'(?:\\s*,\\s*'([A-Za-z]+)')?");
+    private static final Set<String> CONTAINERS = Set.of(
+            "PUBSUB",
+            "CLIENT",
+            "SCRIPT",
+            "CONFIG",
+            "OBJECT",
+            "MEMORY",
+            "CLUSTER",
+            "FUNCTION",
+            "ACL",
+            "XINFO",
+            "COMMAND");
+
+    private static final Pattern LUA_CALL =
+            Pattern.compile("redis\\.p?call\\(\\s*'([A-Za-z]+)'(?:\\s*,\\s*'([A-Za-z]+)')?");
 
     private static RedisServer server(boolean redis62) {
         return RedisServer.builder().password(ADMIN_PASSWORD).embedded(redis62).start();
@@ -114,11 +126,32 @@ class LeastPrivilegeIT {
         System.out.println("LeastPrivilegeIT: docs/SECURITY.md's rule: ACL SETUSER jrq " + String.join(" ", rule));
         // Starts from nothing: no other key, channel or command survives from an earlier rule.
         assertThat(rule).startsWith("reset", "on", ">secret", "~jrq:*", "resetchannels", "&jrq:*", "-@all");
-        assertThat(rule.subList(7, rule.size())).allMatch(r -> r.matches("\\+[a-z]+(\\|[a-z-]+)?"), "single commands, no categories");
+        assertThat(rule.subList(7, rule.size()))
+                .allMatch(r -> r.matches("\\+[a-z]+(\\|[a-z-]+)?"), "single commands, no categories");
         // What must never be there, whatever else changes.
-        assertThat(allowed()).doesNotContain("+flushall", "+flushdb", "+client", "+client|kill", "+client|pause", "+client|list", "+script",
-                "+script|flush", "+scan", "+keys", "+randomkey", "+config", "+debug", "+shutdown", "+function", "+monitor", "+acl", "+select",
-                "+psubscribe", "+pubsub", "+pubsub|channels");
+        assertThat(allowed())
+                .doesNotContain(
+                        "+flushall",
+                        "+flushdb",
+                        "+client",
+                        "+client|kill",
+                        "+client|pause",
+                        "+client|list",
+                        "+script",
+                        "+script|flush",
+                        "+scan",
+                        "+keys",
+                        "+randomkey",
+                        "+config",
+                        "+debug",
+                        "+shutdown",
+                        "+function",
+                        "+monitor",
+                        "+acl",
+                        "+select",
+                        "+psubscribe",
+                        "+pubsub",
+                        "+pubsub|channels");
     }
 
     /** Every command any of jrq's Lua scripts calls, even on paths a test rarely takes, is in the rule. */
@@ -135,8 +168,10 @@ class LeastPrivilegeIT {
             Matcher m = LUA_CALL.matcher(Files.readString(p));
             while (m.find()) {
                 String cmd = m.group(1).toLowerCase(java.util.Locale.ROOT);
-                called.add(CONTAINERS.contains(m.group(1).toUpperCase(java.util.Locale.ROOT)) && m.group(2) != null
-                        ? "+" + cmd + "|" + m.group(2).toLowerCase(java.util.Locale.ROOT) : "+" + cmd);
+                called.add(
+                        CONTAINERS.contains(m.group(1).toUpperCase(java.util.Locale.ROOT)) && m.group(2) != null
+                                ? "+" + cmd + "|" + m.group(2).toLowerCase(java.util.Locale.ROOT)
+                                : "+" + cmd);
             }
         }
         System.out.println("LeastPrivilegeIT: the Lua scripts call " + called);
@@ -152,11 +187,13 @@ class LeastPrivilegeIT {
             AclRule.create(redis, USER, PASSWORD, "jrq", false);
             redis.execute("ACL", "LOG", "RESET");
             redis.execute("CONFIG", "RESETSTAT");
-            System.out.println("LeastPrivilegeIT: Redis " + redis.version() + ", rule " + AclRule.rules(redis.version(), false, "<pw>", "jrq"));
+            System.out.println("LeastPrivilegeIT: Redis " + redis.version() + ", rule "
+                    + AclRule.rules(redis.version(), false, "<pw>", "jrq"));
 
             runEverything(url(redis));
 
-            System.out.println("LeastPrivilegeIT: commands run on Redis " + redis.version() + ": " + commandsRun(redis));
+            System.out.println(
+                    "LeastPrivilegeIT: commands run on Redis " + redis.version() + ": " + commandsRun(redis));
             // Nothing jrq sent was refused, not even something whose refusal it tolerates quietly.
             assertThat(aclLog(redis)).as("ACL LOG of Redis " + redis.version()).isEmpty();
         }
@@ -170,11 +207,15 @@ class LeastPrivilegeIT {
             redis.execute("SET", "other:secret", "kept");
             boolean v7 = AclRule.atLeast(redis.version(), 7, 0);
             Map<String, String> problems = new LinkedHashMap<>();
-            RedisClient client = RedisClient.create(RedisURI.builder().withHost("127.0.0.1").withPort(redis.port())
-                    .withAuthentication(USER, PASSWORD).withTimeout(Duration.ofSeconds(10)).build());
+            RedisClient client = RedisClient.create(RedisURI.builder()
+                    .withHost("127.0.0.1")
+                    .withPort(redis.port())
+                    .withAuthentication(USER, PASSWORD)
+                    .withTimeout(Duration.ofSeconds(10))
+                    .build());
             try (StatefulRedisConnection<String, String> conn = client.connect();
-                 StatefulRedisConnection<String, String> monitor = client.connect();
-                 StatefulRedisPubSubConnection<String, String> pubsub = client.connectPubSub()) {
+                    StatefulRedisConnection<String, String> monitor = client.connect();
+                    StatefulRedisPubSubConnection<String, String> pubsub = client.connectPubSub()) {
                 RedisCommands<String, String> c = conn.sync();
                 // It is a working jrq user: these are allowed.
                 c.set("jrq:probe", "1");
@@ -194,15 +235,31 @@ class LeastPrivilegeIT {
                 refused(problems, "RANDOMKEY", c::randomkey);
                 refused(problems, "CONFIG GET", () -> c.configGet("requirepass"));
                 refused(problems, "CONFIG SET", () -> c.configSet("maxmemory", "1"));
-                refused(problems, "DEBUG", () -> c.dispatch(CommandType.DEBUG, new StatusOutput<>(StringCodec.UTF8),
-                        new CommandArgs<>(StringCodec.UTF8).add("SLEEP").add("0")));
-                refused(problems, "SHUTDOWN", () -> c.dispatch(CommandType.SHUTDOWN, new StatusOutput<>(StringCodec.UTF8),
-                        new CommandArgs<>(StringCodec.UTF8).add("NOSAVE")));
+                refused(
+                        problems,
+                        "DEBUG",
+                        () -> c.dispatch(
+                                CommandType.DEBUG,
+                                new StatusOutput<>(StringCodec.UTF8),
+                                new CommandArgs<>(StringCodec.UTF8).add("SLEEP").add("0")));
+                refused(
+                        problems,
+                        "SHUTDOWN",
+                        () -> c.dispatch(
+                                CommandType.SHUTDOWN,
+                                new StatusOutput<>(StringCodec.UTF8),
+                                new CommandArgs<>(StringCodec.UTF8).add("NOSAVE")));
                 if (v7) {
                     refused(problems, "FUNCTION", c::functionList);
                 }
-                refused(problems, "MONITOR", () -> monitor.sync().dispatch(CommandType.MONITOR, new StatusOutput<>(StringCodec.UTF8)));
-                refused(problems, "ACL SETUSER", () -> c.aclSetuser(USER, io.lettuce.core.AclSetuserArgs.Builder.allCommands()));
+                refused(
+                        problems,
+                        "MONITOR",
+                        () -> monitor.sync().dispatch(CommandType.MONITOR, new StatusOutput<>(StringCodec.UTF8)));
+                refused(
+                        problems,
+                        "ACL SETUSER",
+                        () -> c.aclSetuser(USER, io.lettuce.core.AclSetuserArgs.Builder.allCommands()));
                 refused(problems, "ACL LIST", c::aclList);
                 refused(problems, "SELECT", () -> c.select(1));
                 refused(problems, "SWAPDB", () -> c.swapdb(0, 1));
@@ -220,18 +277,31 @@ class LeastPrivilegeIT {
                 refused(problems, "PUBLISH other:channel", () -> c.publish("other:channel", "hi"));
                 refused(problems, "SUBSCRIBE other:channel", () -> pubsub.sync().subscribe("other:channel"));
                 // Scripting is allowed, but what a script calls is checked all the same.
-                refused(problems, "EVAL GET other:secret", () -> c.eval("return redis.call('GET', 'other:secret')", ScriptOutputType.VALUE));
-                refused(problems, "EVAL SET other:secret", () -> c.eval("return redis.call('SET', KEYS[1], 'x')", ScriptOutputType.STATUS,
-                        "other:secret"));
-                refused(problems, "EVAL FLUSHALL", () -> c.eval("return redis.call('FLUSHALL')", ScriptOutputType.STATUS));
+                refused(
+                        problems,
+                        "EVAL GET other:secret",
+                        () -> c.eval("return redis.call('GET', 'other:secret')", ScriptOutputType.VALUE));
+                refused(
+                        problems,
+                        "EVAL SET other:secret",
+                        () -> c.eval(
+                                "return redis.call('SET', KEYS[1], 'x')", ScriptOutputType.STATUS, "other:secret"));
+                refused(
+                        problems,
+                        "EVAL FLUSHALL",
+                        () -> c.eval("return redis.call('FLUSHALL')", ScriptOutputType.STATUS));
                 refused(problems, "EVAL KEYS", () -> c.eval("return redis.call('KEYS', '*')", ScriptOutputType.MULTI));
             } finally {
                 client.shutdown();
             }
-            System.out.println("LeastPrivilegeIT: on Redis " + redis.version() + " refused: FLUSHALL FLUSHDB CLIENT PAUSE/KILL/LIST, SCRIPT"
-                    + " FLUSH/KILL, SCAN KEYS RANDOMKEY, CONFIG, DEBUG, SHUTDOWN, FUNCTION, MONITOR, ACL, SELECT, SWAPDB, SAVE, BGSAVE,"
-                    + " REPLICAOF, SLOWLOG, PUBSUB CHANNELS, PSUBSCRIBE, other keys and channels, and the same from scripts");
-            assertThat(problems).as("commands the ACL user could run, or that failed otherwise than by ACL").isEmpty();
+            System.out.println(
+                    "LeastPrivilegeIT: on Redis " + redis.version()
+                            + " refused: FLUSHALL FLUSHDB CLIENT PAUSE/KILL/LIST, SCRIPT"
+                            + " FLUSH/KILL, SCAN KEYS RANDOMKEY, CONFIG, DEBUG, SHUTDOWN, FUNCTION, MONITOR, ACL, SELECT, SWAPDB, SAVE, BGSAVE,"
+                            + " REPLICAOF, SLOWLOG, PUBSUB CHANNELS, PSUBSCRIBE, other keys and channels, and the same from scripts");
+            assertThat(problems)
+                    .as("commands the ACL user could run, or that failed otherwise than by ACL")
+                    .isEmpty();
             assertThat(redis.execute("GET", "other:secret")).isEqualTo("kept");
             assertThat(redis.execute("CONFIG", "GET", "maxmemory")).isEqualTo("maxmemory\n0");
             assertThat(redis.isRunning()).isTrue();
@@ -244,9 +314,14 @@ class LeastPrivilegeIT {
         try (RedisServer redis = server(false)) {
             AclRule.create(redis, USER, PASSWORD, "tenant7", false);
             String q = "prefixed-" + tag();
-            JrqOptions options = JrqOptions.builder().url(url(redis)).keyPrefix("tenant7").build();
+            JrqOptions options =
+                    JrqOptions.builder().url(url(redis)).keyPrefix("tenant7").build();
             try (Jrq jrq = Jrq.connect(options);
-                 Worker w = jrq.worker(q).allowPackages("io.jrq.testjobs").handleSignals(false).shutdownGrace(Duration.ZERO).start()) {
+                    Worker w = jrq.worker(q)
+                            .allowPackages("io.jrq.testjobs")
+                            .handleSignals(false)
+                            .shutdownGrace(Duration.ZERO)
+                            .start()) {
                 assertThat(jrq.queue(q).enqueue(Jobs::add, 20, 22).await(WAIT)).isEqualTo(42);
                 assertThat(jrq.admin().queues()).extracting(QueueInfo::name).containsExactly(q);
             }
@@ -269,15 +344,25 @@ class LeastPrivilegeIT {
                 AclRule.create(node, USER, PASSWORD, "jrq", true);
                 node.execute("ACL", "LOG", "RESET");
             }
-            String seeds = String.join(",", cluster.nodes().stream().map(n -> "127.0.0.1:" + n.port()).toList());
+            String seeds = String.join(
+                    ",",
+                    cluster.nodes().stream().map(n -> "127.0.0.1:" + n.port()).toList());
             String url = "redis-cluster://" + USER + ":" + PASSWORD + "@" + seeds;
             String tag = tag();
-            List<String> queues = IntStream.range(0, 4).mapToObj(i -> "cl" + i + "-" + tag).toList();
+            List<String> queues =
+                    IntStream.range(0, 4).mapToObj(i -> "cl" + i + "-" + tag).toList();
             try (Jrq jrq = Jrq.connect(url);
-                 Worker w = jrq.worker(queues.toArray(String[]::new)).allowPackages("io.jrq.testjobs").handleSignals(false)
-                         .heartbeatInterval(Duration.ofMillis(200)).shutdownGrace(Duration.ZERO).start();
-                 Worker one = jrq.worker(queues.get(0)).allowPackages("io.jrq.testjobs").handleSignals(false)
-                         .shutdownGrace(Duration.ZERO).start()) {
+                    Worker w = jrq.worker(queues.toArray(String[]::new))
+                            .allowPackages("io.jrq.testjobs")
+                            .handleSignals(false)
+                            .heartbeatInterval(Duration.ofMillis(200))
+                            .shutdownGrace(Duration.ZERO)
+                            .start();
+                    Worker one = jrq.worker(queues.get(0))
+                            .allowPackages("io.jrq.testjobs")
+                            .handleSignals(false)
+                            .shutdownGrace(Duration.ZERO)
+                            .start()) {
                 List<Job<Integer>> jobs = new ArrayList<>();
                 for (String q : queues) {
                     jobs.add(jrq.queue(q).enqueue(Jobs::add, 1, 2));
@@ -286,14 +371,17 @@ class LeastPrivilegeIT {
                 for (Job<Integer> j : jobs) {
                     assertThat(j.await(WAIT)).isIn(3, 4);
                 }
-                Job<Integer> child = jrq.queue(queues.get(1)).with(EnqueueOptions.builder().dependsOn(jobs.get(0)).build())
+                Job<Integer> child = jrq.queue(queues.get(1))
+                        .with(EnqueueOptions.builder().dependsOn(jobs.get(0)).build())
                         .enqueue(Dag::sumOfDependencies);
                 assertThat(child.await(WAIT)).isEqualTo(3);
                 assertThat(jrq.admin().queues()).extracting(QueueInfo::name).containsAll(queues);
                 assertThat(eventually(() -> jrq.admin().workers().size() == 2)).isTrue();
             }
             for (RedisServer node : cluster.nodes()) {
-                assertThat(aclLog(node)).as("ACL LOG of cluster node " + node.port()).isEmpty();
+                assertThat(aclLog(node))
+                        .as("ACL LOG of cluster node " + node.port())
+                        .isEmpty();
             }
         }
     }
@@ -307,52 +395,97 @@ class LeastPrivilegeIT {
         try (Jrq jrq = Jrq.connect(url)) {
             // One worker with a single queue (it leases behind its BLMOVE and unblocks it at shutdown),
             // one with two queues (BLMOVE alone, then an idle fetch over both).
-            Worker single = jrq.worker(q).allowPackages("io.jrq.testjobs").concurrency(4).handleSignals(false)
-                    .heartbeatInterval(Duration.ofMillis(200)).reapInterval(Duration.ofMillis(200)).shutdownGrace(Duration.ZERO).start();
-            Worker multi = jrq.worker(q2, q3).allowPackages("io.jrq.testjobs").concurrency(4).handleSignals(false)
-                    .heartbeatInterval(Duration.ofMillis(200)).reapInterval(Duration.ofMillis(200)).shutdownGrace(Duration.ZERO).start();
+            Worker single = jrq.worker(q)
+                    .allowPackages("io.jrq.testjobs")
+                    .concurrency(4)
+                    .handleSignals(false)
+                    .heartbeatInterval(Duration.ofMillis(200))
+                    .reapInterval(Duration.ofMillis(200))
+                    .shutdownGrace(Duration.ZERO)
+                    .start();
+            Worker multi = jrq.worker(q2, q3)
+                    .allowPackages("io.jrq.testjobs")
+                    .concurrency(4)
+                    .handleSignals(false)
+                    .heartbeatInterval(Duration.ofMillis(200))
+                    .reapInterval(Duration.ofMillis(200))
+                    .shutdownGrace(Duration.ZERO)
+                    .start();
             Queue queue = jrq.queue(q);
             Admin admin = jrq.admin();
 
             // Enqueue, result pushed to the waiting client.
             assertThat(queue.enqueue(Jobs::add, 1, 2).await(WAIT)).isEqualTo(3);
-            assertThat(queue.enqueue("io.jrq.testjobs.Jobs::add", 2, 3).await(WAIT)).isEqualTo(5);
-            assertThat(queue.enqueueAsync(x -> x.enqueue(Jobs::square, 9)).get(20, TimeUnit.SECONDS).await(WAIT)).isEqualTo(81);
+            assertThat(queue.enqueue("io.jrq.testjobs.Jobs::add", 2, 3).await(WAIT))
+                    .isEqualTo(5);
+            assertThat(queue.enqueueAsync(x -> x.enqueue(Jobs::square, 9))
+                            .get(20, TimeUnit.SECONDS)
+                            .await(WAIT))
+                    .isEqualTo(81);
             // Bulk.
-            List<Job<Integer>> bulk = queue.enqueueAll(Jobs::square, IntStream.rangeClosed(1, 50).boxed().toList());
+            List<Job<Integer>> bulk = queue.enqueueAll(
+                    Jobs::square, IntStream.rangeClosed(1, 50).boxed().toList());
             int sum = 0;
             for (Job<Integer> j : bulk) {
                 sum += j.await(WAIT);
             }
             assertThat(sum).isEqualTo(42_925);
             // Delayed, at a time, at the front.
-            assertThat(queue.in(Duration.ofMillis(300)).enqueue(Jobs::add, 2, 2).await(WAIT)).isEqualTo(4);
-            assertThat(queue.at(Instant.now().plusMillis(300)).enqueue(Jobs::add, 3, 3).await(WAIT)).isEqualTo(6);
-            assertThat(queue.with(EnqueueOptions.builder().atFront(true).build()).enqueue(Jobs::add, 4, 4).await(WAIT)).isEqualTo(8);
+            assertThat(queue.in(Duration.ofMillis(300)).enqueue(Jobs::add, 2, 2).await(WAIT))
+                    .isEqualTo(4);
+            assertThat(queue.at(Instant.now().plusMillis(300))
+                            .enqueue(Jobs::add, 3, 3)
+                            .await(WAIT))
+                    .isEqualTo(6);
+            assertThat(queue.with(EnqueueOptions.builder().atFront(true).build())
+                            .enqueue(Jobs::add, 4, 4)
+                            .await(WAIT))
+                    .isEqualTo(8);
             // Retries with a delay, then success; a failure; a timeout.
             String flaky = "lp-flaky-" + tag;
-            assertThat(queue.with(EnqueueOptions.builder().retry(RetryPolicy.fixed(3, Duration.ofMillis(100))).build())
-                    .enqueue(Flaky::failTimes, flaky, 2).await(WAIT)).isEqualTo(3);
+            assertThat(queue.with(EnqueueOptions.builder()
+                                    .retry(RetryPolicy.fixed(3, Duration.ofMillis(100)))
+                                    .build())
+                            .enqueue(Flaky::failTimes, flaky, 2)
+                            .await(WAIT))
+                    .isEqualTo(3);
             Job<String> failing = queue.enqueue(Jobs::fail, "boom " + tag);
-            assertThat(catchThrowable(() -> failing.await(WAIT))).isInstanceOf(JobFailedException.class).hasMessageContaining("boom");
-            Job<Long> slow = queue.with(EnqueueOptions.builder().timeout(Duration.ofMillis(300)).build()).enqueue(Jobs::sleep, 10_000L);
+            assertThat(catchThrowable(() -> failing.await(WAIT)))
+                    .isInstanceOf(JobFailedException.class)
+                    .hasMessageContaining("boom");
+            Job<Long> slow = queue.with(EnqueueOptions.builder()
+                            .timeout(Duration.ofMillis(300))
+                            .build())
+                    .enqueue(Jobs::sleep, 10_000L);
             assertThat(catchThrowable(() -> slow.await(WAIT))).isInstanceOf(JobFailedException.class);
             // Callbacks, unique jobs, a durable write that cannot be confirmed (no replica), proving WAIT ran.
-            Job<Integer> called = queue.with(EnqueueOptions.builder().onSuccess(Callbacks::done).build()).enqueue(Jobs::add, 6, 7);
+            Job<Integer> called = queue.with(
+                            EnqueueOptions.builder().onSuccess(Callbacks::done).build())
+                    .enqueue(Jobs::add, 6, 7);
             assertThat(called.await(WAIT)).isEqualTo(13);
-            assertThat(eventually(() -> Callbacks.SEEN.contains("success " + called.id() + " 13"))).isTrue();
-            EnqueueOptions unique = EnqueueOptions.builder().unique("lp-unique-" + tag, Uniqueness.WHILE_ACTIVE).build();
+            assertThat(eventually(() -> Callbacks.SEEN.contains("success " + called.id() + " 13")))
+                    .isTrue();
+            EnqueueOptions unique = EnqueueOptions.builder()
+                    .unique("lp-unique-" + tag, Uniqueness.WHILE_ACTIVE)
+                    .build();
             Job<Long> first = queue.with(unique).enqueue(Jobs::sleep, 300L);
             assertThat(queue.with(unique).enqueue(Jobs::sleep, 300L).id()).isEqualTo(first.id());
             first.await(WAIT);
             Throwable notDurable = catchThrowable(() -> queue.with(EnqueueOptions.builder()
-                    .durability(Durability.replicas(1, Duration.ofMillis(100))).build()).enqueue(Jobs::add, 1, 1));
+                            .durability(Durability.replicas(1, Duration.ofMillis(100)))
+                            .build())
+                    .enqueue(Jobs::add, 1, 1));
             assertThat(notDurable).isInstanceOf(NotDurableException.class).hasMessageNotContaining("NOPERM");
-            assertThat(((NotDurableException) notDurable).replicasAcknowledged()).isZero();
+            assertThat(((NotDurableException) notDurable).replicasAcknowledged())
+                    .isZero();
             // Dependencies, within a queue and across queues.
             Job<Integer> parent = queue.enqueue(Dag::node, "lp-parent-" + tag, 2);
-            Job<Integer> child = queue.with(EnqueueOptions.builder().dependsOn(parent).build()).enqueue(Dag::sumOfDependencies);
-            Job<Integer> elsewhere = jrq.queue(q2).with(EnqueueOptions.builder().dependsOn(parent).build()).enqueue(Dag::sumOfDependencies);
+            Job<Integer> child = queue.with(
+                            EnqueueOptions.builder().dependsOn(parent).build())
+                    .enqueue(Dag::sumOfDependencies);
+            Job<Integer> elsewhere = jrq.queue(q2)
+                    .with(EnqueueOptions.builder().dependsOn(parent).build())
+                    .enqueue(Dag::sumOfDependencies);
             assertThat(child.await(WAIT)).isEqualTo(2);
             assertThat(elsewhere.await(WAIT)).isEqualTo(2);
             // Progress pushed to the client, then the running job stopped through the worker's channel.
@@ -362,14 +495,18 @@ class LeastPrivilegeIT {
             assertThat(eventually(() -> !seen.isEmpty())).isTrue();
             assertThat(steps.progress()).isPresent();
             steps.cancel();
-            assertThat(eventually(() -> steps.status() == JobStatus.STOPPED)).as(steps.status().toString()).isTrue();
+            assertThat(eventually(() -> steps.status() == JobStatus.STOPPED))
+                    .as(steps.status().toString())
+                    .isTrue();
             // A job that has not started yet is canceled at once.
             Job<Integer> later = queue.in(Duration.ofHours(1)).enqueue(Jobs::add, 1, 1);
             assertThat(later.cancel()).isEqualTo(JobStatus.CANCELED);
             // Limits: concurrency and rate.
             String occupy = "lp-occupy-" + tag;
             admin.limit(q3, QueueLimits.concurrency(1));
-            List<Job<Void>> held = IntStream.range(0, 3).mapToObj(i -> jrq.queue(q3).enqueue(Jobs::occupy, occupy, 100L)).toList();
+            List<Job<Void>> held = IntStream.range(0, 3)
+                    .mapToObj(i -> jrq.queue(q3).enqueue(Jobs::occupy, occupy, 100L))
+                    .toList();
             for (Job<Void> j : held) {
                 j.await(WAIT);
             }
@@ -396,10 +533,21 @@ class LeastPrivilegeIT {
             // Recurring jobs, at an interval and by cron (seconds).
             String every = "lp-every-" + tag;
             String cron = "lp-cron-" + tag;
-            jrq.recurring().schedule(RecurringJob.builder(every).queue(q).every(Duration.ofMillis(200)).call(Ticks::record, every).build());
-            jrq.recurring().schedule(RecurringJob.builder(cron).queue(q2).cron("* * * * * *", ZoneOffset.UTC, CronSyntax.SPRING)
-                    .call(Ticks::record, cron).build());
-            assertThat(eventually(() -> Ticks.runs(every).size() >= 2 && !Ticks.runs(cron).isEmpty())).isTrue();
+            jrq.recurring()
+                    .schedule(RecurringJob.builder(every)
+                            .queue(q)
+                            .every(Duration.ofMillis(200))
+                            .call(Ticks::record, every)
+                            .build());
+            jrq.recurring()
+                    .schedule(RecurringJob.builder(cron)
+                            .queue(q2)
+                            .cron("* * * * * *", ZoneOffset.UTC, CronSyntax.SPRING)
+                            .call(Ticks::record, cron)
+                            .build());
+            assertThat(eventually(() ->
+                            Ticks.runs(every).size() >= 2 && !Ticks.runs(cron).isEmpty()))
+                    .isTrue();
             assertThat(jrq.recurring().list()).extracting(r -> r.name()).contains(every, cron);
             assertThat(jrq.recurring().get(q, every)).isPresent();
             assertThat(jrq.recurring().unreadable()).isEmpty();
@@ -416,13 +564,17 @@ class LeastPrivilegeIT {
             assertThat(admin.job(q, failing.id())).map(JobInfo::status).hasValue(JobStatus.FAILED);
             assertThat(jrq.job(failing.id())).isPresent();
             assertThat(queue.job(called.id())).isPresent();
-            assertThat(eventually(() -> admin.workers().stream().map(WorkerInfo::name).toList()
-                    .containsAll(List.of(single.name(), multi.name())))).isTrue();
+            assertThat(eventually(() -> admin.workers().stream()
+                            .map(WorkerInfo::name)
+                            .toList()
+                            .containsAll(List.of(single.name(), multi.name()))))
+                    .isTrue();
             // Failed jobs: requeue one, then all, then delete.
             assertThat(admin.requeue(q, List.of(failing.id()))).isEqualTo(1);
             assertThat(eventually(() -> failing.status() == JobStatus.FAILED)).isTrue();
             assertThat(admin.requeueAllFailed(q)).isEqualTo(2);
-            assertThat(eventually(() -> admin.queue(q).count(JobStatus.FAILED) == 2)).isTrue();
+            assertThat(eventually(() -> admin.queue(q).count(JobStatus.FAILED) == 2))
+                    .isTrue();
             assertThat(admin.delete(q, List.of(slow.id()))).isEqualTo(1);
             assertThat(admin.deleteAllFailed(q)).isEqualTo(1);
             assertThat(admin.queue(q).count(JobStatus.FAILED)).isZero();

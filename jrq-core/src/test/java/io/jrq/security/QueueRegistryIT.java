@@ -55,8 +55,10 @@ class QueueRegistryIT {
     private List<String> warnings() {
         // logback's AppenderBase appends under the appender's own monitor, so reads take that one
         synchronized (logs) {
-            return logs.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
-                    .map(ILoggingEvent::getFormattedMessage).toList();
+            return logs.list.stream()
+                    .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                    .map(ILoggingEvent::getFormattedMessage)
+                    .toList();
         }
     }
 
@@ -83,7 +85,12 @@ class QueueRegistryIT {
         try (Jrq jrq = Jrq.connect(redis.url())) {
             Job<Integer> failed = jrq.queue(a).enqueue(Jobs::add, 1, 2);
             jrq.queue(b).enqueue(Jobs::add, 3, 4);
-            jrq.recurring().schedule(RecurringJob.builder("tick-" + tag).every(Duration.ofHours(1)).queue(b).call(Jobs::hello).build());
+            jrq.recurring()
+                    .schedule(RecurringJob.builder("tick-" + tag)
+                            .every(Duration.ofHours(1))
+                            .queue(b)
+                            .call(Jobs::hello)
+                            .build());
             sadd(spaces, notUtf8, escape, long300, empty);
             assertThat(redis.execute("SCARD", KEYS.queues())).isEqualTo("7");
 
@@ -93,21 +100,31 @@ class QueueRegistryIT {
             // Again: still listed, no second warning for the same members.
             assertThat(jrq.admin().queues()).extracting(QueueInfo::name).containsExactly(a, b);
             // The other readers of the registry: a job found by id alone, the recurring jobs.
-            assertThat(jrq.job(failed.id())).hasValueSatisfying(j -> assertThat(j.queue()).isEqualTo(a));
+            assertThat(jrq.job(failed.id()))
+                    .hasValueSatisfying(j -> assertThat(j.queue()).isEqualTo(a));
             assertThat(jrq.recurring().list()).extracting(r -> r.name()).containsExactly("tick-" + tag);
             assertThat(jrq.recurring().unreadable()).isEmpty();
 
-            List<String> registry = warnings().stream().filter(w -> w.contains(KEYS.queues())).toList();
+            List<String> registry =
+                    warnings().stream().filter(w -> w.contains(KEYS.queues())).toList();
             System.out.println("QueueRegistryIT: " + String.join("\n  ", registry));
             assertThat(registry).hasSize(5);
             assertThat(registry).allMatch(w -> w.startsWith("skipped a bad record: jrq:queues holds '"));
-            assertThat(registry).filteredOn(w -> w.contains("'bad queue name{}" + tag + "'")).hasSize(1);
-            assertThat(registry).filteredOn(w -> w.contains("'\\xff\\xfex\\xc3-t'") && w.contains("not UTF-8")).hasSize(1);
+            assertThat(registry)
+                    .filteredOn(w -> w.contains("'bad queue name{}" + tag + "'"))
+                    .hasSize(1);
+            assertThat(registry)
+                    .filteredOn(w -> w.contains("'\\xff\\xfex\\xc3-t'") && w.contains("not UTF-8"))
+                    .hasSize(1);
             // Control characters never reach a log line or a terminal as they are.
-            assertThat(registry).filteredOn(w -> w.contains("'\\x1b[31mred\\x1b[0m\\x0a" + tag + "'")).hasSize(1);
+            assertThat(registry)
+                    .filteredOn(w -> w.contains("'\\x1b[31mred\\x1b[0m\\x0a" + tag + "'"))
+                    .hasSize(1);
             assertThat(registry).noneMatch(w -> w.contains("\u001b") || w.contains("\n"));
-            assertThat(registry).filteredOn(w -> w.contains("'L" + tag + "x".repeat(100 - 1 - tag.length()) + "... (" + long300.length
-                    + " bytes)'")).hasSize(1);
+            assertThat(registry)
+                    .filteredOn(w -> w.contains(
+                            "'L" + tag + "x".repeat(100 - 1 - tag.length()) + "... (" + long300.length + " bytes)'"))
+                    .hasSize(1);
             assertThat(registry).filteredOn(w -> w.contains("holds ''")).hasSize(1);
             // Nothing was removed: the registry is only read.
             assertThat(redis.execute("SCARD", KEYS.queues())).isEqualTo("7");
@@ -129,8 +146,9 @@ class QueueRegistryIT {
             assertThat(queues).extracting(QueueInfo::name).containsExactly(a, b);
             assertThat(queues.get(0).count(JobStatus.QUEUED)).isEqualTo(1);
             assertThat(queues.get(0).count(JobStatus.SCHEDULED)).isZero();
-            assertThat(warnings()).anyMatch(w -> w.startsWith("skipped a bad record: " + KEYS.scheduled(a) + " counts 0: ")
-                    && w.contains("WRONGTYPE"));
+            assertThat(warnings())
+                    .anyMatch(w -> w.startsWith("skipped a bad record: " + KEYS.scheduled(a) + " counts 0: ")
+                            && w.contains("WRONGTYPE"));
         }
     }
 }

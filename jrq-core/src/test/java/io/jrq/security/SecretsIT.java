@@ -113,9 +113,13 @@ class SecretsIT {
         try (Jrq jrq = Jrq.connect(options)) {
             record(jrq);
             record(jrq.options());
-            Worker w = jrq.worker("secrets").allowPackages("io.jrq.testjobs").handleSignals(false).start();
+            Worker w = jrq.worker("secrets")
+                    .allowPackages("io.jrq.testjobs")
+                    .handleSignals(false)
+                    .start();
             record(w);
-            assertThat(jrq.queue("secrets").enqueue(Jobs::add, 1, 2).await(Duration.ofSeconds(20))).isEqualTo(3);
+            assertThat(jrq.queue("secrets").enqueue(Jobs::add, 1, 2).await(Duration.ofSeconds(20)))
+                    .isEqualTo(3);
             jrq.admin().workers().forEach(this::record);
             Keys keys = new Keys("jrq");
             record(redis.execute("HGETALL", keys.worker(w.name())));
@@ -123,17 +127,21 @@ class SecretsIT {
             w.close();
         }
         // Wrong password, unreachable host, malformed URLs: the errors name the server, not the secret.
-        Throwable wrongPassword = catchThrowable(() -> Jrq.connect(url(SECRET + "x")).close());
+        Throwable wrongPassword =
+                catchThrowable(() -> Jrq.connect(url(SECRET + "x")).close());
         assertThat(wrongPassword).isNotNull();
         record(wrongPassword);
         int closed;
         try (ServerSocket s = new ServerSocket(0)) {
             closed = s.getLocalPort();
         }
-        Throwable unreachable = catchThrowable(() -> Jrq.connect("redis://" + USER + ":" + SECRET + "@127.0.0.1:" + closed).close());
+        Throwable unreachable =
+                catchThrowable(() -> Jrq.connect("redis://" + USER + ":" + SECRET + "@127.0.0.1:" + closed)
+                        .close());
         assertThat(unreachable).isNotNull().hasMessageContaining("127.0.0.1:" + closed);
         record(unreachable);
-        for (String bad : List.of(USER + ":" + SECRET + "@127.0.0.1:" + redis.port(),
+        for (String bad : List.of(
+                USER + ":" + SECRET + "@127.0.0.1:" + redis.port(),
                 "redis://" + USER + ":" + SECRET + "@127.0.0.1:notaport",
                 "redis://" + USER + ":" + SECRET + "/with/slash@127.0.0.1:" + redis.port(),
                 "redis-cluster://" + USER + ":" + SECRET + "@")) {
@@ -146,7 +154,10 @@ class SecretsIT {
         System.out.println("SecretsIT: log events=" + logs.list.size() + " checked chars=" + all.length()
                 + " password occurrences=" + count(all, SECRET));
         assertThat(logs.list).as("DEBUG logging was captured").isNotEmpty();
-        assertThat(all).contains("127.0.0.1:" + redis.port()).contains(USER + ":***@").doesNotContain(SECRET);
+        assertThat(all)
+                .contains("127.0.0.1:" + redis.port())
+                .contains(USER + ":***@")
+                .doesNotContain(SECRET);
         // Not even its length: Lettuce's own mask shows one '*' per character.
         assertThat(all).doesNotContainPattern("\\*{4,}@");
     }
@@ -157,17 +168,26 @@ class SecretsIT {
             for (RedisServer node : cluster.nodes()) {
                 AclRule.create(node, USER, SECRET, "jrq", true);
             }
-            String seeds = String.join(",", cluster.nodes().stream().map(n -> "127.0.0.1:" + n.port()).toList());
+            String seeds = String.join(
+                    ",",
+                    cluster.nodes().stream().map(n -> "127.0.0.1:" + n.port()).toList());
             try (Jrq jrq = Jrq.connect("redis-cluster://" + USER + ":" + SECRET + "@" + seeds)) {
                 record(jrq);
-                Worker w = jrq.worker("secrets-a", "secrets-b").allowPackages("io.jrq.testjobs").handleSignals(false).start();
-                assertThat(jrq.queue("secrets-a").enqueue(Jobs::add, 1, 2).await(Duration.ofSeconds(20))).isEqualTo(3);
-                assertThat(jrq.queue("secrets-b").enqueue(Jobs::add, 2, 2).await(Duration.ofSeconds(20))).isEqualTo(4);
+                Worker w = jrq.worker("secrets-a", "secrets-b")
+                        .allowPackages("io.jrq.testjobs")
+                        .handleSignals(false)
+                        .start();
+                assertThat(jrq.queue("secrets-a").enqueue(Jobs::add, 1, 2).await(Duration.ofSeconds(20)))
+                        .isEqualTo(3);
+                assertThat(jrq.queue("secrets-b").enqueue(Jobs::add, 2, 2).await(Duration.ofSeconds(20)))
+                        .isEqualTo(4);
                 jrq.admin().workers().forEach(this::record);
                 w.close();
             }
         }
-        Throwable unreachable = catchThrowable(() -> Jrq.connect("redis-cluster://" + USER + ":" + SECRET + "@127.0.0.1:1,127.0.0.1:2").close());
+        Throwable unreachable =
+                catchThrowable(() -> Jrq.connect("redis-cluster://" + USER + ":" + SECRET + "@127.0.0.1:1,127.0.0.1:2")
+                        .close());
         assertThat(unreachable).isNotNull();
         record(unreachable);
 

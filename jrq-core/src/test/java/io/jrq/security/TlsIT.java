@@ -3,23 +3,23 @@ package io.jrq.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jrq.Job;
 import io.jrq.Jrq;
 import io.jrq.JrqOptions;
-import io.jrq.Job;
 import io.jrq.RedisUnavailableException;
 import io.jrq.Worker;
 import io.jrq.testjobs.Jobs;
 import io.jrq.testkit.RedisServer;
 import io.jrq.testkit.TlsCertificates;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.UUID;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
@@ -40,6 +40,7 @@ class TlsIT {
 
     @TempDir
     static Path tmp;
+
     static TlsCertificates certs;
     static TlsCertificates stranger;
     static RedisServer tls;
@@ -66,9 +67,11 @@ class TlsIT {
     }
 
     /** Connects, expecting a failure; prints its message, which is what a user would read. */
-    private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> refused(String what, JrqOptions options) {
+    private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> refused(
+            String what, JrqOptions options) {
         long start = System.nanoTime();
-        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> Jrq.connect(options).close());
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(
+                () -> Jrq.connect(options).close());
         long ms = (System.nanoTime() - start) / 1_000_000;
         System.out.println("TlsIT: " + what + " -> " + ms + " ms: " + t);
         // A misconfiguration fails at connect, within the connect and handshake timeouts, not after minutes.
@@ -82,7 +85,10 @@ class TlsIT {
 
     private static void runsAJob(Jrq jrq) {
         String q = "tls-" + UUID.randomUUID().toString().substring(0, 8);
-        try (Worker w = jrq.worker(q).allowPackages("io.jrq.testjobs").handleSignals(false).start()) {
+        try (Worker w = jrq.worker(q)
+                .allowPackages("io.jrq.testjobs")
+                .handleSignals(false)
+                .start()) {
             Job<Integer> job = jrq.queue(q).enqueue(Jobs::add, 20, 22);
             // await() waits on the pub/sub event, so the subscription works over TLS too.
             assertThat(job.await(WAIT)).isEqualTo(42);
@@ -92,7 +98,8 @@ class TlsIT {
 
     @Test
     void redissWithTheRightCaRunsJobsEndToEnd() {
-        try (Jrq jrq = Jrq.connect(options(tls.tlsUrl()).tlsCaFile(certs.caCert()).build())) {
+        try (Jrq jrq =
+                Jrq.connect(options(tls.tlsUrl()).tlsCaFile(certs.caCert()).build())) {
             assertThat(jrq.options().tls()).isTrue();
             runsAJob(jrq);
         }
@@ -101,7 +108,9 @@ class TlsIT {
     @Test
     void theHostNameIsCheckedAgainstTheCertificate() {
         // The server certificate names 127.0.0.1 and localhost: both verify.
-        try (Jrq jrq = Jrq.connect(options("rediss://localhost:" + tls.tlsPort()).tlsCaFile(certs.caCert()).build())) {
+        try (Jrq jrq = Jrq.connect(options("rediss://localhost:" + tls.tlsPort())
+                .tlsCaFile(certs.caCert())
+                .build())) {
             assertThat(jrq.admin().workers()).isNotNull();
         }
     }
@@ -109,44 +118,63 @@ class TlsIT {
     @Test
     void aCertificateForAnotherHostIsRefused() throws Exception {
         // Signed by the trusted CA, but for another name: only host name verification can catch it.
-        TlsCertificates elsewhere = TlsCertificates.generate(Files.createDirectory(tmp.resolve("elsewhere")), "DNS:redis.example.org");
+        TlsCertificates elsewhere =
+                TlsCertificates.generate(Files.createDirectory(tmp.resolve("elsewhere")), "DNS:redis.example.org");
         try (RedisServer other = RedisServer.builder().tls(elsewhere, false).start()) {
-            refused("server certificate for another host", options(other.tlsUrl()).tlsCaFile(elsewhere.caCert()).build())
+            refused(
+                            "server certificate for another host",
+                            options(other.tlsUrl())
+                                    .tlsCaFile(elsewhere.caCert())
+                                    .build())
                     .hasMessageContaining("certificate could not be verified");
         }
     }
 
     @Test
     void mutualTlsNeedsTheClientCertificate() {
-        try (Jrq jrq = Jrq.connect(options(mutual.tlsUrl()).tlsCaFile(certs.caCert())
-                .tlsClientCertificate(certs.clientCert(), certs.clientKey()).build())) {
+        try (Jrq jrq = Jrq.connect(options(mutual.tlsUrl())
+                .tlsCaFile(certs.caCert())
+                .tlsClientCertificate(certs.clientCert(), certs.clientKey())
+                .build())) {
             runsAJob(jrq);
         }
-        refused("mutual TLS without a client certificate", options(mutual.tlsUrl()).tlsCaFile(certs.caCert()).build())
+        refused(
+                        "mutual TLS without a client certificate",
+                        options(mutual.tlsUrl()).tlsCaFile(certs.caCert()).build())
                 .hasMessageContaining("127.0.0.1:" + mutual.tlsPort())
                 .hasMessageContaining("refused this client's certificate");
     }
 
     @Test
     void aServerCertificateFromAnUnknownCaIsRefused() {
-        refused("server certificate from an unknown CA", options(tls.tlsUrl()).tlsCaFile(stranger.caCert()).build())
+        refused(
+                        "server certificate from an unknown CA",
+                        options(tls.tlsUrl()).tlsCaFile(stranger.caCert()).build())
                 .hasMessageContaining("127.0.0.1:" + tls.tlsPort())
                 .hasMessageContaining("certificate could not be verified");
         // Nor does the JVM's default trust store know the throwaway CA.
-        refused("rediss:// with the JVM's default trust store", options(tls.tlsUrl()).build())
+        refused(
+                        "rediss:// with the JVM's default trust store",
+                        options(tls.tlsUrl()).build())
                 .hasMessageContaining("certificate could not be verified");
     }
 
     @Test
     void aPlaintextUrlAgainstTheTlsPortFailsClearly() {
-        refused("redis:// against the TLS port", options("redis://127.0.0.1:" + tls.tlsPort()).build())
+        refused(
+                        "redis:// against the TLS port",
+                        options("redis://127.0.0.1:" + tls.tlsPort()).build())
                 .hasMessageContaining("127.0.0.1:" + tls.tlsPort())
                 .hasMessageContaining("use rediss://");
     }
 
     @Test
     void aTlsClientAgainstAPlaintextServerFailsClearly() {
-        refused("rediss:// against a plaintext server", options("rediss://127.0.0.1:" + plain.port()).tlsCaFile(certs.caCert()).build())
+        refused(
+                        "rediss:// against a plaintext server",
+                        options("rediss://127.0.0.1:" + plain.port())
+                                .tlsCaFile(certs.caCert())
+                                .build())
                 .hasMessageContaining("127.0.0.1:" + plain.port())
                 .hasMessageContaining("is the server listening for TLS on this port?");
     }
@@ -154,10 +182,14 @@ class TlsIT {
     @Test
     void aClientConfiguredForTlsNeverFallsBackToPlaintext() {
         // A CA file turns TLS on even for a redis:// URL: the plaintext server is refused...
-        refused("redis:// with a TLS CA file against a plaintext server", options(plain.url()).tlsCaFile(certs.caCert()).build())
+        refused(
+                        "redis:// with a TLS CA file against a plaintext server",
+                        options(plain.url()).tlsCaFile(certs.caCert()).build())
                 .hasMessageContaining("TLS");
         // ...and the TLS port is spoken to in TLS.
-        try (Jrq jrq = Jrq.connect(options("redis://127.0.0.1:" + tls.tlsPort()).tlsCaFile(certs.caCert()).build())) {
+        try (Jrq jrq = Jrq.connect(options("redis://127.0.0.1:" + tls.tlsPort())
+                .tlsCaFile(certs.caCert())
+                .build())) {
             assertThat(jrq.options().tls()).isTrue();
             runsAJob(jrq);
         }
@@ -170,19 +202,33 @@ class TlsIT {
         trust.init(store(ks -> ks.setCertificateEntry("ca", certificate(certs.caCert()))));
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         char[] pw = "in-memory".toCharArray();
-        keys.init(store(ks -> ks.setKeyEntry("client", privateKey(certs.clientKey()), pw,
-                new java.security.cert.Certificate[] {certificate(certs.clientCert())})), pw);
+        keys.init(
+                store(ks -> ks.setKeyEntry(
+                        "client", privateKey(certs.clientKey()), pw, new java.security.cert.Certificate[] {
+                            certificate(certs.clientCert())
+                        })),
+                pw);
         JrqOptions options = options(mutual.tlsUrl()).tlsManagers(trust, keys).build();
         assertThat(options.tls()).isTrue();
         try (Jrq jrq = Jrq.connect(options)) {
             runsAJob(jrq);
         }
-        refused("mutual TLS with trust managers but no key managers", options(mutual.tlsUrl()).tlsManagers(trust, null).build())
+        refused(
+                        "mutual TLS with trust managers but no key managers",
+                        options(mutual.tlsUrl()).tlsManagers(trust, null).build())
                 .isInstanceOf(RedisUnavailableException.class);
-        assertThatThrownBy(() -> options(tls.tlsUrl()).tlsManagers(trust, null).tlsCaFile(certs.caCert()).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("given twice");
-        assertThatThrownBy(() -> options(tls.tlsUrl()).tlsManagers(null, keys).tlsClientCertificate(certs.clientCert(), certs.clientKey())
-                .build()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("given twice");
+        assertThatThrownBy(() -> options(tls.tlsUrl())
+                        .tlsManagers(trust, null)
+                        .tlsCaFile(certs.caCert())
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("given twice");
+        assertThatThrownBy(() -> options(tls.tlsUrl())
+                        .tlsManagers(null, keys)
+                        .tlsClientCertificate(certs.clientCert(), certs.clientKey())
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("given twice");
     }
 
     private interface Fill {
@@ -203,7 +249,8 @@ class TlsIT {
     }
 
     private static PrivateKey privateKey(Path pem) throws Exception {
-        String base64 = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        String base64 =
+                Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64));
         try {
             return KeyFactory.getInstance("RSA").generatePrivate(spec);
@@ -215,8 +262,11 @@ class TlsIT {
     @Test
     void missingTlsFilesAreRefusedAtConfiguration() {
         assertThatThrownBy(() -> JrqOptions.builder().tlsCaFile(tmp.resolve("nope.pem")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nope.pem").hasMessageContaining("not a readable file");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nope.pem")
+                .hasMessageContaining("not a readable file");
         assertThatThrownBy(() -> JrqOptions.builder().tlsClientCertificate(certs.clientCert(), null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("both");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("both");
     }
 }

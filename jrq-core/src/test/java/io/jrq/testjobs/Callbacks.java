@@ -8,8 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class Callbacks {
     public static final List<String> SEEN = new CopyOnWriteArrayList<>();
 
-    private Callbacks() {
-    }
+    private Callbacks() {}
 
     public static void done(JobOutcome o) {
         SEEN.add("success " + o.id() + " " + o.result(Integer.class).orElse(null));

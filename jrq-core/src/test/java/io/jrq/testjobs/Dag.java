@@ -8,8 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class Dag {
     public static final List<String> LOG = new CopyOnWriteArrayList<>();
 
-    private Dag() {
-    }
+    private Dag() {}
 
     public static int node(String label, int value) throws InterruptedException {
         LOG.add("start " + label);

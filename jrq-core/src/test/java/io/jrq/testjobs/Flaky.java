@@ -11,8 +11,7 @@ public final class Flaky {
     public static final Map<String, AtomicInteger> CALLS = new ConcurrentHashMap<>();
     public static final Map<String, Long> LAST_CALL = new ConcurrentHashMap<>();
 
-    private Flaky() {
-    }
+    private Flaky() {}
 
     /** Fails the first {@code failures} calls for this key, then returns the number of calls. */
     public static int failTimes(String key, int failures) {

@@ -16,6 +16,5 @@ public class Greeter {
         return greeting + ", " + name;
     }
 
-    public void noop() {
-    }
+    public void noop() {}
 }

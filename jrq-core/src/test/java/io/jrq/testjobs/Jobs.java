@@ -14,8 +14,7 @@ public final class Jobs {
     /** The order in which {@link #record} ran, across tests (filter by your own prefix). */
     public static final List<String> ORDER = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private Jobs() {
-    }
+    private Jobs() {}
 
     public static int add(int a, int b) {
         return a + b;
@@ -47,6 +46,7 @@ public final class Jobs {
 
     /** Jobs of each key running right now, and the most that ever ran at once, for {@link #occupy}. */
     public static final Map<String, AtomicInteger> NOW = new ConcurrentHashMap<>();
+
     public static final Map<String, AtomicInteger> PEAK = new ConcurrentHashMap<>();
 
     /** Holds a slot for a while, counting how many jobs of the key run at the same time. */
@@ -91,6 +91,5 @@ public final class Jobs {
     }
 
     /** A record argument and result. */
-    public record Point(int x, int y) {
-    }
+    public record Point(int x, int y) {}
 }

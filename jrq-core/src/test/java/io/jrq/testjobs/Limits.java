@@ -10,11 +10,11 @@ public final class Limits {
     public static final Map<String, AtomicInteger> MAX = new ConcurrentHashMap<>();
     public static final Map<String, java.util.List<Long>> STARTS = new ConcurrentHashMap<>();
 
-    private Limits() {
-    }
+    private Limits() {}
 
     public static void hold(String key, long millis) throws InterruptedException {
-        STARTS.computeIfAbsent(key, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(System.currentTimeMillis());
+        STARTS.computeIfAbsent(key, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                .add(System.currentTimeMillis());
         int now = RUNNING.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
         MAX.computeIfAbsent(key, k -> new AtomicInteger()).accumulateAndGet(now, Math::max);
         try {

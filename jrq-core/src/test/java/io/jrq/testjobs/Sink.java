@@ -10,8 +10,7 @@ import java.util.Map;
  * of the payload's data.
  */
 public final class Sink {
-    private Sink() {
-    }
+    private Sink() {}
 
     /** @param o anything @return its class name */
     public static String object(Object o) {

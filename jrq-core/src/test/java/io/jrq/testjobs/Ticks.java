@@ -11,11 +11,11 @@ public final class Ticks {
     /** Job ids of the runs, per label, in the order they ran. */
     public static final Map<String, List<String>> RUNS = new ConcurrentHashMap<>();
 
-    private Ticks() {
-    }
+    private Ticks() {}
 
     public static void record(String label) {
-        RUNS.computeIfAbsent(label, k -> new CopyOnWriteArrayList<>()).add(JobContext.current().id());
+        RUNS.computeIfAbsent(label, k -> new CopyOnWriteArrayList<>())
+                .add(JobContext.current().id());
     }
 
     /** @return the runs recorded for a label (empty if none) */

@@ -36,13 +36,15 @@ public interface Authenticator {
             throw new IllegalArgumentException("the dashboard user name must not be empty");
         }
         if (password.length() < 8) {
-            throw new IllegalArgumentException("the dashboard password must have at least 8 characters, got " + password.length());
+            throw new IllegalArgumentException(
+                    "the dashboard password must have at least 8 characters, got " + password.length());
         }
         byte[] u = sha256(user.toCharArray());
         byte[] p = sha256(password.toCharArray());
         return (givenUser, givenPassword) -> {
             // Both comparisons always run, so a wrong user takes as long as a wrong password.
-            boolean userOk = MessageDigest.isEqual(u, sha256(givenUser == null ? new char[0] : givenUser.toCharArray()));
+            boolean userOk =
+                    MessageDigest.isEqual(u, sha256(givenUser == null ? new char[0] : givenUser.toCharArray()));
             boolean passwordOk = MessageDigest.isEqual(p, sha256(givenPassword == null ? new char[0] : givenPassword));
             return userOk && passwordOk;
         };

@@ -115,7 +115,8 @@ public final class Dashboard implements AutoCloseable {
         public Builder liveInterval(Duration interval) {
             Objects.requireNonNull(interval, "interval");
             if (interval.toMillis() < 250 || interval.toMinutes() > 10) {
-                throw new IllegalArgumentException("the live interval must be between 250 ms and 10 minutes, got " + interval);
+                throw new IllegalArgumentException(
+                        "the live interval must be between 250 ms and 10 minutes, got " + interval);
             }
             this.liveInterval = interval;
             return this;
@@ -152,8 +153,9 @@ public final class Dashboard implements AutoCloseable {
          */
         public Dashboard build() {
             if (authenticator == null && !applicationAuthenticates) {
-                throw new IllegalStateException("the dashboard needs an authenticator (Authenticator.password(user, password)),"
-                        + " or applicationAuthenticates() when the application's security guards it");
+                throw new IllegalStateException(
+                        "the dashboard needs an authenticator (Authenticator.password(user, password)),"
+                                + " or applicationAuthenticates() when the application's security guards it");
             }
             return new Dashboard(this);
         }

@@ -63,11 +63,12 @@ public final class DashboardServer implements AutoCloseable {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
         }
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(8, 96, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256), r -> {
-            Thread t = new Thread(r, "jrq-dashboard-http");
-            t.setDaemon(true);
-            return t;
-        });
+        ThreadPoolExecutor pool =
+                new ThreadPoolExecutor(8, 96, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256), r -> {
+                    Thread t = new Thread(r, "jrq-dashboard-http");
+                    t.setDaemon(true);
+                    return t;
+                });
         server.setExecutor(pool);
         server.createContext(base.isEmpty() ? "/" : base, ex -> dashboard.handle(new JdkExchange(ex, base)));
         if (!base.isEmpty()) {
@@ -79,7 +80,8 @@ public final class DashboardServer implements AutoCloseable {
                     if (root) {
                         ex.getResponseHeaders().set("Location", base + "/");
                     }
-                    byte[] body = (root ? "" : "not found: the dashboard is under " + base + "/").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    byte[] body = (root ? "" : "not found: the dashboard is under " + base + "/")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
                     ex.sendResponseHeaders(root ? 303 : 404, body.length == 0 ? -1 : body.length);
                     if (body.length > 0) {
                         ex.getResponseBody().write(body);
@@ -100,7 +102,8 @@ public final class DashboardServer implements AutoCloseable {
             b = "/" + b;
         }
         if (b.length() > 200 || !BASE_PATH.matcher(b).matches()) {
-            throw new IllegalArgumentException("base path must be like /jrq or /ops/jrq (letters, digits, . _ ~ -), got '" + basePath + "'");
+            throw new IllegalArgumentException(
+                    "base path must be like /jrq or /ops/jrq (letters, digits, . _ ~ -), got '" + basePath + "'");
         }
         return b;
     }

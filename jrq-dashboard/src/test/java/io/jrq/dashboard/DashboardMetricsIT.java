@@ -58,7 +58,10 @@ class DashboardMetricsIT {
         for (int i = 0; i < JOBS; i++) {
             jrq.queue(queue).enqueue("nobody-runs-this", i); // no worker serves the queue: they stay queued
         }
-        dashboard = Dashboard.builder(jrq).authenticator(Authenticator.password(USER, PASSWORD)).loginDelay(Duration.ofMillis(300)).build();
+        dashboard = Dashboard.builder(jrq)
+                .authenticator(Authenticator.password(USER, PASSWORD))
+                .loginDelay(Duration.ofMillis(300))
+                .build();
         server = DashboardServer.start(dashboard, "127.0.0.1", 0, MOUNT);
         root = "http://127.0.0.1:" + server.port();
         anon = new Http(root);
@@ -77,7 +80,8 @@ class DashboardMetricsIT {
         while (true) {
             HttpResponse<String> r = h.get(path, headers);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-            Optional<Double> v = PrometheusText.parse(r.body()).value("jrq_queue_size", "queue", queue, "state", "queued");
+            Optional<Double> v =
+                    PrometheusText.parse(r.body()).value("jrq_queue_size", "queue", queue, "state", "queued");
             if (v.isPresent() || System.nanoTime() > deadline) {
                 return v.orElseThrow(() -> new AssertionError("no jrq_queue_size for " + queue + " in\n" + r.body()));
             }
@@ -87,27 +91,41 @@ class DashboardMetricsIT {
 
     @Test
     void basicAuthScrapesTheQueueGaugesInTheTextFormat() throws Exception {
-        assertThat(queued(anon, MOUNT + "/metrics", "Authorization", Http.basic(USER, PASSWORD))).isEqualTo(JOBS);
+        assertThat(queued(anon, MOUNT + "/metrics", "Authorization", Http.basic(USER, PASSWORD)))
+                .isEqualTo(JOBS);
 
         HttpResponse<String> r = anon.get(MOUNT + "/metrics", "Authorization", Http.basic(USER, PASSWORD));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValue(CONTENT_TYPE);
         assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
-        assertThat(r.headers().firstValue("Set-Cookie")).as("a scrape opens no session").isEmpty();
+        assertThat(r.headers().firstValue("Set-Cookie"))
+                .as("a scrape opens no session")
+                .isEmpty();
         PrometheusText scrape = PrometheusText.parse(r.body());
-        assertThat(scrape.find("jrq_queue_size", "queue", queue)).hasSize(7).allMatch(s -> s.type().equals("gauge"));
+        assertThat(scrape.find("jrq_queue_size", "queue", queue))
+                .hasSize(7)
+                .allMatch(s -> s.type().equals("gauge"));
         for (String state : new String[] {"started", "scheduled", "deferred", "finished", "failed", "canceled"}) {
-            assertThat(scrape.value("jrq_queue_size", "queue", queue, "state", state)).as(state).hasValue(0.0);
+            assertThat(scrape.value("jrq_queue_size", "queue", queue, "state", state))
+                    .as(state)
+                    .hasValue(0.0);
         }
         assertThat(scrape.value("jrq_queue_workers", "queue", queue)).hasValue(0.0);
         assertThat(scrape.value("jrq_queue_paused", "queue", queue)).hasValue(0.0);
-        assertThat(scrape.value("jrq_queue_latency_seconds", "queue", queue).orElseThrow()).isGreaterThanOrEqualTo(0.0);
-        assertThat(scrape.samples()).as("the dashboard's registry holds jrq's meters only").allMatch(s -> s.name().startsWith("jrq_"));
+        assertThat(scrape.value("jrq_queue_latency_seconds", "queue", queue).orElseThrow())
+                .isGreaterThanOrEqualTo(0.0);
+        assertThat(scrape.samples())
+                .as("the dashboard's registry holds jrq's meters only")
+                .allMatch(s -> s.name().startsWith("jrq_"));
 
         // HEAD: the same headers, no body
-        HttpResponse<String> head = Http.CLIENT.send(HttpRequest.newBuilder(URI.create(root + MOUNT + "/metrics"))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()).header("Authorization", Http.basic(USER, PASSWORD))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> head = Http.CLIENT.send(
+                HttpRequest.newBuilder(URI.create(root + MOUNT + "/metrics"))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                        .header("Authorization", Http.basic(USER, PASSWORD))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(head.statusCode()).isEqualTo(200);
         assertThat(head.headers().firstValue("Content-Type")).hasValue(CONTENT_TYPE);
         assertThat(head.body()).isEmpty();
@@ -123,21 +141,33 @@ class DashboardMetricsIT {
     void withoutCredentialsItIs401WithABasicChallengeNeverTheLoginPage() throws Exception {
         HttpResponse<String> none = anon.get(MOUNT + "/metrics");
         assertThat(none.statusCode()).isEqualTo(401);
-        assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic realm=\"jrq"));
+        assertThat(none.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("Basic realm=\"jrq"));
         assertThat(none.headers().firstValue("Location")).isEmpty();
         assertThat(none.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
         assertThat(none.body()).doesNotContain(queue, "jrq_queue");
 
         long begin = System.nanoTime();
         HttpResponse<String> wrong = anon.get(MOUNT + "/metrics", "Authorization", Http.basic(USER, "wrong-password"));
-        assertThat(Duration.ofNanos(System.nanoTime() - begin)).as("answered after the login delay").isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        assertThat(Duration.ofNanos(System.nanoTime() - begin))
+                .as("answered after the login delay")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(300));
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(wrong.body()).doesNotContain(queue);
-        assertThat(anon.get(MOUNT + "/metrics", "Authorization", Http.basic("admin", PASSWORD)).statusCode()).isEqualTo(401);
-        assertThat(anon.get(MOUNT + "/metrics", "Authorization", "Basic !!not-base64!!").statusCode()).isEqualTo(401);
-        assertThat(anon.get(MOUNT + "/metrics", "Cookie", "jrq_session=" + "x".repeat(43)).statusCode()).isEqualTo(401);
-        HttpResponse<String> head = Http.CLIENT.send(HttpRequest.newBuilder(URI.create(root + MOUNT + "/metrics"))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+        assertThat(anon.get(MOUNT + "/metrics", "Authorization", Http.basic("admin", PASSWORD))
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(anon.get(MOUNT + "/metrics", "Authorization", "Basic !!not-base64!!")
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(anon.get(MOUNT + "/metrics", "Cookie", "jrq_session=" + "x".repeat(43))
+                        .statusCode())
+                .isEqualTo(401);
+        HttpResponse<String> head = Http.CLIENT.send(
+                HttpRequest.newBuilder(URI.create(root + MOUNT + "/metrics"))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(head.statusCode()).isEqualTo(401);
         assertThat(head.headers().firstValue("WWW-Authenticate")).isPresent();
@@ -145,32 +175,52 @@ class DashboardMetricsIT {
 
     @Test
     void otherMethodsAre405AndOtherPathsAre404() throws Exception {
-        HttpResponse<String> post = anon.post(MOUNT + "/metrics", "text/plain", "", "Authorization", Http.basic(USER, PASSWORD));
+        HttpResponse<String> post =
+                anon.post(MOUNT + "/metrics", "text/plain", "", "Authorization", Http.basic(USER, PASSWORD));
         assertThat(post.statusCode()).isEqualTo(405);
         assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
-        HttpResponse<String> delete = Http.CLIENT.send(HttpRequest.newBuilder(URI.create(root + MOUNT + "/metrics")).DELETE()
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> delete = Http.CLIENT.send(
+                HttpRequest.newBuilder(URI.create(root + MOUNT + "/metrics"))
+                        .DELETE()
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(delete.statusCode()).isEqualTo(405);
         assertThat(delete.headers().firstValue("Allow")).hasValue("GET, HEAD");
 
-        assertThat(anon.get(MOUNT + "/metrics/more", "Authorization", Http.basic(USER, PASSWORD)).statusCode()).isEqualTo(404);
-        assertThat(anon.get(MOUNT + "/api/metrics", "Authorization", Http.basic(USER, PASSWORD)).statusCode()).isEqualTo(404);
-        assertThat(anon.get("/metrics", "Authorization", Http.basic(USER, PASSWORD)).statusCode()).as("outside the base path")
+        assertThat(anon.get(MOUNT + "/metrics/more", "Authorization", Http.basic(USER, PASSWORD))
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(anon.get(MOUNT + "/api/metrics", "Authorization", Http.basic(USER, PASSWORD))
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(anon.get("/metrics", "Authorization", Http.basic(USER, PASSWORD))
+                        .statusCode())
+                .as("outside the base path")
                 .isEqualTo(404);
     }
 
     @Test
     void wrongPasswordsAreThrottledAsLoginsAre() throws Exception {
-        try (Dashboard d = Dashboard.builder(jrq).authenticator(Authenticator.password(USER, PASSWORD)).loginDelay(Duration.ZERO).build();
-             DashboardServer s = DashboardServer.start(d, "127.0.0.1", 0, "")) {
+        try (Dashboard d = Dashboard.builder(jrq)
+                        .authenticator(Authenticator.password(USER, PASSWORD))
+                        .loginDelay(Duration.ZERO)
+                        .build();
+                DashboardServer s = DashboardServer.start(d, "127.0.0.1", 0, "")) {
             Http h = new Http("http://127.0.0.1:" + s.port());
             for (int i = 0; i < 10; i++) {
-                assertThat(h.get("/metrics", "Authorization", Http.basic(USER, "guess-" + i)).statusCode()).isEqualTo(401);
+                assertThat(h.get("/metrics", "Authorization", Http.basic(USER, "guess-" + i))
+                                .statusCode())
+                        .isEqualTo(401);
             }
             HttpResponse<String> blocked = h.get("/metrics", "Authorization", Http.basic(USER, PASSWORD));
-            assertThat(blocked.statusCode()).as("refused without checking the password").isEqualTo(429);
+            assertThat(blocked.statusCode())
+                    .as("refused without checking the password")
+                    .isEqualTo(429);
             assertThat(blocked.body()).contains("too many failed logins").doesNotContain(queue);
-            assertThat(h.form("/login", "user=" + USER + "&password=" + PASSWORD).statusCode()).as("the login page shares the count")
+            assertThat(h.form("/login", "user=" + USER + "&password=" + PASSWORD)
+                            .statusCode())
+                    .as("the login page shares the count")
                     .isEqualTo(429);
         }
     }
@@ -192,17 +242,23 @@ class DashboardMetricsIT {
                 }
                 chain.doFilter(req, resp);
             };
-            context.addFilter(new FilterHolder(appSecurity), "/ops/*", EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+            context.addFilter(
+                    new FilterHolder(appSecurity), "/ops/*", EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
             jetty.setHandler(context);
             jetty.start();
             try {
                 Http h = new Http("http://127.0.0.1:" + connector.getLocalPort());
                 assertThat(h.get("/app/ops/jrq/metrics").statusCode()).isEqualTo(401);
-                assertThat(queued(h, "/app/ops/jrq/metrics", "X-App-User", "prometheus")).isEqualTo(JOBS);
+                assertThat(queued(h, "/app/ops/jrq/metrics", "X-App-User", "prometheus"))
+                        .isEqualTo(JOBS);
                 HttpResponse<String> r = h.get("/app/ops/jrq/metrics", "X-App-User", "prometheus");
                 assertThat(r.headers().firstValue("Content-Type")).hasValue(CONTENT_TYPE);
-                assertThat(r.headers().firstValue("Set-Cookie")).as("a scrape opens no session").isEmpty();
-                assertThat(h.post("/app/ops/jrq/metrics", "text/plain", "", "X-App-User", "prometheus").statusCode()).isEqualTo(405);
+                assertThat(r.headers().firstValue("Set-Cookie"))
+                        .as("a scrape opens no session")
+                        .isEmpty();
+                assertThat(h.post("/app/ops/jrq/metrics", "text/plain", "", "X-App-User", "prometheus")
+                                .statusCode())
+                        .isEqualTo(405);
             } finally {
                 jetty.stop();
             }
@@ -212,14 +268,19 @@ class DashboardMetricsIT {
     @Test
     void theReadsStartAtTheFirstScrapeAndStopWithTheDashboard() throws Exception {
         Set<Thread> before = metricsThreads();
-        Dashboard d = Dashboard.builder(jrq).authenticator(Authenticator.password(USER, PASSWORD)).build();
+        Dashboard d = Dashboard.builder(jrq)
+                .authenticator(Authenticator.password(USER, PASSWORD))
+                .build();
         Set<Thread> started;
         try (DashboardServer s = DashboardServer.start(d, "127.0.0.1", 0, "")) {
-            assertThat(newThreads(before)).as("a dashboard no one scrapes reads nothing for metrics").isEmpty();
+            assertThat(newThreads(before))
+                    .as("a dashboard no one scrapes reads nothing for metrics")
+                    .isEmpty();
             Http h = new Http("http://127.0.0.1:" + s.port());
             assertThat(h.get("/metrics").statusCode()).isEqualTo(401);
             assertThat(newThreads(before)).as("nor does a refused scrape").isEmpty();
-            assertThat(queued(h, "/metrics", "Authorization", Http.basic(USER, PASSWORD))).isEqualTo(JOBS);
+            assertThat(queued(h, "/metrics", "Authorization", Http.basic(USER, PASSWORD)))
+                    .isEqualTo(JOBS);
             started = newThreads(before);
             assertThat(started).hasSize(1);
         } finally {
@@ -230,7 +291,8 @@ class DashboardMetricsIT {
 
     /** @return the live threads of every JrqMetrics in this JVM */
     private static Set<Thread> metricsThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().equals("jrq-metrics"))
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().equals("jrq-metrics"))
                 .collect(Collectors.toCollection(HashSet::new));
     }
 

@@ -33,7 +33,9 @@ class DashboardServletIT {
     @Test
     void mountedUnderTheApplicationsPathAndSecurity(RedisServer redis) throws Exception {
         String queue = "servlet-" + UUID.randomUUID().toString().substring(0, 8);
-        try (Jrq jrq = Jrq.connect(redis.url()); Dashboard dashboard = Dashboard.builder(jrq).applicationAuthenticates().build()) {
+        try (Jrq jrq = Jrq.connect(redis.url());
+                Dashboard dashboard =
+                        Dashboard.builder(jrq).applicationAuthenticates().build()) {
             jrq.queue(queue).enqueue("anything", "<i>x</i>");
             Server jetty = new Server();
             ServerConnector connector = new ServerConnector(jetty);
@@ -50,7 +52,8 @@ class DashboardServletIT {
                 }
                 chain.doFilter(req, resp);
             };
-            context.addFilter(new FilterHolder(appSecurity), "/ops/*", EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+            context.addFilter(
+                    new FilterHolder(appSecurity), "/ops/*", EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
             jetty.setHandler(context);
             jetty.start();
             try {
@@ -61,7 +64,10 @@ class DashboardServletIT {
 
                 HttpResponse<String> page = h.get(mount + "/queues/" + queue, "X-App-User", "ann");
                 assertThat(page.statusCode()).isEqualTo(200);
-                assertThat(page.body()).contains("src=\"" + mount + "/assets/dashboard.js\"", "href=\"" + mount + "/queues/" + queue + "?state=")
+                assertThat(page.body())
+                        .contains(
+                                "src=\"" + mount + "/assets/dashboard.js\"",
+                                "href=\"" + mount + "/queues/" + queue + "?state=")
                         .doesNotContain("/login");
                 assertThat(page.headers().firstValue("Content-Security-Policy")).isPresent();
                 String cookie = page.headers().firstValue("Set-Cookie").orElseThrow();
@@ -74,14 +80,28 @@ class DashboardServletIT {
                 HttpResponse<String> api = h.get(mount + "/api/queues", "X-App-User", "ann");
                 assertThat(api.statusCode()).isEqualTo(200);
                 assertThat(api.body()).contains("\"name\":\"" + queue + "\"");
-                assertThat(h.get(mount + "/assets/dashboard.css", "X-App-User", "ann").statusCode()).isEqualTo(200);
+                assertThat(h.get(mount + "/assets/dashboard.css", "X-App-User", "ann")
+                                .statusCode())
+                        .isEqualTo(200);
 
                 String pause = mount + "/queues/" + queue + "/pause";
-                assertThat(h.form(pause, "_csrf=" + token, "X-App-User", "ann").statusCode()).as("no session cookie").isEqualTo(403);
-                assertThat(h.form(pause, "_csrf=" + token, "X-App-User", "ann", "Cookie", session, "Origin", "http://evil.example")
-                        .statusCode()).isEqualTo(403);
+                assertThat(h.form(pause, "_csrf=" + token, "X-App-User", "ann").statusCode())
+                        .as("no session cookie")
+                        .isEqualTo(403);
+                assertThat(h.form(
+                                        pause,
+                                        "_csrf=" + token,
+                                        "X-App-User",
+                                        "ann",
+                                        "Cookie",
+                                        session,
+                                        "Origin",
+                                        "http://evil.example")
+                                .statusCode())
+                        .isEqualTo(403);
                 assertThat(jrq.admin().queue(queue).paused()).isFalse();
-                HttpResponse<String> ok = h.form(pause, "_csrf=" + token, "X-App-User", "ann", "Cookie", session, "Origin", root);
+                HttpResponse<String> ok =
+                        h.form(pause, "_csrf=" + token, "X-App-User", "ann", "Cookie", session, "Origin", root);
                 assertThat(ok.statusCode()).isEqualTo(303);
                 assertThat(ok.headers().firstValue("Location").orElseThrow()).startsWith(mount + "/queues/" + queue);
                 assertThat(jrq.admin().queue(queue).paused()).isTrue();

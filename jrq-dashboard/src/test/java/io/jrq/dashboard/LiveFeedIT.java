@@ -32,8 +32,11 @@ class LiveFeedIT {
     void manyStreamsShareOneReadPerInterval(@Private RedisServer redis) throws Exception {
         Duration interval = Duration.ofMillis(500);
         try (Jrq jrq = Jrq.connect(redis.url());
-             Dashboard d = Dashboard.builder(jrq).authenticator(Authenticator.password("admin", "correct-horse-1")).liveInterval(interval).build();
-             DashboardServer s = DashboardServer.start(d, "127.0.0.1", 0, "")) {
+                Dashboard d = Dashboard.builder(jrq)
+                        .authenticator(Authenticator.password("admin", "correct-horse-1"))
+                        .liveInterval(interval)
+                        .build();
+                DashboardServer s = DashboardServer.start(d, "127.0.0.1", 0, "")) {
             jrq.queue("live").enqueue("nothing");
             Http h = new Http("http://127.0.0.1:" + s.port()).login("", "admin", "correct-horse-1");
             int streams = 8;
@@ -42,13 +45,15 @@ class LiveFeedIT {
             List<Thread> readers = new ArrayList<>();
             long before = llenCalls(redis);
             for (int i = 0; i < streams; i++) {
-                HttpResponse<InputStream> r = Http.CLIENT.send(h.request("/live?topic=overview").GET().build(),
-                        HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<InputStream> r = Http.CLIENT.send(
+                        h.request("/live?topic=overview").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
                 assertThat(r.statusCode()).isEqualTo(200);
-                assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+                assertThat(r.headers().firstValue("Content-Type"))
+                        .hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
                 bodies.add(r.body());
                 Thread t = new Thread(() -> {
-                    try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+                    try (BufferedReader in =
+                            new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
                         for (String line; (line = in.readLine()) != null; ) {
                             if (line.startsWith("data: ") && line.contains("\"queues\"")) {
                                 events.incrementAndGet();
@@ -74,19 +79,26 @@ class LiveFeedIT {
             long ticks = elapsedMs / interval.toMillis() + 2;
             // one LLEN per queue per read: the overview's reads, not one per stream
             assertThat(reads).as("LLEN calls in %d ms", elapsedMs).isBetween(2L, ticks + 1);
-            assertThat(events.get()).as("updates over %d streams", streams).isGreaterThanOrEqualTo(streams * 2).isLessThanOrEqualTo((int) (streams * ticks));
+            assertThat(events.get())
+                    .as("updates over %d streams", streams)
+                    .isGreaterThanOrEqualTo(streams * 2)
+                    .isLessThanOrEqualTo((int) (streams * ticks));
         }
     }
 
     @Test
     void streamsBeyondTheLimitAreRefused(RedisServer redis) throws Exception {
         try (Jrq jrq = Jrq.connect(redis.url());
-             Dashboard d = Dashboard.builder(jrq).authenticator(Authenticator.password("admin", "correct-horse-1")).maxLiveStreams(2).build();
-             DashboardServer s = DashboardServer.start(d, "127.0.0.1", 0, "")) {
+                Dashboard d = Dashboard.builder(jrq)
+                        .authenticator(Authenticator.password("admin", "correct-horse-1"))
+                        .maxLiveStreams(2)
+                        .build();
+                DashboardServer s = DashboardServer.start(d, "127.0.0.1", 0, "")) {
             Http h = new Http("http://127.0.0.1:" + s.port()).login("", "admin", "correct-horse-1");
             List<InputStream> open = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                HttpResponse<InputStream> r = Http.CLIENT.send(h.request("/live?topic=overview").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<InputStream> r = Http.CLIENT.send(
+                        h.request("/live?topic=overview").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
                 assertThat(r.statusCode()).isEqualTo(200);
                 open.add(r.body());
             }

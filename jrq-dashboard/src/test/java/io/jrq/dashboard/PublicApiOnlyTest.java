@@ -19,7 +19,10 @@ class PublicApiOnlyTest {
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
                 .importPackages("io.jrq.dashboard");
-        noClasses().should().dependOnClassesThat().resideInAPackage("io.jrq.internal..")
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.jrq.internal..")
                 .because("the dashboard uses the public API only")
                 .check(dashboard);
     }

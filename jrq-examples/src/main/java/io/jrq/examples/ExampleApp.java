@@ -17,12 +17,12 @@ import java.util.List;
  * enqueues and, if it needs to, awaits.
  */
 public final class ExampleApp {
-    private ExampleApp() {
-    }
+    private ExampleApp() {}
 
     /** @param args optional: the Redis URL */
     public static void main(String[] args) {
-        String url = args.length > 0 ? args[0] : System.getenv().getOrDefault("JRQ_REDIS_URL", "redis://localhost:6379");
+        String url =
+                args.length > 0 ? args[0] : System.getenv().getOrDefault("JRQ_REDIS_URL", "redis://localhost:6379");
 
         try (Jrq jrq = Jrq.connect(url)) {
             // Enqueue: returns at once with a handle on the job.
@@ -34,11 +34,16 @@ public final class ExampleApp {
             System.out.println("enqueued " + jobs.size() + " reports");
 
             // Work: a worker runs jobs from its queues, only from the packages it allows.
-            try (Worker worker = jrq.worker("reports").allowPackages("io.jrq.examples").concurrency(4).start()) {
+            try (Worker worker = jrq.worker("reports")
+                    .allowPackages("io.jrq.examples")
+                    .concurrency(4)
+                    .start()) {
                 System.out.println("worker " + worker.name() + " serves " + worker.queues());
                 for (Job<Reports.Summary> job : jobs) {
                     Reports.Summary s = job.await(Duration.ofSeconds(30));
-                    System.out.printf("%s: %d orders, %.2f total (job %s)%n", s.customer(), s.orders(), s.totalCents() / 100.0, job.id());
+                    System.out.printf(
+                            "%s: %d orders, %.2f total (job %s)%n",
+                            s.customer(), s.orders(), s.totalCents() / 100.0, job.id());
                 }
             }
         }

@@ -5,12 +5,10 @@ package io.jrq.examples;
  * run it once its package is allowed ({@code allowPackages("io.jrq.examples")}).
  */
 public final class Reports {
-    private Reports() {
-    }
+    private Reports() {}
 
     /** The result of {@link #monthly}; records travel as JSON objects. */
-    public record Summary(String customer, int month, int orders, long totalCents) {
-    }
+    public record Summary(String customer, int month, int orders, long totalCents) {}
 
     /**
      * Builds a customer's monthly report. A real one would query a database; this one makes up

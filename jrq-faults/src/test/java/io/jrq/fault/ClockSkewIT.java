@@ -59,8 +59,12 @@ class ClockSkewIT {
         String lib = fakeTimeLibrary();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String queue = "skew-" + suffix;
-        try (RedisServer server = RedisServer.start(); Jrq jrq = Jrq.connect(server.url())) {
-            WorkerProcess.Spec spec = new WorkerProcess.Spec(server.url(), queue).lease(LEASE_MS).reap(300).concurrency(2);
+        try (RedisServer server = RedisServer.start();
+                Jrq jrq = Jrq.connect(server.url())) {
+            WorkerProcess.Spec spec = new WorkerProcess.Spec(server.url(), queue)
+                    .lease(LEASE_MS)
+                    .reap(300)
+                    .concurrency(2);
             WorkerProcess ahead = fleet.start("ahead-" + suffix, spec, List.of(), skewed(lib, "+30s"));
             WorkerProcess behind = fleet.start("behind-" + suffix, spec, List.of(), skewed(lib, "-30s"));
             ahead.awaitReady(Duration.ofSeconds(60));
@@ -71,7 +75,12 @@ class ClockSkewIT {
             assertSkewed("worker behind", behindBy, -SKEW_MS);
 
             Queue q = jrq.queue(queue);
-            jrq.recurring().schedule(RecurringJob.builder("tick").queue(queue).every(Duration.ofSeconds(1)).call(FaultJobs::brief, "tick").build());
+            jrq.recurring()
+                    .schedule(RecurringJob.builder("tick")
+                            .queue(queue)
+                            .every(Duration.ofSeconds(1))
+                            .call(FaultJobs::brief, "tick")
+                            .build());
             long ticksFrom = redisMillis(server);
 
             // Four jobs of 4 s with a 1.5 s lease on two workers of two slots each: both workers run
@@ -80,15 +89,20 @@ class ClockSkewIT {
             for (int i = 0; i < 4; i++) {
                 longJobs.add(q.enqueue(FaultJobs::work, "long" + i, LONG_JOB_MS));
             }
-            CompletableFuture.allOf(longJobs.stream().map(Job::future).toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            CompletableFuture.allOf(longJobs.stream().map(Job::future).toArray(CompletableFuture[]::new))
+                    .get(60, TimeUnit.SECONDS);
             RunLog runs = fleet.runs();
             for (Job<String> job : longJobs) {
                 assertThat(runs.of(job.id())).as("runs of %s", job.id()).hasSize(1);
                 assertThat(job.info().attempts()).as("attempts of %s", job.id()).isEqualTo(1);
                 assertThat(job.status()).isEqualTo(JobStatus.FINISHED);
             }
-            long onAhead = longJobs.stream().filter(j -> j.future().join().endsWith("@" + ahead.pid())).count();
-            assertThat(onAhead).as("long jobs on the worker ahead (the other ones ran on the worker behind)").isEqualTo(2);
+            long onAhead = longJobs.stream()
+                    .filter(j -> j.future().join().endsWith("@" + ahead.pid()))
+                    .count();
+            assertThat(onAhead)
+                    .as("long jobs on the worker ahead (the other ones ran on the worker behind)")
+                    .isEqualTo(2);
 
             // Skewed clients enqueue jobs due in 3 s.
             List<String> lines = new ArrayList<>();
@@ -103,11 +117,16 @@ class ClockSkewIT {
                 long due = info.dueAt().orElseThrow().toEpochMilli();
                 long started = info.startedAt().orElseThrow().toEpochMilli();
                 assertThat(info.status()).isEqualTo(JobStatus.FINISHED);
-                assertThat(due - enqueued).as("due - enqueued (Redis time) for a client at %s", skew).isBetween(DELAY_MS - 5, DELAY_MS + 5);
-                assertThat(started - enqueued).as("ms from enqueue to start (Redis time) for a client at %s", skew)
+                assertThat(due - enqueued)
+                        .as("due - enqueued (Redis time) for a client at %s", skew)
+                        .isBetween(DELAY_MS - 5, DELAY_MS + 5);
+                assertThat(started - enqueued)
+                        .as("ms from enqueue to start (Redis time) for a client at %s", skew)
                         .isBetween(DELAY_MS - 5, DELAY_MS + 4000);
                 maxLateMs = Math.max(maxLateMs, started - due);
-                lines.add(String.format("client %s (clock off by %+d ms): ran %d ms after enqueue", skew, clientSkew, started - enqueued));
+                lines.add(String.format(
+                        "client %s (clock off by %+d ms): ran %d ms after enqueue",
+                        skew, clientSkew, started - enqueued));
             }
 
             // Recurring ticks, taken by whichever skewed worker came first: each run's id names the
@@ -118,7 +137,9 @@ class ClockSkewIT {
             for (RunLog.Run r : fleet.runs().all()) {
                 if (r.label().equals("tick")) {
                     long due = Long.parseLong(r.jobId().substring(r.jobId().lastIndexOf(':') + 1));
-                    q.job(r.jobId()).flatMap(j -> j.info().enqueuedAt()).ifPresent(t -> ticks.add(new long[] {due, t.toEpochMilli()}));
+                    q.job(r.jobId())
+                            .flatMap(j -> j.info().enqueuedAt())
+                            .ifPresent(t -> ticks.add(new long[] {due, t.toEpochMilli()}));
                 }
             }
             ticks.sort(Comparator.comparingLong(t -> t[0]));
@@ -127,15 +148,22 @@ class ClockSkewIT {
             for (int i = 0; i < ticks.size(); i++) {
                 long due = ticks.get(i)[0];
                 long late = ticks.get(i)[1] - due;
-                assertThat(late).as("ms from the due time of tick %d to its enqueue (Redis time)", due).isBetween(0L, 3000L);
+                assertThat(late)
+                        .as("ms from the due time of tick %d to its enqueue (Redis time)", due)
+                        .isBetween(0L, 3000L);
                 maxLate = Math.max(maxLate, late);
                 if (i > 0) {
-                    assertThat(due - ticks.get(i - 1)[0]).as("ms between the due times of consecutive ticks").isEqualTo(1000L);
+                    assertThat(due - ticks.get(i - 1)[0])
+                            .as("ms between the due times of consecutive ticks")
+                            .isEqualTo(1000L);
                 }
             }
-            assertThat((long) ticks.size()).as("ticks run in %d ms of a 1 s schedule", span).isBetween(span / 1000 - 4, span / 1000 + 1);
+            assertThat((long) ticks.size())
+                    .as("ticks run in %d ms of a 1 s schedule", span)
+                    .isBetween(span / 1000 - 4, span / 1000 + 1);
 
-            System.out.printf("ClockSkewIT: workers at %+d/%+d ms, 4 jobs of %d ms with a %d ms lease: 0 taken over, 0 reruns;"
+            System.out.printf(
+                    "ClockSkewIT: workers at %+d/%+d ms, 4 jobs of %d ms with a %d ms lease: 0 taken over, 0 reruns;"
                             + " %s; %s; %d recurring ticks in %d ms, 1000 ms apart, each enqueued 0..%d ms after its due time%n",
                     aheadBy, behindBy, LONG_JOB_MS, LEASE_MS, lines.get(0), lines.get(1), ticks.size(), span, maxLate);
         }
@@ -150,16 +178,27 @@ class ClockSkewIT {
                 return c;
             }
         }
-        Requirements.require(false, "libfaketime not found (looked for " + candidates + "): install it (Debian: apt-get install"
-                + " faketime), or point JRQ_FAKETIME_LIB at libfaketimeMT.so.1");
+        Requirements.require(
+                false,
+                "libfaketime not found (looked for " + candidates + "): install it (Debian: apt-get install"
+                        + " faketime), or point JRQ_FAKETIME_LIB at libfaketimeMT.so.1");
         throw new IllegalStateException("unreachable");
     }
 
     private static Map<String, String> skewed(String lib, String offset) {
         // The JVM times its waits with the monotonic clock, which must stay real; with the
         // "monotonic fix" on, libfaketime 0.9.10 makes the JVM's timed waits spin and it barely starts.
-        return Map.of("LD_PRELOAD", lib, "FAKETIME", offset, "DONT_FAKE_MONOTONIC", "1", "FAKETIME_DONT_FAKE_MONOTONIC", "1",
-                "FAKETIME_FORCE_MONOTONIC_FIX", "0");
+        return Map.of(
+                "LD_PRELOAD",
+                lib,
+                "FAKETIME",
+                offset,
+                "DONT_FAKE_MONOTONIC",
+                "1",
+                "FAKETIME_DONT_FAKE_MONOTONIC",
+                "1",
+                "FAKETIME_FORCE_MONOTONIC_FIX",
+                "0");
     }
 
     private static long skewOf(String output) {
@@ -172,20 +211,35 @@ class ClockSkewIT {
 
     /** The skewed clock was read a moment before the one it is compared with, so the measured skew is a little under the real one. */
     private static void assertSkewed(String who, long measured, long expected) {
-        assertThat(measured).as("clock skew of the %s in ms: libfaketime did not take effect", who)
+        assertThat(measured)
+                .as("clock skew of the %s in ms: libfaketime did not take effect", who)
                 .isBetween(expected - 10_000, expected + 1_000);
     }
 
-    private record Client(long clockMs, String jobId) {
-    }
+    private record Client(long clockMs, String jobId) {}
 
-    private Client runClient(String url, String queue, String label, Map<String, String> env) throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    private Client runClient(String url, String queue, String label, Map<String, String> env)
+            throws IOException, InterruptedException {
+        String java = ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         Files.createDirectories(fleet.dir());
         Path out = fleet.dir().resolve("client-" + label + ".out");
-        ProcessBuilder b = new ProcessBuilder(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), EnqueueMain.class.getName(), url, queue, Long.toString(DELAY_MS), label)
-                .redirectErrorStream(true).redirectOutput(out.toFile());
+        ProcessBuilder b = new ProcessBuilder(
+                        java,
+                        "-Xmx128m",
+                        "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        EnqueueMain.class.getName(),
+                        url,
+                        queue,
+                        Long.toString(DELAY_MS),
+                        label)
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile());
         b.environment().putAll(env);
         Process p = b.start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -210,7 +264,8 @@ class ClockSkewIT {
             }
             Thread.sleep(100);
         }
-        return fail("job " + id + " did not end in 40 s: " + q.job(id).orElseThrow().info());
+        return fail(
+                "job " + id + " did not end in 40 s: " + q.job(id).orElseThrow().info());
     }
 
     private static long redisMillis(RedisServer server) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.jrq.Job;
-import io.jrq.JobStatus;
 import io.jrq.Jrq;
 import io.jrq.JrqOptions;
 import io.jrq.Queue;
@@ -59,14 +58,20 @@ class ConcurrentReapersIT {
             CyclicBarrier barrier = new CyclicBarrier(REAPERS);
             List<Future<List<Object>>> replies = new ArrayList<>();
             for (int i = 0; i < REAPERS; i++) {
-                Redis connection = Redis.connect(JrqOptions.builder().url(redis.url()).build());
+                Redis connection =
+                        Redis.connect(JrqOptions.builder().url(redis.url()).build());
                 connections.add(connection);
                 Scripts scripts = new Scripts(connection);
                 // Loaded and connected beforehand, so that the barrier releases ten ready calls.
-                scripts.call(Script.REAP, ScriptOutputType.MULTI, reapKeys(o.keys, "warm-up-" + i), reapArgs(o.keys, "warm-up-" + i));
+                scripts.call(
+                        Script.REAP,
+                        ScriptOutputType.MULTI,
+                        reapKeys(o.keys, "warm-up-" + i),
+                        reapArgs(o.keys, "warm-up-" + i));
                 replies.add(pool.submit(() -> {
                     barrier.await(30, TimeUnit.SECONDS);
-                    return scripts.<List<Object>>call(Script.REAP, ScriptOutputType.MULTI, reapKeys(o.keys, o.queue), reapArgs(o.keys, o.queue));
+                    return scripts.<List<Object>>call(
+                            Script.REAP, ScriptOutputType.MULTI, reapKeys(o.keys, o.queue), reapArgs(o.keys, o.queue));
                 }));
             }
             List<Long> requeued = new ArrayList<>();
@@ -76,13 +81,18 @@ class ConcurrentReapersIT {
                 assertThat((Long) r.get(1)).as("jobs failed by a reaper").isZero();
             }
             assertRequeuedOnce(redis, o);
-            assertThat(requeued.stream().mapToLong(Long::longValue).sum()).as("requeued, over all reapers: " + requeued).isEqualTo(ORPHANS);
+            assertThat(requeued.stream().mapToLong(Long::longValue).sum())
+                    .as("requeued, over all reapers: " + requeued)
+                    .isEqualTo(ORPHANS);
 
             // A fresh worker then runs each orphan exactly once more.
-            WorkerProcess rescuer = fleet.start("rescuer-" + o.suffix, new WorkerProcess.Spec(redis.url(), o.queue).lease(LEASE_MS).concurrency(8));
+            WorkerProcess rescuer = fleet.start(
+                    "rescuer-" + o.suffix,
+                    new WorkerProcess.Spec(redis.url(), o.queue).lease(LEASE_MS).concurrency(8));
             rescuer.awaitReady(Duration.ofSeconds(60));
             assertEachRanOnceMore(redis, o, run -> run.pid() == rescuer.pid());
-            System.out.printf("ConcurrentReapersIT: %d orphans of a kill -9, %d reaper threads on their own connections at once:"
+            System.out.printf(
+                    "ConcurrentReapersIT: %d orphans of a kill -9, %d reaper threads on their own connections at once:"
                             + " requeued per reaper %s, each orphan once in the ready list with 1 recovery, then run once more%n",
                     ORPHANS, REAPERS, requeued);
         } finally {
@@ -109,9 +119,14 @@ class ConcurrentReapersIT {
                 String name = "reaper" + i + "-" + o.suffix;
                 starts.add(pool.submit(() -> {
                     barrier.await(30, TimeUnit.SECONDS);
-                    workers.add(client.worker(o.queue).name(name).allowPackages("io.jrq.fault").concurrency(2)
-                            .leaseDuration(Duration.ofMillis(LEASE_MS)).reapInterval(Duration.ofMillis(50))
-                            .handleSignals(false).start());
+                    workers.add(client.worker(o.queue)
+                            .name(name)
+                            .allowPackages("io.jrq.fault")
+                            .concurrency(2)
+                            .leaseDuration(Duration.ofMillis(LEASE_MS))
+                            .reapInterval(Duration.ofMillis(50))
+                            .handleSignals(false)
+                            .start());
                     return null;
                 }));
             }
@@ -119,16 +134,22 @@ class ConcurrentReapersIT {
                 f.get(60, TimeUnit.SECONDS);
             }
             // These workers run in this JVM: their runs are counted in FaultJobs.RUNS.
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> o.ids.stream().allMatch(id -> FaultJobs.RUNS.containsKey(id)));
             assertEachRanOnceMore(redis, o, run -> false);
             for (String id : o.ids) {
-                assertThat(FaultJobs.RUNS.get(id).get()).as("runs of %s in the new workers", id).isEqualTo(1);
+                assertThat(FaultJobs.RUNS.get(id).get())
+                        .as("runs of %s in the new workers", id)
+                        .isEqualTo(1);
             }
-            Map<String, Long> byWorker = o.ids.stream().collect(Collectors.groupingBy(
-                    id -> redis.execute("HGET", o.keys.job(o.queue, id), "worker"), Collectors.counting()));
-            System.out.printf("ConcurrentReapersIT: %d orphans of a kill -9, %d workers started at once reaping every 50 ms:"
-                            + " each orphan recovered once and run once more (runs per worker %s)%n", ORPHANS, REAPERS, byWorker.values());
+            Map<String, Long> byWorker = o.ids.stream()
+                    .collect(Collectors.groupingBy(
+                            id -> redis.execute("HGET", o.keys.job(o.queue, id), "worker"), Collectors.counting()));
+            System.out.printf(
+                    "ConcurrentReapersIT: %d orphans of a kill -9, %d workers started at once reaping every 50 ms:"
+                            + " each orphan recovered once and run once more (runs per worker %s)%n",
+                    ORPHANS, REAPERS, byWorker.values());
         } finally {
             for (Worker w : workers) {
                 w.close();
@@ -138,8 +159,7 @@ class ConcurrentReapersIT {
         }
     }
 
-    private record Orphans(String suffix, String queue, Keys keys, List<String> ids, WorkerProcess dead) {
-    }
+    private record Orphans(String suffix, String queue, Keys keys, List<String> ids, WorkerProcess dead) {}
 
     /**
      * A worker process leases {@link #ORPHANS} jobs that each hold their first attempt for a minute,
@@ -150,31 +170,55 @@ class ConcurrentReapersIT {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String queue = prefix + suffix;
         Keys keys = new Keys("jrq");
-        WorkerProcess victim = fleet.start("victim-" + suffix,
-                new WorkerProcess.Spec(redis.url(), queue).lease(LEASE_MS).concurrency(ORPHANS).reap(60_000));
+        WorkerProcess victim = fleet.start(
+                "victim-" + suffix,
+                new WorkerProcess.Spec(redis.url(), queue)
+                        .lease(LEASE_MS)
+                        .concurrency(ORPHANS)
+                        .reap(60_000));
         victim.awaitReady(Duration.ofSeconds(60));
         List<String> ids;
         try (Jrq jrq = Jrq.connect(redis.url())) {
             Queue q = jrq.queue(queue);
-            ids = q.enqueueAll(FaultJobs::holdFirst, IntStream.range(0, ORPHANS).mapToObj(i -> "o" + i).toList())
-                    .stream().map(Job::id).toList();
+            ids =
+                    q
+                            .enqueueAll(
+                                    FaultJobs::holdFirst,
+                                    IntStream.range(0, ORPHANS)
+                                            .mapToObj(i -> "o" + i)
+                                            .toList())
+                            .stream()
+                            .map(Job::id)
+                            .toList();
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> RunLog.read(List.of(victim.runLog())).size() == ORPHANS);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> RunLog.read(List.of(victim.runLog())).size() == ORPHANS);
         victim.kill();
         assertThat(redis.execute("ZCARD", keys.active(queue))).isEqualTo(Integer.toString(ORPHANS));
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            String[] time = redis.execute("TIME").split("\n");
-            long nowMs = Long.parseLong(time[0]) * 1000 + Long.parseLong(time[1]) / 1000;
-            return redis.execute("ZCOUNT", keys.active(queue), "-inf", Long.toString(nowMs)).equals(Integer.toString(ORPHANS));
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    String[] time = redis.execute("TIME").split("\n");
+                    long nowMs = Long.parseLong(time[0]) * 1000 + Long.parseLong(time[1]) / 1000;
+                    return redis.execute("ZCOUNT", keys.active(queue), "-inf", Long.toString(nowMs))
+                            .equals(Integer.toString(ORPHANS));
+                });
         Map<String, JobStates.State> states = JobStates.read(redis, keys, queue, ids);
         assertThat(states.values()).allSatisfy(s -> assertThat(s).isEqualTo(new JobStates.State("STARTED", 1, 0)));
         return new Orphans(suffix, queue, keys, ids, victim);
     }
 
     private static String[] reapKeys(Keys keys, String queue) {
-        return new String[] {keys.active(queue), keys.ready(queue), keys.jobPrefix(queue), keys.failed(queue),
-            keys.dependentsPrefix(queue), keys.finished(queue), keys.canceled(queue), keys.stats(queue)};
+        return new String[] {
+            keys.active(queue),
+            keys.ready(queue),
+            keys.jobPrefix(queue),
+            keys.failed(queue),
+            keys.dependentsPrefix(queue),
+            keys.finished(queue),
+            keys.canceled(queue),
+            keys.stats(queue)
+        };
     }
 
     private static String[] reapArgs(Keys keys, String queue) {
@@ -182,16 +226,24 @@ class ConcurrentReapersIT {
     }
 
     private static void assertRequeuedOnce(RedisServer redis, Orphans o) {
-        List<String> ready = Arrays.asList(redis.execute("LRANGE", o.keys.ready(o.queue), "0", "-1").split("\n"));
-        assertThat(ready).as("ready list").hasSize(ORPHANS).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(o.ids);
-        assertThat(redis.execute("ZCARD", o.keys.active(o.queue))).as("active set").isEqualTo("0");
+        List<String> ready = Arrays.asList(
+                redis.execute("LRANGE", o.keys.ready(o.queue), "0", "-1").split("\n"));
+        assertThat(ready)
+                .as("ready list")
+                .hasSize(ORPHANS)
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(o.ids);
+        assertThat(redis.execute("ZCARD", o.keys.active(o.queue)))
+                .as("active set")
+                .isEqualTo("0");
         assertThat(JobStates.read(redis, o.keys, o.queue, o.ids).values())
                 .allSatisfy(s -> assertThat(s).isEqualTo(new JobStates.State("QUEUED", 1, 1)));
     }
 
     /** Each orphan FINISHED at its second attempt after one recovery; its runs: the dead one, then one more. */
     private void assertEachRanOnceMore(RedisServer redis, Orphans o, Function<RunLog.Run, Boolean> isRescue) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> JobStates.count(JobStates.read(redis, o.keys, o.queue, o.ids), "FINISHED") == ORPHANS);
         assertThat(JobStates.read(redis, o.keys, o.queue, o.ids).values())
                 .allSatisfy(s -> assertThat(s).isEqualTo(new JobStates.State("FINISHED", 2, 1)));
@@ -199,9 +251,13 @@ class ConcurrentReapersIT {
         for (String id : o.ids) {
             List<RunLog.Run> runs = byJob.get(id);
             assertThat(runs).as("runs of %s in worker processes", id).isNotNull();
-            assertThat(runs.stream().filter(r -> r.pid() == o.dead.pid())).as("runs of %s in the dead worker", id).hasSize(1);
-            assertThat(runs.stream().filter(r -> r.pid() != o.dead.pid())).as("runs of %s elsewhere", id)
-                    .hasSize(runs.size() - 1).allMatch(isRescue::apply);
+            assertThat(runs.stream().filter(r -> r.pid() == o.dead.pid()))
+                    .as("runs of %s in the dead worker", id)
+                    .hasSize(1);
+            assertThat(runs.stream().filter(r -> r.pid() != o.dead.pid()))
+                    .as("runs of %s elsewhere", id)
+                    .hasSize(runs.size() - 1)
+                    .allMatch(isRescue::apply);
         }
         assertThat(Long.parseLong(redis.execute("LLEN", o.keys.ready(o.queue)))).isZero();
     }

@@ -23,9 +23,18 @@ import java.util.Map;
  * @param problems one line per job whose record is inconsistent: a run repeated although the process
  *     of the earlier run did not die, or attempts that are not 1 + recoveries
  */
-record DeathAudit(int jobs, long finished, long lost, long failedUnrun, long duplicates, long extraRuns, long maxRecoveryMs, List<String> problems) {
+record DeathAudit(
+        int jobs,
+        long finished,
+        long lost,
+        long failedUnrun,
+        long duplicates,
+        long extraRuns,
+        long maxRecoveryMs,
+        List<String> problems) {
 
-    static DeathAudit of(Collection<String> ids, Map<String, JobStates.State> states, RunLog runs, List<Respawner.Death> deaths) {
+    static DeathAudit of(
+            Collection<String> ids, Map<String, JobStates.State> states, RunLog runs, List<Respawner.Death> deaths) {
         Map<Long, Long> deadAt = new HashMap<>();
         deaths.forEach(d -> deadAt.put(d.process().pid(), d.at()));
         Map<String, List<RunLog.Run>> byJob = runs.byJob();
@@ -56,13 +65,21 @@ record DeathAudit(int jobs, long finished, long lost, long failedUnrun, long dup
             for (int i = 0; i + 1 < rs.size(); i++) {
                 Long died = deadAt.get(rs.get(i).pid());
                 if (died == null) {
-                    problems.add(id + ": ran again at " + rs.get(i + 1).startedAt() + " though process " + rs.get(i).pid()
-                            + " that ran it at " + rs.get(i).startedAt() + " did not die");
+                    problems.add(id + ": ran again at " + rs.get(i + 1).startedAt() + " though process "
+                            + rs.get(i).pid() + " that ran it at " + rs.get(i).startedAt() + " did not die");
                 } else {
                     maxRecovery = Math.max(maxRecovery, rs.get(i + 1).startedAt() - died);
                 }
             }
         }
-        return new DeathAudit(ids.size(), finished, ids.size() - finished, failedUnrun, duplicates, extra, maxRecovery, List.copyOf(problems));
+        return new DeathAudit(
+                ids.size(),
+                finished,
+                ids.size() - finished,
+                failedUnrun,
+                duplicates,
+                extra,
+                maxRecovery,
+                List.copyOf(problems));
     }
 }

@@ -11,8 +11,7 @@ import java.time.Duration;
  * {@code ENQUEUED <job id>}.
  */
 public final class EnqueueMain {
-    private EnqueueMain() {
-    }
+    private EnqueueMain() {}
 
     public static void main(String[] args) {
         if (args.length != 4) {
@@ -20,7 +19,9 @@ public final class EnqueueMain {
             System.exit(2);
         }
         try (Jrq jrq = Jrq.connect(args[0])) {
-            Job<String> job = jrq.queue(args[1]).in(Duration.ofMillis(Long.parseLong(args[2]))).enqueue(FaultJobs::work, args[3], 1L);
+            Job<String> job = jrq.queue(args[1])
+                    .in(Duration.ofMillis(Long.parseLong(args[2])))
+                    .enqueue(FaultJobs::work, args[3], 1L);
             // Read right after the enqueue returned, so the test can compare it with the job's
             // enqueued_at (Redis time) to see how far this JVM's clock is off.
             System.out.println("CLOCK " + System.currentTimeMillis());

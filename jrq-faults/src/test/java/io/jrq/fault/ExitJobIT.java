@@ -39,14 +39,18 @@ class ExitJobIT {
     void aJobThatCallsSystemExitFailsOnceAndEndsOneWorker(RedisServer redis) throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String queue = "exit-" + suffix;
-        WorkerProcess.Spec spec = new WorkerProcess.Spec(redis.url(), queue).lease(30_000).concurrency(2);
-        try (Respawner workers = new Respawner(fleet, "exit-" + suffix, 2, spec); Jrq jrq = Jrq.connect(redis.url())) {
+        WorkerProcess.Spec spec =
+                new WorkerProcess.Spec(redis.url(), queue).lease(30_000).concurrency(2);
+        try (Respawner workers = new Respawner(fleet, "exit-" + suffix, 2, spec);
+                Jrq jrq = Jrq.connect(redis.url())) {
             await().atMost(Duration.ofSeconds(60)).until(() -> workers.ready() == 2);
             Queue q = jrq.queue(queue);
             // Running next to the exit: the dying worker lets it finish within its grace period.
             Job<String> neighbour = q.enqueue(FaultJobs::work, "neighbour", 1500L);
             Job<String> exit = q.enqueue(FaultJobs::exit, "exit");
-            List<Job<String>> others = new ArrayList<>(q.enqueueAll(FaultJobs::brief, IntStream.range(0, 40).mapToObj(i -> "o" + i).toList()));
+            List<Job<String>> others = new ArrayList<>(q.enqueueAll(
+                    FaultJobs::brief,
+                    IntStream.range(0, 40).mapToObj(i -> "o" + i).toList()));
             others.add(neighbour);
             long start = System.currentTimeMillis();
 
@@ -59,17 +63,27 @@ class ExitJobIT {
             assertThat(exit.status()).isEqualTo(JobStatus.FAILED);
             assertThat(exit.attempts()).isEqualTo(1);
 
-            CompletableFuture.allOf(others.stream().map(Job::future).toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            CompletableFuture.allOf(others.stream().map(Job::future).toArray(CompletableFuture[]::new))
+                    .get(60, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(10)).until(() -> workers.dead().size() >= 1);
             // Whatever else happens now, the job must not run again.
             Thread.sleep(2000);
             List<WorkerProcess> dead = workers.dead();
-            assertThat(dead).as("workers the job ended").hasSize(1).allSatisfy(w -> assertThat(w.exitValue()).isEqualTo(7));
-            assertThat(fleet.runs().byJob().get(exit.id())).as("runs of the exiting job").hasSize(1);
+            assertThat(dead)
+                    .as("workers the job ended")
+                    .hasSize(1)
+                    .allSatisfy(w -> assertThat(w.exitValue()).isEqualTo(7));
+            assertThat(fleet.runs().byJob().get(exit.id()))
+                    .as("runs of the exiting job")
+                    .hasSize(1);
             assertThat(fleet.runs().duplicated()).as("jobs run twice").isEmpty();
-            assertThat(dead.get(0).outputText()).contains("called System.exit").doesNotContain("gave 1 unfinished job(s) back");
-            System.out.printf("ExitJobIT: the System.exit job FAILED %d ms after enqueue, 1 worker died (exit 7), %d other jobs"
-                    + " finished, none ran twice%n", failedAfter, others.size());
+            assertThat(dead.get(0).outputText())
+                    .contains("called System.exit")
+                    .doesNotContain("gave 1 unfinished job(s) back");
+            System.out.printf(
+                    "ExitJobIT: the System.exit job FAILED %d ms after enqueue, 1 worker died (exit 7), %d other jobs"
+                            + " finished, none ran twice%n",
+                    failedAfter, others.size());
         }
     }
 }

@@ -30,8 +30,7 @@ public final class FaultJobs {
     private static final long PID = ProcessHandle.current().pid();
     private static FileChannel log;
 
-    private FaultJobs() {
-    }
+    private FaultJobs() {}
 
     /**
      * Records the run, sleeps, and says who ran it.
@@ -91,7 +90,8 @@ public final class FaultJobs {
      */
     public static String halt(String label) {
         if (!Boolean.getBoolean(DISPOSABLE_PROPERTY)) {
-            throw new IllegalStateException("halt runs only in a disposable worker process (-D" + DISPOSABLE_PROPERTY + "=true)");
+            throw new IllegalStateException(
+                    "halt runs only in a disposable worker process (-D" + DISPOSABLE_PROPERTY + "=true)");
         }
         record(label);
         Runtime.getRuntime().halt(1);
@@ -108,7 +108,8 @@ public final class FaultJobs {
      */
     public static String exit(String label) {
         if (!Boolean.getBoolean(DISPOSABLE_PROPERTY)) {
-            throw new IllegalStateException("exit runs only in a disposable worker process (-D" + DISPOSABLE_PROPERTY + "=true)");
+            throw new IllegalStateException(
+                    "exit runs only in a disposable worker process (-D" + DISPOSABLE_PROPERTY + "=true)");
         }
         record(label);
         System.exit(7);
@@ -151,14 +152,17 @@ public final class FaultJobs {
         RUNS.computeIfAbsent(ctx.id(), k -> new AtomicInteger()).incrementAndGet();
         String file = System.getProperty(LOG_PROPERTY);
         if (file != null) {
-            append(Path.of(file), ctx.id() + " " + label + " " + PID + " " + ctx.attempt() + " " + System.currentTimeMillis() + "\n");
+            append(
+                    Path.of(file),
+                    ctx.id() + " " + label + " " + PID + " " + ctx.attempt() + " " + System.currentTimeMillis() + "\n");
         }
     }
 
     private static synchronized void append(Path file, String line) {
         try {
             if (log == null) {
-                log = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                log = FileChannel.open(
+                        file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             }
             // One write call per line: the line is in the kernel's page cache once this returns,
             // so it survives a SIGKILL or halt() of this process a moment later.

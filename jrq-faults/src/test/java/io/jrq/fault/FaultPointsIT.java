@@ -2,8 +2,8 @@ package io.jrq.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jrq.Jrq;
 import io.jrq.Job;
+import io.jrq.Jrq;
 import io.jrq.Queue;
 import io.jrq.internal.Keys;
 import io.jrq.internal.worker.FaultPoints;
@@ -55,19 +55,29 @@ class FaultPointsIT {
         Keys keys = new Keys("jrq");
         // One job at a time per worker, so that a death cuts short at most one job's run: extra runs
         // <= deaths is then an exact bound.
-        WorkerProcess.Spec base = new WorkerProcess.Spec(redis.url(), queue).lease(LEASE_MS).concurrency(1).reap(REAP_MS)
+        WorkerProcess.Spec base = new WorkerProcess.Spec(redis.url(), queue)
+                .lease(LEASE_MS)
+                .concurrency(1)
+                .reap(REAP_MS)
                 .maxRecoveries(50);
-        List<WorkerProcess.Spec> specs = FaultPoints.ALL.stream().map(p -> base.faultPoints(p + ":" + probability(p))).toList();
+        List<WorkerProcess.Spec> specs = FaultPoints.ALL.stream()
+                .map(p -> base.faultPoints(p + ":" + probability(p)))
+                .toList();
         try (Respawner workers = new Respawner(fleet, "fp-" + suffix, specs);
-             Jrq jrq = Jrq.connect(redis.url())) {
+                Jrq jrq = Jrq.connect(redis.url())) {
             Queue q = jrq.queue(queue);
             List<String> ids = new ArrayList<>();
             long start = System.currentTimeMillis();
             int waves = 0;
-            while (waves < MAX_WAVES && deathsByPoint(workers.deaths()).values().stream().anyMatch(n -> n < MIN_DEATHS)) {
+            while (waves < MAX_WAVES
+                    && deathsByPoint(workers.deaths()).values().stream().anyMatch(n -> n < MIN_DEATHS)) {
                 int from = waves++ * WAVE;
-                List<String> labels = IntStream.range(from, from + WAVE).mapToObj(i -> "p" + i).toList();
-                List<String> wave = q.enqueueAll(FaultJobs::varied, labels).stream().map(Job::id).toList();
+                List<String> labels = IntStream.range(from, from + WAVE)
+                        .mapToObj(i -> "p" + i)
+                        .toList();
+                List<String> wave = q.enqueueAll(FaultJobs::varied, labels).stream()
+                        .map(Job::id)
+                        .toList();
                 ids.addAll(wave);
                 // Generous: most of the time some of the workers are JVMs starting up again.
                 JobStates.awaitFinished(redis, keys, queue, wave, Duration.ofSeconds(60 + WAVE / 3));
@@ -80,23 +90,39 @@ class FaultPointsIT {
             DeathAudit audit = DeathAudit.of(ids, states, runs, deaths);
             Map<String, Integer> deathsAt = deathsByPoint(deaths);
             Map<String, Integer> extraAfter = extraRunsByPoint(runs, deaths);
-            System.out.printf("FaultPointsIT: jobs=%d waves=%d deaths=%d lost=%d finished=%d duplicates=%d extraRuns=%d"
+            System.out.printf(
+                    "FaultPointsIT: jobs=%d waves=%d deaths=%d lost=%d finished=%d duplicates=%d extraRuns=%d"
                             + " maxRecoveryMs=%d processes=%d allDoneAfterMs=%d%n",
-                    ids.size(), waves, deaths.size(), audit.lost(), audit.finished(), audit.duplicates(), audit.extraRuns(),
-                    audit.maxRecoveryMs(), fleet.all().size(), allDoneAfter);
+                    ids.size(),
+                    waves,
+                    deaths.size(),
+                    audit.lost(),
+                    audit.finished(),
+                    audit.duplicates(),
+                    audit.extraRuns(),
+                    audit.maxRecoveryMs(),
+                    fleet.all().size(),
+                    allDoneAfter);
             for (String point : FaultPoints.ALL) {
-                System.out.printf("FaultPointsIT: %-17s p=%.2f deaths=%d extraRuns=%d%n", point, probability(point),
-                        deathsAt.get(point), extraAfter.getOrDefault(point, 0));
+                System.out.printf(
+                        "FaultPointsIT: %-17s p=%.2f deaths=%d extraRuns=%d%n",
+                        point, probability(point), deathsAt.get(point), extraAfter.getOrDefault(point, 0));
             }
 
-            assertThat(deaths).as("deaths").allSatisfy(d -> assertThat(d.process().exitValue())
-                    .as("exit code of %s\n%s", d.process(), d.process().tail(20)).isEqualTo(99));
-            assertThat(deathsAt).as("deaths per fault point").allSatisfy((point, n) -> assertThat(n).as(point).isGreaterThanOrEqualTo(MIN_DEATHS));
+            assertThat(deaths)
+                    .as("deaths")
+                    .allSatisfy(d -> assertThat(d.process().exitValue())
+                            .as("exit code of %s\n%s", d.process(), d.process().tail(20))
+                            .isEqualTo(99));
+            assertThat(deathsAt)
+                    .as("deaths per fault point")
+                    .allSatisfy((point, n) -> assertThat(n).as(point).isGreaterThanOrEqualTo(MIN_DEATHS));
             assertThat(audit.lost()).as("jobs not FINISHED").isZero();
             assertThat(audit.problems()).as("inconsistent jobs").isEmpty();
             assertThat(runs.byJob().keySet()).as("jobs that ran").containsExactlyInAnyOrderElementsOf(ids);
             assertThat(audit.extraRuns()).as("extra runs").isLessThanOrEqualTo(deaths.size());
-            extraAfter.forEach((point, n) -> assertThat(n).as("extra runs after deaths at %s", point).isLessThanOrEqualTo(deathsAt.get(point)));
+            extraAfter.forEach((point, n) ->
+                    assertThat(n).as("extra runs after deaths at %s", point).isLessThanOrEqualTo(deathsAt.get(point)));
             assertThat(q.size()).isZero();
             assertThat(redis.execute("ZCARD", keys.active(queue))).isEqualTo("0");
         }
@@ -123,7 +149,9 @@ class FaultPointsIT {
         }
         Map<String, Integer> m = new HashMap<>();
         for (List<RunLog.Run> rs : runs.byJob().values()) {
-            List<RunLog.Run> sorted = rs.stream().sorted(java.util.Comparator.comparingLong(RunLog.Run::startedAt)).toList();
+            List<RunLog.Run> sorted = rs.stream()
+                    .sorted(java.util.Comparator.comparingLong(RunLog.Run::startedAt))
+                    .toList();
             for (int i = 0; i + 1 < sorted.size(); i++) {
                 m.merge(pointByPid.getOrDefault(sorted.get(i).pid(), "none"), 1, Integer::sum);
             }

@@ -21,8 +21,7 @@ final class JobStates {
      * @param attempts how many times it was leased, minus attempts given back
      * @param recoveries how many times the reaper returned it to the queue
      */
-    record State(String status, int attempts, int recoveries) {
-    }
+    record State(String status, int attempts, int recoveries) {}
 
     /** A queued job without a hash of its own is a field of the queue's queued hash (docs/PROTOCOL.md). */
     private static final String SCRIPT = """
@@ -35,8 +34,7 @@ final class JobStates {
             return out
             """;
 
-    private JobStates() {
-    }
+    private JobStates() {}
 
     /** @return the state of each job, in the order of {@code ids} */
     static Map<String, State> read(RedisServer redis, Keys keys, String queue, Collection<String> ids) {
@@ -50,7 +48,9 @@ final class JobStates {
             String[] lines = redis.execute(cmd.toArray(String[]::new)).split("\n");
             for (int i = 0; i < chunk.size(); i++) {
                 String[] f = lines[i].split(" ");
-                states.put(chunk.get(i), new State(f[0].equals("-") ? null : f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2])));
+                states.put(
+                        chunk.get(i),
+                        new State(f[0].equals("-") ? null : f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2])));
             }
         }
         return states;
@@ -64,16 +64,25 @@ final class JobStates {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Map<String, State> states = read(redis, keys, queue, ids);
-            List<String> open = states.entrySet().stream().filter(e -> !"FINISHED".equals(e.getValue().status())).map(Map.Entry::getKey).toList();
+            List<String> open = states.entrySet().stream()
+                    .filter(e -> !"FINISHED".equals(e.getValue().status()))
+                    .map(Map.Entry::getKey)
+                    .toList();
             if (open.isEmpty()) {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                StringBuilder why = new StringBuilder(open.size() + " of " + ids.size() + " jobs not FINISHED after " + timeout + ":");
+                StringBuilder why = new StringBuilder(
+                        open.size() + " of " + ids.size() + " jobs not FINISHED after " + timeout + ":");
                 for (String id : open.subList(0, Math.min(20, open.size()))) {
-                    why.append("\n  ").append(id).append(' ').append(states.get(id))
-                            .append(" ready-list position ").append(redis.execute("LPOS", keys.ready(queue), id))
-                            .append(", active deadline ").append(redis.execute("ZSCORE", keys.active(queue), id));
+                    why.append("\n  ")
+                            .append(id)
+                            .append(' ')
+                            .append(states.get(id))
+                            .append(" ready-list position ")
+                            .append(redis.execute("LPOS", keys.ready(queue), id))
+                            .append(", active deadline ")
+                            .append(redis.execute("ZSCORE", keys.active(queue), id));
                 }
                 throw new AssertionError(why.toString());
             }

@@ -3,8 +3,8 @@ package io.jrq.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.jrq.Jrq;
 import io.jrq.Job;
+import io.jrq.Jrq;
 import io.jrq.Queue;
 import io.jrq.internal.Keys;
 import io.jrq.testkit.RedisExtension;
@@ -65,17 +65,22 @@ class KillStormIT {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String queue = "storm-" + suffix;
         Keys keys = new Keys("jrq");
-        WorkerProcess.Spec spec = new WorkerProcess.Spec(redis.url(), queue).lease(LEASE_MS).concurrency(concurrency).reap(REAP_MS)
+        WorkerProcess.Spec spec = new WorkerProcess.Spec(redis.url(), queue)
+                .lease(LEASE_MS)
+                .concurrency(concurrency)
+                .reap(REAP_MS)
                 .maxRecoveries(maxRecoveries);
         long seed = System.nanoTime();
         Random random = new Random(seed);
         try (Respawner workers = new Respawner(fleet, "storm-" + suffix, WORKERS, spec);
-             Jrq jrq = Jrq.connect(redis.url())) {
+                Jrq jrq = Jrq.connect(redis.url())) {
             await().atMost(Duration.ofSeconds(60)).until(() -> workers.ready() == WORKERS);
             Queue q = jrq.queue(queue);
             List<String> ids = new ArrayList<>(JOBS);
             for (int from = 0; from < JOBS; from += 500) {
-                List<String> labels = IntStream.range(from, Math.min(JOBS, from + 500)).mapToObj(i -> "s" + i).toList();
+                List<String> labels = IntStream.range(from, Math.min(JOBS, from + 500))
+                        .mapToObj(i -> "s" + i)
+                        .toList();
                 q.enqueueAll(FaultJobs::varied, labels).stream().map(Job::id).forEach(ids::add);
             }
             long start = System.currentTimeMillis();
@@ -85,37 +90,68 @@ class KillStormIT {
             // kills are spread over the batch; only when another ready worker is there to take over.
             int kills = 0;
             while (kills < KILLS) {
-                assertThat(System.currentTimeMillis()).as("time for %d kills (done: %d)", KILLS, kills).isLessThan(deadline);
+                assertThat(System.currentTimeMillis())
+                        .as("time for %d kills (done: %d)", KILLS, kills)
+                        .isLessThan(deadline);
                 long threshold = JOBS - (long) (kills + 1) * JOBS / (KILLS + 1);
-                if (Long.parseLong(redis.execute("LLEN", keys.ready(queue))) <= threshold && workers.killRandom(random, 2) != null) {
+                if (Long.parseLong(redis.execute("LLEN", keys.ready(queue))) <= threshold
+                        && workers.killRandom(random, 2) != null) {
                     kills++;
                 } else {
                     Thread.sleep(10);
                 }
             }
             long lastKillAfter = System.currentTimeMillis() - start;
-            JobStates.awaitFinished(redis, keys, queue, ids, Duration.ofMillis(Math.max(60_000, deadline - System.currentTimeMillis())));
+            JobStates.awaitFinished(
+                    redis,
+                    keys,
+                    queue,
+                    ids,
+                    Duration.ofMillis(Math.max(60_000, deadline - System.currentTimeMillis())));
             long allDoneAfter = System.currentTimeMillis() - start;
 
             Map<String, JobStates.State> states = JobStates.read(redis, keys, queue, ids);
             List<Respawner.Death> deaths = workers.deaths();
             RunLog runs = fleet.runs();
             DeathAudit audit = DeathAudit.of(ids, states, runs, deaths);
-            System.out.printf("KillStormIT: concurrency=%d maxRecoveries=%d jobs=%d kills=%d lost=%d failedUnrun=%d finished=%d"
+            System.out.printf(
+                    "KillStormIT: concurrency=%d maxRecoveries=%d jobs=%d kills=%d lost=%d failedUnrun=%d finished=%d"
                             + " duplicates=%d extraRuns=%d maxRecoveryMs=%d (lease %d + reap %d + margin %d) workers=%d processes=%d"
                             + " lastKillAfterMs=%d allDoneAfterMs=%d seed=%d%n",
-                    concurrency, maxRecoveries, JOBS, kills, audit.lost(), audit.failedUnrun(), audit.finished(), audit.duplicates(),
-                    audit.extraRuns(), audit.maxRecoveryMs(), LEASE_MS, REAP_MS, MARGIN_MS, WORKERS, fleet.all().size(),
-                    lastKillAfter, allDoneAfter, seed);
+                    concurrency,
+                    maxRecoveries,
+                    JOBS,
+                    kills,
+                    audit.lost(),
+                    audit.failedUnrun(),
+                    audit.finished(),
+                    audit.duplicates(),
+                    audit.extraRuns(),
+                    audit.maxRecoveryMs(),
+                    LEASE_MS,
+                    REAP_MS,
+                    MARGIN_MS,
+                    WORKERS,
+                    fleet.all().size(),
+                    lastKillAfter,
+                    allDoneAfter,
+                    seed);
 
-            assertThat(deaths).as("worker processes that died").hasSize(KILLS).allSatisfy(d -> assertThat(d.killed())
-                    .as("%s died without being killed; exit code %d", d.process(), d.process().exitValue()).isTrue());
+            assertThat(deaths)
+                    .as("worker processes that died")
+                    .hasSize(KILLS)
+                    .allSatisfy(d -> assertThat(d.killed())
+                            .as(
+                                    "%s died without being killed; exit code %d",
+                                    d.process(), d.process().exitValue())
+                            .isTrue());
             assertThat(audit.failedUnrun()).as("jobs FAILED without a run").isZero();
             assertThat(audit.lost()).as("jobs not FINISHED").isZero();
             assertThat(audit.problems()).as("inconsistent jobs").isEmpty();
             assertThat(runs.byJob().keySet()).as("jobs that ran").containsExactlyInAnyOrderElementsOf(ids);
             assertThat(audit.extraRuns()).as("extra runs").isLessThanOrEqualTo((long) kills * concurrency);
-            assertThat(audit.maxRecoveryMs()).as("longest time from a kill to the re-run of a job it cut short")
+            assertThat(audit.maxRecoveryMs())
+                    .as("longest time from a kill to the re-run of a job it cut short")
                     .isLessThanOrEqualTo(LEASE_MS + REAP_MS + MARGIN_MS);
             assertThat(q.size()).isZero();
             assertThat(redis.execute("ZCARD", keys.active(queue))).isEqualTo("0");

@@ -42,7 +42,10 @@ class LongJobIT {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String queue = "long-" + suffix;
         Keys keys = new Keys("jrq");
-        WorkerProcess.Spec spec = new WorkerProcess.Spec(redis.url(), queue).lease(LEASE_MS).concurrency(4).reap(REAP_MS);
+        WorkerProcess.Spec spec = new WorkerProcess.Spec(redis.url(), queue)
+                .lease(LEASE_MS)
+                .concurrency(4)
+                .reap(REAP_MS);
         WorkerProcess a = fleet.start("a-" + suffix, spec);
         WorkerProcess b = fleet.start("b-" + suffix, spec);
         a.awaitReady(Duration.ofSeconds(60));
@@ -58,7 +61,11 @@ class LongJobIT {
             int batches = 20;
             for (int i = 0; i < batches; i++) {
                 int from = i * OTHERS / batches;
-                others.addAll(q.enqueueAll(FaultJobs::varied, IntStream.range(from, from + OTHERS / batches).mapToObj(n -> "o" + n).toList()));
+                others.addAll(q.enqueueAll(
+                        FaultJobs::varied,
+                        IntStream.range(from, from + OTHERS / batches)
+                                .mapToObj(n -> "o" + n)
+                                .toList()));
                 Thread.sleep(JOB_MS / batches);
             }
             String result = longJob.future().get(JOB_MS + 30_000, TimeUnit.MILLISECONDS);
@@ -69,23 +76,44 @@ class LongJobIT {
             JobInfo info = longJob.info();
             RunLog runs = fleet.runs();
             WorkerProcess holder = result.endsWith("@" + a.pid()) ? a : b;
-            long othersOnHolder = runs.all().stream().filter(r -> r.pid() == holder.pid() && !r.jobId().equals(longJob.id())).count();
+            long othersOnHolder = runs.all().stream()
+                    .filter(r -> r.pid() == holder.pid() && !r.jobId().equals(longJob.id()))
+                    .count();
             Map<String, List<RunLog.Run>> byJob = runs.byJob();
-            long othersRunTwice = otherIds.stream().filter(id -> byJob.getOrDefault(id, List.of()).size() != 1).count();
-            System.out.printf("LongJobIT: lease %d ms, reap %d ms, job of %d ms ran %d time(s) (attempts %d, recoveries %s),"
+            long othersRunTwice = otherIds.stream()
+                    .filter(id -> byJob.getOrDefault(id, List.of()).size() != 1)
+                    .count();
+            System.out.printf(
+                    "LongJobIT: lease %d ms, reap %d ms, job of %d ms ran %d time(s) (attempts %d, recoveries %s),"
                             + " finished after %d ms; its worker ran %d other jobs meanwhile; %d other jobs, %d not run exactly once%n",
-                    LEASE_MS, REAP_MS, JOB_MS, runs.of(longJob.id()).size(), info.attempts(),
-                    java.util.Objects.requireNonNullElse(redis.execute("HGET", keys.job(queue, longJob.id()), "recoveries"), "0"), ranMs, othersOnHolder, OTHERS, othersRunTwice);
+                    LEASE_MS,
+                    REAP_MS,
+                    JOB_MS,
+                    runs.of(longJob.id()).size(),
+                    info.attempts(),
+                    java.util.Objects.requireNonNullElse(
+                            redis.execute("HGET", keys.job(queue, longJob.id()), "recoveries"), "0"),
+                    ranMs,
+                    othersOnHolder,
+                    OTHERS,
+                    othersRunTwice);
 
             assertThat(result).startsWith("long@");
             assertThat(info.status()).isEqualTo(JobStatus.FINISHED);
             assertThat(info.attempts()).as("attempts of the long job").isEqualTo(1);
             assertThat(runs.of(longJob.id())).as("runs of the long job").hasSize(1);
-            assertThat(redis.execute("HGET", keys.job(queue, longJob.id()), "recoveries")).as("recoveries").isNull();
-            assertThat(othersOnHolder).as("other jobs run by the long job's worker while it held it").isPositive();
+            assertThat(redis.execute("HGET", keys.job(queue, longJob.id()), "recoveries"))
+                    .as("recoveries")
+                    .isNull();
+            assertThat(othersOnHolder)
+                    .as("other jobs run by the long job's worker while it held it")
+                    .isPositive();
             assertThat(othersRunTwice).as("other jobs not run exactly once").isZero();
             for (WorkerProcess w : List.of(a, b)) {
-                assertThat(w.outputText()).as("output of %s", w).doesNotContain("lost the lease").doesNotContain("not recorded");
+                assertThat(w.outputText())
+                        .as("output of %s", w)
+                        .doesNotContain("lost the lease")
+                        .doesNotContain("not recorded");
             }
         }
     }

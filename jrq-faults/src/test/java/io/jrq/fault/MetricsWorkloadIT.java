@@ -75,49 +75,83 @@ class MetricsWorkloadIT {
         String queue = "metrics-" + suffix;
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // One slot: while it holds the long job, the victim leases nothing else.
-        WorkerProcess.Spec spec = new WorkerProcess.Spec(redis.url(), queue).lease(30_000).concurrency(1).reap(5000);
-        try (Jrq jrq = Jrq.connect(redis.url()); JrqMetrics metrics = new JrqMetrics(jrq).interval(Duration.ofMillis(200))) {
+        WorkerProcess.Spec spec = new WorkerProcess.Spec(redis.url(), queue)
+                .lease(30_000)
+                .concurrency(1)
+                .reap(5000);
+        try (Jrq jrq = Jrq.connect(redis.url());
+                JrqMetrics metrics = new JrqMetrics(jrq).interval(Duration.ofMillis(200))) {
             metrics.bindTo(prometheus);
             Queue q = jrq.queue(queue);
-            WorkerProcess victim = fleet.start("victim-" + suffix, spec, List.of("-D" + FaultJobs.VICTIM_PROPERTY + "=true"), Map.of())
+            WorkerProcess victim = fleet.start(
+                            "victim-" + suffix, spec, List.of("-D" + FaultJobs.VICTIM_PROPERTY + "=true"), Map.of())
                     .awaitReady(Duration.ofSeconds(60));
             List<Job<?>> all = new ArrayList<>();
             Job<String> held = q.enqueue(FaultJobs::holdOnVictim, "held");
             all.add(held);
-            await().atMost(Duration.ofSeconds(30)).until(() -> fleet.runs().byJob().containsKey(held.id()));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> fleet.runs().byJob().containsKey(held.id()));
             for (int i = 0; i < FINISHED; i++) {
                 all.add(q.enqueue(FaultJobs::brief, "ok-" + i));
             }
-            Queue once = q.with(EnqueueOptions.builder().retry(RetryPolicy.none()).build());
+            Queue once =
+                    q.with(EnqueueOptions.builder().retry(RetryPolicy.none()).build());
             for (int i = 0; i < FAILED; i++) {
                 all.add(once.enqueue(MetricsWorkloadIT::fails, "bad-" + i));
             }
-            Queue twice = q.with(EnqueueOptions.builder().retry(RetryPolicy.fixed(2, Duration.ofMillis(100))).build());
+            Queue twice = q.with(EnqueueOptions.builder()
+                    .retry(RetryPolicy.fixed(2, Duration.ofMillis(100)))
+                    .build());
             for (int i = 0; i < RETRIED; i++) {
                 all.add(twice.enqueue(MetricsWorkloadIT::failsOnce, suffix + "-flaky-" + i));
             }
-            all.add(q.with(EnqueueOptions.builder().retry(RetryPolicy.none()).timeout(Duration.ofMillis(300)).build())
+            all.add(q.with(EnqueueOptions.builder()
+                            .retry(RetryPolicy.none())
+                            .timeout(Duration.ofMillis(300))
+                            .build())
                     .enqueue(FaultJobs::work, "slow", 30_000L));
 
-            try (Worker w = jrq.worker(queue).allowPackages("io.jrq.fault").concurrency(4).handleSignals(false).start()) {
+            try (Worker w = jrq.worker(queue)
+                    .allowPackages("io.jrq.fault")
+                    .concurrency(4)
+                    .handleSignals(false)
+                    .start()) {
                 // The liveness check must have seen the victim's subscription before it can miss it.
                 Thread.sleep(1000);
                 victim.kill();
-                await().atMost(Duration.ofSeconds(60)).until(() -> all.stream().allMatch(j -> j.status().isTerminal()));
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> all.stream().allMatch(j -> j.status().isTerminal()));
                 assertThat(held.status()).isEqualTo(JobStatus.FINISHED);
 
                 PrometheusText scrape = PrometheusText.parse(prometheus.scrape());
                 String[] ofQueue = {"queue", queue};
-                assertThat(scrape.sum("jrq_jobs_enqueued_total", ofQueue)).as("enqueued").isEqualTo(all.size());
-                assertThat(scrape.sum("jrq_jobs_finished_total", ofQueue)).as("finished").isEqualTo(FINISHED + RETRIED + 1);
-                assertThat(scrape.sum("jrq_jobs_failed_total", ofQueue)).as("failed").isEqualTo(FAILED + 1);
-                assertThat(scrape.sum("jrq_jobs_retried_total", ofQueue)).as("retried").isEqualTo(RETRIED);
-                assertThat(scrape.value("jrq_lease_expired_total", ofQueue)).as("leases expired").hasValue(1.0);
-                assertThat(scrape.sum("jrq_job_execution_seconds_count", "queue", queue, "outcome", "timeout")).isEqualTo(1);
-                assertThat(scrape.sum("jrq_job_execution_seconds_count", ofQueue)).as("attempts run here")
+                assertThat(scrape.sum("jrq_jobs_enqueued_total", ofQueue))
+                        .as("enqueued")
+                        .isEqualTo(all.size());
+                assertThat(scrape.sum("jrq_jobs_finished_total", ofQueue))
+                        .as("finished")
+                        .isEqualTo(FINISHED + RETRIED + 1);
+                assertThat(scrape.sum("jrq_jobs_failed_total", ofQueue))
+                        .as("failed")
+                        .isEqualTo(FAILED + 1);
+                assertThat(scrape.sum("jrq_jobs_retried_total", ofQueue))
+                        .as("retried")
+                        .isEqualTo(RETRIED);
+                assertThat(scrape.value("jrq_lease_expired_total", ofQueue))
+                        .as("leases expired")
+                        .hasValue(1.0);
+                assertThat(scrape.sum("jrq_job_execution_seconds_count", "queue", queue, "outcome", "timeout"))
+                        .isEqualTo(1);
+                assertThat(scrape.sum("jrq_job_execution_seconds_count", ofQueue))
+                        .as("attempts run here")
                         .isEqualTo(FINISHED + FAILED + 2 * RETRIED + 1 + 1);
                 // The recovered job waited from its requeue, not from its enqueue before the victim took it.
-                double heldWait = scrape.value("jrq_job_wait_seconds_sum", "queue", queue, "job", FaultJobs.class.getName() + "::holdOnVictim")
+                double heldWait = scrape.value(
+                                "jrq_job_wait_seconds_sum",
+                                "queue",
+                                queue,
+                                "job",
+                                FaultJobs.class.getName() + "::holdOnVictim")
                         .orElseThrow();
                 assertThat(heldWait).as("wait of the recovered job, s").isLessThan(1.0);
 
@@ -125,13 +159,21 @@ class MetricsWorkloadIT {
                 await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                     PrometheusText again = PrometheusText.parse(prometheus.scrape());
                     for (JobStatus s : QueueInfo.COUNTED) {
-                        assertThat(again.value("jrq_queue_size", "queue", queue, "state", s.name().toLowerCase(Locale.ROOT)))
-                                .as("jrq_queue_size state=" + s).hasValue((double) info.count(s));
+                        assertThat(again.value(
+                                        "jrq_queue_size",
+                                        "queue",
+                                        queue,
+                                        "state",
+                                        s.name().toLowerCase(Locale.ROOT)))
+                                .as("jrq_queue_size state=" + s)
+                                .hasValue((double) info.count(s));
                     }
                     assertThat(again.value("jrq_queue_workers", ofQueue)).hasValue(1.0);
-                    assertThat(again.value("jrq_queue_latency_seconds", ofQueue)).hasValue(0.0);
+                    assertThat(again.value("jrq_queue_latency_seconds", ofQueue))
+                            .hasValue(0.0);
                 });
-                System.out.printf("MetricsWorkloadIT: scrape of %d samples; recovered job waited %.3f s after its requeue%n",
+                System.out.printf(
+                        "MetricsWorkloadIT: scrape of %d samples; recovered job waited %.3f s after its requeue%n",
                         scrape.samples().size(), heldWait);
             }
         }

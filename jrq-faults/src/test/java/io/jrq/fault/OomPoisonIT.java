@@ -47,10 +47,14 @@ class OomPoisonIT {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String queue = "oom-exit-" + suffix;
         // One job at a time per worker, so that a dying worker takes down nothing but the poison job.
-        WorkerProcess.Spec spec = new WorkerProcess.Spec(redis.url(), queue).lease(1000).concurrency(1).reap(200)
+        WorkerProcess.Spec spec = new WorkerProcess.Spec(redis.url(), queue)
+                .lease(1000)
+                .concurrency(1)
+                .reap(200)
                 .maxRecoveries(MAX_RECOVERIES);
         // Closed before the fleet kills its processes, so that it cannot start one after that.
-        try (Respawner workers = new Respawner(fleet, "oom-" + suffix, 2, spec, EXIT_ON_OOM); Jrq jrq = Jrq.connect(redis.url())) {
+        try (Respawner workers = new Respawner(fleet, "oom-" + suffix, 2, spec, EXIT_ON_OOM);
+                Jrq jrq = Jrq.connect(redis.url())) {
             await().atMost(Duration.ofSeconds(30)).until(() -> workers.ready() == 2);
             Run run = run(jrq.queue(queue));
             Job<String> poison = run.poison();
@@ -68,7 +72,8 @@ class OomPoisonIT {
             RunLog runs = fleet.runs();
             assertThat(runs.of(poison.id())).hasSize(MAX_RECOVERIES + 1);
             assertOthersRanOnce(run.others(), runs);
-            System.out.printf("OomPoisonIT (-XX:+ExitOnOutOfMemoryError): %d other jobs each finished once; the OOM job took down"
+            System.out.printf(
+                    "OomPoisonIT (-XX:+ExitOnOutOfMemoryError): %d other jobs each finished once; the OOM job took down"
                             + " %d worker JVMs (exit code 3) and failed after %d ms with %s after %d attempts%n",
                     OTHERS, deaths.size(), run.failedAfterMs(), error.type(), poison.attempts());
         }
@@ -78,9 +83,13 @@ class OomPoisonIT {
     void withoutTheFlagTheJobFailsWithTheOutOfMemoryErrorAndTheWorkerGoesOn(RedisServer redis) throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String queue = "oom-keep-" + suffix;
-        WorkerProcess.Spec spec = new WorkerProcess.Spec(redis.url(), queue).lease(1000).concurrency(1).reap(200)
+        WorkerProcess.Spec spec = new WorkerProcess.Spec(redis.url(), queue)
+                .lease(1000)
+                .concurrency(1)
+                .reap(200)
                 .maxRecoveries(MAX_RECOVERIES);
-        WorkerProcess worker = fleet.start("w-" + suffix, spec, SMALL_HEAP, Map.of()).awaitReady(Duration.ofSeconds(30));
+        WorkerProcess worker =
+                fleet.start("w-" + suffix, spec, SMALL_HEAP, Map.of()).awaitReady(Duration.ofSeconds(30));
         try (Jrq jrq = Jrq.connect(redis.url())) {
             Queue q = jrq.queue(queue);
             Run run = run(q);
@@ -98,7 +107,8 @@ class OomPoisonIT {
             assertThat(fleet.all()).hasSize(1);
             Job<String> after = q.enqueue(FaultJobs::work, "after", 1L);
             assertThat(after.await(Duration.ofSeconds(20))).isEqualTo("after@" + worker.pid());
-            System.out.printf("OomPoisonIT (no flag): the OOM job failed after %d ms with %s (%d attempt), not retried;"
+            System.out.printf(
+                    "OomPoisonIT (no flag): the OOM job failed after %d ms with %s (%d attempt), not retried;"
                             + " %d other jobs each finished once on the same worker process%n",
                     run.failedAfterMs(), error.type(), poison.attempts(), OTHERS);
         }
@@ -121,22 +131,25 @@ class OomPoisonIT {
      * @param failedAfterMs from the enqueue to the OOM job's failure
      * @param error the OOM job's error
      */
-    private record Run(Job<String> poison, List<Job<String>> others, long failedAfterMs, JobError error) {
-    }
+    private record Run(Job<String> poison, List<Job<String>> others, long failedAfterMs, JobError error) {}
 
     /**
      * Enqueues the OOM job after 40 brief jobs and before the rest of {@link #OTHERS}, waits until it
      * failed (60 s at most), then until every other job ended (60 s more at most).
      */
     private static Run run(Queue q) throws Exception {
-        List<Job<String>> others = new ArrayList<>(q.enqueueAll(FaultJobs::brief, IntStream.range(0, 40).mapToObj(i -> "a" + i).toList()));
+        List<Job<String>> others = new ArrayList<>(q.enqueueAll(
+                FaultJobs::brief, IntStream.range(0, 40).mapToObj(i -> "a" + i).toList()));
         Job<String> poison = q.enqueue(FaultJobs::exhaustHeap, "oom");
-        others.addAll(q.enqueueAll(FaultJobs::brief, IntStream.range(0, OTHERS - 40).mapToObj(i -> "b" + i).toList()));
+        others.addAll(q.enqueueAll(
+                FaultJobs::brief,
+                IntStream.range(0, OTHERS - 40).mapToObj(i -> "b" + i).toList()));
         long start = System.currentTimeMillis();
         assertThatThrownBy(() -> poison.await(Duration.ofSeconds(60))).isInstanceOf(JobFailedException.class);
         long failedAfter = System.currentTimeMillis() - start;
         JobError error = poison.error().orElseThrow();
-        CompletableFuture.allOf(others.stream().map(Job::future).toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        CompletableFuture.allOf(others.stream().map(Job::future).toArray(CompletableFuture[]::new))
+                .get(60, TimeUnit.SECONDS);
         return new Run(poison, others, failedAfter, error);
     }
 }

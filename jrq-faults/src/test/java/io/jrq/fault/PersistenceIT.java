@@ -62,11 +62,21 @@ class PersistenceIT {
 
     private void run(String fsync, String how, Consumer<RedisServer> takeDown) throws Exception {
         String queue = "persist-" + UUID.randomUUID().toString().substring(0, 8);
-        try (RedisServer server = RedisServer.builder().appendOnly(true).appendFsync(fsync).start();
-             Jrq workerSide = Jrq.connect(server.url());
-             Jrq client = Jrq.connect(server.url())) {
-            Worker worker = workerSide.worker(queue).allowPackages("io.jrq.fault").concurrency(8).leaseDuration(Duration.ofSeconds(2))
-                    .reapInterval(Duration.ofMillis(500)).shutdownGrace(Duration.ofSeconds(2)).handleSignals(false).start();
+        try (RedisServer server = RedisServer.builder()
+                        .appendOnly(true)
+                        .appendFsync(fsync)
+                        .start();
+                Jrq workerSide = Jrq.connect(server.url());
+                Jrq client = Jrq.connect(server.url())) {
+            Worker worker = workerSide
+                    .worker(queue)
+                    .allowPackages("io.jrq.fault")
+                    .concurrency(8)
+                    .leaseDuration(Duration.ofSeconds(2))
+                    .reapInterval(Duration.ofMillis(500))
+                    .shutdownGrace(Duration.ofSeconds(2))
+                    .handleSignals(false)
+                    .start();
             Queue q = client.queue(queue);
             ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
             AtomicInteger refused = new AtomicInteger();
@@ -74,17 +84,20 @@ class PersistenceIT {
             List<Thread> enqueuers = new ArrayList<>();
             for (int t = 0; t < ENQUEUERS; t++) {
                 int thread = t;
-                Thread enqueuer = new Thread(() -> {
-                    for (int i = 0; !stop.get(); i++) {
-                        try {
-                            acknowledged.add(q.enqueue(FaultJobs::work, "p" + thread + "-" + i, 2L).id());
-                        } catch (RuntimeException e) {
-                            refused.incrementAndGet();
-                            WorkerProcess.sleep(20);
-                        }
-                        WorkerProcess.sleep(1);
-                    }
-                }, "enqueuer-" + t);
+                Thread enqueuer = new Thread(
+                        () -> {
+                            for (int i = 0; !stop.get(); i++) {
+                                try {
+                                    acknowledged.add(q.enqueue(FaultJobs::work, "p" + thread + "-" + i, 2L)
+                                            .id());
+                                } catch (RuntimeException e) {
+                                    refused.incrementAndGet();
+                                    WorkerProcess.sleep(20);
+                                }
+                                WorkerProcess.sleep(1);
+                            }
+                        },
+                        "enqueuer-" + t);
                 enqueuer.start();
                 enqueuers.add(enqueuer);
             }
@@ -107,8 +120,10 @@ class PersistenceIT {
 
             List<String> ids = List.copyOf(acknowledged);
             // Every job the restart kept must end; wait for the queue to drain, then look at each one.
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> q.size() == 0 && client.admin().queue(queue).count(JobStatus.STARTED) == 0
+            await().atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> q.size() == 0
+                            && client.admin().queue(queue).count(JobStatus.STARTED) == 0
                             && client.admin().queue(queue).count(JobStatus.SCHEDULED) == 0);
             Map<JobStatus, Integer> byStatus = new EnumMap<>(JobStatus.class);
             List<String> lost = new ArrayList<>();
@@ -121,22 +136,38 @@ class PersistenceIT {
                 }
             }
             int finished = byStatus.getOrDefault(JobStatus.FINISHED, 0);
-            System.out.printf("PersistenceIT (appendfsync %s, %s x%d): acknowledged=%d refused-during-outage=%d survived=%d"
+            System.out.printf(
+                    "PersistenceIT (appendfsync %s, %s x%d): acknowledged=%d refused-during-outage=%d survived=%d"
                             + " finished=%d lost=%d other=%s%n",
-                    fsync, how, RESTARTS, ids.size(), refused.get(), ids.size() - lost.size(), finished, lost.size(),
-                    byStatus.entrySet().stream().filter(e -> e.getKey() != JobStatus.FINISHED).toList());
+                    fsync,
+                    how,
+                    RESTARTS,
+                    ids.size(),
+                    refused.get(),
+                    ids.size() - lost.size(),
+                    finished,
+                    lost.size(),
+                    byStatus.entrySet().stream()
+                            .filter(e -> e.getKey() != JobStatus.FINISHED)
+                            .toList());
             if (!lost.isEmpty()) {
-                System.out.println("PersistenceIT: lost job ids (first 5): " + lost.subList(0, Math.min(5, lost.size())));
+                System.out.println(
+                        "PersistenceIT: lost job ids (first 5): " + lost.subList(0, Math.min(5, lost.size())));
             }
 
             // The worker recovered by itself: a new job runs and nothing is left running or waiting.
             assertThat(worker.isRunning()).isTrue();
-            assertThat(q.enqueue(FaultJobs::work, "after", 1L).await(Duration.ofSeconds(20))).startsWith("after@");
+            assertThat(q.enqueue(FaultJobs::work, "after", 1L).await(Duration.ofSeconds(20)))
+                    .startsWith("after@");
             for (Map.Entry<JobStatus, Integer> e : byStatus.entrySet()) {
-                assertThat(e.getKey().isTerminal()).as("%d surviving job(s) in %s", e.getValue(), e.getKey()).isTrue();
+                assertThat(e.getKey().isTerminal())
+                        .as("%d surviving job(s) in %s", e.getValue(), e.getKey())
+                        .isTrue();
             }
             if (fsync.equals("always")) {
-                assertThat(lost).as("acknowledged jobs lost under appendfsync always").isEmpty();
+                assertThat(lost)
+                        .as("acknowledged jobs lost under appendfsync always")
+                        .isEmpty();
                 assertThat(finished).as("acknowledged jobs FINISHED").isEqualTo(ids.size());
             }
             worker.close();

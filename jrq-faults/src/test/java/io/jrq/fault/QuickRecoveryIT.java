@@ -44,29 +44,48 @@ class QuickRecoveryIT {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String queue = "quick-" + suffix;
         Keys keys = new Keys("jrq");
-        WorkerProcess.Spec spec = new WorkerProcess.Spec(redis.url(), queue).lease(LEASE_MS).concurrency(4).reap(5000);
+        WorkerProcess.Spec spec = new WorkerProcess.Spec(redis.url(), queue)
+                .lease(LEASE_MS)
+                .concurrency(4)
+                .reap(5000);
         WorkerProcess survivor = fleet.start("survivor-" + suffix, spec).awaitReady(Duration.ofSeconds(60));
         List<Long> delays = new ArrayList<>();
         List<String> all = new ArrayList<>();
         try (Jrq jrq = Jrq.connect(redis.url())) {
             Queue q = jrq.queue(queue);
             for (int k = 0; k < KILLS; k++) {
-                WorkerProcess victim = fleet.start("victim-" + suffix + "-" + k, spec,
-                        List.of("-D" + FaultJobs.VICTIM_PROPERTY + "=true"), Map.of()).awaitReady(Duration.ofSeconds(60));
+                WorkerProcess victim = fleet.start(
+                                "victim-" + suffix + "-" + k,
+                                spec,
+                                List.of("-D" + FaultJobs.VICTIM_PROPERTY + "=true"),
+                                Map.of())
+                        .awaitReady(Duration.ofSeconds(60));
                 // The survivor must have seen the victim's subscription at least once (a check runs every 200 ms).
                 Thread.sleep(500);
-                List<String> ids = q.enqueueAll(FaultJobs::holdOnVictim,
-                        IntStream.range(0, 8).mapToObj(i -> "q" + i).toList()).stream().map(Job::id).toList();
+                List<String> ids = q
+                        .enqueueAll(
+                                FaultJobs::holdOnVictim,
+                                IntStream.range(0, 8).mapToObj(i -> "q" + i).toList())
+                        .stream()
+                        .map(Job::id)
+                        .toList();
                 all.addAll(ids);
-                await().atMost(Duration.ofSeconds(30)).until(() -> fleet.runs().byJob().keySet().containsAll(ids));
-                List<String> held = ids.stream().filter(id -> fleet.runs().byJob().get(id).get(0).pid() == victim.pid()).toList();
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> fleet.runs().byJob().keySet().containsAll(ids));
+                List<String> held = ids.stream()
+                        .filter(id -> fleet.runs().byJob().get(id).get(0).pid() == victim.pid())
+                        .toList();
                 long killedAt = System.currentTimeMillis();
                 victim.kill();
-                await().atMost(Duration.ofSeconds(LEASE_MS / 1000 + 30)).pollInterval(Duration.ofMillis(20))
-                        .until(() -> held.stream().allMatch(id -> fleet.runs().byJob().get(id).size() >= 2));
+                await().atMost(Duration.ofSeconds(LEASE_MS / 1000 + 30))
+                        .pollInterval(Duration.ofMillis(20))
+                        .until(() -> held.stream()
+                                .allMatch(id -> fleet.runs().byJob().get(id).size() >= 2));
                 Map<String, List<RunLog.Run>> byJob = fleet.runs().byJob();
                 for (String id : held) {
-                    RunLog.Run again = byJob.get(id).stream().max(Comparator.comparingLong(RunLog.Run::startedAt)).orElseThrow();
+                    RunLog.Run again = byJob.get(id).stream()
+                            .max(Comparator.comparingLong(RunLog.Run::startedAt))
+                            .orElseThrow();
                     assertThat(again.pid()).as("who ran %s again", id).isEqualTo(survivor.pid());
                     delays.add(again.startedAt() - killedAt);
                 }
@@ -79,8 +98,10 @@ class QuickRecoveryIT {
         long p50 = sorted.get(sorted.size() / 2);
         long p99 = sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.99) - 1));
         long max = sorted.get(sorted.size() - 1);
-        System.out.printf("QuickRecoveryIT: %d kills, %d jobs cut short; kill -9 to new start: p50 %d ms, p99 %d ms, max %d ms"
-                + " (lease %d ms)%n", KILLS, delays.size(), p50, p99, max, LEASE_MS);
+        System.out.printf(
+                "QuickRecoveryIT: %d kills, %d jobs cut short; kill -9 to new start: p50 %d ms, p99 %d ms, max %d ms"
+                        + " (lease %d ms)%n",
+                KILLS, delays.size(), p50, p99, max, LEASE_MS);
         assertThat(delays).as("jobs the victims held").hasSizeGreaterThanOrEqualTo(KILLS);
         assertThat(p99).as("p99 from kill -9 to the job's new start, ms").isLessThanOrEqualTo(P99_BOUND_MS);
     }
@@ -90,7 +111,10 @@ class QuickRecoveryIT {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String queue = "killconn-" + suffix;
         Keys keys = new Keys("jrq");
-        WorkerProcess.Spec spec = new WorkerProcess.Spec(redis.url(), queue).lease(LEASE_MS).concurrency(4).reap(5000);
+        WorkerProcess.Spec spec = new WorkerProcess.Spec(redis.url(), queue)
+                .lease(LEASE_MS)
+                .concurrency(4)
+                .reap(5000);
         WorkerProcess a = fleet.start("a-" + suffix, spec);
         WorkerProcess b = fleet.start("b-" + suffix, spec);
         a.awaitReady(Duration.ofSeconds(60));
@@ -101,7 +125,9 @@ class QuickRecoveryIT {
         try (Jrq jrq = Jrq.connect(redis.url())) {
             Queue q = jrq.queue(queue);
             // Half a second each: every kill hits jobs in flight, on both workers.
-            ids = IntStream.range(0, 80).mapToObj(i -> q.enqueue(FaultJobs::work, "k" + i, 500L).id()).toList();
+            ids = IntStream.range(0, 80)
+                    .mapToObj(i -> q.enqueue(FaultJobs::work, "k" + i, 500L).id())
+                    .toList();
             long end = System.currentTimeMillis() + 8000;
             while (System.currentTimeMillis() < end) {
                 // Every connection of every client but this one: the workers', and this test's own client's.
@@ -114,14 +140,18 @@ class QuickRecoveryIT {
             }
             JobStates.awaitFinished(redis, keys, queue, ids, Duration.ofSeconds(60));
             for (String id : ids) {
-                assertThat(q.job(id).orElseThrow().status()).as("status of %s", id).isEqualTo(JobStatus.FINISHED);
+                assertThat(q.job(id).orElseThrow().status())
+                        .as("status of %s", id)
+                        .isEqualTo(JobStatus.FINISHED);
             }
         }
         RunLog runs = fleet.runs();
         Map<String, JobStates.State> states = JobStates.read(redis, keys, queue, ids);
-        System.out.printf("QuickRecoveryIT: %d rounds of CLIENT KILL over 8 s, %d jobs, %d runs, %d run twice%n",
+        System.out.printf(
+                "QuickRecoveryIT: %d rounds of CLIENT KILL over 8 s, %d jobs, %d runs, %d run twice%n",
                 killed, ids.size(), runs.size(), runs.duplicated().size());
-        assertThat(states.values()).allSatisfy(s -> assertThat(s.recoveries()).as("recoveries").isZero());
+        assertThat(states.values())
+                .allSatisfy(s -> assertThat(s.recoveries()).as("recoveries").isZero());
         assertThat(runs.duplicated()).as("jobs run twice").isEmpty();
         assertThat(a.outputText() + b.outputText()).doesNotContain(" is gone (");
     }

@@ -41,12 +41,16 @@ class RedisFreezeIT {
     @Test
     void workersResumeAfterRedisWasFrozenFor30Seconds() throws Exception {
         String queue = "freeze-" + UUID.randomUUID().toString().substring(0, 8);
-        try (RedisServer server = RedisServer.start(); Jrq client = Jrq.connect(server.url())) {
+        try (RedisServer server = RedisServer.start();
+                Jrq client = Jrq.connect(server.url())) {
             List<WorkerProcess> workers = startWorkers(server, queue);
             Queue q = client.queue(queue);
             List<Job<String>> jobs = enqueue(q, "f", JOBS, 100);
-            List<CompletableFuture<String>> futures = jobs.stream().map(Job::future).toList();
-            await().atMost(Duration.ofSeconds(30)).until(() -> futures.stream().filter(CompletableFuture::isDone).count() >= 40);
+            List<CompletableFuture<String>> futures =
+                    jobs.stream().map(Job::future).toList();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() ->
+                            futures.stream().filter(CompletableFuture::isDone).count() >= 40);
 
             server.pause();
             long frozenAt = System.currentTimeMillis();
@@ -60,7 +64,8 @@ class RedisFreezeIT {
             // job leased before the freeze may still be STARTED: its lease ran out during the freeze.
             Thread.sleep(LEASE_MS + REAP_MS + 3000);
             int staleLeases = 0;
-            for (String id : server.execute("ZRANGE", KEYS.active(queue), "0", "-1").split("\n")) {
+            for (String id :
+                    server.execute("ZRANGE", KEYS.active(queue), "0", "-1").split("\n")) {
                 if (!id.isBlank()) {
                     String started = server.execute("HGET", KEYS.job(queue, id), "started_at");
                     if (started != null && Long.parseLong(started) < resumedAtRedis) {
@@ -68,20 +73,30 @@ class RedisFreezeIT {
                     }
                 }
             }
-            assertThat(staleLeases).as("jobs still STARTED under a lease taken before the freeze").isZero();
+            assertThat(staleLeases)
+                    .as("jobs still STARTED under a lease taken before the freeze")
+                    .isZero();
 
             CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
             long allDoneAfter = System.currentTimeMillis() - resumedAt;
             Outcome o = check(server, q, jobs, workers, "f");
             long afterMs = runAfterFault(q, workers, "f-after");
 
-            System.out.printf("RedisFreezeIT (SIGSTOP %d ms): jobs=%d done-before=%d all-done %d ms after resume; reruns=%d"
+            System.out.printf(
+                    "RedisFreezeIT (SIGSTOP %d ms): jobs=%d done-before=%d all-done %d ms after resume; reruns=%d"
                             + " recovered-after-lease=%d; post-fault jobs ran on both workers in %d ms; worker restarts=0%n",
-                    System.currentTimeMillis() - frozenAt - (System.currentTimeMillis() - resumedAt), JOBS, doneBefore, allDoneAfter,
-                    o.reruns, o.recovered, afterMs);
+                    System.currentTimeMillis() - frozenAt - (System.currentTimeMillis() - resumedAt),
+                    JOBS,
+                    doneBefore,
+                    allDoneAfter,
+                    o.reruns,
+                    o.recovered,
+                    afterMs);
             // Leases (2 s) all lapsed during the freeze; the reaper (every 0.5 s) and the workers'
             // own fetch rounds must have settled every job well within the bound.
-            assertThat(allDoneAfter).as("ms from resume until every awaited result arrived").isLessThan(45_000);
+            assertThat(allDoneAfter)
+                    .as("ms from resume until every awaited result arrived")
+                    .isLessThan(45_000);
         }
     }
 
@@ -89,12 +104,16 @@ class RedisFreezeIT {
     @Test
     void workersResumeAfterEveryConnectionIsKilled() throws Exception {
         String queue = "clientkill-" + UUID.randomUUID().toString().substring(0, 8);
-        try (RedisServer server = RedisServer.start(); Jrq client = Jrq.connect(server.url())) {
+        try (RedisServer server = RedisServer.start();
+                Jrq client = Jrq.connect(server.url())) {
             List<WorkerProcess> workers = startWorkers(server, queue);
             Queue q = client.queue(queue);
             List<Job<String>> jobs = enqueue(q, "k", JOBS, 50);
-            List<CompletableFuture<String>> futures = jobs.stream().map(Job::future).toList();
-            await().atMost(Duration.ofSeconds(30)).until(() -> futures.stream().filter(CompletableFuture::isDone).count() >= 40);
+            List<CompletableFuture<String>> futures =
+                    jobs.stream().map(Job::future).toList();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() ->
+                            futures.stream().filter(CompletableFuture::isDone).count() >= 40);
 
             int killedBusy = killAllClients(server);
             long killedAt = System.currentTimeMillis();
@@ -108,17 +127,23 @@ class RedisFreezeIT {
             awaitWaitersAndSubscriptions(server, workers);
             long afterMs = runAfterFault(q, workers, "k-after");
 
-            System.out.printf("RedisFreezeIT (CLIENT KILL): jobs=%d killed-busy=%d killed-idle=%d all-done %d ms after the kill;"
+            System.out.printf(
+                    "RedisFreezeIT (CLIENT KILL): jobs=%d killed-busy=%d killed-idle=%d all-done %d ms after the kill;"
                             + " reruns=%d recovered-after-lease=%d; post-fault jobs ran on both workers in %d ms; worker restarts=0%n",
                     JOBS, killedBusy, killedIdle, allDoneAfter, o.reruns, o.recovered, afterMs);
             assertThat(killedBusy).as("connections killed while busy").isGreaterThanOrEqualTo(2 * 3);
             assertThat(killedIdle).as("connections killed while idle").isGreaterThanOrEqualTo(2 * 3);
-            assertThat(allDoneAfter).as("ms from the kill until every awaited result arrived").isLessThan(30_000);
+            assertThat(allDoneAfter)
+                    .as("ms from the kill until every awaited result arrived")
+                    .isLessThan(30_000);
         }
     }
 
     private List<WorkerProcess> startWorkers(RedisServer server, String queue) {
-        WorkerProcess.Spec spec = new WorkerProcess.Spec(server.url(), queue).lease(LEASE_MS).reap(REAP_MS).concurrency(4);
+        WorkerProcess.Spec spec = new WorkerProcess.Spec(server.url(), queue)
+                .lease(LEASE_MS)
+                .reap(REAP_MS)
+                .concurrency(4);
         List<WorkerProcess> workers = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             workers.add(fleet.start(queue + "-w" + i, spec));
@@ -135,11 +160,11 @@ class RedisFreezeIT {
         return jobs;
     }
 
-    private record Outcome(int reruns, int recovered) {
-    }
+    private record Outcome(int reruns, int recovered) {}
 
     /** Every job FINISHED with the right result, none left leased, workers still the same processes. */
-    private Outcome check(RedisServer server, Queue q, List<Job<String>> jobs, List<WorkerProcess> workers, String label)
+    private Outcome check(
+            RedisServer server, Queue q, List<Job<String>> jobs, List<WorkerProcess> workers, String label)
             throws Exception {
         Set<Long> pids = workers.stream().map(WorkerProcess::pid).collect(Collectors.toSet());
         RunLog runs = fleet.runs();
@@ -156,11 +181,15 @@ class RedisFreezeIT {
             }
         }
         String queue = jobs.get(0).queue();
-        assertThat(server.execute("ZCARD", KEYS.active(queue))).as("jobs still leased").isEqualTo("0");
+        assertThat(server.execute("ZCARD", KEYS.active(queue)))
+                .as("jobs still leased")
+                .isEqualTo("0");
         assertThat(q.size()).isZero();
         for (WorkerProcess w : workers) {
             assertThat(w.isAlive()).as("%s alive", w).isTrue();
-            assertThat(w.outputText().split("READY ", -1).length - 1).as("times %s started", w).isEqualTo(1);
+            assertThat(w.outputText().split("READY ", -1).length - 1)
+                    .as("times %s started", w)
+                    .isEqualTo(1);
         }
         int reruns = runs.duplicated().size();
         return new Outcome(reruns, recovered);
@@ -174,22 +203,33 @@ class RedisFreezeIT {
             assertThat(j.await(Duration.ofSeconds(30))).startsWith(label);
         }
         long took = System.currentTimeMillis() - start;
-        Map<Long, Long> byPid = after.stream().collect(Collectors.groupingBy(j -> {
-            String r = j.future().join();
-            return Long.parseLong(r.substring(r.indexOf('@') + 1));
-        }, Collectors.counting()));
-        assertThat(byPid.keySet()).as("processes that ran post-fault jobs")
-                .containsExactlyInAnyOrderElementsOf(workers.stream().map(WorkerProcess::pid).toList());
-        assertThat(took).as("ms to run 16 jobs of 300 ms on 8 slots after the fault").isLessThan(20_000);
+        Map<Long, Long> byPid = after.stream()
+                .collect(Collectors.groupingBy(
+                        j -> {
+                            String r = j.future().join();
+                            return Long.parseLong(r.substring(r.indexOf('@') + 1));
+                        },
+                        Collectors.counting()));
+        assertThat(byPid.keySet())
+                .as("processes that ran post-fault jobs")
+                .containsExactlyInAnyOrderElementsOf(
+                        workers.stream().map(WorkerProcess::pid).toList());
+        assertThat(took)
+                .as("ms to run 16 jobs of 300 ms on 8 slots after the fault")
+                .isLessThan(20_000);
         return took;
     }
 
     /** Each worker blocks in BLMOVE again and listens on its command channel. */
     private static void awaitWaitersAndSubscriptions(RedisServer server, List<WorkerProcess> workers) {
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            long waiting = clients(server).stream().filter(c -> "blmove".equals(c.get("cmd"))).count();
-            return waiting >= workers.size();
-        });
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    long waiting = clients(server).stream()
+                            .filter(c -> "blmove".equals(c.get("cmd")))
+                            .count();
+                    return waiting >= workers.size();
+                });
         for (WorkerProcess w : workers) {
             await().atMost(Duration.ofSeconds(20)).until(() -> numsub(server, KEYS.commands(w.name())) == 1);
         }

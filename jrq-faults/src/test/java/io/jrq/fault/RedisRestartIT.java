@@ -45,32 +45,52 @@ class RedisRestartIT {
     private void survive(Consumer<RedisServer> takeDown, String how) throws Exception {
         String queue = "restart-" + UUID.randomUUID().toString().substring(0, 8);
         Keys keys = new Keys("jrq");
-        try (RedisServer server = RedisServer.builder().appendOnly(true).appendFsync("always").start();
-             Jrq workerSide = Jrq.connect(server.url());
-             Jrq client = Jrq.connect(server.url())) {
-            Worker worker = workerSide.worker(queue).allowPackages("io.jrq.fault").concurrency(4).leaseDuration(LEASE)
-                    .reapInterval(Duration.ofMillis(500)).shutdownGrace(Duration.ofSeconds(2)).handleSignals(false).start();
+        try (RedisServer server = RedisServer.builder()
+                        .appendOnly(true)
+                        .appendFsync("always")
+                        .start();
+                Jrq workerSide = Jrq.connect(server.url());
+                Jrq client = Jrq.connect(server.url())) {
+            Worker worker = workerSide
+                    .worker(queue)
+                    .allowPackages("io.jrq.fault")
+                    .concurrency(4)
+                    .leaseDuration(LEASE)
+                    .reapInterval(Duration.ofMillis(500))
+                    .shutdownGrace(Duration.ofSeconds(2))
+                    .handleSignals(false)
+                    .start();
             try {
                 Queue q = client.queue(queue);
-                List<Job<String>> jobs = q.enqueueAll(FaultJobs::brief, IntStream.range(0, JOBS).mapToObj(i -> "r" + i).toList());
-                List<CompletableFuture<String>> futures = jobs.stream().map(Job::future).toList();
+                List<Job<String>> jobs = q.enqueueAll(
+                        FaultJobs::brief,
+                        IntStream.range(0, JOBS).mapToObj(i -> "r" + i).toList());
+                List<CompletableFuture<String>> futures =
+                        jobs.stream().map(Job::future).toList();
                 // A job of a queue no worker serves yet: its result can only arrive after the outage.
                 String late = queue + "-late";
                 Job<String> lateJob = client.queue(late).enqueue(FaultJobs::work, "late", 1L);
                 AtomicLong lateCompletedAt = new AtomicLong();
-                CompletableFuture<String> lateFuture = lateJob.future().whenComplete((r, e) -> lateCompletedAt.set(System.currentTimeMillis()));
+                CompletableFuture<String> lateFuture =
+                        lateJob.future().whenComplete((r, e) -> lateCompletedAt.set(System.currentTimeMillis()));
                 await().atMost(Duration.ofSeconds(10)).until(() -> subscribers(server, keys.events(late)) == 1);
-                await().atMost(Duration.ofSeconds(20)).until(() -> futures.stream().filter(CompletableFuture::isDone).count() >= 50);
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> futures.stream()
+                                        .filter(CompletableFuture::isDone)
+                                        .count()
+                                >= 50);
 
                 takeDown.accept(server);
                 long downAt = System.currentTimeMillis();
-                long doneBefore = futures.stream().filter(CompletableFuture::isDone).count();
+                long doneBefore =
+                        futures.stream().filter(CompletableFuture::isDone).count();
                 assertThat(doneBefore).as("jobs done before Redis went down").isLessThan(JOBS);
                 Thread.sleep(500);
                 server.restart();
                 long upAt = System.currentTimeMillis();
 
-                CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+                CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                        .get(60, TimeUnit.SECONDS);
                 long allDoneAfter = System.currentTimeMillis() - upAt;
 
                 int recovered = 0;
@@ -95,14 +115,21 @@ class RedisRestartIT {
 
                 // The client subscribed again by itself, and a result published now is pushed to it.
                 await().atMost(Duration.ofSeconds(15)).until(() -> subscribers(server, keys.events(late)) == 1);
-                Worker lateWorker = workerSide.worker(late).allowPackages("io.jrq.fault").handleSignals(false).start();
+                Worker lateWorker = workerSide
+                        .worker(late)
+                        .allowPackages("io.jrq.fault")
+                        .handleSignals(false)
+                        .start();
                 try {
                     assertThat(lateFuture.get(15, TimeUnit.SECONDS)).isEqualTo("late@" + PID);
                 } finally {
                     lateWorker.close();
                 }
-                long pushedAfter = lateCompletedAt.get() - lateJob.info().endedAt().orElseThrow().toEpochMilli();
-                assertThat(pushedAfter).as("ms from the late job's end to its future's completion").isLessThan(1000);
+                long pushedAfter = lateCompletedAt.get()
+                        - lateJob.info().endedAt().orElseThrow().toEpochMilli();
+                assertThat(pushedAfter)
+                        .as("ms from the late job's end to its future's completion")
+                        .isLessThan(1000);
 
                 // The same worker, never restarted, takes new work; the same client gets its result.
                 assertThat(worker.isRunning()).isTrue();
@@ -112,7 +139,8 @@ class RedisRestartIT {
                 assertThat(q.size()).isZero();
                 assertThat(server.execute("ZCARD", keys.active(queue))).isEqualTo("0");
 
-                System.out.printf("RedisRestartIT (%s): %d jobs, %d done before Redis went down for %d ms;"
+                System.out.printf(
+                        "RedisRestartIT (%s): %d jobs, %d done before Redis went down for %d ms;"
                                 + " all done %d ms after it was back; %d job(s) recovered after their lease, %d ran twice;"
                                 + " a result awaited across the outage was pushed %d ms after the job ended%n",
                         how, JOBS, doneBefore, upAt - downAt, allDoneAfter, recovered, ranTwice, pushedAfter);

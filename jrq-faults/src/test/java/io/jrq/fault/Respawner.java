@@ -20,8 +20,7 @@ final class Respawner implements AutoCloseable {
      * @param at when it was killed (for {@link #killRandom}) or seen dead (otherwise), epoch ms
      * @param killed true when {@link #killRandom} killed it
      */
-    record Death(WorkerProcess process, long at, boolean killed) {
-    }
+    record Death(WorkerProcess process, long at, boolean killed) {}
 
     private final WorkerProcesses fleet;
     private final List<WorkerProcess.Spec> specs;
@@ -102,7 +101,8 @@ final class Respawner implements AutoCloseable {
      * @return the killed process, or null when too few were ready
      */
     synchronized WorkerProcess killRandom(Random random, int minReady) {
-        List<WorkerProcess> candidates = slots.stream().filter(w -> w.isAlive() && w.isReady()).toList();
+        List<WorkerProcess> candidates =
+                slots.stream().filter(w -> w.isAlive() && w.isReady()).toList();
         if (candidates.size() < minReady || candidates.isEmpty()) {
             return null;
         }

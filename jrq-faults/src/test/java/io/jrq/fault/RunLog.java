@@ -27,8 +27,7 @@ final class RunLog {
      * @param attempt the attempt number the worker saw
      * @param startedAt when the run started, epoch ms on this machine's clock
      */
-    record Run(String jobId, String label, long pid, int attempt, long startedAt) {
-    }
+    record Run(String jobId, String label, long pid, int attempt, long startedAt) {}
 
     private final List<Run> runs;
 
@@ -49,7 +48,8 @@ final class RunLog {
                 for (String line : text.split("\n")) {
                     String[] p = line.split(" ");
                     if (p.length == 5) {
-                        runs.add(new Run(p[0], p[1], Long.parseLong(p[2]), Integer.parseInt(p[3]), Long.parseLong(p[4])));
+                        runs.add(new Run(
+                                p[0], p[1], Long.parseLong(p[2]), Integer.parseInt(p[3]), Long.parseLong(p[4])));
                     } else if (!line.isEmpty()) {
                         throw new IllegalStateException("malformed line in run log " + f + ": '" + line + "'");
                     }

@@ -40,13 +40,17 @@ class StalledWorkerIT {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String queue = "stall-" + suffix;
         Keys keys = new Keys("jrq");
-        WorkerProcess.Spec spec = new WorkerProcess.Spec(redis.url(), queue).lease(LEASE_MS).concurrency(1).reap(REAP_MS);
+        WorkerProcess.Spec spec = new WorkerProcess.Spec(redis.url(), queue)
+                .lease(LEASE_MS)
+                .concurrency(1)
+                .reap(REAP_MS);
         WorkerProcess stalled = fleet.start("stalled-" + suffix, spec).awaitReady(Duration.ofSeconds(30));
 
         try (Jrq jrq = Jrq.connect(redis.url())) {
             Queue q = jrq.queue(queue);
             Job<String> job = q.enqueue(FaultJobs::work, "x", JOB_MS);
-            await().atMost(Duration.ofSeconds(10)).until(() -> !RunLog.read(List.of(stalled.runLog())).all().isEmpty());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !RunLog.read(List.of(stalled.runLog())).all().isEmpty());
             assertThat(job.info().worker()).contains(stalled.name());
             stalled.suspend();
             long frozenAt = System.currentTimeMillis();
@@ -61,8 +65,10 @@ class StalledWorkerIT {
             // it tries to record that outcome with its old lease token.
             stalled.resume();
             long frozenFor = System.currentTimeMillis() - frozenAt;
-            await().atMost(Duration.ofSeconds(10)).until(() -> stalled.outputText().lines()
-                    .anyMatch(l -> l.contains(job.id()) && l.contains("lease") && l.contains("WARN")));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> stalled.outputText()
+                            .lines()
+                            .anyMatch(l -> l.contains(job.id()) && l.contains("lease") && l.contains("WARN")));
             Thread.sleep(500); // time for any late write from the stalled worker to land
 
             JobInfo info = job.info();
@@ -70,13 +76,16 @@ class StalledWorkerIT {
             assertThat(info.worker()).contains(rescuer.name());
             assertThat(info.attempts()).isEqualTo(2);
             assertThat(job.result()).contains("x@" + rescuer.pid());
-            assertThat(redis.execute("HGET", keys.job(queue, job.id()), "recoveries")).isEqualTo("1");
+            assertThat(redis.execute("HGET", keys.job(queue, job.id()), "recoveries"))
+                    .isEqualTo("1");
             assertThat(redis.execute("ZSCORE", keys.active(queue), job.id())).isNull();
             List<RunLog.Run> runs = fleet.runs().of(job.id());
-            assertThat(runs).extracting(RunLog.Run::pid, RunLog.Run::attempt)
-                    .containsExactlyInAnyOrder(tuple(stalled.pid(), 1),
-                            tuple(rescuer.pid(), 2));
-            assertThat(takenOverAfter).as("ms from the freeze to the take-over").isGreaterThanOrEqualTo(LEASE_MS - LEASE_MS / 3 - 300);
+            assertThat(runs)
+                    .extracting(RunLog.Run::pid, RunLog.Run::attempt)
+                    .containsExactlyInAnyOrder(tuple(stalled.pid(), 1), tuple(rescuer.pid(), 2));
+            assertThat(takenOverAfter)
+                    .as("ms from the freeze to the take-over")
+                    .isGreaterThanOrEqualTo(LEASE_MS - LEASE_MS / 3 - 300);
             assertThat(stalled.isAlive()).isTrue();
 
             // With the rescuer gone, the stalled worker, still the same process, runs new jobs.
@@ -85,10 +94,14 @@ class StalledWorkerIT {
             assertThat(next.await(Duration.ofSeconds(15))).isEqualTo("y@" + stalled.pid());
             assertThat(next.info().worker()).contains(stalled.name());
 
-            String warning = stalled.outputText().lines().filter(l -> l.contains(job.id()) && l.contains("lease"))
-                    .findFirst().orElseThrow();
-            System.out.printf("StalledWorkerIT: frozen %d ms past a %d ms lease; taken over %d ms after the freeze; the stalled"
-                    + " run's outcome was refused (%s); stalled worker then ran a new job%n",
+            String warning = stalled.outputText()
+                    .lines()
+                    .filter(l -> l.contains(job.id()) && l.contains("lease"))
+                    .findFirst()
+                    .orElseThrow();
+            System.out.printf(
+                    "StalledWorkerIT: frozen %d ms past a %d ms lease; taken over %d ms after the freeze; the stalled"
+                            + " run's outcome was refused (%s); stalled worker then ran a new job%n",
                     frozenFor, LEASE_MS, takenOverAfter, warning.substring(warning.indexOf(" - ") + 3));
         }
     }

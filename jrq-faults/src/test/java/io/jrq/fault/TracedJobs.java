@@ -11,8 +11,7 @@ public final class TracedJobs {
     /** Set by {@link TracingWorkerMain} before its worker starts. */
     static volatile Tracer tracer;
 
-    private TracedJobs() {
-    }
+    private TracedJobs() {}
 
     /**
      * Makes a span {@code inside <label>} and returns.

@@ -67,7 +67,9 @@ class TracingAcrossProcessesIT {
     void sdk() {
         exporter = InMemorySpanExporter.create();
         otel = OpenTelemetrySdk.builder()
-                .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
+                .setTracerProvider(SdkTracerProvider.builder()
+                        .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                        .build())
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
                 .build();
     }
@@ -85,14 +87,27 @@ class TracingAcrossProcessesIT {
     void theWorkerProcessContinuesTheProducersTrace(RedisServer redis) throws IOException {
         String q = "trace-x-" + UUID.randomUUID().toString().substring(0, 8);
         Path spans = dir.resolve("worker.spans.json");
-        Path out = start("traced-worker", testClasspath(), TracingWorkerMain.class, redis.url(), q, spans.toString(), "traced-worker");
+        Path out = start(
+                "traced-worker",
+                testClasspath(),
+                TracingWorkerMain.class,
+                redis.url(),
+                q,
+                spans.toString(),
+                "traced-worker");
 
         Job<String> ok;
         Job<String> bad;
-        try (Jrq jrq = Jrq.connect(redis.url()); JrqTracing tracing = new JrqTracing(otel).bindTo(jrq)) {
+        try (Jrq jrq = Jrq.connect(redis.url());
+                JrqTracing tracing = new JrqTracing(otel).bindTo(jrq)) {
             ok = jrq.queue(q).enqueue(TracedJobs::work, "a");
-            bad = jrq.queue(q).with(EnqueueOptions.builder().retry(RetryPolicy.none()).build()).enqueue(TracedJobs::fail, "no");
-            assertThat(ok.await(WAIT)).as(tail(out)).startsWith("a@").isNotEqualTo("a@" + ProcessHandle.current().pid());
+            bad = jrq.queue(q)
+                    .with(EnqueueOptions.builder().retry(RetryPolicy.none()).build())
+                    .enqueue(TracedJobs::fail, "no");
+            assertThat(ok.await(WAIT))
+                    .as(tail(out))
+                    .startsWith("a@")
+                    .isNotEqualTo("a@" + ProcessHandle.current().pid());
             await().atMost(WAIT).until(() -> bad.status() == JobStatus.FAILED);
         }
         SpanData sendOk = sendOf(ok.id());
@@ -101,8 +116,12 @@ class TracingAcrossProcessesIT {
         JsonNode processOk = awaitSpan(spans, "messaging.message.id", ok.id());
         assertThat(processOk.path("name").asText()).isEqualTo("process " + q);
         assertThat(processOk.path("kind").asText()).isEqualTo("CONSUMER");
-        assertThat(processOk.path("traceId").asText()).as("the producer's trace").isEqualTo(sendOk.getTraceId());
-        assertThat(processOk.path("parentSpanId").asText()).as("child of the send span").isEqualTo(sendOk.getSpanId());
+        assertThat(processOk.path("traceId").asText())
+                .as("the producer's trace")
+                .isEqualTo(sendOk.getTraceId());
+        assertThat(processOk.path("parentSpanId").asText())
+                .as("child of the send span")
+                .isEqualTo(sendOk.getSpanId());
         JsonNode attributes = processOk.path("attributes");
         assertThat(attributes.path("messaging.system").asText()).isEqualTo("jrq");
         assertThat(attributes.path("messaging.destination.name").asText()).isEqualTo(q);
@@ -112,14 +131,17 @@ class TracingAcrossProcessesIT {
         assertThat(attributes.path("messaging.client.id").asText()).isEqualTo("traced-worker");
 
         JsonNode inside = awaitSpan(spans, null, "inside a");
-        assertThat(inside.path("parentSpanId").asText()).as("the job's own span").isEqualTo(processOk.path("spanId").asText());
+        assertThat(inside.path("parentSpanId").asText())
+                .as("the job's own span")
+                .isEqualTo(processOk.path("spanId").asText());
         assertThat(inside.path("traceId").asText()).isEqualTo(sendOk.getTraceId());
 
         JsonNode processBad = awaitSpan(spans, "messaging.message.id", bad.id());
         assertThat(processBad.path("traceId").asText()).isEqualTo(sendBad.getTraceId());
         assertThat(processBad.path("parentSpanId").asText()).isEqualTo(sendBad.getSpanId());
         assertThat(processBad.path("status").asText()).isEqualTo("ERROR");
-        assertThat(processBad.path("attributes").path("error.type").asText()).isEqualTo(IllegalStateException.class.getName());
+        assertThat(processBad.path("attributes").path("error.type").asText())
+                .isEqualTo(IllegalStateException.class.getName());
         assertThat(sendOk.getTraceId()).as("one trace per enqueue").isNotEqualTo(sendBad.getTraceId());
     }
 
@@ -127,25 +149,37 @@ class TracingAcrossProcessesIT {
     void aWorkerWithoutOpenTelemetryRunsTracedJobs(RedisServer redis) {
         String q = "trace-n-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> all = testClasspath();
-        List<String> withoutOtel = all.stream().filter(e -> !Path.of(e).getFileName().toString().contains("opentelemetry")).toList();
-        assertThat(withoutOtel).as("the test classpath has OpenTelemetry jars to leave out").hasSizeLessThan(all.size());
+        List<String> withoutOtel = all.stream()
+                .filter(e -> !Path.of(e).getFileName().toString().contains("opentelemetry"))
+                .toList();
+        assertThat(withoutOtel)
+                .as("the test classpath has OpenTelemetry jars to leave out")
+                .hasSizeLessThan(all.size());
         Path out = start("plain-worker", withoutOtel, WorkerMain.class, redis.url(), q, "5000", "2", "plain-worker");
 
-        try (Jrq jrq = Jrq.connect(redis.url()); JrqTracing tracing = new JrqTracing(otel).bindTo(jrq)) {
+        try (Jrq jrq = Jrq.connect(redis.url());
+                JrqTracing tracing = new JrqTracing(otel).bindTo(jrq)) {
             // A description keeps the payload once the job finished, to look at what it carried.
-            Job<Boolean> probe = jrq.queue(q).with(EnqueueOptions.builder().description("traced probe").build())
+            Job<Boolean> probe = jrq.queue(q)
+                    .with(EnqueueOptions.builder().description("traced probe").build())
                     .enqueue(ClassProbe::has, "io.opentelemetry.api.OpenTelemetry");
-            assertThat(probe.await(WAIT)).as("OpenTelemetry is not on the worker's classpath\n" + tail(out)).isFalse();
+            assertThat(probe.await(WAIT))
+                    .as("OpenTelemetry is not on the worker's classpath\n" + tail(out))
+                    .isFalse();
             assertThat(probe.status()).isEqualTo(JobStatus.FINISHED);
             String payload = redis.execute("HGET", new Keys("jrq").job(q, probe.id()), "payload");
-            assertThat(payload).contains("\"trace\":{\"traceparent\":\"00-" + sendOf(probe.id()).getTraceId() + "-");
+            assertThat(payload)
+                    .contains("\"trace\":{\"traceparent\":\"00-"
+                            + sendOf(probe.id()).getTraceId() + "-");
         }
         assertThat(tail(out)).doesNotContain("NoClassDefFoundError", "ClassNotFoundException");
     }
 
     private SpanData sendOf(String jobId) {
         List<SpanData> sends = exporter.getFinishedSpanItems().stream()
-                .filter(s -> s.getKind() == SpanKind.PRODUCER && jobId.equals(s.getAttributes().get(MESSAGE_ID))).toList();
+                .filter(s -> s.getKind() == SpanKind.PRODUCER
+                        && jobId.equals(s.getAttributes().get(MESSAGE_ID)))
+                .toList();
         assertThat(sends).hasSize(1);
         return sends.get(0);
     }
@@ -159,9 +193,11 @@ class TracingAcrossProcessesIT {
             }
             JsonNode all = new ObjectMapper().readTree(Files.readString(spans, StandardCharsets.UTF_8));
             found[0] = StreamSupport.stream(all.spliterator(), false)
-                    .filter(s -> attribute == null ? s.path("name").asText().equals(value)
+                    .filter(s -> attribute == null
+                            ? s.path("name").asText().equals(value)
                             : s.path("attributes").path(attribute).asText().equals(value))
-                    .findFirst().orElse(null);
+                    .findFirst()
+                    .orElse(null);
             return found[0] != null;
         });
         return found[0];
@@ -174,14 +210,25 @@ class TracingAcrossProcessesIT {
      */
     private Path start(String name, List<String> classpath, Class<?> main, String... args) {
         Path out = dir.resolve(name + ".out");
-        String java = ProcessHandle.current().info().command()
+        String java = ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", String.join(File.pathSeparator, classpath), main.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                java,
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                String.join(File.pathSeparator, classpath),
+                main.getName()));
         cmd.addAll(List.of(args));
         Process p;
         try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
@@ -214,10 +261,13 @@ class TracingAcrossProcessesIT {
             Path jar = Path.of(entries.get(0)).toAbsolutePath();
             try (JarFile file = new JarFile(jar.toFile())) {
                 Manifest manifest = file.getManifest();
-                String classPath = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+                String classPath =
+                        manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
                 if (classPath != null && !classPath.isBlank()) {
                     return Arrays.stream(classPath.trim().split("\\s+"))
-                            .map(u -> Path.of(jar.getParent().toUri().resolve(u)).toString()).toList();
+                            .map(u ->
+                                    Path.of(jar.getParent().toUri().resolve(u)).toString())
+                            .toList();
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the manifest of " + jar, e);

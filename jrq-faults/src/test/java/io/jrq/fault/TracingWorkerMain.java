@@ -28,8 +28,7 @@ import java.util.concurrent.CountDownLatch;
  * half a file. Prints {@code READY <name> <pid>} once the worker runs.
  */
 public final class TracingWorkerMain {
-    private TracingWorkerMain() {
-    }
+    private TracingWorkerMain() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length != 4) {
@@ -37,32 +36,40 @@ public final class TracingWorkerMain {
             System.exit(2);
         }
         // Never outlive the test JVM that started this process.
-        ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(3)));
+        ProcessHandle.current()
+                .parent()
+                .ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(3)));
         InMemorySpanExporter exporter = InMemorySpanExporter.create();
         OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
-                .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
+                .setTracerProvider(SdkTracerProvider.builder()
+                        .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                        .build())
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
                 .build();
         TracedJobs.tracer = otel.getTracer("traced-jobs");
         Path spans = Path.of(args[2]);
-        Thread writer = new Thread(() -> {
-            while (true) {
-                try {
-                    write(exporter.getFinishedSpanItems(), spans);
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (IOException | RuntimeException e) {
-                    System.err.println("cannot write spans: " + e);
-                }
-            }
-        }, "span-writer");
+        Thread writer = new Thread(
+                () -> {
+                    while (true) {
+                        try {
+                            write(exporter.getFinishedSpanItems(), spans);
+                            Thread.sleep(50);
+                        } catch (InterruptedException e) {
+                            return;
+                        } catch (IOException | RuntimeException e) {
+                            System.err.println("cannot write spans: " + e);
+                        }
+                    }
+                },
+                "span-writer");
         writer.setDaemon(true);
         writer.start();
         Jrq jrq = Jrq.connect(args[0]);
         new JrqTracing(otel).bindTo(jrq);
-        Worker worker = jrq.worker(args[1]).name(args[3]).allowPackages("io.jrq.fault").start();
-        System.out.println("READY " + worker.name() + " " + ProcessHandle.current().pid());
+        Worker worker =
+                jrq.worker(args[1]).name(args[3]).allowPackages("io.jrq.fault").start();
+        System.out.println(
+                "READY " + worker.name() + " " + ProcessHandle.current().pid());
         System.out.flush();
         new CountDownLatch(1).await();
     }

@@ -48,7 +48,10 @@ class WorkerCrashIT {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String queue = "crash-" + suffix;
         Keys keys = new Keys("jrq");
-        WorkerProcess.Spec spec = new WorkerProcess.Spec(redis.url(), queue).lease(LEASE_MS).concurrency(4).reap(REAP_MS)
+        WorkerProcess.Spec spec = new WorkerProcess.Spec(redis.url(), queue)
+                .lease(LEASE_MS)
+                .concurrency(4)
+                .reap(REAP_MS)
                 .quickRecovery(false); // this test is about the lease; QuickRecoveryIT about the rest
         WorkerProcess victim = fleet.start("victim-" + suffix, spec);
         WorkerProcess survivor = fleet.start("survivor-" + suffix, spec);
@@ -67,27 +70,36 @@ class WorkerCrashIT {
 
             // Let the victim get going, then freeze it so that what it holds can be read exactly:
             // a frozen process neither finishes nor takes jobs.
-            await().atMost(Duration.ofSeconds(30)).until(() -> RunLog.read(List.of(victim.runLog())).size() >= 20);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> RunLog.read(List.of(victim.runLog())).size() >= 20);
             victim.suspend();
             long frozenAt = System.currentTimeMillis();
             Thread.sleep(200); // whatever the victim sent before the freeze has been executed by now
             Set<String> held = heldBy(redis, keys, queue, victim.name());
             victim.kill();
             long killedAt = System.currentTimeMillis();
-            long doneAtKill = futures.values().stream().filter(CompletableFuture::isDone).count();
-            assertThat(held).as("jobs the victim held when it was killed").isNotEmpty()
+            long doneAtKill =
+                    futures.values().stream().filter(CompletableFuture::isDone).count();
+            assertThat(held)
+                    .as("jobs the victim held when it was killed")
+                    .isNotEmpty()
                     .hasSizeLessThanOrEqualTo(spec.concurrency());
             assertThat(doneAtKill).as("jobs done when the victim was killed").isBetween(1L, (long) JOBS - 1);
 
-            CompletableFuture.allOf(held.stream().map(futures::get).toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            CompletableFuture.allOf(held.stream().map(futures::get).toArray(CompletableFuture[]::new))
+                    .get(30, TimeUnit.SECONDS);
             long recoveredAfter = System.currentTimeMillis() - killedAt;
 
-            await().atMost(Duration.ofMillis(REGISTRY_TTL_MS + 3000)).pollInterval(Duration.ofMillis(50))
+            await().atMost(Duration.ofMillis(REGISTRY_TTL_MS + 3000))
+                    .pollInterval(Duration.ofMillis(50))
                     .until(() -> "0".equals(redis.execute("EXISTS", keys.worker(victim.name()))));
             long registryGoneAfter = System.currentTimeMillis() - killedAt;
-            assertThat(redis.execute("EXISTS", keys.worker(survivor.name()))).as("the survivor's registry entry").isEqualTo("1");
+            assertThat(redis.execute("EXISTS", keys.worker(survivor.name())))
+                    .as("the survivor's registry entry")
+                    .isEqualTo("1");
 
-            CompletableFuture.allOf(futures.values().toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            CompletableFuture.allOf(futures.values().toArray(CompletableFuture[]::new))
+                    .get(60, TimeUnit.SECONDS);
             long allDoneAfter = System.currentTimeMillis() - killedAt;
 
             RunLog runs = fleet.runs();
@@ -101,12 +113,20 @@ class WorkerCrashIT {
                 assertThat(info.status()).as("status of %s", job.id()).isEqualTo(JobStatus.FINISHED);
                 List<RunLog.Run> jobRuns = byJob.get(job.id());
                 if (held.contains(job.id())) {
-                    assertThat(info.worker()).as("worker of held job %s", job.id()).contains(survivor.name());
-                    assertThat(info.attempts()).as("attempts of held job %s", job.id()).isEqualTo(2);
-                    assertThat(redis.execute("HGET", keys.job(queue, job.id()), "recoveries")).isEqualTo("1");
+                    assertThat(info.worker())
+                            .as("worker of held job %s", job.id())
+                            .contains(survivor.name());
+                    assertThat(info.attempts())
+                            .as("attempts of held job %s", job.id())
+                            .isEqualTo(2);
+                    assertThat(redis.execute("HGET", keys.job(queue, job.id()), "recoveries"))
+                            .isEqualTo("1");
                     assertThat(futures.get(job.id()).get()).endsWith("@" + survivor.pid());
-                    assertThat(jobRuns).as("runs of held job %s", job.id()).hasSizeBetween(1, 2)
-                            .filteredOn(r -> r.pid() == survivor.pid()).hasSize(1);
+                    assertThat(jobRuns)
+                            .as("runs of held job %s", job.id())
+                            .hasSizeBetween(1, 2)
+                            .filteredOn(r -> r.pid() == survivor.pid())
+                            .hasSize(1);
                     // Taken over only once its lease had run out: the victim last renewed it at most
                     // one heartbeat before it froze.
                     assertThat(info.startedAt().orElseThrow().toEpochMilli())
@@ -121,11 +141,21 @@ class WorkerCrashIT {
             assertThat(q.size()).isZero();
             assertThat(redis.execute("ZCARD", keys.active(queue))).isEqualTo("0");
 
-            System.out.printf("WorkerCrashIT: %d jobs, 1 kill -9, %d done before it, %d held by the dead worker, %d ran twice"
+            System.out.printf(
+                    "WorkerCrashIT: %d jobs, 1 kill -9, %d done before it, %d held by the dead worker, %d ran twice"
                             + " (%d runs by the dead worker, %d by the survivor); held jobs finished %d ms after the kill"
                             + " (lease %d ms, reap %d ms), all jobs %d ms after; dead worker's registry entry gone after %d ms%n",
-                    JOBS, doneAtKill, held.size(), duplicated.size(), runs.countBy(victim.pid()), runs.countBy(survivor.pid()),
-                    recoveredAfter, LEASE_MS, REAP_MS, allDoneAfter, registryGoneAfter);
+                    JOBS,
+                    doneAtKill,
+                    held.size(),
+                    duplicated.size(),
+                    runs.countBy(victim.pid()),
+                    runs.countBy(survivor.pid()),
+                    recoveredAfter,
+                    LEASE_MS,
+                    REAP_MS,
+                    allDoneAfter,
+                    registryGoneAfter);
         }
     }
 
@@ -137,7 +167,8 @@ class WorkerCrashIT {
             if (id.isBlank()) {
                 continue;
             }
-            String[] f = redis.execute("HMGET", keys.job(queue, id), "status", "worker").split("\n");
+            String[] f = redis.execute("HMGET", keys.job(queue, id), "status", "worker")
+                    .split("\n");
             if (f.length == 2 && f[0].equals("STARTED") && f[1].equals(worker)) {
                 held.add(id);
             }

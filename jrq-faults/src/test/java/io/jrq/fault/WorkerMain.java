@@ -14,8 +14,7 @@ import java.util.concurrent.CountDownLatch;
  * gracefully.
  */
 public final class WorkerMain {
-    private WorkerMain() {
-    }
+    private WorkerMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         if (args.length != 5) {
@@ -23,7 +22,9 @@ public final class WorkerMain {
             System.exit(2);
         }
         // Never outlive the test JVM that started this process, however that JVM ends.
-        ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(3)));
+        ProcessHandle.current()
+                .parent()
+                .ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(3)));
         Jrq jrq = Jrq.connect(args[0]);
         Worker worker = jrq.worker(args[1])
                 .name(args[4])
@@ -38,7 +39,8 @@ public final class WorkerMain {
         // What this JVM believes the time is, for tests that skew its clock; before READY, so that
         // a test that saw READY finds it.
         System.out.println("CLOCK " + System.currentTimeMillis());
-        System.out.println("READY " + worker.name() + " " + ProcessHandle.current().pid());
+        System.out.println(
+                "READY " + worker.name() + " " + ProcessHandle.current().pid());
         System.out.flush();
         // The worker's SIGTERM hook closes it; the JVM then exits without this thread's help.
         new CountDownLatch(1).await();

@@ -42,8 +42,15 @@ final class WorkerProcess implements AutoCloseable {
      *     {@code io.jrq.internal.worker.FaultPoints}), or null for none
      * @param quickRecovery whether the worker gives back the jobs of workers whose connections are gone
      */
-    record Spec(String url, String queue, long leaseMs, int concurrency, long reapMs, int maxRecoveries, String faultPoints,
-                boolean quickRecovery) {
+    record Spec(
+            String url,
+            String queue,
+            long leaseMs,
+            int concurrency,
+            long reapMs,
+            int maxRecoveries,
+            String faultPoints,
+            boolean quickRecovery) {
         Spec(String url, String queue) {
             this(url, queue, 2000, 4, 500, 3, null, true);
         }
@@ -81,13 +88,19 @@ final class WorkerProcess implements AutoCloseable {
      * Like {@link #start(String, Spec, Path)} with extra JVM options, which win over the defaults,
      * and extra environment variables.
      */
-    static WorkerProcess start(String name, Spec spec, Path dir, List<String> jvmArgs, java.util.Map<String, String> env) {
+    static WorkerProcess start(
+            String name, Spec spec, Path dir, List<String> jvmArgs, java.util.Map<String, String> env) {
         Path output = dir.resolve(name + ".out");
         Path runLog = dir.resolve(name + ".runs");
-        String java = ProcessHandle.current().info().command()
+        String java = ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java,
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        List<String> cmd = new ArrayList<>(List.of(
+                java,
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
                 "-D" + FaultJobs.LOG_PROPERTY + "=" + runLog,
                 "-D" + FaultJobs.DISPOSABLE_PROPERTY + "=true",
                 "-Djrq.fault.reapMs=" + spec.reapMs(),
@@ -100,12 +113,18 @@ final class WorkerProcess implements AutoCloseable {
         cmd.addAll(List.of(
                 // Under failsafe this is either the whole test classpath or a manifest-only jar
                 // whose Class-Path names it; java -cp accepts both.
-                "-cp", System.getProperty("java.class.path"),
+                "-cp",
+                System.getProperty("java.class.path"),
                 WorkerMain.class.getName(),
-                spec.url(), spec.queue(), Long.toString(spec.leaseMs()), Integer.toString(spec.concurrency()), name));
+                spec.url(),
+                spec.queue(),
+                Long.toString(spec.leaseMs()),
+                Integer.toString(spec.concurrency()),
+                name));
         try {
             Files.createDirectories(dir);
-            ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile());
             builder.environment().putAll(env);
             Process p = builder.start();
             return new WorkerProcess(name, p, output, runLog);
@@ -153,7 +172,8 @@ final class WorkerProcess implements AutoCloseable {
                         + " before it was ready\n" + tail(40));
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("worker process " + name + " was not ready within " + timeout + "\n" + tail(40));
+                throw new IllegalStateException(
+                        "worker process " + name + " was not ready within " + timeout + "\n" + tail(40));
             }
             sleep(20);
         }
@@ -189,7 +209,8 @@ final class WorkerProcess implements AutoCloseable {
         String text = read(output);
         String[] all = text.split("\n", -1);
         int from = Math.max(0, all.length - lines);
-        return "--- " + output + " (last " + lines + " lines) ---\n" + String.join("\n", List.of(all).subList(from, all.length));
+        return "--- " + output + " (last " + lines + " lines) ---\n"
+                + String.join("\n", List.of(all).subList(from, all.length));
     }
 
     /** @return everything the process printed so far */
@@ -209,7 +230,8 @@ final class WorkerProcess implements AutoCloseable {
     private void awaitExit() {
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("worker process " + name + " (pid " + pid() + ") did not exit within 20 s");
+                throw new IllegalStateException(
+                        "worker process " + name + " (pid " + pid() + ") did not exit within 20 s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -219,7 +241,9 @@ final class WorkerProcess implements AutoCloseable {
 
     private void signal(String signal) {
         try {
-            Process kill = new ProcessBuilder("/bin/sh", "-c", "kill -" + signal + " " + pid()).redirectErrorStream(true).start();
+            Process kill = new ProcessBuilder("/bin/sh", "-c", "kill -" + signal + " " + pid())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
                 throw new IllegalStateException("kill -" + signal + " " + pid() + " failed: " + out);
@@ -247,7 +271,8 @@ final class WorkerProcess implements AutoCloseable {
             }
             sleep(5);
         }
-        throw new IllegalStateException("worker process " + name + " did not become " + (stopped ? "stopped" : "running") + " in 5 s");
+        throw new IllegalStateException(
+                "worker process " + name + " did not become " + (stopped ? "stopped" : "running") + " in 5 s");
     }
 
     private static String read(Path file) {

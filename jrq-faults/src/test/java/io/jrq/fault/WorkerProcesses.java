@@ -19,8 +19,13 @@ final class WorkerProcesses implements BeforeEachCallback, AfterEachCallback {
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        dir = Path.of("target", "fault", context.getRequiredTestClass().getSimpleName(),
-                context.getRequiredTestMethod().getName() + "-" + UUID.randomUUID().toString().substring(0, 8)).toAbsolutePath();
+        dir = Path.of(
+                        "target",
+                        "fault",
+                        context.getRequiredTestClass().getSimpleName(),
+                        context.getRequiredTestMethod().getName() + "-"
+                                + UUID.randomUUID().toString().substring(0, 8))
+                .toAbsolutePath();
     }
 
     /** Starts a worker process; it is killed after the test whatever happens. */

@@ -45,9 +45,15 @@ public class JrqAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean({JrqOptions.class, JrqOptionsFactory.class})
-    public JrqOptionsFactory jrqOptionsFactory(JrqProperties properties, Environment environment,
-                                               ObjectProvider<SslBundles> sslBundles, ObjectProvider<JrqOptionsCustomizer> customizers) {
-        return new JrqOptionsFactory(properties, SpringRedisSettings.bind(environment), sslBundles.getIfAvailable(),
+    public JrqOptionsFactory jrqOptionsFactory(
+            JrqProperties properties,
+            Environment environment,
+            ObjectProvider<SslBundles> sslBundles,
+            ObjectProvider<JrqOptionsCustomizer> customizers) {
+        return new JrqOptionsFactory(
+                properties,
+                SpringRedisSettings.bind(environment),
+                sslBundles.getIfAvailable(),
                 customizers.orderedStream().toList());
     }
 
@@ -117,12 +123,27 @@ public class JrqAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = "jrq.worker", name = "enabled", havingValue = "true")
-    public WorkerLifecycle jrqWorker(Jrq jrq, JrqProperties properties, InstanceResolver resolver, AnnotatedMethods methods,
-                                     ObjectProvider<JrqWorkerCustomizer> customizers, Environment environment,
-                                     ApplicationContext context) {
-        Duration phase = Binder.get(environment).bind(SHUTDOWN_PHASE_TIMEOUT, Duration.class).orElse(Duration.ofSeconds(30));
-        ClassLoader loader = context.getClassLoader() != null ? context.getClassLoader() : JrqAutoConfiguration.class.getClassLoader();
-        return new WorkerLifecycle(jrq, properties.getWorker(), resolver, methods, customizers.orderedStream().toList(), phase,
+    public WorkerLifecycle jrqWorker(
+            Jrq jrq,
+            JrqProperties properties,
+            InstanceResolver resolver,
+            AnnotatedMethods methods,
+            ObjectProvider<JrqWorkerCustomizer> customizers,
+            Environment environment,
+            ApplicationContext context) {
+        Duration phase = Binder.get(environment)
+                .bind(SHUTDOWN_PHASE_TIMEOUT, Duration.class)
+                .orElse(Duration.ofSeconds(30));
+        ClassLoader loader = context.getClassLoader() != null
+                ? context.getClassLoader()
+                : JrqAutoConfiguration.class.getClassLoader();
+        return new WorkerLifecycle(
+                jrq,
+                properties.getWorker(),
+                resolver,
+                methods,
+                customizers.orderedStream().toList(),
+                phase,
                 loader);
     }
 }

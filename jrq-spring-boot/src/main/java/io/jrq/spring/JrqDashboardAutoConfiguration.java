@@ -35,7 +35,11 @@ public class JrqDashboardAutoConfiguration {
     @ConditionalOnMissingBean
     public Dashboard jrqDashboard(Jrq jrq, JrqProperties properties) {
         JrqProperties.Dashboard d = properties.getDashboard();
-        return Dashboard.builder(jrq).applicationAuthenticates().readOnly(d.isReadOnly()).behindTlsProxy(d.isBehindTlsProxy()).build();
+        return Dashboard.builder(jrq)
+                .applicationAuthenticates()
+                .readOnly(d.isReadOnly())
+                .behindTlsProxy(d.isBehindTlsProxy())
+                .build();
     }
 
     /**
@@ -45,13 +49,16 @@ public class JrqDashboardAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean(name = "jrqDashboardServlet")
-    public ServletRegistrationBean<DashboardServlet> jrqDashboardServlet(Dashboard dashboard, JrqProperties properties) {
+    public ServletRegistrationBean<DashboardServlet> jrqDashboardServlet(
+            Dashboard dashboard, JrqProperties properties) {
         String path = properties.getDashboard().getPath();
         if (path == null || !path.matches("(/[A-Za-z0-9._~-]+)+")) {
-            throw new IllegalStateException("jrq.dashboard.path must be a path such as /jrq or /ops/jrq (no trailing slash or"
-                    + " wildcard), got: '" + path + "'");
+            throw new IllegalStateException(
+                    "jrq.dashboard.path must be a path such as /jrq or /ops/jrq (no trailing slash or"
+                            + " wildcard), got: '" + path + "'");
         }
-        ServletRegistrationBean<DashboardServlet> bean = new ServletRegistrationBean<>(new DashboardServlet(dashboard), path + "/*");
+        ServletRegistrationBean<DashboardServlet> bean =
+                new ServletRegistrationBean<>(new DashboardServlet(dashboard), path + "/*");
         bean.setName("jrqDashboard");
         // Live pages hold a request open; async support lets the container count them as such.
         bean.setAsyncSupported(true);

@@ -33,9 +33,15 @@ public class JrqHealthAutoConfiguration {
     @ConditionalOnMissingBean(name = "jrqHealthIndicator")
     // On the method, not the class: its condition class exists only when the class condition holds.
     @ConditionalOnEnabledHealthIndicator("jrq")
-    public JrqHealthIndicator jrqHealthIndicator(Jrq jrq, Admin admin, ObjectProvider<WorkerLifecycle> worker,
-                                                 JrqProperties properties) {
-        return new JrqHealthIndicator(jrq, admin, worker.getIfAvailable(), properties.getHealth().getMaxQueueLatency(),
-                properties.getHealth().getQueues(), properties.getWorker().getLease(), Clock.systemUTC());
+    public JrqHealthIndicator jrqHealthIndicator(
+            Jrq jrq, Admin admin, ObjectProvider<WorkerLifecycle> worker, JrqProperties properties) {
+        return new JrqHealthIndicator(
+                jrq,
+                admin,
+                worker.getIfAvailable(),
+                properties.getHealth().getMaxQueueLatency(),
+                properties.getHealth().getQueues(),
+                properties.getWorker().getLease(),
+                Clock.systemUTC());
     }
 }

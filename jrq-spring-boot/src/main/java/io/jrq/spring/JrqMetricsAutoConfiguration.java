@@ -30,7 +30,10 @@ public class JrqMetricsAutoConfiguration {
     public JrqMetrics jrqMetrics(Jrq jrq, JrqProperties properties) {
         JrqProperties.Metrics m = properties.getMetrics();
         try {
-            return new JrqMetrics(jrq).interval(m.getInterval()).queueGauges(m.isQueueGauges()).histograms(m.isHistograms());
+            return new JrqMetrics(jrq)
+                    .interval(m.getInterval())
+                    .queueGauges(m.isQueueGauges())
+                    .histograms(m.isHistograms());
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("invalid jrq.metrics.* settings: " + e.getMessage(), e);
         }

@@ -48,64 +48,104 @@ public class JrqProperties {
     private final Dashboard dashboard = new Dashboard();
 
     /** @return the Redis URL, or null to use spring.data.redis.* */
-    public String getUrl() { return url; }
+    public String getUrl() {
+        return url;
+    }
 
     /** @param url the Redis URL */
-    public void setUrl(String url) { this.url = url; }
+    public void setUrl(String url) {
+        this.url = url;
+    }
 
     /** @return the key prefix */
-    public String getKeyPrefix() { return keyPrefix; }
+    public String getKeyPrefix() {
+        return keyPrefix;
+    }
 
     /** @param keyPrefix the key prefix */
-    public void setKeyPrefix(String keyPrefix) { this.keyPrefix = keyPrefix; }
+    public void setKeyPrefix(String keyPrefix) {
+        this.keyPrefix = keyPrefix;
+    }
 
     /** @return the result TTL */
-    public Duration getResultTtl() { return resultTtl; }
+    public Duration getResultTtl() {
+        return resultTtl;
+    }
 
     /** @param resultTtl the result TTL */
-    public void setResultTtl(Duration resultTtl) { this.resultTtl = resultTtl; }
+    public void setResultTtl(Duration resultTtl) {
+        this.resultTtl = resultTtl;
+    }
 
     /** @return the failure TTL */
-    public Duration getFailureTtl() { return failureTtl; }
+    public Duration getFailureTtl() {
+        return failureTtl;
+    }
 
     /** @param failureTtl the failure TTL */
-    public void setFailureTtl(Duration failureTtl) { this.failureTtl = failureTtl; }
+    public void setFailureTtl(Duration failureTtl) {
+        this.failureTtl = failureTtl;
+    }
 
     /** @return the cap on kept failed jobs */
-    public int getFailedJobsMax() { return failedJobsMax; }
+    public int getFailedJobsMax() {
+        return failedJobsMax;
+    }
 
     /** @param failedJobsMax the cap on kept failed jobs */
-    public void setFailedJobsMax(int failedJobsMax) { this.failedJobsMax = failedJobsMax; }
+    public void setFailedJobsMax(int failedJobsMax) {
+        this.failedJobsMax = failedJobsMax;
+    }
 
     /** @return the cap on kept finished jobs */
-    public int getFinishedJobsMax() { return finishedJobsMax; }
+    public int getFinishedJobsMax() {
+        return finishedJobsMax;
+    }
 
     /** @param finishedJobsMax the cap on kept finished jobs */
-    public void setFinishedJobsMax(int finishedJobsMax) { this.finishedJobsMax = finishedJobsMax; }
+    public void setFinishedJobsMax(int finishedJobsMax) {
+        this.finishedJobsMax = finishedJobsMax;
+    }
 
     /** @return the payload limit in bytes */
-    public int getMaxPayloadBytes() { return maxPayloadBytes; }
+    public int getMaxPayloadBytes() {
+        return maxPayloadBytes;
+    }
 
     /** @param maxPayloadBytes the payload limit in bytes */
-    public void setMaxPayloadBytes(int maxPayloadBytes) { this.maxPayloadBytes = maxPayloadBytes; }
+    public void setMaxPayloadBytes(int maxPayloadBytes) {
+        this.maxPayloadBytes = maxPayloadBytes;
+    }
 
     /** @return the Redis command timeout */
-    public Duration getCommandTimeout() { return commandTimeout; }
+    public Duration getCommandTimeout() {
+        return commandTimeout;
+    }
 
     /** @param commandTimeout the Redis command timeout */
-    public void setCommandTimeout(Duration commandTimeout) { this.commandTimeout = commandTimeout; }
+    public void setCommandTimeout(Duration commandTimeout) {
+        this.commandTimeout = commandTimeout;
+    }
 
     /** @return the worker settings */
-    public Worker getWorker() { return worker; }
+    public Worker getWorker() {
+        return worker;
+    }
 
     /** @return the health indicator settings */
-    public Health getHealth() { return health; }
+    public Health getHealth() {
+        return health;
+    }
 
     /** @return the metrics settings */
-    public Metrics getMetrics() { return metrics; }
+    public Metrics getMetrics() {
+        return metrics;
+    }
 
     /** @return the dashboard settings */
-    public Dashboard getDashboard() { return dashboard; }
+    public Dashboard getDashboard() {
+        return dashboard;
+    }
 
     /** The worker this application runs, under {@code jrq.worker}. */
     public static class Worker {
@@ -160,91 +200,149 @@ public class JrqProperties {
         private final Retry retry = new Retry();
 
         /** @return whether this application runs a worker */
-        public boolean isEnabled() { return enabled; }
+        public boolean isEnabled() {
+            return enabled;
+        }
 
         /** @param enabled whether this application runs a worker */
-        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
 
         /** @return the queues */
-        public List<String> getQueues() { return queues; }
+        public List<String> getQueues() {
+            return queues;
+        }
 
         /** @param queues the queues */
-        public void setQueues(List<String> queues) { this.queues = queues; }
+        public void setQueues(List<String> queues) {
+            this.queues = queues;
+        }
 
         /** @return the concurrency */
-        public int getConcurrency() { return concurrency; }
+        public int getConcurrency() {
+            return concurrency;
+        }
 
         /** @param concurrency the concurrency */
-        public void setConcurrency(int concurrency) { this.concurrency = concurrency; }
+        public void setConcurrency(int concurrency) {
+            this.concurrency = concurrency;
+        }
 
         /** @return whether jobs run on virtual threads */
-        public boolean isVirtualThreads() { return virtualThreads; }
+        public boolean isVirtualThreads() {
+            return virtualThreads;
+        }
 
         /** @param virtualThreads whether jobs run on virtual threads */
-        public void setVirtualThreads(boolean virtualThreads) { this.virtualThreads = virtualThreads; }
+        public void setVirtualThreads(boolean virtualThreads) {
+            this.virtualThreads = virtualThreads;
+        }
 
         /** @return the allowed packages */
-        public List<String> getAllowedPackages() { return allowedPackages; }
+        public List<String> getAllowedPackages() {
+            return allowedPackages;
+        }
 
         /** @param allowedPackages the allowed packages */
-        public void setAllowedPackages(List<String> allowedPackages) { this.allowedPackages = allowedPackages; }
+        public void setAllowedPackages(List<String> allowedPackages) {
+            this.allowedPackages = allowedPackages;
+        }
 
         /** @return the worker name, or null for the default */
-        public String getName() { return name; }
+        public String getName() {
+            return name;
+        }
 
         /** @param name the worker name */
-        public void setName(String name) { this.name = name; }
+        public void setName(String name) {
+            this.name = name;
+        }
 
         /** @return the lease */
-        public Duration getLease() { return lease; }
+        public Duration getLease() {
+            return lease;
+        }
 
         /** @param lease the lease */
-        public void setLease(Duration lease) { this.lease = lease; }
+        public void setLease(Duration lease) {
+            this.lease = lease;
+        }
 
         /** @return the heartbeat interval, or null for a third of the lease */
-        public Duration getHeartbeat() { return heartbeat; }
+        public Duration getHeartbeat() {
+            return heartbeat;
+        }
 
         /** @param heartbeat the heartbeat interval */
-        public void setHeartbeat(Duration heartbeat) { this.heartbeat = heartbeat; }
+        public void setHeartbeat(Duration heartbeat) {
+            this.heartbeat = heartbeat;
+        }
 
         /** @return the reap interval */
-        public Duration getReapInterval() { return reapInterval; }
+        public Duration getReapInterval() {
+            return reapInterval;
+        }
 
         /** @param reapInterval the reap interval */
-        public void setReapInterval(Duration reapInterval) { this.reapInterval = reapInterval; }
+        public void setReapInterval(Duration reapInterval) {
+            this.reapInterval = reapInterval;
+        }
 
         /** @return the recoveries before a job fails */
-        public int getMaxRecoveries() { return maxRecoveries; }
+        public int getMaxRecoveries() {
+            return maxRecoveries;
+        }
 
         /** @param maxRecoveries the recoveries before a job fails */
-        public void setMaxRecoveries(int maxRecoveries) { this.maxRecoveries = maxRecoveries; }
+        public void setMaxRecoveries(int maxRecoveries) {
+            this.maxRecoveries = maxRecoveries;
+        }
 
         /** @return the default job timeout, or null for none */
-        public Duration getJobTimeout() { return jobTimeout; }
+        public Duration getJobTimeout() {
+            return jobTimeout;
+        }
 
         /** @param jobTimeout the default job timeout */
-        public void setJobTimeout(Duration jobTimeout) { this.jobTimeout = jobTimeout; }
+        public void setJobTimeout(Duration jobTimeout) {
+            this.jobTimeout = jobTimeout;
+        }
 
         /** @return the shutdown grace */
-        public Duration getShutdownGrace() { return shutdownGrace; }
+        public Duration getShutdownGrace() {
+            return shutdownGrace;
+        }
 
         /** @param shutdownGrace the shutdown grace */
-        public void setShutdownGrace(Duration shutdownGrace) { this.shutdownGrace = shutdownGrace; }
+        public void setShutdownGrace(Duration shutdownGrace) {
+            this.shutdownGrace = shutdownGrace;
+        }
 
         /** @return whether an evicting Redis is accepted */
-        public boolean isAllowEvictingRedis() { return allowEvictingRedis; }
+        public boolean isAllowEvictingRedis() {
+            return allowEvictingRedis;
+        }
 
         /** @param allowEvictingRedis whether an evicting Redis is accepted */
-        public void setAllowEvictingRedis(boolean allowEvictingRedis) { this.allowEvictingRedis = allowEvictingRedis; }
+        public void setAllowEvictingRedis(boolean allowEvictingRedis) {
+            this.allowEvictingRedis = allowEvictingRedis;
+        }
 
         /** @return whether quick recovery is on */
-        public boolean isQuickRecovery() { return quickRecovery; }
+        public boolean isQuickRecovery() {
+            return quickRecovery;
+        }
 
         /** @param quickRecovery whether quick recovery is on */
-        public void setQuickRecovery(boolean quickRecovery) { this.quickRecovery = quickRecovery; }
+        public void setQuickRecovery(boolean quickRecovery) {
+            this.quickRecovery = quickRecovery;
+        }
 
         /** @return the default retry policy of jobs that bring none */
-        public Retry getRetry() { return retry; }
+        public Retry getRetry() {
+            return retry;
+        }
     }
 
     /** The worker's default retry policy, under {@code jrq.worker.retry}. */
@@ -265,34 +363,54 @@ public class JrqProperties {
         private double jitter = 0.2;
 
         /** @return the total attempts */
-        public int getMaxAttempts() { return maxAttempts; }
+        public int getMaxAttempts() {
+            return maxAttempts;
+        }
 
         /** @param maxAttempts the total attempts */
-        public void setMaxAttempts(int maxAttempts) { this.maxAttempts = maxAttempts; }
+        public void setMaxAttempts(int maxAttempts) {
+            this.maxAttempts = maxAttempts;
+        }
 
         /** @return the backoff */
-        public Backoff getBackoff() { return backoff; }
+        public Backoff getBackoff() {
+            return backoff;
+        }
 
         /** @param backoff the backoff */
-        public void setBackoff(Backoff backoff) { this.backoff = backoff; }
+        public void setBackoff(Backoff backoff) {
+            this.backoff = backoff;
+        }
 
         /** @return the first wait */
-        public Duration getDelay() { return delay; }
+        public Duration getDelay() {
+            return delay;
+        }
 
         /** @param delay the first wait */
-        public void setDelay(Duration delay) { this.delay = delay; }
+        public void setDelay(Duration delay) {
+            this.delay = delay;
+        }
 
         /** @return the longest wait */
-        public Duration getMaxDelay() { return maxDelay; }
+        public Duration getMaxDelay() {
+            return maxDelay;
+        }
 
         /** @param maxDelay the longest wait */
-        public void setMaxDelay(Duration maxDelay) { this.maxDelay = maxDelay; }
+        public void setMaxDelay(Duration maxDelay) {
+            this.maxDelay = maxDelay;
+        }
 
         /** @return the jitter */
-        public double getJitter() { return jitter; }
+        public double getJitter() {
+            return jitter;
+        }
 
         /** @param jitter the jitter */
-        public void setJitter(double jitter) { this.jitter = jitter; }
+        public void setJitter(double jitter) {
+            this.jitter = jitter;
+        }
     }
 
     /** How the wait between attempts grows. */
@@ -312,16 +430,24 @@ public class JrqProperties {
         private List<String> queues = new ArrayList<>();
 
         /** @return the latency threshold */
-        public Duration getMaxQueueLatency() { return maxQueueLatency; }
+        public Duration getMaxQueueLatency() {
+            return maxQueueLatency;
+        }
 
         /** @param maxQueueLatency the latency threshold */
-        public void setMaxQueueLatency(Duration maxQueueLatency) { this.maxQueueLatency = maxQueueLatency; }
+        public void setMaxQueueLatency(Duration maxQueueLatency) {
+            this.maxQueueLatency = maxQueueLatency;
+        }
 
         /** @return the checked queues */
-        public List<String> getQueues() { return queues; }
+        public List<String> getQueues() {
+            return queues;
+        }
 
         /** @param queues the checked queues */
-        public void setQueues(List<String> queues) { this.queues = queues; }
+        public void setQueues(List<String> queues) {
+            this.queues = queues;
+        }
     }
 
     /** Micrometer meters, under {@code jrq.metrics}. */
@@ -339,28 +465,44 @@ public class JrqProperties {
         private boolean histograms;
 
         /** @return whether meters are bound */
-        public boolean isEnabled() { return enabled; }
+        public boolean isEnabled() {
+            return enabled;
+        }
 
         /** @param enabled whether meters are bound */
-        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
 
         /** @return the gauge interval */
-        public Duration getInterval() { return interval; }
+        public Duration getInterval() {
+            return interval;
+        }
 
         /** @param interval the gauge interval */
-        public void setInterval(Duration interval) { this.interval = interval; }
+        public void setInterval(Duration interval) {
+            this.interval = interval;
+        }
 
         /** @return whether queue gauges are read */
-        public boolean isQueueGauges() { return queueGauges; }
+        public boolean isQueueGauges() {
+            return queueGauges;
+        }
 
         /** @param queueGauges whether queue gauges are read */
-        public void setQueueGauges(boolean queueGauges) { this.queueGauges = queueGauges; }
+        public void setQueueGauges(boolean queueGauges) {
+            this.queueGauges = queueGauges;
+        }
 
         /** @return whether histograms are published */
-        public boolean isHistograms() { return histograms; }
+        public boolean isHistograms() {
+            return histograms;
+        }
 
         /** @param histograms whether histograms are published */
-        public void setHistograms(boolean histograms) { this.histograms = histograms; }
+        public void setHistograms(boolean histograms) {
+            this.histograms = histograms;
+        }
     }
 
     /** The web dashboard mounted in the application, under {@code jrq.dashboard}. */
@@ -378,27 +520,43 @@ public class JrqProperties {
         private boolean behindTlsProxy;
 
         /** @return whether the dashboard is mounted */
-        public boolean isEnabled() { return enabled; }
+        public boolean isEnabled() {
+            return enabled;
+        }
 
         /** @param enabled whether the dashboard is mounted */
-        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
 
         /** @return the path */
-        public String getPath() { return path; }
+        public String getPath() {
+            return path;
+        }
 
         /** @param path the path */
-        public void setPath(String path) { this.path = path; }
+        public void setPath(String path) {
+            this.path = path;
+        }
 
         /** @return whether read-only */
-        public boolean isReadOnly() { return readOnly; }
+        public boolean isReadOnly() {
+            return readOnly;
+        }
 
         /** @param readOnly whether read-only */
-        public void setReadOnly(boolean readOnly) { this.readOnly = readOnly; }
+        public void setReadOnly(boolean readOnly) {
+            this.readOnly = readOnly;
+        }
 
         /** @return whether behind a TLS proxy */
-        public boolean isBehindTlsProxy() { return behindTlsProxy; }
+        public boolean isBehindTlsProxy() {
+            return behindTlsProxy;
+        }
 
         /** @param behindTlsProxy whether behind a TLS proxy */
-        public void setBehindTlsProxy(boolean behindTlsProxy) { this.behindTlsProxy = behindTlsProxy; }
+        public void setBehindTlsProxy(boolean behindTlsProxy) {
+            this.behindTlsProxy = behindTlsProxy;
+        }
     }
 }

@@ -25,66 +25,55 @@ class AnnotationValidationTest {
         }
 
         @Recurring(name = "nightly", cron = "${reports.cron}", zone = "${reports.zone}", queue = "reports")
-        void nightly() {
-        }
+        void nightly() {}
 
         @Recurring(name = "refresh", interval = "${cache.every}")
         @Recurring(name = "refresh-fast", interval = "5s")
-        void refresh(JobContext ctx) {
-        }
+        void refresh(JobContext ctx) {}
 
         @JrqHandler("digest")
         @Recurring(name = "digest", cron = "*/5 * * * *")
-        void digest() {
-        }
+        void digest() {}
     }
 
     static class NoSchedule {
         @Recurring(name = "x")
-        void run() {
-        }
+        void run() {}
     }
 
     static class BothSchedules {
         @Recurring(name = "x", cron = "* * * * *", interval = "1m")
-        void run() {
-        }
+        void run() {}
     }
 
     static class BadCron {
         @Recurring(name = "x", cron = "61 * * * *")
-        void run() {
-        }
+        void run() {}
     }
 
     static class BadHandlerName {
         @JrqHandler("send::email")
-        void run() {
-        }
+        void run() {}
     }
 
     static class OtherHandler {
         @JrqHandler("send-email")
-        void run() {
-        }
+        void run() {}
     }
 
     static class RecurringWithArgument {
         @Recurring(name = "x", interval = "1m")
-        void run(String s) {
-        }
+        void run(String s) {}
     }
 
     static class MissingPlaceholder {
         @Recurring(name = "x", cron = "${nowhere}")
-        void run() {
-        }
+        void run() {}
     }
 
     static class BadInterval {
         @Recurring(name = "x", interval = "soon")
-        void run() {
-        }
+        void run() {}
     }
 
     @Test
@@ -92,18 +81,29 @@ class AnnotationValidationTest {
         runner.withBean("good", Good.class).run(ctx -> {
             assertThat(ctx).hasNotFailed();
             AnnotatedMethods m = ctx.getBean(AnnotatedMethods.class);
-            assertThat(m.handlers()).containsOnlyKeys("send-email", "digest", "recurring.nightly", "recurring.refresh",
-                    "recurring.refresh-fast");
-            assertThat(m.schedules()).extracting(RecurringJob::name).containsExactlyInAnyOrder("nightly", "refresh",
-                    "refresh-fast", "digest");
-            RecurringJob nightly = m.schedules().stream().filter(j -> j.name().equals("nightly")).findFirst().orElseThrow();
+            assertThat(m.handlers())
+                    .containsOnlyKeys(
+                            "send-email", "digest", "recurring.nightly", "recurring.refresh", "recurring.refresh-fast");
+            assertThat(m.schedules())
+                    .extracting(RecurringJob::name)
+                    .containsExactlyInAnyOrder("nightly", "refresh", "refresh-fast", "digest");
+            RecurringJob nightly = m.schedules().stream()
+                    .filter(j -> j.name().equals("nightly"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(nightly.queue()).isEqualTo("reports");
             assertThat(nightly.cron()).contains("0 3 * * *");
             assertThat(nightly.zone()).isEqualTo(ZoneId.of("Europe/Paris"));
             assertThat(nightly.function()).isEqualTo("recurring.nightly");
-            RecurringJob refresh = m.schedules().stream().filter(j -> j.name().equals("refresh")).findFirst().orElseThrow();
+            RecurringJob refresh = m.schedules().stream()
+                    .filter(j -> j.name().equals("refresh"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(refresh.interval()).contains(Duration.ofSeconds(90));
-            RecurringJob digest = m.schedules().stream().filter(j -> j.name().equals("digest")).findFirst().orElseThrow();
+            RecurringJob digest = m.schedules().stream()
+                    .filter(j -> j.name().equals("digest"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(digest.function()).isEqualTo("digest");
         });
     }
@@ -138,7 +138,8 @@ class AnnotationValidationTest {
     void aHandlerNameTakenTwiceNamesBothBeans() {
         runner.withBean("good", Good.class).withBean("bad", OtherHandler.class).run(ctx -> {
             assertThat(ctx).hasFailed();
-            assertThat(ctx.getStartupFailure()).rootCause()
+            assertThat(ctx.getStartupFailure())
+                    .rootCause()
                     .hasMessageContainingAll("'send-email' is already registered", "bean 'good'", "bean 'bad'");
         });
     }

@@ -38,14 +38,19 @@ class DashboardSecurityIT {
 
         @Bean
         InMemoryUserDetailsManager users() {
-            return new InMemoryUserDetailsManager(User.withUsername("ops").password("{noop}secret-pw").roles("OPS").build());
+            return new InMemoryUserDetailsManager(User.withUsername("ops")
+                    .password("{noop}secret-pw")
+                    .roles("OPS")
+                    .build());
         }
     }
 
     private static HttpResponse<String> get(int port, String path, boolean authenticated) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
         if (authenticated) {
-            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString("ops:secret-pw".getBytes(StandardCharsets.UTF_8)));
+            b.header(
+                    "Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString("ops:secret-pw".getBytes(StandardCharsets.UTF_8)));
         }
         return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -54,10 +59,16 @@ class DashboardSecurityIT {
     void dashboardHealthAndEndpointAreGuardedByTheApplication(RedisServer redis) throws Exception {
         String queue = "spring-web-" + UUID.randomUUID();
         try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(WebApp.class)
-                .properties("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
-                        "spring.data.redis.host=" + redis.host(), "spring.data.redis.port=" + redis.port(),
-                        "jrq.dashboard.enabled=true", "jrq.health.queues=" + queue,
-                        "management.endpoints.web.exposure.include=health,jrq", "management.endpoint.health.show-details=always")
+                .properties(
+                        "server.port=0",
+                        "server.address=127.0.0.1",
+                        "spring.main.banner-mode=off",
+                        "spring.data.redis.host=" + redis.host(),
+                        "spring.data.redis.port=" + redis.port(),
+                        "jrq.dashboard.enabled=true",
+                        "jrq.health.queues=" + queue,
+                        "management.endpoints.web.exposure.include=health,jrq",
+                        "management.endpoint.health.show-details=always")
                 .run()) {
             int port = Integer.parseInt(ctx.getEnvironment().getProperty("local.server.port"));
 
@@ -67,7 +78,8 @@ class DashboardSecurityIT {
 
             HttpResponse<String> page = get(port, "/jrq/", true);
             assertThat(page.statusCode()).isEqualTo(200);
-            assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+            assertThat(page.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
             assertThat(page.body()).contains("<html").contains("/jrq/");
 
             assertThat(get(port, "/actuator/health/jrq", false).statusCode()).isEqualTo(401);

@@ -22,13 +22,20 @@ import org.junit.jupiter.api.Test;
 class PublicApiOnlyTest {
     @Test
     void refersToNoInternalClassOfTheCore() throws URISyntaxException, IOException {
-        Path classes = Path.of(JrqAutoConfiguration.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path classes = Path.of(JrqAutoConfiguration.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         List<Path> all;
         try (Stream<Path> files = Files.walk(classes)) {
             all = files.filter(p -> p.toString().endsWith(".class")).toList();
         }
         assertThat(all).as("the module's classes under %s", classes).hasSizeGreaterThan(10);
-        assertThat(all.stream().filter(PublicApiOnlyTest::refersToCoreInternals).map(classes::relativize).map(Path::toString))
+        assertThat(all.stream()
+                        .filter(PublicApiOnlyTest::refersToCoreInternals)
+                        .map(classes::relativize)
+                        .map(Path::toString))
                 .as("classes that refer to io.jrq.internal")
                 .isEmpty();
     }

@@ -63,8 +63,7 @@ class SpringWorkerIT {
         }
     }
 
-    record Settings(String greeting) {
-    }
+    record Settings(String greeting) {}
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
@@ -81,10 +80,17 @@ class SpringWorkerIT {
     }
 
     private static ConfigurableApplicationContext start(RedisServer redis, String queue, String... extra) {
-        return new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
-                .properties("jrq.url=" + redis.url(), "jrq.worker.enabled=true", "jrq.worker.queues=" + queue,
-                        "jrq.worker.concurrency=2", "jrq.worker.allowed-packages=io.jrq.spring", "test.queue=" + queue,
-                        "test.recurring-name=digest-" + queue, "spring.main.banner-mode=off")
+        return new SpringApplicationBuilder(App.class)
+                .web(WebApplicationType.NONE)
+                .properties(
+                        "jrq.url=" + redis.url(),
+                        "jrq.worker.enabled=true",
+                        "jrq.worker.queues=" + queue,
+                        "jrq.worker.concurrency=2",
+                        "jrq.worker.allowed-packages=io.jrq.spring",
+                        "test.queue=" + queue,
+                        "test.recurring-name=digest-" + queue,
+                        "spring.main.banner-mode=off")
                 .properties(extra)
                 .run();
     }
@@ -112,9 +118,12 @@ class SpringWorkerIT {
             Health health = ctx.getBean(JrqHealthIndicator.class).health(true);
             assertThat(health.getStatus()).isEqualTo(Status.UP);
             assertThat(health.getDetails()).containsKey("redisRoundTripMs");
-            assertThat((Double) health.getDetails().get("redisRoundTripMs")).isPositive().isLessThan(1000.0);
+            assertThat((Double) health.getDetails().get("redisRoundTripMs"))
+                    .isPositive()
+                    .isLessThan(1000.0);
             @SuppressWarnings("unchecked")
-            Map<String, Object> worker = (Map<String, Object>) health.getDetails().get("worker");
+            Map<String, Object> worker =
+                    (Map<String, Object>) health.getDetails().get("worker");
             assertThat(worker).containsEntry("running", true).containsKey("heartbeatAgeMs");
             jrq.recurring().delete(queue, "digest-" + queue);
         }
@@ -123,8 +132,8 @@ class SpringWorkerIT {
     @Test
     void aLateQueueMakesTheHealthOutOfService(RedisServer redis) {
         String queue = "spring-late-" + UUID.randomUUID();
-        try (ConfigurableApplicationContext ctx = start(redis, queue, "jrq.health.max-queue-latency=1s",
-                "jrq.health.queues=" + queue)) {
+        try (ConfigurableApplicationContext ctx =
+                start(redis, queue, "jrq.health.max-queue-latency=1s", "jrq.health.queues=" + queue)) {
             Jrq jrq = ctx.getBean(Jrq.class);
             jrq.admin().pause(queue);
             jrq.queue(queue).enqueue(Greeter.class, Greeter::greet, "late");
@@ -144,15 +153,16 @@ class SpringWorkerIT {
         Job<String> quick;
         Job<String> slow;
         long closedInMs;
-        ConfigurableApplicationContext ctx = start(redis, queue, "spring.lifecycle.timeout-per-shutdown-phase=3s",
-                "jrq.worker.shutdown-grace=30s");
+        ConfigurableApplicationContext ctx =
+                start(redis, queue, "spring.lifecycle.timeout-per-shutdown-phase=3s", "jrq.worker.shutdown-grace=30s");
         Jrq jrq = ctx.getBean(Jrq.class);
         jrq.recurring().delete(queue, "digest-" + queue);
         quick = jrq.queue(queue).enqueue(Greeter.class, Greeter::sleep, 1500);
         slow = jrq.queue(queue).enqueue(Greeter.class, Greeter::sleep, 60_000);
         String quickId = quick.id();
         String slowId = slow.id();
-        await().atMost(Duration.ofSeconds(10)).until(() -> quick.status() == JobStatus.STARTED && slow.status() == JobStatus.STARTED);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> quick.status() == JobStatus.STARTED && slow.status() == JobStatus.STARTED);
         long t0 = System.nanoTime();
         ctx.close();
         closedInMs = (System.nanoTime() - t0) / 1_000_000;

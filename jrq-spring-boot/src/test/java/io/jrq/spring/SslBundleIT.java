@@ -23,6 +23,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 class SslBundleIT {
     @TempDir
     static Path tmp;
+
     static TlsCertificates certs;
     static RedisServer mutual;
 
@@ -43,15 +44,19 @@ class SslBundleIT {
     private ApplicationContextRunner runner() {
         return new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, JrqAutoConfiguration.class))
-                .withPropertyValues("spring.data.redis.host=" + mutual.host(), "spring.data.redis.port=" + mutual.tlsPort(),
+                .withPropertyValues(
+                        "spring.data.redis.host=" + mutual.host(),
+                        "spring.data.redis.port=" + mutual.tlsPort(),
                         "spring.ssl.bundle.pem.redis.truststore.certificate=file:" + certs.caCert());
     }
 
     @Test
     void aPemBundleWithAClientCertificateConnectsOverMutualTls() {
-        runner().withPropertyValues("spring.data.redis.ssl.bundle=redis",
-                "spring.ssl.bundle.pem.redis.keystore.certificate=file:" + certs.clientCert(),
-                "spring.ssl.bundle.pem.redis.keystore.private-key=file:" + certs.clientKey()).run(ctx -> {
+        runner().withPropertyValues(
+                        "spring.data.redis.ssl.bundle=redis",
+                        "spring.ssl.bundle.pem.redis.keystore.certificate=file:" + certs.clientCert(),
+                        "spring.ssl.bundle.pem.redis.keystore.private-key=file:" + certs.clientKey())
+                .run(ctx -> {
                     assertThat(ctx).hasNotFailed();
                     JrqOptions o = ctx.getBean(JrqOptions.class);
                     assertThat(o.tls()).isTrue();

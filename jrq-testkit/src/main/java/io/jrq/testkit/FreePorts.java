@@ -14,27 +14,26 @@ import io.jrq.redisserver.RedisProcess;
  */
 public final class FreePorts {
 
-  /** Redis cluster nodes also listen on port + 10000 (the cluster bus). */
-  static final int CLUSTER_BUS_OFFSET = RedisProcess.CLUSTER_BUS_OFFSET;
+    /** Redis cluster nodes also listen on port + 10000 (the cluster bus). */
+    static final int CLUSTER_BUS_OFFSET = RedisProcess.CLUSTER_BUS_OFFSET;
 
-  private FreePorts() {
-  }
+    private FreePorts() {}
 
-  /**
-   * Returns a port on 127.0.0.1 that was free a moment ago and that this JVM has not handed out
-   * before.
-   *
-   * @return a port number between 1024 and 65535
-   * @throws IllegalStateException if no such port could be found
-   */
-  public static int find() {
-    return io.jrq.redisserver.FreePorts.find();
-  }
+    /**
+     * Returns a port on 127.0.0.1 that was free a moment ago and that this JVM has not handed out
+     * before.
+     *
+     * @return a port number between 1024 and 65535
+     * @throws IllegalStateException if no such port could be found
+     */
+    public static int find() {
+        return io.jrq.redisserver.FreePorts.find();
+    }
 
-  /**
-   * Like {@link #find()}, optionally also requiring the matching cluster bus port to be free.
-   */
-  static int find(boolean withClusterBus) {
-    return io.jrq.redisserver.FreePorts.findWithCompanion(withClusterBus ? CLUSTER_BUS_OFFSET : 0);
-  }
+    /**
+     * Like {@link #find()}, optionally also requiring the matching cluster bus port to be free.
+     */
+    static int find(boolean withClusterBus) {
+        return io.jrq.redisserver.FreePorts.findWithCompanion(withClusterBus ? CLUSTER_BUS_OFFSET : 0);
+    }
 }

@@ -12,38 +12,37 @@ import org.junit.jupiter.api.Assumptions;
  * the test instead, so nothing is skipped unnoticed.
  */
 public final class Requirements {
-  /** The environment variable that turns a missing tool from a skip into a failure. */
-  public static final String STRICT = "JRQ_STRICT_TESTS";
+    /** The environment variable that turns a missing tool from a skip into a failure. */
+    public static final String STRICT = "JRQ_STRICT_TESTS";
 
-  private Requirements() {
-  }
+    private Requirements() {}
 
-  /**
-   * @param present whether what the test needs is there
-   * @param what what is missing and how to get it, e.g. "openssl not found: apt-get install openssl"
-   */
-  public static void require(boolean present, String what) {
-    if (present) {
-      return;
+    /**
+     * @param present whether what the test needs is there
+     * @param what what is missing and how to get it, e.g. "openssl not found: apt-get install openssl"
+     */
+    public static void require(boolean present, String what) {
+        if (present) {
+            return;
+        }
+        if ("1".equals(System.getenv(STRICT))) {
+            throw new AssertionError(what + " (" + STRICT + "=1 requires every test to run)");
+        }
+        System.err.println("SKIPPED: " + what + "; set " + STRICT + "=1 to make this a failure");
+        Assumptions.abort(what);
     }
-    if ("1".equals(System.getenv(STRICT))) {
-      throw new AssertionError(what + " (" + STRICT + "=1 requires every test to run)");
-    }
-    System.err.println("SKIPPED: " + what + "; set " + STRICT + "=1 to make this a failure");
-    Assumptions.abort(what);
-  }
 
-  /** @return whether an executable named {@code command} is on the {@code PATH} */
-  public static boolean onPath(String command) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return false;
+    /** @return whether an executable named {@code command} is on the {@code PATH} */
+    public static boolean onPath(String command) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
     }
-    for (String dir : path.split(java.io.File.pathSeparator)) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
-        return true;
-      }
-    }
-    return false;
-  }
 }

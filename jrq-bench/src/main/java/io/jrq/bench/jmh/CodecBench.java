@@ -1,7 +1,7 @@
 package io.jrq.bench.jmh;
 
-import io.jrq.bench.BenchJobs;
 import io.jrq.Fn;
+import io.jrq.bench.BenchJobs;
 import io.jrq.internal.codec.Args;
 import io.jrq.internal.codec.Envelope;
 import io.jrq.internal.codec.JobIds;
@@ -51,8 +51,18 @@ public class CodecBench {
     @Benchmark
     public String encodeNoop() {
         MethodTarget t = MethodRefs.resolve(NOOP, null);
-        Envelope env = new Envelope(JobIds.next(), t.fn(), Args.encode(t, new Object[] {42L}), t.params(), null,
-                Map.of(), 500, null, -1, List.of(), Map.of());
+        Envelope env = new Envelope(
+                JobIds.next(),
+                t.fn(),
+                Args.encode(t, new Object[] {42L}),
+                t.params(),
+                null,
+                Map.of(),
+                500,
+                null,
+                -1,
+                List.of(),
+                Map.of());
         return env.toJson();
     }
 

@@ -1,7 +1,7 @@
 package io.jrq.bench.jmh;
 
-import io.jrq.InstanceResolver;
 import io.jrq.Fn;
+import io.jrq.InstanceResolver;
 import io.jrq.bench.BenchJobs;
 import io.jrq.internal.codec.Args;
 import io.jrq.internal.codec.Envelope;
@@ -43,11 +43,28 @@ public class InvokeBench {
 
     @Setup
     public void setup() {
-        invoker = new Invoker(List.of("io.jrq.bench"), false, Map.of(), Map.of(), RetrySpec.NONE, InstanceResolver.constructors(),
+        invoker = new Invoker(
+                List.of("io.jrq.bench"),
+                false,
+                Map.of(),
+                Map.of(),
+                RetrySpec.NONE,
+                InstanceResolver.constructors(),
                 InvokeBench.class.getClassLoader());
         MethodTarget t = MethodRefs.resolve(NOOP, null);
-        payload = new Envelope("3f1c1f9e-6b0b-4d7e-9a51-2f6f0c2a8d11", t.fn(), Args.encode(t, new Object[] {42L}), t.params(), null,
-                Map.of(), 500, null, -1, List.of(), Map.of()).toJson();
+        payload = new Envelope(
+                        "3f1c1f9e-6b0b-4d7e-9a51-2f6f0c2a8d11",
+                        t.fn(),
+                        Args.encode(t, new Object[] {42L}),
+                        t.params(),
+                        null,
+                        Map.of(),
+                        500,
+                        null,
+                        -1,
+                        List.of(),
+                        Map.of())
+                .toJson();
         Outcome o = runNoop();
         if (!o.finished()) {
             throw new IllegalStateException("the no-op job did not finish: " + o);
@@ -68,6 +85,5 @@ public class InvokeBench {
     }
 
     /** The invoker's start callback: nothing to do in a benchmark. */
-    private static void started() {
-    }
+    private static void started() {}
 }

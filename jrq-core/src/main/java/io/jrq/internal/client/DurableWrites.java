@@ -67,8 +67,13 @@ final class DurableWrites implements AutoCloseable {
      * @throws NotDurableException when the write is stored but not confirmed in time
      * @throws JrqException before writing anything when the server cannot confirm this durability
      */
-    <T> T write(String queue, String key, Durability durability, Function<RedisAsyncCommands<String, String>, CompletableFuture<T>> write,
-                Function<T, List<String>> storedIds, Function<RuntimeException, RuntimeException> writeFailed) {
+    <T> T write(
+            String queue,
+            String key,
+            Durability durability,
+            Function<RedisAsyncCommands<String, String>, CompletableFuture<T>> write,
+            Function<T, List<String>> storedIds,
+            Function<RuntimeException, RuntimeException> writeFailed) {
         DedicatedConnection conn = borrow();
         boolean reusable = false;
         try {
@@ -98,8 +103,12 @@ final class DurableWrites implements AutoCloseable {
         long timeoutMs = durability.timeout().toMillis();
         CompletableFuture<?> reply;
         if (durability.localFsync()) {
-            CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).add(1).add(durability.replicas()).add(timeoutMs);
-            reply = on.dispatch(WAITAOF, new NestedMultiOutput<>(StringCodec.UTF8), args).toCompletableFuture();
+            CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8)
+                    .add(1)
+                    .add(durability.replicas())
+                    .add(timeoutMs);
+            reply = on.dispatch(WAITAOF, new NestedMultiOutput<>(StringCodec.UTF8), args)
+                    .toCompletableFuture();
         } else {
             reply = on.waitForReplication(durability.replicas(), timeoutMs).toCompletableFuture();
         }
@@ -111,11 +120,19 @@ final class DurableWrites implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw notDurable(queue, ids, durability, -1, false, "the wait was interrupted", e);
         } catch (TimeoutException e) {
-            throw notDurable(queue, ids, durability, -1, false, "Redis did not answer " + command(durability) + " within "
-                    + Duration.ofMillis(timeoutMs + redis.timeout().toMillis()), e);
+            throw notDurable(
+                    queue,
+                    ids,
+                    durability,
+                    -1,
+                    false,
+                    "Redis did not answer " + command(durability) + " within "
+                            + Duration.ofMillis(timeoutMs + redis.timeout().toMillis()),
+                    e);
         } catch (ExecutionException e) {
             RuntimeException why = redis.translate(e.getCause());
-            throw notDurable(queue, ids, durability, -1, false, command(durability) + " failed: " + why.getMessage(), why);
+            throw notDurable(
+                    queue, ids, durability, -1, false, command(durability) + " failed: " + why.getMessage(), why);
         }
         int replicas;
         boolean local;
@@ -129,20 +146,33 @@ final class DurableWrites implements AutoCloseable {
         }
         if (replicas < durability.replicas() || (durability.localFsync() && !local)) {
             String what = durability.localFsync()
-                    ? (local ? "the primary fsynced its append-only file" : "the primary did not fsync its append-only file")
-                      + " and " + replicas + " of " + durability.replicas() + " replica(s) fsynced theirs"
+                    ? (local
+                                    ? "the primary fsynced its append-only file"
+                                    : "the primary did not fsync its append-only file")
+                            + " and " + replicas + " of " + durability.replicas() + " replica(s) fsynced theirs"
                     : replicas + " of " + durability.replicas() + " replica(s) acknowledged the write";
             throw notDurable(queue, ids, durability, replicas, local, what + " within " + durability.timeout(), null);
         }
     }
 
-    private NotDurableException notDurable(String queue, List<String> ids, Durability durability, int replicas, boolean local,
-                                           String what, Throwable cause) {
+    private NotDurableException notDurable(
+            String queue,
+            List<String> ids,
+            Durability durability,
+            int replicas,
+            boolean local,
+            String what,
+            Throwable cause) {
         String jobs = ids.size() == 1 ? "job " + ids.get(0) : ids.size() + " jobs (first " + ids.get(0) + ")";
-        return new NotDurableException(jobs + " IS stored in queue " + queue + " and will run, but is not confirmed durable: "
-                + command(durability) + " asked for " + durability + ", and " + what
-                + ". Do not enqueue it again (that would create a duplicate); check it by id if needed.",
-                queue, ids, replicas, local, cause);
+        return new NotDurableException(
+                jobs + " IS stored in queue " + queue + " and will run, but is not confirmed durable: "
+                        + command(durability) + " asked for " + durability + ", and " + what
+                        + ". Do not enqueue it again (that would create a duplicate); check it by id if needed.",
+                queue,
+                ids,
+                replicas,
+                local,
+                cause);
     }
 
     private static String command(Durability durability) {

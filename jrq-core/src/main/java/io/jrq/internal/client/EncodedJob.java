@@ -11,5 +11,4 @@ import io.jrq.internal.redis.ScriptGateway;
  * @param payload the envelope JSON
  * @param uniqueKey the unique key, or null
  */
-public record EncodedJob(String id, String payload, String uniqueKey) implements ScriptGateway.NewJob {
-}
+public record EncodedJob(String id, String payload, String uniqueKey) implements ScriptGateway.NewJob {}

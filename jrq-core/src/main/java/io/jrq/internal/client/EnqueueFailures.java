@@ -65,7 +65,8 @@ final class EnqueueFailures {
         if (t instanceof RedisFullException) {
             return full(queue, ids(jobs), List.of(), t);
         }
-        String what = jobs(ids(jobs)) + " in queue " + queue + (jobs.size() == 1 ? " was" : " were") + " not stored (not sent)";
+        String what = jobs(ids(jobs)) + " in queue " + queue + (jobs.size() == 1 ? " was" : " were")
+                + " not stored (not sent)";
         if (t instanceof RedisUnavailableException) {
             return new RedisUnavailableException(t.getMessage() + "; " + what, t);
         }
@@ -73,7 +74,8 @@ final class EnqueueFailures {
             return new JrqException(t.getMessage() + "; " + what, t);
         }
         // Anything else here is a failure of the registration's reply, which was sent: the jobs were not.
-        return new RedisUnavailableException("Redis at " + endpoint.describe() + ": " + t.getMessage() + "; " + what, t);
+        return new RedisUnavailableException(
+                "Redis at " + endpoint.describe() + ": " + t.getMessage() + "; " + what, t);
     }
 
     /**
@@ -84,7 +86,8 @@ final class EnqueueFailures {
      * @param replies the pending replies, one per batch, all done
      * @return the exception to throw
      */
-    RuntimeException failed(String queue, List<List<EncodedJob>> batches, List<? extends CompletableFuture<?>> replies) {
+    RuntimeException failed(
+            String queue, List<List<EncodedJob>> batches, List<? extends CompletableFuture<?>> replies) {
         List<String> stored = new ArrayList<>();
         List<String> refusedIds = new ArrayList<>();
         Throwable unknown = null;
@@ -120,14 +123,21 @@ final class EnqueueFailures {
             if (r instanceof JobExistsException je) {
                 return je;
             }
-            return new JrqException(r.getMessage() + "; " + jobs(all) + " in queue " + queue + (all.size() == 1 ? " was" : " were")
-                    + " not stored", r);
+            return new JrqException(
+                    r.getMessage() + "; " + jobs(all) + " in queue " + queue + (all.size() == 1 ? " was" : " were")
+                            + " not stored",
+                    r);
         }
         // A refusal of some batches and not others (a failover between them, say): rare enough that
         // saying "look them up" is better than a type for it.
-        return new EnqueueUnknownException(stored.size() + " of the " + all.size() + " jobs enqueued on queue " + queue
-                + " were stored and the others refused (" + r.getMessage() + "); each batch of 500 is stored whole or not at all:"
-                + " look the jobs up by id (Queue.job) and enqueue the missing ones again", queue, all, r);
+        return new EnqueueUnknownException(
+                stored.size() + " of the " + all.size() + " jobs enqueued on queue " + queue
+                        + " were stored and the others refused (" + r.getMessage()
+                        + "); each batch of 500 is stored whole or not at all:"
+                        + " look the jobs up by id (Queue.job) and enqueue the missing ones again",
+                queue,
+                all,
+                r);
     }
 
     /**
@@ -147,8 +157,10 @@ final class EnqueueFailures {
         String message;
         if (all.size() == 1) {
             String id = ids.get(0);
-            message = "the enqueue of job " + id + " on queue " + queue + " has an unknown outcome (" + why + "): it may have reached"
-                    + " Redis, and then it is stored and runs. Look it up (Queue.job(\"" + id + "\")), or enqueue the same call again with"
+            message = "the enqueue of job " + id + " on queue " + queue + " has an unknown outcome (" + why
+                    + "): it may have reached"
+                    + " Redis, and then it is stored and runs. Look it up (Queue.job(\"" + id
+                    + "\")), or enqueue the same call again with"
                     + " EnqueueOptions.builder().jobId(\"" + id + "\"), which returns the job if it was stored;"
                     + " enqueueing it under a new id may run it twice";
         } else {
@@ -169,22 +181,32 @@ final class EnqueueFailures {
     EnqueueUnknownException dependenciesNotRegistered(String queue, List<String> jobs, Throwable e) {
         Throwable t = unwrap(e);
         String why = t.getMessage() == null ? t.toString() : t.getMessage();
-        return new EnqueueUnknownException(jobs(jobs) + " of queue " + queue + (jobs.size() == 1 ? " is" : " are")
-                + " stored, DEFERRED, but the registration with the jobs " + (jobs.size() == 1 ? "it waits" : "they wait")
-                + " for failed (" + why + "): until it is done " + (jobs.size() == 1 ? "it does" : "they do") + " not run."
-                + " Enqueue the same call again with the same id (EnqueueOptions.builder().jobId(...)): that returns the"
-                + " stored job and completes the registration", queue, jobs, t);
+        return new EnqueueUnknownException(
+                jobs(jobs) + " of queue " + queue + (jobs.size() == 1 ? " is" : " are")
+                        + " stored, DEFERRED, but the registration with the jobs "
+                        + (jobs.size() == 1 ? "it waits" : "they wait")
+                        + " for failed (" + why + "): until it is done " + (jobs.size() == 1 ? "it does" : "they do")
+                        + " not run."
+                        + " Enqueue the same call again with the same id (EnqueueOptions.builder().jobId(...)): that returns the"
+                        + " stored job and completes the registration",
+                queue,
+                jobs,
+                t);
     }
 
     private RedisFullException full(String queue, List<String> refusedIds, List<String> stored, Throwable cause) {
         String message = Redis.full(endpoint) + " refused to store " + jobs(refusedIds) + " in queue " + queue + "; "
-                + (stored.isEmpty() ? "nothing was stored" : stored.size() + " other jobs of this enqueue were stored (earlier batches)")
+                + (stored.isEmpty()
+                        ? "nothing was stored"
+                        : stored.size() + " other jobs of this enqueue were stored (earlier batches)")
                 + ". Make room (delete ended jobs or unused queues, shorten result TTLs) or raise maxmemory, then enqueue again";
         return new RedisFullException(message, queue, refusedIds, stored, cause);
     }
 
     private static String jobs(List<String> ids) {
-        return ids.size() == 1 ? "job " + ids.get(0) : ids.size() + " jobs (" + ids.get(0) + " ... " + ids.get(ids.size() - 1) + ")";
+        return ids.size() == 1
+                ? "job " + ids.get(0)
+                : ids.size() + " jobs (" + ids.get(0) + " ... " + ids.get(ids.size() - 1) + ")";
     }
 
     private static List<String> ids(List<EncodedJob> jobs) {

@@ -15,8 +15,15 @@ import java.util.List;
  * @param depPolicy "cancel" or "run" when a dependency does not finish
  * @param durability the confirmation to wait for once the jobs are stored
  */
-public record EnqueueSpec(boolean atFront, long atMs, long delayMs, String uniqueScope, long uniqueTtlMs, List<String> deps,
-                          String depPolicy, Durability durability) {
+public record EnqueueSpec(
+        boolean atFront,
+        long atMs,
+        long delayMs,
+        String uniqueScope,
+        long uniqueTtlMs,
+        List<String> deps,
+        String depPolicy,
+        Durability durability) {
     /** Now, at the back, no uniqueness, no dependencies. */
     public static final EnqueueSpec NOW = new EnqueueSpec(false, -1, -1, "Q", -1, List.of(), "cancel");
 
@@ -27,8 +34,14 @@ public record EnqueueSpec(boolean atFront, long atMs, long delayMs, String uniqu
     }
 
     /** Without a durability wait. */
-    public EnqueueSpec(boolean atFront, long atMs, long delayMs, String uniqueScope, long uniqueTtlMs, List<String> deps,
-                       String depPolicy) {
+    public EnqueueSpec(
+            boolean atFront,
+            long atMs,
+            long delayMs,
+            String uniqueScope,
+            long uniqueTtlMs,
+            List<String> deps,
+            String depPolicy) {
         this(atFront, atMs, delayMs, uniqueScope, uniqueTtlMs, deps, depPolicy, Durability.none());
     }
 

@@ -1,9 +1,9 @@
 package io.jrq.internal.client;
 
 import io.jrq.InstanceResolver;
+import io.jrq.JobExistsException;
 import io.jrq.JobStatus;
 import io.jrq.JrqOptions;
-import io.jrq.JobExistsException;
 import io.jrq.internal.codec.RetrySpec;
 import io.jrq.internal.worker.Invoker;
 import io.jrq.internal.worker.LeasedJob;
@@ -30,8 +30,14 @@ public final class InlineBackend implements Backend {
     private final Map<String, JobRecord> jobs = new ConcurrentHashMap<>();
     private final RecurringStore recurring;
     private final io.jrq.internal.observe.Observers observers = new io.jrq.internal.observe.Observers();
-    private volatile Invoker invoker = new Invoker(List.of(), true, Map.of(), Map.of(), RetrySpec.NONE,
-            InstanceResolver.constructors(), Thread.currentThread().getContextClassLoader());
+    private volatile Invoker invoker = new Invoker(
+            List.of(),
+            true,
+            Map.of(),
+            Map.of(),
+            RetrySpec.NONE,
+            InstanceResolver.constructors(),
+            Thread.currentThread().getContextClassLoader());
 
     /** @param options the client's options (its clock stamps the jobs) */
     public InlineBackend(JrqOptions options) {
@@ -65,7 +71,7 @@ public final class InlineBackend implements Backend {
             int attempt = 0;
             do {
                 attempt++;
-                o = invoker.run(new LeasedJob(queue, job.id(), job.payload(), WORKER, attempt, 0), () -> { });
+                o = invoker.run(new LeasedJob(queue, job.id(), job.payload(), WORKER, attempt, 0), () -> {});
             } while (o.kind() == Outcome.Kind.RETRY);
             hash.put("attempts", Integer.toString(attempt));
             hash.put("status", o.finished() ? JobStatus.FINISHED.name() : JobStatus.FAILED.name());
@@ -91,19 +97,22 @@ public final class InlineBackend implements Backend {
     public CompletableFuture<JobRecord> awaitEnd(String queue, String id) {
         JobRecord r = jobs.get(key(queue, id));
         if (r == null) {
-            return CompletableFuture.failedFuture(new io.jrq.JrqException("job " + id + " does not exist in queue " + queue));
+            return CompletableFuture.failedFuture(
+                    new io.jrq.JrqException("job " + id + " does not exist in queue " + queue));
         }
         return CompletableFuture.completedFuture(r);
     }
 
     /** Inline jobs have ended before anyone could listen. */
     @Override
-    public void onProgress(String queue, String id, java.util.function.Consumer<io.jrq.Progress> listener) {
-    }
+    public void onProgress(String queue, String id, java.util.function.Consumer<io.jrq.Progress> listener) {}
 
     @Override
     public Optional<String> findQueue(String id) {
-        return jobs.values().stream().filter(r -> r.id().equals(id)).map(JobRecord::queue).findFirst();
+        return jobs.values().stream()
+                .filter(r -> r.id().equals(id))
+                .map(JobRecord::queue)
+                .findFirst();
     }
 
     @Override

@@ -50,13 +50,15 @@ final class InlineRecurringStore implements RecurringStore {
     /** Inline mode runs no recurring job, by hand or by schedule: there is nothing to trigger. */
     @Override
     public Optional<String> trigger(String queue, String name) {
-        throw new UnsupportedOperationException("inline mode has no workers, so recurring jobs never run; test the job's method directly");
+        throw new UnsupportedOperationException(
+                "inline mode has no workers, so recurring jobs never run; test the job's method directly");
     }
 
     @Override
     public List<Stored> list() {
         List<Stored> all = new ArrayList<>(jobs.values());
-        all.sort(Comparator.comparing((Stored s) -> s.def().queue()).thenComparing(s -> s.def().name()));
+        all.sort(Comparator.comparing((Stored s) -> s.def().queue())
+                .thenComparing(s -> s.def().name()));
         return all;
     }
 }

@@ -47,8 +47,18 @@ public final class JobEncoder {
         String id = o.jobId() != null ? o.jobId() : JobIds.next();
         // Always written, so the producer's result TTL applies whichever worker finishes the job.
         long ttl = (o.resultTtl() != null ? o.resultTtl() : client.resultTtl()).toSeconds();
-        return new Envelope(id, call.fn(), call.args(), call.params(), o.description(), o.meta(), ttl, retry,
-                o.timeout() == null ? -1 : o.timeout().toMillis(), o.dependsOn(), o.callbacks());
+        return new Envelope(
+                id,
+                call.fn(),
+                call.args(),
+                call.params(),
+                o.description(),
+                o.meta(),
+                ttl,
+                retry,
+                o.timeout() == null ? -1 : o.timeout().toMillis(),
+                o.dependsOn(),
+                o.callbacks());
     }
 
     /**
@@ -85,8 +95,9 @@ public final class JobEncoder {
             // A UTF-16 char is at most 3 UTF-8 bytes, so short payloads skip the byte count.
             int size = json.length() <= limit / 3 ? json.length() : json.getBytes(StandardCharsets.UTF_8).length;
             if (size > limit) {
-                throw new InvalidJobException("job payload for " + env.fn() + " is " + size + " bytes, over the limit of "
-                        + limit + " bytes (JrqOptions.maxPayloadBytes); store large data elsewhere and pass its key");
+                throw new InvalidJobException(
+                        "job payload for " + env.fn() + " is " + size + " bytes, over the limit of " + limit
+                                + " bytes (JrqOptions.maxPayloadBytes); store large data elsewhere and pass its key");
             }
             encoded.add(new EncodedJob(env.id(), json, options.uniqueKey()));
         }
@@ -97,9 +108,14 @@ public final class JobEncoder {
     public EnqueueSpec spec() {
         EnqueueOptions o = options;
         String scope = o.uniqueTtl() != null ? "T" : o.uniqueness() == Uniqueness.WHILE_ACTIVE ? "A" : "Q";
-        return new EnqueueSpec(o.atFront(), o.at() == null ? -1 : o.at().toEpochMilli(),
-                o.delay() == null ? -1 : o.delay().toMillis(), scope, o.uniqueTtl() == null ? -1 : o.uniqueTtl().toMillis(),
-                o.dependsOn(), o.dependencyPolicy() == DependencyPolicy.RUN ? "run" : "cancel",
+        return new EnqueueSpec(
+                o.atFront(),
+                o.at() == null ? -1 : o.at().toEpochMilli(),
+                o.delay() == null ? -1 : o.delay().toMillis(),
+                scope,
+                o.uniqueTtl() == null ? -1 : o.uniqueTtl().toMillis(),
+                o.dependsOn(),
+                o.dependencyPolicy() == DependencyPolicy.RUN ? "run" : "cancel",
                 o.durability() != null ? o.durability() : client.durability());
     }
 }

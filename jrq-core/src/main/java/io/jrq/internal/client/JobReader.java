@@ -36,9 +36,13 @@ final class JobReader {
         String field = keys.queued(queue);
         String key = keys.job(queue, id);
         // A queued hash of the wrong type only matters when the job has no hash of its own.
-        CompletableFuture<Object> compact = redis.async().hget(field, id).toCompletableFuture()
+        CompletableFuture<Object> compact = redis.async()
+                .hget(field, id)
+                .toCompletableFuture()
                 .handle((v, e) -> e != null ? corrupt(field + " (the queue's queued jobs)", e) : v);
-        CompletableFuture<Map<String, String>> hash = redis.async().hgetall(key).toCompletableFuture()
+        CompletableFuture<Map<String, String>> hash = redis.async()
+                .hgetall(key)
+                .toCompletableFuture()
                 .exceptionally(e -> {
                     throw corrupt("job key " + key, e);
                 });
@@ -59,7 +63,8 @@ final class JobReader {
      * @return whether the job exists in either form
      */
     CompletableFuture<Boolean> exists(String queue, String id) {
-        CompletableFuture<Boolean> compact = redis.async().hexists(keys.queued(queue), id).toCompletableFuture();
+        CompletableFuture<Boolean> compact =
+                redis.async().hexists(keys.queued(queue), id).toCompletableFuture();
         CompletableFuture<Long> hash = redis.async().exists(keys.job(queue, id)).toCompletableFuture();
         return compact.thenCombine(hash, (c, h) -> Boolean.TRUE.equals(c) || (h != null && h > 0));
     }
@@ -88,12 +93,23 @@ final class JobReader {
     /** The record of a queued job in compact form, as the hash fetch.lua would make of it. */
     static JobRecord fromCompact(String queue, String id, String value) {
         int colon = value.indexOf(':');
-        if (colon < 1 || colon > 15 || colon == value.length() - 1 || !value.substring(0, colon).chars().allMatch(Character::isDigit)) {
+        if (colon < 1
+                || colon > 15
+                || colon == value.length() - 1
+                || !value.substring(0, colon).chars().allMatch(Character::isDigit)) {
             throw new CorruptJobException("job " + queue + "/" + id + " is corrupt: its queued record is not"
                     + " <enqueued_at>:<payload>: " + (value.length() > 40 ? value.substring(0, 40) + "..." : value));
         }
-        return JobRecord.fromHash(queue, id, Map.of("status", "QUEUED", "enqueued_at", value.substring(0, colon),
-                "payload", value.substring(colon + 1)));
+        return JobRecord.fromHash(
+                queue,
+                id,
+                Map.of(
+                        "status",
+                        "QUEUED",
+                        "enqueued_at",
+                        value.substring(0, colon),
+                        "payload",
+                        value.substring(colon + 1)));
     }
 
     /** A {@link CorruptJobException} naming what when Redis said WRONGTYPE, else the failure itself. */

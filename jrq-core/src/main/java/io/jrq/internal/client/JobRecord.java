@@ -3,8 +3,8 @@ package io.jrq.internal.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jrq.AttemptError;
 import io.jrq.JobError;
-import io.jrq.Progress;
 import io.jrq.JobStatus;
+import io.jrq.Progress;
 import io.jrq.internal.codec.Envelope;
 import io.jrq.internal.codec.Json;
 import java.time.Instant;
@@ -36,10 +36,26 @@ import java.util.Map;
  * @param dependsOn the jobs this one waits or waited for, as "queue/id"
  * @param dependents the jobs waiting for this one, as "queue/id" (only where the reader asked for them)
  */
-public record JobRecord(String id, String queue, JobStatus status, String fn, String description, Map<String, String> meta,
-                        Instant enqueuedAt, Instant startedAt, Instant endedAt, int attempts, String worker,
-                        String resultJson, JobError error, List<AttemptError> attemptErrors, Instant dueAt, Progress progress,
-                        String argsJson, List<String> dependsOn, List<String> dependents) {
+public record JobRecord(
+        String id,
+        String queue,
+        JobStatus status,
+        String fn,
+        String description,
+        Map<String, String> meta,
+        Instant enqueuedAt,
+        Instant startedAt,
+        Instant endedAt,
+        int attempts,
+        String worker,
+        String resultJson,
+        JobError error,
+        List<AttemptError> attemptErrors,
+        Instant dueAt,
+        Progress progress,
+        String argsJson,
+        List<String> dependsOn,
+        List<String> dependents) {
 
     /**
      * @param queue the queue
@@ -73,9 +89,26 @@ public record JobRecord(String id, String queue, JobStatus status, String fn, St
             throw new io.jrq.CorruptJobException("job " + queue + "/" + id + " is corrupt: "
                     + (s == null ? "its hash has no status field" : "unknown status '" + abbreviate(s) + "'"));
         }
-        return new JobRecord(id, queue, status, fn, desc, meta, instant(h.get("enqueued_at")), instant(h.get("started_at")),
-                instant(h.get("ended_at")), (int) number(h.get("attempts")), h.get("worker"), h.get("result"), error(h.get("error")),
-                attemptErrors(h.get("errors")), instant(h.get("due_at")), progress(h.get("progress")), args, deps, List.of());
+        return new JobRecord(
+                id,
+                queue,
+                status,
+                fn,
+                desc,
+                meta,
+                instant(h.get("enqueued_at")),
+                instant(h.get("started_at")),
+                instant(h.get("ended_at")),
+                (int) number(h.get("attempts")),
+                h.get("worker"),
+                h.get("result"),
+                error(h.get("error")),
+                attemptErrors(h.get("errors")),
+                instant(h.get("due_at")),
+                progress(h.get("progress")),
+                args,
+                deps,
+                List.of());
     }
 
     /**
@@ -88,8 +121,26 @@ public record JobRecord(String id, String queue, JobStatus status, String fn, St
      * @return the record
      */
     public static JobRecord corrupt(String queue, String id, String reason) {
-        return new JobRecord(id, queue, JobStatus.FAILED, null, null, Map.of(), null, null, null, 0, null, null,
-                new JobError(io.jrq.CorruptJobException.class.getName(), reason, ""), List.of(), null, null, null, List.of(), List.of());
+        return new JobRecord(
+                id,
+                queue,
+                JobStatus.FAILED,
+                null,
+                null,
+                Map.of(),
+                null,
+                null,
+                null,
+                0,
+                null,
+                null,
+                new JobError(io.jrq.CorruptJobException.class.getName(), reason, ""),
+                List.of(),
+                null,
+                null,
+                null,
+                List.of(),
+                List.of());
     }
 
     /**
@@ -97,13 +148,32 @@ public record JobRecord(String id, String queue, JobStatus status, String fn, St
      * printable ASCII escaped ({@link io.jrq.internal.LogText}).
      */
     static String abbreviate(String s) {
-        return io.jrq.internal.LogText.printable(s.length() <= 60 ? s : s.substring(0, 60) + "... (" + s.length() + " chars)");
+        return io.jrq.internal.LogText.printable(
+                s.length() <= 60 ? s : s.substring(0, 60) + "... (" + s.length() + " chars)");
     }
 
     /** @param ids the jobs waiting for this one, as "queue/id" @return this record with them */
     public JobRecord withDependents(List<String> ids) {
-        return new JobRecord(id, queue, status, fn, description, meta, enqueuedAt, startedAt, endedAt, attempts, worker, resultJson,
-                error, attemptErrors, dueAt, progress, argsJson, dependsOn, List.copyOf(ids));
+        return new JobRecord(
+                id,
+                queue,
+                status,
+                fn,
+                description,
+                meta,
+                enqueuedAt,
+                startedAt,
+                endedAt,
+                attempts,
+                worker,
+                resultJson,
+                error,
+                attemptErrors,
+                dueAt,
+                progress,
+                argsJson,
+                dependsOn,
+                List.copyOf(ids));
     }
 
     /**
@@ -122,11 +192,26 @@ public record JobRecord(String id, String queue, JobStatus status, String fn, St
 
     /** @return the public snapshot of this record */
     public io.jrq.JobInfo toInfo() {
-        return new io.jrq.JobInfo(id, queue, status, fn == null ? "" : fn, description == null ? "" : description, meta,
-                java.util.Optional.ofNullable(enqueuedAt), java.util.Optional.ofNullable(startedAt), java.util.Optional.ofNullable(endedAt),
-                attempts, java.util.Optional.ofNullable(worker), java.util.Optional.ofNullable(error), attemptErrors,
-                java.util.Optional.ofNullable(dueAt), java.util.Optional.ofNullable(progress), argsJson == null ? "[]" : argsJson,
-                status == JobStatus.FINISHED ? java.util.Optional.ofNullable(resultJson) : java.util.Optional.empty(), dependsOn, dependents,
+        return new io.jrq.JobInfo(
+                id,
+                queue,
+                status,
+                fn == null ? "" : fn,
+                description == null ? "" : description,
+                meta,
+                java.util.Optional.ofNullable(enqueuedAt),
+                java.util.Optional.ofNullable(startedAt),
+                java.util.Optional.ofNullable(endedAt),
+                attempts,
+                java.util.Optional.ofNullable(worker),
+                java.util.Optional.ofNullable(error),
+                attemptErrors,
+                java.util.Optional.ofNullable(dueAt),
+                java.util.Optional.ofNullable(progress),
+                argsJson == null ? "[]" : argsJson,
+                status == JobStatus.FINISHED ? java.util.Optional.ofNullable(resultJson) : java.util.Optional.empty(),
+                dependsOn,
+                dependents,
                 java.util.Optional.ofNullable(recurringName()));
     }
 
@@ -137,7 +222,10 @@ public record JobRecord(String id, String queue, JobStatus status, String fn, St
         try {
             List<AttemptError> out = new ArrayList<>();
             for (JsonNode n : Json.mapper().readTree(json)) {
-                out.add(new AttemptError(n.path("attempt").asInt(), n.path("type").asText(), n.path("message").asText(),
+                out.add(new AttemptError(
+                        n.path("attempt").asInt(),
+                        n.path("type").asText(),
+                        n.path("message").asText(),
                         Instant.ofEpochMilli(n.path("at").asLong())));
             }
             return List.copyOf(out);
@@ -173,7 +261,10 @@ public record JobRecord(String id, String queue, JobStatus status, String fn, St
         }
         try {
             JsonNode n = Json.mapper().readTree(json);
-            return new JobError(n.path("type").asText(), n.path("message").asText(), n.path("stackTrace").asText());
+            return new JobError(
+                    n.path("type").asText(),
+                    n.path("message").asText(),
+                    n.path("stackTrace").asText());
         } catch (Exception e) {
             return new JobError("unknown", json, "");
         }

@@ -1,8 +1,8 @@
 package io.jrq.internal.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jrq.JrqException;
 import io.jrq.JobStatus;
+import io.jrq.JrqException;
 import io.jrq.Progress;
 import io.jrq.internal.Keys;
 import io.jrq.internal.codec.JobRef;
@@ -12,16 +12,16 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +42,8 @@ final class JobWatcher implements AutoCloseable {
     private final Redis redis;
     private final Keys keys;
     private final BiFunction<String, String, CompletableFuture<Optional<JobRecord>>> reader;
-    private final ConcurrentMap<String, ConcurrentMap<String, CompletableFuture<JobRecord>>> waiting = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, ConcurrentMap<String, CompletableFuture<JobRecord>>> waiting =
+            new ConcurrentHashMap<>();
     private final ConcurrentMap<String, CompletableFuture<Void>> subscriptions = new ConcurrentHashMap<>();
     private final ConcurrentMap<JobRef, List<Consumer<Progress>>> progressListeners = new ConcurrentHashMap<>();
     private volatile StatefulRedisPubSubConnection<String, String> pubsub;
@@ -55,7 +56,8 @@ final class JobWatcher implements AutoCloseable {
     }
 
     CompletableFuture<JobRecord> watch(String queue, String id) {
-        ConcurrentMap<String, CompletableFuture<JobRecord>> ids = waiting.computeIfAbsent(queue, q -> new ConcurrentHashMap<>());
+        ConcurrentMap<String, CompletableFuture<JobRecord>> ids =
+                waiting.computeIfAbsent(queue, q -> new ConcurrentHashMap<>());
         CompletableFuture<JobRecord> f = ids.computeIfAbsent(id, x -> {
             CompletableFuture<JobRecord> nf = new CompletableFuture<>();
             nf.whenComplete((r, e) -> ids.remove(x, nf));
@@ -74,7 +76,9 @@ final class JobWatcher implements AutoCloseable {
 
     void onProgress(String queue, String id, Consumer<Progress> listener) {
         JobRef key = new JobRef(queue, id);
-        progressListeners.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(listener);
+        progressListeners
+                .computeIfAbsent(key, k -> new CopyOnWriteArrayList<>())
+                .add(listener);
         // Listeners live as long as the job runs: the end of the job removes them.
         watch(queue, id).whenComplete((r, e) -> progressListeners.remove(key));
     }
@@ -123,7 +127,8 @@ final class JobWatcher implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            s.scheduleWithFixedDelay(() -> waiting.keySet().forEach(this::checkAll), SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
+            s.scheduleWithFixedDelay(
+                    () -> waiting.keySet().forEach(this::checkAll), SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
             sweeper = s;
         }
         return pubsub;
@@ -143,11 +148,12 @@ final class JobWatcher implements AutoCloseable {
             if (ended != null) {
                 // fetch.lua's batch: {"ended":{"FINISHED":[ids...],"FAILED":[...]}}, every status terminal.
                 if (ids != null && !ids.isEmpty()) {
-                    ended.properties().forEach(e -> e.getValue().forEach(id -> {
-                        if (ids.containsKey(id.asText())) {
-                            check(queue, id.asText());
-                        }
-                    }));
+                    ended.properties()
+                            .forEach(e -> e.getValue().forEach(id -> {
+                                if (ids.containsKey(id.asText())) {
+                                    check(queue, id.asText());
+                                }
+                            }));
                 }
                 return;
             }
@@ -169,8 +175,10 @@ final class JobWatcher implements AutoCloseable {
             // At most one warning a minute: a flood of garbage must not flood the log too.
             if (now - lastBadEventWarning > TimeUnit.MINUTES.toNanos(1) || lastBadEventWarning == 0) {
                 lastBadEventWarning = now;
-                log.warn("ignoring an unreadable event on channel {}: {} (event: {}); further ones are ignored silently for a minute",
-                        channel, io.jrq.internal.LogText.printable(e.getMessage() == null ? e.toString() : e.getMessage()),
+                log.warn(
+                        "ignoring an unreadable event on channel {}: {} (event: {}); further ones are ignored silently for a minute",
+                        channel,
+                        io.jrq.internal.LogText.printable(e.getMessage() == null ? e.toString() : e.getMessage()),
                         JobRecord.abbreviate(message));
             }
         }
@@ -190,14 +198,15 @@ final class JobWatcher implements AutoCloseable {
             return;
         }
         reader.apply(queue, id).whenComplete((rec, e) -> {
-            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            Throwable cause =
+                    e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
             if (cause instanceof io.jrq.CorruptJobException corrupt) {
                 f.completeExceptionally(corrupt);
             } else if (e != null) {
                 log.debug("could not read job {} in {}; will retry", id, queue, e);
             } else if (rec.isEmpty()) {
-                f.completeExceptionally(new JrqException("job " + id + " does not exist in queue " + queue
-                        + " (never enqueued, expired or deleted)"));
+                f.completeExceptionally(new JrqException(
+                        "job " + id + " does not exist in queue " + queue + " (never enqueued, expired or deleted)"));
             } else if (rec.get().status().isTerminal()) {
                 f.complete(rec.get());
             }

@@ -29,10 +29,10 @@ final class QueueRegistry {
     static final int SHOWN_BYTES = 100;
     /** Bad members already warned about: one warning per member and process, not one per listing. */
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
+
     private static final int MAX_WARNED = 1000;
 
-    private QueueRegistry() {
-    }
+    private QueueRegistry() {}
 
     /**
      * @param redis the connection
@@ -41,8 +41,8 @@ final class QueueRegistry {
      */
     static SortedSet<String> read(Redis redis, Keys keys) {
         String key = keys.queues();
-        List<byte[]> members = redis.await(redis.async().dispatch(CommandType.SMEMBERS, new RawMembers(),
-                new CommandArgs<>(StringCodec.UTF8).addKey(key)));
+        List<byte[]> members = redis.await(redis.async()
+                .dispatch(CommandType.SMEMBERS, new RawMembers(), new CommandArgs<>(StringCodec.UTF8).addKey(key)));
         SortedSet<String> names = new TreeSet<>();
         for (byte[] m : members) {
             String name = validName(m);
@@ -59,8 +59,12 @@ final class QueueRegistry {
     static String validName(byte[] member) {
         String name;
         try {
-            name = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(member)).toString();
+            name = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(member))
+                    .toString();
         } catch (CharacterCodingException e) {
             return null;
         }
@@ -79,13 +83,19 @@ final class QueueRegistry {
         if (WARNED.size() < MAX_WARNED) {
             WARNED.add(shown);
         }
-        log.warn("skipped a bad record: {} holds '{}', which is not a queue name ({}1-100 characters of A-Z a-z 0-9 _ . -)", key, shown,
+        log.warn(
+                "skipped a bad record: {} holds '{}', which is not a queue name ({}1-100 characters of A-Z a-z 0-9 _ . -)",
+                key,
+                shown,
                 isUtf8(member) ? "" : "not UTF-8; a name is ");
     }
 
     private static boolean isUtf8(byte[] b) {
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b));
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(b));
             return true;
         } catch (CharacterCodingException e) {
             return false;

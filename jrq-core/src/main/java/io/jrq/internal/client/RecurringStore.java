@@ -12,8 +12,7 @@ public interface RecurringStore {
      * @param def the definition
      * @param dueMs the next due time in ms (Redis clock), or -1 when none is stored
      */
-    record Stored(RecurringDef def, long dueMs) {
-    }
+    record Stored(RecurringDef def, long dueMs) {}
 
     /**
      * Creates the job or replaces the definition of the one with the same queue and name. The due

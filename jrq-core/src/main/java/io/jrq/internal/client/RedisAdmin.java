@@ -70,7 +70,8 @@ final class RedisAdmin implements AdminOps {
         // The next job to run, at the right end of the ready list: sent now so it is back with the
         // time, and its enqueue time is read with the counts (two round trips in all, whatever the
         // queue's length: LRANGE -1 -1 starts from the tail).
-        CompletableFuture<List<String>> next = a.lrange(keys.ready(queue), -1, -1).toCompletableFuture();
+        CompletableFuture<List<String>> next =
+                a.lrange(keys.ready(queue), -1, -1).toCompletableFuture();
         // Registries of ended jobs are scored by expiry (Redis time): count only entries not yet
         // expired by that same clock, so that a client whose clock is off counts what workers see.
         List<String> time = redis.await(a.time());
@@ -83,7 +84,8 @@ final class RedisAdmin implements AdminOps {
         f.put(JobStatus.CANCELED, a.zcount(keys.canceled(queue), live).toCompletableFuture());
         counted.put(JobStatus.CANCELED, keys.canceled(queue));
         CompletableFuture<Long> paused = a.exists(keys.paused(queue)).toCompletableFuture();
-        CompletableFuture<Map<String, String>> limits = a.hgetall(keys.limits(queue)).toCompletableFuture();
+        CompletableFuture<Map<String, String>> limits =
+                a.hgetall(keys.limits(queue)).toCompletableFuture();
         CompletableFuture<List<io.lettuce.core.KeyValue<String, String>>> totals =
                 a.hmget(keys.stats(queue), "finished", "failed").toCompletableFuture();
         CompletableFuture<Optional<Instant>> oldest = oldestQueuedAt(queue, next);
@@ -93,7 +95,8 @@ final class RedisAdmin implements AdminOps {
         }
         QueueLimits ql = limits(keys.limits(queue), limits);
         long[] total = totals(keys.stats(queue), totals);
-        return new QueueInfo(queue, redis.await(paused) > 0, Map.copyOf(counts), ql, total[0], total[1], redis.await(oldest));
+        return new QueueInfo(
+                queue, redis.await(paused) > 0, Map.copyOf(counts), ql, total[0], total[1], redis.await(oldest));
     }
 
     /**
@@ -115,23 +118,28 @@ final class RedisAdmin implements AdminOps {
         String id = ids.get(0);
         RedisClusterAsyncCommands<String, String> a = redis.async();
         CompletableFuture<String> compact = a.hget(keys.queued(queue), id).toCompletableFuture();
-        CompletableFuture<String> hash = a.hget(keys.job(queue, id), "enqueued_at").toCompletableFuture();
-        return compact.handle((c, e) -> e == null ? c : null).thenCombine(hash.handle((h, e) -> e == null ? h : null), (c, h) -> {
-            String at = null;
-            if (c != null) {
-                int colon = c.indexOf(':');
-                at = colon > 0 ? c.substring(0, colon) : c;
-            } else if (h != null) {
-                at = h;
-            } else if (!compact.isCompletedExceptionally() && !hash.isCompletedExceptionally()) {
-                return Optional.<Instant>empty(); // taken and gone meanwhile, or an id without a record
-            }
-            Optional<Instant> when = at == null ? Optional.empty() : millis(at);
-            if (when.isEmpty()) {
-                log.warn("no oldest queued job for {}: the enqueue time of job {} cannot be read", queue, JobRecord.abbreviate(id));
-            }
-            return when;
-        });
+        CompletableFuture<String> hash =
+                a.hget(keys.job(queue, id), "enqueued_at").toCompletableFuture();
+        return compact.handle((c, e) -> e == null ? c : null)
+                .thenCombine(hash.handle((h, e) -> e == null ? h : null), (c, h) -> {
+                    String at = null;
+                    if (c != null) {
+                        int colon = c.indexOf(':');
+                        at = colon > 0 ? c.substring(0, colon) : c;
+                    } else if (h != null) {
+                        at = h;
+                    } else if (!compact.isCompletedExceptionally() && !hash.isCompletedExceptionally()) {
+                        return Optional.<Instant>empty(); // taken and gone meanwhile, or an id without a record
+                    }
+                    Optional<Instant> when = at == null ? Optional.empty() : millis(at);
+                    if (when.isEmpty()) {
+                        log.warn(
+                                "no oldest queued job for {}: the enqueue time of job {} cannot be read",
+                                queue,
+                                JobRecord.abbreviate(id));
+                    }
+                    return when;
+                });
     }
 
     private static Optional<Instant> millis(String ms) {
@@ -186,8 +194,10 @@ final class RedisAdmin implements AdminOps {
         long rate = field(key, l, "rate", 0);
         long period = field(key, l, "period_ms", 1000);
         try {
-            return new QueueLimits((int) Math.max(0, Math.min(Integer.MAX_VALUE, concurrency)),
-                    (int) Math.max(0, Math.min(Integer.MAX_VALUE, rate)), java.time.Duration.ofMillis(period <= 0 ? 1000 : period));
+            return new QueueLimits(
+                    (int) Math.max(0, Math.min(Integer.MAX_VALUE, concurrency)),
+                    (int) Math.max(0, Math.min(Integer.MAX_VALUE, rate)),
+                    java.time.Duration.ofMillis(period <= 0 ? 1000 : period));
         } catch (IllegalArgumentException e) {
             log.warn("ignoring the limits hash {}: {}", key, e.getMessage());
             return QueueLimits.NONE;
@@ -219,7 +229,8 @@ final class RedisAdmin implements AdminOps {
         switch (state) {
             case QUEUED: {
                 // The next job to run is at the right end of the list.
-                List<String> ids = new ArrayList<>(redis.await(a.lrange(keys.ready(queue), -(long) offset - limit, -(long) offset - 1)));
+                List<String> ids = new ArrayList<>(
+                        redis.await(a.lrange(keys.ready(queue), -(long) offset - limit, -(long) offset - 1)));
                 java.util.Collections.reverse(ids);
                 return ids;
             }
@@ -291,12 +302,16 @@ final class RedisAdmin implements AdminOps {
         List<String> found = new ArrayList<>();
         return scanDependents(key, io.lettuce.core.ScanCursor.INITIAL, found).thenApply(x -> {
             List<String> sorted = new ArrayList<>(new java.util.TreeSet<>(found));
-            return sorted.size() > DEPENDENTS_MAX ? List.copyOf(sorted.subList(0, DEPENDENTS_MAX)) : List.copyOf(sorted);
+            return sorted.size() > DEPENDENTS_MAX
+                    ? List.copyOf(sorted.subList(0, DEPENDENTS_MAX))
+                    : List.copyOf(sorted);
         });
     }
 
     private CompletableFuture<Void> scanDependents(String key, io.lettuce.core.ScanCursor from, List<String> found) {
-        return redis.async().sscan(key, from, io.lettuce.core.ScanArgs.Builder.limit(DEPENDENTS_MAX)).toCompletableFuture()
+        return redis.async()
+                .sscan(key, from, io.lettuce.core.ScanArgs.Builder.limit(DEPENDENTS_MAX))
+                .toCompletableFuture()
                 .thenCompose(c -> {
                     found.addAll(c.getValues());
                     if (c.isFinished() || found.size() >= DEPENDENTS_MAX) {
@@ -342,7 +357,8 @@ final class RedisAdmin implements AdminOps {
             running += r.running();
         }
         if (running > 0) {
-            throw new JrqException(running + " of the jobs are running and were not deleted; stop them first (" + deleted + " deleted)");
+            throw new JrqException(running + " of the jobs are running and were not deleted; stop them first ("
+                    + deleted + " deleted)");
         }
         return deleted;
     }
@@ -371,10 +387,12 @@ final class RedisAdmin implements AdminOps {
         if (last.isEmpty()) {
             return 0;
         }
-        Range<Double> upToNow = Range.create(Double.NEGATIVE_INFINITY, last.get(0).getScore());
+        Range<Double> upToNow =
+                Range.create(Double.NEGATIVE_INFINITY, last.get(0).getScore());
         long n = 0;
         while (true) {
-            List<String> ids = redis.await(redis.async().zrangebyscore(keys.failed(queue), upToNow, Limit.create(0, BATCH)));
+            List<String> ids =
+                    redis.await(redis.async().zrangebyscore(keys.failed(queue), upToNow, Limit.create(0, BATCH)));
             if (ids.isEmpty()) {
                 return n;
             }
@@ -421,7 +439,9 @@ final class RedisAdmin implements AdminOps {
             h.put("rate", Integer.toString(limits.rate()));
         }
         // Replace, not merge: a limit left out is a limit removed.
-        redis.await(redis.async().del(keys.limits(queue)).toCompletableFuture()
+        redis.await(redis.async()
+                .del(keys.limits(queue))
+                .toCompletableFuture()
                 .thenCompose(x -> redis.async().hset(keys.limits(queue), h).toCompletableFuture()));
     }
 
@@ -482,7 +502,11 @@ final class RedisAdmin implements AdminOps {
             // Another minute is from a lap of the ring ago (or ahead, on a clock that moved back).
             return stored == m ? new long[] {finished, failed} : new long[2];
         } catch (NumberFormatException e) {
-            log.warn("ignoring field {} of {}: not <minute>:<finished>:<failed>: '{}'", field, key, JobRecord.abbreviate(value));
+            log.warn(
+                    "ignoring field {} of {}: not <minute>:<finished>:<failed>: '{}'",
+                    field,
+                    key,
+                    JobRecord.abbreviate(value));
             return new long[2];
         }
     }
@@ -506,7 +530,10 @@ final class RedisAdmin implements AdminOps {
                 out.add(worker(h));
             } catch (RuntimeException e) {
                 // A bad entry (not a hash, a field that is not a number) hides only itself.
-                log.warn("skipping the worker entry {}: {}", key, io.jrq.internal.LogText.printable(e.getMessage() == null ? e.toString() : e.getMessage()));
+                log.warn(
+                        "skipping the worker entry {}: {}",
+                        key,
+                        io.jrq.internal.LogText.printable(e.getMessage() == null ? e.toString() : e.getMessage()));
             }
         }
         return out;
@@ -517,10 +544,14 @@ final class RedisAdmin implements AdminOps {
             throw new IllegalArgumentException("it has no name field");
         }
         String jobs = h.getOrDefault("jobs", "");
-        return new WorkerInfo(h.get("name"), h.getOrDefault("host", ""), Long.parseLong(h.getOrDefault("pid", "0")),
-                    Arrays.asList(h.getOrDefault("queues", "").split(",")), Integer.parseInt(h.getOrDefault("concurrency", "0")),
-                    Instant.ofEpochMilli(Long.parseLong(h.getOrDefault("started_at", "0"))),
-                    Instant.ofEpochMilli(Long.parseLong(h.getOrDefault("heartbeat_at", "0"))),
-                    jobs.isEmpty() ? List.of() : Arrays.asList(jobs.split(",")));
+        return new WorkerInfo(
+                h.get("name"),
+                h.getOrDefault("host", ""),
+                Long.parseLong(h.getOrDefault("pid", "0")),
+                Arrays.asList(h.getOrDefault("queues", "").split(",")),
+                Integer.parseInt(h.getOrDefault("concurrency", "0")),
+                Instant.ofEpochMilli(Long.parseLong(h.getOrDefault("started_at", "0"))),
+                Instant.ofEpochMilli(Long.parseLong(h.getOrDefault("heartbeat_at", "0"))),
+                jobs.isEmpty() ? List.of() : Arrays.asList(jobs.split(",")));
     }
 }

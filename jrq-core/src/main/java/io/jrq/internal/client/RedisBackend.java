@@ -8,6 +8,7 @@ import io.jrq.RedisUnavailableException;
 import io.jrq.internal.Keys;
 import io.jrq.internal.codec.JobRef;
 import io.jrq.internal.codec.Json;
+import io.jrq.internal.observe.Observers;
 import io.jrq.internal.redis.Dependencies;
 import io.jrq.internal.redis.EndedJob;
 import io.jrq.internal.redis.Redis;
@@ -15,14 +16,12 @@ import io.jrq.internal.redis.ScriptGateway;
 import io.jrq.internal.redis.ScriptGateway.EnqueueReply;
 import io.jrq.internal.redis.ServerCheck;
 import io.jrq.internal.worker.WorkerConfig;
-import io.jrq.internal.observe.Observers;
 import io.jrq.internal.worker.WorkerHandle;
 import io.jrq.internal.worker.WorkerRuntime;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -81,7 +80,10 @@ public final class RedisBackend implements Backend {
         long connected = System.nanoTime();
         io.jrq.internal.codec.Envelope.warmUp();
         RedisBackend backend = new RedisBackend(options, redis);
-        log.debug("connected to {} in {} ms (codec warm-up {} ms)", redis.endpoint().describe(), (System.nanoTime() - t0) / 1_000_000,
+        log.debug(
+                "connected to {} in {} ms (codec warm-up {} ms)",
+                redis.endpoint().describe(),
+                (System.nanoTime() - t0) / 1_000_000,
                 (System.nanoTime() - connected) / 1_000_000);
         return backend;
     }
@@ -98,7 +100,8 @@ public final class RedisBackend implements Backend {
         CompletableFuture<List<String>> stored = enqueueAsync(queue, jobs, spec);
         // Each step has its own command timeout: waiting for the connection, the registration, the
         // script, and one script call per dependency queue and job.
-        long steps = 3 + (spec.deps().isEmpty() ? 0 : (long) jobs.size() * spec.deps().size());
+        long steps = 3
+                + (spec.deps().isEmpty() ? 0 : (long) jobs.size() * spec.deps().size());
         long boundMs = steps * (redis.timeout().toMillis() + 1000);
         try {
             return stored.get(boundMs, TimeUnit.MILLISECONDS);
@@ -106,8 +109,13 @@ public final class RedisBackend implements Backend {
             Thread.currentThread().interrupt();
             throw failures.unknown(queue, List.of(jobs), new JrqException("interrupted while waiting for Redis", e));
         } catch (TimeoutException e) {
-            throw failures.unknown(queue, List.of(jobs), new RedisUnavailableException("Redis at " + redis.endpoint().describe()
-                    + " did not answer within " + Duration.ofMillis(boundMs), e));
+            throw failures.unknown(
+                    queue,
+                    List.of(jobs),
+                    new RedisUnavailableException(
+                            "Redis at " + redis.endpoint().describe() + " did not answer within "
+                                    + Duration.ofMillis(boundMs),
+                            e));
         } catch (ExecutionException e) {
             Throwable why = EnqueueFailures.unwrap(e);
             throw why instanceof RuntimeException re ? re : failures.unknown(queue, List.of(jobs), why);
@@ -130,14 +138,17 @@ public final class RedisBackend implements Backend {
         } else {
             // The queue is registered before a job is sent, so that a refused registration (a full
             // Redis) leaves nothing behind; that costs one round trip per queue and client.
-            CompletableFuture<Void> ready = register ? up.thenCompose(v -> redis.async().sadd(keys.queues(), queue).thenApply(n -> (Void) null))
+            CompletableFuture<Void> ready = register
+                    ? up.thenCompose(
+                            v -> redis.async().sadd(keys.queues(), queue).thenApply(n -> (Void) null))
                     : up;
             stored = ready.handle((v, e) -> e).thenCompose(e -> {
                 if (e != null) {
                     if (register) {
                         registeredQueues.remove(queue);
                     }
-                    return CompletableFuture.failedFuture(failures.notSent(queue, jobs, redis.translate(EnqueueFailures.unwrap(e))));
+                    return CompletableFuture.failedFuture(
+                            failures.notSent(queue, jobs, redis.translate(EnqueueFailures.unwrap(e))));
                 }
                 return store(queue, jobs, spec);
             });
@@ -157,7 +168,8 @@ public final class RedisBackend implements Backend {
     private CompletableFuture<List<String>> store(String queue, List<EncodedJob> jobs, EnqueueSpec spec) {
         List<List<EncodedJob>> parts = batches(jobs);
         List<CompletableFuture<EnqueueReply>> replies = sendBatches(redis.async(), queue, parts, spec);
-        CompletableFuture<Void> all = replies.size() == 1 ? replies.get(0).thenApply(r -> (Void) null)
+        CompletableFuture<Void> all = replies.size() == 1
+                ? replies.get(0).thenApply(r -> (Void) null)
                 : CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new));
         return all.handle((v, e) -> {
             if (e != null) {
@@ -181,15 +193,22 @@ public final class RedisBackend implements Backend {
         }
         List<List<EncodedJob>> parts = batches(jobs);
         try {
-            ids = durable.write(queue, keys.ready(queue), spec.durability(), on -> {
-                List<CompletableFuture<EnqueueReply>> replies = sendBatches(on, queue, parts, spec);
-                return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).handle((v, e) -> {
-                    if (e != null) {
-                        throw failures.failed(queue, parts, replies);
-                    }
-                    return idsOf(replies);
-                });
-            }, stored -> stored, e -> EnqueueFailures.classified(e) ? e : failures.unknown(queue, parts, e));
+            ids = durable.write(
+                    queue,
+                    keys.ready(queue),
+                    spec.durability(),
+                    on -> {
+                        List<CompletableFuture<EnqueueReply>> replies = sendBatches(on, queue, parts, spec);
+                        return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
+                                .handle((v, e) -> {
+                                    if (e != null) {
+                                        throw failures.failed(queue, parts, replies);
+                                    }
+                                    return idsOf(replies);
+                                });
+                    },
+                    stored -> stored,
+                    e -> EnqueueFailures.classified(e) ? e : failures.unknown(queue, parts, e));
         } catch (NotDurableException e) {
             // Stored all the same: the dependencies must still be registered before it is thrown.
             unconfirmed = e;
@@ -235,10 +254,20 @@ public final class RedisBackend implements Backend {
     }
 
     /** Sends the enqueue script once per batch, pipelined; each batch is stored atomically. */
-    private List<CompletableFuture<EnqueueReply>> sendBatches(RedisClusterAsyncCommands<String, String> on, String queue,
-                                                             List<List<EncodedJob>> parts, EnqueueSpec spec) {
-        ScriptGateway.Enqueue enqueue = scripts.enqueue(queue, spec.atFront(), spec.atMs(), spec.delayMs(), spec.uniqueScope(),
-                spec.uniqueTtlMs(), spec.deps(), spec.depPolicy());
+    private List<CompletableFuture<EnqueueReply>> sendBatches(
+            RedisClusterAsyncCommands<String, String> on,
+            String queue,
+            List<List<EncodedJob>> parts,
+            EnqueueSpec spec) {
+        ScriptGateway.Enqueue enqueue = scripts.enqueue(
+                queue,
+                spec.atFront(),
+                spec.atMs(),
+                spec.delayMs(),
+                spec.uniqueScope(),
+                spec.uniqueTtlMs(),
+                spec.deps(),
+                spec.depPolicy());
         List<CompletableFuture<EnqueueReply>> batches = new ArrayList<>(parts.size());
         for (List<EncodedJob> batch : parts) {
             batches.add(enqueue.send(on, batch));
@@ -259,7 +288,8 @@ public final class RedisBackend implements Backend {
 
     @Override
     public Optional<JobStatus> cancel(String queue, String id) {
-        ScriptGateway.CancelReply r = scripts.cancel(queue, id, options.resultTtl().toSeconds(), options.failedJobsMax());
+        ScriptGateway.CancelReply r =
+                scripts.cancel(queue, id, options.resultTtl().toSeconds(), options.failedJobsMax());
         switch (r.outcome()) {
             case MISSING:
                 return Optional.empty();
@@ -326,8 +356,11 @@ public final class RedisBackend implements Backend {
                         throw e;
                     }
                     // A worker is what drains a full Redis: it must start. The queue is listed by the next producer.
-                    log.warn("Redis is full (maxmemory reached): queue {} could not be added to the queue registry {}; "
-                            + "the worker starts anyway", q, keys.queues());
+                    log.warn(
+                            "Redis is full (maxmemory reached): queue {} could not be added to the queue registry {}; "
+                                    + "the worker starts anyway",
+                            q,
+                            keys.queues());
                 }
             }
         }

@@ -43,9 +43,15 @@ final class RedisRecurringStore implements RecurringStore {
             return store(def);
         } catch (RedisFullException e) {
             // The registration and the script's first write are each refused whole: nothing was stored.
-            throw new RedisFullException(Redis.full(redis.endpoint()) + " refused to store recurring job '" + def.name() + "' of queue "
-                    + def.queue() + "; nothing was stored (an existing definition is unchanged). Make room (delete ended jobs or"
-                    + " unused queues, shorten result TTLs) or raise maxmemory, then try again", def.queue(), List.of(), List.of(), e);
+            throw new RedisFullException(
+                    Redis.full(redis.endpoint()) + " refused to store recurring job '" + def.name() + "' of queue "
+                            + def.queue()
+                            + "; nothing was stored (an existing definition is unchanged). Make room (delete ended jobs or"
+                            + " unused queues, shorten result TTLs) or raise maxmemory, then try again",
+                    def.queue(),
+                    List.of(),
+                    List.of(),
+                    e);
         }
     }
 
@@ -55,20 +61,24 @@ final class RedisRecurringStore implements RecurringStore {
         redis.await(redis.async().sadd(keys.queues(), queue));
         String hash = keys.recurring(queue);
         for (int i = 0; i < MAX_TRIES; i++) {
-            CompletableFuture<String> current = redis.async().hget(hash, def.name()).toCompletableFuture();
+            CompletableFuture<String> current =
+                    redis.async().hget(hash, def.name()).toCompletableFuture();
             CompletableFuture<List<String>> time = redis.async().time().toCompletableFuture();
             String old = redis.await(current);
             long now = millis(redis.await(time));
             RecurringDef previous = old == null ? null : parseQuietly(hash, def.name(), old, null);
             boolean keepDue = previous != null && previous.scheduleKey().equals(def.scheduleKey());
-            RecurringDef stored = def.withTimes(previous != null && previous.createdAt() > 0 ? previous.createdAt() : now, now);
+            RecurringDef stored =
+                    def.withTimes(previous != null && previous.createdAt() > 0 ? previous.createdAt() : now, now);
             long first = keepDue ? -1 : def.schedule().first(now);
-            long due = scripts.recurringUpsert(queue, def.name(), stored.toJson(), old == null ? "" : old, first, keepDue);
+            long due =
+                    scripts.recurringUpsert(queue, def.name(), stored.toJson(), old == null ? "" : old, first, keepDue);
             if (due >= 0) {
                 return new Stored(stored, due);
             }
         }
-        throw new JrqException("recurring job '" + def.name() + "' in queue " + queue + " is being updated concurrently; try again");
+        throw new JrqException(
+                "recurring job '" + def.name() + "' in queue " + queue + " is being updated concurrently; try again");
     }
 
     @Override
@@ -79,7 +89,8 @@ final class RedisRecurringStore implements RecurringStore {
     @Override
     public Optional<String> trigger(String queue, String name) {
         // Read the definition and Redis' clock together: the run is the tick of that instant.
-        CompletableFuture<String> def = redis.async().hget(keys.recurring(queue), name).toCompletableFuture();
+        CompletableFuture<String> def =
+                redis.async().hget(keys.recurring(queue), name).toCompletableFuture();
         List<String> time = redis.await(redis.async().time());
         String json = redis.await(def);
         if (json == null) {
@@ -91,20 +102,24 @@ final class RedisRecurringStore implements RecurringStore {
         }
         long now = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
         String id = RecurringDef.jobId(name, now);
-        ScriptGateway.Trigger r = scripts.recurringTrigger(queue, name, json, id, d.envelope(now).toJson());
+        ScriptGateway.Trigger r =
+                scripts.recurringTrigger(queue, name, json, id, d.envelope(now).toJson());
         if (r == ScriptGateway.Trigger.CHANGED) {
             return Optional.empty(); // deleted or changed between the read and the script
         }
         if (r == ScriptGateway.Trigger.EXISTS) {
-            throw new JrqException("recurring job '" + name + "' of queue " + queue + " already has a run " + id + "; try again");
+            throw new JrqException(
+                    "recurring job '" + name + "' of queue " + queue + " already has a run " + id + "; try again");
         }
         return Optional.of(id);
     }
 
     @Override
     public Optional<Stored> get(String queue, String name) {
-        CompletableFuture<String> def = redis.async().hget(keys.recurring(queue), name).toCompletableFuture();
-        CompletableFuture<Double> due = redis.async().zscore(keys.recurringDue(queue), name).toCompletableFuture();
+        CompletableFuture<String> def =
+                redis.async().hget(keys.recurring(queue), name).toCompletableFuture();
+        CompletableFuture<Double> due =
+                redis.async().zscore(keys.recurringDue(queue), name).toCompletableFuture();
         String json = redis.await(def);
         Double score = redis.await(due);
         if (json == null) {
@@ -132,7 +147,9 @@ final class RedisRecurringStore implements RecurringStore {
         Map<String, CompletableFuture<List<ScoredValue<String>>>> dues = new HashMap<>();
         for (String q : queues) {
             defs.put(q, redis.async().hgetall(keys.recurring(q)).toCompletableFuture());
-            dues.put(q, redis.async().zrangeWithScores(keys.recurringDue(q), 0, -1).toCompletableFuture());
+            dues.put(
+                    q,
+                    redis.async().zrangeWithScores(keys.recurringDue(q), 0, -1).toCompletableFuture());
         }
         List<Stored> all = new ArrayList<>();
         for (String q : queues) {
@@ -145,24 +162,35 @@ final class RedisRecurringStore implements RecurringStore {
                 }
             } catch (JrqException e) {
                 // A key of the wrong type hides only this queue's recurring jobs, not every queue's.
-                log.warn("skipping the recurring jobs of queue {} ({} / {}): {}", q, keys.recurring(q), keys.recurringDue(q), e.getMessage());
+                log.warn(
+                        "skipping the recurring jobs of queue {} ({} / {}): {}",
+                        q,
+                        keys.recurring(q),
+                        keys.recurringDue(q),
+                        e.getMessage());
                 if (unreadable != null) {
                     unreadable.add(q + "/*: " + e.getMessage());
                 }
                 continue;
             }
             for (Map.Entry<String, String> e : d.entrySet()) {
-                RecurringDef def = parseQuietly(keys.recurring(q), e.getKey(), e.getValue(), unreadable == null ? null : reason -> unreadable.add(q + "/" + e.getKey() + ": " + reason));
+                RecurringDef def = parseQuietly(
+                        keys.recurring(q),
+                        e.getKey(),
+                        e.getValue(),
+                        unreadable == null ? null : reason -> unreadable.add(q + "/" + e.getKey() + ": " + reason));
                 if (def != null) {
                     all.add(new Stored(def, due.getOrDefault(e.getKey(), -1L)));
                 }
             }
         }
-        all.sort(Comparator.comparing((Stored s) -> s.def().queue()).thenComparing(s -> s.def().name()));
+        all.sort(Comparator.comparing((Stored s) -> s.def().queue())
+                .thenComparing(s -> s.def().name()));
         return all;
     }
 
-    private static RecurringDef parseQuietly(String key, String name, String json, java.util.function.Consumer<String> unreadable) {
+    private static RecurringDef parseQuietly(
+            String key, String name, String json, java.util.function.Consumer<String> unreadable) {
         try {
             return RecurringDef.parse(json);
         } catch (RuntimeException e) {
@@ -170,7 +198,11 @@ final class RedisRecurringStore implements RecurringStore {
             if (unreadable != null) {
                 unreadable.accept(reason);
             } else {
-                log.warn("ignoring the unreadable recurring job definition {} in {}: {}", name, key, io.jrq.internal.LogText.printable(reason));
+                log.warn(
+                        "ignoring the unreadable recurring job definition {} in {}: {}",
+                        name,
+                        key,
+                        io.jrq.internal.LogText.printable(reason));
             }
             return null;
         }

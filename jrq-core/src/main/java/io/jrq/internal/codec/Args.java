@@ -20,8 +20,7 @@ import java.lang.reflect.Type;
  * construct) is refused before anything reaches Redis.
  */
 public final class Args {
-    private Args() {
-    }
+    private Args() {}
 
     /**
      * @param target the method the job calls
@@ -39,7 +38,8 @@ public final class Args {
             String where = "argument " + (i + 1) + " of " + target.fn();
             if (arg == null) {
                 if (m.getParameterTypes()[i].isPrimitive()) {
-                    throw new InvalidJobException(where + " is null but the parameter is a " + m.getParameterTypes()[i]);
+                    throw new InvalidJobException(
+                            where + " is null but the parameter is a " + m.getParameterTypes()[i]);
                 }
                 out.addNull();
                 continue;
@@ -71,8 +71,13 @@ public final class Args {
     }
 
     private static boolean isTriviallyRoundTripped(Object arg) {
-        return arg instanceof String || arg instanceof Integer || arg instanceof Long || arg instanceof Boolean
-                || arg instanceof Short || arg instanceof Byte || arg instanceof Character;
+        return arg instanceof String
+                || arg instanceof Integer
+                || arg instanceof Long
+                || arg instanceof Boolean
+                || arg instanceof Short
+                || arg instanceof Byte
+                || arg instanceof Character;
     }
 
     private static JsonNode toTree(Object arg, String where) {
@@ -84,9 +89,12 @@ public final class Args {
         } catch (io.jrq.InvalidPayloadException e) {
             throw new InvalidJobException(e.getMessage());
         } catch (IllegalArgumentException e) {
-            throw new InvalidJobException(where + " (a " + arg.getClass().getName() + ") cannot be written as JSON: "
-                    + rootMessage(e) + ". Pass plain data instead: strings, numbers, booleans, records or beans with"
-                    + " properties, lists and maps of those; or an id the job can load the object by.", e);
+            throw new InvalidJobException(
+                    where + " (a " + arg.getClass().getName() + ") cannot be written as JSON: "
+                            + rootMessage(e)
+                            + ". Pass plain data instead: strings, numbers, booleans, records or beans with"
+                            + " properties, lists and maps of those; or an id the job can load the object by.",
+                    e);
         }
     }
 
@@ -95,9 +103,12 @@ public final class Args {
         try {
             back = mapper.treeToValue(tree, type);
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new InvalidJobException(where + " (a " + arg.getClass().getName() + ") does not survive a JSON round trip: it"
-                    + " cannot be read back as " + type.toCanonical() + " (" + rootMessage(e) + "). Give the type a"
-                    + " constructor Jackson can use (a record, or a bean with a no-arg constructor and setters), or pass plain data.", e);
+            throw new InvalidJobException(
+                    where + " (a " + arg.getClass().getName() + ") does not survive a JSON round trip: it"
+                            + " cannot be read back as " + type.toCanonical() + " (" + rootMessage(e)
+                            + "). Give the type a"
+                            + " constructor Jackson can use (a record, or a bean with a no-arg constructor and setters), or pass plain data.",
+                    e);
         }
         if (back != null && !arg.getClass().isInstance(back) && !sameJsonKind(arg, back)) {
             throw new InvalidJobException(where + " is a " + arg.getClass().getName() + " but a worker would receive a "
@@ -106,7 +117,8 @@ public final class Args {
         }
         JsonNode again = toTree(back, where);
         if (!again.toString().equals(tree.toString())) {
-            throw new InvalidJobException(where + " (a " + arg.getClass().getName() + ") does not survive a JSON round trip:"
+            throw new InvalidJobException(where + " (a " + arg.getClass().getName()
+                    + ") does not survive a JSON round trip:"
                     + " sent " + abbreviate(tree.toString()) + " but a worker would see " + abbreviate(again.toString())
                     + ". Pass plain data whose JSON form holds all its state.");
         }
@@ -116,7 +128,8 @@ public final class Args {
     private static boolean sameJsonKind(Object a, Object b) {
         return (a instanceof Number && b instanceof Number)
                 || (a instanceof java.util.Map && b instanceof java.util.Map)
-                || ((a instanceof java.util.Collection || a.getClass().isArray()) && (b instanceof java.util.Collection || b.getClass().isArray()))
+                || ((a instanceof java.util.Collection || a.getClass().isArray())
+                        && (b instanceof java.util.Collection || b.getClass().isArray()))
                 || (a instanceof CharSequence && b instanceof CharSequence);
     }
 

@@ -55,7 +55,8 @@ public record EncodedCall(String fn, List<String> params, ArrayNode args, Type r
      * @throws io.jrq.InvalidJobException when an argument is not plain JSON data
      */
     public static EncodedCall named(String fn, Object[] args) {
-        return new EncodedCall(fn, List.of(), Args.encodeUntyped(fn, args == null ? new Object[] {null} : args), Object.class);
+        return new EncodedCall(
+                fn, List.of(), Args.encodeUntyped(fn, args == null ? new Object[] {null} : args), Object.class);
     }
 
     /** @return a copy whose arguments can be handed on without sharing the JSON tree */

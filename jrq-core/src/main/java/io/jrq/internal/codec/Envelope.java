@@ -29,9 +29,19 @@ import java.util.Map;
  * @param callbacks {@code class::method} to run by event: success, failure, stopped
  * @param trace the producer's trace context ({@code traceparent}, {@code tracestate}), possibly empty
  */
-public record Envelope(String id, String fn, ArrayNode args, List<String> params, String description,
-                       Map<String, String> meta, long resultTtlSeconds, RetrySpec retry, long timeoutMs, List<String> deps,
-                       Map<String, String> callbacks, Map<String, String> trace) {
+public record Envelope(
+        String id,
+        String fn,
+        ArrayNode args,
+        List<String> params,
+        String description,
+        Map<String, String> meta,
+        long resultTtlSeconds,
+        RetrySpec retry,
+        long timeoutMs,
+        List<String> deps,
+        Map<String, String> callbacks,
+        Map<String, String> trace) {
     /** The envelope version this code writes and reads. */
     public static final int VERSION = 1;
     /** At most this many trace fields are kept, each at most {@link #MAX_TRACE_CHARS} long (W3C's own bound on tracestate). */
@@ -42,8 +52,18 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
     static final int MAX_TRACE_NAME_CHARS = 64;
 
     /** An envelope without trace context. */
-    public Envelope(String id, String fn, ArrayNode args, List<String> params, String description, Map<String, String> meta,
-                    long resultTtlSeconds, RetrySpec retry, long timeoutMs, List<String> deps, Map<String, String> callbacks) {
+    public Envelope(
+            String id,
+            String fn,
+            ArrayNode args,
+            List<String> params,
+            String description,
+            Map<String, String> meta,
+            long resultTtlSeconds,
+            RetrySpec retry,
+            long timeoutMs,
+            List<String> deps,
+            Map<String, String> callbacks) {
         this(id, fn, args, params, description, meta, resultTtlSeconds, retry, timeoutMs, deps, callbacks, Map.of());
     }
 
@@ -54,7 +74,8 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
      */
     public static void warmUp() {
         ArrayNode args = Json.mapper().createArrayNode().add(1).add("text");
-        parse(new Envelope(null, "warm-up", args, List.of(), null, Map.of(), -1, null, -1, List.of(), Map.of()).toJson());
+        parse(new Envelope(null, "warm-up", args, List.of(), null, Map.of(), -1, null, -1, List.of(), Map.of())
+                .toJson());
     }
 
     /**
@@ -63,7 +84,18 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
      * @return this envelope with that context
      */
     public Envelope withTrace(Map<String, String> trace) {
-        return new Envelope(id, fn, args, params, description, meta, resultTtlSeconds, retry, timeoutMs, deps, callbacks,
+        return new Envelope(
+                id,
+                fn,
+                args,
+                params,
+                description,
+                meta,
+                resultTtlSeconds,
+                retry,
+                timeoutMs,
+                deps,
+                callbacks,
                 boundedTrace(trace));
     }
 
@@ -85,7 +117,10 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
     }
 
     private static boolean isTraceField(String name, String value) {
-        return name != null && value != null && !name.isEmpty() && name.length() <= MAX_TRACE_NAME_CHARS
+        return name != null
+                && value != null
+                && !name.isEmpty()
+                && name.length() <= MAX_TRACE_NAME_CHARS
                 && value.length() <= MAX_TRACE_CHARS;
     }
 
@@ -136,8 +171,13 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
      * @param retry the retry policy, or null
      * @param timeoutMs the timeout in ms, or -1
      */
-    public static void putJobOptions(ObjectNode o, String description, Map<String, String> meta, long resultTtlSeconds,
-                                     RetrySpec retry, long timeoutMs) {
+    public static void putJobOptions(
+            ObjectNode o,
+            String description,
+            Map<String, String> meta,
+            long resultTtlSeconds,
+            RetrySpec retry,
+            long timeoutMs) {
         if (description != null) {
             o.put("desc", description);
         }
@@ -178,7 +218,8 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
         }
         JsonNode v = root.get("v");
         if (v == null || !v.canConvertToInt() || v.asInt() != VERSION) {
-            throw new InvalidPayloadException("unsupported payload version " + v + " (this worker reads v" + VERSION + ")");
+            throw new InvalidPayloadException(
+                    "unsupported payload version " + v + " (this worker reads v" + VERSION + ")");
         }
         String fn = text(root, "fn", true);
         JsonNode args = root.get("args");
@@ -218,14 +259,25 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
         JsonNode ttl = root.get("ttl");
         long ttlSeconds = ttl != null && ttl.canConvertToLong() ? ttl.asLong() : -1;
         Map<String, String> callbacks = new LinkedHashMap<>();
-        root.path("callbacks").properties().forEach(e -> callbacks.put(e.getKey(), e.getValue().asText()));
+        root.path("callbacks")
+                .properties()
+                .forEach(e -> callbacks.put(e.getKey(), e.getValue().asText()));
         List<String> deps = new ArrayList<>();
         root.path("deps").forEach(n -> deps.add(n.asText()));
         JsonNode retry = root.get("retry");
         JsonNode timeout = root.get("timeout");
-        return new Envelope(text(root, "id", false), fn, (ArrayNode) args, params, text(root, "desc", false), meta, ttlSeconds,
+        return new Envelope(
+                text(root, "id", false),
+                fn,
+                (ArrayNode) args,
+                params,
+                text(root, "desc", false),
+                meta,
+                ttlSeconds,
                 retry == null || retry.isNull() ? null : RetrySpec.fromJson(retry),
-                timeout != null && timeout.canConvertToLong() && timeout.asLong() > 0 ? timeout.asLong() : -1, deps, callbacks,
+                timeout != null && timeout.canConvertToLong() && timeout.asLong() > 0 ? timeout.asLong() : -1,
+                deps,
+                callbacks,
                 trace(root.get("trace")));
     }
 
@@ -242,7 +294,8 @@ public record Envelope(String id, String fn, ArrayNode args, List<String> params
             if (trace.size() == MAX_TRACE_FIELDS) {
                 break;
             }
-            if (e.getValue().isTextual() && isTraceField(e.getKey(), e.getValue().asText())) {
+            if (e.getValue().isTextual()
+                    && isTraceField(e.getKey(), e.getValue().asText())) {
                 trace.put(e.getKey(), e.getValue().asText());
             }
         }

@@ -12,13 +12,14 @@ import java.security.SecureRandom;
 public final class JobIds {
     /** Length of a generated id. */
     public static final int LENGTH = 16;
+
     private static final char[] DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
     /** 62^8: each 64-bit draw gives 8 digits (its remainder by this; the bias is under 2⁻¹⁶). */
     private static final long EIGHT_DIGITS = 218_340_105_584_896L;
+
     private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
 
-    private JobIds() {
-    }
+    private JobIds() {}
 
     /** @return a new random id */
     public static String next() {

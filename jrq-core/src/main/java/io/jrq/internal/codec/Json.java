@@ -25,8 +25,7 @@ public final class Json {
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 
     /** @return the shared, thread-safe mapper */
     public static ObjectMapper mapper() {

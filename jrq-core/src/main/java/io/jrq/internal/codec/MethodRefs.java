@@ -19,13 +19,11 @@ import java.util.concurrent.ConcurrentMap;
  * enqueue time, with a message that says what to do instead.
  */
 public final class MethodRefs {
-    private record Key(Class<?> lambdaClass, Class<?> instanceType) {
-    }
+    private record Key(Class<?> lambdaClass, Class<?> instanceType) {}
 
     private static final ConcurrentMap<Key, MethodTarget> CACHE = new ConcurrentHashMap<>();
 
-    private MethodRefs() {
-    }
+    private MethodRefs() {}
 
     /**
      * @param fn a method reference
@@ -44,14 +42,15 @@ public final class MethodRefs {
         SerializedLambda lambda = serializedLambda(fn);
         String name = lambda.getImplMethodName();
         if (name.startsWith("lambda$")) {
-            throw new InvalidJobException("a job must be a method reference such as Reports::build, not a lambda: a lambda's code"
-                    + " has no name a worker can look up and may capture local state. Move the body into a static method"
-                    + " and enqueue a reference to it.");
+            throw new InvalidJobException(
+                    "a job must be a method reference such as Reports::build, not a lambda: a lambda's code"
+                            + " has no name a worker can look up and may capture local state. Move the body into a static method"
+                            + " and enqueue a reference to it.");
         }
         int kind = lambda.getImplMethodKind();
         if (kind == MethodHandleInfo.REF_newInvokeSpecial) {
-            throw new InvalidJobException("constructor references (" + simple(lambda.getImplClass()) + "::new) cannot be jobs;"
-                    + " enqueue a static factory method instead");
+            throw new InvalidJobException("constructor references (" + simple(lambda.getImplClass())
+                    + "::new) cannot be jobs;" + " enqueue a static factory method instead");
         }
         if (lambda.getCapturedArgCount() > 0) {
             throw new InvalidJobException("the method reference " + simple(lambda.getImplClass()) + "::" + name
@@ -71,20 +70,24 @@ public final class MethodRefs {
         Class<?> owner = implClass;
         if (!isStatic) {
             if (instanceType == null) {
-                throw new InvalidJobException(implClass.getName() + "::" + name + " is an instance method; enqueue it with"
-                        + " queue.enqueue(" + implClass.getSimpleName() + ".class, " + implClass.getSimpleName() + "::" + name + ", ...)");
+                throw new InvalidJobException(implClass.getName() + "::" + name
+                        + " is an instance method; enqueue it with" + " queue.enqueue(" + implClass.getSimpleName()
+                        + ".class, " + implClass.getSimpleName() + "::" + name + ", ...)");
             }
             owner = instanceType;
         } else if (instanceType != null) {
-            throw new InvalidJobException(implClass.getName() + "::" + name + " is static; enqueue it without the class argument");
+            throw new InvalidJobException(
+                    implClass.getName() + "::" + name + " is static; enqueue it without the class argument");
         }
         if (!java.lang.reflect.Modifier.isPublic(method.getModifiers())) {
-            throw new InvalidJobException(owner.getName() + "::" + name + " is not public; a worker runs only public methods"
-                    + " of the classes it allows, so make it public");
+            throw new InvalidJobException(
+                    owner.getName() + "::" + name + " is not public; a worker runs only public methods"
+                            + " of the classes it allows, so make it public");
         }
         if (owner.isAnonymousClass() || owner.isLocalClass() || owner.isHidden()) {
-            throw new InvalidJobException(owner.getName() + " is an anonymous, local or hidden class, which a worker cannot load by name;"
-                    + " move the method to a top-level or static nested class");
+            throw new InvalidJobException(
+                    owner.getName() + " is an anonymous, local or hidden class, which a worker cannot load by name;"
+                            + " move the method to a top-level or static nested class");
         }
         return new MethodTarget(owner, method, MethodTarget.isOverloaded(owner, method));
     }
@@ -92,8 +95,11 @@ public final class MethodRefs {
     private static Method find(Class<?> implClass, String name, String descriptor, ClassLoader loader) {
         for (Class<?> c = implClass; c != null; c = c.getSuperclass()) {
             for (Method m : c.getDeclaredMethods()) {
-                if (m.getName().equals(name) && !m.isBridge()
-                        && MethodType.methodType(m.getReturnType(), m.getParameterTypes()).toMethodDescriptorString().equals(descriptor)) {
+                if (m.getName().equals(name)
+                        && !m.isBridge()
+                        && MethodType.methodType(m.getReturnType(), m.getParameterTypes())
+                                .toMethodDescriptorString()
+                                .equals(descriptor)) {
                     return m;
                 }
             }
@@ -114,8 +120,10 @@ public final class MethodRefs {
             writeReplace.setAccessible(true);
             return (SerializedLambda) writeReplace.invoke(fn);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new InvalidJobException("cannot read the method reference " + fn.getClass().getName()
-                    + "; pass a method reference such as Reports::build", e);
+            throw new InvalidJobException(
+                    "cannot read the method reference " + fn.getClass().getName()
+                            + "; pass a method reference such as Reports::build",
+                    e);
         }
     }
 

@@ -23,7 +23,9 @@ public record MethodTarget(Class<?> owner, Method method, boolean overloaded) {
 
     /** @return the declared parameter class names when overloaded, else an empty list */
     public List<String> params() {
-        return overloaded ? Arrays.stream(method.getParameterTypes()).map(Class::getName).toList() : List.of();
+        return overloaded
+                ? Arrays.stream(method.getParameterTypes()).map(Class::getName).toList()
+                : List.of();
     }
 
     /** @return true for a static method */
@@ -42,9 +44,13 @@ public record MethodTarget(Class<?> owner, Method method, boolean overloaded) {
      * @return whether another method with that name and parameter count exists
      */
     public static boolean isOverloaded(Class<?> owner, Method method) {
-        return Arrays.stream(owner.getMethods()).filter(m -> !m.isBridge() && !m.equals(method))
-                .anyMatch(m -> m.getName().equals(method.getName()) && m.getParameterCount() == method.getParameterCount())
-                || Arrays.stream(owner.getDeclaredMethods()).filter(m -> !m.isBridge() && !m.equals(method))
-                .anyMatch(m -> m.getName().equals(method.getName()) && m.getParameterCount() == method.getParameterCount());
+        return Arrays.stream(owner.getMethods())
+                        .filter(m -> !m.isBridge() && !m.equals(method))
+                        .anyMatch(m -> m.getName().equals(method.getName())
+                                && m.getParameterCount() == method.getParameterCount())
+                || Arrays.stream(owner.getDeclaredMethods())
+                        .filter(m -> !m.isBridge() && !m.equals(method))
+                        .anyMatch(m -> m.getName().equals(method.getName())
+                                && m.getParameterCount() == method.getParameterCount());
     }
 }

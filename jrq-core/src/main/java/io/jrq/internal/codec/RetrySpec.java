@@ -19,7 +19,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param jitter EXPONENTIAL: 0..1, share of each delay drawn at random
  * @param never exception class names that fail the job at once
  */
-public record RetrySpec(int maxAttempts, String backoff, List<Long> delaysMs, long baseMs, long capMs, double jitter, List<String> never) {
+public record RetrySpec(
+        int maxAttempts,
+        String backoff,
+        List<Long> delaysMs,
+        long baseMs,
+        long capMs,
+        double jitter,
+        List<String> never) {
     /** One attempt. */
     public static final RetrySpec NONE = new RetrySpec(1, "FIXED", List.of(0L), 0, 0, 0, List.of());
 
@@ -40,7 +47,9 @@ public record RetrySpec(int maxAttempts, String backoff, List<Long> delaysMs, lo
             case "EXPONENTIAL":
                 long ms = baseMs << Math.min(Math.max(attempt - 1, 0), 30);
                 ms = Math.min(ms < 0 ? Long.MAX_VALUE : ms, capMs);
-                return jitter > 0 ? ms - (long) (ms * jitter * ThreadLocalRandom.current().nextDouble()) : ms;
+                return jitter > 0
+                        ? ms - (long) (ms * jitter * ThreadLocalRandom.current().nextDouble())
+                        : ms;
             default:
                 return delaysMs.isEmpty() ? 0 : delaysMs.get(0);
         }
@@ -77,8 +86,13 @@ public record RetrySpec(int maxAttempts, String backoff, List<Long> delaysMs, lo
         if ("INTERVALS".equals(backoff) && delays.isEmpty()) {
             backoff = "FIXED";
         }
-        return new RetrySpec(Math.max(1, Math.min(1000, o.path("max").asInt(1))), backoff, delays,
-                Math.max(0, o.path("base").asLong(0)), Math.max(0, o.path("cap").asLong(0)),
-                Math.max(0, Math.min(1, o.path("jitter").asDouble(0))), never);
+        return new RetrySpec(
+                Math.max(1, Math.min(1000, o.path("max").asInt(1))),
+                backoff,
+                delays,
+                Math.max(0, o.path("base").asLong(0)),
+                Math.max(0, o.path("cap").asLong(0)),
+                Math.max(0, Math.min(1, o.path("jitter").asDouble(0))),
+                never);
     }
 }

@@ -21,10 +21,10 @@ import java.util.regex.Pattern;
 public final class TypeMarkers {
     private static final Set<String> MARKER_KEYS = Set.of("@class", "@type", "@c", "@typeName", "@jsonTypeInfo");
     /** A dotted Java class name: at least one package segment, a class segment starting upper case. */
-    private static final Pattern CLASS_NAME = Pattern.compile("([a-z_$][A-Za-z0-9_$]*\\.)+[A-Z_$][A-Za-z0-9_$]*(\\$[A-Za-z0-9_$]+)*(\\[])*");
+    private static final Pattern CLASS_NAME =
+            Pattern.compile("([a-z_$][A-Za-z0-9_$]*\\.)+[A-Z_$][A-Za-z0-9_$]*(\\$[A-Za-z0-9_$]+)*(\\[])*");
 
-    private TypeMarkers() {
-    }
+    private TypeMarkers() {}
 
     /**
      * @param node a part of the payload
@@ -34,8 +34,9 @@ public final class TypeMarkers {
     public static void check(JsonNode node, String where) {
         String found = find(node, "$", 0);
         if (found != null) {
-            throw new InvalidPayloadException(where + " " + found + "; refused: jrq never lets payload data name a class or carry "
-                    + "serialized Java objects (arguments are decoded only into the method's declared parameter types)");
+            throw new InvalidPayloadException(
+                    where + " " + found + "; refused: jrq never lets payload data name a class or carry "
+                            + "serialized Java objects (arguments are decoded only into the method's declared parameter types)");
         }
     }
 
@@ -62,7 +63,10 @@ public final class TypeMarkers {
             return null;
         }
         if (n.isArray()) {
-            if (n.size() == 2 && n.get(0).isTextual() && n.get(1).isContainerNode() && CLASS_NAME.matcher(n.get(0).textValue()).matches()) {
+            if (n.size() == 2
+                    && n.get(0).isTextual()
+                    && n.get(1).isContainerNode()
+                    && CLASS_NAME.matcher(n.get(0).textValue()).matches()) {
                 return "is a polymorphic type wrapper [\"" + n.get(0).textValue() + "\", ...] at " + path;
             }
             for (int i = 0; i < n.size(); i++) {
@@ -84,6 +88,8 @@ public final class TypeMarkers {
             return true;
         }
         String t = s.stripLeading();
-        return t.startsWith("rO0AB") || (t.length() >= 8 && t.substring(0, 8).toLowerCase(Locale.ROOT).equals("aced0005"));
+        return t.startsWith("rO0AB")
+                || (t.length() >= 8
+                        && t.substring(0, 8).toLowerCase(Locale.ROOT).equals("aced0005"));
     }
 }

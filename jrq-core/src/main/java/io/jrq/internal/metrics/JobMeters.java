@@ -33,7 +33,7 @@ public final class JobMeters implements JobObserver {
     /** The {@code job} tag of every function past the cap. */
     public static final String OTHER = "other";
 
-    private record Key(String queue, String job, String outcome) { }
+    private record Key(String queue, String job, String outcome) {}
 
     /**
      * The meters of one (queue, job) pair, looked up once per attempt; the execution timer per
@@ -43,7 +43,8 @@ public final class JobMeters implements JobObserver {
         private final String queue;
         private final String job;
         private final Timer wait;
-        private final AtomicReferenceArray<Timer> execution = new AtomicReferenceArray<>(AttemptEnd.values().length + 1);
+        private final AtomicReferenceArray<Timer> execution =
+                new AtomicReferenceArray<>(AttemptEnd.values().length + 1);
         private volatile Counter finished;
         private volatile Counter failed;
         private volatile Counter retried;
@@ -51,7 +52,9 @@ public final class JobMeters implements JobObserver {
         Series(String queue, String job) {
             this.queue = queue;
             this.job = job;
-            this.wait = timer("jrq.job.wait", "time from a job's enqueue, due or requeue time to the start of its attempt",
+            this.wait = timer(
+                    "jrq.job.wait",
+                    "time from a job's enqueue, due or requeue time to the start of its attempt",
                     new Key(queue, job, null));
         }
 
@@ -68,13 +71,19 @@ public final class JobMeters implements JobObserver {
                 case FINISHED -> counter(0).increment();
                 case FAILED -> counter(1).increment();
                 case RETRIED -> counter(2).increment();
-                default -> { }
+                default -> {}
             }
             if (JobNotAllowedException.class.getName().equals(errorType)) {
-                notAllowed.computeIfAbsent(new Key(queue, job, null), k -> Counter.builder("jrq.jobs.not.allowed").tags(common)
-                        .tags("queue", k.queue(), "job", k.job())
-                        .description("jobs refused because their class is outside the worker's allowed packages")
-                        .register(registry)).increment();
+                notAllowed
+                        .computeIfAbsent(
+                                new Key(queue, job, null),
+                                k -> Counter.builder("jrq.jobs.not.allowed")
+                                        .tags(common)
+                                        .tags("queue", k.queue(), "job", k.job())
+                                        .description(
+                                                "jobs refused because their class is outside the worker's allowed packages")
+                                        .register(registry))
+                        .increment();
             }
         }
 
@@ -94,10 +103,16 @@ public final class JobMeters implements JobObserver {
 
         private synchronized Counter makeCounter(int which) {
             String name = which == 0 ? "jrq.jobs.finished" : which == 1 ? "jrq.jobs.failed" : "jrq.jobs.retried";
-            String description = which == 0 ? "attempts that finished their job"
-                    : which == 1 ? "attempts that failed their job for good (no attempt left, or not retryable)"
-                    : "attempts that failed and will run again after their backoff";
-            Counter c = Counter.builder(name).tags(common).tags("queue", queue, "job", job).description(description).register(registry);
+            String description = which == 0
+                    ? "attempts that finished their job"
+                    : which == 1
+                            ? "attempts that failed their job for good (no attempt left, or not retryable)"
+                            : "attempts that failed and will run again after their backoff";
+            Counter c = Counter.builder(name)
+                    .tags(common)
+                    .tags("queue", queue, "job", job)
+                    .description(description)
+                    .register(registry);
             if (which == 0) {
                 finished = c;
             } else if (which == 1) {
@@ -118,6 +133,7 @@ public final class JobMeters implements JobObserver {
     private final Map<Key, Counter> notAllowed = new ConcurrentHashMap<>();
     /** queue → function → its series: two lookups on strings whose hashes are cached. */
     private final Map<String, Map<String, Series>> series = new ConcurrentHashMap<>();
+
     private final Map<String, Counter> expired = new ConcurrentHashMap<>();
     private final Map<String, List<Meter>> workerGauges = new ConcurrentHashMap<>();
 
@@ -158,9 +174,14 @@ public final class JobMeters implements JobObserver {
     public void enqueued(String queue, List<String> functions) {
         for (String fn : functions) {
             Key key = new Key(queue, jobTag(fn), null);
-            enqueued.computeIfAbsent(key, k -> Counter.builder("jrq.jobs.enqueued").tags(common)
-                    .tags("queue", k.queue(), "job", k.job()).description("jobs stored by enqueue calls of this process")
-                    .register(registry)).increment();
+            enqueued.computeIfAbsent(
+                            key,
+                            k -> Counter.builder("jrq.jobs.enqueued")
+                                    .tags(common)
+                                    .tags("queue", k.queue(), "job", k.job())
+                                    .description("jobs stored by enqueue calls of this process")
+                                    .register(registry))
+                    .increment();
         }
     }
 
@@ -182,7 +203,10 @@ public final class JobMeters implements JobObserver {
     }
 
     private Timer timer(String name, String description, Key k) {
-        Timer.Builder b = Timer.builder(name).tags(common).tags("queue", k.queue(), "job", k.job()).description(description);
+        Timer.Builder b = Timer.builder(name)
+                .tags(common)
+                .tags("queue", k.queue(), "job", k.job())
+                .description(description);
         if (k.outcome() != null) {
             b.tag("outcome", k.outcome());
         }
@@ -194,18 +218,30 @@ public final class JobMeters implements JobObserver {
 
     @Override
     public void leasesExpired(String queue, long jobs) {
-        expired.computeIfAbsent(queue, q -> Counter.builder("jrq.lease.expired").tags(common).tags("queue", q)
-                .description("jobs whose worker died or stalled, given back to their queue (or failed) by this process")
-                .register(registry)).increment((double) jobs);
+        expired.computeIfAbsent(
+                        queue,
+                        q -> Counter.builder("jrq.lease.expired")
+                                .tags(common)
+                                .tags("queue", q)
+                                .description(
+                                        "jobs whose worker died or stalled, given back to their queue (or failed) by this process")
+                                .register(registry))
+                .increment((double) jobs);
     }
 
     @Override
     public void workerStarted(String worker, int slots, IntSupplier busy) {
         List<Meter> meters = new ArrayList<>(2);
-        meters.add(Gauge.builder("jrq.worker.busy", busy, s -> s.getAsInt()).tags(common).tag("worker", worker)
-                .description("jobs this worker runs now").register(registry));
-        meters.add(Gauge.builder("jrq.worker.slots", () -> slots).tags(common).tag("worker", worker)
-                .description("jobs this worker runs at most at once").register(registry));
+        meters.add(Gauge.builder("jrq.worker.busy", busy, s -> s.getAsInt())
+                .tags(common)
+                .tag("worker", worker)
+                .description("jobs this worker runs now")
+                .register(registry));
+        meters.add(Gauge.builder("jrq.worker.slots", () -> slots)
+                .tags(common)
+                .tag("worker", worker)
+                .description("jobs this worker runs at most at once")
+                .register(registry));
         workerGauges.put(worker, meters);
     }
 

@@ -36,13 +36,23 @@ public final class QueueGauges implements AutoCloseable {
     private QueueGauges(Admin admin, MeterRegistry registry, List<Tag> tags) {
         this.admin = admin;
         Tags common = Tags.of(tags);
-        size = MultiGauge.builder("jrq.queue.size").tags(common).description("jobs of the queue per state")
+        size = MultiGauge.builder("jrq.queue.size")
+                .tags(common)
+                .description("jobs of the queue per state")
                 .register(registry);
-        latency = MultiGauge.builder("jrq.queue.latency").tags(common).baseUnit("seconds")
-                .description("how long the next job to run has waited, 0 when none waits").register(registry);
-        workers = MultiGauge.builder("jrq.queue.workers").tags(common).description("live workers serving the queue")
+        latency = MultiGauge.builder("jrq.queue.latency")
+                .tags(common)
+                .baseUnit("seconds")
+                .description("how long the next job to run has waited, 0 when none waits")
                 .register(registry);
-        paused = MultiGauge.builder("jrq.queue.paused").tags(common).description("1 while the queue is paused").register(registry);
+        workers = MultiGauge.builder("jrq.queue.workers")
+                .tags(common)
+                .description("live workers serving the queue")
+                .register(registry);
+        paused = MultiGauge.builder("jrq.queue.paused")
+                .tags(common)
+                .description("1 while the queue is paused")
+                .register(registry);
         reader = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "jrq-metrics");
             t.setDaemon(true);
@@ -77,9 +87,12 @@ public final class QueueGauges implements AutoCloseable {
                 for (JobStatus s : QueueInfo.COUNTED) {
                     sizes.add(MultiGauge.Row.of(queue.and("state", s.name().toLowerCase(Locale.ROOT)), q.count(s)));
                 }
-                double waited = q.oldestQueuedAge(now).map(d -> d.toMillis() / 1000.0).orElse(0.0);
+                double waited =
+                        q.oldestQueuedAge(now).map(d -> d.toMillis() / 1000.0).orElse(0.0);
                 latencies.add(MultiGauge.Row.of(queue, waited));
-                serving.add(MultiGauge.Row.of(queue, live.stream().filter(w -> w.queues().contains(q.name())).count()));
+                serving.add(MultiGauge.Row.of(
+                        queue,
+                        live.stream().filter(w -> w.queues().contains(q.name())).count()));
                 pausedRows.add(MultiGauge.Row.of(queue, q.paused() ? 1 : 0));
             }
             // overwrite = true: rows of a queue that disappeared are removed

@@ -7,12 +7,12 @@ package io.jrq.internal.observe;
  */
 public interface Attempt {
     /** An attempt nobody watches. */
-    Attempt NONE = (end, timedOut, errorType, errorMessage, runNanos) -> { };
+    Attempt NONE = (end, timedOut, errorType, errorMessage, runNanos) -> {};
 
     /** A scope that closes without a checked exception. */
     interface Scope extends AutoCloseable {
         /** Nothing to close. */
-        Scope NOOP = () -> { };
+        Scope NOOP = () -> {};
 
         @Override
         void close();

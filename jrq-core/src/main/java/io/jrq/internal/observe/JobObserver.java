@@ -32,8 +32,7 @@ public interface JobObserver {
      * @param functions the function or handler name of each job stored by one enqueue call (jobs a
      *     unique key matched to an existing job are not in it)
      */
-    default void enqueued(String queue, List<String> functions) {
-    }
+    default void enqueued(String queue, List<String> functions) {}
 
     /**
      * An attempt of a job starts on a worker, on the job's thread.
@@ -53,18 +52,15 @@ public interface JobObserver {
      * @param jobs how many jobs whose lease expired (their worker died or stalled) this process gave
      *     back to the queue or failed
      */
-    default void leasesExpired(String queue, long jobs) {
-    }
+    default void leasesExpired(String queue, long jobs) {}
 
     /**
      * @param worker the worker's name
      * @param slots how many jobs it runs at once
      * @param busy how many it runs now
      */
-    default void workerStarted(String worker, int slots, IntSupplier busy) {
-    }
+    default void workerStarted(String worker, int slots, IntSupplier busy) {}
 
     /** @param worker the worker's name, stopped */
-    default void workerStopped(String worker) {
-    }
+    default void workerStopped(String worker) {}
 }

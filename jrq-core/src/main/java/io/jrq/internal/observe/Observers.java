@@ -18,11 +18,12 @@ import org.slf4j.LoggerFactory;
 public final class Observers {
     private static final Logger log = LoggerFactory.getLogger(Observers.class);
 
-    private record LiveWorker(int slots, IntSupplier busy) { }
+    private record LiveWorker(int slots, IntSupplier busy) {}
 
     private final List<JobObserver> observers = new CopyOnWriteArrayList<>();
     /** The observers as of the last change, read once per attempt without locking or copying. */
     private volatile JobObserver[] current = new JobObserver[0];
+
     private final Map<String, LiveWorker> workers = new ConcurrentHashMap<>();
     private final Map<JobObserver, Boolean> complained = new ConcurrentHashMap<>();
 
@@ -143,7 +144,11 @@ public final class Observers {
     private void complain(Object o, RuntimeException e) {
         JobObserver key = o instanceof JobObserver jo ? jo : null;
         if (key == null || complained.putIfAbsent(key, Boolean.TRUE) == null) {
-            log.warn("observer {} failed (logged once; its calls go on): {}", o.getClass().getName(), e.toString(), e);
+            log.warn(
+                    "observer {} failed (logged once; its calls go on): {}",
+                    o.getClass().getName(),
+                    e.toString(),
+                    e);
         }
     }
 

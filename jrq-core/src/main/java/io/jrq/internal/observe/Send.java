@@ -10,15 +10,14 @@ import java.util.Map;
  */
 public interface Send {
     /** A call nobody watches. */
-    Send NONE = error -> { };
+    Send NONE = error -> {};
 
     /**
      * Writes the context every job of this call carries (W3C {@code traceparent}, {@code tracestate}).
      *
      * @param carrier the jobs' trace fields, written into their envelopes when not empty
      */
-    default void inject(Map<String, String> carrier) {
-    }
+    default void inject(Map<String, String> carrier) {}
 
     /**
      * Called on the caller's thread just before the jobs are handed to Redis, so that spans of the

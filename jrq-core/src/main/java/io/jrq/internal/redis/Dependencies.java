@@ -74,7 +74,8 @@ public final class Dependencies {
                 }
             }
             for (Map.Entry<String, List<ScriptGateway.Notice>> e : byQueue.entrySet()) {
-                todo.addAll(scripts.release(e.getKey(), options.resultTtl().toSeconds(), options.failedJobsMax(), e.getValue()));
+                todo.addAll(scripts.release(
+                        e.getKey(), options.resultTtl().toSeconds(), options.failedJobsMax(), e.getValue()));
             }
         }
     }

@@ -55,12 +55,19 @@ public final class Redis implements AutoCloseable {
         // Reconnect attempts back off up to 250 ms, not Lettuce's 30 s: a worker whose connection was
         // killed must be subscribed again long before other workers' quick recovery (LivenessCheck)
         // would take it for dead, even when the first attempts are killed too.
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
-                .reconnectDelay(io.lettuce.core.resource.Delay.exponential(java.time.Duration.ofMillis(1),
-                        java.time.Duration.ofMillis(250), 2, TimeUnit.MILLISECONDS))
+        this.resources = DefaultClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(2)
+                .reconnectDelay(io.lettuce.core.resource.Delay.exponential(
+                        java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(250), 2, TimeUnit.MILLISECONDS))
                 .build();
-        SocketOptions socket = SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).keepAlive(true).build();
-        TimeoutOptions timeouts = TimeoutOptions.builder().timeoutSource(new CommandTimeouts(timeout)).build();
+        SocketOptions socket = SocketOptions.builder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .keepAlive(true)
+                .build();
+        TimeoutOptions timeouts = TimeoutOptions.builder()
+                .timeoutSource(new CommandTimeouts(timeout))
+                .build();
         try {
             if (endpoint.isCluster()) {
                 RedisClusterClient c = RedisClusterClient.create(resources, endpoint.uris());
@@ -80,8 +87,13 @@ public final class Redis implements AutoCloseable {
                 this.async = conn.async();
             } else {
                 RedisClient c = RedisClient.create(resources, endpoint.uris().get(0));
-                c.setOptions(ClientOptions.builder().autoReconnect(true).replayFilter(Redis::leases).socketOptions(socket).timeoutOptions(timeouts)
-                        .sslOptions(tls.sslOptions()).build());
+                c.setOptions(ClientOptions.builder()
+                        .autoReconnect(true)
+                        .replayFilter(Redis::leases)
+                        .socketOptions(socket)
+                        .timeoutOptions(timeouts)
+                        .sslOptions(tls.sslOptions())
+                        .build());
                 this.client = c;
                 StatefulRedisConnection<String, String> conn = c.connect();
                 this.connection = conn;
@@ -109,8 +121,11 @@ public final class Redis implements AutoCloseable {
             root = root.getCause();
         }
         // Lettuce's messages may quote URIs it built itself, with its own mask of the password.
-        String why = root.getMessage() == null ? root.getClass().getSimpleName() : RedisEndpoint.redactText(root.getMessage());
-        return new RedisUnavailableException("cannot connect to Redis at " + endpoint.describe() + ": " + tlsHint(endpoint, e) + why, e);
+        String why = root.getMessage() == null
+                ? root.getClass().getSimpleName()
+                : RedisEndpoint.redactText(root.getMessage());
+        return new RedisUnavailableException(
+                "cannot connect to Redis at " + endpoint.describe() + ": " + tlsHint(endpoint, e) + why, e);
     }
 
     /** Says plainly when the failure is TLS's, since the root message alone ("PKIX path building failed") is cryptic. */
@@ -122,8 +137,11 @@ public final class Redis implements AutoCloseable {
                 if (m.contains("certificate_required") || m.contains("bad_certificate") || m.contains("unknown_ca")) {
                     return "TLS handshake failed, the server refused this client's certificate (mutual TLS: see JrqOptions.tlsClientCertificate): ";
                 }
-                if (m.contains("PKIX") || m.contains("certification path") || m.contains("No subject alternative")
-                        || m.contains("No name matching") || t.getCause() instanceof java.security.cert.CertificateException) {
+                if (m.contains("PKIX")
+                        || m.contains("certification path")
+                        || m.contains("No subject alternative")
+                        || m.contains("No name matching")
+                        || t.getCause() instanceof java.security.cert.CertificateException) {
                     return "TLS handshake failed, the server's certificate could not be verified (is its CA trusted and its name the URL's host? "
                             + "see JrqOptions.tlsCaFile): ";
                 }
@@ -138,7 +156,9 @@ public final class Redis implements AutoCloseable {
         // A plaintext client on a TLS port is dropped at once: closed, reset, or bytes that are not
         // RESP. So is a client of a server that crashed or dropped it while it connected, so only
         // a TLS handshake that the port answers as a TLS server earns the hint.
-        boolean dropped = m.contains("reset") || m.contains("closed") || root instanceof io.lettuce.core.protocol.RedisProtocolException;
+        boolean dropped = m.contains("reset")
+                || m.contains("closed")
+                || root instanceof io.lettuce.core.protocol.RedisProtocolException;
         if (!tls && dropped && speaksTls(endpoint)) {
             return "the server closed the connection, and it speaks TLS on this port (use rediss://, see JrqOptions.tlsCaFile): ";
         }
@@ -147,7 +167,9 @@ public final class Redis implements AutoCloseable {
 
     private static boolean speaksTls(RedisEndpoint endpoint) {
         RedisURI uri = endpoint.uris().get(0);
-        return uri.getHost() != null && uri.getSocket() == null && TlsProbe.speaksTls(uri.getHost(), uri.getPort(), TLS_PROBE_TIMEOUT_MS);
+        return uri.getHost() != null
+                && uri.getSocket() == null
+                && TlsProbe.speaksTls(uri.getHost(), uri.getPort(), TLS_PROBE_TIMEOUT_MS);
     }
 
     /** @return the endpoint this instance talks to */
@@ -218,7 +240,8 @@ public final class Redis implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new JrqException("interrupted while waiting for Redis", e);
         } catch (TimeoutException e) {
-            throw new RedisUnavailableException("Redis at " + endpoint.describe() + " did not answer within " + timeout, e);
+            throw new RedisUnavailableException(
+                    "Redis at " + endpoint.describe() + " did not answer within " + timeout, e);
         } catch (ExecutionException e) {
             throw translate(e.getCause());
         }
@@ -252,7 +275,8 @@ public final class Redis implements AutoCloseable {
         }
         if (e instanceof RedisCommandExecutionException ce) {
             if (isOom(ce.getMessage())) {
-                return new RedisFullException(full(endpoint) + " refused a write (" + firstSentence(ce.getMessage()) + ")", ce);
+                return new RedisFullException(
+                        full(endpoint) + " refused a write (" + firstSentence(ce.getMessage()) + ")", ce);
             }
             RuntimeException mapped = ScriptError.map(ce.getMessage());
             if (mapped != null) {
@@ -261,10 +285,13 @@ public final class Redis implements AutoCloseable {
             return new JrqException("Redis at " + endpoint.describe() + " refused a command: " + ce.getMessage(), ce);
         }
         if (e instanceof RedisCommandTimeoutException || e instanceof RedisConnectionException) {
-            return new RedisUnavailableException("Redis at " + endpoint.describe() + " is unavailable: " + RedisEndpoint.redactText(e.getMessage()), e);
+            return new RedisUnavailableException(
+                    "Redis at " + endpoint.describe() + " is unavailable: " + RedisEndpoint.redactText(e.getMessage()),
+                    e);
         }
         if (e instanceof io.lettuce.core.RedisException) {
-            return new RedisUnavailableException("Redis at " + endpoint.describe() + ": " + RedisEndpoint.redactText(e.getMessage()), e);
+            return new RedisUnavailableException(
+                    "Redis at " + endpoint.describe() + ": " + RedisEndpoint.redactText(e.getMessage()), e);
         }
         if (e instanceof RuntimeException re) {
             return re;
@@ -287,7 +314,8 @@ public final class Redis implements AutoCloseable {
      * @return the words every message about a full Redis starts with
      */
     public static String full(RedisEndpoint endpoint) {
-        return "Redis is full (maxmemory reached, and its maxmemory-policy evicts nothing more): Redis at " + endpoint.describe();
+        return "Redis is full (maxmemory reached, and its maxmemory-policy evicts nothing more): Redis at "
+                + endpoint.describe();
     }
 
     /** Error replies from scripts go on with where in which script: the first sentence is the reason. */
@@ -317,10 +345,15 @@ public final class Redis implements AutoCloseable {
         if (connection.isOpen()) {
             up.complete(null);
         } else if (closed || System.nanoTime() - deadline >= 0) {
-            up.completeExceptionally(new RedisUnavailableException("Redis at " + endpoint.describe()
-                    + (closed ? ": this client is closed" : " is unreachable: the connection has been down for at least " + timeout), null));
+            up.completeExceptionally(new RedisUnavailableException(
+                    "Redis at " + endpoint.describe()
+                            + (closed
+                                    ? ": this client is closed"
+                                    : " is unreachable: the connection has been down for at least " + timeout),
+                    null));
         } else {
-            CompletableFuture.delayedExecutor(RECONNECT_POLL_MS, TimeUnit.MILLISECONDS).execute(() -> awaitReconnect(up, deadline));
+            CompletableFuture.delayedExecutor(RECONNECT_POLL_MS, TimeUnit.MILLISECONDS)
+                    .execute(() -> awaitReconnect(up, deadline));
         }
     }
 

@@ -109,7 +109,6 @@ public final class RedisEndpoint {
                 return (getHost() == null ? String.valueOf(getSocket()) : getHost() + ":" + getPort());
             }
         }
-
     }
 
     /**
@@ -193,12 +192,17 @@ public final class RedisEndpoint {
 
     /** @return host:port of every server named, comma separated, never a password */
     public String describe() {
-        return uris.stream().map(u -> {
-            if (u.getSentinels() != null && !u.getSentinels().isEmpty()) {
-                return "sentinel " + u.getSentinels().stream().map(s -> s.getHost() + ":" + s.getPort())
-                        .collect(Collectors.joining(",")) + " master " + u.getSentinelMasterId();
-            }
-            return u.getHost() + ":" + u.getPort();
-        }).collect(Collectors.joining(","));
+        return uris.stream()
+                .map(u -> {
+                    if (u.getSentinels() != null && !u.getSentinels().isEmpty()) {
+                        return "sentinel "
+                                + u.getSentinels().stream()
+                                        .map(s -> s.getHost() + ":" + s.getPort())
+                                        .collect(Collectors.joining(","))
+                                + " master " + u.getSentinelMasterId();
+                    }
+                    return u.getHost() + ":" + u.getPort();
+                })
+                .collect(Collectors.joining(","));
     }
 }

@@ -77,7 +77,8 @@ public enum Script {
         this.file = file;
         this.body = assemble(file, path -> read("/io/jrq/lua/" + path));
         try {
-            this.sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(body.getBytes(StandardCharsets.UTF_8)));
+            this.sha = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-1").digest(body.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -110,7 +111,8 @@ public enum Script {
             if (pasted.add(lib)) {
                 String libText = source.apply("lib/" + lib + ".lua");
                 if (libText == null) {
-                    throw new IllegalStateException(from + " includes " + lib + ", but there is no lib/" + lib + ".lua");
+                    throw new IllegalStateException(
+                            from + " includes " + lib + ", but there is no lib/" + lib + ".lua");
                 }
                 pastedText = resolve(libText, source, pasted, "lib/" + lib + ".lua");
             }

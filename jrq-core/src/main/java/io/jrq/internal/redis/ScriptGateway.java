@@ -95,15 +95,36 @@ public final class ScriptGateway {
      * @param depPolicy "cancel" or "run"
      * @return the prepared call; send it once per batch
      */
-    public Enqueue enqueue(String queue, boolean atFront, long atMs, long delayMs, String uniqueScope, long uniqueTtlMs,
-                           List<String> deps, String depPolicy) {
-        String[] k = {keys.ready(queue), keys.jobPrefix(queue), keys.scheduled(queue), keys.uniquePrefix(queue),
-            keys.pendingDepsPrefix(queue), keys.deferred(queue), keys.queued(queue)};
+    public Enqueue enqueue(
+            String queue,
+            boolean atFront,
+            long atMs,
+            long delayMs,
+            String uniqueScope,
+            long uniqueTtlMs,
+            List<String> deps,
+            String depPolicy) {
+        String[] k = {
+            keys.ready(queue),
+            keys.jobPrefix(queue),
+            keys.scheduled(queue),
+            keys.uniquePrefix(queue),
+            keys.pendingDepsPrefix(queue),
+            keys.deferred(queue),
+            keys.queued(queue)
+        };
         // Bit 0: at the front. Bit 1 (every id was generated, skip the check for an existing job)
         // is never set: a call the driver sends again after a reconnect must find the jobs the
         // first one stored, and must not push them twice.
-        String[] head = {atFront ? "1" : "0", Long.toString(atMs), Long.toString(delayMs), uniqueScope, Long.toString(uniqueTtlMs),
-            Json.mapper().valueToTree(deps).toString(), depPolicy};
+        String[] head = {
+            atFront ? "1" : "0",
+            Long.toString(atMs),
+            Long.toString(delayMs),
+            uniqueScope,
+            Long.toString(uniqueTtlMs),
+            Json.mapper().valueToTree(deps).toString(),
+            depPolicy
+        };
         return new Enqueue(k, head, atFront);
     }
 
@@ -127,7 +148,8 @@ public final class ScriptGateway {
          * @return the pending reply; a failure is translated ({@code JRQ_JOB_EXISTS} becomes
          *     {@link io.jrq.JobExistsException})
          */
-        public CompletableFuture<EnqueueReply> send(RedisClusterAsyncCommands<String, String> on, List<? extends NewJob> batch) {
+        public CompletableFuture<EnqueueReply> send(
+                RedisClusterAsyncCommands<String, String> on, List<? extends NewJob> batch) {
             String[] args = new String[7 + 3 * batch.size()];
             System.arraycopy(head, 0, args, 0, 7);
             int i = 7;
@@ -199,9 +221,24 @@ public final class ScriptGateway {
 
     private record FetchKeys(String[] keys, String events) {
         static FetchKeys of(Keys keys, String q) {
-            return new FetchKeys(new String[] {keys.ready(q), keys.active(q), keys.jobPrefix(q), keys.failed(q), keys.scheduled(q),
-                keys.finished(q), keys.canceled(q), keys.paused(q), keys.limits(q), keys.rate(q), keys.uniquePrefix(q),
-                keys.dependentsPrefix(q), keys.queued(q), keys.stats(q)}, keys.events(q));
+            return new FetchKeys(
+                    new String[] {
+                        keys.ready(q),
+                        keys.active(q),
+                        keys.jobPrefix(q),
+                        keys.failed(q),
+                        keys.scheduled(q),
+                        keys.finished(q),
+                        keys.canceled(q),
+                        keys.paused(q),
+                        keys.limits(q),
+                        keys.rate(q),
+                        keys.uniquePrefix(q),
+                        keys.dependentsPrefix(q),
+                        keys.queued(q),
+                        keys.stats(q)
+                    },
+                    keys.events(q));
         }
     }
 
@@ -269,7 +306,8 @@ public final class ScriptGateway {
          * @return the pending reply
          */
         public CompletableFuture<FetchReply> run(RedisClusterAsyncCommands<String, String> on) {
-            return scripts.<List<Object>>run(on, Script.FETCH, ScriptOutputType.MULTI, k, args).thenApply(r -> FetchReply.parse(queue, r));
+            return scripts.<List<Object>>run(on, Script.FETCH, ScriptOutputType.MULTI, k, args)
+                    .thenApply(r -> FetchReply.parse(queue, r));
         }
     }
 
@@ -288,8 +326,14 @@ public final class ScriptGateway {
         private final List<String> warnings;
         private final List<String> suspects;
 
-        private FetchReply(List<Object> accepted, List<Object> jobs, long waitMs, boolean blocked, List<EndedJob> released,
-                           List<String> warnings, List<String> suspects) {
+        private FetchReply(
+                List<Object> accepted,
+                List<Object> jobs,
+                long waitMs,
+                boolean blocked,
+                List<EndedJob> released,
+                List<String> warnings,
+                List<String> suspects) {
             this.accepted = accepted;
             this.jobs = jobs;
             this.waitMs = waitMs;
@@ -303,8 +347,14 @@ public final class ScriptGateway {
         static FetchReply parse(String queue, List<Object> reply) {
             List<Object> warnings = reply.size() > 5 ? (List<Object>) reply.get(5) : List.of();
             List<Object> suspects = reply.size() > 6 ? (List<Object>) reply.get(6) : List.of();
-            return new FetchReply((List<Object>) reply.get(0), (List<Object>) reply.get(1), (Long) reply.get(2),
-                    (Long) reply.get(3) == 1, EndedJob.parseAll(queue, (List<Object>) reply.get(4)), texts(warnings), texts(suspects));
+            return new FetchReply(
+                    (List<Object>) reply.get(0),
+                    (List<Object>) reply.get(1),
+                    (Long) reply.get(2),
+                    (Long) reply.get(3) == 1,
+                    EndedJob.parseAll(queue, (List<Object>) reply.get(4)),
+                    texts(warnings),
+                    texts(suspects));
         }
 
         /** @return true when outcome {@code i} of the call was recorded, false when its lease token no longer held */
@@ -397,7 +447,8 @@ public final class ScriptGateway {
             args[i++] = l.id();
             args[i++] = l.token();
         }
-        List<Object> reply = scripts.call(Script.RENEW, ScriptOutputType.MULTI, new String[] {keys.active(queue), keys.jobPrefix(queue)}, args);
+        List<Object> reply = scripts.call(
+                Script.RENEW, ScriptOutputType.MULTI, new String[] {keys.active(queue), keys.jobPrefix(queue)}, args);
         return RenewReply.parse(reply);
     }
 
@@ -428,11 +479,24 @@ public final class ScriptGateway {
      * @return the counts and the failed jobs' dependents
      */
     public ReapReply reap(String queue, int maxRecoveries, int limit, int failedJobsMax, long failureTtlSeconds) {
-        List<Object> r = scripts.call(Script.REAP, ScriptOutputType.MULTI,
-                new String[] {keys.active(queue), keys.ready(queue), keys.jobPrefix(queue), keys.failed(queue),
-                    keys.dependentsPrefix(queue), keys.finished(queue), keys.canceled(queue), keys.stats(queue)},
-                Integer.toString(maxRecoveries), Integer.toString(limit), keys.events(queue),
-                Integer.toString(failedJobsMax), Long.toString(failureTtlSeconds));
+        List<Object> r = scripts.call(
+                Script.REAP,
+                ScriptOutputType.MULTI,
+                new String[] {
+                    keys.active(queue),
+                    keys.ready(queue),
+                    keys.jobPrefix(queue),
+                    keys.failed(queue),
+                    keys.dependentsPrefix(queue),
+                    keys.finished(queue),
+                    keys.canceled(queue),
+                    keys.stats(queue)
+                },
+                Integer.toString(maxRecoveries),
+                Integer.toString(limit),
+                keys.events(queue),
+                Integer.toString(failedJobsMax),
+                Long.toString(failureTtlSeconds));
         return ReapReply.parse(queue, r);
     }
 
@@ -462,12 +526,25 @@ public final class ScriptGateway {
      * @param failureTtlSeconds how long a failed job is kept (-1: until deleted)
      * @return how many jobs were given back or failed (-1: the worker is subscribed again) and the dependents to release
      */
-    public RecoverReply recover(String queue, String worker, int maxRecoveries, int failedJobsMax, long failureTtlSeconds) {
-        List<Object> r = scripts.call(Script.RECOVER, ScriptOutputType.MULTI,
-                new String[] {keys.active(queue), keys.ready(queue), keys.jobPrefix(queue), keys.failed(queue),
-                    keys.dependentsPrefix(queue), keys.stats(queue)},
-                worker, keys.commands(worker), Integer.toString(maxRecoveries), keys.events(queue),
-                Integer.toString(failedJobsMax), Long.toString(failureTtlSeconds));
+    public RecoverReply recover(
+            String queue, String worker, int maxRecoveries, int failedJobsMax, long failureTtlSeconds) {
+        List<Object> r = scripts.call(
+                Script.RECOVER,
+                ScriptOutputType.MULTI,
+                new String[] {
+                    keys.active(queue),
+                    keys.ready(queue),
+                    keys.jobPrefix(queue),
+                    keys.failed(queue),
+                    keys.dependentsPrefix(queue),
+                    keys.stats(queue)
+                },
+                worker,
+                keys.commands(worker),
+                Integer.toString(maxRecoveries),
+                keys.events(queue),
+                Integer.toString(failedJobsMax),
+                Long.toString(failureTtlSeconds));
         return RecoverReply.parse(queue, r);
     }
 
@@ -492,7 +569,8 @@ public final class ScriptGateway {
      * @return false when the lease is no longer this worker's (the job must then not run)
      */
     public boolean start(String queue, Lease job) {
-        Long ok = scripts.call(Script.START, ScriptOutputType.INTEGER, new String[] {keys.jobPrefix(queue)}, job.id(), job.token());
+        Long ok = scripts.call(
+                Script.START, ScriptOutputType.INTEGER, new String[] {keys.jobPrefix(queue)}, job.id(), job.token());
         return ok != null && ok != 0;
     }
 
@@ -505,8 +583,11 @@ public final class ScriptGateway {
      * @return how many were given back (a job whose lease was lost is left alone)
      */
     public long requeue(String queue, List<? extends Lease> jobs) {
-        Long n = scripts.call(Script.REQUEUE, ScriptOutputType.INTEGER,
-                new String[] {keys.active(queue), keys.ready(queue), keys.jobPrefix(queue)}, leaseArgs(null, jobs));
+        Long n = scripts.call(
+                Script.REQUEUE,
+                ScriptOutputType.INTEGER,
+                new String[] {keys.active(queue), keys.ready(queue), keys.jobPrefix(queue)},
+                leaseArgs(null, jobs));
         return n == null ? 0 : n;
     }
 
@@ -521,8 +602,11 @@ public final class ScriptGateway {
      * @return the ids given back
      */
     public List<String> unclaimed(String queue, String worker, List<? extends Lease> held) {
-        List<Object> given = scripts.call(Script.UNCLAIMED, ScriptOutputType.MULTI,
-                new String[] {keys.active(queue), keys.ready(queue), keys.jobPrefix(queue)}, leaseArgs(worker, held));
+        List<Object> given = scripts.call(
+                Script.UNCLAIMED,
+                ScriptOutputType.MULTI,
+                new String[] {keys.active(queue), keys.ready(queue), keys.jobPrefix(queue)},
+                leaseArgs(worker, held));
         return texts(given);
     }
 
@@ -550,8 +634,11 @@ public final class ScriptGateway {
      * @return the Redis time and the due jobs, earliest first
      */
     public DueReply recurringDue(String queue, int max) {
-        List<Object> r = scripts.call(Script.RECURRING_DUE, ScriptOutputType.MULTI,
-                new String[] {keys.recurringDue(queue), keys.recurring(queue)}, Integer.toString(max));
+        List<Object> r = scripts.call(
+                Script.RECURRING_DUE,
+                ScriptOutputType.MULTI,
+                new String[] {keys.recurringDue(queue), keys.recurring(queue)},
+                Integer.toString(max));
         return DueReply.parse(r);
     }
 
@@ -565,7 +652,8 @@ public final class ScriptGateway {
         static DueReply parse(List<Object> r) {
             List<Due> due = new ArrayList<>((r.size() - 1) / 3);
             for (int i = 1; i + 2 < r.size(); i += 3) {
-                due.add(new Due((String) r.get(i), (long) Double.parseDouble((String) r.get(i + 1)), (String) r.get(i + 2)));
+                due.add(new Due(
+                        (String) r.get(i), (long) Double.parseDouble((String) r.get(i + 1)), (String) r.get(i + 2)));
             }
             return new DueReply((Long) r.get(0), due);
         }
@@ -578,8 +666,7 @@ public final class ScriptGateway {
      * @param dueMs the due time read, the tick to take
      * @param definition its definition JSON ('' when the hash has none)
      */
-    public record Due(String name, long dueMs, String definition) {
-    }
+    public record Due(String name, long dueMs, String definition) {}
 
     /** What {@code tick.lua} did. */
     public enum Tick {
@@ -604,10 +691,19 @@ public final class ScriptGateway {
      * @param definition the definition read; the tick is not taken if it changed since
      * @return what happened
      */
-    public Tick tick(String queue, String name, long dueMs, long nextMs, String runId, String payload, String definition) {
-        Long taken = scripts.call(Script.TICK, ScriptOutputType.INTEGER,
-                new String[] {keys.recurringDue(queue), keys.recurring(queue), keys.ready(queue), keys.jobPrefix(queue)},
-                name, Long.toString(dueMs), Long.toString(nextMs), runId, payload, definition);
+    public Tick tick(
+            String queue, String name, long dueMs, long nextMs, String runId, String payload, String definition) {
+        Long taken = scripts.call(
+                Script.TICK,
+                ScriptOutputType.INTEGER,
+                new String[] {keys.recurringDue(queue), keys.recurring(queue), keys.ready(queue), keys.jobPrefix(queue)
+                },
+                name,
+                Long.toString(dueMs),
+                Long.toString(nextMs),
+                runId,
+                payload,
+                definition);
         if (taken == null || taken == 0) {
             return Tick.NOT_TAKEN;
         }
@@ -627,9 +723,17 @@ public final class ScriptGateway {
      * @param keepDue keep the current due time when there is one (the schedule is unchanged)
      * @return the due time, or -1 when the definition changed since it was read (nothing written)
      */
-    public long recurringUpsert(String queue, String name, String definition, String read, long firstDueMs, boolean keepDue) {
-        Long due = scripts.call(Script.RECURRING_UPSERT, ScriptOutputType.INTEGER, new String[] {keys.recurring(queue), keys.recurringDue(queue)},
-                name, definition, read, Long.toString(firstDueMs), keepDue ? "1" : "0");
+    public long recurringUpsert(
+            String queue, String name, String definition, String read, long firstDueMs, boolean keepDue) {
+        Long due = scripts.call(
+                Script.RECURRING_UPSERT,
+                ScriptOutputType.INTEGER,
+                new String[] {keys.recurring(queue), keys.recurringDue(queue)},
+                name,
+                definition,
+                read,
+                Long.toString(firstDueMs),
+                keepDue ? "1" : "0");
         return due == null ? -1 : due;
     }
 
@@ -640,8 +744,11 @@ public final class ScriptGateway {
      * @return true when it existed
      */
     public boolean recurringDelete(String queue, String name) {
-        Long n = scripts.call(Script.RECURRING_DELETE, ScriptOutputType.INTEGER,
-                new String[] {keys.recurring(queue), keys.recurringDue(queue)}, name);
+        Long n = scripts.call(
+                Script.RECURRING_DELETE,
+                ScriptOutputType.INTEGER,
+                new String[] {keys.recurring(queue), keys.recurringDue(queue)},
+                name);
         return n != null && n > 0;
     }
 
@@ -668,9 +775,14 @@ public final class ScriptGateway {
      * @return what happened
      */
     public Trigger recurringTrigger(String queue, String name, String definition, String runId, String payload) {
-        Long r = scripts.call(Script.RECURRING_TRIGGER, ScriptOutputType.INTEGER,
+        Long r = scripts.call(
+                Script.RECURRING_TRIGGER,
+                ScriptOutputType.INTEGER,
                 new String[] {keys.recurring(queue), keys.ready(queue), keys.jobPrefix(queue), keys.queued(queue)},
-                name, definition, runId, payload);
+                name,
+                definition,
+                runId,
+                payload);
         if (r == null || r == 0) {
             return Trigger.CHANGED;
         }
@@ -703,11 +815,24 @@ public final class ScriptGateway {
      * @return the outcome, the running job's worker, and the canceled job's dependents
      */
     public CancelReply cancel(String queue, String id, long canceledTtlSeconds, int canceledMax) {
-        List<Object> r = scripts.call(Script.CANCEL, ScriptOutputType.MULTI,
-                new String[] {keys.ready(queue), keys.jobPrefix(queue), keys.scheduled(queue), keys.deferred(queue),
-                    keys.canceled(queue), keys.uniquePrefix(queue), keys.pendingDepsPrefix(queue), keys.dependentsPrefix(queue),
-                    keys.queued(queue)},
-                id, keys.events(queue), Long.toString(canceledTtlSeconds), Integer.toString(canceledMax));
+        List<Object> r = scripts.call(
+                Script.CANCEL,
+                ScriptOutputType.MULTI,
+                new String[] {
+                    keys.ready(queue),
+                    keys.jobPrefix(queue),
+                    keys.scheduled(queue),
+                    keys.deferred(queue),
+                    keys.canceled(queue),
+                    keys.uniquePrefix(queue),
+                    keys.pendingDepsPrefix(queue),
+                    keys.dependentsPrefix(queue),
+                    keys.queued(queue)
+                },
+                id,
+                keys.events(queue),
+                Long.toString(canceledTtlSeconds),
+                Integer.toString(canceledMax));
         return CancelReply.parse(r);
     }
 
@@ -749,8 +874,11 @@ public final class ScriptGateway {
         for (int i = 0; i < ids.size(); i++) {
             args[i + 1] = ids.get(i);
         }
-        List<Object> r = scripts.call(Script.DEPEND, ScriptOutputType.MULTI,
-                new String[] {keys.jobPrefix(queue), keys.dependentsPrefix(queue), keys.queued(queue)}, args);
+        List<Object> r = scripts.call(
+                Script.DEPEND,
+                ScriptOutputType.MULTI,
+                new String[] {keys.jobPrefix(queue), keys.dependentsPrefix(queue), keys.queued(queue)},
+                args);
         return texts(r);
     }
 
@@ -761,8 +889,7 @@ public final class ScriptGateway {
      * @param dependency the dependency as "queue/id"
      * @param outcome how it ended
      */
-    public record Notice(String dependentId, String dependency, String outcome) {
-    }
+    public record Notice(String dependentId, String dependency, String outcome) {}
 
     /**
      * Tells dependents in one queue that dependencies ended: queues them, or cancels them by policy
@@ -787,9 +914,17 @@ public final class ScriptGateway {
             args[i++] = n.dependency();
             args[i++] = n.outcome();
         }
-        List<Object> canceled = scripts.call(Script.RELEASE, ScriptOutputType.MULTI,
-                new String[] {keys.ready(queue), keys.jobPrefix(queue), keys.deferred(queue), keys.canceled(queue),
-                    keys.pendingDepsPrefix(queue), keys.dependentsPrefix(queue)},
+        List<Object> canceled = scripts.call(
+                Script.RELEASE,
+                ScriptOutputType.MULTI,
+                new String[] {
+                    keys.ready(queue),
+                    keys.jobPrefix(queue),
+                    keys.deferred(queue),
+                    keys.canceled(queue),
+                    keys.pendingDepsPrefix(queue),
+                    keys.dependentsPrefix(queue)
+                },
                 args);
         return EndedJob.parseAll(queue, canceled);
     }
@@ -801,7 +936,9 @@ public final class ScriptGateway {
      * @return how many were requeued (jobs gone or not ended are skipped)
      */
     public long retryNow(String queue, List<String> ids) {
-        Long got = scripts.call(Script.RETRY_NOW, ScriptOutputType.INTEGER,
+        Long got = scripts.call(
+                Script.RETRY_NOW,
+                ScriptOutputType.INTEGER,
                 new String[] {keys.ready(queue), keys.jobPrefix(queue), keys.failed(queue), keys.canceled(queue)},
                 ids.toArray(String[]::new));
         return got == null ? 0 : got;
@@ -814,8 +951,11 @@ public final class ScriptGateway {
      * @return true when it was moved, false when it was not scheduled (nothing changed)
      */
     public boolean runNow(String queue, String id) {
-        Long moved = scripts.call(Script.RUN_NOW, ScriptOutputType.INTEGER,
-                new String[] {keys.ready(queue), keys.jobPrefix(queue), keys.scheduled(queue)}, id);
+        Long moved = scripts.call(
+                Script.RUN_NOW,
+                ScriptOutputType.INTEGER,
+                new String[] {keys.ready(queue), keys.jobPrefix(queue), keys.scheduled(queue)},
+                id);
         return moved != null && moved == 1;
     }
 
@@ -826,9 +966,19 @@ public final class ScriptGateway {
      * @return how many were deleted, and how many were left alone because they run
      */
     public DeleteReply delete(String queue, List<String> ids) {
-        List<Object> r = scripts.call(Script.DELETE, ScriptOutputType.MULTI,
-                new String[] {keys.ready(queue), keys.jobPrefix(queue), keys.scheduled(queue), keys.deferred(queue),
-                    keys.finished(queue), keys.failed(queue), keys.canceled(queue), keys.queued(queue)},
+        List<Object> r = scripts.call(
+                Script.DELETE,
+                ScriptOutputType.MULTI,
+                new String[] {
+                    keys.ready(queue),
+                    keys.jobPrefix(queue),
+                    keys.scheduled(queue),
+                    keys.deferred(queue),
+                    keys.finished(queue),
+                    keys.failed(queue),
+                    keys.canceled(queue),
+                    keys.queued(queue)
+                },
                 ids.toArray(String[]::new));
         return new DeleteReply((Long) r.get(0), (Long) r.get(1));
     }
@@ -839,8 +989,7 @@ public final class ScriptGateway {
      * @param deleted jobs deleted
      * @param running jobs left alone because they are running
      */
-    public record DeleteReply(long deleted, long running) {
-    }
+    public record DeleteReply(long deleted, long running) {}
 
     /**
      * Deletes a batch of queued jobs from the front of the queue ({@code empty.lua}: KEYS ready,
@@ -849,8 +998,11 @@ public final class ScriptGateway {
      * @return how many ids were removed from the ready list
      */
     public long empty(String queue, int batch) {
-        Long got = scripts.call(Script.EMPTY, ScriptOutputType.INTEGER,
-                new String[] {keys.ready(queue), keys.jobPrefix(queue), keys.queued(queue)}, Integer.toString(batch));
+        Long got = scripts.call(
+                Script.EMPTY,
+                ScriptOutputType.INTEGER,
+                new String[] {keys.ready(queue), keys.jobPrefix(queue), keys.queued(queue)},
+                Integer.toString(batch));
         return got == null ? 0 : got;
     }
 }

@@ -43,25 +43,34 @@ public final class Scripts {
      * @return the pending reply; failures are translated to jrq exceptions
      */
     @SuppressWarnings("unchecked")
-    public <T> CompletableFuture<T> run(RedisClusterAsyncCommands<String, String> on, Script script, ScriptOutputType type,
-                                        String[] keys, String... args) {
-        CompletableFuture<T> first = (CompletableFuture<T>) on.evalsha(script.sha(), type, keys, args).toCompletableFuture();
+    public <T> CompletableFuture<T> run(
+            RedisClusterAsyncCommands<String, String> on,
+            Script script,
+            ScriptOutputType type,
+            String[] keys,
+            String... args) {
+        CompletableFuture<T> first = (CompletableFuture<T>)
+                on.evalsha(script.sha(), type, keys, args).toCompletableFuture();
         return first.handle((value, error) -> {
-            if (error == null) {
-                return CompletableFuture.completedFuture(value);
-            }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof RedisNoScriptException) {
-                return on.<T>eval(script.body(), type, keys, args).toCompletableFuture();
-            }
-            return CompletableFuture.<T>failedFuture(cause);
-        }).thenCompose(f -> f).exceptionally(e -> {
-            throw redis.translate(e);
-        });
+                    if (error == null) {
+                        return CompletableFuture.completedFuture(value);
+                    }
+                    Throwable cause =
+                            error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    if (cause instanceof RedisNoScriptException) {
+                        return on.<T>eval(script.body(), type, keys, args).toCompletableFuture();
+                    }
+                    return CompletableFuture.<T>failedFuture(cause);
+                })
+                .thenCompose(f -> f)
+                .exceptionally(e -> {
+                    throw redis.translate(e);
+                });
     }
 
     /** Runs a script and waits for its reply. @see #run */
-    @SuppressWarnings("TypeParameterUnusedInFormals") // the reply's type follows from type, which Lettuce does not carry
+    @SuppressWarnings(
+            "TypeParameterUnusedInFormals") // the reply's type follows from type, which Lettuce does not carry
     public <T> T call(Script script, ScriptOutputType type, String[] keys, String... args) {
         return redis.await(this.<T>run(script, type, keys, args));
     }

@@ -14,8 +14,7 @@ import org.slf4j.LoggerFactory;
 public final class ServerCheck {
     private static final Logger log = LoggerFactory.getLogger(ServerCheck.class);
 
-    private ServerCheck() {
-    }
+    private ServerCheck() {}
 
     /**
      * @param redis the connection
@@ -30,9 +29,10 @@ public final class ServerCheck {
         String where = "Redis at " + redis.endpoint().describe() + " has maxmemory-policy " + policy;
         if (policy.startsWith("allkeys-")) {
             if (!allowEviction) {
-                throw new JrqException(where + ", so it may delete queued jobs when memory runs out. Set maxmemory-policy"
-                        + " noeviction (or a volatile-* policy), or start the worker with allowEvictingRedis(true) to accept"
-                        + " losing jobs");
+                throw new JrqException(
+                        where + ", so it may delete queued jobs when memory runs out. Set maxmemory-policy"
+                                + " noeviction (or a volatile-* policy), or start the worker with allowEvictingRedis(true) to accept"
+                                + " losing jobs");
             }
             log.warn("{}: queued jobs may be deleted when memory runs out (allowed by allowEvictingRedis)", where);
         } else {

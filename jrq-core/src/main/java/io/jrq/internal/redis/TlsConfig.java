@@ -30,7 +30,8 @@ final class TlsConfig {
             b.truststore(options.tlsTruststore().toFile(), pw == null ? null : new String(pw));
         }
         if (options.tlsClientCert() != null) {
-            b.keyManager(options.tlsClientCert().toFile(), options.tlsClientKey().toFile(), null);
+            b.keyManager(
+                    options.tlsClientCert().toFile(), options.tlsClientKey().toFile(), null);
         }
         if (options.tlsTrustManagers() != null) {
             b.trustManager(options.tlsTrustManagers());

@@ -20,8 +20,7 @@ import javax.net.ssl.X509TrustManager;
  * which it refuses, so it never sends or reads any data.
  */
 final class TlsProbe {
-    private TlsProbe() {
-    }
+    private TlsProbe() {}
 
     /**
      * @param host the server's host

@@ -39,7 +39,8 @@ public final class CronSchedule implements Schedule {
     private static final Map<String, String> FIELDS = Map.of(
             "UNIX", "5 fields: minute hour day-of-month month day-of-week",
             "SPRING", "6 fields: second minute hour day-of-month month day-of-week",
-            "QUARTZ", "6 or 7 fields: second minute hour day-of-month month day-of-week [year], with ? in one day field");
+            "QUARTZ",
+                    "6 or 7 fields: second minute hour day-of-month month day-of-week [year], with ? in one day field");
     /** One parser per syntax name stored in a definition; cron-utils' parsers are thread-safe. */
     private static final Map<String, CronParser> PARSERS = Map.of(
             "UNIX", new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX)),
@@ -79,7 +80,8 @@ public final class CronSchedule implements Schedule {
             throw new IllegalArgumentException("unknown cron syntax '" + syntax + "', expected UNIX, SPRING or QUARTZ");
         }
         if (expression == null || expression.isBlank()) {
-            throw new IllegalArgumentException("cron expression must not be empty (" + syntax + " syntax: " + FIELDS.get(syntax) + ")");
+            throw new IllegalArgumentException(
+                    "cron expression must not be empty (" + syntax + " syntax: " + FIELDS.get(syntax) + ")");
         }
         Cron cron;
         try {
@@ -87,9 +89,12 @@ public final class CronSchedule implements Schedule {
             cron.validate();
         } catch (RuntimeException e) {
             String hint = "UNIX".equals(syntax) && expression.trim().split("\\s+").length >= 6
-                    ? "; for an expression with seconds use CronSyntax.SPRING or CronSyntax.QUARTZ" : "";
-            throw new IllegalArgumentException("invalid cron expression '" + expression + "' (" + syntax + " syntax, "
-                    + FIELDS.get(syntax) + "): " + e.getMessage() + hint, e);
+                    ? "; for an expression with seconds use CronSyntax.SPRING or CronSyntax.QUARTZ"
+                    : "";
+            throw new IllegalArgumentException(
+                    "invalid cron expression '" + expression + "' (" + syntax + " syntax, " + FIELDS.get(syntax) + "): "
+                            + e.getMessage() + hint,
+                    e);
         }
         return new CronSchedule(expression.trim(), syntax, zone, cron);
     }
@@ -172,7 +177,8 @@ public final class CronSchedule implements Schedule {
     private Optional<LocalDateTime> nextLocal(LocalDateTime local) {
         // cron-utils carries sub-second parts of its input over to the result; matches are on whole
         // seconds (minutes for UNIX), so start from the truncated time: the next match is still after `local`.
-        return execution.nextExecution(truncate(local).atZone(ZoneOffset.UTC))
+        return execution
+                .nextExecution(truncate(local).atZone(ZoneOffset.UTC))
                 .map(ZonedDateTime::toLocalDateTime)
                 .filter(l -> l.isAfter(local));
     }

@@ -47,9 +47,24 @@ import java.util.Map;
  * @param createdAt when it was first scheduled, ms (Redis clock), 0 before it is stored
  * @param updatedAt when it was last scheduled, ms (Redis clock), 0 before it is stored
  */
-public record RecurringDef(String name, String queue, String fn, ArrayNode args, List<String> params, String cron, String syntax,
-                           ZoneId zone, long everyMs, String misfire, String description, Map<String, String> meta,
-                           long resultTtlSeconds, RetrySpec retry, long timeoutMs, long createdAt, long updatedAt) {
+public record RecurringDef(
+        String name,
+        String queue,
+        String fn,
+        ArrayNode args,
+        List<String> params,
+        String cron,
+        String syntax,
+        ZoneId zone,
+        long everyMs,
+        String misfire,
+        String description,
+        Map<String, String> meta,
+        long resultTtlSeconds,
+        RetrySpec retry,
+        long timeoutMs,
+        long createdAt,
+        long updatedAt) {
     /** The definition version this code writes and reads. */
     public static final int VERSION = 1;
     /** Meta key naming the recurring job in each run's envelope. */
@@ -82,12 +97,38 @@ public record RecurringDef(String name, String queue, String fn, ArrayNode args,
      * @param timeout the runs' timeout, or null for the worker's default
      * @return the definition
      */
-    public static RecurringDef of(String name, String queue, EncodedCall call, String cron, CronSyntax syntax, ZoneId zone,
-                                  Duration interval, Misfire misfire, String description, Map<String, String> meta,
-                                  Duration resultTtl, RetrySpec retry, Duration timeout) {
-        return new RecurringDef(name, queue, call.fn(), call.args(), call.params(), cron, cron == null ? null : syntax.name(), zone,
-                interval == null ? 0 : interval.toMillis(), misfire.name(), description, meta,
-                resultTtl == null ? -1 : resultTtl.toSeconds(), retry, timeout == null ? -1 : timeout.toMillis(), 0, 0);
+    public static RecurringDef of(
+            String name,
+            String queue,
+            EncodedCall call,
+            String cron,
+            CronSyntax syntax,
+            ZoneId zone,
+            Duration interval,
+            Misfire misfire,
+            String description,
+            Map<String, String> meta,
+            Duration resultTtl,
+            RetrySpec retry,
+            Duration timeout) {
+        return new RecurringDef(
+                name,
+                queue,
+                call.fn(),
+                call.args(),
+                call.params(),
+                cron,
+                cron == null ? null : syntax.name(),
+                zone,
+                interval == null ? 0 : interval.toMillis(),
+                misfire.name(),
+                description,
+                meta,
+                resultTtl == null ? -1 : resultTtl.toSeconds(),
+                retry,
+                timeout == null ? -1 : timeout.toMillis(),
+                0,
+                0);
     }
 
     /** @return the schedule (parses the cron expression) @throws IllegalArgumentException when it is invalid */
@@ -106,8 +147,24 @@ public record RecurringDef(String name, String queue, String fn, ArrayNode args,
      * @return a copy with these times
      */
     public RecurringDef withTimes(long created, long updated) {
-        return new RecurringDef(name, queue, fn, args, params, cron, syntax, zone, everyMs, misfire, description, meta,
-                resultTtlSeconds, retry, timeoutMs, created, updated);
+        return new RecurringDef(
+                name,
+                queue,
+                fn,
+                args,
+                params,
+                cron,
+                syntax,
+                zone,
+                everyMs,
+                misfire,
+                description,
+                meta,
+                resultTtlSeconds,
+                retry,
+                timeoutMs,
+                created,
+                updated);
     }
 
     /**
@@ -127,7 +184,18 @@ public record RecurringDef(String name, String queue, String fn, ArrayNode args,
         Map<String, String> m = new LinkedHashMap<>(meta);
         m.put(META_NAME, name);
         m.put(META_DUE, Instant.ofEpochMilli(dueMs).toString());
-        return new Envelope(jobId(name, dueMs), fn, args, params, description, m, resultTtlSeconds, retry, timeoutMs, List.of(), Map.of());
+        return new Envelope(
+                jobId(name, dueMs),
+                fn,
+                args,
+                params,
+                description,
+                m,
+                resultTtlSeconds,
+                retry,
+                timeoutMs,
+                List.of(),
+                Map.of());
     }
 
     /** @return the definition as compact JSON */
@@ -176,7 +244,8 @@ public record RecurringDef(String name, String queue, String fn, ArrayNode args,
             throw new InvalidPayloadException("recurring job definition must be a JSON object");
         }
         if (o.path("v").asInt(-1) != VERSION) {
-            throw new InvalidPayloadException("unsupported recurring job definition version " + o.get("v") + " (this code reads v" + VERSION + ")");
+            throw new InvalidPayloadException("unsupported recurring job definition version " + o.get("v")
+                    + " (this code reads v" + VERSION + ")");
         }
         JsonNode args = o.get("args");
         if (args != null && !args.isNull() && !args.isArray()) {
@@ -205,18 +274,33 @@ public record RecurringDef(String name, String queue, String fn, ArrayNode args,
         }
         String misfire = o.path("misfire").asText("RUN_ONCE");
         if (!misfire.equals("RUN_ONCE") && !misfire.equals("SKIP")) {
-            throw new InvalidPayloadException("recurring job field 'misfire' must be RUN_ONCE or SKIP, got: " + misfire);
+            throw new InvalidPayloadException(
+                    "recurring job field 'misfire' must be RUN_ONCE or SKIP, got: " + misfire);
         }
         String syntax = cron == null ? null : o.path("syntax").asText("UNIX");
         if (syntax != null && !List.of("UNIX", "SPRING", "QUARTZ").contains(syntax)) {
-            throw new InvalidPayloadException("recurring job field 'syntax' must be UNIX, SPRING or QUARTZ, got: " + syntax);
+            throw new InvalidPayloadException(
+                    "recurring job field 'syntax' must be UNIX, SPRING or QUARTZ, got: " + syntax);
         }
         JsonNode retry = o.get("retry");
-        return new RecurringDef(text(o, "name", true), text(o, "queue", true), text(o, "fn", true),
-                args == null || args.isNull() ? Json.mapper().createArrayNode() : (ArrayNode) args, params, cron,
-                syntax, zone, every, misfire, text(o, "desc", false), meta,
-                o.path("ttl").asLong(-1), retry == null || retry.isNull() ? null : RetrySpec.fromJson(retry),
-                o.path("timeout").asLong(-1), o.path("created_at").asLong(0), o.path("updated_at").asLong(0));
+        return new RecurringDef(
+                text(o, "name", true),
+                text(o, "queue", true),
+                text(o, "fn", true),
+                args == null || args.isNull() ? Json.mapper().createArrayNode() : (ArrayNode) args,
+                params,
+                cron,
+                syntax,
+                zone,
+                every,
+                misfire,
+                text(o, "desc", false),
+                meta,
+                o.path("ttl").asLong(-1),
+                retry == null || retry.isNull() ? null : RetrySpec.fromJson(retry),
+                o.path("timeout").asLong(-1),
+                o.path("created_at").asLong(0),
+                o.path("updated_at").asLong(0));
     }
 
     private static String text(JsonNode o, String field, boolean required) {

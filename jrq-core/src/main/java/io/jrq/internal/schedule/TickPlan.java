@@ -21,8 +21,7 @@ public final class TickPlan {
     /** The smallest grace, in ms. */
     public static final long MIN_GRACE_MS = 1000;
 
-    private TickPlan() {
-    }
+    private TickPlan() {}
 
     /**
      * One tick to apply.
@@ -31,8 +30,7 @@ public final class TickPlan {
      * @param run true to enqueue a job for it, false to skip it
      * @param next the due time that replaces it
      */
-    public record Step(long due, boolean run, long next) {
-    }
+    public record Step(long due, boolean run, long next) {}
 
     /**
      * @param schedule the job's schedule

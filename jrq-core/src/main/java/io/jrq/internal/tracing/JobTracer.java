@@ -193,7 +193,11 @@ public final class JobTracer implements JobObserver {
         public void ended(Throwable error) {
             if (error != null) {
                 span.setAttribute(ERROR_TYPE, error.getClass().getName());
-                span.setStatus(StatusCode.ERROR, error.getMessage() != null ? error.getMessage() : error.getClass().getName());
+                span.setStatus(
+                        StatusCode.ERROR,
+                        error.getMessage() != null
+                                ? error.getMessage()
+                                : error.getClass().getName());
                 span.recordException(error);
             }
             span.end();
@@ -230,16 +234,19 @@ public final class JobTracer implements JobObserver {
             }
             if (end == AttemptEnd.LOST) {
                 span.setAttribute(ERROR_TYPE, LEASE_LOST);
-                span.setStatus(StatusCode.ERROR, "the worker lost the job's lease while it ran; its outcome was dropped");
+                span.setStatus(
+                        StatusCode.ERROR, "the worker lost the job's lease while it ran; its outcome was dropped");
             } else if (end != AttemptEnd.FINISHED) {
                 String type = errorType != null ? errorType : "_OTHER";
                 span.setAttribute(ERROR_TYPE, type);
                 span.setStatus(StatusCode.ERROR, errorMessage != null ? errorMessage : type);
                 // The job's exception itself stays on the worker (its stack trace is in the job's
                 // error); the event carries what the conventions ask of a recorded exception.
-                span.addEvent("exception", errorMessage != null
-                        ? Attributes.of(EXCEPTION_TYPE, type, EXCEPTION_MESSAGE, errorMessage)
-                        : Attributes.of(EXCEPTION_TYPE, type));
+                span.addEvent(
+                        "exception",
+                        errorMessage != null
+                                ? Attributes.of(EXCEPTION_TYPE, type, EXCEPTION_MESSAGE, errorMessage)
+                                : Attributes.of(EXCEPTION_TYPE, type));
             }
             span.end();
         }

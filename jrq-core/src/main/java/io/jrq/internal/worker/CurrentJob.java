@@ -8,8 +8,7 @@ package io.jrq.internal.worker;
 public final class CurrentJob {
     private static final ThreadLocal<Object> CURRENT = new ThreadLocal<>();
 
-    private CurrentJob() {
-    }
+    private CurrentJob() {}
 
     /**
      * @param type the type the context was set as

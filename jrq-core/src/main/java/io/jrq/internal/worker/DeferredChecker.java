@@ -58,7 +58,8 @@ final class DeferredChecker implements Runnable {
 
     private void check(String queue) {
         long from = cursor.getOrDefault(queue, 0L);
-        List<ScoredValue<String>> page = redis.await(redis.async().zrangeWithScores(keys.deferred(queue), from, from + BATCH - 1));
+        List<ScoredValue<String>> page =
+                redis.await(redis.async().zrangeWithScores(keys.deferred(queue), from, from + BATCH - 1));
         if (page.isEmpty()) {
             cursor.put(queue, 0L);
             return;
@@ -72,7 +73,8 @@ final class DeferredChecker implements Runnable {
                 continue;
             }
             String id = e.getValue();
-            List<String> pending = new ArrayList<>(redis.await(redis.async().smembers(keys.pendingDepsPrefix(queue) + id)));
+            List<String> pending =
+                    new ArrayList<>(redis.await(redis.async().smembers(keys.pendingDepsPrefix(queue) + id)));
             if (!pending.isEmpty()) {
                 dependencies.register(queue, List.of(id), pending);
                 checked++;
@@ -81,5 +83,4 @@ final class DeferredChecker implements Runnable {
         cursor.put(queue, page.size() < BATCH ? 0L : from + BATCH);
         log.debug("worker {}: re-checked {} deferred job(s) of {}", config.name(), checked, queue);
     }
-
 }

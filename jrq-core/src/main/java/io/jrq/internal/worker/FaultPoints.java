@@ -36,16 +36,15 @@ public final class FaultPoints {
     public static final String RENEW_AFTER_REPLY = "renew.afterReply";
 
     /** Every point, in the order a job meets them. */
-    public static final List<String> ALL = List.of(FETCH_BEFORE_SEND, FETCH_AFTER_REPLY, JOB_BEFORE_RUN, JOB_AFTER_RUN,
-            RENEW_BEFORE_SEND, RENEW_AFTER_REPLY);
+    public static final List<String> ALL = List.of(
+            FETCH_BEFORE_SEND, FETCH_AFTER_REPLY, JOB_BEFORE_RUN, JOB_AFTER_RUN, RENEW_BEFORE_SEND, RENEW_AFTER_REPLY);
 
     /** True when {@value #PROPERTY} is set; guards every call to {@link #reach}. */
     public static final boolean ENABLED = System.getProperty(PROPERTY) != null;
 
     private static final Map<String, Double> PROBABILITY = ENABLED ? parse(System.getProperty(PROPERTY)) : Map.of();
 
-    private FaultPoints() {
-    }
+    private FaultPoints() {}
 
     /**
      * Halts the JVM with exit code 99 with the configured probability of this point, after one line
@@ -77,16 +76,21 @@ public final class FaultPoints {
             int colon = item.lastIndexOf(':');
             String name = colon < 0 ? item : item.substring(0, colon).trim();
             if (!ALL.contains(name)) {
-                throw new IllegalArgumentException("-D" + PROPERTY + ": unknown fault point '" + name + "' (known: " + ALL + ")");
+                throw new IllegalArgumentException(
+                        "-D" + PROPERTY + ": unknown fault point '" + name + "' (known: " + ALL + ")");
             }
             double p;
             try {
-                p = colon < 0 ? 1.0 : Double.parseDouble(item.substring(colon + 1).trim());
+                p = colon < 0
+                        ? 1.0
+                        : Double.parseDouble(item.substring(colon + 1).trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("-D" + PROPERTY + ": '" + item + "' needs a probability, e.g. " + name + ":0.05");
+                throw new IllegalArgumentException(
+                        "-D" + PROPERTY + ": '" + item + "' needs a probability, e.g. " + name + ":0.05");
             }
             if (!(p >= 0 && p <= 1)) {
-                throw new IllegalArgumentException("-D" + PROPERTY + ": probability of " + name + " must be in [0, 1], got " + p);
+                throw new IllegalArgumentException(
+                        "-D" + PROPERTY + ": probability of " + name + " must be in [0, 1], got " + p);
             }
             m.put(name, p);
         }

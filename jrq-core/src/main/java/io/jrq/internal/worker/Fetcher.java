@@ -48,13 +48,16 @@ final class Fetcher implements Runnable {
     private final Map<String, List<Completion>> unsent = new HashMap<>();
     /** Last warning time per bad-record warning; written by the loop and by idle fetches on I/O threads. */
     private final Map<String, Long> warned = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Set<String> blocked;
     private final Dependencies dependencies;
     /** The fixed ARGV of this worker's fetches; the payload limit in it: producers are held to it, and a worker checks it too, since a bad producer is the threat. */
     private final ScriptGateway.FetchSettings settings;
+
     private volatile boolean fetching = true;
     /** Set by the loop around a round that may lease; with the claimed idle signal, tells the shutdown a lease may be in flight. */
     private volatile boolean leasingRound;
+
     private volatile boolean stopped;
     private volatile boolean drained;
     /** A fetch that may lease failed: Redis may have leased jobs whose reply this worker never read. */
@@ -66,8 +69,15 @@ final class Fetcher implements Runnable {
      * @param blocked queues that are paused or at a limit, shared with the queue waiters, which must
      *     not wait on them (their ready lists are not empty, so the wait would return at once)
      */
-    Fetcher(WorkerConfig config, JrqOptions options, ScriptGateway scripts, Slots slots, IdleSignal idle, Semaphore wake,
-            Set<String> blocked, Dependencies dependencies) {
+    Fetcher(
+            WorkerConfig config,
+            JrqOptions options,
+            ScriptGateway scripts,
+            Slots slots,
+            IdleSignal idle,
+            Semaphore wake,
+            Set<String> blocked,
+            Dependencies dependencies) {
         this.blocked = blocked;
         this.dependencies = dependencies;
         this.config = config;
@@ -75,8 +85,12 @@ final class Fetcher implements Runnable {
         this.slots = slots;
         this.idle = idle;
         this.wake = wake;
-        this.settings = new ScriptGateway.FetchSettings(config.name(), config.lease().toMillis(), options.failedJobsMax(),
-                options.finishedJobsMax(), options.maxPayloadBytes());
+        this.settings = new ScriptGateway.FetchSettings(
+                config.name(),
+                config.lease().toMillis(),
+                options.failedJobsMax(),
+                options.finishedJobsMax(),
+                options.maxPayloadBytes());
     }
 
     /** Queues an outcome for the next round and wakes the loop. */
@@ -153,7 +167,12 @@ final class Fetcher implements Runnable {
             if (leased > 0) {
                 continue;
             }
-            if (config.burst() && holdsSignal && fetching && slots.running() == 0 && unsent.isEmpty() && done.isEmpty()) {
+            if (config.burst()
+                    && holdsSignal
+                    && fetching
+                    && slots.running() == 0
+                    && unsent.isEmpty()
+                    && done.isEmpty()) {
                 drained = true;
                 fetching = false;
                 return;
@@ -256,7 +275,7 @@ final class Fetcher implements Runnable {
             return;
         }
         pending.whenComplete((reply, error) -> {
-            Reply r = dispatchIdle(queue, reply, error, "idle fetch", e -> { });
+            Reply r = dispatchIdle(queue, reply, error, "idle fetch", e -> {});
             if (r == null) {
                 return;
             }
@@ -277,11 +296,20 @@ final class Fetcher implements Runnable {
      * @return the reply, or null after a failure: the signal has then been handed back, since it
      *     must always come back or the loop would wait for it for ever
      */
-    private Reply dispatchIdle(String queue, FetchReply reply, Throwable error, String what,
-                               java.util.function.Consumer<Throwable> failed) {
+    private Reply dispatchIdle(
+            String queue,
+            FetchReply reply,
+            Throwable error,
+            String what,
+            java.util.function.Consumer<Throwable> failed) {
         if (error != null) {
             unread = true;
-            log.debug("worker {}: {} from {} failed; the fetch loop takes over: {}", config.name(), what, queue, error.toString());
+            log.debug(
+                    "worker {}: {} from {} failed; the fetch loop takes over: {}",
+                    config.name(),
+                    what,
+                    queue,
+                    error.toString());
             handBack(true);
             failed.accept(error);
             return null;
@@ -329,13 +357,21 @@ final class Fetcher implements Runnable {
      * @param go false once the waiter is stopping: checked before each pair is sent
      * @param end completed once the signal is handed back; failed when a call failed
      */
-    void fetchBehindWait(String queue, Function<ScriptGateway.Fetch, CompletableFuture<FetchReply>> sendFetch,
-                         Supplier<CompletableFuture<?>> sendWait, BooleanSupplier go, CompletableFuture<Void> end) {
+    void fetchBehindWait(
+            String queue,
+            Function<ScriptGateway.Fetch, CompletableFuture<FetchReply>> sendFetch,
+            Supplier<CompletableFuture<?>> sendWait,
+            BooleanSupplier go,
+            CompletableFuture<Void> end) {
         pair(queue, sendFetch, sendWait, go, end);
     }
 
-    private void pair(String queue, Function<ScriptGateway.Fetch, CompletableFuture<FetchReply>> sendFetch,
-                      Supplier<CompletableFuture<?>> sendWait, BooleanSupplier go, CompletableFuture<Void> end) {
+    private void pair(
+            String queue,
+            Function<ScriptGateway.Fetch, CompletableFuture<FetchReply>> sendFetch,
+            Supplier<CompletableFuture<?>> sendWait,
+            BooleanSupplier go,
+            CompletableFuture<Void> end) {
         int want = Math.min(slots.free(), MAX_BATCH);
         if (!fetching || !go.getAsBoolean() || want <= 0 || blocked.contains(queue)) {
             handBack(!fetching);
@@ -398,28 +434,35 @@ final class Fetcher implements Runnable {
             held.removeIf(job -> !job.queue().equals(queue));
             List<String> given = scripts.unclaimed(queue, config.name(), held);
             if (!given.isEmpty()) {
-                log.info("worker {}: gave back {} job(s) in {} leased by a fetch whose reply was lost: {}", config.name(),
-                        given.size(), queue, given);
+                log.info(
+                        "worker {}: gave back {} job(s) in {} leased by a fetch whose reply was lost: {}",
+                        config.name(),
+                        given.size(),
+                        queue,
+                        given);
             }
         }
         unread = false;
     }
 
     /** What one fetch call returned: the jobs leased, and how long until something falls due (or -1). */
-    private record Reply(List<LeasedJob> jobs, long waitMs) {
-    }
+    private record Reply(List<LeasedJob> jobs, long waitMs) {}
 
     private Reply parse(String queue, List<Completion> acks, FetchReply reply) {
         for (int j = 0; j < acks.size(); j++) {
             if (!reply.accepted(j)) {
-                log.warn("worker {}: outcome of job {} in {} not recorded: its lease had ended (the job was taken over, or had already ended)",
-                        config.name(), acks.get(j).job().id(), queue);
+                log.warn(
+                        "worker {}: outcome of job {} in {} not recorded: its lease had ended (the job was taken over, or had already ended)",
+                        config.name(),
+                        acks.get(j).job().id(),
+                        queue);
             }
         }
         int n = reply.jobCount();
         List<LeasedJob> jobs = new ArrayList<>(n);
         for (int j = 0; j < n; j++) {
-            jobs.add(new LeasedJob(queue, reply.id(j), reply.payload(j), reply.token(j), reply.attempt(j), reply.waitedMs(j)));
+            jobs.add(new LeasedJob(
+                    queue, reply.id(j), reply.payload(j), reply.token(j), reply.attempt(j), reply.waitedMs(j)));
         }
         if (reply.blocked()) {
             blocked.add(queue);
@@ -446,7 +489,11 @@ final class Fetcher implements Runnable {
                 Long last = warned.get(w);
                 if (last == null || now - last > TimeUnit.MINUTES.toNanos(1)) {
                     warned.put(w, now);
-                    log.warn("worker {}: queue {}: skipped a bad record: {}", config.name(), queue, io.jrq.internal.LogText.printable(w));
+                    log.warn(
+                            "worker {}: queue {}: skipped a bad record: {}",
+                            config.name(),
+                            queue,
+                            io.jrq.internal.LogText.printable(w));
                 }
             }
         }

@@ -11,7 +11,11 @@ import java.util.concurrent.TimeUnit;
  * and never more jobs than there are free slots.
  */
 final class IdleSignal {
-    private enum State { LOOP, ARMED, CLAIMED }
+    private enum State {
+        LOOP,
+        ARMED,
+        CLAIMED
+    }
 
     private State state = State.LOOP;
 

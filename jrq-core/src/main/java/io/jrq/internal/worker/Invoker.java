@@ -56,8 +56,14 @@ public final class Invoker {
      * @param resolver provides instances for instance methods
      * @param loader where allowed classes are loaded from
      */
-    public Invoker(List<String> allowedPackages, boolean allowAll, Map<String, Handler> handlers, Map<String, RetrySpec> handlerRetry,
-                   RetrySpec defaultRetry, InstanceResolver resolver, ClassLoader loader) {
+    public Invoker(
+            List<String> allowedPackages,
+            boolean allowAll,
+            Map<String, Handler> handlers,
+            Map<String, RetrySpec> handlerRetry,
+            RetrySpec defaultRetry,
+            InstanceResolver resolver,
+            ClassLoader loader) {
         this.allowedPackages = List.copyOf(allowedPackages);
         this.allowAll = allowAll;
         this.handlers = Map.copyOf(handlers);
@@ -83,7 +89,10 @@ public final class Invoker {
             Object result = invoke(env, job);
             return new Outcome(Outcome.Kind.FINISHED, Json.mapper().writeValueAsString(result), 0);
         } catch (JsonProcessingException e) {
-            return failed(job, new InvalidPayloadException("the job's result cannot be written as JSON: " + e.getOriginalMessage()));
+            return failed(
+                    job,
+                    new InvalidPayloadException(
+                            "the job's result cannot be written as JSON: " + e.getOriginalMessage()));
         } catch (InvocationTargetException e) {
             return failed(job, e.getCause() == null ? e : e.getCause());
         } catch (OutOfMemoryError e) {
@@ -111,7 +120,9 @@ public final class Invoker {
     public Outcome failed(LeasedJob job, Throwable e) {
         String data = errorJson(e);
         Envelope env = job.envelope();
-        if (env == null || e instanceof NonRetryableException || e instanceof JobNotAllowedException
+        if (env == null
+                || e instanceof NonRetryableException
+                || e instanceof JobNotAllowedException
                 || e instanceof InvalidPayloadException) {
             return new Outcome(Outcome.Kind.FAILED, data, 0);
         }
@@ -163,8 +174,15 @@ public final class Invoker {
             }
             io.jrq.JobStatus status = io.jrq.JobStatus.valueOf(outcome.kind().name());
             io.jrq.JobError error = outcome.finished() ? null : errorOf(outcome.data());
-            m.invoke(null, new io.jrq.JobOutcome(job.id(), job.queue(), status, job.attempt(),
-                    outcome.finished() ? outcome.data() : null, error));
+            m.invoke(
+                    null,
+                    new io.jrq.JobOutcome(
+                            job.id(),
+                            job.queue(),
+                            status,
+                            job.attempt(),
+                            outcome.finished() ? outcome.data() : null,
+                            error));
         } catch (InvocationTargetException e) {
             LOG.warn("callback {} of job {} threw", fn, job.id(), e.getCause());
         } catch (Exception e) {
@@ -176,7 +194,10 @@ public final class Invoker {
     static io.jrq.JobError errorOf(String json) {
         try {
             com.fasterxml.jackson.databind.JsonNode n = Json.mapper().readTree(json);
-            return new io.jrq.JobError(n.path("type").asText(), n.path("message").asText(), n.path("stackTrace").asText());
+            return new io.jrq.JobError(
+                    n.path("type").asText(),
+                    n.path("message").asText(),
+                    n.path("stackTrace").asText());
         } catch (Exception e) {
             return new io.jrq.JobError("unknown", json, "");
         }
@@ -188,8 +209,10 @@ public final class Invoker {
      * @return the outcome to record for it
      */
     public Outcome timedOut(LeasedJob job, long timeoutMs) {
-        return failed(job, new JobTimeoutException("job " + job.id() + " ran longer than its timeout of " + timeoutMs
-                + " ms and was interrupted"));
+        return failed(
+                job,
+                new JobTimeoutException("job " + job.id() + " ran longer than its timeout of " + timeoutMs
+                        + " ms and was interrupted"));
     }
 
     /**
@@ -197,7 +220,10 @@ public final class Invoker {
      * @return the outcome to record for it
      */
     public static Outcome stopped(LeasedJob job) {
-        return new Outcome(Outcome.Kind.STOPPED, errorJson(new io.jrq.JobStoppedException("job " + job.id() + " was stopped on request")), 0);
+        return new Outcome(
+                Outcome.Kind.STOPPED,
+                errorJson(new io.jrq.JobStoppedException("job " + job.id() + " was stopped on request")),
+                0);
     }
 
     /**
@@ -206,8 +232,9 @@ public final class Invoker {
      * @return FAILED with a {@link io.jrq.JvmExitException}, never retried
      */
     static Outcome exited(LeasedJob job, StackTraceElement[] stack) {
-        io.jrq.JvmExitException e = new io.jrq.JvmExitException("job " + job.id() + " called System.exit (or Runtime.exit) and"
-                + " ended its worker's JVM; failed without retry, since it would end every worker that runs it");
+        io.jrq.JvmExitException e = new io.jrq.JvmExitException(
+                "job " + job.id() + " called System.exit (or Runtime.exit) and"
+                        + " ended its worker's JVM; failed without retry, since it would end every worker that runs it");
         e.setStackTrace(stack);
         return new Outcome(Outcome.Kind.FAILED, errorJson(e), 0);
     }
@@ -216,8 +243,9 @@ public final class Invoker {
         if (!env.isMethod()) {
             Handler h = handlers.get(env.fn());
             if (h == null) {
-                throw new JobNotAllowedException("no handler named '" + env.fn() + "' is registered on this worker (registered: "
-                        + (handlers.isEmpty() ? "none" : String.join(", ", handlers.keySet())) + ")");
+                throw new JobNotAllowedException(
+                        "no handler named '" + env.fn() + "' is registered on this worker (registered: "
+                                + (handlers.isEmpty() ? "none" : String.join(", ", handlers.keySet())) + ")");
             }
             return h.handle(job);
         }
@@ -244,7 +272,8 @@ public final class Invoker {
         int sep = env.fn().indexOf("::");
         String className = env.fn().substring(0, sep);
         String methodName = env.fn().substring(sep + 2);
-        if (!CLASS_NAME.matcher(className).matches() || !METHOD_NAME.matcher(methodName).matches()) {
+        if (!CLASS_NAME.matcher(className).matches()
+                || !METHOD_NAME.matcher(methodName).matches()) {
             throw new InvalidPayloadException("'" + env.fn() + "' is not a valid class::method name");
         }
         checkAllowed(className, env.fn());
@@ -253,25 +282,33 @@ public final class Invoker {
             owner = Class.forName(className, true, loader);
         } catch (ClassNotFoundException e) {
             // A payload's mistake (or a worker deployed without the class), not a transient failure: never retried.
-            throw new InvalidPayloadException("no class " + className + " on this worker's class path (function " + env.fn() + ")");
+            throw new InvalidPayloadException(
+                    "no class " + className + " on this worker's class path (function " + env.fn() + ")");
         }
         List<Method> candidates = new ArrayList<>();
         // Public methods only, including inherited and interface default methods: a payload can
         // reach what the allowed classes publish, never their private helpers.
         for (Method m : owner.getMethods()) {
-            if (m.getName().equals(methodName) && !m.isBridge() && !m.isSynthetic()
+            if (m.getName().equals(methodName)
+                    && !m.isBridge()
+                    && !m.isSynthetic()
                     && m.getParameterCount() == env.args().size()
-                    && (env.params().isEmpty() || Arrays.stream(m.getParameterTypes()).map(Class::getName).toList().equals(env.params()))) {
+                    && (env.params().isEmpty()
+                            || Arrays.stream(m.getParameterTypes())
+                                    .map(Class::getName)
+                                    .toList()
+                                    .equals(env.params()))) {
                 candidates.add(m);
             }
         }
         if (candidates.isEmpty()) {
-            throw new InvalidPayloadException("no public method " + env.fn() + " with " + env.args().size() + " parameter(s)"
-                    + (env.params().isEmpty() ? "" : " of types " + env.params()));
+            throw new InvalidPayloadException(
+                    "no public method " + env.fn() + " with " + env.args().size() + " parameter(s)"
+                            + (env.params().isEmpty() ? "" : " of types " + env.params()));
         }
         if (candidates.size() > 1) {
-            throw new InvalidPayloadException(env.fn() + " is overloaded with " + env.args().size()
-                    + " parameters; the payload must name the parameter types in 'params'");
+            throw new InvalidPayloadException(env.fn() + " is overloaded with "
+                    + env.args().size() + " parameters; the payload must name the parameter types in 'params'");
         }
         Method m = candidates.get(0);
         // The class itself may be non-public (a nested class); the method is public.
@@ -289,9 +326,10 @@ public final class Invoker {
                 return;
             }
         }
-        throw new JobNotAllowedException("this worker is not allowed to run " + fn + ": its class is outside the allowed packages "
-                + (allowedPackages.isEmpty() ? "(none; see Worker.Builder.allowPackages)" : allowedPackages)
-                + "; the class was not loaded");
+        throw new JobNotAllowedException(
+                "this worker is not allowed to run " + fn + ": its class is outside the allowed packages "
+                        + (allowedPackages.isEmpty() ? "(none; see Worker.Builder.allowPackages)" : allowedPackages)
+                        + "; the class was not loaded");
     }
 
     /** @return {@code {"type":..., "message":..., "stackTrace":...}} for e */

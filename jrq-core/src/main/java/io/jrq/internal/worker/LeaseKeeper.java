@@ -40,8 +40,14 @@ final class LeaseKeeper implements Runnable {
     private int beats;
     private long fullWarnedAt;
 
-    LeaseKeeper(WorkerConfig config, Redis redis, Keys keys, ScriptGateway scripts, Slots slots, Clock clock,
-                BiConsumer<String, String> stopper) {
+    LeaseKeeper(
+            WorkerConfig config,
+            Redis redis,
+            Keys keys,
+            ScriptGateway scripts,
+            Slots slots,
+            Clock clock,
+            BiConsumer<String, String> stopper) {
         this.stopper = stopper;
         this.config = config;
         this.redis = redis;
@@ -70,8 +76,10 @@ final class LeaseKeeper implements Runnable {
             } else if (System.nanoTime() - fullWarnedAt > TimeUnit.MINUTES.toNanos(1) || fullWarnedAt == 0) {
                 // Leases are renewed on a full Redis (renew.lua); only the registry entry is refused.
                 fullWarnedAt = System.nanoTime();
-                log.warn("worker {}: Redis is full (maxmemory reached): the worker's registry entry could not be written;"
-                        + " leases are still renewed and outcomes recorded", config.name());
+                log.warn(
+                        "worker {}: Redis is full (maxmemory reached): the worker's registry entry could not be written;"
+                                + " leases are still renewed and outcomes recorded",
+                        config.name());
             }
         }
     }
@@ -105,7 +113,11 @@ final class LeaseKeeper implements Runnable {
                 // outcome was recorded. Only jobs still running have really lost their lease.
                 if (job != null && slots.jobs().contains(job)) {
                     job.markLeaseLost();
-                    log.warn("worker {}: lost the lease of job {} in {}; its outcome will not be recorded", config.name(), id, queue);
+                    log.warn(
+                            "worker {}: lost the lease of job {} in {}; its outcome will not be recorded",
+                            config.name(),
+                            id,
+                            queue);
                 }
             }
         }
@@ -120,10 +132,16 @@ final class LeaseKeeper implements Runnable {
         fields.put("concurrency", Integer.toString(config.concurrency()));
         fields.put("started_at", Long.toString(startedAt));
         fields.put("heartbeat_at", Long.toString(clock.millis()));
-        fields.put("jobs", slots.jobs().stream().map(j -> new JobRef(j.queue(), j.id()).toString()).collect(Collectors.joining(",")));
+        fields.put(
+                "jobs",
+                slots.jobs().stream()
+                        .map(j -> new JobRef(j.queue(), j.id()).toString())
+                        .collect(Collectors.joining(",")));
         String key = keys.worker(config.name());
         long ttl = Math.max(3 * config.heartbeat().toMillis(), 3000);
-        redis.await(redis.async().hset(key, fields).toCompletableFuture()
+        redis.await(redis.async()
+                .hset(key, fields)
+                .toCompletableFuture()
                 .thenCombine(redis.async().pexpire(key, ttl).toCompletableFuture(), (a, b) -> b)
                 .thenCombine(redis.async().sadd(keys.workers(), config.name()).toCompletableFuture(), (a, b) -> b));
         pruneDeadWorkers();
@@ -147,8 +165,11 @@ final class LeaseKeeper implements Runnable {
     /** Removes the registry entry at shutdown. */
     void unregister() {
         try {
-            redis.await(redis.async().del(keys.worker(config.name())).toCompletableFuture()
-                    .thenCombine(redis.async().srem(keys.workers(), config.name()).toCompletableFuture(), (a, b) -> b));
+            redis.await(redis.async()
+                    .del(keys.worker(config.name()))
+                    .toCompletableFuture()
+                    .thenCombine(
+                            redis.async().srem(keys.workers(), config.name()).toCompletableFuture(), (a, b) -> b));
         } catch (RuntimeException e) {
             log.debug("could not unregister worker {}", config.name(), e);
         }

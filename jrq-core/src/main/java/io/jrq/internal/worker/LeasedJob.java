@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jrq.InvalidPayloadException;
 import io.jrq.JobContext;
 import io.jrq.Progress;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiConsumer;
 import io.jrq.internal.codec.Envelope;
 import io.jrq.internal.codec.JobRef;
 import io.jrq.internal.codec.Json;
 import io.jrq.internal.redis.ScriptGateway;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 
 /**
  * A job a worker holds a lease on: what the fetch returned (id, payload, lease token, attempt) and,
@@ -35,7 +35,7 @@ public final class LeasedJob implements JobContext, ScriptGateway.Lease {
     private volatile boolean suspect;
     private final AtomicBoolean settled = new AtomicBoolean();
     private volatile java.util.concurrent.Future<?> timeoutTask;
-    private volatile BiConsumer<LeasedJob, Progress> progressSink = (j, p) -> { };
+    private volatile BiConsumer<LeasedJob, Progress> progressSink = (j, p) -> {};
     private volatile java.util.function.Function<JobRef, String> resultReader = ref -> null;
 
     /**
@@ -211,8 +211,8 @@ public final class LeasedJob implements JobContext, ScriptGateway.Lease {
         try {
             return Json.mapper().treeToValue(node, type);
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new InvalidPayloadException("argument " + (index + 1) + " of job " + id + " does not fit " + type.getName()
-                    + ": " + e.getMessage());
+            throw new InvalidPayloadException("argument " + (index + 1) + " of job " + id + " does not fit "
+                    + type.getName() + ": " + e.getMessage());
         }
     }
 
@@ -224,7 +224,8 @@ public final class LeasedJob implements JobContext, ScriptGateway.Lease {
     private JsonNode argNode(int index) {
         int n = argCount();
         if (index < 0 || index >= n) {
-            throw new InvalidPayloadException("job " + id + " has " + n + " argument(s), no argument at index " + index);
+            throw new InvalidPayloadException(
+                    "job " + id + " has " + n + " argument(s), no argument at index " + index);
         }
         return envelope.args().get(index);
     }
@@ -249,16 +250,19 @@ public final class LeasedJob implements JobContext, ScriptGateway.Lease {
     public <T> T dependencyResult(int index, Class<T> type) {
         java.util.List<String> deps = dependencies();
         if (index < 0 || index >= deps.size()) {
-            throw new IllegalArgumentException("job " + id + " has " + deps.size() + " dependencies, no dependency at index " + index);
+            throw new IllegalArgumentException(
+                    "job " + id + " has " + deps.size() + " dependencies, no dependency at index " + index);
         }
         String json = resultReader.apply(JobRef.parse(deps.get(index)));
         if (json == null) {
-            throw new io.jrq.JrqException("the result of dependency " + deps.get(index) + " is gone (its result TTL passed)");
+            throw new io.jrq.JrqException(
+                    "the result of dependency " + deps.get(index) + " is gone (its result TTL passed)");
         }
         try {
             return Json.mapper().readValue(json, type);
         } catch (JsonProcessingException e) {
-            throw new InvalidPayloadException("the result of dependency " + deps.get(index) + " does not fit " + type.getName());
+            throw new InvalidPayloadException(
+                    "the result of dependency " + deps.get(index) + " does not fit " + type.getName());
         }
     }
 

@@ -2,8 +2,8 @@ package io.jrq.internal.worker;
 
 import io.jrq.JrqOptions;
 import io.jrq.internal.Keys;
-import io.jrq.internal.redis.Dependencies;
 import io.jrq.internal.observe.Observers;
+import io.jrq.internal.redis.Dependencies;
 import io.jrq.internal.redis.Redis;
 import io.jrq.internal.redis.ScriptGateway;
 import java.util.ArrayList;
@@ -54,14 +54,21 @@ final class LivenessCheck implements Runnable {
     private final Map<String, Long> missingSince = new HashMap<>();
     /** Workers seen subscribed to the current server. */
     private final Set<String> seen = new java.util.HashSet<>();
+
     private String runId;
     /** When the last check began (nanos). */
     private long lastCheck = System.nanoTime();
     /** Nanos since which this server is known to be up without a restart or failover. */
     private long epochStart;
 
-    LivenessCheck(WorkerConfig config, JrqOptions options, Redis redis, Keys keys, ScriptGateway scripts, Dependencies dependencies,
-                  Observers observers) {
+    LivenessCheck(
+            WorkerConfig config,
+            JrqOptions options,
+            Redis redis,
+            Keys keys,
+            ScriptGateway scripts,
+            Dependencies dependencies,
+            Observers observers) {
         this.observers = observers;
         this.config = config;
         this.options = options;
@@ -123,7 +130,8 @@ final class LivenessCheck implements Runnable {
             epochStart = now - TimeUnit.MILLISECONDS.toNanos(uptimeMs);
         } else if (!runId.equals(id)) {
             // Failover or restart seen: everyone's subscription went with the old server.
-            epochStart = Math.max(now - TimeUnit.MILLISECONDS.toNanos(uptimeMs), now - TimeUnit.MILLISECONDS.toNanos(1000));
+            epochStart =
+                    Math.max(now - TimeUnit.MILLISECONDS.toNanos(uptimeMs), now - TimeUnit.MILLISECONDS.toNanos(1000));
             seen.clear();
             missingSince.clear();
         }
@@ -138,7 +146,11 @@ final class LivenessCheck implements Runnable {
                 try {
                     queues.add(Keys.checkQueueName(q));
                 } catch (IllegalArgumentException notJrqs) {
-                    log.debug("worker {}: entry of worker {} names a bad queue: {}", config.name(), name, notJrqs.getMessage());
+                    log.debug(
+                            "worker {}: entry of worker {} names a bad queue: {}",
+                            config.name(),
+                            name,
+                            notJrqs.getMessage());
                 }
             }
         }
@@ -146,7 +158,11 @@ final class LivenessCheck implements Runnable {
         queues.addAll(config.queues());
         long total = 0;
         for (String queue : queues) {
-            ScriptGateway.RecoverReply r = scripts.recover(queue, name, config.maxRecoveries(), options.failedJobsMax(),
+            ScriptGateway.RecoverReply r = scripts.recover(
+                    queue,
+                    name,
+                    config.maxRecoveries(),
+                    options.failedJobsMax(),
                     options.failureTtl().toSeconds());
             long n = r.recovered();
             if (n < 0) {
@@ -161,7 +177,12 @@ final class LivenessCheck implements Runnable {
         redis.await(redis.async().del(keys.worker(name)));
         missingSince.remove(name);
         seen.remove(name);
-        log.info("worker {}: worker {} is gone (no connection for {} ms): gave back {} job(s)", config.name(), name, goneMs, total);
+        log.info(
+                "worker {}: worker {} is gone (no connection for {} ms): gave back {} job(s)",
+                config.name(),
+                name,
+                goneMs,
+                total);
     }
 
     private static Map<String, String> parseInfo(String text) {

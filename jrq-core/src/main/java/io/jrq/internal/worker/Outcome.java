@@ -9,7 +9,12 @@ package io.jrq.internal.worker;
  */
 public record Outcome(Kind kind, String data, long delayMs) {
     /** The outcomes {@code fetch.lua} knows. */
-    public enum Kind { FINISHED, FAILED, RETRY, STOPPED }
+    public enum Kind {
+        FINISHED,
+        FAILED,
+        RETRY,
+        STOPPED
+    }
 
     /** @return true when the job returned normally */
     public boolean finished() {

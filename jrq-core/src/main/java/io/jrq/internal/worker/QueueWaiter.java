@@ -50,6 +50,7 @@ final class QueueWaiter implements Runnable {
     private final RedisClusterAsyncCommands<String, String> shared;
     /** This connection's id on the server, to unblock its wait at shutdown; -1 when unknown (a cluster, or refused). */
     private final long clientId;
+
     private volatile CompletableFuture<Void> chain;
     private volatile boolean running = true;
 
@@ -60,8 +61,16 @@ final class QueueWaiter implements Runnable {
      *     answered within it, so the wait blocks at most half of it (and at most 1 s)
      * @param shared the client's shared connection, used to unblock the wait at shutdown
      */
-    QueueWaiter(String queue, String readyKey, BlockingConnection blocking, IdleSignal idle, Fetcher fetcher,
-                Set<String> blocked, boolean fetchBehind, long commandTimeoutMs, RedisClusterAsyncCommands<String, String> shared) {
+    QueueWaiter(
+            String queue,
+            String readyKey,
+            BlockingConnection blocking,
+            IdleSignal idle,
+            Fetcher fetcher,
+            Set<String> blocked,
+            boolean fetchBehind,
+            long commandTimeoutMs,
+            RedisClusterAsyncCommands<String, String> shared) {
         this.queue = queue;
         this.blocked = blocked;
         this.readyKey = readyKey;
@@ -70,7 +79,8 @@ final class QueueWaiter implements Runnable {
         this.idle = idle;
         this.fetcher = fetcher;
         this.fetchBehind = fetchBehind;
-        this.blockSeconds = fetchBehind ? Math.max(0.01, Math.min(BLOCK_SECONDS, commandTimeoutMs / 2000.0)) : BLOCK_SECONDS;
+        this.blockSeconds =
+                fetchBehind ? Math.max(0.01, Math.min(BLOCK_SECONDS, commandTimeoutMs / 2000.0)) : BLOCK_SECONDS;
         this.shared = shared;
         this.clientId = fetchBehind ? clientIdOf(blocking) : -1;
     }
@@ -108,11 +118,13 @@ final class QueueWaiter implements Runnable {
                 } else {
                     // Waits for the callback's stage, not the reply itself, so the next BLMOVE is only
                     // sent once this one's claim (if any) is made.
-                    sendWait().thenAccept(moved -> {
-                        if (moved != null && idle.claim()) {
-                            fetcher.fetchWhileIdle();
-                        }
-                    }).get();
+                    sendWait()
+                            .thenAccept(moved -> {
+                                if (moved != null && idle.claim()) {
+                                    fetcher.fetchWhileIdle();
+                                }
+                            })
+                            .get();
                 }
                 backoff = 100;
             } catch (InterruptedException e) {
@@ -130,7 +142,8 @@ final class QueueWaiter implements Runnable {
     }
 
     private CompletableFuture<String> sendWait() {
-        return async.blmove(readyKey, readyKey, LMoveArgs.Builder.rightRight(), blockSeconds).toCompletableFuture();
+        return async.blmove(readyKey, readyKey, LMoveArgs.Builder.rightRight(), blockSeconds)
+                .toCompletableFuture();
     }
 
     private static void sleep(long ms) {

@@ -1,8 +1,8 @@
 package io.jrq.internal.worker;
 
 import io.jrq.JrqOptions;
-import io.jrq.internal.redis.Dependencies;
 import io.jrq.internal.observe.Observers;
+import io.jrq.internal.redis.Dependencies;
 import io.jrq.internal.redis.ScriptGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +22,12 @@ final class Reaper implements Runnable {
     private final Dependencies dependencies;
     private final Observers observers;
 
-    Reaper(WorkerConfig config, JrqOptions options, ScriptGateway scripts, Dependencies dependencies, Observers observers) {
+    Reaper(
+            WorkerConfig config,
+            JrqOptions options,
+            ScriptGateway scripts,
+            Dependencies dependencies,
+            Observers observers) {
         this.dependencies = dependencies;
         this.observers = observers;
         this.config = config;
@@ -34,15 +39,23 @@ final class Reaper implements Runnable {
     public void run() {
         for (String queue : config.queues()) {
             try {
-                ScriptGateway.ReapReply r = scripts.reap(queue, config.maxRecoveries(), LIMIT, options.failedJobsMax(),
+                ScriptGateway.ReapReply r = scripts.reap(
+                        queue,
+                        config.maxRecoveries(),
+                        LIMIT,
+                        options.failedJobsMax(),
                         options.failureTtl().toSeconds());
                 long requeued = r.requeued();
                 long failed = r.failed();
                 dependencies.release(r.released());
                 observers.leasesExpired(queue, requeued + failed);
                 if (requeued > 0 || failed > 0) {
-                    log.info("worker {}: recovered {} job(s) with expired leases in {} ({} failed after too many recoveries)",
-                            config.name(), requeued + failed, queue, failed);
+                    log.info(
+                            "worker {}: recovered {} job(s) with expired leases in {} ({} failed after too many recoveries)",
+                            config.name(),
+                            requeued + failed,
+                            queue,
+                            failed);
                 }
             } catch (RuntimeException e) {
                 log.warn("worker {}: reaping {} failed: {}", config.name(), queue, e.toString());

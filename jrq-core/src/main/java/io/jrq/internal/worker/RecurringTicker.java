@@ -21,21 +21,23 @@ import org.slf4j.LoggerFactory;
 public final class RecurringTicker implements Runnable {
     /** How often a worker looks for due recurring jobs, in ms. */
     public static final long PERIOD_MS = 500;
+
     private static final Logger log = LoggerFactory.getLogger(RecurringTicker.class);
     /** Due jobs read per queue and round. */
     private static final int BATCH = 100;
     /** Ticks of one job taken per round; a job with more due ticks continues in the next round. */
     private static final int MAX_STEPS = 50;
+
     private static final int CACHE_MAX = 1000;
 
-    private record Parsed(RecurringDef def, Schedule schedule) {
-    }
+    private record Parsed(RecurringDef def, Schedule schedule) {}
 
     private final String worker;
     private final List<String> queues;
     private final ScriptGateway scripts;
     /** Parsing a cron expression costs more than a round trip, so definitions are parsed once per text. */
     private final Map<String, Parsed> parsed = new ConcurrentHashMap<>();
+
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     /**
@@ -91,8 +93,12 @@ public final class RecurringTicker implements Runnable {
                     enqueued++;
                     log.debug("worker {}: enqueued {} in {}", worker, id, queue);
                 } else if (!step.run()) {
-                    log.info("worker {}: recurring job {} in {} skipped its tick due at {} ms (misfire policy SKIP)",
-                            worker, name, queue, step.due());
+                    log.info(
+                            "worker {}: recurring job {} in {} skipped its tick due at {} ms (misfire policy SKIP)",
+                            worker,
+                            name,
+                            queue,
+                            step.due());
                 }
             }
         }
@@ -110,8 +116,12 @@ public final class RecurringTicker implements Runnable {
         } catch (RuntimeException e) {
             // Logged once per definition text: the job stays due and would otherwise log every round.
             if (warned.size() < CACHE_MAX && warned.add(json)) {
-                log.warn("worker {}: recurring job {} in {} has an unreadable definition and does not run: {}",
-                        worker, name, queue, e.getMessage());
+                log.warn(
+                        "worker {}: recurring job {} in {} has an unreadable definition and does not run: {}",
+                        worker,
+                        name,
+                        queue,
+                        e.getMessage());
             }
             return null;
         }

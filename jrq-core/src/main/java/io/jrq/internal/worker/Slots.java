@@ -35,6 +35,7 @@ final class Slots {
     private final AtomicInteger runners = new AtomicInteger();
     /** A runner was started and has not yet looked at the queue: no other is started meanwhile. */
     private final AtomicBoolean starting = new AtomicBoolean();
+
     private volatile boolean closed;
 
     /**

@@ -33,12 +33,28 @@ import java.util.Map;
  * @param quickRecovery give back the jobs of workers whose connections are gone within about a second
  * @param classLoader loads allowed job classes
  */
-public record WorkerConfig(String name, List<String> queues, int[] weights, int concurrency, boolean virtualThreads,
-                           List<String> allowedPackages, Map<String, Handler> handlers, Map<String, RetrySpec> handlerRetry,
-                           RetrySpec defaultRetry, long defaultTimeoutMs, InstanceResolver resolver,
-                           Duration lease, Duration heartbeat, Duration reapInterval, int maxRecoveries,
-                           Duration shutdownGrace, boolean handleSignals, boolean burst, boolean allowEviction,
-                           boolean quickRecovery, ClassLoader classLoader) {
+public record WorkerConfig(
+        String name,
+        List<String> queues,
+        int[] weights,
+        int concurrency,
+        boolean virtualThreads,
+        List<String> allowedPackages,
+        Map<String, Handler> handlers,
+        Map<String, RetrySpec> handlerRetry,
+        RetrySpec defaultRetry,
+        long defaultTimeoutMs,
+        InstanceResolver resolver,
+        Duration lease,
+        Duration heartbeat,
+        Duration reapInterval,
+        int maxRecoveries,
+        Duration shutdownGrace,
+        boolean handleSignals,
+        boolean burst,
+        boolean allowEviction,
+        boolean quickRecovery,
+        ClassLoader classLoader) {
 
     /** @return the queues in the order to try them this round */
     public List<String> queueOrder() {

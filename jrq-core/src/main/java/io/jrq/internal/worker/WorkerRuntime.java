@@ -5,18 +5,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jrq.JobContext;
 import io.jrq.JrqOptions;
 import io.jrq.Progress;
+import io.jrq.internal.Keys;
 import io.jrq.internal.codec.JobRef;
 import io.jrq.internal.codec.Json;
 import io.jrq.internal.observe.Attempt;
 import io.jrq.internal.observe.AttemptEnd;
 import io.jrq.internal.observe.Observers;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import java.util.function.BiConsumer;
-import io.jrq.internal.Keys;
 import io.jrq.internal.redis.Dependencies;
 import io.jrq.internal.redis.Redis;
 import io.jrq.internal.redis.ScriptGateway;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +30,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -67,8 +67,14 @@ public final class WorkerRuntime implements WorkerHandle {
     private volatile boolean running = true;
     private boolean closed;
 
-    private WorkerRuntime(WorkerConfig config, JrqOptions options, Redis redis, Keys keys, ScriptGateway scripts, Dependencies dependencies,
-                          Observers observers) {
+    private WorkerRuntime(
+            WorkerConfig config,
+            JrqOptions options,
+            Redis redis,
+            Keys keys,
+            ScriptGateway scripts,
+            Dependencies dependencies,
+            Observers observers) {
         this.config = config;
         this.observers = observers;
         this.options = options;
@@ -98,8 +104,16 @@ public final class WorkerRuntime implements WorkerHandle {
         // burst worker, whose loop must see the queue empty at once to end.
         boolean fetchBehind = config.queues().size() == 1 && !config.burst();
         for (String queue : config.queues()) {
-            QueueWaiter w = new QueueWaiter(queue, keys.ready(queue), redis.openBlocking(), idle, fetcher, blocked, fetchBehind,
-                    options.commandTimeout().toMillis(), redis.async());
+            QueueWaiter w = new QueueWaiter(
+                    queue,
+                    keys.ready(queue),
+                    redis.openBlocking(),
+                    idle,
+                    fetcher,
+                    blocked,
+                    fetchBehind,
+                    options.commandTimeout().toMillis(),
+                    redis.async());
             waiters.add(w);
             named("jrq-wait-" + queue, true).newThread(w).start();
         }
@@ -119,11 +133,20 @@ public final class WorkerRuntime implements WorkerHandle {
      * @param observers the client's metrics and tracing
      * @return the running worker
      */
-    public static WorkerRuntime start(WorkerConfig config, JrqOptions options, Redis redis, Keys keys, ScriptGateway scripts,
-                                      Dependencies dependencies, Observers observers) {
+    public static WorkerRuntime start(
+            WorkerConfig config,
+            JrqOptions options,
+            Redis redis,
+            Keys keys,
+            ScriptGateway scripts,
+            Dependencies dependencies,
+            Observers observers) {
         if (FaultPoints.ENABLED) {
-            log.warn("worker {}: test fault points armed ({}={}): this JVM may halt on purpose", config.name(),
-                    FaultPoints.PROPERTY, System.getProperty(FaultPoints.PROPERTY));
+            log.warn(
+                    "worker {}: test fault points armed ({}={}): this JVM may halt on purpose",
+                    config.name(),
+                    FaultPoints.PROPERTY,
+                    System.getProperty(FaultPoints.PROPERTY));
         }
         WorkerRuntime w = new WorkerRuntime(config, options, redis, keys, scripts, dependencies, observers);
         w.listenForCommands(redis);
@@ -131,18 +154,28 @@ public final class WorkerRuntime implements WorkerHandle {
         long hb = config.heartbeat().toMillis();
         w.timers.scheduleWithFixedDelay(w.leaseKeeper, hb, hb, TimeUnit.MILLISECONDS);
         long reap = config.reapInterval().toMillis();
-        w.timers.scheduleWithFixedDelay(new Reaper(config, options, scripts, dependencies, observers), 0, reap, TimeUnit.MILLISECONDS);
+        w.timers.scheduleWithFixedDelay(
+                new Reaper(config, options, scripts, dependencies, observers), 0, reap, TimeUnit.MILLISECONDS);
         // Stranded dependents are rare (a process died between ending a job and releasing its
         // dependents, or a dependency was deleted): a slow sweep is enough.
         long deferredCheck = DEFERRED_CHECK_REAPS * reap;
-        w.timers.scheduleWithFixedDelay(new DeferredChecker(config, redis, keys, dependencies, deferredCheck), deferredCheck,
-                deferredCheck, TimeUnit.MILLISECONDS);
-        w.timers.scheduleWithFixedDelay(new RecurringTicker(config.name(), config.queues(), scripts), 0,
-                RecurringTicker.PERIOD_MS, TimeUnit.MILLISECONDS);
+        w.timers.scheduleWithFixedDelay(
+                new DeferredChecker(config, redis, keys, dependencies, deferredCheck),
+                deferredCheck,
+                deferredCheck,
+                TimeUnit.MILLISECONDS);
+        w.timers.scheduleWithFixedDelay(
+                new RecurringTicker(config.name(), config.queues(), scripts),
+                0,
+                RecurringTicker.PERIOD_MS,
+                TimeUnit.MILLISECONDS);
         // On a cluster a subscription lives on one node and PUBSUB NUMSUB counts only that node's.
         if (config.quickRecovery() && !redis.endpoint().isCluster()) {
-            w.timers.scheduleWithFixedDelay(new LivenessCheck(config, options, redis, keys, scripts, dependencies, observers),
-                    LivenessCheck.PERIOD_MS, LivenessCheck.PERIOD_MS, TimeUnit.MILLISECONDS);
+            w.timers.scheduleWithFixedDelay(
+                    new LivenessCheck(config, options, redis, keys, scripts, dependencies, observers),
+                    LivenessCheck.PERIOD_MS,
+                    LivenessCheck.PERIOD_MS,
+                    TimeUnit.MILLISECONDS);
         }
         if (w.signalHook != null) {
             Runtime.getRuntime().addShutdownHook(w.signalHook);
@@ -163,7 +196,10 @@ public final class WorkerRuntime implements WorkerHandle {
                         stop(cmd.path("queue").asText(), cmd.path("id").asText());
                     }
                 } catch (Exception e) {
-                    log.warn("worker {}: ignoring unreadable command {}", config.name(), io.jrq.internal.LogText.printable(message));
+                    log.warn(
+                            "worker {}: ignoring unreadable command {}",
+                            config.name(),
+                            io.jrq.internal.LogText.printable(message));
                 }
             }
         });
@@ -196,7 +232,11 @@ public final class WorkerRuntime implements WorkerHandle {
 
     private Completion runJob(LeasedJob job) {
         if (job.isSuspect() && !markStart(job)) {
-            log.warn("worker {}: job {} in {} was taken over before it started; not running it", config.name(), job.id(), job.queue());
+            log.warn(
+                    "worker {}: job {} in {} was taken over before it started; not running it",
+                    config.name(),
+                    job.id(),
+                    job.queue());
             return null;
         }
         job.progressSink(progress);
@@ -211,7 +251,8 @@ public final class WorkerRuntime implements WorkerHandle {
             outcome = invoker.run(job, () -> {
                 watchTimeout(job);
                 if (!observers.isEmpty()) {
-                    job.observed(observers.started(job, config.name(), job.waitNanos(), job.envelope().trace()));
+                    job.observed(observers.started(
+                            job, config.name(), job.waitNanos(), job.envelope().trace()));
                     scope[0] = job.observed().enter();
                 }
             });
@@ -250,14 +291,21 @@ public final class WorkerRuntime implements WorkerHandle {
         if (attempt == Attempt.NONE) {
             return;
         }
-        AttemptEnd how = end != null ? end : switch (outcome.kind()) {
-            case FINISHED -> AttemptEnd.FINISHED;
-            case FAILED -> AttemptEnd.FAILED;
-            case RETRY -> AttemptEnd.RETRIED;
-            case STOPPED -> AttemptEnd.STOPPED;
-        };
+        AttemptEnd how = end != null
+                ? end
+                : switch (outcome.kind()) {
+                    case FINISHED -> AttemptEnd.FINISHED;
+                    case FAILED -> AttemptEnd.FAILED;
+                    case RETRY -> AttemptEnd.RETRIED;
+                    case STOPPED -> AttemptEnd.STOPPED;
+                };
         io.jrq.JobError error = outcome != null && !outcome.finished() ? Invoker.errorOf(outcome.data()) : null;
-        attempt.ended(how, timedOut, error == null ? null : error.type(), error == null ? null : error.message(), job.runNanos());
+        attempt.ended(
+                how,
+                timedOut,
+                error == null ? null : error.type(),
+                error == null ? null : error.message(),
+                job.runNanos());
     }
 
     /**
@@ -274,22 +322,32 @@ public final class WorkerRuntime implements WorkerHandle {
             }
         } catch (RuntimeException e) {
             // Running unmarked only makes a lost lease of this run not count: better than not running.
-            log.warn("worker {}: could not mark the start of job {} in {}: {}", config.name(), job.id(), job.queue(), e.toString());
+            log.warn(
+                    "worker {}: could not mark the start of job {} in {}: {}",
+                    config.name(),
+                    job.id(),
+                    job.queue(),
+                    e.toString());
         }
         return true;
     }
 
     private Completion completion(LeasedJob job, Outcome outcome) {
-        long ttl = outcome.finished() ? job.resultTtlSeconds(options.resultTtl().toSeconds())
-                : outcome.kind() == Outcome.Kind.STOPPED ? options.resultTtl().toSeconds() : options.failureTtl().toSeconds();
+        long ttl = outcome.finished()
+                ? job.resultTtlSeconds(options.resultTtl().toSeconds())
+                : outcome.kind() == Outcome.Kind.STOPPED
+                        ? options.resultTtl().toSeconds()
+                        : options.failureTtl().toSeconds();
         return new Completion(job, outcome, ttl);
     }
 
     private void watchTimeout(LeasedJob job) {
         long timeout = job.timeoutMs(config.defaultTimeoutMs());
         if (timeout > 0) {
-            job.timeoutTask(timers.schedule(() -> end(job, invoker.timedOut(job, timeout), true,
-                    "timed out after " + timeout + " ms"), timeout, TimeUnit.MILLISECONDS));
+            job.timeoutTask(timers.schedule(
+                    () -> end(job, invoker.timedOut(job, timeout), true, "timed out after " + timeout + " ms"),
+                    timeout,
+                    TimeUnit.MILLISECONDS));
         }
     }
 
@@ -330,7 +388,9 @@ public final class WorkerRuntime implements WorkerHandle {
     private static ExecutorService jobExecutor(WorkerConfig config) {
         if (config.virtualThreads()) {
             try {
-                return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+                return (ExecutorService) Executors.class
+                        .getMethod("newVirtualThreadPerTaskExecutor")
+                        .invoke(null);
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("virtual threads are not available on this JVM", e);
             }
@@ -378,13 +438,17 @@ public final class WorkerRuntime implements WorkerHandle {
             }
         }
         Set<LeasedJob> exiting = Thread.currentThread() == signalHook ? failExitingJobs() : Set.of();
-        log.info("worker {} shutting down: {} job(s) running, grace {}", config.name(), slots.running() - exiting.size(),
+        log.info(
+                "worker {} shutting down: {} job(s) running, grace {}",
+                config.name(),
+                slots.running() - exiting.size(),
                 config.shutdownGrace());
         fetcher.stopFetching();
         waiters.forEach(QueueWaiter::stop);
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
         // Jobs leased by a fetch still in flight must be known before the grace period is judged.
-        fetcher.awaitNoLeaseInFlight(Math.max(deadline, System.nanoTime() + options.commandTimeout().toNanos()));
+        fetcher.awaitNoLeaseInFlight(
+                Math.max(deadline, System.nanoTime() + options.commandTimeout().toNanos()));
         // A job that called System.exit never returns: its slot stays taken, nothing to wait for.
         while (slots.running() > exiting.size() && System.nanoTime() < deadline) {
             sleep(20);
@@ -429,7 +493,11 @@ public final class WorkerRuntime implements WorkerHandle {
                 exiting.add(job);
                 Outcome outcome = Invoker.exited(job, stack);
                 observe(job, null, outcome);
-                log.warn("worker {}: job {} in {} called System.exit; recording it FAILED, not retried", config.name(), job.id(), job.queue());
+                log.warn(
+                        "worker {}: job {} in {} called System.exit; recording it FAILED, not retried",
+                        config.name(),
+                        job.id(),
+                        job.queue());
                 invoker.callback(job, outcome);
                 fetcher.completed(completion(job, outcome));
                 // No interrupt: that thread is the one running the JVM's shutdown hooks.
@@ -442,7 +510,8 @@ public final class WorkerRuntime implements WorkerHandle {
     private static boolean callsExit(StackTraceElement[] stack) {
         for (StackTraceElement e : stack) {
             if ("exit".equals(e.getMethodName())
-                    && ("java.lang.Shutdown".equals(e.getClassName()) || "java.lang.Runtime".equals(e.getClassName()))) {
+                    && ("java.lang.Shutdown".equals(e.getClassName())
+                            || "java.lang.Runtime".equals(e.getClassName()))) {
                 return true;
             }
         }
@@ -467,8 +536,11 @@ public final class WorkerRuntime implements WorkerHandle {
                 long n = scripts.requeue(queue, e.getValue());
                 log.info("worker {}: gave {} unfinished job(s) back to {}", config.name(), n, queue);
             } catch (RuntimeException ex) {
-                log.warn("worker {}: could not give unfinished jobs back to {} ({}); they return when their leases expire",
-                        config.name(), queue, ex.toString());
+                log.warn(
+                        "worker {}: could not give unfinished jobs back to {} ({}); they return when their leases expire",
+                        config.name(),
+                        queue,
+                        ex.toString());
             }
         }
     }

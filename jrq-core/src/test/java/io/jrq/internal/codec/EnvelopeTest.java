@@ -13,10 +13,28 @@ import org.junit.jupiter.api.Test;
 class EnvelopeTest {
     @Test
     void readsBackEveryFieldItWrote() throws Exception {
-        ArrayNode args = Json.mapper().createArrayNode().add(7).add("x").add(Json.mapper().createObjectNode().put("k", 1));
-        RetrySpec retry = RetrySpec.fromJson(Json.mapper().createObjectNode().put("max", 4).put("backoff", "FIXED").put("base", 250));
-        Envelope e = new Envelope("id-1", "com.example.Jobs::run", args, List.of("int", "java.lang.String", "java.util.Map"), "a job",
-                Map.of("tenant", "acme"), 42, retry, 3000, List.of("q/dep-1"), Map.of("success", "com.example.Cb::done"));
+        ArrayNode args = Json.mapper()
+                .createArrayNode()
+                .add(7)
+                .add("x")
+                .add(Json.mapper().createObjectNode().put("k", 1));
+        RetrySpec retry = RetrySpec.fromJson(Json.mapper()
+                .createObjectNode()
+                .put("max", 4)
+                .put("backoff", "FIXED")
+                .put("base", 250));
+        Envelope e = new Envelope(
+                "id-1",
+                "com.example.Jobs::run",
+                args,
+                List.of("int", "java.lang.String", "java.util.Map"),
+                "a job",
+                Map.of("tenant", "acme"),
+                42,
+                retry,
+                3000,
+                List.of("q/dep-1"),
+                Map.of("success", "com.example.Cb::done"));
         // The id is the job hash's key, so the stored envelope leaves it out.
         assertThat(Json.mapper().readTree(e.toJson()).has("id")).isFalse();
         Envelope back = Envelope.parse(e.toJson());
@@ -35,7 +53,8 @@ class EnvelopeTest {
 
     @Test
     void leavesOutWhatIsNotSetAndSkipsUnknownFields() {
-        Envelope e = Envelope.parse("{\"v\":1,\"fn\":\"send\",\"future\":{\"a\":[1,{\"b\":null}]},\"args\":null,\"id\":null}");
+        Envelope e = Envelope.parse(
+                "{\"v\":1,\"fn\":\"send\",\"future\":{\"a\":[1,{\"b\":null}]},\"args\":null,\"id\":null}");
         assertThat(e.fn()).isEqualTo("send");
         assertThat(e.id()).isNull();
         assertThat(e.args()).isEmpty();
@@ -64,11 +83,14 @@ class EnvelopeTest {
         assertRefused("{\"v\":1,\"fn\":\"x\",\"id\":5}", "payload field 'id' must be a string");
         assertRefused("{\"v\":1,\"fn\":\"x\",\"desc\":[]}", "payload field 'desc' must be a string");
         assertRefused("{\"v\":1,\"fn\":\"x\",\"args\":{}}", "payload field 'args' must be a JSON array");
-        assertRefused("{\"v\":1,\"fn\":\"x\",\"params\":[1]}", "payload field 'params' must be an array of class names");
+        assertRefused(
+                "{\"v\":1,\"fn\":\"x\",\"params\":[1]}", "payload field 'params' must be an array of class names");
         assertRefused("{\"v\":1,\"fn\":\"x\",\"meta\":[]}", "payload field 'meta' must be an object of strings");
     }
 
     private static void assertRefused(String payload, String message) {
-        assertThatThrownBy(() -> Envelope.parse(payload)).isInstanceOf(InvalidPayloadException.class).hasMessageContaining(message);
+        assertThatThrownBy(() -> Envelope.parse(payload))
+                .isInstanceOf(InvalidPayloadException.class)
+                .hasMessageContaining(message);
     }
 }

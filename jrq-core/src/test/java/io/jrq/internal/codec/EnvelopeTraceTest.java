@@ -12,8 +12,18 @@ class EnvelopeTraceTest {
     private static final String PARENT = "00-" + "ab".repeat(16) + "-" + "cd".repeat(8) + "-01";
 
     private static Envelope plain() {
-        return new Envelope("id-1", "send", Json.mapper().createArrayNode().add(1), List.of(), null, Map.of(), 60, null, -1,
-                List.of(), Map.of());
+        return new Envelope(
+                "id-1",
+                "send",
+                Json.mapper().createArrayNode().add(1),
+                List.of(),
+                null,
+                Map.of(),
+                60,
+                null,
+                -1,
+                List.of(),
+                Map.of());
     }
 
     @Test
@@ -35,14 +45,20 @@ class EnvelopeTraceTest {
             many.put("f" + i, "v" + i);
         }
         Map<String, String> kept = plain().withTrace(many).trace();
-        assertThat(kept).hasSize(Envelope.MAX_TRACE_FIELDS).doesNotContainKeys("long", "n".repeat(65)).containsKey("f0")
+        assertThat(kept)
+                .hasSize(Envelope.MAX_TRACE_FIELDS)
+                .doesNotContainKeys("long", "n".repeat(65))
+                .containsKey("f0")
                 .doesNotContainKey("f8");
 
         String hostile = "{\"v\":1,\"fn\":\"send\",\"trace\":{\"a\":1,\"b\":{\"c\":\"d\"},\"e\":null,\"long\":\""
                 + "x".repeat(600) + "\",\"traceparent\":\"" + PARENT + "\"}}";
         assertThat(Envelope.parse(hostile).trace()).containsExactly(Map.entry("traceparent", PARENT));
         for (String notAnObject : List.of("[\"" + PARENT + "\"]", "\"" + PARENT + "\"", "17", "null", "true")) {
-            assertThat(Envelope.parse("{\"v\":1,\"fn\":\"send\",\"trace\":" + notAnObject + "}").trace()).as(notAnObject).isEmpty();
+            assertThat(Envelope.parse("{\"v\":1,\"fn\":\"send\",\"trace\":" + notAnObject + "}")
+                            .trace())
+                    .as(notAnObject)
+                    .isEmpty();
         }
     }
 }

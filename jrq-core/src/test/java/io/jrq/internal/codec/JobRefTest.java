@@ -18,7 +18,8 @@ class JobRefTest {
     @Test
     void refusesAReferenceWithoutAQueue() {
         for (String bad : new String[] {"no-slash", "/id", ""}) {
-            assertThatThrownBy(() -> JobRef.parse(bad)).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> JobRef.parse(bad))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("not a job reference (queue/id): '" + bad + "'");
         }
         assertThatThrownBy(() -> JobRef.parse(null)).isInstanceOf(IllegalArgumentException.class);

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /** The loader of the Lua scripts: includes, nested and once each, and the assembled copies the build ships. */
 class ScriptTest {
-    private static final Path SOURCES = Path.of(System.getProperty("basedir", ".")).resolve("src/main/resources/io/jrq/lua");
+    private static final Path SOURCES =
+            Path.of(System.getProperty("basedir", ".")).resolve("src/main/resources/io/jrq/lua");
 
     @Test
     void anIncludeLineIsReplacedByTheLibrary() {
@@ -43,7 +44,8 @@ class ScriptTest {
 
     @Test
     void onlyAWholeLineIsAnInclude() {
-        Map<String, String> files = Map.of("s.lua", "x = 1 -- @include a\n  -- @include a\n-- pasted where it says \"-- @include a\"\n");
+        Map<String, String> files =
+                Map.of("s.lua", "x = 1 -- @include a\n  -- @include a\n-- pasted where it says \"-- @include a\"\n");
         assertThat(Script.assemble("s", files::get)).isEqualTo(files.get("s.lua"));
     }
 
@@ -67,7 +69,9 @@ class ScriptTest {
         for (Script s : Script.values()) {
             try (InputStream in = Script.class.getResourceAsStream("/io/jrq/lua/" + file(s) + ".lua")) {
                 assertThat(in).as(s.name()).isNotNull();
-                assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).as(file(s)).isEqualTo(s.body());
+                assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                        .as(file(s))
+                        .isEqualTo(s.body());
             }
         }
     }
@@ -88,9 +92,12 @@ class ScriptTest {
             });
         }
         for (Map.Entry<String, Set<String>> lib : users.entrySet()) {
-            assertThat(lib.getValue()).as("scripts using lib/%s.lua", lib.getKey()).isNotEmpty();
+            assertThat(lib.getValue())
+                    .as("scripts using lib/%s.lua", lib.getKey())
+                    .isNotEmpty();
             assertThat(usedBy(source("lib/" + lib.getKey() + ".lua")))
-                    .as("the 'Used by:' line of lib/%s.lua", lib.getKey()).isEqualTo(lib.getValue());
+                    .as("the 'Used by:' line of lib/%s.lua", lib.getKey())
+                    .isEqualTo(lib.getValue());
         }
     }
 

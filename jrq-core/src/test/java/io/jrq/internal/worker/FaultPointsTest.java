@@ -25,10 +25,13 @@ class FaultPointsTest {
     @Test
     void rejectsUnknownPointsAndBadProbabilities() {
         assertThatThrownBy(() -> FaultPoints.parse("fetch.afterReplay:0.1"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown fault point 'fetch.afterReplay'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown fault point 'fetch.afterReplay'");
         assertThatThrownBy(() -> FaultPoints.parse("fetch.afterReply:often"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a probability");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs a probability");
         assertThatThrownBy(() -> FaultPoints.parse("fetch.afterReply:1.5"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be in [0, 1]");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must be in [0, 1]");
     }
 }

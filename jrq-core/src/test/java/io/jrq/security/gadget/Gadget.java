@@ -9,8 +9,7 @@ public final class Gadget {
         System.setProperty("jrq.gadget.initialised", "true");
     }
 
-    private Gadget() {
-    }
+    private Gadget() {}
 
     /** What a payload would try to call. */
     public static void run() {

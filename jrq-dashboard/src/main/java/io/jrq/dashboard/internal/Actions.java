@@ -15,8 +15,7 @@ final class Actions {
     /** Most ids one request may name. */
     static final int MAX_IDS = 1000;
 
-    private Actions() {
-    }
+    private Actions() {}
 
     static String pause(Ctx ctx, String queue) {
         QueuePage.known(ctx, queue);
@@ -38,7 +37,10 @@ final class Actions {
     static String requeue(Ctx ctx, String queue, String id) {
         var j = JobPage.find(ctx, queue, id);
         if (j.status() != JobStatus.FAILED && j.status() != JobStatus.CANCELED && j.status() != JobStatus.STOPPED) {
-            throw new HttpError(409, "job " + id + " is " + Views.state(j.status()) + "; only failed, canceled or stopped jobs can be requeued");
+            throw new HttpError(
+                    409,
+                    "job " + id + " is " + Views.state(j.status())
+                            + "; only failed, canceled or stopped jobs can be requeued");
         }
         long n = ctx.admin().requeue(queue, List.of(id));
         if (n == 0) {
@@ -101,8 +103,12 @@ final class Actions {
 
     static String runRecurring(Ctx ctx, String queue, String name) {
         QueuePage.known(ctx, queue);
-        String run = ctx.app().jrq().recurring().trigger(queue, name)
-                .orElseThrow(() -> HttpError.notFound("no recurring job '" + Request.abbreviate(name) + "' in queue " + queue));
+        String run = ctx.app()
+                .jrq()
+                .recurring()
+                .trigger(queue, name)
+                .orElseThrow(() ->
+                        HttpError.notFound("no recurring job '" + Request.abbreviate(name) + "' in queue " + queue));
         return "Enqueued job " + run + " of recurring job " + name + ".";
     }
 

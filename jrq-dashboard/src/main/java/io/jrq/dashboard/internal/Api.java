@@ -15,8 +15,7 @@ import java.util.Map;
 final class Api {
     static final int MAX_PAGE_SIZE = 200;
 
-    private Api() {
-    }
+    private Api() {}
 
     static Response get(Ctx ctx, List<String> s) {
         Request r = ctx.req();
@@ -44,7 +43,8 @@ final class Api {
             int size = r.intParam("size", QueuePage.PAGE_SIZE, MAX_PAGE_SIZE);
             String fn = text(r, "fn");
             String meta = text(r, "meta");
-            QueuePage.Listing l = QueuePage.list(ctx, q, state, page, size, "reverse".equals(r.param("order")), fn, meta);
+            QueuePage.Listing l =
+                    QueuePage.list(ctx, q, state, page, size, "reverse".equals(r.param("order")), fn, meta);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("queue", q.name());
             m.put("state", Views.state(state));
@@ -146,7 +146,9 @@ final class Api {
         if (queue != null && !queue.isEmpty()) {
             return JobPage.find(ctx, queue, id);
         }
-        return ctx.admin().findJob(id).orElseThrow(() -> HttpError.notFound("no job '" + Request.abbreviate(id) + "' in any queue"));
+        return ctx.admin()
+                .findJob(id)
+                .orElseThrow(() -> HttpError.notFound("no job '" + Request.abbreviate(id) + "' in any queue"));
     }
 
     private static List<String> ids(JsonNode body) {

@@ -14,5 +14,4 @@ import java.time.Clock;
  * @param readOnly true when no action is allowed
  * @param logout true when the dashboard has its own login (so a logout button makes sense)
  */
-public record App(Jrq jrq, Admin admin, LiveFeed live, Clock clock, boolean readOnly, boolean logout) {
-}
+public record App(Jrq jrq, Admin admin, LiveFeed live, Clock clock, boolean readOnly, boolean logout) {}

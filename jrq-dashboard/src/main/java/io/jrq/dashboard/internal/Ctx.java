@@ -1,8 +1,6 @@
 package io.jrq.dashboard.internal;
 
 import io.jrq.Admin;
-import io.jrq.Jrq;
-import java.time.Clock;
 
 /**
  * What a page or action works with: the request, who is logged in, the session's CSRF token (null

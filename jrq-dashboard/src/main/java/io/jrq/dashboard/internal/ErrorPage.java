@@ -2,19 +2,24 @@ package io.jrq.dashboard.internal;
 
 /** A page for a refused request: the status and the reason, escaped, and a way back. */
 final class ErrorPage {
-    private ErrorPage() {
-    }
+    private ErrorPage() {}
 
     static String render(Exchange ex, int status, String message) {
         String root = ex.mountPath() + "/";
-        return new Html().raw("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
+        return new Html()
+                .raw("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .el("title", "jrq · " + status)
                 .open("link", "rel", "stylesheet", "href", ex.mountPath() + "/assets/dashboard.css")
                 .raw("</head><body><main>")
                 .el("h1", status + " " + reason(status))
                 .el("p", message, "class", "flash bad")
-                .open("p").open("a", "href", root).text("Back to the overview").close("a").close("p")
-                .raw("</main></body></html>").toString();
+                .open("p")
+                .open("a", "href", root)
+                .text("Back to the overview")
+                .close("a")
+                .close("p")
+                .raw("</main></body></html>")
+                .toString();
     }
 
     private static String reason(int status) {

@@ -8,10 +8,10 @@ import java.util.Optional;
 
 /** How times, ages and counts read on the pages: UTC, to the second. */
 final class Format {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
-    private Format() {
-    }
+    private Format() {}
 
     static String time(Instant t) {
         return t == null ? "" : TIME.format(t);
@@ -45,7 +45,10 @@ final class Format {
     }
 
     static String rate(double perSecond) {
-        return perSecond == 0 ? "0" : perSecond < 10 ? String.format(java.util.Locale.ROOT, "%.2f", perSecond)
-                : String.format(java.util.Locale.ROOT, "%,.0f", perSecond);
+        return perSecond == 0
+                ? "0"
+                : perSecond < 10
+                        ? String.format(java.util.Locale.ROOT, "%.2f", perSecond)
+                        : String.format(java.util.Locale.ROOT, "%,.0f", perSecond);
     }
 }

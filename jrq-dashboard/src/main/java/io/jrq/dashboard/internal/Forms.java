@@ -8,8 +8,7 @@ import java.util.List;
  * here from the form's {@code return} field, never to a location taken from the request.
  */
 final class Forms {
-    private Forms() {
-    }
+    private Forms() {}
 
     static Response post(Ctx ctx, List<String> s) throws IOException {
         String message;

@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
 public final class Handler {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Handler.class);
     static final String COOKIE = "jrq_session";
-    private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
-            + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    private static final String CSP =
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+                    + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
     private static final Pattern SAFE_NEXT = Pattern.compile("/[A-Za-z0-9/_.~%?=&+-]{0,500}");
     private static final Map<String, String> ASSETS = Map.of(
             "dashboard.js", "text/javascript; charset=utf-8",
@@ -47,7 +48,8 @@ public final class Handler {
      * @param trustForwardedProto true behind a TLS-terminating proxy that sets X-Forwarded-Proto
      * @param metrics what {@code GET /metrics} serves
      */
-    public Handler(App app, Authenticator authenticator, Duration loginDelay, boolean trustForwardedProto, Metrics metrics) {
+    public Handler(
+            App app, Authenticator authenticator, Duration loginDelay, boolean trustForwardedProto, Metrics metrics) {
         this.app = app;
         this.authenticator = authenticator;
         this.sessions = new Sessions(app.clock());
@@ -83,7 +85,8 @@ public final class Handler {
                 return metrics(r);
             }
             if (!m.equals("GET") && !m.equals("POST")) {
-                return error(ex, 405, "method " + m + " is not allowed; pages use GET, changes POST").header("Allow", "GET, POST");
+                return error(ex, 405, "method " + m + " is not allowed; pages use GET, changes POST")
+                        .header("Allow", "GET, POST");
             }
             List<String> s = r.segments();
             if (!s.isEmpty() && s.get(0).equals("assets")) {
@@ -151,12 +154,14 @@ public final class Handler {
             }
             String decoded;
             try {
-                decoded = new String(Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
+                decoded =
+                        new String(Base64.getDecoder().decode(auth.substring(6).trim()), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
                 return null;
             }
             int colon = decoded.indexOf(':');
-            char[] password = colon < 0 ? new char[0] : decoded.substring(colon + 1).toCharArray();
+            char[] password =
+                    colon < 0 ? new char[0] : decoded.substring(colon + 1).toCharArray();
             String user = colon < 0 ? decoded : decoded.substring(0, colon);
             boolean ok = authenticator.authenticate(user, password);
             java.util.Arrays.fill(password, '\0');
@@ -176,10 +181,14 @@ public final class Handler {
     private Response unauthenticated(Request r) {
         List<String> s = r.segments();
         if (isApi(s) || s.equals(List.of("live")) || r.method().equals("POST") || r.header("Authorization") != null) {
-            return error(r.exchange(), 401, "log in first: HTTP Basic with the dashboard's user and password, or the login page")
+            return error(
+                            r.exchange(),
+                            401,
+                            "log in first: HTTP Basic with the dashboard's user and password, or the login page")
                     .header("WWW-Authenticate", BASIC_CHALLENGE);
         }
-        String next = r.exchange().path() + (r.exchange().query() == null ? "" : "?" + r.exchange().query());
+        String next = r.exchange().path()
+                + (r.exchange().query() == null ? "" : "?" + r.exchange().query());
         return Response.redirect(r.url("/login") + (next.equals("/") ? "" : "?next=" + Request.enc(next)));
     }
 
@@ -193,7 +202,8 @@ public final class Handler {
     private Response metrics(Request r) {
         String m = r.method();
         if (!m.equals("GET") && !m.equals("HEAD")) {
-            return Response.text(405, "method " + m + " is not allowed on /metrics; use GET").header("Allow", "GET, HEAD");
+            return Response.text(405, "method " + m + " is not allowed on /metrics; use GET")
+                    .header("Allow", "GET, HEAD");
         }
         if (authenticator != null && authenticate(r) == null) {
             return Response.text(401, "log in first: HTTP Basic with the dashboard's user and password, or a session")
@@ -240,7 +250,9 @@ public final class Handler {
         if (token == null) {
             token = ctx.req().formValue("_csrf");
         }
-        if (token == null || !MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), ctx.csrf().getBytes(StandardCharsets.UTF_8))) {
+        if (token == null
+                || !MessageDigest.isEqual(
+                        token.getBytes(StandardCharsets.UTF_8), ctx.csrf().getBytes(StandardCharsets.UTF_8))) {
             throw new HttpError(403, "this request lacks the page's CSRF token; reload the page and try again");
         }
     }
@@ -261,7 +273,8 @@ public final class Handler {
     }
 
     private boolean secure(Request r) {
-        return r.exchange().secure() || (trustForwardedProto && "https".equalsIgnoreCase(r.header("X-Forwarded-Proto")));
+        return r.exchange().secure()
+                || (trustForwardedProto && "https".equalsIgnoreCase(r.header("X-Forwarded-Proto")));
     }
 
     private String cookie(Request r, String value, int maxAge) {
@@ -285,7 +298,9 @@ public final class Handler {
 
     private void stream(Ctx ctx) throws IOException {
         String topic = ctx.req().param("topic");
-        if (topic == null || !(topic.equals(LiveFeed.OVERVIEW) || (topic.startsWith("job:") && topic.indexOf('/') > 4 && topic.length() < 320))) {
+        if (topic == null
+                || !(topic.equals(LiveFeed.OVERVIEW)
+                        || (topic.startsWith("job:") && topic.indexOf('/') > 4 && topic.length() < 320))) {
             throw HttpError.badRequest("topic must be 'overview' or 'job:<queue>/<id>'");
         }
         if (topic.startsWith("job:")) {
@@ -301,11 +316,13 @@ public final class Handler {
             secure(head);
             OutputStream out = ctx.req().exchange().stream(head);
             Instant end = app.clock().instant().plus(STREAM_LIFE);
-            out.write(("retry: " + Math.max(1000, app.live().interval().toMillis()) + "\n\n").getBytes(StandardCharsets.UTF_8));
+            out.write(("retry: " + Math.max(1000, app.live().interval().toMillis()) + "\n\n")
+                    .getBytes(StandardCharsets.UTF_8));
             out.flush();
             while (app.clock().instant().isBefore(end)) {
                 String update = sub.next(Duration.ofSeconds(15));
-                out.write((update == null ? ": keep-alive\n\n" : "data: " + update + "\n\n").getBytes(StandardCharsets.UTF_8));
+                out.write((update == null ? ": keep-alive\n\n" : "data: " + update + "\n\n")
+                        .getBytes(StandardCharsets.UTF_8));
                 out.flush();
             }
             out.close();

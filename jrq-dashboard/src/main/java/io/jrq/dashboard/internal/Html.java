@@ -62,7 +62,11 @@ final class Html {
         sb.append('<').append(tag);
         for (int i = 0; i + 1 < attrs.length; i += 2) {
             if (attrs[i + 1] != null) {
-                sb.append(' ').append(attrs[i]).append("=\"").append(esc(attrs[i + 1])).append('"');
+                sb.append(' ')
+                        .append(attrs[i])
+                        .append("=\"")
+                        .append(esc(attrs[i + 1]))
+                        .append('"');
             }
         }
         sb.append('>');

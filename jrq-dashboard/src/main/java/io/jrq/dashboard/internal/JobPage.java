@@ -12,12 +12,12 @@ import java.util.Map;
  * actions its state allows.
  */
 final class JobPage {
-    private JobPage() {
-    }
+    private JobPage() {}
 
     static JobInfo find(Ctx ctx, String queue, String id) {
         QueuePage.known(ctx, queue);
-        return ctx.admin().job(queue, id)
+        return ctx.admin()
+                .job(queue, id)
                 .orElseThrow(() -> HttpError.notFound("no job '" + Request.abbreviate(id) + "' in queue " + queue));
     }
 
@@ -25,14 +25,16 @@ final class JobPage {
         JobInfo j = find(ctx, queue, id);
         String base = "/queues/" + Request.enc(queue) + "/jobs/" + Request.enc(id);
         Html h = new Html();
-        h.raw("<div class=\"toolbar\">").el("span", Views.state(j.status()), "class", "status " + Views.state(j.status()), "data-j", "status");
+        h.raw("<div class=\"toolbar\">")
+                .el("span", Views.state(j.status()), "class", "status " + Views.state(j.status()), "data-j", "status");
         switch (j.status()) {
             case QUEUED, DEFERRED -> h.add(Layout.action(ctx, base + "/cancel", "Cancel", "Cancel this job?"));
-            case SCHEDULED -> h.add(Layout.action(ctx, base + "/run-now", "Run now", null))
-                    .add(Layout.action(ctx, base + "/cancel", "Cancel", "Cancel this job?"));
+            case SCHEDULED ->
+                h.add(Layout.action(ctx, base + "/run-now", "Run now", null))
+                        .add(Layout.action(ctx, base + "/cancel", "Cancel", "Cancel this job?"));
             case STARTED -> h.add(Layout.action(ctx, base + "/cancel", "Stop", "Stop this running job?"));
             case FAILED, CANCELED, STOPPED -> h.add(Layout.action(ctx, base + "/requeue", "Requeue", null));
-            default -> { }
+            default -> {}
         }
         if (j.status() != JobStatus.STARTED) {
             h.add(Layout.action(ctx, base + "/delete", "Delete", "Delete this job for good?"));
@@ -57,9 +59,17 @@ final class JobPage {
         if (!j.status().isTerminal() || j.progress().isPresent()) {
             h.raw("<section><h2>Progress</h2><div class=\"progress\">");
             int pct = j.progress().map(p -> p.percent()).orElse(0);
-            h.open("progress", "max", "100", "value", Integer.toString(pct), "data-j", "progress.percent").close("progress");
+            h.open("progress", "max", "100", "value", Integer.toString(pct), "data-j", "progress.percent")
+                    .close("progress");
             h.el("span", j.progress().map(p -> p.percent() + "%").orElse(""), "data-j", "progress.label")
-                    .text(" ").el("span", j.progress().map(p -> p.message()).orElse(""), "data-j", "progress.message", "class", "progress-text");
+                    .text(" ")
+                    .el(
+                            "span",
+                            j.progress().map(p -> p.message()).orElse(""),
+                            "data-j",
+                            "progress.message",
+                            "class",
+                            "progress-text");
             h.raw("</div></section>");
         }
 
@@ -72,26 +82,44 @@ final class JobPage {
         h.raw("</dl></section>");
 
         h.raw("<section><h2>Arguments</h2>");
-        if (j.status() == JobStatus.FINISHED && j.arguments().equals("[]") && j.description().isEmpty() && j.meta().isEmpty()) {
+        if (j.status() == JobStatus.FINISHED
+                && j.arguments().equals("[]")
+                && j.description().isEmpty()
+                && j.meta().isEmpty()) {
             // fetch.lua drops such a job's payload when it finishes, to keep ended jobs small
-            h.el("p", "Not kept: a job without description or meta keeps only its function once it finished.", "class", "note");
+            h.el(
+                    "p",
+                    "Not kept: a job without description or meta keeps only its function once it finished.",
+                    "class",
+                    "note");
         } else {
             h.el("pre", pretty(j.arguments()), "class", "json");
         }
         h.raw("</section>");
-        j.result().ifPresent(r -> h.raw("<section><h2>Result</h2>").el("pre", pretty(r), "class", "json", "data-j", "result").raw("</section>"));
+        j.result()
+                .ifPresent(r -> h.raw("<section><h2>Result</h2>")
+                        .el("pre", pretty(r), "class", "json", "data-j", "result")
+                        .raw("</section>"));
         j.error().ifPresent(e -> {
-            h.raw("<section><h2>Error</h2>").el("p", e.type(), "class", "err-type").el("p", e.message(), "class", "err-msg");
+            h.raw("<section><h2>Error</h2>")
+                    .el("p", e.type(), "class", "err-type")
+                    .el("p", e.message(), "class", "err-msg");
             if (!e.stackTrace().isEmpty()) {
                 h.el("pre", e.stackTrace(), "class", "stack");
             }
             h.raw("</section>");
         });
         if (!j.attemptErrors().isEmpty()) {
-            h.raw("<section><h2>Failed attempts</h2><table><thead><tr><th class=\"num\">attempt</th><th>at</th><th>error</th></tr></thead><tbody>");
+            h.raw(
+                    "<section><h2>Failed attempts</h2><table><thead><tr><th class=\"num\">attempt</th><th>at</th><th>error</th></tr></thead><tbody>");
             for (AttemptError a : j.attemptErrors()) {
-                h.raw("<tr>").el("td", a.attempt(), "class", "num").el("td", Format.time(a.at()))
-                        .open("td").el("span", a.type(), "class", "err-type").text(" ").el("span", a.message(), "class", "err-msg")
+                h.raw("<tr>")
+                        .el("td", a.attempt(), "class", "num")
+                        .el("td", Format.time(a.at()))
+                        .open("td")
+                        .el("span", a.type(), "class", "err-type")
+                        .text(" ")
+                        .el("span", a.message(), "class", "err-msg")
                         .raw("</td></tr>");
             }
             h.raw("</tbody></table></section>");

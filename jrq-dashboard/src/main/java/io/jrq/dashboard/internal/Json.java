@@ -18,13 +18,16 @@ final class Json {
 
     static {
         // Request bodies are small; these limits keep a hostile one from costing more than its bytes.
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(20).maxStringLength(100_000).maxNumberLength(30).build());
+        MAPPER.getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(20)
+                        .maxStringLength(100_000)
+                        .maxNumberLength(30)
+                        .build());
         MAPPER.getFactory().setCharacterEscapes(new HtmlSafe());
     }
 
-    private Json() {
-    }
+    private Json() {}
 
     private static final class HtmlSafe extends CharacterEscapes {
         private static final long serialVersionUID = 1L;

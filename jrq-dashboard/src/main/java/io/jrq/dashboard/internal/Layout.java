@@ -11,8 +11,7 @@ final class Layout {
             new String[] {"recurring", "/recurring", "Recurring"},
             new String[] {"workers", "/workers", "Workers"});
 
-    private Layout() {
-    }
+    private Layout() {}
 
     /**
      * @param ctx the request
@@ -28,18 +27,40 @@ final class Layout {
                 .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
                 .el("title", "jrq · " + title)
                 .open("link", "rel", "stylesheet", "href", ctx.url("/assets/dashboard.css"))
-                .open("script", "src", ctx.url("/assets/dashboard.js"), "defer", "").close("script")
+                .open("script", "src", ctx.url("/assets/dashboard.js"), "defer", "")
+                .close("script")
                 .raw("</head>");
         // taken after the page's own reads: live updates read before this are older than the page
-        h.open("body", "data-live", live == null ? null : ctx.url("/live?topic=" + Request.enc(live)),
-                "data-rendered-at", live == null ? null : Long.toString(ctx.app().clock().millis()),
-                "data-read-only", ctx.readOnly() ? "true" : null);
-        h.raw("<header><nav>").open("a", "class", "brand", "href", ctx.url("/")).text("jrq").close("a");
+        h.open(
+                "body",
+                "data-live",
+                live == null ? null : ctx.url("/live?topic=" + Request.enc(live)),
+                "data-rendered-at",
+                live == null ? null : Long.toString(ctx.app().clock().millis()),
+                "data-read-only",
+                ctx.readOnly() ? "true" : null);
+        h.raw("<header><nav>")
+                .open("a", "class", "brand", "href", ctx.url("/"))
+                .text("jrq")
+                .close("a");
         for (String[] n : NAV) {
-            h.open("a", "href", ctx.url(n[1]), "class", n[0].equals(active) ? "active" : null).text(n[2]).close("a");
+            h.open("a", "href", ctx.url(n[1]), "class", n[0].equals(active) ? "active" : null)
+                    .text(n[2])
+                    .close("a");
         }
         h.open("form", "class", "find", "method", "get", "action", ctx.url("/jobs"))
-                .open("input", "type", "search", "name", "id", "placeholder", "find a job by id", "aria-label", "job id", "maxlength", "200")
+                .open(
+                        "input",
+                        "type",
+                        "search",
+                        "name",
+                        "id",
+                        "placeholder",
+                        "find a job by id",
+                        "aria-label",
+                        "job id",
+                        "maxlength",
+                        "200")
                 .close("form");
         h.raw("<span class=\"who\">");
         if (ctx.readOnly()) {
@@ -47,7 +68,8 @@ final class Layout {
         }
         h.el("span", ctx.user(), "class", "user");
         if (ctx.app().logout() && ctx.csrf() != null) {
-            h.open("form", "method", "post", "action", ctx.url("/logout"), "class", "inline").hidden("_csrf", ctx.csrf())
+            h.open("form", "method", "post", "action", ctx.url("/logout"), "class", "inline")
+                    .hidden("_csrf", ctx.csrf())
                     .raw("<button type=\"submit\" class=\"link\">Log out</button></form>");
         }
         h.raw("</span></nav></header><main>");
@@ -76,7 +98,9 @@ final class Layout {
         for (int i = 0; i + 1 < fields.length; i += 2) {
             h.hidden(fields[i], fields[i + 1]);
         }
-        h.open("button", "type", "submit", "class", confirm != null ? "danger" : null).text(label).close("button");
+        h.open("button", "type", "submit", "class", confirm != null ? "danger" : null)
+                .text(label)
+                .close("button");
         return h.close("form");
     }
 
@@ -90,24 +114,38 @@ final class Layout {
             }
         }
         if (page > 1) {
-            h.open("a", "href", ctx.url(path + "?page=" + (page - 1) + rest), "rel", "prev").text("← previous").close("a");
+            h.open("a", "href", ctx.url(path + "?page=" + (page - 1) + rest), "rel", "prev")
+                    .text("← previous")
+                    .close("a");
         }
         h.el("span", "page " + page);
         if (hasNext) {
-            h.open("a", "href", ctx.url(path + "?page=" + (page + 1) + rest), "rel", "next").text("next →").close("a");
+            h.open("a", "href", ctx.url(path + "?page=" + (page + 1) + rest), "rel", "next")
+                    .text("next →")
+                    .close("a");
         }
         return h.raw("</nav>");
     }
 
     /** A link to a job's page. */
     static Html jobLink(Ctx ctx, String queue, String id) {
-        return new Html().open("a", "href", ctx.url("/queues/" + Request.enc(queue) + "/jobs/" + Request.enc(id)), "class", "mono")
-                .text(id).close("a");
+        return new Html()
+                .open(
+                        "a",
+                        "href",
+                        ctx.url("/queues/" + Request.enc(queue) + "/jobs/" + Request.enc(id)),
+                        "class",
+                        "mono")
+                .text(id)
+                .close("a");
     }
 
     /** A link to a queue's page. */
     static Html queueLink(Ctx ctx, String queue) {
-        return new Html().open("a", "href", ctx.url("/queues/" + Request.enc(queue))).text(queue).close("a");
+        return new Html()
+                .open("a", "href", ctx.url("/queues/" + Request.enc(queue)))
+                .text(queue)
+                .close("a");
     }
 
     /** A job given as "queue/id", linked when it reads as one. */

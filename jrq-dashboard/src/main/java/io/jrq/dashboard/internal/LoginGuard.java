@@ -17,8 +17,7 @@ final class LoginGuard {
     static final int MAX_FAILURES = 10;
     static final int MAX_ADDRESSES = 10_000;
 
-    private record Failures(Instant since, int count) {
-    }
+    private record Failures(Instant since, int count) {}
 
     private final Map<String, Failures> failures = new ConcurrentHashMap<>();
     private final Clock clock;
@@ -40,7 +39,9 @@ final class LoginGuard {
             failures.remove(address, f);
             return 0;
         }
-        return f.count() >= MAX_FAILURES ? Math.max(1, Duration.between(clock.instant(), until).toSeconds()) : 0;
+        return f.count() >= MAX_FAILURES
+                ? Math.max(1, Duration.between(clock.instant(), until).toSeconds())
+                : 0;
     }
 
     /** Counts a failure and waits out the delay, so that a guesser gets few answers per second. */
@@ -53,8 +54,10 @@ final class LoginGuard {
             }
         }
         Instant now = clock.instant();
-        failures.merge(address, new Failures(now, 1), (old, one) ->
-                now.isAfter(old.since().plus(WINDOW)) ? one : new Failures(old.since(), old.count() + 1));
+        failures.merge(
+                address,
+                new Failures(now, 1),
+                (old, one) -> now.isAfter(old.since().plus(WINDOW)) ? one : new Failures(old.since(), old.count() + 1));
         try {
             Thread.sleep(delay.toMillis());
         } catch (InterruptedException e) {

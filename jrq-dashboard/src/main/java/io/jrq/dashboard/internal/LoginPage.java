@@ -2,8 +2,7 @@ package io.jrq.dashboard.internal;
 
 /** The login form. It says nothing about the queues, so it is the one page shown to anyone. */
 final class LoginPage {
-    private LoginPage() {
-    }
+    private LoginPage() {}
 
     static Response render(Request r, String problem, int status) {
         String next = r.param("next");
@@ -16,7 +15,8 @@ final class LoginPage {
         }
         Html h = new Html();
         h.raw("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
-                .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>jrq · log in</title>")
+                .raw(
+                        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>jrq · log in</title>")
                 .open("link", "rel", "stylesheet", "href", r.url("/assets/dashboard.css"))
                 .raw("</head><body class=\"login\"><main><h1>jrq</h1>");
         if (problem != null) {
@@ -25,7 +25,8 @@ final class LoginPage {
         h.open("form", "method", "post", "action", r.url("/login"))
                 .hidden("next", next == null ? "" : next)
                 .raw("<label>User <input name=\"user\" autocomplete=\"username\" required maxlength=\"200\"></label>")
-                .raw("<label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required maxlength=\"1000\"></label>")
+                .raw(
+                        "<label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required maxlength=\"1000\"></label>")
                 .raw("<button type=\"submit\">Log in</button></form></main></body></html>");
         return Response.html(status, h.toString());
     }

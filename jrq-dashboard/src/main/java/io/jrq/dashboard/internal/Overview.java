@@ -40,7 +40,8 @@ record Overview(List<QueueStats> queues, List<WorkerInfo> workers, List<MinuteCo
                 failed[i] += h.get(i).failed();
                 minutes[i] = h.get(i).minute();
             }
-            int serving = (int) workers.stream().filter(w -> w.queues().contains(q.name())).count();
+            int serving = (int)
+                    workers.stream().filter(w -> w.queues().contains(q.name())).count();
             queues.add(new QueueStats(q, serving, h, now));
         }
         List<MinuteCount> total = new ArrayList<>(CHART_MINUTES);
@@ -62,7 +63,10 @@ record Overview(List<QueueStats> queues, List<WorkerInfo> workers, List<MinuteCo
 
     /** @param name a queue @return its stats, or null when it is not known */
     QueueStats queue(String name) {
-        return queues.stream().filter(q -> q.info().name().equals(name)).findFirst().orElse(null);
+        return queues.stream()
+                .filter(q -> q.info().name().equals(name))
+                .findFirst()
+                .orElse(null);
     }
 
     /** @return the JSON the live feed pushes and GET /api/overview returns */

@@ -1,26 +1,32 @@
 package io.jrq.dashboard.internal;
 
 import io.jrq.JobStatus;
-import io.jrq.QueueInfo;
 import io.jrq.MinuteCount;
+import io.jrq.QueueInfo;
 import io.jrq.QueueLimits;
 import java.time.Duration;
 import java.util.List;
 
 /** The overview: every queue's counts, rates, oldest waiting job, workers, and the per-minute chart. */
 final class OverviewPage {
-    private OverviewPage() {
-    }
+    private OverviewPage() {}
 
     static String render(Ctx ctx) {
         Overview o = Overview.read(ctx.admin(), ctx.app().clock());
         Html h = new Html();
         h.raw("<section class=\"summary\">")
-                .open("div", "class", "stat").el("span", Format.count(o.queues().size()), "class", "n").text(" queues").close("div")
-                .open("div", "class", "stat").el("span", Format.count(o.workers().size()), "class", "n", "data-o", "workers")
-                .text(" workers").close("div")
-                .open("div", "class", "stat").el("span", Format.count(o.running()),
-                        "class", "n", "data-o", "busy").text(" jobs running").close("div")
+                .open("div", "class", "stat")
+                .el("span", Format.count(o.queues().size()), "class", "n")
+                .text(" queues")
+                .close("div")
+                .open("div", "class", "stat")
+                .el("span", Format.count(o.workers().size()), "class", "n", "data-o", "workers")
+                .text(" workers")
+                .close("div")
+                .open("div", "class", "stat")
+                .el("span", Format.count(o.running()), "class", "n", "data-o", "busy")
+                .text(" jobs running")
+                .close("div")
                 .raw("</section>");
         h.raw("<section><h2>Jobs ended per minute, last hour</h2>");
         h.add(chart(o.total()));
@@ -39,22 +45,65 @@ final class OverviewPage {
             String name = q.info().name();
             h.open("tr", "data-queue", name);
             h.open("td").add(Layout.queueLink(ctx, name));
-            h.el("span", "paused", "class", "badge warn" + (q.info().paused() ? "" : " hidden"), "data-q", name, "data-f", "paused");
-            h.el("span", "no worker", "class", "badge bad" + (q.noWorker() ? "" : " hidden"), "data-q", name, "data-f", "noWorker",
-                    "title", "jobs wait and no live worker serves this queue");
+            h.el(
+                    "span",
+                    "paused",
+                    "class",
+                    "badge warn" + (q.info().paused() ? "" : " hidden"),
+                    "data-q",
+                    name,
+                    "data-f",
+                    "paused");
+            h.el(
+                    "span",
+                    "no worker",
+                    "class",
+                    "badge bad" + (q.noWorker() ? "" : " hidden"),
+                    "data-q",
+                    name,
+                    "data-f",
+                    "noWorker",
+                    "title",
+                    "jobs wait and no live worker serves this queue");
             h.close("td");
             for (JobStatus s : QueueInfo.COUNTED) {
-                h.el("td", Format.count(q.info().count(s)), "class", "num", "data-q", name, "data-f", "counts." + Views.state(s));
+                h.el(
+                        "td",
+                        Format.count(q.info().count(s)),
+                        "class",
+                        "num",
+                        "data-q",
+                        name,
+                        "data-f",
+                        "counts." + Views.state(s));
             }
-            h.el("td", Format.rate(q.finishedPerSecond()), "class", "num", "data-q", name, "data-f", "finishedPerSecond");
+            h.el(
+                    "td",
+                    Format.rate(q.finishedPerSecond()),
+                    "class",
+                    "num",
+                    "data-q",
+                    name,
+                    "data-f",
+                    "finishedPerSecond");
             h.el("td", Format.rate(q.failedPerSecond()), "class", "num", "data-q", name, "data-f", "failedPerSecond");
             Long age = q.oldestAgeMs();
-            h.el("td", age == null ? "" : Format.age(Duration.ofMillis(age)), "class", "num", "data-q", name, "data-f", "oldestQueuedAgeMs");
+            h.el(
+                    "td",
+                    age == null ? "" : Format.age(Duration.ofMillis(age)),
+                    "class",
+                    "num",
+                    "data-q",
+                    name,
+                    "data-f",
+                    "oldestQueuedAgeMs");
             h.el("td", q.workers(), "class", "num", "data-q", name, "data-f", "workers");
             h.el("td", limits(q.info().limits()));
             h.open("td", "class", "actions");
-            h.add(q.info().paused() ? Layout.action(ctx, "/queues/" + Request.enc(name) + "/resume", "Resume", null)
-                    : Layout.action(ctx, "/queues/" + Request.enc(name) + "/pause", "Pause", null));
+            h.add(
+                    q.info().paused()
+                            ? Layout.action(ctx, "/queues/" + Request.enc(name) + "/resume", "Resume", null)
+                            : Layout.action(ctx, "/queues/" + Request.enc(name) + "/pause", "Pause", null));
             h.close("td").close("tr");
         }
         h.raw("</tbody></table>");
@@ -67,7 +116,10 @@ final class OverviewPage {
             s.append("at most ").append(l.concurrency()).append(" at once");
         }
         if (l.rate() > 0) {
-            s.append(s.length() > 0 ? ", " : "").append(l.rate()).append(" per ").append(Format.age(l.period()));
+            s.append(s.length() > 0 ? ", " : "")
+                    .append(l.rate())
+                    .append(" per ")
+                    .append(Format.age(l.period()));
         }
         return s.toString();
     }
@@ -82,12 +134,17 @@ final class OverviewPage {
             max = Math.max(max, Math.max(m.finished(), m.failed()));
         }
         Html h = new Html();
-        h.raw("<figure class=\"chart\"><svg id=\"chart\" viewBox=\"0 0 600 120\" preserveAspectRatio=\"none\" role=\"img\"")
+        h.raw(
+                        "<figure class=\"chart\"><svg id=\"chart\" viewBox=\"0 0 600 120\" preserveAspectRatio=\"none\" role=\"img\"")
                 .raw(" aria-label=\"jobs finished and failed per minute\">");
-        h.open("polyline", "class", "finished", "points", points(minutes, max, true)).close("polyline");
-        h.open("polyline", "class", "failed", "points", points(minutes, max, false)).close("polyline");
-        h.raw("</svg><figcaption><span class=\"key finished\">finished</span> <span class=\"key failed\">failed</span> ")
-                .el("span", "peak " + Format.count(max) + "/min", "data-o", "peak").raw("</figcaption></figure>");
+        h.open("polyline", "class", "finished", "points", points(minutes, max, true))
+                .close("polyline");
+        h.open("polyline", "class", "failed", "points", points(minutes, max, false))
+                .close("polyline");
+        h.raw(
+                        "</svg><figcaption><span class=\"key finished\">finished</span> <span class=\"key failed\">failed</span> ")
+                .el("span", "peak " + Format.count(max) + "/min", "data-o", "peak")
+                .raw("</figcaption></figure>");
         return h;
     }
 

@@ -4,8 +4,7 @@ import java.util.List;
 
 /** Routes a GET to its page. */
 final class Pages {
-    private Pages() {
-    }
+    private Pages() {}
 
     static String get(Ctx ctx, List<String> s) {
         if (s.isEmpty()) {
@@ -33,8 +32,10 @@ final class Pages {
                     if (id.length() > 200) {
                         throw HttpError.badRequest("a job id has at most 200 characters");
                     }
-                    var j = ctx.admin().findJob(id.trim())
-                            .orElseThrow(() -> HttpError.notFound("no job '" + Request.abbreviate(id.trim()) + "' in any queue"));
+                    var j = ctx.admin()
+                            .findJob(id.trim())
+                            .orElseThrow(() ->
+                                    HttpError.notFound("no job '" + Request.abbreviate(id.trim()) + "' in any queue"));
                     throw new Redirect(ctx.url("/queues/" + Request.enc(j.queue()) + "/jobs/" + Request.enc(j.id())));
                 }
                 break;

@@ -20,11 +20,9 @@ final class QueuePage {
     static final int SCAN_LIMIT = 10_000;
 
     /** A page of jobs and what the listing tells about it. */
-    record Listing(List<JobInfo> jobs, boolean hasNext, long scanned) {
-    }
+    record Listing(List<JobInfo> jobs, boolean hasNext, long scanned) {}
 
-    private QueuePage() {
-    }
+    private QueuePage() {}
 
     static QueueInfo known(Ctx ctx, String queue) {
         if (!ctx.admin().queues().stream().anyMatch(q -> q.name().equals(queue))) {
@@ -44,8 +42,9 @@ final class QueuePage {
             }
             return st;
         } catch (IllegalArgumentException e) {
-            throw HttpError.badRequest("state must be one of queued, started, scheduled, deferred, finished, failed, canceled; got '"
-                    + Request.abbreviate(s) + "'");
+            throw HttpError.badRequest(
+                    "state must be one of queued, started, scheduled, deferred, finished, failed, canceled; got '"
+                            + Request.abbreviate(s) + "'");
         }
     }
 
@@ -54,7 +53,8 @@ final class QueuePage {
      * @param fn a substring the function must hold, or empty
      * @param meta {@code key=value} the meta must hold, or empty
      */
-    static Listing list(Ctx ctx, QueueInfo q, JobStatus state, int page, int size, boolean reversed, String fn, String meta) {
+    static Listing list(
+            Ctx ctx, QueueInfo q, JobStatus state, int page, int size, boolean reversed, String fn, String meta) {
         long total = q.count(state);
         long offset = (long) (page - 1) * size;
         if (fn.isEmpty() && meta.isEmpty()) {
@@ -63,7 +63,8 @@ final class QueuePage {
             }
             long from = reversed ? Math.max(0, total - offset - size) : offset;
             int limit = (int) Math.min(size, reversed ? total - offset - from : size);
-            List<JobInfo> jobs = new ArrayList<>(ctx.admin().jobs(q.name(), state, (int) Math.min(Integer.MAX_VALUE, from), Math.max(1, limit)));
+            List<JobInfo> jobs = new ArrayList<>(
+                    ctx.admin().jobs(q.name(), state, (int) Math.min(Integer.MAX_VALUE, from), Math.max(1, limit)));
             if (reversed) {
                 Collections.reverse(jobs);
             }
@@ -81,7 +82,8 @@ final class QueuePage {
             List<JobInfo> batch = ctx.admin().jobs(q.name(), state, from, 1000);
             scanned += batch.size();
             for (JobInfo j : batch) {
-                if (!j.function().contains(fn) || (kv != null && !kv[1].equals(j.meta().get(kv[0])))) {
+                if (!j.function().contains(fn)
+                        || (kv != null && !kv[1].equals(j.meta().get(kv[0])))) {
                     continue;
                 }
                 if (skip > 0) {
@@ -119,35 +121,109 @@ final class QueuePage {
 
         Html h = new Html();
         h.raw("<div class=\"toolbar\">");
-        h.el("span", "paused", "class", "badge warn" + (q.paused() ? "" : " hidden"), "data-q", queue, "data-f", "paused");
-        h.add(q.paused() ? Layout.action(ctx, base + "/resume", "Resume", null) : Layout.action(ctx, base + "/pause", "Pause", null));
+        h.el(
+                "span",
+                "paused",
+                "class",
+                "badge warn" + (q.paused() ? "" : " hidden"),
+                "data-q",
+                queue,
+                "data-f",
+                "paused");
+        h.add(
+                q.paused()
+                        ? Layout.action(ctx, base + "/resume", "Resume", null)
+                        : Layout.action(ctx, base + "/pause", "Pause", null));
         h.add(Layout.action(ctx, base + "/empty", "Empty", "Delete every waiting job of " + queue + "?"));
         h.raw("</div><nav class=\"tabs\">");
         for (JobStatus s : QueueInfo.COUNTED) {
             h.open("a", "href", ctx.url(base + "?state=" + Views.state(s)), "class", s == state ? "active" : null)
-                    .text(Views.state(s) + " ").el("span", Format.count(q.count(s)), "class", "count", "data-q", queue,
-                            "data-f", "counts." + Views.state(s)).close("a");
+                    .text(Views.state(s) + " ")
+                    .el(
+                            "span",
+                            Format.count(q.count(s)),
+                            "class",
+                            "count",
+                            "data-q",
+                            queue,
+                            "data-f",
+                            "counts." + Views.state(s))
+                    .close("a");
         }
         h.raw("</nav>");
         h.open("form", "method", "get", "action", ctx.url(base), "class", "filters")
                 .hidden("state", Views.state(state))
-                .open("input", "type", "search", "name", "id", "placeholder", "job id", "aria-label", "find by id", "maxlength", "200")
-                .open("input", "type", "search", "name", "fn", "value", fn, "placeholder", "function or handler contains",
-                        "aria-label", "function filter", "maxlength", "200")
-                .open("input", "type", "search", "name", "meta", "value", meta, "placeholder", "meta key=value",
-                        "aria-label", "meta filter", "maxlength", "200")
+                .open(
+                        "input",
+                        "type",
+                        "search",
+                        "name",
+                        "id",
+                        "placeholder",
+                        "job id",
+                        "aria-label",
+                        "find by id",
+                        "maxlength",
+                        "200")
+                .open(
+                        "input",
+                        "type",
+                        "search",
+                        "name",
+                        "fn",
+                        "value",
+                        fn,
+                        "placeholder",
+                        "function or handler contains",
+                        "aria-label",
+                        "function filter",
+                        "maxlength",
+                        "200")
+                .open(
+                        "input",
+                        "type",
+                        "search",
+                        "name",
+                        "meta",
+                        "value",
+                        meta,
+                        "placeholder",
+                        "meta key=value",
+                        "aria-label",
+                        "meta filter",
+                        "maxlength",
+                        "200")
                 .open("select", "name", "order", "aria-label", "order")
-                .open("option", "value", "", "selected", reversed ? null : "").text(order(state, false)).close("option")
-                .open("option", "value", "reverse", "selected", reversed ? "" : null).text(order(state, true)).close("option")
+                .open("option", "value", "", "selected", reversed ? null : "")
+                .text(order(state, false))
+                .close("option")
+                .open("option", "value", "reverse", "selected", reversed ? "" : null)
+                .text(order(state, true))
+                .close("option")
                 .close("select")
                 .raw("<button type=\"submit\">Show</button></form>");
         if (l.scanned() > 0 || !fn.isEmpty() || !meta.isEmpty()) {
-            h.el("p", "Filtered among the first " + Format.count(l.scanned()) + " of " + Format.count(q.count(state)) + " "
-                    + Views.state(state) + " jobs.", "class", "note");
+            h.el(
+                    "p",
+                    "Filtered among the first " + Format.count(l.scanned()) + " of " + Format.count(q.count(state))
+                            + " " + Views.state(state) + " jobs.",
+                    "class",
+                    "note");
         }
         h.add(table(ctx, l.jobs(), state));
-        h.add(Layout.pager(ctx, base, page, l.hasNext(), "state", Views.state(state), "order", reversed ? "reverse" : "",
-                "fn", fn, "meta", meta));
+        h.add(Layout.pager(
+                ctx,
+                base,
+                page,
+                l.hasNext(),
+                "state",
+                Views.state(state),
+                "order",
+                reversed ? "reverse" : "",
+                "fn",
+                fn,
+                "meta",
+                meta));
         return Layout.page(ctx, "Queue " + queue, "overview", LiveFeed.OVERVIEW, h);
     }
 
@@ -173,12 +249,14 @@ final class QueuePage {
             return h.el("p", "No " + Views.state(state) + " jobs here.", "class", "empty");
         }
         h.raw("<table class=\"jobs\"><thead><tr><th>id</th><th>function</th><th>enqueued</th>");
-        h.el("th", switch (state) {
-            case SCHEDULED -> "due";
-            case STARTED -> "started";
-            case QUEUED, DEFERRED -> "";
-            default -> "ended";
-        });
+        h.el(
+                "th",
+                switch (state) {
+                    case SCHEDULED -> "due";
+                    case STARTED -> "started";
+                    case QUEUED, DEFERRED -> "";
+                    default -> "ended";
+                });
         h.raw("<th class=\"num\">attempts</th><th>error / progress</th><th>meta</th></tr></thead><tbody>");
         for (JobInfo j : jobs) {
             h.open("tr").open("td").add(Layout.jobLink(ctx, j.queue(), j.id())).close("td");
@@ -188,15 +266,20 @@ final class QueuePage {
             }
             h.close("td");
             h.el("td", Format.time(j.enqueuedAt()));
-            h.el("td", switch (state) {
-                case SCHEDULED -> Format.time(j.dueAt());
-                case STARTED -> Format.time(j.startedAt());
-                case QUEUED, DEFERRED -> "";
-                default -> Format.time(j.endedAt());
-            });
+            h.el(
+                    "td",
+                    switch (state) {
+                        case SCHEDULED -> Format.time(j.dueAt());
+                        case STARTED -> Format.time(j.startedAt());
+                        case QUEUED, DEFERRED -> "";
+                        default -> Format.time(j.endedAt());
+                    });
             h.el("td", j.attempts(), "class", "num");
             h.open("td");
-            j.error().ifPresent(e -> h.el("span", e.type(), "class", "err-type").text(" ").el("span", Request.abbreviate(e.message()), "class", "err-msg"));
+            j.error()
+                    .ifPresent(e -> h.el("span", e.type(), "class", "err-type")
+                            .text(" ")
+                            .el("span", Request.abbreviate(e.message()), "class", "err-msg"));
             j.progress().ifPresent(p -> h.el("span", p.percent() + "% " + p.message(), "class", "progress-text"));
             h.close("td");
             h.open("td");

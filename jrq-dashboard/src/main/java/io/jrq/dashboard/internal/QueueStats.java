@@ -37,7 +37,8 @@ record QueueStats(QueueInfo info, int workers, List<MinuteCount> history, Instan
         }
         MinuteCount current = history.get(history.size() - 1);
         // the minute is Redis time, now the dashboard's: clamp a skew between them
-        long elapsedMs = Math.max(0, Math.min(60_000, now.toEpochMilli() - current.minute().toEpochMilli()));
+        long elapsedMs = Math.max(
+                0, Math.min(60_000, now.toEpochMilli() - current.minute().toEpochMilli()));
         double previous = history.size() < 2 ? 0 : count.applyAsLong(history.get(history.size() - 2));
         return (count.applyAsLong(current) + previous * (60_000 - elapsedMs) / 60_000.0) / 60.0;
     }

@@ -21,6 +21,7 @@ public final class Request {
     static final int MAX_BODY = 64 * 1024;
     /** How much of a body over the limit is read (and dropped) before refusing it. */
     private static final long DRAINED = 1024 * 1024;
+
     private static final int MAX_QUERY = 4096;
     private static final int MAX_PARAMS = 1100;
 
@@ -91,7 +92,8 @@ public final class Request {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw HttpError.badRequest(name + " must be a number between 1 and " + max + ", got '" + abbreviate(v) + "'");
+            throw HttpError.badRequest(
+                    name + " must be a number between 1 and " + max + ", got '" + abbreviate(v) + "'");
         }
     }
 
@@ -109,7 +111,9 @@ public final class Request {
     private Map<String, List<String>> form() throws IOException {
         if (form == null) {
             String type = String.valueOf(header("Content-Type")).toLowerCase(java.util.Locale.ROOT);
-            form = type.startsWith("application/x-www-form-urlencoded") ? parse(new String(body(), StandardCharsets.UTF_8)) : Map.of();
+            form = type.startsWith("application/x-www-form-urlencoded")
+                    ? parse(new String(body(), StandardCharsets.UTF_8))
+                    : Map.of();
         }
         return form;
     }
@@ -126,7 +130,11 @@ public final class Request {
         try {
             return Json.MAPPER.readTree(b);
         } catch (IOException e) {
-            throw HttpError.badRequest("the body is not valid JSON: " + abbreviate(String.valueOf(e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage())));
+            throw HttpError.badRequest("the body is not valid JSON: "
+                    + abbreviate(String.valueOf(
+                            e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                                    ? j.getOriginalMessage()
+                                    : e.getMessage())));
         }
     }
 

@@ -22,8 +22,7 @@ final class Sessions {
     static final int MAX_SESSIONS = 10_000;
 
     /** A live session. */
-    record Session(String token, String user, String csrf, Instant created, Instant lastSeen) {
-    }
+    record Session(String token, String user, String csrf, Instant created, Instant lastSeen) {}
 
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -72,9 +71,13 @@ final class Sessions {
 
     private void evict() {
         Instant now = clock.instant();
-        sessions.values().removeIf(s -> now.isAfter(s.lastSeen().plus(IDLE)) || now.isAfter(s.created().plus(MAX_AGE)));
+        sessions.values()
+                .removeIf(s -> now.isAfter(s.lastSeen().plus(IDLE))
+                        || now.isAfter(s.created().plus(MAX_AGE)));
         while (sessions.size() >= MAX_SESSIONS) {
-            sessions.values().stream().min(Comparator.comparing(Session::lastSeen)).ifPresent(s -> sessions.remove(s.token()));
+            sessions.values().stream()
+                    .min(Comparator.comparing(Session::lastSeen))
+                    .ifPresent(s -> sessions.remove(s.token()));
         }
     }
 

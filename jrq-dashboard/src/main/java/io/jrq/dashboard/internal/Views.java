@@ -22,8 +22,7 @@ import java.util.Optional;
  * milliseconds since the epoch.
  */
 final class Views {
-    private Views() {
-    }
+    private Views() {}
 
     static String state(JobStatus s) {
         return s.name().toLowerCase(Locale.ROOT);
@@ -83,13 +82,17 @@ final class Views {
         m.put("dueAt", iso(j.dueAt()));
         m.put("attempts", j.attempts());
         m.put("worker", j.worker().orElse(null));
-        m.put("error", j.error().map(e -> {
-            Map<String, Object> err = new LinkedHashMap<>();
-            err.put("type", e.type());
-            err.put("message", e.message());
-            err.put("stackTrace", e.stackTrace());
-            return err;
-        }).orElse(null));
+        m.put(
+                "error",
+                j.error()
+                        .map(e -> {
+                            Map<String, Object> err = new LinkedHashMap<>();
+                            err.put("type", e.type());
+                            err.put("message", e.message());
+                            err.put("stackTrace", e.stackTrace());
+                            return err;
+                        })
+                        .orElse(null));
         List<Map<String, Object>> attempts = new ArrayList<>();
         for (AttemptError a : j.attemptErrors()) {
             Map<String, Object> e = new LinkedHashMap<>();
@@ -100,12 +103,16 @@ final class Views {
             attempts.add(e);
         }
         m.put("attemptErrors", attempts);
-        m.put("progress", j.progress().map(p -> {
-            Map<String, Object> pr = new LinkedHashMap<>();
-            pr.put("percent", p.percent());
-            pr.put("message", p.message());
-            return pr;
-        }).orElse(null));
+        m.put(
+                "progress",
+                j.progress()
+                        .map(p -> {
+                            Map<String, Object> pr = new LinkedHashMap<>();
+                            pr.put("percent", p.percent());
+                            pr.put("message", p.message());
+                            return pr;
+                        })
+                        .orElse(null));
         m.put("dependsOn", j.dependsOn());
         m.put("dependents", j.dependents());
         m.put("recurring", j.recurring().orElse(null));

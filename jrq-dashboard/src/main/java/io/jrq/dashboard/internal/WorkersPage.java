@@ -15,8 +15,7 @@ final class WorkersPage {
     static final int PAGE_SIZE = 25;
     static final int JOBS_SHOWN = 5;
 
-    private WorkersPage() {
-    }
+    private WorkersPage() {}
 
     static String render(Ctx ctx) {
         List<WorkerInfo> all = ctx.admin().workers();
@@ -29,8 +28,10 @@ final class WorkersPage {
             h.el("p", "No live workers.", "class", "empty");
             return Layout.page(ctx, "Workers", "workers", null, h);
         }
-        h.raw("<table class=\"workers\"><thead><tr><th>worker</th><th>host</th><th class=\"num\">pid</th><th>queues</th>")
-                .raw("<th class=\"num\">busy / slots</th><th>last heartbeat</th><th>running jobs</th></tr></thead><tbody>");
+        h.raw(
+                        "<table class=\"workers\"><thead><tr><th>worker</th><th>host</th><th class=\"num\">pid</th><th>queues</th>")
+                .raw(
+                        "<th class=\"num\">busy / slots</th><th>last heartbeat</th><th>running jobs</th></tr></thead><tbody>");
         for (WorkerInfo w : shown) {
             h.raw("<tr>").el("td", w.name(), "class", "mono").el("td", w.host()).el("td", w.pid(), "class", "num");
             h.open("td");
@@ -39,7 +40,11 @@ final class WorkersPage {
             }
             h.close("td");
             h.el("td", w.jobs().size() + " / " + w.concurrency(), "class", "num");
-            h.el("td", Format.age(Duration.between(w.heartbeatAt(), now)) + " ago", "title", Format.time(w.heartbeatAt()));
+            h.el(
+                    "td",
+                    Format.age(Duration.between(w.heartbeatAt(), now)) + " ago",
+                    "title",
+                    Format.time(w.heartbeatAt()));
             h.raw("<td><ul class=\"running\">");
             for (String ref : w.jobs().subList(0, Math.min(JOBS_SHOWN, w.jobs().size()))) {
                 h.raw("<li>").add(Layout.jobRef(ctx, ref));

@@ -41,7 +41,9 @@ final class Chromium implements AutoCloseable {
      * use only the CDP commands chromedriver itself forwards, so that is noise. Held here so the
      * setting is not collected.
      */
-    private static final java.util.logging.Logger CDP_LOG = java.util.logging.Logger.getLogger("org.openqa.selenium.devtools");
+    private static final java.util.logging.Logger CDP_LOG =
+            java.util.logging.Logger.getLogger("org.openqa.selenium.devtools");
+
     private final ChromeDriverService service;
     private final ChromeDriver driver;
     private final Path profile;
@@ -77,9 +79,20 @@ final class Chromium implements AutoCloseable {
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.PERFORMANCE, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                "--no-first-run", "--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-extensions", "--window-size=1400,1000", "--user-data-dir=" + profile);
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-extensions",
+                "--window-size=1400,1000",
+                "--user-data-dir=" + profile);
         ChromeDriver driver;
         try {
             driver = new ChromeDriver(service, options);
@@ -116,7 +129,11 @@ final class Chromium implements AutoCloseable {
             try {
                 JsonNode m = JSON.readTree(e.getMessage()).path("message");
                 if (m.path("method").asText().equals("Network.responseReceived")
-                        && m.path("params").path("response").path("url").asText().equals(url)) {
+                        && m.path("params")
+                                .path("response")
+                                .path("url")
+                                .asText()
+                                .equals(url)) {
                     status = m.path("params").path("response").path("status").asInt(-1);
                 }
             } catch (java.io.IOException ex) {

@@ -33,9 +33,11 @@ class DashboardBrowserIT extends BrowserTestBase {
     void logsInThroughTheFormAndSeesTheQueuesOfARealWorkload() {
         String orders = queueName("orders");
         String mail = queueName("mail");
-        dash.worker(orders, b -> b.handler("ok", ctx -> "done").handler("boom", ctx -> {
-            throw new IllegalStateException("out of stock");
-        }));
+        dash.worker(
+                orders,
+                b -> b.handler("ok", ctx -> "done").handler("boom", ctx -> {
+                    throw new IllegalStateException("out of stock");
+                }));
         Queue o = dash.jrq.queue(orders);
         for (int i = 0; i < 3; i++) {
             o.enqueue("ok", i);
@@ -54,7 +56,8 @@ class DashboardBrowserIT extends BrowserTestBase {
 
         // a wrong password: the form again, with the reason, and no session
         submitLogin(USER, "wrong-horse-1");
-        WebElement problem = browser.waitUpTo(WAIT).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".flash.bad")));
+        WebElement problem =
+                browser.waitUpTo(WAIT).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".flash.bad")));
         assertThat(problem.getText()).isEqualTo("Wrong user name or password.");
         assertThat(driver().getCurrentUrl()).isEqualTo(dash.url("login"));
         assertThat(driver().findElements(By.name("password"))).hasSize(1);
@@ -70,9 +73,13 @@ class DashboardBrowserIT extends BrowserTestBase {
         assertThat(cell(orders, "workers")).isEqualTo("1");
         assertThat(cell(mail, "counts.queued")).isEqualTo("2");
         assertThat(cell(mail, "workers")).isEqualTo("0");
-        assertThat(badge(mail, "noWorker").isDisplayed()).as("mail waits with no worker").isTrue();
+        assertThat(badge(mail, "noWorker").isDisplayed())
+                .as("mail waits with no worker")
+                .isTrue();
         assertThat(badge(orders, "noWorker").isDisplayed()).isFalse();
-        assertThat(driver().findElement(By.cssSelector("tr[data-queue='" + orders + "'] a")).getText()).isEqualTo(orders);
+        assertThat(driver().findElement(By.cssSelector("tr[data-queue='" + orders + "'] a"))
+                        .getText())
+                .isEqualTo(orders);
 
         Cookie session = driver().manage().getCookieNamed("jrq_session");
         assertThat(session).isNotNull();
@@ -86,17 +93,20 @@ class DashboardBrowserIT extends BrowserTestBase {
     void aRunningJobsProgressIsPushedToItsPageWithoutAReload() {
         String q = queueName("import");
         Semaphore next = new Semaphore(0);
-        dash.worker(q, b -> b.handler("import", ctx -> {
-            for (int i = 1; i <= 5; i++) {
-                ctx.progress(i * 10, "imported " + i * 100 + " rows");
-                if (!next.tryAcquire(20, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("the test never let the import go on");
-                }
-            }
-            return "imported 500 rows";
-        }));
+        dash.worker(
+                q,
+                b -> b.handler("import", ctx -> {
+                    for (int i = 1; i <= 5; i++) {
+                        ctx.progress(i * 10, "imported " + i * 100 + " rows");
+                        if (!next.tryAcquire(20, TimeUnit.SECONDS)) {
+                            throw new IllegalStateException("the test never let the import go on");
+                        }
+                    }
+                    return "imported 500 rows";
+                }));
         Job<Object> job = dash.jrq.queue(q).enqueue("import", "customers.csv");
-        await().atMost(WAIT).until(() -> job.progress().map(p -> p.percent() == 10).orElse(false));
+        await().atMost(WAIT)
+                .until(() -> job.progress().map(p -> p.percent() == 10).orElse(false));
 
         dash.login(browser);
         driver().get(dash.jobUrl(q, job.id()));
@@ -107,7 +117,9 @@ class DashboardBrowserIT extends BrowserTestBase {
         assertThat(textOf(status)).isEqualTo("started");
         assertThat(textOf(message)).isEqualTo("imported 100 rows");
         assertThat(textOf(label)).isEqualTo("10%");
-        browser.waitUpTo(WAIT).until(d -> textOf(d.findElement(By.cssSelector("[data-live-status]"))).startsWith("live"));
+        browser.waitUpTo(WAIT)
+                .until(d -> textOf(d.findElement(By.cssSelector("[data-live-status]")))
+                        .startsWith("live"));
         // a page that reloaded would lose this, and the elements found above would go stale
         browser.js("window.__marker = 1");
 
@@ -129,13 +141,15 @@ class DashboardBrowserIT extends BrowserTestBase {
     void aFailedJobShowsItsErrorAndRunsAgainWhenRequeued() {
         String q = queueName("payments");
         Set<String> declined = ConcurrentHashMap.newKeySet();
-        dash.worker(q, b -> b.handler("charge", ctx -> {
-            String order = ctx.arg(0, String.class);
-            if (declined.add(order)) {
-                throw new IllegalStateException("card declined for " + order);
-            }
-            return "charged " + order;
-        }));
+        dash.worker(
+                q,
+                b -> b.handler("charge", ctx -> {
+                    String order = ctx.arg(0, String.class);
+                    if (declined.add(order)) {
+                        throw new IllegalStateException("card declined for " + order);
+                    }
+                    return "charged " + order;
+                }));
         Queue queue = dash.jrq.queue(q);
         Job<Object> first = queue.enqueue("charge", "order-1");
         Job<Object> second = queue.enqueue("charge", "order-2");
@@ -146,11 +160,16 @@ class DashboardBrowserIT extends BrowserTestBase {
         WebElement row = failedRow(first.id());
         assertThat(row.findElement(By.cssSelector(".err-type")).getText()).contains("IllegalStateException");
         assertThat(row.findElement(By.cssSelector(".err-msg")).getText()).isEqualTo("card declined for order-1");
-        assertThat(failedRow(second.id()).findElement(By.cssSelector(".err-msg")).getText()).isEqualTo("card declined for order-2");
+        assertThat(failedRow(second.id())
+                        .findElement(By.cssSelector(".err-msg"))
+                        .getText())
+                .isEqualTo("card declined for order-2");
 
         // the second through the failed page's selection
-        driver().findElement(By.cssSelector("input[name='ids'][value='" + second.id() + "']")).click();
-        driver().findElement(By.xpath("//button[normalize-space()='Requeue selected']")).click();
+        driver().findElement(By.cssSelector("input[name='ids'][value='" + second.id() + "']"))
+                .click();
+        driver().findElement(By.xpath("//button[normalize-space()='Requeue selected']"))
+                .click();
         expectFlash("Requeued 1 jobs.");
         assertThat(second.await(WAIT)).isEqualTo("charged order-2");
         driver().navigate().refresh();
@@ -163,15 +182,18 @@ class DashboardBrowserIT extends BrowserTestBase {
         assertThat(textOf(status)).isEqualTo("failed");
         assertThat(driver().findElement(By.cssSelector("p.err-type")).getText()).contains("IllegalStateException");
         assertThat(driver().findElement(By.cssSelector("p.err-msg")).getText()).isEqualTo("card declined for order-1");
-        assertThat(driver().findElement(By.cssSelector("pre.stack")).getText()).contains("IllegalStateException", "at io.jrq.dashboard.browser.DashboardBrowserIT.lambda$");
+        assertThat(driver().findElement(By.cssSelector("pre.stack")).getText())
+                .contains("IllegalStateException", "at io.jrq.dashboard.browser.DashboardBrowserIT.lambda$");
         driver().findElement(By.xpath("//button[normalize-space()='Requeue']")).click();
         expectFlash("Requeued job " + first.id() + ".");
         WebElement after = driver().findElement(By.cssSelector("[data-j='status']"));
         browser.waitUpTo(WAIT).until(d -> textOf(after).equals("finished"));
         assertThat(first.await(WAIT)).isEqualTo("charged order-1");
         driver().navigate().refresh();
-        assertThat(driver().findElement(By.cssSelector("pre[data-j='result']")).getText()).isEqualTo("\"charged order-1\"");
-        assertThat(driver().findElements(By.xpath("//button[normalize-space()='Requeue']"))).isEmpty();
+        assertThat(driver().findElement(By.cssSelector("pre[data-j='result']")).getText())
+                .isEqualTo("\"charged order-1\"");
+        assertThat(driver().findElements(By.xpath("//button[normalize-space()='Requeue']")))
+                .isEmpty();
     }
 
     @Test
@@ -188,11 +210,14 @@ class DashboardBrowserIT extends BrowserTestBase {
         expectFlash("Paused " + q + ".");
         assertThat(dash.jrq.admin().queue(q).paused()).isTrue();
         assertThat(pausedBadge().isDisplayed()).isTrue();
-        assertThat(driver().findElements(By.xpath("//button[normalize-space()='Pause']"))).isEmpty();
+        assertThat(driver().findElements(By.xpath("//button[normalize-space()='Pause']")))
+                .isEmpty();
 
         // the worker takes nothing from a paused queue
         Job<Object> held = queue.enqueue("report", "weekly");
-        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3)).until(() -> held.status() == JobStatus.QUEUED);
+        await().during(Duration.ofMillis(600))
+                .atMost(Duration.ofSeconds(3))
+                .until(() -> held.status() == JobStatus.QUEUED);
 
         driver().findElement(By.xpath("//button[normalize-space()='Resume']")).click();
         expectFlash("Resumed " + q + ".");
@@ -220,13 +245,16 @@ class DashboardBrowserIT extends BrowserTestBase {
     }
 
     private static WebElement failedRow(String id) {
-        return driver().findElement(By.xpath("//table[contains(@class,'jobs')]//tr[td/a[normalize-space()='" + id + "']]"));
+        return driver().findElement(
+                        By.xpath("//table[contains(@class,'jobs')]//tr[td/a[normalize-space()='" + id + "']]"));
     }
 
     /** Waits for the page an action led to, saying what it did. */
     private static void expectFlash(String expected) {
         browser.waitUpTo(WAIT)
-                .withMessage(() -> "expected the message '" + expected + "', the page shows: " + LiveDashboard.pageText(browser))
-                .until(d -> d.findElements(By.cssSelector("p.flash[role='status']")).stream().anyMatch(e -> e.getText().equals(expected)));
+                .withMessage(() ->
+                        "expected the message '" + expected + "', the page shows: " + LiveDashboard.pageText(browser))
+                .until(d -> d.findElements(By.cssSelector("p.flash[role='status']")).stream()
+                        .anyMatch(e -> e.getText().equals(expected)));
     }
 }

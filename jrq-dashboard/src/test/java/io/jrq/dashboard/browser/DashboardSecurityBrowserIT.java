@@ -37,10 +37,13 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  */
 class DashboardSecurityBrowserIT extends BrowserTestBase {
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     /** Another origin (another port) serving pages that attack the dashboard; no CSP, so inline script runs. */
     private static HttpServer attacker;
+
     private static final Map<String, String> ATTACK_PAGES = new ConcurrentHashMap<>();
 
     @BeforeAll
@@ -83,7 +86,9 @@ class DashboardSecurityBrowserIT extends BrowserTestBase {
             assertThat(visitAttack(attackerOrigin, pause, csrf)).isEqualTo(403);
             assertThat(textOf(driver().findElement(By.tagName("h1")))).isEqualTo("403 Forbidden");
             assertThat(pageText(browser)).contains("cross-site request refused");
-            assertThat(dash.jrq.admin().queue(q).paused()).as("paused by a page of " + attackerOrigin).isFalse();
+            assertThat(dash.jrq.admin().queue(q).paused())
+                    .as("paused by a page of " + attackerOrigin)
+                    .isFalse();
         }
 
         // Another site (localhost is not 127.0.0.1): the cookie stays home, so the answer is 401 (and
@@ -95,7 +100,8 @@ class DashboardSecurityBrowserIT extends BrowserTestBase {
         // The session survived all that, and the real button works.
         driver().get(dash.url("queues/" + q));
         driver().findElement(By.xpath("//button[normalize-space()='Pause']")).click();
-        browser.waitUpTo(WAIT).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("p.flash"), "Paused " + q));
+        browser.waitUpTo(WAIT)
+                .until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("p.flash"), "Paused " + q));
         assertThat(dash.jrq.admin().queue(q).paused()).isTrue();
     }
 
@@ -106,7 +112,8 @@ class DashboardSecurityBrowserIT extends BrowserTestBase {
         dash.login(browser);
         driver().get(dash.url("queues/" + q));
         // same origin, valid session: only the token is wrong
-        browser.js("document.querySelectorAll('input[name=_csrf]').forEach(function (i) { i.value = 'forged-' + i.value.substring(7); })");
+        browser.js(
+                "document.querySelectorAll('input[name=_csrf]').forEach(function (i) { i.value = 'forged-' + i.value.substring(7); })");
         driver().findElement(By.xpath("//button[normalize-space()='Pause']")).click();
         browser.waitUpTo(WAIT).until(ExpectedConditions.textToBe(By.tagName("h1"), "403 Forbidden"));
         assertThat(pageText(browser)).contains("CSRF token");
@@ -120,8 +127,10 @@ class DashboardSecurityBrowserIT extends BrowserTestBase {
 
         driver().get(dash.url("queues/" + q));
         browser.waitUpTo(WAIT).until(ExpectedConditions.urlContains("/jrq/login"));
-        assertThat(driver().getCurrentUrl()).isEqualTo(dash.url("login?next=" + URLEncoder.encode("/queues/" + q, StandardCharsets.UTF_8)));
-        assertThat(driver().findElements(By.cssSelector("input[type=password]"))).hasSize(1);
+        assertThat(driver().getCurrentUrl())
+                .isEqualTo(dash.url("login?next=" + URLEncoder.encode("/queues/" + q, StandardCharsets.UTF_8)));
+        assertThat(driver().findElements(By.cssSelector("input[type=password]")))
+                .hasSize(1);
         assertThat(pageText(browser)).doesNotContain(q);
         // logging in there leads back to the page asked for
         driver().findElement(By.name("user")).sendKeys(USER);
@@ -133,7 +142,8 @@ class DashboardSecurityBrowserIT extends BrowserTestBase {
         String api = dash.url("api/queues");
         HttpResponse<String> none = get(api, null);
         assertThat(none.statusCode()).isEqualTo(401);
-        assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Basic "));
+        assertThat(none.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("Basic "));
         assertThat(none.body()).doesNotContain(q);
 
         HttpResponse<String> wrong = get(api, basic(USER, "not-the-password"));
@@ -142,16 +152,20 @@ class DashboardSecurityBrowserIT extends BrowserTestBase {
 
         HttpResponse<String> right = get(api, basic(USER, PASSWORD));
         assertThat(right.statusCode()).isEqualTo(200);
-        assertThat(right.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(right.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
         JsonNode queues = new ObjectMapper().readTree(right.body());
         List<String> names = new ArrayList<>();
         queues.forEach(n -> names.add(n.path("name").asText()));
         assertThat(names).contains(q);
 
         // the status behind the login form's "Wrong user name or password."
-        HttpResponse<String> badLogin = HTTP.send(HttpRequest.newBuilder(URI.create(dash.url("login")))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("user=" + USER + "&password=nope-nope-nope")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> badLogin = HTTP.send(
+                HttpRequest.newBuilder(URI.create(dash.url("login")))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("user=" + USER + "&password=nope-nope-nope"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(badLogin.statusCode()).isEqualTo(401);
         assertThat(badLogin.body()).contains("Wrong user name or password.").doesNotContain(q);
         assertThat(badLogin.headers().allValues("Set-Cookie")).isEmpty();
@@ -163,22 +177,28 @@ class DashboardSecurityBrowserIT extends BrowserTestBase {
      */
     private static int visitAttack(String origin, String target, String csrf) {
         String path = "/prize-" + ATTACK_PAGES.size();
-        ATTACK_PAGES.put(path, "<!DOCTYPE html><html><head><title>You won</title></head><body>"
-                + "<form method=\"post\" action=\"" + target + "\">"
-                + (csrf == null ? "" : "<input type=\"hidden\" name=\"_csrf\" value=\"" + csrf + "\">")
-                + "<input type=\"hidden\" name=\"return\" value=\"overview\"></form>"
-                + "<script>document.forms[0].submit()</script></body></html>");
+        ATTACK_PAGES.put(
+                path,
+                "<!DOCTYPE html><html><head><title>You won</title></head><body>"
+                        + "<form method=\"post\" action=\"" + target + "\">"
+                        + (csrf == null ? "" : "<input type=\"hidden\" name=\"_csrf\" value=\"" + csrf + "\">")
+                        + "<input type=\"hidden\" name=\"return\" value=\"overview\"></form>"
+                        + "<script>document.forms[0].submit()</script></body></html>");
         browser.statusOf(target); // forget earlier responses
         driver().get(origin + path);
         browser.waitUpTo(WAIT).until(d -> d.getCurrentUrl().startsWith(dash.url("")));
-        assertThat(driver().getCurrentUrl()).as("where the attack's form landed").isEqualTo(target);
+        assertThat(driver().getCurrentUrl())
+                .as("where the attack's form landed")
+                .isEqualTo(target);
         int[] status = {-1};
         browser.waitUpTo(WAIT).until(d -> (status[0] = browser.statusOf(target)) > 0);
         return status[0];
     }
 
     private static HttpResponse<String> get(String url, String authorization) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(10))
+                .GET();
         if (authorization != null) {
             b.header("Authorization", authorization);
         }

@@ -47,28 +47,41 @@ class DashboardXssBrowserIT extends BrowserTestBase {
         redis.execute("SADD", registry, JUNK_QUEUE);
         Semaphore finish = new Semaphore(0);
         try {
-            dash.worker(q, b -> b.concurrency(1).handler("hostile", ctx -> {
-                if (ctx.arg(0, String.class).equals("fail")) {
-                    throw new IllegalArgumentException(ALL);
-                }
-                ctx.progress(42, ALL);
-                if (!finish.tryAcquire(20, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("the test never let the job end");
-                }
-                return ALL;
-            }));
-            Queue queue = dash.jrq.queue(q).with(EnqueueOptions.builder().description(ALL).meta("note", ALL).meta(IMG, SCRIPT).build());
+            dash.worker(
+                    q,
+                    b -> b.concurrency(1).handler("hostile", ctx -> {
+                        if (ctx.arg(0, String.class).equals("fail")) {
+                            throw new IllegalArgumentException(ALL);
+                        }
+                        ctx.progress(42, ALL);
+                        if (!finish.tryAcquire(20, TimeUnit.SECONDS)) {
+                            throw new IllegalStateException("the test never let the job end");
+                        }
+                        return ALL;
+                    }));
+            Queue queue = dash.jrq
+                    .queue(q)
+                    .with(EnqueueOptions.builder()
+                            .description(ALL)
+                            .meta("note", ALL)
+                            .meta(IMG, SCRIPT)
+                            .build());
             Job<Object> failed = queue.enqueue("hostile", "fail", SCRIPT, IMG, JS_URL);
             Job<Object> running = queue.enqueue("hostile", "run", SCRIPT, IMG, JS_URL);
             Job<Object> waiting = queue.enqueue("hostile", "wait", SCRIPT, IMG, JS_URL);
-            await().atMost(WAIT).until(() -> failed.status() == JobStatus.FAILED && running.progress().isPresent());
+            await().atMost(WAIT)
+                    .until(() -> failed.status() == JobStatus.FAILED
+                            && running.progress().isPresent());
             assertThat(waiting.status()).isEqualTo(JobStatus.QUEUED);
 
             dash.login(browser);
             open("queues/" + q + "/jobs/" + failed.id(), "jrq · Job " + failed.id());
-            assertThat(driver().findElement(By.cssSelector("p.err-msg")).getText()).isEqualTo(ALL);
-            assertThat(driver().findElement(By.cssSelector("pre.stack")).getText()).contains(SCRIPT, IMG);
-            assertThat(driver().findElement(By.cssSelector("pre.json")).getText()).contains(SCRIPT, IMG_IN_JSON, JS_URL);
+            assertThat(driver().findElement(By.cssSelector("p.err-msg")).getText())
+                    .isEqualTo(ALL);
+            assertThat(driver().findElement(By.cssSelector("pre.stack")).getText())
+                    .contains(SCRIPT, IMG);
+            assertThat(driver().findElement(By.cssSelector("pre.json")).getText())
+                    .contains(SCRIPT, IMG_IN_JSON, JS_URL);
             assertThat(pageText(browser)).contains("meta note\n" + ALL, "meta " + IMG + "\n" + SCRIPT);
 
             open("queues/" + q + "/jobs/" + running.id(), "jrq · Job " + running.id());
@@ -79,11 +92,17 @@ class DashboardXssBrowserIT extends BrowserTestBase {
             browser.waitUpTo(WAIT).until(d -> textOf(status).equals("finished"));
             assertSafe("jrq · Job " + running.id());
             open("queues/" + q + "/jobs/" + running.id(), "jrq · Job " + running.id());
-            assertThat(driver().findElement(By.cssSelector("pre[data-j='result']")).getText()).contains(SCRIPT, IMG_IN_JSON, JS_URL);
+            assertThat(driver().findElement(By.cssSelector("pre[data-j='result']"))
+                            .getText())
+                    .contains(SCRIPT, IMG_IN_JSON, JS_URL);
 
             // values echoed from the URL into error pages
             // in a path '+' is a plus sign, so spaces are %20 there
-            open("queues/" + URLEncoder.encode(JUNK_QUEUE, StandardCharsets.UTF_8).replace("+", "%20"), "jrq · 404");
+            open(
+                    "queues/"
+                            + URLEncoder.encode(JUNK_QUEUE, StandardCharsets.UTF_8)
+                                    .replace("+", "%20"),
+                    "jrq · 404");
             assertThat(pageText(browser)).contains("no queue named '" + JUNK_QUEUE + "'");
             open("jobs?id=" + URLEncoder.encode(SCRIPT, StandardCharsets.UTF_8), "jrq · 404");
             assertThat(pageText(browser)).contains("no job '" + SCRIPT + "'");
@@ -102,7 +121,8 @@ class DashboardXssBrowserIT extends BrowserTestBase {
             assertThat(pageText(browser)).contains("IllegalArgumentException " + SCRIPT + " " + IMG);
 
             open("", "jrq · Overview");
-            assertThat(driver().findElements(By.cssSelector("tr[data-queue='" + q + "']"))).hasSize(1);
+            assertThat(driver().findElements(By.cssSelector("tr[data-queue='" + q + "']")))
+                    .hasSize(1);
             assertThat(pageText(browser)).doesNotContain("window.__xss=3");
         } finally {
             finish.release(10);
@@ -117,9 +137,11 @@ class DashboardXssBrowserIT extends BrowserTestBase {
     private static void open(String path, String title) {
         driver().get(dash.url(path));
         if (driver().findElement(By.tagName("body")).getDomAttribute("data-live") != null) {
-            browser.waitUpTo(WAIT).withMessage(() -> "no live update on " + path + ", the page says: "
+            browser.waitUpTo(WAIT)
+                    .withMessage(() -> "no live update on " + path + ", the page says: "
                             + textOf(driver().findElement(By.cssSelector("[data-live-status]"))))
-                    .until(d -> textOf(d.findElement(By.cssSelector("[data-live-status]"))).startsWith("live ·"));
+                    .until(d -> textOf(d.findElement(By.cssSelector("[data-live-status]")))
+                            .startsWith("live ·"));
         }
         assertSafe(title);
     }
@@ -127,12 +149,22 @@ class DashboardXssBrowserIT extends BrowserTestBase {
     private static void assertSafe(String title) {
         String where = driver().getCurrentUrl();
         assertThat(driver().getTitle()).as("title of " + where).isEqualTo(title);
-        assertThat(browser.js("return typeof window.__xss")).as("window.__xss on " + where).isEqualTo("undefined");
-        assertThat(driver().findElements(By.tagName("img"))).as("img elements on " + where).isEmpty();
-        assertThat(driver().findElements(By.cssSelector("[onerror]"))).as("onerror attributes on " + where).isEmpty();
-        assertThat(driver().findElements(By.cssSelector("a[href^='javascript:' i]"))).as("javascript: links on " + where).isEmpty();
+        assertThat(browser.js("return typeof window.__xss"))
+                .as("window.__xss on " + where)
+                .isEqualTo("undefined");
+        assertThat(driver().findElements(By.tagName("img")))
+                .as("img elements on " + where)
+                .isEmpty();
+        assertThat(driver().findElements(By.cssSelector("[onerror]")))
+                .as("onerror attributes on " + where)
+                .isEmpty();
+        assertThat(driver().findElements(By.cssSelector("a[href^='javascript:' i]")))
+                .as("javascript: links on " + where)
+                .isEmpty();
         for (WebElement s : driver().findElements(By.tagName("script"))) {
-            assertThat(s.getDomAttribute("src")).as("a script on " + where).isEqualTo(dash.server.uri().getPath() + "assets/dashboard.js");
+            assertThat(s.getDomAttribute("src"))
+                    .as("a script on " + where)
+                    .isEqualTo(dash.server.uri().getPath() + "assets/dashboard.js");
         }
     }
 }

@@ -31,7 +31,8 @@ final class LiveDashboard implements AutoCloseable {
     static final String PASSWORD = "correct-horse-1";
     static final String BASE_PATH = "/jrq";
     /** {@code -Djrq.screenshots=true} (or JRQ_SCREENSHOTS=1) makes the browser tests write docs/images. */
-    static final boolean SCREENSHOTS = Boolean.getBoolean("jrq.screenshots") || "1".equals(System.getenv("JRQ_SCREENSHOTS"));
+    static final boolean SCREENSHOTS =
+            Boolean.getBoolean("jrq.screenshots") || "1".equals(System.getenv("JRQ_SCREENSHOTS"));
 
     final Jrq jrq;
     final Dashboard dashboard;
@@ -79,7 +80,8 @@ final class LiveDashboard implements AutoCloseable {
      * closed with this dashboard.
      */
     Worker worker(String queue, UnaryOperator<Worker.Builder> config) {
-        Worker.Builder b = jrq.worker(queue).shutdownGrace(Duration.ofSeconds(2)).handleSignals(false);
+        Worker.Builder b =
+                jrq.worker(queue).shutdownGrace(Duration.ofSeconds(2)).handleSignals(false);
         Worker w = config.apply(b).start();
         workers.add(w);
         return w;
@@ -92,7 +94,8 @@ final class LiveDashboard implements AutoCloseable {
         browser.driver().findElement(By.name("user")).sendKeys(USER);
         browser.driver().findElement(By.name("password")).sendKeys(PASSWORD);
         browser.driver().findElement(By.cssSelector("button[type=submit]")).click();
-        browser.waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.not(ExpectedConditions.urlContains("/login")));
+        browser.waitUpTo(Duration.ofSeconds(10))
+                .until(ExpectedConditions.not(ExpectedConditions.urlContains("/login")));
     }
 
     /** @return the text of the current page's body, as the user reads it */
@@ -126,7 +129,8 @@ final class LiveDashboard implements AutoCloseable {
         Path dir = root.resolve("docs").resolve("images");
         try {
             Files.createDirectories(dir);
-            Files.write(dir.resolve("dashboard-" + name + ".png"), browser.driver().getScreenshotAs(OutputType.BYTES));
+            Files.write(
+                    dir.resolve("dashboard-" + name + ".png"), browser.driver().getScreenshotAs(OutputType.BYTES));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -16,11 +16,13 @@ import org.junit.jupiter.api.Test;
 /** The overview's rates: a sliding 60-second window over the per-minute counters. */
 class QueueStatsTest {
     private static final Instant MINUTE = Instant.parse("2026-12-06T10:15:00Z");
-    private static final QueueInfo INFO = new QueueInfo("mail", false, Map.of(JobStatus.QUEUED, 3L), QueueLimits.NONE, 0, 0,
-            Optional.empty());
+    private static final QueueInfo INFO =
+            new QueueInfo("mail", false, Map.of(JobStatus.QUEUED, 3L), QueueLimits.NONE, 0, 0, Optional.empty());
 
-    private static QueueStats at(int secondsIntoMinute, long previousFinished, long currentFinished, long currentFailed) {
-        List<MinuteCount> history = List.of(new MinuteCount(MINUTE.minusSeconds(60), previousFinished, 0),
+    private static QueueStats at(
+            int secondsIntoMinute, long previousFinished, long currentFinished, long currentFailed) {
+        List<MinuteCount> history = List.of(
+                new MinuteCount(MINUTE.minusSeconds(60), previousFinished, 0),
                 new MinuteCount(MINUTE, currentFinished, currentFailed));
         return new QueueStats(INFO, 1, history, MINUTE.plusSeconds(secondsIntoMinute));
     }
@@ -47,6 +49,7 @@ class QueueStatsTest {
 
     @Test
     void noHistoryIsNoRate() {
-        assertThat(new QueueStats(INFO, 0, List.of(), MINUTE).finishedPerSecond()).isZero();
+        assertThat(new QueueStats(INFO, 0, List.of(), MINUTE).finishedPerSecond())
+                .isZero();
     }
 }

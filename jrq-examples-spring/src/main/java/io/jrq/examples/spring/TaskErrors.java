@@ -33,7 +33,8 @@ public class TaskErrors {
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
     ResponseEntity<Map<String, String>> notAllowed(HttpRequestMethodNotSupportedException e) {
         String allow = e.getSupportedMethods() == null ? "" : String.join(", ", e.getSupportedMethods());
-        return json(HttpStatus.METHOD_NOT_ALLOWED).header(HttpHeaders.ALLOW, allow)
+        return json(HttpStatus.METHOD_NOT_ALLOWED)
+                .header(HttpHeaders.ALLOW, allow)
                 .body(error("method " + e.getMethod() + " not allowed here; use " + allow));
     }
 
@@ -43,7 +44,8 @@ public class TaskErrors {
      */
     @ExceptionHandler(RedisUnavailableException.class)
     ResponseEntity<Map<String, String>> unavailable(RedisUnavailableException e) {
-        return json(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
+        return json(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, "5")
                 .body(error("the task store is unavailable: " + e.getMessage()));
     }
 

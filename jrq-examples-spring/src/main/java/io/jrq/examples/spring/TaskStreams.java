@@ -130,8 +130,11 @@ public class TaskStreams implements SmartLifecycle, DisposableBean {
         } catch (JrqException e) {
             // Redis went away mid-stream: the 200 is sent already, so say it in an event.
             try {
-                emitter.send(SseEmitter.event().name("error")
-                        .data(Map.of("error", "the task store is unavailable: " + e.getMessage()), MediaType.APPLICATION_JSON));
+                emitter.send(SseEmitter.event()
+                        .name("error")
+                        .data(
+                                Map.of("error", "the task store is unavailable: " + e.getMessage()),
+                                MediaType.APPLICATION_JSON));
                 emitter.complete();
             } catch (IOException | IllegalStateException clientLeft) {
                 // nothing more to tell anyone

@@ -10,8 +10,7 @@ import java.util.Map;
 
 /** A task as the endpoints show it in JSON: maps in a fixed key order, nulls included. */
 final class TaskViews {
-    private TaskViews() {
-    }
+    private TaskViews() {}
 
     /**
      * @param job the task

@@ -33,7 +33,10 @@ public class TasksSpringApp {
         Environment env = event.getApplicationContext().getEnvironment();
         String port = env.getProperty("local.server.port");
         boolean worker = env.getProperty("jrq.worker.enabled", Boolean.class, false);
-        log.info("{} {}, {}", READY, port != null ? "http://localhost:" + port + "/tasks" : "no web server",
+        log.info(
+                "{} {}, {}",
+                READY,
+                port != null ? "http://localhost:" + port + "/tasks" : "no web server",
                 worker ? "worker serving queue " + QUEUE : "no worker (run one elsewhere)");
     }
 

@@ -39,7 +39,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * result, and bad requests get clear errors without enqueueing anything.
  */
 @ExtendWith(TasksSpringAppIT.Backends.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"jrq.worker.enabled=false", "spring.main.banner-mode=off"})
 @DirtiesContext // closed after this class, before Backends stops its Redis
 class TasksSpringAppIT {
@@ -94,8 +95,11 @@ class TasksSpringAppIT {
         assertThat(get(base + "/tasks/warm-up").statusCode()).isEqualTo(404);
 
         long t0 = System.nanoTime();
-        HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(base + "/tasks"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> posted = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/tasks"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         long answerMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         assertThat(posted.statusCode()).isEqualTo(202);
         JsonNode body = JSON.readTree(posted.body());
@@ -105,19 +109,26 @@ class TasksSpringAppIT {
         assertThat(posted.headers().firstValue("Location")).hasValue("/tasks/" + id);
         assertThat(answerMs).as("ms until the 202").isLessThan(1000);
 
-        HttpResponse<Stream<String>> events = http.send(HttpRequest.newBuilder(URI.create(base + "/tasks/" + id + "/events"))
-                .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> events = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/tasks/" + id + "/events"))
+                        .header("Accept", "text/event-stream")
+                        .build(),
+                HttpResponse.BodyHandlers.ofLines());
         assertThat(events.statusCode()).isEqualTo(200);
-        assertThat(events.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+        assertThat(events.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
         List<String> names = new ArrayList<>();
         JsonNode end = readUntilEnd(events.body(), names);
         long doneMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        System.out.printf("TasksSpringAppIT: 202 after %d ms, result after %d ms, events %s%n", answerMs, doneMs, names);
+        System.out.printf(
+                "TasksSpringAppIT: 202 after %d ms, result after %d ms, events %s%n", answerMs, doneMs, names);
         assertThat(names).first().isEqualTo("status");
         assertThat(end).as("the end event").isNotNull();
         assertThat(end.get("status").asText()).isEqualTo("FINISHED");
         assertThat(end.get("result").asText()).isEqualTo("Task complete");
-        assertThat(names.stream().filter("progress"::equals).count()).as("progress events pushed").isGreaterThanOrEqualTo(5);
+        assertThat(names.stream().filter("progress"::equals).count())
+                .as("progress events pushed")
+                .isGreaterThanOrEqualTo(5);
         assertThat(doneMs).as("the task's own five seconds").isGreaterThanOrEqualTo(Tasks.DURATION_MS);
 
         HttpResponse<String> got = get(base + "/tasks/" + id);
@@ -135,35 +146,46 @@ class TasksSpringAppIT {
 
         HttpResponse<String> unknown = get(base + "/tasks/no-such-task");
         assertThat(unknown.statusCode()).isEqualTo(404);
-        assertThat(unknown.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(unknown.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
         assertThat(JSON.readTree(unknown.body()).get("error").asText()).contains("no-such-task");
         // An EventSource asks for the stream only, and still gets the JSON 404.
-        HttpResponse<String> unknownEvents = http.send(HttpRequest.newBuilder(URI.create(base + "/tasks/no-such-task/events"))
-                .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> unknownEvents = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/tasks/no-such-task/events"))
+                        .header("Accept", "text/event-stream")
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(unknownEvents.statusCode()).isEqualTo(404);
         assertThat(JSON.readTree(unknownEvents.body()).get("error").asText()).contains("no-such-task");
 
         HttpResponse<String> tooLong = get(base + "/tasks/" + "x".repeat(300));
         assertThat(tooLong.statusCode()).isEqualTo(404);
         assertThat(JSON.readTree(tooLong.body()).has("error")).isTrue();
-        assertThat(get(base + "/tasks/bad%21id").statusCode()).as("a character outside the id alphabet").isEqualTo(404);
+        assertThat(get(base + "/tasks/bad%21id").statusCode())
+                .as("a character outside the id alphabet")
+                .isEqualTo(404);
         assertThat(get(base + "/tasks/a/b/c").statusCode()).isEqualTo(404);
 
         HttpResponse<String> listing = get(base + "/tasks");
         assertThat(listing.statusCode()).isEqualTo(405);
         assertThat(listing.headers().firstValue("Allow")).hasValue("POST");
         assertThat(JSON.readTree(listing.body()).get("error").asText()).contains("GET");
-        HttpResponse<String> deleting = http.send(HttpRequest.newBuilder(URI.create(base + "/tasks/x")).DELETE().build(),
+        HttpResponse<String> deleting = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/tasks/x")).DELETE().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(deleting.statusCode()).isEqualTo(405);
         assertThat(deleting.headers().firstValue("Allow")).hasValue("GET");
 
-        assertThat(jobsInQueue()).as("jobs in queue " + TasksSpringApp.QUEUE + ", any state").isEqualTo(before);
+        assertThat(jobsInQueue())
+                .as("jobs in queue " + TasksSpringApp.QUEUE + ", any state")
+                .isEqualTo(before);
     }
 
     /** Every job the queue holds, whatever its state: a worker taking one would not hide it. */
     private long jobsInQueue() {
-        return admin.queue(TasksSpringApp.QUEUE).counts().values().stream().mapToLong(Long::longValue).sum();
+        return admin.queue(TasksSpringApp.QUEUE).counts().values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
     }
 
     /** Reads Server-Sent Events until {@code end}, noting each event's name; returns the end's data. */
@@ -194,25 +216,35 @@ class TasksSpringAppIT {
     /** The same application as a worker process: web server off, worker on, the test's Redis. */
     private static Process startWorkerProcess(String url) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), TasksSpringApp.class.getName(),
-                "--spring.main.web-application-type=none", "--jrq.worker.enabled=true", "--spring.data.redis.url=" + url,
-                "--spring.main.banner-mode=off").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        TasksSpringApp.class.getName(),
+                        "--spring.main.web-application-type=none",
+                        "--jrq.worker.enabled=true",
+                        "--spring.data.redis.url=" + url,
+                        "--spring.main.banner-mode=off")
+                .redirectErrorStream(true)
+                .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         // Read on a thread of its own, so that a process that hangs before its line cannot hang the test.
         CompletableFuture<Boolean> ready = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try {
-                for (String line; (line = out.readLine()) != null; ) {
-                    System.out.println("[worker] " + line);
-                    if (line.contains(TasksSpringApp.READY) && line.contains("worker serving queue")) {
-                        ready.complete(true);
+        Thread reader = new Thread(
+                () -> {
+                    try {
+                        for (String line; (line = out.readLine()) != null; ) {
+                            System.out.println("[worker] " + line);
+                            if (line.contains(TasksSpringApp.READY) && line.contains("worker serving queue")) {
+                                ready.complete(true);
+                            }
+                        }
+                    } catch (java.io.IOException e) {
+                        // the process ended
                     }
-                }
-            } catch (java.io.IOException e) {
-                // the process ended
-            }
-            ready.complete(false);
-        }, "worker-output");
+                    ready.complete(false);
+                },
+                "worker-output");
         reader.setDaemon(true);
         reader.start();
         boolean started;

@@ -6,10 +6,10 @@ import io.jrq.JobContext;
 public final class Tasks {
     /** How long {@link #run} takes, in ms. */
     public static final long DURATION_MS = 5000;
+
     private static final int STEPS = 10;
 
-    private Tasks() {
-    }
+    private Tasks() {}
 
     /**
      * Works for five seconds, reporting its progress as it goes.

@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
 public final class TasksApp implements AutoCloseable {
     /** The queue the tasks go to. */
     public static final String QUEUE = "tasks";
+
     private static final Pattern TASK = Pattern.compile("/tasks/([A-Za-z0-9_.:-]{1,128})(/events)?");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -117,7 +118,10 @@ public final class TasksApp implements AutoCloseable {
     private void start(HttpExchange ex) throws IOException {
         Job<String> job = tasks.enqueue(Tasks::run);
         ex.getResponseHeaders().set("Location", "/tasks/" + job.id());
-        ObjectNode body = JSON.createObjectNode().put("id", job.id()).put("status", "QUEUED").put("location", "/tasks/" + job.id());
+        ObjectNode body = JSON.createObjectNode()
+                .put("id", job.id())
+                .put("status", "QUEUED")
+                .put("location", "/tasks/" + job.id());
         send(ex, 202, body);
     }
 
@@ -224,7 +228,8 @@ public final class TasksApp implements AutoCloseable {
                 case "--worker" -> worker = true;
                 case "--worker-only" -> workerOnly = true;
                 default -> {
-                    System.err.println("unknown option " + args[i] + "; usage: TasksApp [--port N] [--redis URL] [--worker | --worker-only]");
+                    System.err.println("unknown option " + args[i]
+                            + "; usage: TasksApp [--port N] [--redis URL] [--worker | --worker-only]");
                     System.exit(2);
                 }
             }
@@ -245,7 +250,8 @@ public final class TasksApp implements AutoCloseable {
             }
             jrq.close();
         }));
-        System.out.println("listening on http://127.0.0.1:" + app.port() + "/tasks" + (w != null ? " with a worker" : ""));
+        System.out.println(
+                "listening on http://127.0.0.1:" + app.port() + "/tasks" + (w != null ? " with a worker" : ""));
     }
 
     private static String value(String[] args, int i, String option) {

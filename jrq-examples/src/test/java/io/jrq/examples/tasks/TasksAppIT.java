@@ -32,24 +32,32 @@ class TasksAppIT {
 
     @Test
     void postAnswersAtOnceAndTheEventsBringTheResultFiveSecondsLater() throws Exception {
-        try (RedisServer redis = RedisServer.start(); Jrq jrq = Jrq.connect(redis.url()); TasksApp app = TasksApp.start(jrq, 0)) {
+        try (RedisServer redis = RedisServer.start();
+                Jrq jrq = Jrq.connect(redis.url());
+                TasksApp app = TasksApp.start(jrq, 0)) {
             Process worker = startWorker(redis.url());
             try {
                 String base = "http://127.0.0.1:" + app.port();
                 // This JVM's HTTP client loads its classes on its first request: not the app's time.
                 assertThat(get(base + "/tasks/warm-up").statusCode()).isEqualTo(404);
                 long t0 = System.nanoTime();
-                HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(base + "/tasks"))
-                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> posted = http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/tasks"))
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 long answerMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                 assertThat(posted.statusCode()).isEqualTo(202);
                 String id = JSON.readTree(posted.body()).get("id").asText();
                 assertThat(posted.headers().firstValue("Location")).hasValue("/tasks/" + id);
                 assertThat(answerMs).as("ms until the 202").isLessThan(1000);
 
-                HttpResponse<Stream<String>> events = http.send(HttpRequest.newBuilder(URI.create(base + "/tasks/" + id + "/events"))
-                        .build(), HttpResponse.BodyHandlers.ofLines());
-                assertThat(events.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
+                HttpResponse<Stream<String>> events = http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/tasks/" + id + "/events"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofLines());
+                assertThat(events.headers().firstValue("Content-Type"))
+                        .hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
                 List<String> names = new ArrayList<>();
                 JsonNode end = null;
                 String name = null;
@@ -63,11 +71,14 @@ class TasksAppIT {
                     }
                 }
                 long doneMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-                System.out.printf("TasksAppIT: 202 after %d ms, result after %d ms, events %s%n", answerMs, doneMs, names);
+                System.out.printf(
+                        "TasksAppIT: 202 after %d ms, result after %d ms, events %s%n", answerMs, doneMs, names);
                 assertThat(end).as("the end event").isNotNull();
                 assertThat(end.get("status").asText()).isEqualTo("FINISHED");
                 assertThat(end.get("result").asText()).isEqualTo("Task complete");
-                assertThat(names.stream().filter("progress"::equals).count()).as("progress events pushed").isGreaterThanOrEqualTo(5);
+                assertThat(names.stream().filter("progress"::equals).count())
+                        .as("progress events pushed")
+                        .isGreaterThanOrEqualTo(5);
                 assertThat(doneMs).as("the task's own five seconds").isGreaterThanOrEqualTo(Tasks.DURATION_MS);
 
                 JsonNode state = JSON.readTree(get(base + "/tasks/" + id).body());
@@ -83,7 +94,9 @@ class TasksAppIT {
 
     @Test
     void badRequestsGetClearErrors() throws Exception {
-        try (RedisServer redis = RedisServer.start(); Jrq jrq = Jrq.connect(redis.url()); TasksApp app = TasksApp.start(jrq, 0)) {
+        try (RedisServer redis = RedisServer.start();
+                Jrq jrq = Jrq.connect(redis.url());
+                TasksApp app = TasksApp.start(jrq, 0)) {
             String base = "http://127.0.0.1:" + app.port();
             HttpResponse<String> unknown = get(base + "/tasks/no-such-task");
             assertThat(unknown.statusCode()).isEqualTo(404);
@@ -93,10 +106,15 @@ class TasksAppIT {
             HttpResponse<String> listing = get(base + "/tasks");
             assertThat(listing.statusCode()).isEqualTo(405);
             assertThat(listing.headers().firstValue("Allow")).hasValue("POST");
-            HttpResponse<String> deleting = http.send(HttpRequest.newBuilder(URI.create(base + "/tasks/x")).DELETE().build(),
+            HttpResponse<String> deleting = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/tasks/x"))
+                            .DELETE()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(deleting.statusCode()).isEqualTo(405);
-            assertThat(jrq.queue(TasksApp.QUEUE).size()).as("nothing enqueued by bad requests").isZero();
+            assertThat(jrq.queue(TasksApp.QUEUE).size())
+                    .as("nothing enqueued by bad requests")
+                    .isZero();
         }
     }
 
@@ -107,14 +125,22 @@ class TasksAppIT {
     /** The worker as a separate process, as a deployment runs it. */
     private static Process startWorker(String url) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), TasksApp.class.getName(), "--worker-only",
-                "--redis", url).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        TasksApp.class.getName(),
+                        "--worker-only",
+                        "--redis",
+                        url)
+                .redirectErrorStream(true)
+                .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         for (String line; (line = out.readLine()) != null && System.nanoTime() < deadline; ) {
             if (line.startsWith("worker ") && line.contains("serving queue")) {
                 // keep draining its output so it never blocks on a full pipe
-                Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "worker-output");
+                Thread drain = new Thread(() -> out.lines().forEach(l -> {}), "worker-output");
                 drain.setDaemon(true);
                 drain.start();
                 return p;

@@ -59,9 +59,13 @@ public final class AnnotatedMethods implements BeanPostProcessor, BeanFactoryAwa
                 continue;
             }
             String where = "bean '" + beanName + "' (" + type.getName() + "." + m.getName()
-                    + Arrays.stream(m.getParameterTypes()).map(Class::getSimpleName).collect(Collectors.joining(", ", "(", ")")) + ")";
+                    + Arrays.stream(m.getParameterTypes())
+                            .map(Class::getSimpleName)
+                            .collect(Collectors.joining(", ", "(", ")"))
+                    + ")";
             if (beanFactory != null && beanFactory.containsBean(beanName) && !beanFactory.isSingleton(beanName)) {
-                throw new IllegalStateException("@JrqHandler/@Recurring on " + where + ": only singleton beans can hold them");
+                throw new IllegalStateException(
+                        "@JrqHandler/@Recurring on " + where + ": only singleton beans can hold them");
             }
             HandlerMethod method = new HandlerMethod(bean, m, where);
             String handlerName = null;
@@ -93,7 +97,8 @@ public final class AnnotatedMethods implements BeanPostProcessor, BeanFactoryAwa
         }
         HandlerMethod other = handlers.putIfAbsent(name, method);
         if (other != null) {
-            throw new IllegalStateException(what + ": a handler named '" + name + "' is already registered by " + other.where());
+            throw new IllegalStateException(
+                    what + ": a handler named '" + name + "' is already registered by " + other.where());
         }
     }
 

@@ -50,7 +50,9 @@ public final class HandlerMethod implements Handler {
         Object[] args = new Object[types.length];
         int next = 0;
         for (int i = 0; i < types.length; i++) {
-            args[i] = types[i] == JobContext.class ? ctx : ctx.arg(next++, ClassUtils.resolvePrimitiveIfNecessary(types[i]));
+            args[i] = types[i] == JobContext.class
+                    ? ctx
+                    : ctx.arg(next++, ClassUtils.resolvePrimitiveIfNecessary(types[i]));
         }
         try {
             return method.invoke(bean, args);

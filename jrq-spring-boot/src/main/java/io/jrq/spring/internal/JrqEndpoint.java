@@ -35,7 +35,9 @@ public class JrqEndpoint {
     public Report report() {
         Instant now = clock.instant();
         List<WorkerInfo> workers = admin.workers();
-        List<QueueReport> queues = admin.queues().stream().map(q -> QueueReport.of(q, now, workers)).toList();
+        List<QueueReport> queues = admin.queues().stream()
+                .map(q -> QueueReport.of(q, now, workers))
+                .toList();
         return new Report(queues, workers.stream().map(WorkerReport::of).toList());
     }
 
@@ -43,8 +45,7 @@ public class JrqEndpoint {
      * @param queues every queue jrq knows
      * @param workers the live workers
      */
-    public record Report(List<QueueReport> queues, List<WorkerReport> workers) {
-    }
+    public record Report(List<QueueReport> queues, List<WorkerReport> workers) {}
 
     /**
      * @param name the queue
@@ -53,14 +54,20 @@ public class JrqEndpoint {
      * @param latencySeconds how long its next job has waited, 0 when none waits
      * @param workers live workers serving it
      */
-    public record QueueReport(String name, boolean paused, Map<String, Long> counts, double latencySeconds, long workers) {
+    public record QueueReport(
+            String name, boolean paused, Map<String, Long> counts, double latencySeconds, long workers) {
         static QueueReport of(QueueInfo q, Instant now, List<WorkerInfo> workers) {
             Map<String, Long> counts = new LinkedHashMap<>();
             for (JobStatus s : QueueInfo.COUNTED) {
                 counts.put(s.name().toLowerCase(java.util.Locale.ROOT), q.count(s));
             }
-            double latency = q.oldestQueuedAge(now).map(d -> d.toMillis() / 1000.0).orElse(0.0);
-            return new QueueReport(q.name(), q.paused(), counts, latency,
+            double latency =
+                    q.oldestQueuedAge(now).map(d -> d.toMillis() / 1000.0).orElse(0.0);
+            return new QueueReport(
+                    q.name(),
+                    q.paused(),
+                    counts,
+                    latency,
                     workers.stream().filter(w -> w.queues().contains(q.name())).count());
         }
     }
@@ -75,10 +82,24 @@ public class JrqEndpoint {
      * @param startedAt when it started
      * @param heartbeatAt its last heartbeat
      */
-    public record WorkerReport(String name, String host, long pid, List<String> queues, int concurrency, int runningJobs,
-                               Instant startedAt, Instant heartbeatAt) {
+    public record WorkerReport(
+            String name,
+            String host,
+            long pid,
+            List<String> queues,
+            int concurrency,
+            int runningJobs,
+            Instant startedAt,
+            Instant heartbeatAt) {
         static WorkerReport of(WorkerInfo w) {
-            return new WorkerReport(w.name(), w.host(), w.pid(), w.queues(), w.concurrency(), w.jobs().size(), w.startedAt(),
+            return new WorkerReport(
+                    w.name(),
+                    w.host(),
+                    w.pid(),
+                    w.queues(),
+                    w.concurrency(),
+                    w.jobs().size(),
+                    w.startedAt(),
                     w.heartbeatAt());
         }
     }

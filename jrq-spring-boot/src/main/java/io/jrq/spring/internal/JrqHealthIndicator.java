@@ -41,8 +41,14 @@ public final class JrqHealthIndicator extends AbstractHealthIndicator {
      * @param lease the worker's lease: an older heartbeat means its jobs are about to be taken from it
      * @param clock this host's clock
      */
-    public JrqHealthIndicator(Jrq jrq, Admin admin, WorkerLifecycle worker, Duration maxLatency, List<String> queues,
-                              Duration lease, Clock clock) {
+    public JrqHealthIndicator(
+            Jrq jrq,
+            Admin admin,
+            WorkerLifecycle worker,
+            Duration maxLatency,
+            List<String> queues,
+            Duration lease,
+            Clock clock) {
         super("jrq health check failed");
         this.jrq = jrq;
         this.admin = admin;
@@ -71,7 +77,9 @@ public final class JrqHealthIndicator extends AbstractHealthIndicator {
                 String name = running.get().name();
                 w.put("name", name);
                 w.put("runningJobs", running.get().runningJobs());
-                Optional<WorkerInfo> info = admin.workers().stream().filter(i -> i.name().equals(name)).findFirst();
+                Optional<WorkerInfo> info = admin.workers().stream()
+                        .filter(i -> i.name().equals(name))
+                        .findFirst();
                 if (info.isEmpty()) {
                     w.put("heartbeat", "not registered in Redis");
                     status = Status.DOWN;
@@ -95,8 +103,15 @@ public final class JrqHealthIndicator extends AbstractHealthIndicator {
         for (QueueInfo q : checked) {
             Optional<Duration> age = q.oldestQueuedAge(now);
             if (age.isPresent() && age.get().compareTo(maxLatency) > 0) {
-                late.put(q.name(), Map.of("latencySeconds", age.get().toSeconds(), "queued", q.count(io.jrq.JobStatus.QUEUED),
-                        "paused", q.paused()));
+                late.put(
+                        q.name(),
+                        Map.of(
+                                "latencySeconds",
+                                age.get().toSeconds(),
+                                "queued",
+                                q.count(io.jrq.JobStatus.QUEUED),
+                                "paused",
+                                q.paused()));
             }
         }
         builder.withDetail("maxQueueLatency", maxLatency.toString());

@@ -24,8 +24,11 @@ public final class JrqOptionsFactory {
      * @param sslBundles the application's SSL bundles, or null when it has none
      * @param customizers run last, in order
      */
-    public JrqOptionsFactory(JrqProperties properties, SpringRedisSettings redis, SslBundles sslBundles,
-                             List<JrqOptionsCustomizer> customizers) {
+    public JrqOptionsFactory(
+            JrqProperties properties,
+            SpringRedisSettings redis,
+            SslBundles sslBundles,
+            List<JrqOptionsCustomizer> customizers) {
         this.properties = properties;
         this.redis = redis;
         this.sslBundles = sslBundles;
@@ -49,12 +52,14 @@ public final class JrqOptionsFactory {
             String bundle = redis.sslBundle();
             if (bundle != null) {
                 if (sslBundles == null) {
-                    throw new IllegalStateException("spring.data.redis.ssl.bundle=" + bundle + " but the application has no SslBundles");
+                    throw new IllegalStateException(
+                            "spring.data.redis.ssl.bundle=" + bundle + " but the application has no SslBundles");
                 }
                 try {
                     SslBundleTls.apply(bundle, sslBundles.getBundle(bundle), b);
                 } catch (NoSuchSslBundleException e) {
-                    throw new IllegalStateException("spring.data.redis.ssl.bundle names no SSL bundle: '" + bundle + "'", e);
+                    throw new IllegalStateException(
+                            "spring.data.redis.ssl.bundle names no SSL bundle: '" + bundle + "'", e);
                 }
             }
         }
@@ -62,8 +67,10 @@ public final class JrqOptionsFactory {
         Properties.set("jrq.result-ttl", p.getResultTtl(), () -> b.resultTtl(p.getResultTtl()));
         Properties.set("jrq.failure-ttl", p.getFailureTtl(), () -> b.failureTtl(p.getFailureTtl()));
         Properties.set("jrq.failed-jobs-max", p.getFailedJobsMax(), () -> b.failedJobsMax(p.getFailedJobsMax()));
-        Properties.set("jrq.finished-jobs-max", p.getFinishedJobsMax(), () -> b.finishedJobsMax(p.getFinishedJobsMax()));
-        Properties.set("jrq.max-payload-bytes", p.getMaxPayloadBytes(), () -> b.maxPayloadBytes(p.getMaxPayloadBytes()));
+        Properties.set(
+                "jrq.finished-jobs-max", p.getFinishedJobsMax(), () -> b.finishedJobsMax(p.getFinishedJobsMax()));
+        Properties.set(
+                "jrq.max-payload-bytes", p.getMaxPayloadBytes(), () -> b.maxPayloadBytes(p.getMaxPayloadBytes()));
         Properties.set("jrq.command-timeout", p.getCommandTimeout(), () -> b.commandTimeout(p.getCommandTimeout()));
         customizers.forEach(c -> c.customize(b));
         return b.build();

@@ -2,8 +2,7 @@ package io.jrq.spring.internal;
 
 /** Turns a value jrq refuses into a startup failure that names the property it came from. */
 final class Properties {
-    private Properties() {
-    }
+    private Properties() {}
 
     /**
      * @param property the property's name, e.g. {@code jrq.key-prefix}

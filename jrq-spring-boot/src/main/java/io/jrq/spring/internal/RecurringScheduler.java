@@ -30,8 +30,13 @@ public final class RecurringScheduler implements SmartInitializingSingleton {
     public void afterSingletonsInstantiated() {
         for (RecurringJob job : methods.schedules()) {
             RecurringInfo info = recurring.schedule(job);
-            log.info("jrq recurring job {}/{} scheduled ({}), next run {}", info.queue(), info.name(),
-                    job.cron().map(c -> "cron '" + c + "' in " + job.zone()).orElseGet(() -> "every " + job.interval().orElseThrow()),
+            log.info(
+                    "jrq recurring job {}/{} scheduled ({}), next run {}",
+                    info.queue(),
+                    info.name(),
+                    job.cron()
+                            .map(c -> "cron '" + c + "' in " + job.zone())
+                            .orElseGet(() -> "every " + job.interval().orElseThrow()),
                     info.nextDue().map(Object::toString).orElse("none"));
         }
     }

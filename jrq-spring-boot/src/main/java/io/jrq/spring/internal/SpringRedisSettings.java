@@ -22,8 +22,16 @@ import org.springframework.core.env.Environment;
  * @param sentinel the Sentinel settings, or null
  * @param cluster the Cluster settings, or null
  */
-public record SpringRedisSettings(String url, String host, Integer port, String username, String password, Integer database,
-                                  Ssl ssl, Sentinel sentinel, Cluster cluster) {
+public record SpringRedisSettings(
+        String url,
+        String host,
+        Integer port,
+        String username,
+        String password,
+        Integer database,
+        Ssl ssl,
+        Sentinel sentinel,
+        Cluster cluster) {
     /** The prefix Spring Boot reads its Redis settings from. */
     public static final String PREFIX = "spring.data.redis";
 
@@ -43,25 +51,25 @@ public record SpringRedisSettings(String url, String host, Integer port, String 
      * @param username a user for the sentinels themselves
      * @param password a password for the sentinels themselves
      */
-    public record Sentinel(String master, List<String> nodes, String username, String password) {
-    }
+    public record Sentinel(String master, List<String> nodes, String username, String password) {}
 
     /** @param nodes the seed nodes as {@code host:port} */
-    public record Cluster(List<String> nodes) {
-    }
+    public record Cluster(List<String> nodes) {}
 
     /**
      * @param environment the application's environment
      * @return the settings found under {@value #PREFIX}, absent ones null
      */
     public static SpringRedisSettings bind(Environment environment) {
-        return Binder.get(environment).bind(PREFIX, SpringRedisSettings.class)
+        return Binder.get(environment)
+                .bind(PREFIX, SpringRedisSettings.class)
                 .orElseGet(() -> new SpringRedisSettings(null, null, null, null, null, null, null, null, null));
     }
 
     /** @return true when TLS is asked for, by {@code ssl.*} or a {@code rediss://} URL */
     public boolean tls() {
-        return (ssl != null && ssl.on()) || (url != null && url.toLowerCase(Locale.ROOT).startsWith("rediss"));
+        return (ssl != null && ssl.on())
+                || (url != null && url.toLowerCase(Locale.ROOT).startsWith("rediss"));
     }
 
     /** @return the SSL bundle's name, or null */
@@ -85,11 +93,13 @@ public record SpringRedisSettings(String url, String host, Integer port, String 
         String db = database == null || database == 0 ? "" : "/" + database;
         if (sentinel != null && sentinel.master() != null) {
             if (sentinel.password() != null || sentinel.username() != null) {
-                throw new IllegalStateException(PREFIX + ".sentinel.username/password (credentials of the sentinels"
-                        + " themselves) cannot be expressed in a jrq URL; set jrq.url to a redis-sentinel:// URL instead");
+                throw new IllegalStateException(
+                        PREFIX + ".sentinel.username/password (credentials of the sentinels"
+                                + " themselves) cannot be expressed in a jrq URL; set jrq.url to a redis-sentinel:// URL instead");
             }
             if (sentinel.nodes() == null || sentinel.nodes().isEmpty()) {
-                throw new IllegalStateException(PREFIX + ".sentinel.master is set but " + PREFIX + ".sentinel.nodes is empty");
+                throw new IllegalStateException(
+                        PREFIX + ".sentinel.master is set but " + PREFIX + ".sentinel.nodes is empty");
             }
             return "redis-sentinel://" + userInfo + String.join(",", sentinel.nodes()) + db + "#" + sentinel.master();
         }

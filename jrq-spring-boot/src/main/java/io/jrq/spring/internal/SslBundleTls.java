@@ -13,8 +13,7 @@ import org.springframework.boot.ssl.SslStoreBundle;
  * over: jrq uses the JVM's defaults and always verifies the server's certificate and host name.
  */
 final class SslBundleTls {
-    private SslBundleTls() {
-    }
+    private SslBundleTls() {}
 
     /**
      * @param name the bundle's name, for messages

@@ -52,8 +52,14 @@ public final class WorkerLifecycle implements SmartLifecycle, DisposableBean {
      * @param phaseTimeout Spring's {@code spring.lifecycle.timeout-per-shutdown-phase}
      * @param classLoader loads the job classes (the application's)
      */
-    public WorkerLifecycle(Jrq jrq, JrqProperties.Worker properties, InstanceResolver resolver, AnnotatedMethods methods,
-                           List<JrqWorkerCustomizer> customizers, Duration phaseTimeout, ClassLoader classLoader) {
+    public WorkerLifecycle(
+            Jrq jrq,
+            JrqProperties.Worker properties,
+            InstanceResolver resolver,
+            AnnotatedMethods methods,
+            List<JrqWorkerCustomizer> customizers,
+            Duration phaseTimeout,
+            ClassLoader classLoader) {
         this.jrq = jrq;
         this.properties = properties;
         this.resolver = resolver;
@@ -99,21 +105,32 @@ public final class WorkerLifecycle implements SmartLifecycle, DisposableBean {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("invalid jrq.worker.* settings: " + e.getMessage(), e);
         }
-        log.info("jrq worker {} started on {} (concurrency {}, {} handler(s), shutdown grace {})", worker.name(),
-                worker.queues(), properties.getConcurrency(), methods.handlers().size(), grace);
+        log.info(
+                "jrq worker {} started on {} (concurrency {}, {} handler(s), shutdown grace {})",
+                worker.name(),
+                worker.queues(),
+                properties.getConcurrency(),
+                methods.handlers().size(),
+                grace);
     }
 
     private Worker.Builder builder() {
         JrqProperties.Worker p = properties;
         Worker.Builder[] holder = new Worker.Builder[1];
-        Properties.set("jrq.worker.queues", p.getQueues(), () -> holder[0] = jrq.worker(p.getQueues().toArray(String[]::new)));
+        Properties.set(
+                "jrq.worker.queues",
+                p.getQueues(),
+                () -> holder[0] = jrq.worker(p.getQueues().toArray(String[]::new)));
         Worker.Builder b = holder[0];
         if (p.getName() != null) {
             Properties.set("jrq.worker.name", p.getName(), () -> b.name(p.getName()));
         }
         Properties.set("jrq.worker.concurrency", p.getConcurrency(), () -> b.concurrency(p.getConcurrency()));
-        Properties.set("jrq.worker.virtual-threads", p.isVirtualThreads(), () -> b.virtualThreads(p.isVirtualThreads()));
-        Properties.set("jrq.worker.allowed-packages", p.getAllowedPackages(),
+        Properties.set(
+                "jrq.worker.virtual-threads", p.isVirtualThreads(), () -> b.virtualThreads(p.isVirtualThreads()));
+        Properties.set(
+                "jrq.worker.allowed-packages",
+                p.getAllowedPackages(),
                 () -> b.allowPackages(p.getAllowedPackages().toArray(String[]::new)));
         Properties.set("jrq.worker.lease", p.getLease(), () -> b.leaseDuration(p.getLease()));
         if (p.getHeartbeat() != null) {
@@ -125,9 +142,13 @@ public final class WorkerLifecycle implements SmartLifecycle, DisposableBean {
             Properties.set("jrq.worker.job-timeout", p.getJobTimeout(), () -> b.jobTimeout(p.getJobTimeout()));
         }
         Properties.set("jrq.worker.shutdown-grace", grace, () -> b.shutdownGrace(grace));
-        Properties.set("jrq.worker.retry.*", p.getRetry().getMaxAttempts() + " attempts", () -> b.retry(retry(p.getRetry())));
-        b.allowEvictingRedis(p.isAllowEvictingRedis()).quickRecovery(p.isQuickRecovery()).handleSignals(false)
-                .instanceResolver(resolver).classLoader(classLoader);
+        Properties.set(
+                "jrq.worker.retry.*", p.getRetry().getMaxAttempts() + " attempts", () -> b.retry(retry(p.getRetry())));
+        b.allowEvictingRedis(p.isAllowEvictingRedis())
+                .quickRecovery(p.isQuickRecovery())
+                .handleSignals(false)
+                .instanceResolver(resolver)
+                .classLoader(classLoader);
         methods.handlers().forEach(b::handler);
         customizers.forEach(c -> c.customize(b));
         return b;
@@ -139,7 +160,8 @@ public final class WorkerLifecycle implements SmartLifecycle, DisposableBean {
         }
         return switch (r.getBackoff()) {
             case FIXED -> RetryPolicy.fixed(r.getMaxAttempts(), r.getDelay());
-            case EXPONENTIAL -> RetryPolicy.exponential(r.getMaxAttempts(), r.getDelay(), r.getMaxDelay(), r.getJitter());
+            case EXPONENTIAL ->
+                RetryPolicy.exponential(r.getMaxAttempts(), r.getDelay(), r.getMaxDelay(), r.getJitter());
         };
     }
 
@@ -152,15 +174,17 @@ public final class WorkerLifecycle implements SmartLifecycle, DisposableBean {
                 callback.run();
                 return;
             }
-            stopping = new Thread(() -> {
-                try {
-                    w.close();
-                } catch (RuntimeException e) {
-                    log.warn("jrq worker {} did not stop cleanly", w.name(), e);
-                } finally {
-                    callback.run();
-                }
-            }, "jrq-worker-stop");
+            stopping = new Thread(
+                    () -> {
+                        try {
+                            w.close();
+                        } catch (RuntimeException e) {
+                            log.warn("jrq worker {} did not stop cleanly", w.name(), e);
+                        } finally {
+                            callback.run();
+                        }
+                    },
+                    "jrq-worker-stop");
             stopping.start();
         }
     }

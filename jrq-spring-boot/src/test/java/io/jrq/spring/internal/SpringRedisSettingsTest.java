@@ -22,9 +22,19 @@ class SpringRedisSettingsTest {
 
     @Test
     void standaloneWithUserPasswordDatabaseAndTls() {
-        assertThat(url(Map.of("spring.data.redis.host", "cache.internal", "spring.data.redis.port", "6380",
-                "spring.data.redis.username", "app", "spring.data.redis.password", "p@ss:w/rd %",
-                "spring.data.redis.database", "3", "spring.data.redis.ssl.enabled", "true")))
+        assertThat(url(Map.of(
+                        "spring.data.redis.host",
+                        "cache.internal",
+                        "spring.data.redis.port",
+                        "6380",
+                        "spring.data.redis.username",
+                        "app",
+                        "spring.data.redis.password",
+                        "p@ss:w/rd %",
+                        "spring.data.redis.database",
+                        "3",
+                        "spring.data.redis.ssl.enabled",
+                        "true")))
                 .isEqualTo("rediss://app:p%40ss%3Aw%2Frd%20%25@cache.internal:6380/3");
     }
 
@@ -35,7 +45,8 @@ class SpringRedisSettingsTest {
 
     @Test
     void theUrlWinsOverTheParts() {
-        assertThat(url(Map.of("spring.data.redis.url", "redis://:secret@db:6390/2", "spring.data.redis.host", "ignored")))
+        assertThat(url(Map.of(
+                        "spring.data.redis.url", "redis://:secret@db:6390/2", "spring.data.redis.host", "ignored")))
                 .isEqualTo("redis://:secret@db:6390/2");
         assertThat(url(Map.of("spring.data.redis.url", "redis://db:6390", "spring.data.redis.ssl.enabled", "true")))
                 .isEqualTo("rediss://db:6390");
@@ -43,8 +54,13 @@ class SpringRedisSettingsTest {
 
     @Test
     void sentinelAndCluster() {
-        assertThat(url(Map.of("spring.data.redis.sentinel.master", "mymaster",
-                "spring.data.redis.sentinel.nodes", "s1:26379,s2:26379", "spring.data.redis.password", "pw")))
+        assertThat(url(Map.of(
+                        "spring.data.redis.sentinel.master",
+                        "mymaster",
+                        "spring.data.redis.sentinel.nodes",
+                        "s1:26379,s2:26379",
+                        "spring.data.redis.password",
+                        "pw")))
                 .isEqualTo("redis-sentinel://:pw@s1:26379,s2:26379#mymaster");
         assertThat(url(Map.of("spring.data.redis.cluster.nodes", "n1:7000,n2:7001")))
                 .isEqualTo("redis-cluster://n1:7000,n2:7001");
@@ -52,8 +68,13 @@ class SpringRedisSettingsTest {
 
     @Test
     void sentinelCredentialsAreRefusedWithTheWayOut() {
-        assertThatThrownBy(() -> url(Map.of("spring.data.redis.sentinel.master", "m", "spring.data.redis.sentinel.nodes", "s:1",
-                "spring.data.redis.sentinel.password", "x")))
+        assertThatThrownBy(() -> url(Map.of(
+                        "spring.data.redis.sentinel.master",
+                        "m",
+                        "spring.data.redis.sentinel.nodes",
+                        "s:1",
+                        "spring.data.redis.sentinel.password",
+                        "x")))
                 .hasMessageContaining("jrq.url");
     }
 
@@ -65,8 +86,11 @@ class SpringRedisSettingsTest {
 
     @Test
     void graceStaysInsideTheShutdownPhase() {
-        assertThat(WorkerLifecycle.grace(Duration.ofSeconds(30), Duration.ofSeconds(30))).isEqualTo(Duration.ofSeconds(28));
-        assertThat(WorkerLifecycle.grace(Duration.ofSeconds(5), Duration.ofSeconds(30))).isEqualTo(Duration.ofSeconds(5));
-        assertThat(WorkerLifecycle.grace(Duration.ofSeconds(30), Duration.ofSeconds(3))).isEqualTo(Duration.ofMillis(2400));
+        assertThat(WorkerLifecycle.grace(Duration.ofSeconds(30), Duration.ofSeconds(30)))
+                .isEqualTo(Duration.ofSeconds(28));
+        assertThat(WorkerLifecycle.grace(Duration.ofSeconds(5), Duration.ofSeconds(30)))
+                .isEqualTo(Duration.ofSeconds(5));
+        assertThat(WorkerLifecycle.grace(Duration.ofSeconds(30), Duration.ofSeconds(3)))
+                .isEqualTo(Duration.ofMillis(2400));
     }
 }
