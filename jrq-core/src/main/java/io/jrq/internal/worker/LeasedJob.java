@@ -60,10 +60,17 @@ public final class LeasedJob implements JobContext, ScriptGateway.Lease {
         return java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(waitedMs) + (System.nanoTime() - leasedAtNanos);
     }
 
-    /** Marks the start of the job's code, and who observes this attempt. */
+    /**
+     * Marks the start of the job's code: before its timeout is armed, so that a job that times out
+     * is seen to have run at least its timeout, however long the observers take to start.
+     */
+    void runStarts() {
+        this.runStartNanos = System.nanoTime();
+    }
+
+    /** @param attempt who observes this attempt */
     void observed(io.jrq.internal.observe.Attempt attempt) {
         this.observed = attempt;
-        this.runStartNanos = System.nanoTime();
     }
 
     /** @return the observer of this attempt ({@code Attempt.NONE} when nobody observes) */

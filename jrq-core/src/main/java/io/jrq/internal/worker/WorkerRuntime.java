@@ -249,6 +249,7 @@ public final class WorkerRuntime implements WorkerHandle {
         Attempt.Scope[] scope = {Attempt.Scope.NOOP};
         try {
             outcome = invoker.run(job, () -> {
+                job.runStarts();
                 watchTimeout(job);
                 if (!observers.isEmpty()) {
                     job.observed(observers.started(
