@@ -130,17 +130,25 @@ class ArchitectureTest {
                 .check(CORE);
     }
 
-    /** Lettuce is used where Redis is talked to, and nowhere else (not in the API, the codec, the schedule). */
+    /**
+     * Lettuce is used only in the Redis layer, internal.redis: the client and the worker send their
+     * commands through its typed methods (Commands, PubSub, BlockingConnection, ScriptGateway), so
+     * the driver's types, errors and connection handling stay in one package. RedisAdmin is the one
+     * exception still: its pipelined reads (counts by score range, HMGET, SSCAN, ZRANGEBYSCORE with a
+     * limit) use Lettuce's argument and reply types and have not been moved yet.
+     */
     @Test
-    void lettuceOnlyWhereRedisIsTalkedTo() {
+    void lettuceOnlyInTheRedisLayer() {
         noClasses()
                 .that()
-                .resideOutsideOfPackages(
-                        "io.jrq.internal.redis..", "io.jrq.internal.client..", "io.jrq.internal.worker..")
+                .resideOutsideOfPackage("io.jrq.internal.redis..")
+                .and()
+                .haveNameNotMatching("io\\.jrq\\.internal\\.client\\.RedisAdmin(\\$.*)?")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("io.lettuce..")
-                .because("the API and the payload format must not depend on the Redis driver")
+                .because(
+                        "the driver is an implementation detail of the Redis layer, not of the client, the worker or the API")
                 .check(CORE);
     }
 

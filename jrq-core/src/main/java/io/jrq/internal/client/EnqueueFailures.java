@@ -7,7 +7,6 @@ import io.jrq.RedisFullException;
 import io.jrq.RedisUnavailableException;
 import io.jrq.internal.redis.Redis;
 import io.jrq.internal.redis.RedisEndpoint;
-import io.lettuce.core.RedisCommandExecutionException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -38,7 +37,7 @@ final class EnqueueFailures {
             return true;
         }
         for (; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof RedisCommandExecutionException) {
+            if (Redis.isErrorReply(t)) {
                 return true;
             }
         }

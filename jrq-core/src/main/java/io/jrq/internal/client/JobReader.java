@@ -36,11 +36,11 @@ final class JobReader {
         String field = keys.queued(queue);
         String key = keys.job(queue, id);
         // A queued hash of the wrong type only matters when the job has no hash of its own.
-        CompletableFuture<Object> compact = redis.async()
+        CompletableFuture<Object> compact = redis.commands()
                 .hget(field, id)
                 .toCompletableFuture()
                 .handle((v, e) -> e != null ? corrupt(field + " (the queue's queued jobs)", e) : v);
-        CompletableFuture<Map<String, String>> hash = redis.async()
+        CompletableFuture<Map<String, String>> hash = redis.commands()
                 .hgetall(key)
                 .toCompletableFuture()
                 .exceptionally(e -> {
@@ -64,8 +64,9 @@ final class JobReader {
      */
     CompletableFuture<Boolean> exists(String queue, String id) {
         CompletableFuture<Boolean> compact =
-                redis.async().hexists(keys.queued(queue), id).toCompletableFuture();
-        CompletableFuture<Long> hash = redis.async().exists(keys.job(queue, id)).toCompletableFuture();
+                redis.commands().hexists(keys.queued(queue), id).toCompletableFuture();
+        CompletableFuture<Long> hash =
+                redis.commands().exists(keys.job(queue, id)).toCompletableFuture();
         return compact.thenCombine(hash, (c, h) -> Boolean.TRUE.equals(c) || (h != null && h > 0));
     }
 

@@ -7,9 +7,8 @@ import io.jrq.Progress;
 import io.jrq.internal.Keys;
 import io.jrq.internal.codec.JobRef;
 import io.jrq.internal.codec.Json;
+import io.jrq.internal.redis.PubSub;
 import io.jrq.internal.redis.Redis;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,7 +45,7 @@ final class JobWatcher implements AutoCloseable {
             new ConcurrentHashMap<>();
     private final ConcurrentMap<String, CompletableFuture<Void>> subscriptions = new ConcurrentHashMap<>();
     private final ConcurrentMap<JobRef, List<Consumer<Progress>>> progressListeners = new ConcurrentHashMap<>();
-    private volatile StatefulRedisPubSubConnection<String, String> pubsub;
+    private volatile PubSub pubsub;
     private volatile ScheduledExecutorService sweeper;
 
     JobWatcher(Redis redis, Keys keys, BiFunction<String, String, CompletableFuture<Optional<JobRecord>>> reader) {
@@ -87,7 +86,7 @@ final class JobWatcher implements AutoCloseable {
         return subscriptions.computeIfAbsent(keys.events(queue), channel -> {
             CompletableFuture<Void> done = new CompletableFuture<>();
             try {
-                connection().async().subscribe(channel).toCompletableFuture().whenComplete((v, e) -> {
+                connection().subscribe(channel).whenComplete((v, e) -> {
                     if (e != null) {
                         subscriptions.remove(channel, done);
                         done.completeExceptionally(e);
@@ -103,17 +102,16 @@ final class JobWatcher implements AutoCloseable {
         });
     }
 
-    private synchronized StatefulRedisPubSubConnection<String, String> connection() {
+    private synchronized PubSub connection() {
         if (pubsub == null) {
-            StatefulRedisPubSubConnection<String, String> c = redis.openPubSub();
-            c.addListener(new RedisPubSubAdapter<>() {
+            PubSub c = redis.openPubSub(new PubSub.Listener() {
                 @Override
                 public void message(String channel, String message) {
                     onEvent(channel, message);
                 }
 
                 @Override
-                public void subscribed(String channel, long count) {
+                public void subscribed(String channel) {
                     // Also fires after a reconnect: re-read everything waited on in this queue.
                     String queue = keys.queueOfEvents(channel);
                     if (queue != null) {
@@ -219,7 +217,7 @@ final class JobWatcher implements AutoCloseable {
         if (s != null) {
             s.shutdownNow();
         }
-        StatefulRedisPubSubConnection<String, String> c = pubsub;
+        PubSub c = pubsub;
         if (c != null) {
             c.close();
         }

@@ -2,15 +2,10 @@ package io.jrq.internal.client;
 
 import io.jrq.internal.Keys;
 import io.jrq.internal.redis.Redis;
-import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.output.CommandOutput;
-import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.CommandType;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.SortedSet;
@@ -41,8 +36,7 @@ final class QueueRegistry {
      */
     static SortedSet<String> read(Redis redis, Keys keys) {
         String key = keys.queues();
-        List<byte[]> members = redis.await(redis.async()
-                .dispatch(CommandType.SMEMBERS, new RawMembers(), new CommandArgs<>(StringCodec.UTF8).addKey(key)));
+        List<byte[]> members = redis.await(redis.commands().smembersRaw(key));
         SortedSet<String> names = new TreeSet<>();
         for (byte[] m : members) {
             String name = validName(m);
@@ -125,21 +119,5 @@ final class QueueRegistry {
             b.append("... (").append(member.length).append(" bytes)");
         }
         return b.toString();
-    }
-
-    /** SMEMBERS's members as their bytes, so that one that is not UTF-8 is seen as it is. */
-    private static final class RawMembers extends CommandOutput<String, String, List<byte[]>> {
-        RawMembers() {
-            super(StringCodec.UTF8, new ArrayList<>());
-        }
-
-        @Override
-        public void set(ByteBuffer bytes) {
-            if (bytes != null) {
-                byte[] b = new byte[bytes.remaining()];
-                bytes.get(b);
-                output.add(b);
-            }
-        }
     }
 }

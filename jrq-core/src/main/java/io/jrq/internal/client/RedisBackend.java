@@ -9,7 +9,9 @@ import io.jrq.internal.Keys;
 import io.jrq.internal.codec.JobRef;
 import io.jrq.internal.codec.Json;
 import io.jrq.internal.observe.Observers;
+import io.jrq.internal.redis.Commands;
 import io.jrq.internal.redis.Dependencies;
+import io.jrq.internal.redis.DurableWrites;
 import io.jrq.internal.redis.EndedJob;
 import io.jrq.internal.redis.Redis;
 import io.jrq.internal.redis.ScriptGateway;
@@ -18,7 +20,6 @@ import io.jrq.internal.redis.ServerCheck;
 import io.jrq.internal.worker.WorkerConfig;
 import io.jrq.internal.worker.WorkerHandle;
 import io.jrq.internal.worker.WorkerRuntime;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +73,7 @@ public final class RedisBackend implements Backend {
         long t0 = System.nanoTime();
         Redis redis = Redis.connect(options);
         try {
-            redis.await(redis.async().ping());
+            redis.await(redis.commands().ping());
         } catch (RuntimeException e) {
             redis.close();
             throw e;
@@ -140,7 +141,7 @@ public final class RedisBackend implements Backend {
             // Redis) leaves nothing behind; that costs one round trip per queue and client.
             CompletableFuture<Void> ready = register
                     ? up.thenCompose(
-                            v -> redis.async().sadd(keys.queues(), queue).thenApply(n -> (Void) null))
+                            v -> redis.commands().sadd(keys.queues(), queue).thenApply(n -> (Void) null))
                     : up;
             stored = ready.handle((v, e) -> e).thenCompose(e -> {
                 if (e != null) {
@@ -167,7 +168,7 @@ public final class RedisBackend implements Backend {
     /** Sends the enqueue script calls on the shared connection; fails with what happened to the jobs. */
     private CompletableFuture<List<String>> store(String queue, List<EncodedJob> jobs, EnqueueSpec spec) {
         List<List<EncodedJob>> parts = batches(jobs);
-        List<CompletableFuture<EnqueueReply>> replies = sendBatches(redis.async(), queue, parts, spec);
+        List<CompletableFuture<EnqueueReply>> replies = sendBatches(redis.commands(), queue, parts, spec);
         CompletableFuture<Void> all = replies.size() == 1
                 ? replies.get(0).thenApply(r -> (Void) null)
                 : CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new));
@@ -185,7 +186,7 @@ public final class RedisBackend implements Backend {
         NotDurableException unconfirmed = null;
         if (registeredQueues.add(queue)) {
             try {
-                redis.await(redis.async().sadd(keys.queues(), queue));
+                redis.await(redis.commands().sadd(keys.queues(), queue));
             } catch (RuntimeException e) {
                 registeredQueues.remove(queue);
                 throw failures.notSent(queue, jobs, e);
@@ -255,10 +256,7 @@ public final class RedisBackend implements Backend {
 
     /** Sends the enqueue script once per batch, pipelined; each batch is stored atomically. */
     private List<CompletableFuture<EnqueueReply>> sendBatches(
-            RedisClusterAsyncCommands<String, String> on,
-            String queue,
-            List<List<EncodedJob>> parts,
-            EnqueueSpec spec) {
+            Commands on, String queue, List<List<EncodedJob>> parts, EnqueueSpec spec) {
         ScriptGateway.Enqueue enqueue = scripts.enqueue(
                 queue,
                 spec.atFront(),
@@ -303,7 +301,7 @@ public final class RedisBackend implements Backend {
                 String worker = r.worker();
                 String command = "{\"cmd\":\"stop\",\"queue\":" + Json.mapper().valueToTree(queue) + ",\"id\":"
                         + Json.mapper().valueToTree(id) + "}";
-                redis.await(redis.async().publish(keys.commands(worker), command));
+                redis.await(redis.commands().publish(keys.commands(worker), command));
                 return Optional.of(JobStatus.STARTED);
             default:
                 return read(queue, id).map(JobRecord::status);
@@ -336,7 +334,7 @@ public final class RedisBackend implements Backend {
 
     @Override
     public long queuedCount(String queue) {
-        Long n = redis.await(redis.async().llen(keys.ready(queue)));
+        Long n = redis.await(redis.commands().llen(keys.ready(queue)));
         return n == null ? 0 : n;
     }
 
@@ -347,8 +345,8 @@ public final class RedisBackend implements Backend {
             if (registeredQueues.add(q)) {
                 try {
                     // Asked first: on a full Redis even the SADD of a member already there is refused.
-                    if (!redis.await(redis.async().sismember(keys.queues(), q))) {
-                        redis.await(redis.async().sadd(keys.queues(), q));
+                    if (!redis.await(redis.commands().sismember(keys.queues(), q))) {
+                        redis.await(redis.commands().sadd(keys.queues(), q));
                     }
                 } catch (RuntimeException e) {
                     registeredQueues.remove(q);

@@ -3,10 +3,10 @@ package io.jrq.internal.client;
 import io.jrq.JrqException;
 import io.jrq.RedisFullException;
 import io.jrq.internal.Keys;
+import io.jrq.internal.redis.Commands.Scored;
 import io.jrq.internal.redis.Redis;
 import io.jrq.internal.redis.ScriptGateway;
 import io.jrq.internal.schedule.RecurringDef;
-import io.lettuce.core.ScoredValue;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -58,12 +58,12 @@ final class RedisRecurringStore implements RecurringStore {
     private Stored store(RecurringDef def) {
         String queue = def.queue();
         // Listing finds recurring jobs through the queue registry, so register the queue first.
-        redis.await(redis.async().sadd(keys.queues(), queue));
+        redis.await(redis.commands().sadd(keys.queues(), queue));
         String hash = keys.recurring(queue);
         for (int i = 0; i < MAX_TRIES; i++) {
             CompletableFuture<String> current =
-                    redis.async().hget(hash, def.name()).toCompletableFuture();
-            CompletableFuture<List<String>> time = redis.async().time().toCompletableFuture();
+                    redis.commands().hget(hash, def.name()).toCompletableFuture();
+            CompletableFuture<List<String>> time = redis.commands().time().toCompletableFuture();
             String old = redis.await(current);
             long now = millis(redis.await(time));
             RecurringDef previous = old == null ? null : parseQuietly(hash, def.name(), old, null);
@@ -90,8 +90,8 @@ final class RedisRecurringStore implements RecurringStore {
     public Optional<String> trigger(String queue, String name) {
         // Read the definition and Redis' clock together: the run is the tick of that instant.
         CompletableFuture<String> def =
-                redis.async().hget(keys.recurring(queue), name).toCompletableFuture();
-        List<String> time = redis.await(redis.async().time());
+                redis.commands().hget(keys.recurring(queue), name).toCompletableFuture();
+        List<String> time = redis.await(redis.commands().time());
         String json = redis.await(def);
         if (json == null) {
             return Optional.empty();
@@ -117,9 +117,9 @@ final class RedisRecurringStore implements RecurringStore {
     @Override
     public Optional<Stored> get(String queue, String name) {
         CompletableFuture<String> def =
-                redis.async().hget(keys.recurring(queue), name).toCompletableFuture();
+                redis.commands().hget(keys.recurring(queue), name).toCompletableFuture();
         CompletableFuture<Double> due =
-                redis.async().zscore(keys.recurringDue(queue), name).toCompletableFuture();
+                redis.commands().zscore(keys.recurringDue(queue), name).toCompletableFuture();
         String json = redis.await(def);
         Double score = redis.await(due);
         if (json == null) {
@@ -144,12 +144,14 @@ final class RedisRecurringStore implements RecurringStore {
     private List<Stored> scan(List<String> unreadable) {
         Set<String> queues = QueueRegistry.read(redis, keys);
         Map<String, CompletableFuture<Map<String, String>>> defs = new HashMap<>();
-        Map<String, CompletableFuture<List<ScoredValue<String>>>> dues = new HashMap<>();
+        Map<String, CompletableFuture<List<Scored>>> dues = new HashMap<>();
         for (String q : queues) {
-            defs.put(q, redis.async().hgetall(keys.recurring(q)).toCompletableFuture());
+            defs.put(q, redis.commands().hgetall(keys.recurring(q)).toCompletableFuture());
             dues.put(
                     q,
-                    redis.async().zrangeWithScores(keys.recurringDue(q), 0, -1).toCompletableFuture());
+                    redis.commands()
+                            .zrangeWithScores(keys.recurringDue(q), 0, -1)
+                            .toCompletableFuture());
         }
         List<Stored> all = new ArrayList<>();
         for (String q : queues) {
@@ -157,8 +159,8 @@ final class RedisRecurringStore implements RecurringStore {
             Map<String, Long> due = new HashMap<>();
             try {
                 d = redis.await(defs.get(q));
-                for (ScoredValue<String> v : redis.await(dues.get(q))) {
-                    due.put(v.getValue(), (long) v.getScore());
+                for (Scored v : redis.await(dues.get(q))) {
+                    due.put(v.value(), (long) v.score());
                 }
             } catch (JrqException e) {
                 // A key of the wrong type hides only this queue's recurring jobs, not every queue's.

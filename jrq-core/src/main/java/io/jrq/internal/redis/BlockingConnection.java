@@ -1,9 +1,12 @@
 package io.jrq.internal.redis;
 
+import io.lettuce.core.LMoveArgs;
+import io.lettuce.core.UnblockType;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A connection of one waiter's own, for commands that block it ({@code BLMOVE}) and must never
@@ -24,8 +27,31 @@ public final class BlockingConnection implements AutoCloseable {
     }
 
     /** @return async commands on this connection alone */
-    public RedisClusterAsyncCommands<String, String> async() {
+    RedisClusterAsyncCommands<String, String> async() {
         return async;
+    }
+
+    /**
+     * Sends {@code BLMOVE key key RIGHT RIGHT timeout}: waits, blocking this connection, until the
+     * list has an element, and leaves the list as it was.
+     *
+     * @param key the list to wait on
+     * @param seconds how long the server waits at most
+     * @return the element moved, or null when the wait timed out
+     */
+    public CompletableFuture<String> blmove(String key, double seconds) {
+        return async.blmove(key, key, LMoveArgs.Builder.rightRight(), seconds).toCompletableFuture();
+    }
+
+    /**
+     * Ends this connection's blocked command as if it timed out ({@code CLIENT UNBLOCK id TIMEOUT}),
+     * sent on another connection since this one is blocked. Does not wait for the reply.
+     *
+     * @param shared the connection to send it on
+     * @param clientId this connection's {@link #clientId()}
+     */
+    public void unblock(Redis shared, long clientId) {
+        shared.async().clientUnblock(clientId, UnblockType.TIMEOUT);
     }
 
     /**

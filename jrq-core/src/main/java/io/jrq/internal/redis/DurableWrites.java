@@ -1,10 +1,8 @@
-package io.jrq.internal.client;
+package io.jrq.internal.redis;
 
 import io.jrq.Durability;
 import io.jrq.JrqException;
 import io.jrq.NotDurableException;
-import io.jrq.internal.redis.DedicatedConnection;
-import io.jrq.internal.redis.Redis;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.NestedMultiOutput;
@@ -27,7 +25,7 @@ import java.util.function.Function;
  * run on and block it meanwhile, so each durable write borrows a connection of its own from a small
  * pool, never the client's shared one.
  */
-final class DurableWrites implements AutoCloseable {
+public final class DurableWrites implements AutoCloseable {
     private static final int MAX_IDLE = 4;
     private static final ProtocolKeyword WAITAOF = new ProtocolKeyword() {
         private final byte[] bytes = "WAITAOF".getBytes(StandardCharsets.US_ASCII);
@@ -48,7 +46,8 @@ final class DurableWrites implements AutoCloseable {
     private volatile String serverVersion;
     private volatile boolean closed;
 
-    DurableWrites(Redis redis) {
+    /** @param redis the client whose connections are used */
+    public DurableWrites(Redis redis) {
         this.redis = redis;
     }
 
@@ -58,7 +57,7 @@ final class DurableWrites implements AutoCloseable {
      * @param queue the queue written to, for messages
      * @param key a key of the write (routes it in a cluster)
      * @param durability what to wait for
-     * @param write sends the write on the given commands and returns the pending result
+     * @param write sends the write on the given connection and returns the pending result
      * @param storedIds the ids of the jobs the result says were stored
      * @param writeFailed what to throw when the write fails (or its reply does not come): the write
      *     was sent, unlike when the connection cannot be had
@@ -67,11 +66,11 @@ final class DurableWrites implements AutoCloseable {
      * @throws NotDurableException when the write is stored but not confirmed in time
      * @throws JrqException before writing anything when the server cannot confirm this durability
      */
-    <T> T write(
+    public <T> T write(
             String queue,
             String key,
             Durability durability,
-            Function<RedisAsyncCommands<String, String>, CompletableFuture<T>> write,
+            Function<Commands, CompletableFuture<T>> write,
             Function<T, List<String>> storedIds,
             Function<RuntimeException, RuntimeException> writeFailed) {
         DedicatedConnection conn = borrow();
@@ -83,7 +82,7 @@ final class DurableWrites implements AutoCloseable {
             }
             T result;
             try {
-                result = redis.await(write.apply(on));
+                result = redis.await(write.apply(new Commands(on)));
             } catch (RuntimeException e) {
                 throw writeFailed.apply(e);
             }

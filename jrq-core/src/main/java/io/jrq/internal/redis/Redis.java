@@ -43,6 +43,7 @@ public final class Redis implements AutoCloseable {
     private final AbstractRedisClient client;
     private final StatefulConnection<String, String> connection;
     private final RedisClusterAsyncCommands<String, String> async;
+    private final Commands commands;
     private final Duration timeout;
     private volatile boolean closed;
     private static final CompletableFuture<Void> CONNECTED = CompletableFuture.completedFuture(null);
@@ -85,6 +86,7 @@ public final class Redis implements AutoCloseable {
                 StatefulRedisClusterConnection<String, String> conn = c.connect();
                 this.connection = conn;
                 this.async = conn.async();
+                this.commands = new Commands(async);
             } else {
                 RedisClient c = RedisClient.create(resources, endpoint.uris().get(0));
                 c.setOptions(ClientOptions.builder()
@@ -98,6 +100,7 @@ public final class Redis implements AutoCloseable {
                 StatefulRedisConnection<String, String> conn = c.connect();
                 this.connection = conn;
                 this.async = conn.async();
+                this.commands = new Commands(async);
             }
         } catch (RuntimeException e) {
             resources.shutdown(0, 2, TimeUnit.SECONDS);
@@ -182,6 +185,11 @@ public final class Redis implements AutoCloseable {
         return async;
     }
 
+    /** @return the plain commands, on the shared, auto-pipelined connection; thread-safe */
+    public Commands commands() {
+        return commands;
+    }
+
     /** @return a new connection for blocking commands, so they never stall the shared one */
     public BlockingConnection openBlocking() {
         try {
@@ -214,8 +222,15 @@ public final class Redis implements AutoCloseable {
         return timeout;
     }
 
-    /** @return a new pub/sub connection; Lettuce resubscribes its channels after a reconnect */
-    public StatefulRedisPubSubConnection<String, String> openPubSub() {
+    /**
+     * @param listener told of every message and (re)subscription
+     * @return a new pub/sub connection; Lettuce resubscribes its channels after a reconnect
+     */
+    public PubSub openPubSub(PubSub.Listener listener) {
+        return new PubSub(openPubSub(), listener);
+    }
+
+    private StatefulRedisPubSubConnection<String, String> openPubSub() {
         try {
             if (client instanceof RedisClusterClient c) {
                 return c.connectPubSub();
@@ -297,6 +312,15 @@ public final class Redis implements AutoCloseable {
             return re;
         }
         return new JrqException(String.valueOf(e.getMessage()), e);
+    }
+
+    /**
+     * @param t a failure of a command
+     * @return whether it is Redis' error reply (the command was refused and did nothing), not a
+     *     failure to send it or to read its reply
+     */
+    public static boolean isErrorReply(Throwable t) {
+        return t instanceof RedisCommandExecutionException;
     }
 
     /**

@@ -148,7 +148,11 @@ public final class ScriptGateway {
          * @return the pending reply; a failure is translated ({@code JRQ_JOB_EXISTS} becomes
          *     {@link io.jrq.JobExistsException})
          */
-        public CompletableFuture<EnqueueReply> send(
+        public CompletableFuture<EnqueueReply> send(Commands on, List<? extends NewJob> batch) {
+            return send(on.async, batch);
+        }
+
+        private CompletableFuture<EnqueueReply> send(
                 RedisClusterAsyncCommands<String, String> on, List<? extends NewJob> batch) {
             String[] args = new String[7 + 3 * batch.size()];
             System.arraycopy(head, 0, args, 0, 7);
@@ -165,7 +169,7 @@ public final class ScriptGateway {
                     .thenApply(r -> EnqueueReply.parse(r, atFront));
         }
 
-        /** Like {@link #send(RedisClusterAsyncCommands, List)} on the shared connection. */
+        /** Like {@link #send(Commands, List)} on the shared connection. */
         public CompletableFuture<EnqueueReply> send(List<? extends NewJob> batch) {
             return send(redis.async(), batch);
         }
@@ -305,7 +309,11 @@ public final class ScriptGateway {
          * @param on the connection to send it on: a queue waiter's, behind its {@code BLMOVE}
          * @return the pending reply
          */
-        public CompletableFuture<FetchReply> run(RedisClusterAsyncCommands<String, String> on) {
+        public CompletableFuture<FetchReply> run(BlockingConnection on) {
+            return run(on.async());
+        }
+
+        private CompletableFuture<FetchReply> run(RedisClusterAsyncCommands<String, String> on) {
             return scripts.<List<Object>>run(on, Script.FETCH, ScriptOutputType.MULTI, k, args)
                     .thenApply(r -> FetchReply.parse(queue, r));
         }

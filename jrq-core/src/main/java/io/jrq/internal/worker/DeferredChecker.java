@@ -1,9 +1,9 @@
 package io.jrq.internal.worker;
 
 import io.jrq.internal.Keys;
+import io.jrq.internal.redis.Commands.Scored;
 import io.jrq.internal.redis.Dependencies;
 import io.jrq.internal.redis.Redis;
-import io.lettuce.core.ScoredValue;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -58,23 +58,23 @@ final class DeferredChecker implements Runnable {
 
     private void check(String queue) {
         long from = cursor.getOrDefault(queue, 0L);
-        List<ScoredValue<String>> page =
-                redis.await(redis.async().zrangeWithScores(keys.deferred(queue), from, from + BATCH - 1));
+        List<Scored> page =
+                redis.await(redis.commands().zrangeWithScores(keys.deferred(queue), from, from + BATCH - 1));
         if (page.isEmpty()) {
             cursor.put(queue, 0L);
             return;
         }
         // Scores are enqueue times on the Redis clock, so the age is measured on that clock too.
-        List<String> time = redis.await(redis.async().time());
+        List<String> time = redis.await(redis.commands().time());
         long nowMs = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
         int checked = 0;
-        for (ScoredValue<String> e : page) {
-            if (nowMs - (long) e.getScore() < minAgeMs) {
+        for (Scored e : page) {
+            if (nowMs - (long) e.score() < minAgeMs) {
                 continue;
             }
-            String id = e.getValue();
+            String id = e.value();
             List<String> pending =
-                    new ArrayList<>(redis.await(redis.async().smembers(keys.pendingDepsPrefix(queue) + id)));
+                    new ArrayList<>(redis.await(redis.commands().smembers(keys.pendingDepsPrefix(queue) + id)));
             if (!pending.isEmpty()) {
                 dependencies.register(queue, List.of(id), pending);
                 checked++;

@@ -139,11 +139,12 @@ final class LeaseKeeper implements Runnable {
                         .collect(Collectors.joining(",")));
         String key = keys.worker(config.name());
         long ttl = Math.max(3 * config.heartbeat().toMillis(), 3000);
-        redis.await(redis.async()
+        redis.await(redis.commands()
                 .hset(key, fields)
                 .toCompletableFuture()
-                .thenCombine(redis.async().pexpire(key, ttl).toCompletableFuture(), (a, b) -> b)
-                .thenCombine(redis.async().sadd(keys.workers(), config.name()).toCompletableFuture(), (a, b) -> b));
+                .thenCombine(redis.commands().pexpire(key, ttl).toCompletableFuture(), (a, b) -> b)
+                .thenCombine(
+                        redis.commands().sadd(keys.workers(), config.name()).toCompletableFuture(), (a, b) -> b));
         pruneDeadWorkers();
     }
 
@@ -155,9 +156,9 @@ final class LeaseKeeper implements Runnable {
         if (++beats % PRUNE_EVERY != 1) {
             return;
         }
-        for (String name : redis.await(redis.async().smembers(keys.workers()))) {
-            if (redis.await(redis.async().exists(keys.worker(name))) == 0) {
-                redis.await(redis.async().srem(keys.workers(), name));
+        for (String name : redis.await(redis.commands().smembers(keys.workers()))) {
+            if (redis.await(redis.commands().exists(keys.worker(name))) == 0) {
+                redis.await(redis.commands().srem(keys.workers(), name));
             }
         }
     }
@@ -165,11 +166,11 @@ final class LeaseKeeper implements Runnable {
     /** Removes the registry entry at shutdown. */
     void unregister() {
         try {
-            redis.await(redis.async()
+            redis.await(redis.commands()
                     .del(keys.worker(config.name()))
                     .toCompletableFuture()
                     .thenCombine(
-                            redis.async().srem(keys.workers(), config.name()).toCompletableFuture(), (a, b) -> b));
+                            redis.commands().srem(keys.workers(), config.name()).toCompletableFuture(), (a, b) -> b));
         } catch (RuntimeException e) {
             log.debug("could not unregister worker {}", config.name(), e);
         }

@@ -97,7 +97,7 @@ final class LivenessCheck implements Runnable {
         }
         lastCheck = now;
         observeServer(now);
-        List<String> others = new ArrayList<>(redis.await(redis.async().smembers(keys.workers())));
+        List<String> others = new ArrayList<>(redis.await(redis.commands().smembers(keys.workers())));
         others.remove(config.name());
         missingSince.keySet().retainAll(others);
         seen.retainAll(others);
@@ -105,7 +105,7 @@ final class LivenessCheck implements Runnable {
             return;
         }
         String[] channels = others.stream().map(keys::commands).toArray(String[]::new);
-        Map<String, Long> subscribers = redis.await(redis.async().pubsubNumsub(channels));
+        Map<String, Long> subscribers = redis.await(redis.commands().pubsubNumsub(channels));
         boolean settled = now - epochStart >= TimeUnit.MILLISECONDS.toNanos(SETTLE_MS);
         for (String name : others) {
             Long n = subscribers.get(keys.commands(name));
@@ -123,7 +123,7 @@ final class LivenessCheck implements Runnable {
 
     /** Starts a new epoch when the server restarted or another one took over (a new run id). */
     private void observeServer(long now) {
-        Map<String, String> info = parseInfo(redis.await(redis.async().info("server")));
+        Map<String, String> info = parseInfo(redis.await(redis.commands().info("server")));
         String id = info.get("run_id");
         long uptimeMs = TimeUnit.SECONDS.toMillis(Long.parseLong(info.getOrDefault("uptime_in_seconds", "0")));
         if (runId == null) {
@@ -140,7 +140,7 @@ final class LivenessCheck implements Runnable {
 
     private void recover(String name, long goneMs) {
         Set<String> queues = new LinkedHashSet<>();
-        String listed = redis.await(redis.async().hget(keys.worker(name), "queues"));
+        String listed = redis.await(redis.commands().hget(keys.worker(name), "queues"));
         if (listed != null) {
             for (String q : listed.split(",")) {
                 try {
@@ -173,8 +173,8 @@ final class LivenessCheck implements Runnable {
             observers.leasesExpired(queue, n);
             dependencies.release(r.released());
         }
-        redis.await(redis.async().srem(keys.workers(), name));
-        redis.await(redis.async().del(keys.worker(name)));
+        redis.await(redis.commands().srem(keys.workers(), name));
+        redis.await(redis.commands().del(keys.worker(name)));
         missingSince.remove(name);
         seen.remove(name);
         log.info(

@@ -1,9 +1,7 @@
 package io.jrq.internal.worker;
 
 import io.jrq.internal.redis.BlockingConnection;
-import io.lettuce.core.LMoveArgs;
-import io.lettuce.core.UnblockType;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.jrq.internal.redis.Redis;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -42,12 +40,11 @@ final class QueueWaiter implements Runnable {
     private final Set<String> blocked;
     private final String readyKey;
     private final BlockingConnection blocking;
-    private final RedisClusterAsyncCommands<String, String> async;
     private final IdleSignal idle;
     private final Fetcher fetcher;
     private final boolean fetchBehind;
     private final double blockSeconds;
-    private final RedisClusterAsyncCommands<String, String> shared;
+    private final Redis shared;
     /** This connection's id on the server, to unblock its wait at shutdown; -1 when unknown (a cluster, or refused). */
     private final long clientId;
 
@@ -70,12 +67,11 @@ final class QueueWaiter implements Runnable {
             Set<String> blocked,
             boolean fetchBehind,
             long commandTimeoutMs,
-            RedisClusterAsyncCommands<String, String> shared) {
+            Redis shared) {
         this.queue = queue;
         this.blocked = blocked;
         this.readyKey = readyKey;
         this.blocking = blocking;
-        this.async = blocking.async();
         this.idle = idle;
         this.fetcher = fetcher;
         this.fetchBehind = fetchBehind;
@@ -113,7 +109,7 @@ final class QueueWaiter implements Runnable {
                     // Published before anything is sent: stop() either sees it or stops the send.
                     CompletableFuture<Void> c = new CompletableFuture<>();
                     chain = c;
-                    fetcher.fetchBehindWait(queue, fetch -> fetch.run(async), this::sendWait, () -> running, c);
+                    fetcher.fetchBehindWait(queue, fetch -> fetch.run(blocking), this::sendWait, () -> running, c);
                     c.get();
                 } else {
                     // Waits for the callback's stage, not the reply itself, so the next BLMOVE is only
@@ -142,8 +138,7 @@ final class QueueWaiter implements Runnable {
     }
 
     private CompletableFuture<String> sendWait() {
-        return async.blmove(readyKey, readyKey, LMoveArgs.Builder.rightRight(), blockSeconds)
-                .toCompletableFuture();
+        return blocking.blmove(readyKey, blockSeconds);
     }
 
     private static void sleep(long ms) {
@@ -166,7 +161,7 @@ final class QueueWaiter implements Runnable {
         if (c != null && !c.isDone()) {
             if (clientId >= 0) {
                 try {
-                    shared.clientUnblock(clientId, UnblockType.TIMEOUT);
+                    blocking.unblock(shared, clientId);
                 } catch (RuntimeException e) {
                     log.debug("could not unblock the wait on {}: {}", readyKey, e.toString());
                 }

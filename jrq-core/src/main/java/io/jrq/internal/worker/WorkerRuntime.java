@@ -12,10 +12,9 @@ import io.jrq.internal.observe.Attempt;
 import io.jrq.internal.observe.AttemptEnd;
 import io.jrq.internal.observe.Observers;
 import io.jrq.internal.redis.Dependencies;
+import io.jrq.internal.redis.PubSub;
 import io.jrq.internal.redis.Redis;
 import io.jrq.internal.redis.ScriptGateway;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -60,7 +59,7 @@ public final class WorkerRuntime implements WorkerHandle {
     private final LeaseKeeper leaseKeeper;
     private final BiConsumer<LeasedJob, Progress> progress;
     private final java.util.function.Function<JobRef, String> resultReader;
-    private final StatefulRedisPubSubConnection<String, String> commands;
+    private final PubSub commands;
     private final Thread fetchThread;
     private final Thread signalHook;
     private final Observers observers;
@@ -91,8 +90,8 @@ public final class WorkerRuntime implements WorkerHandle {
         fetcherRef[0] = fetcher;
         this.leaseKeeper = new LeaseKeeper(config, redis, keys, scripts, slots, options.clock(), this::stop);
         this.progress = (job, p) -> writeProgress(redis, job, p);
-        this.resultReader = ref -> redis.await(redis.async().hget(keys.job(ref.queue(), ref.id()), "result"));
-        this.commands = redis.openPubSub();
+        this.resultReader = ref -> redis.await(redis.commands().hget(keys.job(ref.queue(), ref.id()), "result"));
+        this.commands = redis.openPubSub((channel, message) -> onCommand(message));
         // Two threads, so that a slow reap or a timeout never delays the heartbeat that renews leases.
         ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, named("jrq-worker-timer", true));
         // Timeouts of jobs that ended in time are cancelled; drop them at once rather than at their deadline.
@@ -113,7 +112,7 @@ public final class WorkerRuntime implements WorkerHandle {
                     blocked,
                     fetchBehind,
                     options.commandTimeout().toMillis(),
-                    redis.async());
+                    redis);
             waiters.add(w);
             named("jrq-wait-" + queue, true).newThread(w).start();
         }
@@ -187,23 +186,21 @@ public final class WorkerRuntime implements WorkerHandle {
     }
 
     private void listenForCommands(Redis redis) {
-        commands.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, String message) {
-                try {
-                    JsonNode cmd = Json.mapper().readTree(message);
-                    if ("stop".equals(cmd.path("cmd").asText())) {
-                        stop(cmd.path("queue").asText(), cmd.path("id").asText());
-                    }
-                } catch (Exception e) {
-                    log.warn(
-                            "worker {}: ignoring unreadable command {}",
-                            config.name(),
-                            io.jrq.internal.LogText.printable(message));
-                }
+        redis.await(commands.subscribe(keys.commands(config.name())));
+    }
+
+    private void onCommand(String message) {
+        try {
+            JsonNode cmd = Json.mapper().readTree(message);
+            if ("stop".equals(cmd.path("cmd").asText())) {
+                stop(cmd.path("queue").asText(), cmd.path("id").asText());
             }
-        });
-        redis.await(commands.async().subscribe(keys.commands(config.name())));
+        } catch (Exception e) {
+            log.warn(
+                    "worker {}: ignoring unreadable command {}",
+                    config.name(),
+                    io.jrq.internal.LogText.printable(message));
+        }
     }
 
     private void writeProgress(Redis redis, LeasedJob job, Progress p) {
@@ -218,8 +215,8 @@ public final class WorkerRuntime implements WorkerHandle {
         event.put("status", "STARTED");
         event.set("progress", o);
         // Fire and forget: progress is advisory and must never slow the job down or fail it.
-        redis.async().hset(keys.job(job.queue(), job.id()), "progress", o.toString());
-        redis.async().publish(keys.events(job.queue()), event.toString());
+        redis.commands().hset(keys.job(job.queue(), job.id()), "progress", o.toString());
+        redis.commands().publish(keys.events(job.queue()), event.toString());
     }
 
     private void fetchLoop() {

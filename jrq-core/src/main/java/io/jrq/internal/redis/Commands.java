@@ -1,0 +1,149 @@
+package io.jrq.internal.redis;
+
+import io.lettuce.core.ScoredValue;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The plain (non-script) commands that the client and the worker send, with JDK types for replies,
+ * so that Lettuce stays inside this package. Each command is sent as it is called, on the
+ * connection this was made for (the client's shared one, or a dedicated one); the returned future
+ * is Lettuce's own pending command, so a call costs nothing beyond the command itself.
+ */
+public final class Commands {
+    final RedisClusterAsyncCommands<String, String> async;
+
+    Commands(RedisClusterAsyncCommands<String, String> async) {
+        this.async = async;
+    }
+
+    /** A sorted-set member with its score. */
+    public record Scored(String value, double score) {}
+
+    public CompletableFuture<String> ping() {
+        return async.ping().toCompletableFuture();
+    }
+
+    /** @return Redis' clock: seconds and microseconds, as {@code TIME} answers */
+    public CompletableFuture<List<String>> time() {
+        return async.time().toCompletableFuture();
+    }
+
+    public CompletableFuture<String> info(String section) {
+        return async.info(section).toCompletableFuture();
+    }
+
+    public CompletableFuture<String> set(String key, String value) {
+        return async.set(key, value).toCompletableFuture();
+    }
+
+    public CompletableFuture<Long> del(String... keys) {
+        return async.del(keys).toCompletableFuture();
+    }
+
+    public CompletableFuture<Long> exists(String... keys) {
+        return async.exists(keys).toCompletableFuture();
+    }
+
+    public CompletableFuture<Boolean> pexpire(String key, long ms) {
+        return async.pexpire(key, ms).toCompletableFuture();
+    }
+
+    public CompletableFuture<String> hget(String key, String field) {
+        return async.hget(key, field).toCompletableFuture();
+    }
+
+    public CompletableFuture<Map<String, String>> hgetall(String key) {
+        return async.hgetall(key).toCompletableFuture();
+    }
+
+    public CompletableFuture<Boolean> hexists(String key, String field) {
+        return async.hexists(key, field).toCompletableFuture();
+    }
+
+    public CompletableFuture<Boolean> hset(String key, String field, String value) {
+        return async.hset(key, field, value).toCompletableFuture();
+    }
+
+    public CompletableFuture<Long> hset(String key, Map<String, String> fields) {
+        return async.hset(key, fields).toCompletableFuture();
+    }
+
+    public CompletableFuture<Long> llen(String key) {
+        return async.llen(key).toCompletableFuture();
+    }
+
+    public CompletableFuture<Long> sadd(String key, String... members) {
+        return async.sadd(key, members).toCompletableFuture();
+    }
+
+    public CompletableFuture<Long> srem(String key, String... members) {
+        return async.srem(key, members).toCompletableFuture();
+    }
+
+    public CompletableFuture<Boolean> sismember(String key, String member) {
+        return async.sismember(key, member).toCompletableFuture();
+    }
+
+    public CompletableFuture<Set<String>> smembers(String key) {
+        return async.smembers(key).toCompletableFuture();
+    }
+
+    /**
+     * {@code SMEMBERS} with the members as sent, not decoded: a member that is not UTF-8 would
+     * otherwise turn into replacement characters and could no longer be told apart.
+     */
+    public CompletableFuture<List<byte[]>> smembersRaw(String key) {
+        return async.dispatch(CommandType.SMEMBERS, new RawMembers(), new CommandArgs<>(StringCodec.UTF8).addKey(key))
+                .toCompletableFuture();
+    }
+
+    public CompletableFuture<Double> zscore(String key, String member) {
+        return async.zscore(key, member).toCompletableFuture();
+    }
+
+    public CompletableFuture<List<Scored>> zrangeWithScores(String key, long start, long stop) {
+        return async.zrangeWithScores(key, start, stop).toCompletableFuture().thenApply(Commands::scored);
+    }
+
+    public CompletableFuture<Long> publish(String channel, String message) {
+        return async.publish(channel, message).toCompletableFuture();
+    }
+
+    /** @return the number of subscribers of each channel */
+    public CompletableFuture<Map<String, Long>> pubsubNumsub(String... channels) {
+        return async.pubsubNumsub(channels).toCompletableFuture();
+    }
+
+    static List<Scored> scored(List<ScoredValue<String>> values) {
+        List<Scored> out = new ArrayList<>(values.size());
+        for (ScoredValue<String> v : values) {
+            out.add(new Scored(v.getValue(), v.getScore()));
+        }
+        return out;
+    }
+
+    private static final class RawMembers extends CommandOutput<String, String, List<byte[]>> {
+        RawMembers() {
+            super(StringCodec.UTF8, new ArrayList<>());
+        }
+
+        @Override
+        public void set(ByteBuffer bytes) {
+            if (bytes != null) {
+                byte[] b = new byte[bytes.remaining()];
+                bytes.get(b);
+                output.add(b);
+            }
+        }
+    }
+}
