@@ -363,27 +363,7 @@ class ProtocolIT {
         assertThat(q + "queued").isEqualTo(keys.queued(queue));
         String id = "c" + UUID.randomUUID().toString().substring(0, 8);
         String payload = "{\"v\":1,\"fn\":\"io.jrq.testjobs.Jobs::add\",\"args\":[40,2]}";
-        String reply = redis.execute(
-                "EVAL",
-                Files.readString(enqueueLua()),
-                "7",
-                q + "ready",
-                q + "job:",
-                q + "scheduled",
-                q + "unique:",
-                q + "deps:",
-                q + "deferred",
-                q + "queued",
-                "0",
-                "-1",
-                "-1",
-                "Q",
-                "-1",
-                "[]",
-                "cancel",
-                id,
-                payload,
-                "");
+        String reply = compactEnqueue(q, id, payload);
         String enqueuedAt = reply.split("\n")[0];
         // One field "<enqueued_at>:<payload>", no hash of its own, the id on the ready list.
         assertThat(redis.execute("HGET", q + "queued", id)).isEqualTo(enqueuedAt + ":" + payload);
@@ -391,51 +371,11 @@ class ProtocolIT {
         assertThat(redis.execute("LRANGE", q + "ready", "0", "-1")).isEqualTo(id);
         // The id is taken in either form: the same payload again is this job, returned and not written
         // again; another payload is refused.
-        String again = redis.execute(
-                "EVAL",
-                Files.readString(enqueueLua()),
-                "7",
-                q + "ready",
-                q + "job:",
-                q + "scheduled",
-                q + "unique:",
-                q + "deps:",
-                q + "deferred",
-                q + "queued",
-                "0",
-                "-1",
-                "-1",
-                "Q",
-                "-1",
-                "[]",
-                "cancel",
-                id,
-                payload,
-                "");
+        String again = compactEnqueue(q, id, payload);
         assertThat(again.split("\n")[1]).isEqualTo(id);
         assertThat(redis.execute("HGET", q + "queued", id)).isEqualTo(enqueuedAt + ":" + payload);
         assertThat(redis.execute("LRANGE", q + "ready", "0", "-1")).isEqualTo(id);
-        assertThatThrownBy(() -> redis.execute(
-                        "EVAL",
-                        Files.readString(enqueueLua()),
-                        "7",
-                        q + "ready",
-                        q + "job:",
-                        q + "scheduled",
-                        q + "unique:",
-                        q + "deps:",
-                        q + "deferred",
-                        q + "queued",
-                        "0",
-                        "-1",
-                        "-1",
-                        "Q",
-                        "-1",
-                        "[]",
-                        "cancel",
-                        id,
-                        payload.replace("40", "41"),
-                        ""))
+        assertThatThrownBy(() -> compactEnqueue(q, id, payload.replace("40", "41")))
                 .hasMessageContaining("JRQ_JOB_EXISTS " + id);
         assertThat(jrq.queue(queue).job(id).orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
 
@@ -492,6 +432,36 @@ class ProtocolIT {
                 payload,
                 uniqueKey);
         return Arrays.asList(reply.split("\n"));
+    }
+
+    /**
+     * Calls enqueue.lua with its seventh key, as another language would: one plain job, stored in
+     * compact form.
+     *
+     * @return the script's raw reply
+     */
+    private String compactEnqueue(String q, String id, String payload) throws IOException {
+        return redis.execute(
+                "EVAL",
+                Files.readString(enqueueLua()),
+                "7",
+                q + "ready",
+                q + "job:",
+                q + "scheduled",
+                q + "unique:",
+                q + "deps:",
+                q + "deferred",
+                q + "queued",
+                "0",
+                "-1",
+                "-1",
+                "Q",
+                "-1",
+                "[]",
+                "cancel",
+                id,
+                payload,
+                "");
     }
 
     /** Runs the shell producer and returns the ids it printed. */
