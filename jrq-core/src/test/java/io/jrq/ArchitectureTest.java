@@ -133,17 +133,13 @@ class ArchitectureTest {
     /**
      * Lettuce is used only in the Redis layer, internal.redis: the client and the worker send their
      * commands through its typed methods (Commands, PubSub, BlockingConnection, ScriptGateway), so
-     * the driver's types, errors and connection handling stay in one package. RedisAdmin is the one
-     * exception still: its pipelined reads (counts by score range, HMGET, SSCAN, ZRANGEBYSCORE with a
-     * limit) use Lettuce's argument and reply types and have not been moved yet.
+     * the driver's types, errors and connection handling stay in one package.
      */
     @Test
     void lettuceOnlyInTheRedisLayer() {
         noClasses()
                 .that()
                 .resideOutsideOfPackage("io.jrq.internal.redis..")
-                .and()
-                .haveNameNotMatching("io\\.jrq\\.internal\\.client\\.RedisAdmin(\\$.*)?")
                 .should()
                 .dependOnClassesThat()
                 .resideInAPackage("io.lettuce..")

@@ -7,12 +7,9 @@ import io.jrq.QueueInfo;
 import io.jrq.QueueLimits;
 import io.jrq.WorkerInfo;
 import io.jrq.internal.Keys;
+import io.jrq.internal.redis.Commands;
 import io.jrq.internal.redis.Redis;
 import io.jrq.internal.redis.ScriptGateway;
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
-import io.lettuce.core.ScoredValue;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,38 +53,34 @@ final class RedisAdmin implements AdminOps {
     @Override
     public QueueInfo queue(String queue) {
         q(queue);
-        RedisClusterAsyncCommands<String, String> a = redis.async();
+        Commands a = redis.commands();
         Map<JobStatus, CompletableFuture<Long>> f = new EnumMap<>(JobStatus.class);
         Map<JobStatus, String> counted = new EnumMap<>(JobStatus.class);
-        f.put(JobStatus.QUEUED, a.llen(keys.ready(queue)).toCompletableFuture());
+        f.put(JobStatus.QUEUED, a.llen(keys.ready(queue)));
         counted.put(JobStatus.QUEUED, keys.ready(queue));
-        f.put(JobStatus.STARTED, a.zcard(keys.active(queue)).toCompletableFuture());
+        f.put(JobStatus.STARTED, a.zcard(keys.active(queue)));
         counted.put(JobStatus.STARTED, keys.active(queue));
-        f.put(JobStatus.SCHEDULED, a.zcard(keys.scheduled(queue)).toCompletableFuture());
+        f.put(JobStatus.SCHEDULED, a.zcard(keys.scheduled(queue)));
         counted.put(JobStatus.SCHEDULED, keys.scheduled(queue));
-        f.put(JobStatus.DEFERRED, a.zcard(keys.deferred(queue)).toCompletableFuture());
+        f.put(JobStatus.DEFERRED, a.zcard(keys.deferred(queue)));
         counted.put(JobStatus.DEFERRED, keys.deferred(queue));
         // The next job to run, at the right end of the ready list: sent now so it is back with the
         // time, and its enqueue time is read with the counts (two round trips in all, whatever the
         // queue's length: LRANGE -1 -1 starts from the tail).
-        CompletableFuture<List<String>> next =
-                a.lrange(keys.ready(queue), -1, -1).toCompletableFuture();
+        CompletableFuture<List<String>> next = a.lrange(keys.ready(queue), -1, -1);
         // Registries of ended jobs are scored by expiry (Redis time): count only entries not yet
         // expired by that same clock, so that a client whose clock is off counts what workers see.
         List<String> time = redis.await(a.time());
         long now = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
-        Range<Double> live = Range.create((double) now, Double.POSITIVE_INFINITY);
-        f.put(JobStatus.FINISHED, a.zcount(keys.finished(queue), live).toCompletableFuture());
+        f.put(JobStatus.FINISHED, a.zcountFrom(keys.finished(queue), now));
         counted.put(JobStatus.FINISHED, keys.finished(queue));
-        f.put(JobStatus.FAILED, a.zcount(keys.failed(queue), live).toCompletableFuture());
+        f.put(JobStatus.FAILED, a.zcountFrom(keys.failed(queue), now));
         counted.put(JobStatus.FAILED, keys.failed(queue));
-        f.put(JobStatus.CANCELED, a.zcount(keys.canceled(queue), live).toCompletableFuture());
+        f.put(JobStatus.CANCELED, a.zcountFrom(keys.canceled(queue), now));
         counted.put(JobStatus.CANCELED, keys.canceled(queue));
-        CompletableFuture<Long> paused = a.exists(keys.paused(queue)).toCompletableFuture();
-        CompletableFuture<Map<String, String>> limits =
-                a.hgetall(keys.limits(queue)).toCompletableFuture();
-        CompletableFuture<List<io.lettuce.core.KeyValue<String, String>>> totals =
-                a.hmget(keys.stats(queue), "finished", "failed").toCompletableFuture();
+        CompletableFuture<Long> paused = a.exists(keys.paused(queue));
+        CompletableFuture<Map<String, String>> limits = a.hgetall(keys.limits(queue));
+        CompletableFuture<Map<String, String>> totals = a.hmget(keys.stats(queue), "finished", "failed");
         CompletableFuture<Optional<Instant>> oldest = oldestQueuedAt(queue, next);
         Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
         for (JobStatus s : JobStatus.values()) {
@@ -116,10 +109,9 @@ final class RedisAdmin implements AdminOps {
             return CompletableFuture.completedFuture(Optional.empty());
         }
         String id = ids.get(0);
-        RedisClusterAsyncCommands<String, String> a = redis.async();
-        CompletableFuture<String> compact = a.hget(keys.queued(queue), id).toCompletableFuture();
-        CompletableFuture<String> hash =
-                a.hget(keys.job(queue, id), "enqueued_at").toCompletableFuture();
+        Commands a = redis.commands();
+        CompletableFuture<String> compact = a.hget(keys.queued(queue), id);
+        CompletableFuture<String> hash = a.hget(keys.job(queue, id), "enqueued_at");
         return compact.handle((c, e) -> e == null ? c : null)
                 .thenCombine(hash.handle((h, e) -> e == null ? h : null), (c, h) -> {
                     String at = null;
@@ -165,16 +157,14 @@ final class RedisAdmin implements AdminOps {
     }
 
     /** The queue's counters; a missing or unreadable one counts 0 (with a warning when unreadable). */
-    private long[] totals(String key, CompletableFuture<List<io.lettuce.core.KeyValue<String, String>>> read) {
-        List<io.lettuce.core.KeyValue<String, String>> v;
+    private long[] totals(String key, CompletableFuture<Map<String, String>> read) {
+        Map<String, String> h;
         try {
-            v = redis.await(read);
+            h = redis.await(read);
         } catch (JrqException e) {
             log.warn("ignoring the counters {}: {}", key, e.getMessage());
             return new long[2];
         }
-        Map<String, String> h = new java.util.HashMap<>();
-        v.forEach(kv -> h.put(kv.getKey(), kv.getValueOrElse(null)));
         return new long[] {Math.max(0, field(key, h, "finished", 0)), Math.max(0, field(key, h, "failed", 0))};
     }
 
@@ -225,7 +215,7 @@ final class RedisAdmin implements AdminOps {
     }
 
     private List<String> ids(String queue, JobStatus state, int offset, int limit) {
-        RedisClusterAsyncCommands<String, String> a = redis.async();
+        Commands a = redis.commands();
         switch (state) {
             case QUEUED: {
                 // The next job to run is at the right end of the list.
@@ -300,7 +290,7 @@ final class RedisAdmin implements AdminOps {
     private CompletableFuture<List<String>> dependents(String queue, String id) {
         String key = keys.dependentsPrefix(queue) + id;
         List<String> found = new ArrayList<>();
-        return scanDependents(key, io.lettuce.core.ScanCursor.INITIAL, found).thenApply(x -> {
+        return scanDependents(key, Commands.ScanPage.START, found).thenApply(x -> {
             List<String> sorted = new ArrayList<>(new java.util.TreeSet<>(found));
             return sorted.size() > DEPENDENTS_MAX
                     ? List.copyOf(sorted.subList(0, DEPENDENTS_MAX))
@@ -308,17 +298,14 @@ final class RedisAdmin implements AdminOps {
         });
     }
 
-    private CompletableFuture<Void> scanDependents(String key, io.lettuce.core.ScanCursor from, List<String> found) {
-        return redis.async()
-                .sscan(key, from, io.lettuce.core.ScanArgs.Builder.limit(DEPENDENTS_MAX))
-                .toCompletableFuture()
-                .thenCompose(c -> {
-                    found.addAll(c.getValues());
-                    if (c.isFinished() || found.size() >= DEPENDENTS_MAX) {
-                        return CompletableFuture.completedFuture(null);
-                    }
-                    return scanDependents(key, c, found);
-                });
+    private CompletableFuture<Void> scanDependents(String key, String from, List<String> found) {
+        return redis.commands().sscan(key, from, DEPENDENTS_MAX).thenCompose(page -> {
+            found.addAll(page.values());
+            if (page.finished() || found.size() >= DEPENDENTS_MAX) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return scanDependents(key, page.cursor(), found);
+        });
     }
 
     @Override
@@ -339,7 +326,7 @@ final class RedisAdmin implements AdminOps {
             if (got == 0) {
                 // Entries whose jobs are gone: drop them so the loop ends. (Requeued ones have left
                 // the registry already; one that failed again since must keep its new entry.)
-                redis.await(redis.async().zrem(keys.failed(queue), ids.toArray(String[]::new)));
+                redis.await(redis.commands().zrem(keys.failed(queue), ids.toArray(String[]::new)));
             }
             return got;
         });
@@ -368,7 +355,7 @@ final class RedisAdmin implements AdminOps {
         return eachFailedBatch(queue, ids -> {
             long got = delete(queue, ids);
             // delete.lua leaves entries whose jobs are gone: drop them too, so the loop ends.
-            redis.await(redis.async().zrem(keys.failed(queue), ids.toArray(String[]::new)));
+            redis.await(redis.commands().zrem(keys.failed(queue), ids.toArray(String[]::new)));
             return got;
         });
     }
@@ -383,16 +370,14 @@ final class RedisAdmin implements AdminOps {
      */
     private long eachFailedBatch(String queue, ToLongFunction<List<String>> batch) {
         q(queue);
-        List<ScoredValue<String>> last = redis.await(redis.async().zrangeWithScores(keys.failed(queue), -1, -1));
+        List<Commands.Scored> last = redis.await(redis.commands().zrangeWithScores(keys.failed(queue), -1, -1));
         if (last.isEmpty()) {
             return 0;
         }
-        Range<Double> upToNow =
-                Range.create(Double.NEGATIVE_INFINITY, last.get(0).getScore());
+        double upToNow = last.get(0).score();
         long n = 0;
         while (true) {
-            List<String> ids =
-                    redis.await(redis.async().zrangebyscore(keys.failed(queue), upToNow, Limit.create(0, BATCH)));
+            List<String> ids = redis.await(redis.commands().zrangeUpTo(keys.failed(queue), upToNow, BATCH));
             if (ids.isEmpty()) {
                 return n;
             }
@@ -404,9 +389,9 @@ final class RedisAdmin implements AdminOps {
     public void pause(String queue, boolean paused) {
         q(queue);
         if (paused) {
-            redis.await(redis.async().set(keys.paused(queue), "1"));
+            redis.await(redis.commands().set(keys.paused(queue), "1"));
         } else {
-            redis.await(redis.async().del(keys.paused(queue)));
+            redis.await(redis.commands().del(keys.paused(queue)));
         }
     }
 
@@ -427,7 +412,7 @@ final class RedisAdmin implements AdminOps {
     public void limit(String queue, QueueLimits limits) {
         q(queue);
         if (limits.concurrency() == 0 && limits.rate() == 0) {
-            redis.await(redis.async().del(keys.limits(queue)));
+            redis.await(redis.commands().del(keys.limits(queue)));
             return;
         }
         Map<String, String> h = new LinkedHashMap<>();
@@ -439,10 +424,8 @@ final class RedisAdmin implements AdminOps {
             h.put("rate", Integer.toString(limits.rate()));
         }
         // Replace, not merge: a limit left out is a limit removed.
-        redis.await(redis.async()
-                .del(keys.limits(queue))
-                .toCompletableFuture()
-                .thenCompose(x -> redis.async().hset(keys.limits(queue), h).toCompletableFuture()));
+        Commands c = redis.commands();
+        redis.await(c.del(keys.limits(queue)).thenCompose(x -> c.hset(keys.limits(queue), h)));
     }
 
     @Override
@@ -461,8 +444,8 @@ final class RedisAdmin implements AdminOps {
         q(queue);
         // The ring is lib/minutes.lua's: field m:<minute % slots> = "<minute>:<finished>:<failed>".
         String key = keys.stats(queue);
-        CompletableFuture<List<String>> time = redis.async().time().toCompletableFuture();
-        CompletableFuture<Map<String, String>> ring = redis.async().hgetall(key).toCompletableFuture();
+        CompletableFuture<List<String>> time = redis.commands().time();
+        CompletableFuture<Map<String, String>> ring = redis.commands().hgetall(key);
         List<String> t = redis.await(time);
         long current = (Long.parseLong(t.get(0)) * 1000 + Long.parseLong(t.get(1)) / 1000) / 60_000;
         Map<String, String> h;
@@ -513,11 +496,11 @@ final class RedisAdmin implements AdminOps {
 
     @Override
     public List<WorkerInfo> workers() {
-        List<String> names = new ArrayList<>(redis.await(redis.async().smembers(keys.workers())));
+        List<String> names = new ArrayList<>(redis.await(redis.commands().smembers(keys.workers())));
         names.sort(null);
         List<CompletableFuture<Map<String, String>>> reads = new ArrayList<>();
         for (String n : names) {
-            reads.add(redis.async().hgetall(keys.worker(n)).toCompletableFuture());
+            reads.add(redis.commands().hgetall(keys.worker(n)));
         }
         List<WorkerInfo> out = new ArrayList<>();
         for (int i = 0; i < reads.size(); i++) {

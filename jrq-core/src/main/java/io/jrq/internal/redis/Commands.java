@@ -1,5 +1,10 @@
 package io.jrq.internal.redis;
 
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
@@ -8,6 +13,7 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +34,18 @@ public final class Commands {
 
     /** A sorted-set member with its score. */
     public record Scored(String value, double score) {}
+
+    /**
+     * One page of an {@code SSCAN}.
+     *
+     * @param cursor where the next page starts; pass it to {@link #sscan} again
+     * @param values the members of this page (a member may come more than once over a whole scan)
+     * @param finished whether the scan has come round to its start
+     */
+    public record ScanPage(String cursor, List<String> values, boolean finished) {
+        /** Where a scan starts. */
+        public static final String START = ScanCursor.INITIAL.getCursor();
+    }
 
     public CompletableFuture<String> ping() {
         return async.ping().toCompletableFuture();
@@ -82,6 +100,23 @@ public final class Commands {
         return async.llen(key).toCompletableFuture();
     }
 
+    public CompletableFuture<List<String>> lrange(String key, long start, long stop) {
+        return async.lrange(key, start, stop).toCompletableFuture();
+    }
+
+    /** @return the fields asked for that the hash has; a missing field (or hash) is left out */
+    public CompletableFuture<Map<String, String>> hmget(String key, String... fields) {
+        return async.hmget(key, fields).toCompletableFuture().thenApply(values -> {
+            Map<String, String> out = new HashMap<>();
+            for (KeyValue<String, String> kv : values) {
+                if (kv.hasValue()) {
+                    out.put(kv.getKey(), kv.getValue());
+                }
+            }
+            return out;
+        });
+    }
+
     public CompletableFuture<Long> sadd(String key, String... members) {
         return async.sadd(key, members).toCompletableFuture();
     }
@@ -105,6 +140,41 @@ public final class Commands {
     public CompletableFuture<List<byte[]>> smembersRaw(String key) {
         return async.dispatch(CommandType.SMEMBERS, new RawMembers(), new CommandArgs<>(StringCodec.UTF8).addKey(key))
                 .toCompletableFuture();
+    }
+
+    /** {@code SSCAN key cursor COUNT count}: one page, from {@link ScanPage#START} or a page's cursor. */
+    public CompletableFuture<ScanPage> sscan(String key, String cursor, int count) {
+        return async.sscan(key, ScanCursor.of(cursor), ScanArgs.Builder.limit(count))
+                .toCompletableFuture()
+                .thenApply(c -> new ScanPage(c.getCursor(), c.getValues(), c.isFinished()));
+    }
+
+    public CompletableFuture<Long> zcard(String key) {
+        return async.zcard(key).toCompletableFuture();
+    }
+
+    /** @return how many members score {@code min} or more (a time in ms: exact as a double) */
+    public CompletableFuture<Long> zcountFrom(String key, long min) {
+        return async.zcount(key, Range.create((double) min, Double.POSITIVE_INFINITY))
+                .toCompletableFuture();
+    }
+
+    public CompletableFuture<List<String>> zrange(String key, long start, long stop) {
+        return async.zrange(key, start, stop).toCompletableFuture();
+    }
+
+    public CompletableFuture<List<String>> zrevrange(String key, long start, long stop) {
+        return async.zrevrange(key, start, stop).toCompletableFuture();
+    }
+
+    /** @return the first {@code count} members (lowest scores first) that score {@code max} or less */
+    public CompletableFuture<List<String>> zrangeUpTo(String key, double max, int count) {
+        return async.zrangebyscore(key, Range.create(Double.NEGATIVE_INFINITY, max), Limit.create(0, count))
+                .toCompletableFuture();
+    }
+
+    public CompletableFuture<Long> zrem(String key, String... members) {
+        return async.zrem(key, members).toCompletableFuture();
     }
 
     public CompletableFuture<Double> zscore(String key, String member) {
