@@ -391,8 +391,11 @@ class Client {
             throw new JrqValidationError(`timeoutMs must be an integer of ms, at least 0, got: ${timeoutMs}`);
         }
         const channel = p.keys(this.prefix, queue).events;
-        await this.subscribe(channel);
         const key = `${queue}/${id}`;
+        await this.subscribe(channel);
+        if (this.closed) {
+            throw new JrqError(`client closed while waiting for job ${key}`);
+        }
         return new Promise((resolve, reject) => {
             const w = { queue, id, reading: false, again: false, done: false };
             const finish = (err, rec) => {
