@@ -152,6 +152,14 @@ public final class Keys {
         return null;
     }
 
+    /**
+     * @return STRING holding the protocol version of the jobs in this Redis under this prefix ("1");
+     *     every client claims it with {@code SET NX} when it connects and refuses another version
+     */
+    public String protocol() {
+        return prefix + ":protocol";
+    }
+
     /** @return SET of the names of all queues ever used */
     public String queues() {
         return prefix + ":queues";

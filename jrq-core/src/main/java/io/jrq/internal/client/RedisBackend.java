@@ -13,6 +13,7 @@ import io.jrq.internal.redis.Commands;
 import io.jrq.internal.redis.Dependencies;
 import io.jrq.internal.redis.DurableWrites;
 import io.jrq.internal.redis.EndedJob;
+import io.jrq.internal.redis.ProtocolVersion;
 import io.jrq.internal.redis.Redis;
 import io.jrq.internal.redis.ScriptGateway;
 import io.jrq.internal.redis.ScriptGateway.EnqueueReply;
@@ -73,7 +74,8 @@ public final class RedisBackend implements Backend {
         long t0 = System.nanoTime();
         Redis redis = Redis.connect(options);
         try {
-            redis.await(redis.commands().ping());
+            // The protocol check's SET NX and GET also tell that the server answers.
+            ProtocolVersion.check(redis, new Keys(options.keyPrefix()).protocol());
         } catch (RuntimeException e) {
             redis.close();
             throw e;
