@@ -1,6 +1,6 @@
 """The exceptions of the jrq client."""
 
-__all__ = ["JrqError", "InvalidJobError", "ProtocolVersionError", "JobExistsError", "WaitTimeoutError",
+__all__ = ["JrqError", "InvalidJobError", "ProtocolVersionError", "JobExistsError", "WaitTimeoutError", "RedisFullError",
            "JobFailedError"]
 
 
@@ -42,3 +42,7 @@ class JobFailedError(JrqError):
         super().__init__("job %s/%s ended %s: %s: %s" % (
             info.queue, info.id, info.status, err.get("type", "?"), err.get("message", "")))
         self.info = info
+
+
+class RedisFullError(JrqError):
+    """Redis is at its maxmemory and refused the write: nothing was stored."""
