@@ -27,7 +27,7 @@ function prefix() {
 }
 
 test.before(async () => {
-    server = await redis();
+    server = await redis({ own: true });
     if (server) {
         url = server.url;
         raw = new Redis(url);

@@ -2,7 +2,8 @@
 
 // The Redis the integration tests use: the one whose URL JRQ_REDIS_URL names (the Java IT passes
 // its own server's), else a redis-server started here on a free port and stopped when the tests end.
-// The tests only write keys under prefixes of their own, so a shared server is safe.
+// Tests that reconfigure their server (ACL users, TLS, the script cache) ask for one of their own
+// first. The tests only write keys under prefixes of their own, so a shared server is safe.
 
 const { spawn, spawnSync } = require('child_process');
 const net = require('net');
@@ -42,14 +43,16 @@ async function waitForPort(port, deadline) {
 }
 
 /**
- * @returns {Promise<{url: string, stop: () => Promise<void>} | null>} null when there is neither
+ * @param {{own?: boolean}} [options] own: start a redis-server even when JRQ_REDIS_URL is set, if one can be
+ * @returns {Promise<{url: string, own: boolean, stop: () => Promise<void>} | null>} null when there is neither
  *     JRQ_REDIS_URL nor a redis-server to start (the tests are then skipped)
  */
-async function redis() {
-    if (process.env.JRQ_REDIS_URL) {
+async function redis({ own = false } = {}) {
+    const canStart = spawnSync('redis-server', ['--version']).status === 0;
+    if (process.env.JRQ_REDIS_URL && !(own && canStart)) {
         return { url: process.env.JRQ_REDIS_URL, stop: async () => {}, own: false };
     }
-    if (spawnSync('redis-server', ['--version']).status !== 0) {
+    if (!canStart) {
         return null;
     }
     const port = await freePort();
