@@ -1,13 +1,12 @@
 package io.jrq.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jrq.Call;
+import io.jrq.EnqueueOptions;
 import io.jrq.EnqueueUnknownException;
 import io.jrq.InvalidJobException;
 import io.jrq.Job;
+import io.jrq.JobExistsException;
 import io.jrq.Jrq;
 import io.jrq.JrqException;
 import io.jrq.Queue;
@@ -21,9 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,18 +35,19 @@ import picocli.CommandLine;
  * {@code jrq enqueue --file}: one job per line of a JSON Lines file. Consecutive lines for the same
  * queue are enqueued together, {@link #CHUNK} at a time, with {@link io.jrq.Queue#enqueueAll(java.util.Collection)},
  * so a large file takes few round trips; the core pipelines each chunk in script calls of 500 jobs.
- * Bad lines are reported on stderr with their number and skipped; the others are enqueued in order.
+ * A line may carry the options of one job (see {@link JobLine}). Bad lines are reported on stderr
+ * with their number (and the field at fault) and skipped, nothing of them stored; the others are
+ * enqueued in order.
  * One batch is stored while the next is read.
  */
 final class BulkEnqueue {
     /** Jobs sent to Redis in one go. */
     static final int CHUNK = 5_000;
 
-    private static final Set<String> FIELDS = Set.of("fn", "args", "queue");
-
     private final Jrq jrq;
     private final String defaultQueue;
-    private final JobSettings settings;
+    private final JobOptions base;
+    private final EnqueueOptions baseOptions;
     private final PrintWriter out;
     private final PrintWriter err;
     private final Terminal term = Terminal.detect();
@@ -66,17 +67,25 @@ final class BulkEnqueue {
     private final AtomicLong enqueued = new AtomicLong();
     private volatile long lastSentLine;
 
-    BulkEnqueue(Jrq jrq, String defaultQueue, JobSettings settings, CommandLine cmd, boolean json) {
+    /**
+     * @param jrq the client
+     * @param defaultQueue the queue of lines without {@code "queue"}
+     * @param base the options given on the command line, for every line; a line's own fields replace them
+     * @param cmd the command line, for its output
+     * @param json true for one JSON object per enqueued job on stdout
+     */
+    BulkEnqueue(Jrq jrq, String defaultQueue, JobOptions base, CommandLine cmd, boolean json) {
         this.jrq = jrq;
         this.defaultQueue = defaultQueue;
-        this.settings = settings;
+        this.base = base;
+        this.baseOptions = base.toOptions();
         this.out = cmd.getOut();
         this.err = cmd.getErr();
         this.json = json;
     }
 
-    /** One good line: where it was, what to enqueue. */
-    private record Line(long number, String queue, Call call) {}
+    /** One good line: where it was, what to enqueue, how (see {@link JobLine.Parsed}). */
+    private record Line(long number, String queue, Call call, EnqueueOptions options, String key, boolean single) {}
 
     /**
      * @param file the file, or "-" for stdin
@@ -141,52 +150,8 @@ final class BulkEnqueue {
 
     private Line parse(long number, String text, ProgressBar progress) {
         try {
-            JsonNode node;
-            try {
-                node = JsonArgs.MAPPER.readTree(text);
-            } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException("not valid JSON " + JsonArgs.describe(e));
-            }
-            if (node == null || !node.isObject()) {
-                throw new IllegalArgumentException(
-                        "expected a JSON object {\"fn\":..., \"args\":[...], \"queue\":...}");
-            }
-            for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-                String name = names.next();
-                if (!FIELDS.contains(name)) {
-                    throw new IllegalArgumentException("unknown field \"" + name + "\" (known: fn, args, queue)");
-                }
-            }
-            JsonNode fnNode = node.get("fn");
-            if (fnNode == null || !fnNode.isTextual()) {
-                throw new IllegalArgumentException(
-                        "\"fn\" must be a string: com.example.Jobs::method or a handler name");
-            }
-            String fn = fnNode.asText();
-            String problem = Functions.problem(fn);
-            if (problem != null) {
-                throw new IllegalArgumentException(problem);
-            }
-            JsonNode argsNode = node.get("args");
-            ArrayNode args;
-            if (argsNode == null || argsNode.isNull()) {
-                args = JsonArgs.MAPPER.createArrayNode();
-            } else if (argsNode.isArray()) {
-                args = (ArrayNode) argsNode;
-            } else {
-                throw new IllegalArgumentException("\"args\" must be an array");
-            }
-            JsonNode queueNode = node.get("queue");
-            String queue = defaultQueue;
-            if (queueNode != null && !queueNode.isNull()) {
-                if (!queueNode.isTextual()) {
-                    throw new IllegalArgumentException("\"queue\" must be a string");
-                }
-                queue = QueueNames.check(queueNode.asText());
-            }
-            List<Object> values = new ArrayList<>(args.size());
-            args.forEach(values::add);
-            return new Line(number, queue, new Call(fn, values));
+            JobLine.Parsed p = JobLine.parse(text, defaultQueue, base, baseOptions);
+            return new Line(number, p.queue(), p.call(), p.options(), p.key(), p.single());
         } catch (IllegalArgumentException | CommandLine.TypeConversionException e) {
             progress.close();
             skip(number, e.getMessage());
@@ -239,52 +204,132 @@ final class BulkEnqueue {
         }
     }
 
-    /** Stores one batch (all for one queue), on the sender thread. */
+    /**
+     * Stores one batch (all for one queue), on the sender thread. Consecutive lines with the same
+     * options are enqueued together; a line whose options name one job (an id, a unique key), or
+     * differ from both its neighbours', is sent on its own without waiting for the answer, so that
+     * such lines are pipelined too.
+     */
     private void send(List<Line> batch) {
-        String queue = batch.get(0).queue();
-        Queue q = jrq.queue(queue).with(settings.toOptions());
-        try {
-            List<Call> calls = new ArrayList<>(batch.size());
-            batch.forEach(l -> calls.add(l.call()));
-            List<Job<Object>> jobs;
-            try {
-                jobs = q.enqueueAll(calls);
-            } catch (InvalidJobException e) {
-                // The core checks a batch before storing any of it: find the bad lines one by one.
-                sendOneByOne(q, batch);
-                return;
+        Queue q = jrq.queue(batch.get(0).queue());
+        List<Pending> pending = new ArrayList<>();
+        int i = 0;
+        while (i < batch.size()) {
+            int j = i + 1;
+            while (j < batch.size() && batch.get(j).key().equals(batch.get(i).key())) {
+                j++;
             }
-            sent(batch, jobs);
-        } catch (RuntimeException e) {
-            long done = enqueued.get();
-            String so = done == 0
-                    ? "no job was enqueued before"
-                    : Text.count(done) + " jobs were enqueued before (lines up to " + lastSentLine + ")";
-            long from = batch.get(0).number();
-            long to = batch.get(batch.size() - 1).number();
-            String rest;
-            if (e instanceof EnqueueUnknownException) {
-                rest = "the jobs of lines " + from + " to " + to + " of " + source
-                        + " got no answer and may be stored (look them up"
-                        + " with 'jrq job show ID'), those after were not enqueued";
-            } else if (e instanceof RedisFullException full
-                    && !full.storedJobIds().isEmpty()) {
-                rest = Text.count(full.storedJobIds().size()) + " of the jobs of lines " + from + " to " + to
-                        + " were stored before" + " Redis filled up, the others and those after were not";
-            } else if (e instanceof JrqException) {
-                // Every other failure of an enqueue stored nothing (docs/RELIABILITY.md).
-                rest = "the jobs from line " + from + " of " + source + " on were not enqueued";
+            List<Line> segment = batch.subList(i, j);
+            Queue view = q.with(segment.get(0).options());
+            if (!segment.get(0).key().isEmpty() && (segment.get(0).single() || segment.size() == 1)) {
+                for (Line l : segment) {
+                    pending.add(new Pending(l, sendAlone(view, l)));
+                }
             } else {
-                rest = "the jobs from line " + from + " of " + source + " on may not have been";
+                // The jobs sent alone before come first in the output, as in the file.
+                settle(pending);
+                sendTogether(view, segment);
             }
-            String head = e.getMessage() == null ? e.toString() : e.getMessage();
-            if (e instanceof EnqueueUnknownException && e.getCause() != null) {
-                // The core's message speaks Java.
-                head = "Redis did not answer the enqueue of queue " + queue + " ("
-                        + e.getCause().getMessage() + ")";
-            }
-            throw new CliException(ExitCodes.of(e), head + "; " + so + "; " + rest, e);
+            i = j;
         }
+        settle(pending);
+    }
+
+    /** A line sent on its own, and its answer to come. */
+    private record Pending(Line line, CompletableFuture<Job<Object>> job) {}
+
+    private static CompletableFuture<Job<Object>> sendAlone(Queue view, Line l) {
+        try {
+            return view.enqueueAsync(
+                    v -> v.enqueue(l.call().function(), l.call().args().toArray()));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Waits for the lines sent alone, in order: a line the core refuses (an invalid job, an id taken
+     * by another job) is skipped; a failure of Redis ends the command once every answer is in, so that
+     * the jobs stored are all counted.
+     */
+    private void settle(List<Pending> pending) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<Line> good = new ArrayList<>(pending.size());
+        List<Job<Object>> jobs = new ArrayList<>(pending.size());
+        RuntimeException failure = null;
+        long from = 0;
+        long to = 0;
+        for (Pending p : pending) {
+            try {
+                jobs.add(p.job().join());
+                good.add(p.line());
+            } catch (CompletionException | CancellationException e) {
+                Throwable cause = ExitCodes.unwrap(e);
+                RuntimeException re = cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+                if (re instanceof InvalidJobException || re instanceof JobExistsException) {
+                    skip(p.line().number(), re.getMessage());
+                } else if (failure == null) {
+                    failure = re;
+                    from = p.line().number();
+                    to = from;
+                } else if (re.getClass() == failure.getClass()) {
+                    to = p.line().number();
+                }
+            }
+        }
+        pending.clear();
+        sent(good, jobs);
+        if (failure != null) {
+            throw failed(failure, from, to);
+        }
+    }
+
+    private void sendTogether(Queue view, List<Line> segment) {
+        List<Call> calls = new ArrayList<>(segment.size());
+        segment.forEach(l -> calls.add(l.call()));
+        List<Job<Object>> jobs;
+        try {
+            jobs = view.enqueueAll(calls);
+        } catch (InvalidJobException e) {
+            // The core checks a batch before storing any of it: find the bad lines one by one.
+            sendOneByOne(view, segment);
+            return;
+        } catch (RuntimeException e) {
+            throw failed(
+                    e, segment.get(0).number(), segment.get(segment.size() - 1).number());
+        }
+        sent(segment, jobs);
+    }
+
+    /** Says what a failure of Redis means for the file: which lines are stored, which may be, which are not. */
+    private CliException failed(RuntimeException e, long from, long to) {
+        long done = enqueued.get();
+        String so = done == 0
+                ? "no job was enqueued before"
+                : Text.count(done) + " jobs were enqueued before (lines up to " + lastSentLine + ")";
+        String rest;
+        if (e instanceof EnqueueUnknownException) {
+            rest = "the jobs of lines " + from + " to " + to + " of " + source
+                    + " got no answer and may be stored (look them up"
+                    + " with 'jrq job show ID'), those after were not enqueued";
+        } else if (e instanceof RedisFullException full && !full.storedJobIds().isEmpty()) {
+            rest = Text.count(full.storedJobIds().size()) + " of the jobs of lines " + from + " to " + to
+                    + " were stored before" + " Redis filled up, the others and those after were not";
+        } else if (e instanceof JrqException) {
+            // Every other failure of an enqueue stored nothing (docs/RELIABILITY.md).
+            rest = "the jobs from line " + from + " of " + source + " on were not enqueued";
+        } else {
+            rest = "the jobs from line " + from + " of " + source + " on may not have been";
+        }
+        String head = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (e instanceof EnqueueUnknownException unknown && e.getCause() != null) {
+            // The core's message speaks Java.
+            head = "Redis did not answer the enqueue of queue " + unknown.queue() + " ("
+                    + e.getCause().getMessage() + ")";
+        }
+        return new CliException(ExitCodes.of(e), head + "; " + so + "; " + rest, e);
     }
 
     private void sendOneByOne(Queue q, List<Line> batch) {
@@ -296,6 +341,9 @@ final class BulkEnqueue {
                 good.add(l);
             } catch (InvalidJobException e) {
                 skip(l.number(), e.getMessage());
+            } catch (RuntimeException e) {
+                sent(good, jobs);
+                throw failed(e, l.number(), batch.get(batch.size() - 1).number());
             }
         }
         sent(good, jobs);

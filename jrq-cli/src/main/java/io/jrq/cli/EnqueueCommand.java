@@ -18,8 +18,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,7 +55,10 @@ import picocli.CommandLine.Spec;
             "With --file, enqueues one job per line, each a JSON object",
             "{\"fn\": FUNCTION, \"args\": [ARG...], \"queue\": QUEUE} (args and queue",
             "optional), in batches; bad lines are reported with their number and skipped,",
-            "and the exit code is 1 when there were any.",
+            "and the exit code is 1 when there were any. A line may also give any option",
+            "of one job: id, at, in, retry, timeout, unique, depends_on,",
+            "on_dependency_failure, meta, description, at_front, result_ttl (see",
+            "docs/CLI.md); a line's value replaces the command line's (meta adds to it).",
             ""
         },
         footer = {
@@ -64,6 +69,8 @@ import picocli.CommandLine.Spec;
             "  jrq enqueue io.jrq.demo.DemoJobs::sleep 2000 --wait 10s",
             "  jrq enqueue com.example.Reports::build 42 pdf --in 10m --retry 3 --timeout 2m",
             "  jrq enqueue com.example.Reports::build 7 --at 2030-01-31T09:00:00Z",
+            "  jrq enqueue send-email '\"ann@example.org\"' --unique mail-ann --meta by=ops",
+            "  jrq enqueue com.example.Reports::merge 7 --id m-7 --depends-on reports/r-7",
             "  jrq enqueue --file jobs.jsonl -q imports",
             "  seq 1000 | sed 's/.*/{\"fn\":\"send-email\",\"args\":[&]}/' | jrq enqueue --file -"
         })
@@ -159,21 +166,89 @@ final class EnqueueCommand implements Callable<Integer> {
     private String id;
 
     @Option(
-            names = "--json",
+            names = "--unique",
+            paramLabel = "KEY",
             order = 10,
+            description = "Enqueue nothing, and print the existing job's id, while a job of the queue holds this"
+                    + " key (1-200 characters): by default until that job ends.")
+    private String unique;
+
+    @Option(
+            names = "--unique-scope",
+            paramLabel = "SCOPE",
+            order = 11,
+            description = "With --unique: hold the key until the job starts (queued), until it ends (active, the"
+                    + " default), or for --unique-ttl (ttl).")
+    private String uniqueScope;
+
+    @Option(
+            names = "--unique-ttl",
+            paramLabel = "DURATION",
+            converter = Durations.class,
+            order = 12,
+            description = "With --unique: hold the key this long from the enqueue, whatever happens to the job.")
+    private Duration uniqueTtl;
+
+    @Option(
+            names = "--depends-on",
+            paramLabel = "QUEUE/ID",
+            order = 13,
+            description = "Keep the job DEFERRED until this job has FINISHED (ID alone: a job of the queue);"
+                    + " repeatable.")
+    private List<String> dependsOn = new ArrayList<>();
+
+    @Option(
+            names = "--on-dependency-failure",
+            paramLabel = "POLICY",
+            order = 14,
+            description = "When a dependency fails or is canceled: cancel the job (the default) or run it.")
+    private String onDependencyFailure;
+
+    @Option(
+            names = "--meta",
+            paramLabel = "KEY=VALUE",
+            order = 15,
+            description = "Metadata stored with the job, shown by 'jrq job show'; repeatable.")
+    private List<String> meta = new ArrayList<>();
+
+    @Option(
+            names = "--description",
+            paramLabel = "TEXT",
+            order = 16,
+            description = "A description for people (at most 1,000 characters).")
+    private String description;
+
+    @Option(names = "--at-front", order = 17, description = "Run the job before those already waiting in the queue.")
+    private boolean atFront;
+
+    @Option(
+            names = "--result-ttl",
+            paramLabel = "DURATION",
+            converter = Durations.class,
+            order = 18,
+            description = "Keep the finished job and its result this long (at least 1s; default: the client's).")
+    private Duration resultTtl;
+
+    @Option(
+            names = "--json",
+            order = 19,
             description = "Print {\"id\",\"queue\",\"status\"} (with --wait also \"result\" and \"error\"); with --file"
                     + " one {\"line\",\"id\",\"queue\"} per job. See docs/CLI.md.")
     private boolean json;
 
     @Override
     public Integer call() {
-        JobSettings settings = settings();
+        JobOptions options = options();
         if (file != null) {
             check(function == null, "give either --file or FUNCTION [ARG...], not both");
             check(wait == null, "--wait works with one job, not with --file");
-            check(id == null, "--id names one job; it cannot be used with --file");
+            check(id == null, "--id names one job; it cannot be used with --file (give \"id\" on each line)");
+            check(
+                    unique == null,
+                    "--unique names one job; it cannot be used with --file (give \"unique\" on each line)");
+            EnqueueOptions unused = toOptions(options);
             try (Jrq jrq = common.connect(JrqOptions.builder())) {
-                return new BulkEnqueue(jrq, queue, settings, spec.commandLine(), json).run(file);
+                return new BulkEnqueue(jrq, queue, options, spec.commandLine(), json).run(file);
             }
         }
         check(function != null, "missing FUNCTION: com.example.Jobs::method or a handler name (or --file JOBS.jsonl)");
@@ -185,21 +260,14 @@ final class EnqueueCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        EnqueueOptions options = settings.toOptions();
-        if (id != null) {
-            try {
-                options = options.toBuilder().jobId(id).build();
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--id: " + e.getMessage());
-            }
-        }
+        EnqueueOptions enqueueOptions = toOptions(options);
         try (Jrq jrq = common.connect(JrqOptions.builder())) {
             List<Object> a = new ArrayList<>();
             values.forEach(a::add);
             Job<Object> job;
             try {
                 // A method named by text or a handler name: the core takes both.
-                job = jrq.queue(queue).with(options).enqueue(function, a.toArray());
+                job = jrq.queue(queue).with(enqueueOptions).enqueue(function, a.toArray());
             } catch (InvalidJobException e) {
                 throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
             } catch (EnqueueUnknownException e) {
@@ -229,12 +297,54 @@ final class EnqueueCommand implements Callable<Integer> {
                 e);
     }
 
-    private JobSettings settings() {
+    /** Every option of the job, each checked so that a bad value is a usage error naming its option. */
+    private JobOptions options() {
         check(at == null || in == null, "give --at or --in, not both");
         check(retries >= 0 && retries <= 999, "--retry must be between 0 and 999, got: " + retries);
         check(retryDelay == null || retries > 0, "--retry-delay needs --retry N");
-        check(timeout == null || timeout.toMillis() >= 1, "--timeout must be at least 1ms");
-        return new JobSettings(at, in, retries, retryDelay, timeout);
+        check(uniqueScope == null || unique != null, "--unique-scope needs --unique KEY");
+        check(uniqueTtl == null || unique != null, "--unique-ttl needs --unique KEY");
+        check(onDependencyFailure == null || !dependsOn.isEmpty(), "--on-dependency-failure needs --depends-on");
+        JobOptions o = new JobOptions()
+                .schedule(at, in)
+                .retry(retries > 0 ? JobSettings.retryPolicy(retries, retryDelay) : null)
+                .atFront(atFront);
+        option("--timeout", () -> o.timeout(timeout));
+        if (id != null) {
+            option("--id", () -> o.id(id));
+        }
+        option("--unique", () -> o.unique(unique, uniqueScope, uniqueTtl));
+        option("--depends-on", () -> o.dependsOn(dependsOn, queue));
+        if (onDependencyFailure != null) {
+            option("--on-dependency-failure", () -> o.onDependencyFailure(JobOptions.policy(onDependencyFailure)));
+        }
+        Map<String, String> entries = new LinkedHashMap<>();
+        for (String entry : meta) {
+            int eq = entry.indexOf('=');
+            check(eq > 0, "--meta must be KEY=VALUE with a key, got: '" + entry + "'");
+            entries.put(entry.substring(0, eq), entry.substring(eq + 1));
+        }
+        option("--meta", () -> o.meta(entries));
+        option("--description", () -> o.description(description));
+        option("--result-ttl", () -> o.resultTtl(resultTtl));
+        return o;
+    }
+
+    private void option(String name, Runnable set) {
+        try {
+            set.run();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The core's word on the options' combination, as a usage error too: nothing is sent. */
+    private EnqueueOptions toOptions(JobOptions options) {
+        try {
+            return options.toOptions();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
     }
 
     private int printEnqueued(Jrq jrq, String id) {

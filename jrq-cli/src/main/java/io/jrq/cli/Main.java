@@ -103,8 +103,23 @@ public final class Main implements Callable<Integer> {
         CommandLine cmd = new CommandLine(new Main());
         cmd.setExecutionExceptionHandler(Main::onFailure);
         cmd.setParameterExceptionHandler(Main::onUsageError);
+        cmd.setExecutionStrategy(Main::run);
         cmd.setUsageHelpAutoWidth(true);
         return cmd;
+    }
+
+    /**
+     * Picocli lets unmatched arguments pass when help is asked for, so {@code jrq nosuch --help}
+     * would print the top-level help and succeed: a script would not learn that the command does
+     * not exist. Unmatched arguments are a usage error here, with or without {@code --help}.
+     */
+    private static int run(ParseResult parsed) {
+        for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (!p.unmatched().isEmpty()) {
+                throw new UnmatchedArgumentException(p.commandSpec().commandLine(), p.unmatched());
+            }
+        }
+        return new CommandLine.RunLast().execute(parsed);
     }
 
     /** Without a command: the usage on stderr, as for any other usage error. */
@@ -117,11 +132,24 @@ public final class Main implements Callable<Integer> {
     private static int onUsageError(ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println("jrq: " + e.getMessage());
+        err.println("jrq: " + usageMessage(e));
         UnmatchedArgumentException.printSuggestions(e, err);
         err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return ExitCodes.USAGE;
+    }
+
+    /** A word that is not an option where a command was expected is an unknown command, and says so. */
+    private static String usageMessage(ParameterException e) {
+        if (e instanceof UnmatchedArgumentException u
+                && !u.isUnknownOption()
+                && !u.getUnmatched().isEmpty()
+                && !u.getCommandLine().getSubcommands().isEmpty()
+                && u.getCommandLine().getCommandSpec().positionalParameters().isEmpty()) {
+            return "unknown command '" + u.getUnmatched().get(0) + "' for '"
+                    + u.getCommandLine().getCommandSpec().qualifiedName() + "'";
+        }
+        return e.getMessage();
     }
 
     private static int onFailure(Exception e, CommandLine cmd, ParseResult parsed) {

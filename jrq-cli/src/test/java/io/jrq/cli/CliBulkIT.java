@@ -68,7 +68,9 @@ class CliBulkIT extends CliSupport {
                         "jrq: " + at
                                 + "7: 'no spaces allowed' is neither a method (com.example.Jobs::send) nor a handler name"
                                 + " (1-200 characters of A-Z a-z 0-9 _ . : -); skipped",
-                        "jrq: " + at + "8: unknown field \"arg\" (known: fn, args, queue); skipped",
+                        "jrq: " + at + "8: unknown field \"arg\" (known: fn, args, queue, id, at, in, retry, timeout,"
+                                + " unique, depends_on, on_dependency_failure, meta, description, at_front, result_ttl);"
+                                + " skipped",
                         "jrq: " + at
                                 + "9: queue name must be 1-100 characters of A-Z a-z 0-9 _ . -, got: 'no spaces'; skipped");
         // The payload's exact size depends on the envelope; the line is found once the core refuses its batch.

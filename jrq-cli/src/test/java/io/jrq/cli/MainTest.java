@@ -40,6 +40,64 @@ class MainTest {
     }
 
     @Test
+    void unknownCommandIsAUsageErrorEvenWithHelp() {
+        assertThat(run("nosuch", "--help")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).startsWith("jrq: unknown command 'nosuch' for 'jrq'\n");
+        assertThat(out.toString()).as("no help printed").isEmpty();
+
+        err.getBuffer().setLength(0);
+        assertThat(run("dashbord", "--help")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString())
+                .startsWith("jrq: unknown command 'dashbord' for 'jrq'\n")
+                .contains("Did you mean: jrq dashboard")
+                .contains("Try 'jrq --help'");
+        assertThat(run("queue", "nosuch", "--help")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("jrq: unknown command 'nosuch' for 'jrq queue'");
+        assertThat(run("demo", "--bogus", "--help")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("jrq: Unknown option: '--bogus'");
+        assertThat(out.toString()).isEmpty();
+        assertThat(run("dashboard", "--help")).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString()).contains("Usage: jrq dashboard");
+    }
+
+    @Test
+    void enqueueOptionsAreCheckedBeforeConnecting() {
+        String u = "redis://127.0.0.1:1";
+        String[][] bad = {
+            {"--meta", "novalue", "--meta must be KEY=VALUE with a key, got: 'novalue'"},
+            {"--meta", "=v", "--meta must be KEY=VALUE"},
+            {"--unique-scope", "queued", "--unique-scope needs --unique KEY"},
+            {"--unique-ttl", "1h", "--unique-ttl needs --unique KEY"},
+            {"--on-dependency-failure", "run", "--on-dependency-failure needs --depends-on"},
+            {"--depends-on", "bad queue/a", "--depends-on: 'bad queue/a' is not QUEUE/ID"},
+            {"--result-ttl", "500ms", "--result-ttl: must be at least 1s, got: 500ms"},
+            {"--result-ttl", "soon", "Invalid value for option '--result-ttl': 'soon' is not a duration"},
+            {"--timeout", "0s", "--timeout: must be at least 1ms, got: 0s"},
+            {"--id", "a b", "--id: job id must be 1-128 characters"},
+            {"--unique", "", "--unique: the key must be 1-200 characters"},
+            {"--description", "d".repeat(1001), "--description: must be at most 1000 characters"},
+        };
+        for (String[] b : bad) {
+            err.getBuffer().setLength(0);
+            assertThat(run("enqueue", "-u", u, "x", b[0], b[1])).as(b[0]).isEqualTo(ExitCodes.USAGE);
+            assertThat(err.toString()).as(b[0]).contains("jrq: " + b[2]);
+        }
+        err.getBuffer().setLength(0);
+        assertThat(run("enqueue", "-u", u, "x", "--unique", "k", "--unique-scope", "forever"))
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--unique: the scope must be queued, active or ttl, got: 'forever'");
+        assertThat(run("enqueue", "-u", u, "x", "--unique", "k", "--unique-scope", "ttl"))
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--unique: scope ttl needs a ttl");
+        assertThat(run("enqueue", "-u", u, "x", "--depends-on", "a", "--on-dependency-failure", "skip"))
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--on-dependency-failure: must be cancel or run, got: 'skip'");
+        assertThat(run("enqueue", "-u", u, "--file", "f.jsonl", "--unique", "k"))
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--unique names one job; it cannot be used with --file");
+    }
+
+    @Test
     void noCommandPrintsTheUsageAndIsAUsageError() {
         assertThat(run()).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("Usage: jrq").contains("demo");
