@@ -108,6 +108,9 @@ public final class Bench {
         if (options.parts.contains("enqueue")) {
             EnqueueRate.run(this);
         }
+        if (options.parts.contains("first")) {
+            FirstEnqueue.run(this);
+        }
         if (options.parts.contains("latency")) {
             PickupLatency.run(this, best);
         }

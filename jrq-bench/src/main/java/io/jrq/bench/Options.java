@@ -12,7 +12,8 @@ final class Options {
             usage: Bench [options]
               --n N                 jobs per throughput run (default 20000)
               --concurrency LIST    worker concurrencies for the end-to-end runs (default 1,10,50,200)
-              --parts LIST          any of e2e,enqueue,latency,cost,growth,workers (default: all)
+              --parts LIST          any of e2e,enqueue,first,latency,cost,growth,workers
+                                    (default: all)
               --threads LIST        client threads for single enqueues (default 1,16)
               --rates LIST          offered loads in jobs/s for pickup latency (default 1000,10000)
               --rate-seconds S      how long each offered load runs (default 6)
@@ -27,7 +28,7 @@ final class Options {
 
     int n = 20_000;
     List<Integer> concurrency = List.of(1, 10, 50, 200);
-    Set<String> parts = new LinkedHashSet<>(List.of("e2e", "enqueue", "latency", "cost", "growth", "workers"));
+    Set<String> parts = new LinkedHashSet<>(List.of("e2e", "enqueue", "first", "latency", "cost", "growth", "workers"));
     List<Integer> threads = List.of(1, 16);
     List<Integer> rates = List.of(1000, 10_000);
     int rateSeconds = 6;
