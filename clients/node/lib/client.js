@@ -193,8 +193,8 @@ class Client {
     }
 
     /** Prepares one job: checks everything, returns {id, payload}. */
-    prepare(fn, args, o, id) {
-        const payload = p.envelope(fn, args, o, this.resultTtlS);
+    prepare(fn, args, o, id, tail) {
+        const payload = p.envelope(fn, args, o, this.resultTtlS, tail);
         p.checkSize(payload, fn, this.maxPayloadBytes);
         return { id: id === undefined ? p.newId() : p.checkJobId(id), payload };
     }
@@ -241,10 +241,11 @@ class Client {
         if (calls.length > 1 && o.uniqueKey !== undefined) {
             throw new JrqValidationError(`a unique key names one job; it cannot be used for ${calls.length} jobs`);
         }
+        const tail = p.envelopeTail(o, this.resultTtlS);
         const jobs = calls.map((c, i) => {
             try {
                 if (Array.isArray(c)) {
-                    return this.prepare(c[0], c[1], o, undefined);
+                    return this.prepare(c[0], c[1], o, undefined, tail);
                 }
                 if (c === null || typeof c !== 'object') {
                     throw new JrqValidationError('a call is {fn, args, id?} or [fn, args]');
@@ -254,7 +255,7 @@ class Client {
                         throw new JrqValidationError(`unknown call field '${k}' (known: fn, args, id)`);
                     }
                 }
-                return this.prepare(c.fn, c.args, o, c.id);
+                return this.prepare(c.fn, c.args, o, c.id, tail);
             } catch (e) {
                 throw e instanceof JrqValidationError ? new JrqValidationError(`calls[${i}]: ${e.message}`) : e;
             }

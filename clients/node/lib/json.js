@@ -140,7 +140,7 @@ function describe(v) {
  * @param {string} where its place, for the message (e.g. "args[0].to")
  */
 function checkJson(v, where) {
-    check(v, where, 0, new Set());
+    check(v, where, 0, null);
 }
 
 function check(v, where, depth, seen) {
@@ -165,7 +165,10 @@ function check(v, where, depth, seen) {
     if (depth >= MAX_DEPTH) {
         throw new JrqValidationError(`${where} is nested more than ${MAX_DEPTH} levels deep`);
     }
-    if (seen.has(v)) {
+    // Most arguments are flat: the set of the objects being walked is made at the first nesting.
+    if (seen === null) {
+        seen = new Set();
+    } else if (seen.has(v)) {
         throw new JrqValidationError(`${where} refers back to itself (a cycle), which JSON cannot carry`);
     }
     seen.add(v);

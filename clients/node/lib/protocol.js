@@ -63,11 +63,18 @@ function isMethodName(fn) {
 }
 
 /** @returns fn, if a worker can run it: a handler name or `class::method` (io.jrq.JobNames) */
+let lastFunctionName = null;
+
 function checkFunctionName(fn) {
+    // A bulk enqueue names the same function for every job: it is checked once.
+    if (fn === lastFunctionName) {
+        return fn;
+    }
     if (!isHandlerName(fn) && !isMethodName(fn)) {
         fail('a job runs a handler name (1-200 characters of A-Z a-z 0-9 _ . : -, without "::") or a '
             + `Java method (com.example.Jobs::send), got: ${show(fn)}`);
     }
+    lastFunctionName = fn;
     return fn;
 }
 
@@ -340,7 +347,7 @@ function normalizeOptions(options, bulk = false) {
  * @param o normalized options
  * @param defaultTtlS the client's result TTL, used when the options give none
  */
-function envelope(fn, args, o, defaultTtlS) {
+function envelope(fn, args, o, defaultTtlS, tail = envelopeTail(o, defaultTtlS)) {
     checkFunctionName(fn);
     if (args === undefined) {
         args = [];
@@ -349,7 +356,15 @@ function envelope(fn, args, o, defaultTtlS) {
         fail(`args must be an array of the job's arguments, got: ${show(args)}`);
     }
     json.checkJson(args, 'args');
-    let s = `{"v":${ENVELOPE_VERSION},"fn":${json.quote(fn)},"args":${json.write(args)}`;
+    return `{"v":${ENVELOPE_VERSION},"fn":${json.quote(fn)},"args":${json.write(args)}${tail}`;
+}
+
+/**
+ * What follows the arguments in every envelope of one set of options, up to the closing brace:
+ * the same for each job of a bulk enqueue, so it is written once.
+ */
+function envelopeTail(o, defaultTtlS) {
+    let s = '';
     if (o.description !== undefined) {
         s += `,"desc":${json.quote(o.description)}`;
     }
@@ -360,9 +375,8 @@ function envelope(fn, args, o, defaultTtlS) {
     if (o.retry !== undefined) {
         const r = o.retry;
         // The jitter is a Java double: 0.0 for none.
-        const jitter = json.javaDouble(r.jitter);
         s += `,"retry":{"max":${r.max},"backoff":"${r.backoff}","delays":${json.write(r.delays)},"base":${r.base},`
-            + `"cap":${r.cap},"jitter":${jitter},"never":${json.write(r.never)}}`;
+            + `"cap":${r.cap},"jitter":${json.javaDouble(r.jitter)},"never":${json.write(r.never)}}`;
     }
     if (o.timeoutMs > 0) {
         s += `,"timeout":${o.timeoutMs}`;
@@ -386,18 +400,28 @@ function checkSize(payload, fn, limit) {
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
+/** Random bytes drawn a block at a time: one system call per 256 ids rather than one per id. */
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+
+const BASE62_CODES = Array.from(BASE62, (c) => c.charCodeAt(0));
+const ID_CODES = new Array(16);
+
 /** A new job id: 16 random characters of [0-9A-Za-z] (95 bits), as the Java client draws them. */
 function newId() {
-    let id = '';
-    while (id.length < 16) {
-        for (const b of crypto.randomBytes(24)) {
-            // 248 = 4 * 62: taking only bytes below it keeps every character equally likely.
-            if (b < 248 && id.length < 16) {
-                id += BASE62[b % 62];
-            }
+    let n = 0;
+    while (n < 16) {
+        if (poolAt >= pool.length) {
+            pool = crypto.randomBytes(6144);
+            poolAt = 0;
+        }
+        const b = pool[poolAt++];
+        // 248 = 4 * 62: taking only bytes below it keeps every character equally likely.
+        if (b < 248) {
+            ID_CODES[n++] = BASE62_CODES[b % 62];
         }
     }
-    return id;
+    return String.fromCharCode.apply(null, ID_CODES);
 }
 
 /**
@@ -526,6 +550,12 @@ function jobRecord(queue, id, hash, compact) {
         stopRequested: h.stop_requested === '1',
         fields: h,
     };
+    // Absent fields are absent, as in the hash.
+    for (const k of Object.keys(rec)) {
+        if (rec[k] === undefined) {
+            delete rec[k];
+        }
+    }
     return rec;
 }
 
@@ -560,6 +590,7 @@ module.exports = {
     isMethodName,
     normalizeOptions,
     envelope,
+    envelopeTail,
     checkSize,
     newId,
     keys,
