@@ -78,25 +78,33 @@ def with_prefix(text, prefix):
     return text
 
 
-def dump(r, prefix):
-    """Every key of ``prefix`` but the protocol key, as the vectors spell them."""
+def dump(r, prefix, rename=None):
+    """Every key of ``prefix`` but the protocol key, as the vectors spell them; ``rename`` maps
+    generated ids to the vector's."""
+    rename = rename or {}
+
+    def rn(s):
+        for a, b in rename.items():
+            s = s.replace(a, b)
+        return s
+
     out = {}
-    for k in sorted(r.scan_iter(match=prefix + ":*", count=1000)):
+    for k in r.scan_iter(match=prefix + ":*", count=1000):
         if k == prefix + ":protocol":
             continue
         t = r.type(k)
         if t == "hash":
-            v = dict(sorted(r.hgetall(k).items()))
+            v = dict(sorted((rn(f), rn(x)) for f, x in r.hgetall(k).items()))
         elif t == "list":
-            v = r.lrange(k, 0, -1)
+            v = [rn(x) for x in r.lrange(k, 0, -1)]
         elif t == "set":
-            v = sorted(r.smembers(k))
+            v = sorted(rn(x) for x in r.smembers(k))
         elif t == "zset":
-            v = [[m, int(s)] for m, s in r.zrange(k, 0, -1, withscores=True)]
+            v = sorted(([rn(m), int(s)] for m, s in r.zrange(k, 0, -1, withscores=True)), key=lambda e: (e[1], e[0]))
         else:
-            v = r.get(k)
-        out["jrq" + k[len(prefix):]] = {"type": t, "value": v, "pttl": r.pttl(k)}
-    return out
+            v = rn(r.get(k))
+        out["jrq" + rn(k)[len(prefix):]] = {"type": t, "value": v, "pttl": r.pttl(k)}
+    return dict(sorted(out.items()))
 
 
 PLACEHOLDER = re.compile(r"<REDIS_MS(?:\+(\d+))?>|<ANY_MS>")
