@@ -96,11 +96,20 @@ class Client {
 
     /** Connects and checks the protocol version: `SET <prefix>:protocol 1 NX`, then `GET`. */
     async open() {
+        // ioredis rejects a failed connect with "Connection is closed"; the reason came as an event.
+        let reason = null;
+        const onError = (e) => {
+            reason = e;
+        };
+        this.redis.on('error', onError);
         try {
             await this.redis.connect();
         } catch (e) {
             this.redis.disconnect();
-            throw new JrqError(`cannot connect to Redis at ${redactUrl(this.url)}: ${e.message}`, { cause: e });
+            const why = reason || e;
+            throw new JrqError(`cannot connect to Redis at ${redactUrl(this.url)}: ${why.message}`, { cause: why });
+        } finally {
+            this.redis.off('error', onError);
         }
         try {
             await this.checkProtocol();
