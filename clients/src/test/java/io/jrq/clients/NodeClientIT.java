@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jrq.DependencyPolicy;
 import io.jrq.EnqueueOptions;
 import io.jrq.Job;
 import io.jrq.JobInfo;
@@ -12,32 +11,22 @@ import io.jrq.JobStatus;
 import io.jrq.Jrq;
 import io.jrq.JrqOptions;
 import io.jrq.Queue;
-import io.jrq.RetryPolicy;
-import io.jrq.Uniqueness;
 import io.jrq.Worker;
 import io.jrq.testkit.RedisServer;
 import io.jrq.testkit.Requirements;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.ScoredValue;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,7 +51,6 @@ class NodeClientIT {
     /** A database the Node suite may empty, for the vectors' records on an empty Redis. */
     private static final int VECTOR_DB = 9;
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("<REDIS_MS(?:\\+(\\d+))?>|<ANY_MS>");
     private static final String[] SCRIPTS = {"enqueue.lua", "depend.lua", "release.lua", "cancel.lua"};
 
     private static RedisServer redis;
@@ -132,7 +120,7 @@ class NodeClientIT {
             byte[] mine = Files.readAllBytes(nodeDir().resolve("lua").resolve(name));
             assertThat(mine)
                     .as("clients/node/lua/" + name + " is the jar's io/jrq/lua/" + name + ": copy it again")
-                    .isEqualTo(jarScript(name).getBytes(StandardCharsets.UTF_8));
+                    .isEqualTo(Vectors.script(name).getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -143,8 +131,7 @@ class NodeClientIT {
         Requirements.require(
                 Files.isDirectory(dir.resolve("node_modules/ioredis")),
                 "clients/node/node_modules is missing: run npm ci in clients/node");
-        JsonNode doc = JSON.readTree(dir.resolve("../../protocol/vectors.json").toFile());
-        JsonNode vectors = doc.get("vectors");
+        List<JsonNode> vectors = Vectors.all();
         for (int i = 0; i < vectors.size(); i++) {
             enqueueInJava(vectors.get(i), JAVA_VECTORS + i);
         }
@@ -257,10 +244,7 @@ class NodeClientIT {
 
     /** Enqueues a vector's input with the Java client under {@code prefix}, after its setup calls. */
     private static void enqueueInJava(JsonNode v, String prefix) throws ClassNotFoundException {
-        RedisCommands<String, String> r = connection.sync();
-        for (JsonNode call : v.path("setup")) {
-            send(r, call, prefix);
-        }
+        Vectors.setup(connection.sync(), v, prefix);
         JsonNode enq = v.get("enqueue");
         try (Jrq java = Jrq.connect(
                 JrqOptions.builder().url(redis.url()).keyPrefix(prefix).build())) {
@@ -275,7 +259,7 @@ class NodeClientIT {
                 String[] got = new String[n];
                 for (int k = 0; k < n; k++) {
                     int i = front ? n - 1 - k : k;
-                    EnqueueOptions.Builder b = options(enq.get("options"));
+                    EnqueueOptions.Builder b = Vectors.options(enq.get("options"));
                     b.jobId(enq.get("ids").get(i).asText());
                     got[i] = q.with(b.build())
                             .enqueue(fn, elements(enq.get("bulk").get(i)).toArray())
@@ -283,7 +267,7 @@ class NodeClientIT {
                 }
                 ids.addAll(List.of(got));
             } else {
-                ids.add(q.with(options(enq.get("options")).build())
+                ids.add(q.with(Vectors.options(enq.get("options")).build())
                         .enqueue(fn, elements(enq.get("args")).toArray())
                         .id());
             }
@@ -331,7 +315,7 @@ class NodeClientIT {
                 assertThat(info.dependsOn()).as(what + " depends on").isEqualTo(deps);
             }
         }
-        assertStored(name, v.get("stored"), dump(connection.sync(), prefix));
+        Vectors.assertStored(name, v.get("stored"), Vectors.dump(connection.sync(), prefix, Map.of()));
     }
 
     /** The status a vector's job is stored with: its hash's, or QUEUED for a compact record. */
@@ -347,240 +331,9 @@ class NodeClientIT {
         return "QUEUED";
     }
 
-    // ------------------------------------------------------------------------------------------
-    // The vectors' records, compared as protocol/vectors.json spells them (see its "about").
-
-    /** Every key under {@code prefix} but the protocol key, in the vectors' form with the prefix as {@code jrq}. */
-    private static JsonNode dump(RedisCommands<String, String> r, String prefix) {
-        com.fasterxml.jackson.databind.node.ObjectNode out = JSON.createObjectNode();
-        TreeSet<String> keys = new TreeSet<>();
-        for (String key : r.keys(prefix + ":*")) {
-            if (!key.equals(prefix + ":protocol")) {
-                keys.add(key);
-            }
-        }
-        for (String key : keys) {
-            com.fasterxml.jackson.databind.node.ObjectNode rec = JSON.createObjectNode();
-            String type = r.type(key);
-            rec.put("type", type);
-            switch (type) {
-                case "hash" -> {
-                    com.fasterxml.jackson.databind.node.ObjectNode h = JSON.createObjectNode();
-                    new TreeMap<>(r.hgetall(key)).forEach(h::put);
-                    rec.set("value", h);
-                }
-                case "list" -> {
-                    com.fasterxml.jackson.databind.node.ArrayNode l = JSON.createArrayNode();
-                    r.lrange(key, 0, -1).forEach(l::add);
-                    rec.set("value", l);
-                }
-                case "set" -> {
-                    com.fasterxml.jackson.databind.node.ArrayNode s = JSON.createArrayNode();
-                    new TreeSet<>(r.smembers(key)).forEach(s::add);
-                    rec.set("value", s);
-                }
-                case "zset" -> {
-                    com.fasterxml.jackson.databind.node.ArrayNode z = JSON.createArrayNode();
-                    for (ScoredValue<String> sv : r.zrangeWithScores(key, 0, -1)) {
-                        z.add(JSON.createArrayNode().add(sv.getValue()).add((long) sv.getScore()));
-                    }
-                    rec.set("value", z);
-                }
-                default -> rec.put("value", r.get(key));
-            }
-            rec.put("pttl", r.pttl(key));
-            out.set("jrq" + key.substring(prefix.length()), rec);
-        }
-        return out;
-    }
-
-    private static void assertStored(String vector, JsonNode expected, JsonNode actual) {
-        List<String> names = fieldNames(expected);
-        assertThat(fieldNames(actual)).as(vector + ": keys").containsExactlyElementsOf(names);
-        Long[] t0 = {null};
-        for (String key : names) {
-            JsonNode e = expected.get(key);
-            JsonNode a = actual.get(key);
-            String where = vector + ": " + key;
-            assertThat(a.get("type").asText())
-                    .as(where + " type")
-                    .isEqualTo(e.get("type").asText());
-            match(where, e.get("value"), a.get("value"), t0);
-            long pttl = a.get("pttl").asLong();
-            if (e.has("ttl_ms")) {
-                assertThat(pttl)
-                        .as(where + " PTTL")
-                        .isPositive()
-                        .isLessThanOrEqualTo(e.get("ttl_ms").asLong());
-            } else {
-                assertThat(pttl).as(where + " has no TTL").isEqualTo(-1);
-            }
-        }
-    }
-
-    private static void match(String where, JsonNode e, JsonNode a, Long[] t0) {
-        if (e.isTextual() && PLACEHOLDER.matcher(e.asText()).find()) {
-            String text = a.isNumber() ? Long.toString(a.asLong()) : a.asText();
-            StringBuilder regex = new StringBuilder();
-            List<Long> offsets = new ArrayList<>();
-            Matcher m = PLACEHOLDER.matcher(e.asText());
-            int last = 0;
-            while (m.find()) {
-                regex.append(Pattern.quote(e.asText().substring(last, m.start())))
-                        .append("(\\d{13})");
-                offsets.add(
-                        m.group(0).equals("<ANY_MS>") ? null : m.group(1) == null ? 0L : Long.parseLong(m.group(1)));
-                last = m.end();
-            }
-            regex.append(Pattern.quote(e.asText().substring(last)));
-            Matcher got = Pattern.compile(regex.toString(), Pattern.DOTALL).matcher(text);
-            assertThat(got.matches())
-                    .as(where + ": " + text + " matches " + e.asText())
-                    .isTrue();
-            for (int i = 0; i < offsets.size(); i++) {
-                long value = Long.parseLong(got.group(i + 1));
-                Long offset = offsets.get(i);
-                if (offset == null) {
-                    assertThat(Math.abs(value - Instant.now().toEpochMilli()))
-                            .as(where + " is a Redis time")
-                            .isLessThan(600_000L);
-                } else if (t0[0] == null) {
-                    t0[0] = value - offset;
-                } else {
-                    assertThat(value - offset)
-                            .as(where + ": <REDIS_MS> is one time")
-                            .isEqualTo(t0[0]);
-                }
-            }
-        } else if (e.isObject()) {
-            assertThat(fieldNames(a)).as(where + " fields").containsExactlyElementsOf(fieldNames(e));
-            for (String f : fieldNames(e)) {
-                match(where + "." + f, e.get(f), a.get(f), t0);
-            }
-        } else if (e.isArray()) {
-            assertThat(a.size()).as(where + " size").isEqualTo(e.size());
-            for (int i = 0; i < e.size(); i++) {
-                match(where + "[" + i + "]", e.get(i), a.get(i), t0);
-            }
-        } else if (e.isNumber()) {
-            assertThat(a.asLong()).as(where).isEqualTo(e.asLong());
-        } else {
-            assertThat(a).as(where).isEqualTo(e);
-        }
-    }
-
-    private static List<String> fieldNames(JsonNode o) {
-        List<String> names = new ArrayList<>();
-        Iterator<String> it = o.fieldNames();
-        it.forEachRemaining(names::add);
-        return names;
-    }
-
-    // ------------------------------------------------------------------------------------------
-
-    /** Sends a vector's setup call as it stands, its keys under {@code prefix} instead of {@code jrq}. */
-    private static void send(RedisCommands<String, String> r, JsonNode call, String prefix) {
-        if (call.has("command")) {
-            List<String> words = new ArrayList<>();
-            call.get("command").forEach(c -> words.add(c.asText()));
-            assertThat(words.get(0)).isEqualTo("SADD");
-            r.sadd(
-                    reprefixed(words.get(1), prefix),
-                    words.subList(2, words.size()).toArray(String[]::new));
-            return;
-        }
-        List<String> keys = new ArrayList<>();
-        call.get("keys").forEach(k -> keys.add(reprefixed(k.asText(), prefix)));
-        List<String> argv = new ArrayList<>();
-        call.get("argv").forEach(a -> argv.add(a.asText()));
-        r.eval(
-                jarScript(call.get("name").asText()),
-                ScriptOutputType.MULTI,
-                keys.toArray(String[]::new),
-                argv.toArray(String[]::new));
-    }
-
-    private static String reprefixed(String key, String prefix) {
-        assertThat(key).startsWith("jrq:");
-        return prefix + key.substring("jrq".length());
-    }
-
-    /** The jar's assembled script, the text every client sends. */
-    private static String jarScript(String name) {
-        try (InputStream in = Jrq.class.getResourceAsStream("/io/jrq/lua/" + name)) {
-            if (in == null) {
-                throw new IllegalStateException("no script " + name + " in the jrq-core jar");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     private static List<Object> elements(JsonNode array) {
         List<Object> out = new ArrayList<>();
         array.forEach(out::add);
         return out;
-    }
-
-    /** A vector's options, as the Java client's builder takes them. */
-    @SuppressWarnings("unchecked")
-    private static EnqueueOptions.Builder options(JsonNode o) throws ClassNotFoundException {
-        EnqueueOptions.Builder b = EnqueueOptions.builder();
-        for (String name : fieldNames(o)) {
-            JsonNode x = o.get(name);
-            switch (name) {
-                case "id" -> b.jobId(x.asText());
-                case "at_ms" -> b.at(Instant.ofEpochMilli(x.asLong()));
-                case "delay_ms" -> b.delay(Duration.ofMillis(x.asLong()));
-                case "timeout_ms" -> b.timeout(Duration.ofMillis(x.asLong()));
-                case "at_front" -> b.atFront(x.asBoolean());
-                case "description" -> b.description(x.asText());
-                case "result_ttl_s" -> b.resultTtl(Duration.ofSeconds(x.asLong()));
-                case "meta" ->
-                    x.properties().forEach(e -> b.meta(e.getKey(), e.getValue().asText()));
-                case "dep_policy" ->
-                    b.onDependencyFailure("run".equals(x.asText()) ? DependencyPolicy.RUN : DependencyPolicy.CANCEL);
-                case "depends_on" ->
-                    x.forEach(ref -> {
-                        String text = ref.asText();
-                        b.dependsOn(text.substring(0, text.indexOf('/')), idOf(text));
-                    });
-                case "unique" -> {
-                    String key = x.get("key").asText();
-                    switch (x.path("scope").asText("Q")) {
-                        case "A" -> b.unique(key, Uniqueness.WHILE_ACTIVE);
-                        case "T" ->
-                            b.uniqueFor(key, Duration.ofMillis(x.get("ttl_ms").asLong()));
-                        default -> b.unique(key, Uniqueness.WHILE_QUEUED);
-                    }
-                }
-                case "retry" -> {
-                    RetryPolicy p = switch (x.path("backoff").asText("FIXED")) {
-                        case "INTERVALS" -> {
-                            List<Duration> ds = new ArrayList<>();
-                            x.get("delays").forEach(d -> ds.add(Duration.ofMillis(d.asLong())));
-                            yield RetryPolicy.intervals(ds.toArray(Duration[]::new));
-                        }
-                        case "EXPONENTIAL" ->
-                            RetryPolicy.exponential(
-                                    x.path("max").asInt(1),
-                                    Duration.ofMillis(x.get("base").asLong()),
-                                    Duration.ofMillis(x.get("cap").asLong()),
-                                    x.path("jitter").asDouble(0));
-                        default ->
-                            RetryPolicy.fixed(
-                                    x.path("max").asInt(1),
-                                    Duration.ofMillis(x.path("delays").path(0).asLong(0)));
-                    };
-                    for (JsonNode n : x.path("never")) {
-                        p = p.withoutRetryOn((Class<? extends Throwable>) Class.forName(n.asText()));
-                    }
-                    b.retry(p);
-                }
-                default -> throw new IllegalArgumentException("vector option not known to this test: " + name);
-            }
-        }
-        return b;
     }
 }
