@@ -163,10 +163,10 @@ export class Client {
     status(queue: string, id: string): Promise<JobRecord['status'] | null>;
     /** Resolves once the job ended: subscribes to its queue's events, reads it, reads it again on each event naming it. */
     wait(queue: string, id: string, options?: WaitOptions): Promise<JobRecord>;
-    wait(ref: string, id?: undefined, options?: WaitOptions): Promise<JobRecord>;
+    wait(ref: string, options?: WaitOptions): Promise<JobRecord>;
     /** The result of a FINISHED job; rejects with JrqJobFailedError when it ended another way. */
     result(queue: string, id: string, options?: WaitOptions): Promise<unknown>;
-    result(ref: string, id?: undefined, options?: WaitOptions): Promise<unknown>;
+    result(ref: string, options?: WaitOptions): Promise<unknown>;
     /** CANCELED: done; STOPPING: its worker was told to stop it; ENDED: it was over; MISSING: no such job. */
     cancel(ref: string): Promise<'CANCELED' | 'STOPPING' | 'ENDED' | 'MISSING'>;
     cancel(queue: string, id: string): Promise<'CANCELED' | 'STOPPING' | 'ENDED' | 'MISSING'>;

@@ -394,6 +394,11 @@ class Client {
      * @param {{timeoutMs?: number}} [options] how long to wait (default 30 s)
      */
     async wait(queue, id, options = {}) {
+        if (id !== null && typeof id === 'object') {
+            // wait('queue/id', {timeoutMs})
+            options = id;
+            id = undefined;
+        }
         [queue, id] = refArgs(queue, id);
         p.checkQueueName(queue);
         const timeoutMs = options.timeoutMs === undefined ? 30000 : options.timeoutMs;

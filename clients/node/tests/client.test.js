@@ -353,7 +353,7 @@ test('wait: through the queue\'s events, a timeout, a missing job', async (t) =>
     try {
         // A worker's end of the job, as fetch.lua writes it: the hash, then one event for the call.
         const job = await c.enqueue('add', [2, 3], { queue: 'w' });
-        const waiting = c.result(job.ref, undefined, { timeoutMs: 5000 });
+        const waiting = c.result(job.ref, { timeoutMs: 5000 });
         const other = c.wait('w', job.id, { timeoutMs: 5000 });
         await new Promise((r) => setTimeout(r, 50));
         await raw.hset(`${p}:{w}:job:${job.id}`, 'status', 'FINISHED', 'fn', 'add', 'result', '5', 'ended_at', '1');
@@ -364,7 +364,7 @@ test('wait: through the queue\'s events, a timeout, a missing job', async (t) =>
         assert.equal(await c.result('w', job.id), 5);
         // Canceled while waited for: cancel.lua's own event.
         const doomed = await c.enqueue('add', [], { queue: 'w' });
-        const w = c.result(doomed.ref, undefined, { timeoutMs: 5000 });
+        const w = c.result(doomed.ref, { timeoutMs: 5000 });
         await new Promise((r) => setTimeout(r, 50));
         await c.cancel(doomed.ref);
         await assert.rejects(w, (e) => {
@@ -373,9 +373,9 @@ test('wait: through the queue\'s events, a timeout, a missing job', async (t) =>
             return true;
         });
         const slow = await c.enqueue('add', [], { queue: 'w' });
-        await assert.rejects(c.wait(slow.ref, undefined, { timeoutMs: 100 }), jrq.JrqTimeoutError);
+        await assert.rejects(c.wait(slow.ref, { timeoutMs: 100 }), jrq.JrqTimeoutError);
         await assert.rejects(c.wait('w', 'never-was'), /no job w\/never-was/);
-        const pending = assert.rejects(c.wait(slow.ref, undefined, { timeoutMs: 5000 }), /client closed/);
+        const pending = assert.rejects(c.wait(slow.ref, { timeoutMs: 5000 }), /client closed/);
         await c.close();
         await pending;
     } finally {
