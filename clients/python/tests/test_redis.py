@@ -131,8 +131,13 @@ class EnqueueTest(RedisTestCase):
         self.r.script_flush()
         self.c.enqueue("f", 1)
         self.r.script_flush()
-        self.assertEqual(len(self.c.enqueue_all("f", [[1], [2], [3]], queue="q2")), 3)
-        self.assertEqual(self.r.llen(self.k("jrq:{q2}:ready")), 3)
+        self.assertEqual(len(self.c.enqueue_all("f", [[i] for i in range(1001)], queue="q2")), 1001)
+        self.assertEqual(self.r.llen(self.k("jrq:{q2}:ready")), 1001)
+        # An error reply of one call of a pipelined bulk enqueue says what was stored.
+        self.r.set(self.k("jrq:{q3}:ready"), "not a list")
+        with self.assertRaises(jrq.JrqError) as e:
+            self.c.enqueue_all("f", [[i] for i in range(600)], queue="q3")
+        self.assertIn("2 of 2 enqueue calls failed", str(e.exception))
 
 
 class LookupAndWaitTest(RedisTestCase):

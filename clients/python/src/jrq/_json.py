@@ -9,6 +9,7 @@ Only JSON data is accepted: ``None``, ``bool``, ``int``, finite ``float``, ``str
 for NaN, infinities and strings that are not valid Unicode), naming where in the value it is.
 """
 
+import json
 import re
 from decimal import Decimal
 
@@ -98,8 +99,48 @@ def _write(v, out, where):
                         % (where, type(v).__name__))
 
 
+def _plain(v):
+    """Whether the C encoder of the json module writes ``v`` as Jackson does: no floats, no control
+    characters (which it escapes with lower-case hex), no lone surrogates, only string keys."""
+    t = type(v)
+    if t is str:
+        return v.isascii() and _NEEDS_ESCAPE_CONTROL.search(v) is None or _plain_text(v)
+    if t is int or v is None or t is bool:
+        return True
+    if t is list or t is tuple:
+        for e in v:
+            if not _plain(e):
+                return False
+        return True
+    if t is dict:
+        for k, e in v.items():
+            if type(k) is not str or not _plain(k) or not _plain(e):
+                return False
+        return True
+    return False
+
+
+_NEEDS_ESCAPE_CONTROL = re.compile(r"[\x00-\x1f]")
+
+
+def _plain_text(s):
+    if _NEEDS_ESCAPE_CONTROL.search(s) is not None:
+        return False
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_C_DUMPS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False,
+                            check_circular=False).encode
+
+
 def dumps(value, where="value"):
     """Returns ``value`` as the JSON text the Java client would write for it."""
+    if _plain(value):
+        return _C_DUMPS(value)
     out = []
     _write(value, out, where)
     return "".join(out)
