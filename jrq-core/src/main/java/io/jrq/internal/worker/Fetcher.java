@@ -9,13 +9,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.function.Function;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,17 +23,18 @@ import org.slf4j.LoggerFactory;
  * higher one could not fill.
  *
  * <p>While the loop sleeps with free slots it arms the {@link IdleSignal}; a queue waiter claims it
- * and leases without waking the loop: behind its wait ({@link #fetchBehindWait}, a worker with one
- * queue) or once its wait returns ({@link #fetchWhileIdle}). While a waiter holds the signal the
- * loop only sends outcomes; it leases again once the signal is handed back. So one party leases at
- * a time, and a fetch never leases more jobs than there are free slots.
+ * and leases without waking the loop, through the {@link IdleLeaser}: behind its wait (a worker with
+ * one queue) or once its wait returns. While a waiter holds the signal the loop only sends outcomes;
+ * it leases again once the signal is handed back. So one party leases at a time, and a fetch never
+ * leases more jobs than there are free slots. Every party reads its replies with
+ * {@link FetchReplies}.
  */
-final class Fetcher implements Runnable {
+final class Fetcher implements Runnable, IdleLeaser.Loop {
     private static final Logger log = LoggerFactory.getLogger(Fetcher.class);
     /** The most jobs leased by one call; bounds the script's run time. */
-    private static final int MAX_BATCH = 200;
+    static final int MAX_BATCH = 200;
     /** The longest an idle worker sleeps between fetch rounds; queue waiters wake it earlier. */
-    private static final long IDLE_WAIT_MS = 1000;
+    static final long IDLE_WAIT_MS = 1000;
 
     private final WorkerConfig config;
     private final ScriptGateway scripts;
@@ -46,11 +43,8 @@ final class Fetcher implements Runnable {
     private final Semaphore wake;
     private final ConcurrentLinkedQueue<Completion> done = new ConcurrentLinkedQueue<>();
     private final Map<String, List<Completion>> unsent = new HashMap<>();
-    /** Last warning time per bad-record warning; written by the loop and by idle fetches on I/O threads. */
-    private final Map<String, Long> warned = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private final Set<String> blocked;
-    private final Dependencies dependencies;
+    private final FetchReplies replies;
+    private final IdleLeaser idleLeaser;
     /** The fixed ARGV of this worker's fetches; the payload limit in it: producers are held to it, and a worker checks it too, since a bad producer is the threat. */
     private final ScriptGateway.FetchSettings settings;
 
@@ -78,8 +72,6 @@ final class Fetcher implements Runnable {
             Semaphore wake,
             Set<String> blocked,
             Dependencies dependencies) {
-        this.blocked = blocked;
-        this.dependencies = dependencies;
         this.config = config;
         this.scripts = scripts;
         this.slots = slots;
@@ -91,6 +83,33 @@ final class Fetcher implements Runnable {
                 options.failedJobsMax(),
                 options.finishedJobsMax(),
                 options.maxPayloadBytes());
+        this.replies = new FetchReplies(config, blocked, dependencies);
+        this.idleLeaser = new IdleLeaser(config, scripts, settings, slots, idle, blocked, replies, this);
+    }
+
+    /** @return the leases for an idle worker, which the queue waiters start */
+    IdleLeaser idleLeaser() {
+        return idleLeaser;
+    }
+
+    @Override
+    public boolean fetching() {
+        return fetching;
+    }
+
+    @Override
+    public boolean hasOutcomes() {
+        return !done.isEmpty();
+    }
+
+    @Override
+    public void fetchFailed() {
+        unread = true;
+    }
+
+    @Override
+    public void wake() {
+        wake.release();
     }
 
     /** Queues an outcome for the next round and wakes the loop. */
@@ -226,197 +245,11 @@ final class Fetcher implements Runnable {
         if (FaultPoints.ENABLED) {
             FaultPoints.reach(FaultPoints.FETCH_AFTER_REPLY);
         }
-        Reply r = parse(queue, acks, reply);
+        FetchReplies.Reply r = replies.parse(queue, acks, reply);
         if (r.waitMs() >= 0 && r.waitMs() < nextWaitMs) {
             nextWaitMs = r.waitMs();
         }
         return r.jobs();
-    }
-
-    /**
-     * Leases jobs for an idle worker, without the fetch loop: called by the queue waiter that claimed
-     * the idle signal, on the Redis I/O thread that delivered its wake-up. The fetch is sent from
-     * there and its reply dispatches the jobs from there too, so an idle pickup costs one round trip
-     * after the wake-up and one thread wake-up (the job's). Queues are asked in the loop's order,
-     * each for the slots the higher ones left, exactly as a round without completions. The fetch
-     * loop gets the idle signal back when the fetch ends; it wakes only when it has work of its own.
-     */
-    void fetchWhileIdle() {
-        if (!fetching) {
-            handBack(true);
-            return;
-        }
-        idleStep(config.queueOrder(), 0, Math.min(slots.free(), MAX_BATCH), false);
-    }
-
-    private void idleStep(List<String> order, int index, int want, boolean leasedAny) {
-        if (index >= order.size() && leasedAny && want > 0 && fetching && done.isEmpty()) {
-            // Like the loop after a round that leased: ask again at once, so a job that arrived
-            // while this fetch was in flight does not wait for a new BLMOVE. Outcomes to send end
-            // the chain: they are the loop's, and it must not wait behind a stream of arrivals.
-            fetchWhileIdle();
-            return;
-        }
-        if (index >= order.size() || want <= 0 || !fetching) {
-            handBack(false);
-            return;
-        }
-        String queue = order.get(index);
-        int next = index + 1;
-        CompletableFuture<FetchReply> pending;
-        try {
-            ScriptGateway.Fetch fetch = scripts.fetch(queue, settings, List.of(), want);
-            if (FaultPoints.ENABLED) {
-                FaultPoints.reach(FaultPoints.FETCH_BEFORE_SEND);
-            }
-            pending = fetch.run();
-        } catch (RuntimeException e) {
-            handBack(true);
-            return;
-        }
-        pending.whenComplete((reply, error) -> {
-            Reply r = dispatchIdle(queue, reply, error, "idle fetch", e -> {});
-            if (r == null) {
-                return;
-            }
-            if (r.waitMs() >= 0 && r.waitMs() < IDLE_WAIT_MS) {
-                // Something falls due soon (a delayed job, a rate limit): the loop must time it.
-                handBack(true);
-                return;
-            }
-            idleStep(order, next, want - r.jobs().size(), leasedAny || !r.jobs().isEmpty());
-        });
-    }
-
-    /**
-     * Reads an idle fetch's reply and dispatches its jobs, on the I/O thread that delivered it.
-     *
-     * @param what which idle fetch, for the log
-     * @param failed told of the failure when the call or the reply failed
-     * @return the reply, or null after a failure: the signal has then been handed back, since it
-     *     must always come back or the loop would wait for it for ever
-     */
-    private Reply dispatchIdle(
-            String queue,
-            FetchReply reply,
-            Throwable error,
-            String what,
-            java.util.function.Consumer<Throwable> failed) {
-        if (error != null) {
-            unread = true;
-            log.debug(
-                    "worker {}: {} from {} failed; the fetch loop takes over: {}",
-                    config.name(),
-                    what,
-                    queue,
-                    error.toString());
-            handBack(true);
-            failed.accept(error);
-            return null;
-        }
-        try {
-            if (FaultPoints.ENABLED) {
-                FaultPoints.reach(FaultPoints.FETCH_AFTER_REPLY);
-            }
-            Reply r = parse(queue, List.of(), reply);
-            slots.dispatch(r.jobs());
-            return r;
-        } catch (RuntimeException e) {
-            log.warn("worker {}: {} from {} failed: {}", config.name(), what, queue, e.toString());
-            handBack(true);
-            failed.accept(e);
-            return null;
-        }
-    }
-
-    /**
-     * Ends an idle fetch. Unless the loop is needed (a failure, something falling due, a stop, or
-     * outcomes to send), it stays asleep: the waiters are armed again while slots are free, and the
-     * leased jobs wake the loop when they complete.
-     */
-    private void handBack(boolean needLoop) {
-        idle.handBack(!needLoop && fetching && slots.free() > 0);
-        if (needLoop || !done.isEmpty()) {
-            wake.release();
-        }
-    }
-
-    /**
-     * For a worker with one queue: leases behind a wait. Called by the queue's waiter once it has
-     * claimed the idle signal. {@code sendWait} sends its {@code BLMOVE} on the waiter's own
-     * connection, and {@code sendFetch} the fetch right behind it on the same one (pipelined).
-     * Redis holds the fetch until the {@code BLMOVE} returns and then runs it at once, so a job
-     * that lands is leased without another round trip; the reply, on the I/O thread, dispatches the jobs and sends the
-     * next pair while the waiter keeps the signal. The chain ends, handing the signal back, when no
-     * slot is free, the queue is blocked, something falls due soon, the worker stops, a call fails,
-     * or jobs were leased while outcomes wait: those are the loop's to send, with its next lease, as
-     * after an idle fetch.
-     *
-     * @param sendFetch sends a fetch on the waiter's connection, where it must follow the wait
-     * @param sendWait sends the wait and returns its pending reply
-     * @param go false once the waiter is stopping: checked before each pair is sent
-     * @param end completed once the signal is handed back; failed when a call failed
-     */
-    void fetchBehindWait(
-            String queue,
-            Function<ScriptGateway.Fetch, CompletableFuture<FetchReply>> sendFetch,
-            Supplier<CompletableFuture<?>> sendWait,
-            BooleanSupplier go,
-            CompletableFuture<Void> end) {
-        pair(queue, sendFetch, sendWait, go, end);
-    }
-
-    private void pair(
-            String queue,
-            Function<ScriptGateway.Fetch, CompletableFuture<FetchReply>> sendFetch,
-            Supplier<CompletableFuture<?>> sendWait,
-            BooleanSupplier go,
-            CompletableFuture<Void> end) {
-        int want = Math.min(slots.free(), MAX_BATCH);
-        if (!fetching || !go.getAsBoolean() || want <= 0 || blocked.contains(queue)) {
-            handBack(!fetching);
-            end.complete(null);
-            return;
-        }
-        CompletableFuture<?> waited;
-        CompletableFuture<FetchReply> pending;
-        try {
-            ScriptGateway.Fetch fetch = scripts.fetch(queue, settings, List.of(), want);
-            if (FaultPoints.ENABLED) {
-                FaultPoints.reach(FaultPoints.FETCH_BEFORE_SEND);
-            }
-            waited = sendWait.get();
-            pending = sendFetch.apply(fetch);
-        } catch (RuntimeException e) {
-            handBack(true);
-            end.completeExceptionally(e);
-            return;
-        }
-        pending.whenComplete((reply, error) -> {
-            Reply r = dispatchIdle(queue, reply, error, "fetch behind the wait", end::completeExceptionally);
-            if (r == null) {
-                return;
-            }
-            // The wait's reply came first on the same connection. A wait that failed (not a list,
-            // a refused command) returns at once each time: the waiter must back off.
-            if (waited.isCompletedExceptionally()) {
-                handBack(true);
-                end.completeExceptionally(waited.handle((v, e) -> e).join());
-                return;
-            }
-            if (r.waitMs() >= 0 && r.waitMs() < IDLE_WAIT_MS) {
-                // Something falls due soon (a delayed job, a rate limit): the loop must time it.
-                handBack(true);
-                end.complete(null);
-                return;
-            }
-            if (!r.jobs().isEmpty() && !done.isEmpty()) {
-                handBack(true);
-                end.complete(null);
-                return;
-            }
-            pair(queue, sendFetch, sendWait, go, end);
-        });
     }
 
     /**
@@ -443,61 +276,6 @@ final class Fetcher implements Runnable {
             }
         }
         unread = false;
-    }
-
-    /** What one fetch call returned: the jobs leased, and how long until something falls due (or -1). */
-    private record Reply(List<LeasedJob> jobs, long waitMs) {}
-
-    private Reply parse(String queue, List<Completion> acks, FetchReply reply) {
-        for (int j = 0; j < acks.size(); j++) {
-            if (!reply.accepted(j)) {
-                log.warn(
-                        "worker {}: outcome of job {} in {} not recorded: its lease had ended (the job was taken over, or had already ended)",
-                        config.name(),
-                        acks.get(j).job().id(),
-                        queue);
-            }
-        }
-        int n = reply.jobCount();
-        List<LeasedJob> jobs = new ArrayList<>(n);
-        for (int j = 0; j < n; j++) {
-            jobs.add(new LeasedJob(
-                    queue, reply.id(j), reply.payload(j), reply.token(j), reply.attempt(j), reply.waitedMs(j)));
-        }
-        if (reply.blocked()) {
-            blocked.add(queue);
-        } else {
-            blocked.remove(queue);
-        }
-        // Only completions release dependents; idle fetches (on an I/O thread, which must not block)
-        // carry none, so this never runs there.
-        if (!reply.released().isEmpty()) {
-            dependencies.release(reply.released());
-        }
-        if (!reply.suspects().isEmpty()) {
-            Set<String> ids = new java.util.HashSet<>(reply.suspects());
-            jobs.forEach(j -> {
-                if (ids.contains(j.id())) {
-                    j.markSuspect();
-                }
-            });
-        }
-        if (!reply.warnings().isEmpty()) {
-            long now = System.nanoTime();
-            for (String w : reply.warnings()) {
-                // Once a minute per problem: the record is met again by every round until someone fixes it.
-                Long last = warned.get(w);
-                if (last == null || now - last > TimeUnit.MINUTES.toNanos(1)) {
-                    warned.put(w, now);
-                    log.warn(
-                            "worker {}: queue {}: skipped a bad record: {}",
-                            config.name(),
-                            queue,
-                            io.jrq.internal.LogText.printable(w));
-                }
-            }
-        }
-        return new Reply(jobs, reply.waitMs());
     }
 
     private static void pause(long ms) {

@@ -20,14 +20,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A worker with one queue leases behind the wait: the waiter claims the {@link IdleSignal} when
  * it sends the {@code BLMOVE}, and sends the fetch right behind it on the same connection
- * ({@link Fetcher#fetchBehindWait}). Redis runs the fetch as soon as the wait returns, so a job that
+ * ({@link IdleLeaser#fetchBehindWait}). Redis runs the fetch as soon as the wait returns, so a job that
  * lands on an idle worker is leased in the same round trip as its wake-up; the replies are handled
  * on the Redis I/O thread, which dispatches the jobs and sends the next pair.
  *
  * <p>A worker with several queues cannot commit a fetch in advance on each of them (together they
  * would lease more jobs than it has free slots): its waiters send the {@code BLMOVE} alone, and the
  * one whose reply claims the signal starts an idle fetch over all the queues in priority order
- * ({@link Fetcher#fetchWhileIdle}), from the I/O thread too.
+ * ({@link IdleLeaser#fetchWhileIdle}), from the I/O thread too.
  *
  * <p>The waiter's thread only paces the waits: it starts a wait once the loop has armed the signal
  * and waits until the signal is handed back.
@@ -41,7 +41,7 @@ final class QueueWaiter implements Runnable {
     private final String readyKey;
     private final BlockingConnection blocking;
     private final IdleSignal idle;
-    private final Fetcher fetcher;
+    private final IdleLeaser leaser;
     private final boolean fetchBehind;
     private final double blockSeconds;
     private final Redis shared;
@@ -63,7 +63,7 @@ final class QueueWaiter implements Runnable {
             String readyKey,
             BlockingConnection blocking,
             IdleSignal idle,
-            Fetcher fetcher,
+            IdleLeaser leaser,
             Set<String> blocked,
             boolean fetchBehind,
             long commandTimeoutMs,
@@ -73,7 +73,7 @@ final class QueueWaiter implements Runnable {
         this.readyKey = readyKey;
         this.blocking = blocking;
         this.idle = idle;
-        this.fetcher = fetcher;
+        this.leaser = leaser;
         this.fetchBehind = fetchBehind;
         this.blockSeconds =
                 fetchBehind ? Math.max(0.01, Math.min(BLOCK_SECONDS, commandTimeoutMs / 2000.0)) : BLOCK_SECONDS;
@@ -109,7 +109,7 @@ final class QueueWaiter implements Runnable {
                     // Published before anything is sent: stop() either sees it or stops the send.
                     CompletableFuture<Void> c = new CompletableFuture<>();
                     chain = c;
-                    fetcher.fetchBehindWait(queue, fetch -> fetch.run(blocking), this::sendWait, () -> running, c);
+                    leaser.fetchBehindWait(queue, fetch -> fetch.run(blocking), this::sendWait, () -> running, c);
                     c.get();
                 } else {
                     // Waits for the callback's stage, not the reply itself, so the next BLMOVE is only
@@ -117,7 +117,7 @@ final class QueueWaiter implements Runnable {
                     sendWait()
                             .thenAccept(moved -> {
                                 if (moved != null && idle.claim()) {
-                                    fetcher.fetchWhileIdle();
+                                    leaser.fetchWhileIdle();
                                 }
                             })
                             .get();

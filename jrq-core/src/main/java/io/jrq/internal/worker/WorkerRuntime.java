@@ -108,7 +108,7 @@ public final class WorkerRuntime implements WorkerHandle {
                     keys.ready(queue),
                     redis.openBlocking(),
                     idle,
-                    fetcher,
+                    fetcher.idleLeaser(),
                     blocked,
                     fetchBehind,
                     options.commandTimeout().toMillis(),
