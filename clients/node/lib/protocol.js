@@ -434,6 +434,8 @@ function newId() {
  */
 function enqueueCall(prefix, o, jobs) {
     const k = keys(prefix, o.queue);
+    // Flag 2 (skip the check for an existing id) is never set, as in the Java client: ioredis sends
+    // a call again after a reconnect, and the second must find the jobs the first one stored.
     const argv = [
         o.atFront ? '1' : '0',
         String(o.atMs),
