@@ -59,12 +59,19 @@ async function redis({ own = false } = {}) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jrq-node-redis-'));
     const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '',
         '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+    // However a test file ends, its server goes with it.
+    const orphan = () => proc.kill('SIGKILL');
+    process.once('exit', orphan);
     await waitForPort(port, Date.now() + 10000);
     return {
         url: `redis://127.0.0.1:${port}`,
         own: true,
         port,
         stop: async () => {
+            process.off('exit', orphan);
+            if (proc.exitCode !== null || proc.signalCode !== null) {
+                return;
+            }
             const exited = new Promise((r) => proc.once('exit', r));
             proc.kill('SIGTERM');
             await exited;

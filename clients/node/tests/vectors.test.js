@@ -114,10 +114,13 @@ test('on an empty Redis the client sends exactly the vectors\' calls and leaves 
             });
         }
     } finally {
-        await client.redis.flushdb();
-        await client.close();
-        if (server) {
-            await server.stop();
+        try {
+            await client.redis.flushdb();
+        } finally {
+            await client.close();
+            if (server) {
+                await server.stop();
+            }
         }
     }
 });
