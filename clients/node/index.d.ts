@@ -70,16 +70,21 @@ export type Json = null | boolean | number | bigint | string | Json[] | { [key: 
 /** One call of an enqueueMany. */
 export type Call = { fn: string; args?: Json[]; id?: string } | [fn: string, args?: Json[]];
 
-/** A job as enqueue returned it. */
-export interface EnqueuedJob {
-    id: string;
-    queue: string;
+/** A job as enqueue returned it; its methods ask the client that enqueued it. */
+export class Job {
+    readonly id: string;
+    readonly queue: string;
     /** `queue/id` */
-    ref: string;
+    readonly ref: string;
     /** The Redis time the job was stored at, ms. */
-    enqueuedAt: number;
+    readonly enqueuedAt: number;
     /** True when a unique key named another job, whose id this is: nothing was stored. */
-    existing: boolean;
+    readonly existing: boolean;
+    info(): Promise<JobRecord | null>;
+    status(): Promise<JobRecord['status'] | null>;
+    wait(options?: WaitOptions): Promise<JobRecord>;
+    result(options?: WaitOptions): Promise<unknown>;
+    cancel(): Promise<'CANCELED' | 'STOPPING' | 'ENDED' | 'MISSING'>;
 }
 
 /** An error a job recorded. */
@@ -154,9 +159,9 @@ export class Client {
     /** Connects and checks the protocol version; connect() does this. */
     open(): Promise<this>;
     checkProtocol(): Promise<this>;
-    enqueue(fn: string, args?: Json[], options?: EnqueueOptions): Promise<EnqueuedJob>;
+    enqueue(fn: string, args?: Json[], options?: EnqueueOptions): Promise<Job>;
     /** One enqueue.lua call per 500 jobs, pipelined; every call is checked before anything is sent. */
-    enqueueMany(calls: Call[], options?: Omit<EnqueueOptions, 'id'>): Promise<EnqueuedJob[]>;
+    enqueueMany(calls: Call[], options?: Omit<EnqueueOptions, 'id'>): Promise<Job[]>;
     job(ref: string): Promise<JobRecord | null>;
     job(queue: string, id: string): Promise<JobRecord | null>;
     status(ref: string): Promise<JobRecord['status'] | null>;

@@ -10,6 +10,7 @@ const json = require('./lib/json');
 
 exports.connect = client.connect;
 exports.Client = client.Client;
+exports.Job = client.Job;
 exports.redactUrl = client.redactUrl;
 exports.PROTOCOL_VERSION = p.PROTOCOL_VERSION;
 exports.JrqError = errors.JrqError;

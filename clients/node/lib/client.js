@@ -44,6 +44,47 @@ function translate(err) {
 }
 
 /**
+ * A job as enqueue returned it: its id, queue, ref (`queue/id`), the Redis time it was stored at,
+ * and whether a unique key named another job (`existing`: then this is that job). Its methods ask
+ * the client that enqueued it.
+ */
+class Job {
+    constructor(client, queue, id, enqueuedAt, existing) {
+        Object.defineProperty(this, 'client', { value: client, enumerable: false });
+        this.id = id;
+        this.queue = queue;
+        this.ref = `${queue}/${id}`;
+        this.enqueuedAt = enqueuedAt;
+        this.existing = existing;
+    }
+
+    /** @returns the job's record, or null when it is gone */
+    info() {
+        return this.client.job(this.queue, this.id);
+    }
+
+    /** @returns its status, or null when it is gone */
+    status() {
+        return this.client.status(this.queue, this.id);
+    }
+
+    /** Waits until it ended; see Client.wait. */
+    wait(options) {
+        return this.client.wait(this.queue, this.id, options);
+    }
+
+    /** Waits for its result; see Client.result. */
+    result(options) {
+        return this.client.result(this.queue, this.id, options);
+    }
+
+    /** Cancels it; see Client.cancel. */
+    cancel() {
+        return this.client.cancel(this.queue, this.id);
+    }
+}
+
+/**
  * A producer of jrq jobs on one Redis: enqueue (one or in bulk), look up, wait for and cancel
  * jobs that Java workers run. Make one with connect(); close() it when done.
  */
@@ -221,7 +262,7 @@ class Client {
     /**
      * Enqueues one call of a handler (or Java method) with its arguments.
      *
-     * @returns {Promise<{id: string, queue: string, ref: string, enqueuedAt: number, existing: boolean}>}
+     * @returns {Promise<Job>}
      */
     async enqueue(fn, args, options) {
         const o = p.normalizeOptions(options);
@@ -232,7 +273,7 @@ class Client {
         if (created && o.dependsOn.length > 0) {
             await this.registerDependents(o.queue, [job.id], o.dependsOn);
         }
-        return { id: ids[0], queue: o.queue, ref: `${o.queue}/${ids[0]}`, enqueuedAt, existing: !created };
+        return new Job(this, o.queue, ids[0], enqueuedAt, !created);
     }
 
     /**
@@ -240,7 +281,7 @@ class Client {
      * each such batch is stored atomically. Every call is checked before anything is sent.
      *
      * @param calls [{fn, args, id?}] or [fn, args] pairs
-     * @returns {Promise<Array<{id, queue, ref, enqueuedAt, existing}>>} in the order given
+     * @returns {Promise<Job[]>} in the order given
      */
     async enqueueMany(calls, options) {
         if (!Array.isArray(calls)) {
@@ -293,7 +334,7 @@ class Client {
                 if (created) {
                     stored.push(id);
                 }
-                out.push({ id, queue: o.queue, ref: `${o.queue}/${id}`, enqueuedAt, existing: !created });
+                out.push(new Job(this, o.queue, id, enqueuedAt, !created));
             });
         });
         if (stored.length > 0 && o.dependsOn.length > 0) {
@@ -608,4 +649,4 @@ async function connect(url = 'redis://localhost:6379', options = {}) {
     return new Client(url, options).open();
 }
 
-module.exports = { Client, connect, redactUrl, SCRIPT_NAMES, LUA_DIR };
+module.exports = { Client, Job, connect, redactUrl, SCRIPT_NAMES, LUA_DIR };

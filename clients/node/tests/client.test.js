@@ -188,6 +188,11 @@ test('enqueue and lookup: a compact record, a hash of its own, a ref, a missing 
         assert.equal(rec.enqueuedAt, plain.enqueuedAt);
         assert.equal((await c.job(plain.ref)).id, plain.id);
         assert.equal(await c.status(plain.ref), 'QUEUED');
+        assert.equal(await plain.status(), 'QUEUED');
+        assert.equal((await plain.info()).id, plain.id);
+        assert.deepEqual(JSON.parse(JSON.stringify(plain)),
+            { id: plain.id, queue: 'mail', ref: plain.ref, enqueuedAt: plain.enqueuedAt, existing: false });
+        assert.ok(plain instanceof jrq.Job);
 
         const later = await c.enqueue('send-email', [], { queue: 'mail', delayMs: 60000, description: 'later',
             timeoutMs: 5000, retry: { max: 2 } });
@@ -328,7 +333,9 @@ test('cancel: queued, scheduled, again, missing', async (t) => {
         const ttl = await raw.ttl(`${p}:{c}:job:${q.id}`);
         assert.ok(ttl > 0 && ttl <= 77);
         const s = await c.enqueue('noop', [], { queue: 'c', delayMs: 60000 });
-        assert.equal(await c.cancel(s.ref), 'CANCELED');
+        assert.equal(await s.cancel(), 'CANCELED');
+        assert.equal((await s.wait({ timeoutMs: 1000 })).status, 'CANCELED');
+        await assert.rejects(s.result(), jrq.JrqJobFailedError);
         assert.equal(await raw.zcard(`${p}:{c}:scheduled`), 0);
         assert.equal(await c.cancel(s.ref), 'ENDED');
         assert.equal(await c.cancel('c', 'nope'), 'MISSING');

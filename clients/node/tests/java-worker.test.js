@@ -37,8 +37,8 @@ after(async () => {
 describe('jobs run by the Java worker', { concurrency: true }, () => {
     test('a plain job runs on the Java worker; its result comes through pub/sub', { skip }, async () => {
         const job = await client.enqueue('add', [2, 3], { queue, meta: { from: 'node' }, description: 'two and three' });
-        assert.equal(await client.result(job.ref, WAIT), 5);
-        const rec = await client.job(job.ref);
+        assert.equal(await job.result(WAIT), 5);
+        const rec = await job.info();
         assert.equal(rec.status, 'FINISHED');
         assert.equal(rec.attempts, 1);
         assert.equal(typeof rec.worker, 'string');
