@@ -304,7 +304,10 @@ final class EnqueueCommand implements Callable<Integer> {
         check(retryDelay == null || retries > 0, "--retry-delay needs --retry N");
         check(uniqueScope == null || unique != null, "--unique-scope needs --unique KEY");
         check(uniqueTtl == null || unique != null, "--unique-ttl needs --unique KEY");
-        check(onDependencyFailure == null || !dependsOn.isEmpty(), "--on-dependency-failure needs --depends-on");
+        // With --file it also applies to the lines' own "depends_on".
+        check(
+                onDependencyFailure == null || !dependsOn.isEmpty() || file != null,
+                "--on-dependency-failure needs --depends-on");
         JobOptions o = new JobOptions()
                 .schedule(at, in)
                 .retry(retries > 0 ? JobSettings.retryPolicy(retries, retryDelay) : null)
