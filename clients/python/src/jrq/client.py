@@ -20,7 +20,7 @@ _LUA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lua")
 
 class _Script:
     """One of the jar's assembled scripts (vendored in jrq/lua, checked byte-identical to the jar's
-    by the Java test PythonClientIT), sent with EVALSHA and, on NOSCRIPT, EVAL: the least-privilege
+    by the Java test PythonScriptsTest), sent with EVALSHA and, on NOSCRIPT, EVAL: the least-privilege
     ACL of docs/SECURITY.md allows EVAL and EVALSHA but not SCRIPT LOAD."""
 
     def __init__(self, name):
