@@ -267,6 +267,11 @@ public final class Redis implements AutoCloseable {
      * leased jobs whose reply is lost; sent again, it would lease more and succeed, and the worker
      * would never learn of the first ones (they would wait out their lease). Not replayed, it fails,
      * and the worker gives back what it may have leased (unclaimed.lua).
+     *
+     * <p>Lettuce drops a command this filter holds back (one issued while the connection is down, or
+     * whose write failed) without completing it, so the fetch is failed here: else the worker's loop
+     * would wait out the whole command timeout after every reconnect (a restart, a Sentinel failover)
+     * before it fetched again.
      */
     private static boolean leases(io.lettuce.core.protocol.RedisCommand<?, ?, ?> command) {
         String type = command.getType().toString();
@@ -274,7 +279,12 @@ public final class Redis implements AutoCloseable {
             return false;
         }
         String args = command.getArgs().toCommandString();
-        return args.startsWith(Script.FETCH.sha()) || args.startsWith("-- fetch.lua");
+        boolean fetch = args.startsWith(Script.FETCH.sha()) || args.startsWith("-- fetch.lua");
+        if (fetch) {
+            command.completeExceptionally(new io.lettuce.core.RedisConnectionException(
+                    "fetch.lua not sent: the connection to Redis is down, and a fetch is never sent twice"));
+        }
+        return fetch;
     }
 
     /**
