@@ -81,10 +81,10 @@ public final class RedisBackend implements Backend {
             throw e;
         }
         long connected = System.nanoTime();
-        io.jrq.internal.codec.Envelope.warmUp();
         RedisBackend backend = new RedisBackend(options, redis);
+        ClientWarmUp.run(options, backend.scripts);
         log.debug(
-                "connected to {} in {} ms (codec warm-up {} ms)",
+                "connected to {} in {} ms (enqueue path warm-up {} ms)",
                 redis.endpoint().describe(),
                 (System.nanoTime() - t0) / 1_000_000,
                 (System.nanoTime() - connected) / 1_000_000);

@@ -122,10 +122,34 @@ public final class ScriptGateway {
             Long.toString(delayMs),
             uniqueScope,
             Long.toString(uniqueTtlMs),
-            Json.mapper().valueToTree(deps).toString(),
+            depsJson(deps),
             depPolicy
         };
         return new Enqueue(k, head, atFront);
+    }
+
+    /**
+     * Reads every script from the jar, resolves its includes and hashes it now, rather than on the
+     * first call that needs one.
+     */
+    public static void loadScripts() {
+        Script.values();
+    }
+
+    /**
+     * The dependencies as {@code enqueue.lua}'s {@code ARGV[6]}: a JSON array of strings. Written
+     * with the shared mapper, not through a tree's {@code toString}, whose first use builds a mapper
+     * of its own; most calls have none.
+     */
+    static String depsJson(List<String> deps) {
+        if (deps.isEmpty()) {
+            return "[]";
+        }
+        try {
+            return Json.mapper().writeValueAsString(deps);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a list of strings is always JSON", e);
+        }
     }
 
     /** The {@code enqueue.lua} calls of one enqueue, prepared by {@link #enqueue}. */
