@@ -9,8 +9,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * A Redis Cluster of real redis-server processes on 127.0.0.1: masters only, all 16384 slots
- * spread evenly over them.
+ * A Redis Cluster of real redis-server processes on 127.0.0.1: all 16384 slots spread evenly over
+ * the masters, and optionally replicas of each master ({@link #start(int, int)}), so that a test can
+ * kill the master of a queue's slot ({@link #killMasterOf(String)}) and watch a replica take over
+ * ({@link #awaitFailover(String, RedisServer, java.time.Duration)}).
  *
  * <p>The cluster is formed with plain commands (CLUSTER ADDSLOTS, CLUSTER MEET) rather than
  * {@code redis-cli --cluster create}, because redis-cli is often not installed where a
@@ -21,12 +23,21 @@ public final class RedisCluster implements AutoCloseable {
     private static final int SLOTS = 16384;
     private static final int SLOTS_PER_COMMAND = 1000;
     private static final long CONVERGE_TIMEOUT_MILLIS = 30_000;
+    /** Masters only: no failover can happen, so the timeout only bounds how soon a node is taken for failed. */
+    private static final String NODE_TIMEOUT_MILLIS = "5000";
+    /**
+     * With replicas: a killed master is failed over within about 3 s (the timeout, then the election
+     * delay of 0.5 to 1 s), instead of 6 to 7 s, so that a failover test stays short.
+     */
+    private static final String REPLICATED_NODE_TIMEOUT_MILLIS = "2000";
 
     private final List<RedisServer> nodes;
+    private final int masters;
     private volatile boolean shared;
 
-    private RedisCluster(List<RedisServer> nodes) {
+    private RedisCluster(List<RedisServer> nodes, int masters) {
         this.nodes = Collections.unmodifiableList(new ArrayList<>(nodes));
+        this.masters = masters;
     }
 
     /**
@@ -39,18 +50,37 @@ public final class RedisCluster implements AutoCloseable {
      *     30 seconds
      */
     public static RedisCluster start(int masters) {
+        return start(masters, 0);
+    }
+
+    /**
+     * Starts {@code masters} cluster-enabled masters with {@code replicasPerMaster} replicas each
+     * (made with {@code CLUSTER REPLICATE}), assigns every slot to the masters and waits until each
+     * node reports {@code cluster_state:ok}, knows every node, and every replica has synced.
+     *
+     * @param masters number of master nodes, at least 1
+     * @param replicasPerMaster replicas of each master, 0 or more
+     * @return the running cluster
+     * @throws IllegalStateException if a node does not start or the cluster does not converge within
+     *     30 seconds
+     */
+    public static RedisCluster start(int masters, int replicasPerMaster) {
         if (masters < 1) {
             throw new IllegalArgumentException("a cluster needs at least one master: " + masters);
         }
+        if (replicasPerMaster < 0) {
+            throw new IllegalArgumentException("replicas per master must be 0 or more: " + replicasPerMaster);
+        }
+        String nodeTimeout = replicasPerMaster == 0 ? NODE_TIMEOUT_MILLIS : REPLICATED_NODE_TIMEOUT_MILLIS;
         List<RedisServer> started = new ArrayList<>();
         try {
-            for (int i = 0; i < masters; i++) {
+            for (int i = 0; i < masters * (1 + replicasPerMaster); i++) {
                 started.add(RedisServer.builder()
                         .config("cluster-enabled", "yes")
-                        .config("cluster-node-timeout", "5000")
+                        .config("cluster-node-timeout", nodeTimeout)
                         .start());
             }
-            RedisCluster cluster = new RedisCluster(started);
+            RedisCluster cluster = new RedisCluster(started, masters);
             cluster.form();
             return cluster;
         } catch (RuntimeException e) {
@@ -66,12 +96,113 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     /**
-     * Returns the nodes in slot order: the first one owns slot 0.
+     * Returns the nodes as started: the masters in slot order (the first one owns slot 0), then the
+     * replicas, those of the first master first.
      *
      * @return an unmodifiable list of the cluster's servers
      */
     public List<RedisServer> nodes() {
         return nodes;
+    }
+
+    /**
+     * Returns the servers that are masters now, by the topology of a running node: after a failover
+     * the promoted replica is one of them and the killed master is not.
+     *
+     * @return the masters that serve slots, in slot order
+     */
+    public List<RedisServer> masters() {
+        List<RedisServer> out = new ArrayList<>();
+        for (Shard shard : shards()) {
+            RedisServer s = serverOn(shard.port());
+            if (!out.contains(s)) {
+                out.add(s);
+            }
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /**
+     * Returns the server that serves {@code key}'s slot now, by the topology of a running node.
+     *
+     * @param key a key, or a queue's hash tag such as {@code {reports}}
+     * @return the master of the key's slot
+     * @throws IllegalStateException when no running node names a master for the slot
+     */
+    public RedisServer masterOf(String key) {
+        int slot = slotOf(key);
+        for (Shard shard : shards()) {
+            if (slot >= shard.from() && slot <= shard.to()) {
+                return serverOn(shard.port());
+            }
+        }
+        throw new IllegalStateException("no master of " + this + " serves slot " + slot + " of " + key);
+    }
+
+    /**
+     * Kills the master of {@code key}'s slot with SIGKILL, as a crash would; its replica, if any,
+     * takes over once the other masters agree it failed. The killed server is not started again.
+     *
+     * @param key a key, or a queue's hash tag such as {@code {reports}}
+     * @return the server that was killed
+     */
+    public RedisServer killMasterOf(String key) {
+        RedisServer master = masterOf(key);
+        master.kill();
+        return master;
+    }
+
+    /**
+     * Waits until a replica of {@code old} serves {@code key}'s slot as a master, as every running
+     * master sees it, and says so itself ({@code role:master}).
+     *
+     * @param key a key, or a queue's hash tag such as {@code {reports}}
+     * @param old the master that was killed
+     * @param timeout how long to wait
+     * @return the new master of the slot
+     * @throws IllegalStateException when the failover has not completed in time
+     */
+    public RedisServer awaitFailover(String key, RedisServer old, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int slot = slotOf(key);
+        String problem = "not checked yet";
+        while (true) {
+            try {
+                RedisServer candidate = null;
+                boolean agreed = true;
+                for (RedisServer node : nodes) {
+                    if (!node.isRunning() || node == old) {
+                        continue;
+                    }
+                    int port = -1;
+                    for (Shard shard : shards(node)) {
+                        if (slot >= shard.from() && slot <= shard.to()) {
+                            port = shard.port();
+                        }
+                    }
+                    if (port < 0 || port == old.port() || (candidate != null && candidate.port() != port)) {
+                        agreed = false;
+                        problem = node + " names port " + port + " for slot " + slot;
+                        break;
+                    }
+                    candidate = serverOn(port);
+                }
+                if (agreed && candidate != null) {
+                    String role = Resp.infoField(candidate.execute("INFO", "replication"), "role");
+                    if ("master".equals(role)) {
+                        return candidate;
+                    }
+                    problem = candidate + " serves slot " + slot + " but reports role " + role;
+                }
+            } catch (RuntimeException e) {
+                problem = e.toString();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "no failover of slot " + slot + " away from " + old + " within " + timeout + ": " + problem);
+            }
+            Processes.sleep(20);
+        }
     }
 
     /**
@@ -142,7 +273,7 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     private void form() {
-        int count = nodes.size();
+        int count = masters;
         for (int i = 0; i < count; i++) {
             RedisServer node = nodes.get(i);
             // Distinct epochs up front spare the cluster its slow epoch-collision resolution.
@@ -161,20 +292,90 @@ public final class RedisCluster implements AutoCloseable {
             }
         }
         RedisServer first = nodes.get(0);
-        for (int i = 1; i < count; i++) {
+        for (int i = 1; i < nodes.size(); i++) {
             first.execute(
                     "CLUSTER",
                     "MEET",
                     nodes.get(i).host(),
                     Integer.toString(nodes.get(i).port()));
         }
-        awaitConverged();
+        if (nodes.size() > masters) {
+            // A replica can only follow a master it knows: wait for the handshakes first.
+            awaitConverged(false);
+            int perMaster = (nodes.size() - masters) / masters;
+            for (int r = masters; r < nodes.size(); r++) {
+                RedisServer master = nodes.get((r - masters) / perMaster);
+                String id = master.execute("CLUSTER", "MYID");
+                nodes.get(r).execute("CLUSTER", "REPLICATE", id);
+            }
+        }
+        awaitConverged(true);
     }
 
-    private void awaitConverged() {
+    /** One range of slots and the port of the master that serves it, as {@code CLUSTER SLOTS} lists it. */
+    private record Shard(int from, int to, int port) {}
+
+    private List<Shard> shards() {
+        RuntimeException failure = null;
+        for (RedisServer node : nodes) {
+            if (!node.isRunning()) {
+                continue;
+            }
+            try {
+                return shards(node);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+        throw failure != null ? failure : new IllegalStateException("no node of " + this + " is running");
+    }
+
+    /** The slot ranges as {@code node} sees them, from {@code CLUSTER NODES} (the first line per master). */
+    private static List<Shard> shards(RedisServer node) {
+        List<Shard> out = new ArrayList<>();
+        for (String line : node.execute("CLUSTER", "NODES").split("\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length < 9 || !f[2].contains("master") || (f[2].contains("fail") && !f[2].contains("fail?"))) {
+                continue;
+            }
+            String address = f[1];
+            int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1, address.indexOf('@')));
+            for (int i = 8; i < f.length; i++) {
+                if (f[i].startsWith("[")) {
+                    continue; // a slot being migrated
+                }
+                int dash = f[i].indexOf('-');
+                int from = Integer.parseInt(dash < 0 ? f[i] : f[i].substring(0, dash));
+                int to = dash < 0 ? from : Integer.parseInt(f[i].substring(dash + 1));
+                out.add(new Shard(from, to, port));
+            }
+        }
+        out.sort(java.util.Comparator.comparingInt(Shard::from));
+        return out;
+    }
+
+    private int slotOf(String key) {
+        for (RedisServer node : nodes) {
+            if (node.isRunning()) {
+                return Integer.parseInt(node.execute("CLUSTER", "KEYSLOT", key));
+            }
+        }
+        throw new IllegalStateException("no node of " + this + " is running");
+    }
+
+    private RedisServer serverOn(int port) {
+        for (RedisServer node : nodes) {
+            if (node.port() == port) {
+                return node;
+            }
+        }
+        throw new IllegalStateException("a node names port " + port + ", which " + this + " did not start");
+    }
+
+    private void awaitConverged(boolean withReplicas) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONVERGE_TIMEOUT_MILLIS);
         while (true) {
-            String problem = firstProblem();
+            String problem = firstProblem(withReplicas);
             if (problem == null) {
                 return;
             }
@@ -186,8 +387,11 @@ public final class RedisCluster implements AutoCloseable {
         }
     }
 
-    /** Null when every node sees a healthy cluster of exactly these masters, else why not. */
-    private String firstProblem() {
+    /**
+     * Null when every node sees a healthy cluster of exactly these nodes and masters (and, when
+     * asked, every replica in place and synced), else why not.
+     */
+    private String firstProblem(boolean withReplicas) {
         for (RedisServer node : nodes) {
             String info = node.execute("CLUSTER", "INFO");
             if (!"ok".equals(Resp.infoField(info, "cluster_state"))
@@ -200,8 +404,18 @@ public final class RedisCluster implements AutoCloseable {
                     .filter(line -> line.contains("master"))
                     .filter(line -> !line.contains("handshake") && !line.contains("fail") && !line.contains("noaddr"))
                     .count();
-            if (healthyMasters != nodes.size()) {
+            long expectedMasters = withReplicas ? masters : nodes.size();
+            if (healthyMasters != expectedMasters) {
                 return node + " sees\n" + view;
+            }
+        }
+        if (withReplicas) {
+            for (RedisServer replica : nodes.subList(masters, nodes.size())) {
+                String replication = replica.execute("INFO", "replication");
+                if (!"slave".equals(Resp.infoField(replication, "role"))
+                        || !"up".equals(Resp.infoField(replication, "master_link_status"))) {
+                    return replica + " is not a synced replica yet:\n" + replication;
+                }
             }
         }
         return null;
