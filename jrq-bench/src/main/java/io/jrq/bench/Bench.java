@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code latency}: enqueue-to-start latency at fixed offered loads and into an idle worker;</li>
  *   <li>{@code cost}: Redis commands and round trips, Redis CPU, network bytes and memory, and worker
  *       CPU per job;</li>
+ *   <li>{@code shapes}: the same per-job costs for a worker serving three queues (strict and
+ *       weighted) and for jobs with a 1 KB argument and result, beside the one-queue no-op case;</li>
  *   <li>{@code growth}: enqueue and dequeue cost with few or very many jobs waiting;</li>
  *   <li>{@code workers}: throughput with several worker processes.</li>
  * </ul>
@@ -117,6 +119,9 @@ public final class Bench {
         if (options.parts.contains("cost")) {
             CostPerJob.run(this, best);
         }
+        if (options.parts.contains("shapes")) {
+            Shapes.run(this, best);
+        }
         if (options.parts.contains("growth")) {
             Growth.run(this, best);
         }
@@ -166,7 +171,12 @@ public final class Bench {
     }
 
     WorkerProcess spawnWorker(String queue, int concurrency) {
-        return WorkerProcess.spawn(url, queue, concurrency, options.workerJvm, logDir);
+        return spawnWorker(List.of(queue), null, concurrency);
+    }
+
+    /** @param weights one per queue for weighted order, or null for strict priority */
+    WorkerProcess spawnWorker(List<String> queues, int[] weights, int concurrency) {
+        return WorkerProcess.spawn(url, queues, weights, concurrency, options.workerJvm, logDir);
     }
 
     /**
@@ -207,11 +217,16 @@ public final class Bench {
      * @param workers the processes doing the work; a dead one fails the wait
      */
     Drain awaitDone(String queue, long n, long total, long startNanos, List<WorkerProcess> workers) {
+        return awaitDone(List.of(queue), n, total, startNanos, workers);
+    }
+
+    /** {@link #awaitDone(String, long, long, long, List)} for jobs spread over several queues. */
+    Drain awaitDone(List<String> queues, long n, long total, long startNanos, List<WorkerProcess> workers) {
         long t10 = -1;
         long t90 = -1;
         long deadline = startNanos + TimeUnit.MILLISECONDS.toNanos(DRAIN_TIMEOUT_MS);
         while (true) {
-            long done = probe.done(queue, total);
+            long done = probe.done(queues, total);
             long now = System.nanoTime();
             if (t10 < 0 && done >= n * 0.1) {
                 t10 = now - startNanos;
@@ -224,7 +239,7 @@ public final class Bench {
             }
             if (now > deadline) {
                 throw new IllegalStateException(
-                        queue + ": only " + done + " of " + n + " jobs done after " + DRAIN_TIMEOUT_MS + " ms");
+                        queues + ": only " + done + " of " + n + " jobs done after " + DRAIN_TIMEOUT_MS + " ms");
             }
             for (WorkerProcess w : workers) {
                 if (!w.isAlive()) {

@@ -5,7 +5,8 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The jobs the benchmarks enqueue. They do no work, so what is measured is the queue itself.
+ * The jobs the benchmarks enqueue. They do no work, so what is measured is the queue itself;
+ * {@link #echo(String)} adds the cost of carrying an argument and a result of a given size.
  *
  * <p>{@link #pickup(long)} takes the producer's wall-clock time (microseconds since the epoch, read
  * just before the enqueue call) and records how long the job took to start. Producer and worker are
@@ -26,6 +27,16 @@ public final class BenchJobs {
      */
     public static long noop(long i) {
         return i;
+    }
+
+    /**
+     * Does nothing but give its argument back, so the result is as large as the argument.
+     *
+     * @param s any text
+     * @return {@code s}
+     */
+    public static String echo(String s) {
+        return s;
     }
 
     /**

@@ -3,8 +3,10 @@ package io.jrq.bench;
 import io.jrq.Admin;
 import io.jrq.Queue;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * What one job costs at saturation, with a warmed-up worker: Redis commands (those run inside
@@ -27,20 +29,76 @@ final class CostPerJob {
         return String.join(" ", out);
     }
 
+    /**
+     * What the measured worker serves and what its jobs carry: {@code queues} queues with the jobs
+     * spread evenly over them, in strict priority or weighted (the first heaviest: 3:2:1 for three),
+     * and no-op jobs or jobs with a 1 KB argument and result ({@link BenchJobs#echo}).
+     */
+    record Shape(String name, int queues, boolean weighted, boolean kilobyte) {
+        static final Shape ONE_QUEUE_NOOP = new Shape("one queue, no-op", 1, false, false);
+        private static final String KILOBYTE = "x".repeat(1024);
+
+        /** @return one weight per queue, the first queue heaviest, or null for strict priority */
+        int[] weights() {
+            return weighted ? IntStream.range(0, queues).map(i -> queues - i).toArray() : null;
+        }
+
+        /** Enqueues job i into queue i mod the number of queues, {@value Bench#BULK_CHUNK} per call. */
+        void enqueue(List<Queue> qs, long n) {
+            List<List<Long>> chunks = new ArrayList<>();
+            qs.forEach(q -> chunks.add(new ArrayList<>(Bench.BULK_CHUNK)));
+            for (long i = 0; i < n; i++) {
+                int k = (int) (i % qs.size());
+                chunks.get(k).add(i);
+                // The last qs.size() jobs are each the last of their queue.
+                if (chunks.get(k).size() == Bench.BULK_CHUNK || i >= n - qs.size()) {
+                    send(qs.get(k), chunks.get(k));
+                    chunks.get(k).clear();
+                }
+            }
+        }
+
+        private void send(Queue q, List<Long> chunk) {
+            if (kilobyte) {
+                q.enqueueAll(BenchJobs::echo, Collections.nCopies(chunk.size(), KILOBYTE));
+            } else {
+                q.enqueueAll(BenchJobs::noop, chunk);
+            }
+        }
+    }
+
     static void run(Bench b, int c) {
+        Report.Figure figure = b.report.figure("cost", "per job, concurrency " + c);
+        measure(b, c, Shape.ONE_QUEUE_NOOP, figure);
+        figure.emit();
+    }
+
+    /**
+     * Measures the cost per job of one shape with a worker of its own, into {@code figure}
+     * (which the caller emits).
+     *
+     * @return the steady rate, jobs per second
+     */
+    static double measure(Bench b, int c, Shape shape, Report.Figure figure) {
         int n = b.options.n;
-        String queue = b.freshQueue("cost");
-        Queue q = b.jrq.queue(queue);
+        String base = b.freshQueue("cost");
+        List<String> names = shape.queues() == 1
+                ? List.of(base)
+                : IntStream.range(0, shape.queues())
+                        .mapToObj(i -> base + "-" + i)
+                        .toList();
+        List<Queue> qs = names.stream().map(b.jrq::queue).toList();
+        String queue = names.get(0);
         Admin admin = b.jrq.admin();
-        try (WorkerProcess w = b.spawnWorker(queue, c).awaitReady()) {
-            b.enqueueBulk(q, Math.min(n, 20_000));
-            PickupLatency.awaitIdle(b, queue, w);
+        try (WorkerProcess w = b.spawnWorker(names, shape.weights(), c).awaitReady()) {
+            shape.enqueue(qs, Math.min(n, 20_000));
+            names.forEach(name -> PickupLatency.awaitIdle(b, name, w));
             // Let the warm-up's jobs settle first (the finished registry keeps up to finishedJobsMax of them).
-            admin.pause(queue);
+            names.forEach(admin::pause);
             Bench.sleep(1500);
 
             Probe.Snapshot m0 = b.probe.snapshot();
-            b.enqueueBulk(q, n);
+            shape.enqueue(qs, n);
             Probe.Snapshot m1 = b.probe.snapshot();
             double memPerJob = (double) (m1.usedMemory() - m0.usedMemory()) / n;
             String sample = b.probe.sync().lindex(b.probe.keys().ready(queue), 0);
@@ -56,8 +114,8 @@ final class CostPerJob {
             Map<String, Long> threads0 = w.threadCpu();
             long[] redis0 = WorkerProcess.procStats(b.redisPid);
             long t0 = System.nanoTime();
-            admin.resume(queue);
-            Bench.Drain d = b.awaitDone(queue, n, n, t0, List.of(w));
+            names.forEach(admin::resume);
+            Bench.Drain d = b.awaitDone(names, n, n, t0, List.of(w));
             long cpu1 = w.cpuNanos();
             long[] proc1 = w.procStats();
             Map<String, Long> threads1 = w.threadCpu();
@@ -95,11 +153,14 @@ final class CostPerJob {
                             + String.format(
                                     "%.2f/%.1fus", (double) e.getValue()[0] / n, (double) e.getValue()[1] / n)));
             Bench.progress(String.format(
-                    "cost: %.2f commands/job, %.3f round trips/job, %.0f B memory/queued job, %.1f us worker CPU/job",
-                    (double) total / n, (double) roundTrips / n, memPerJob, (cpu1 - cpu0) / 1e3 / n));
-            b.report
-                    .figure("cost", "per job, concurrency " + c)
-                    .put("N", n)
+                    "cost, " + shape.name()
+                            + ": %.0f jobs/s steady, %.2f commands/job, %.3f round trips/job, %.0f B memory/queued job, %.1f us worker CPU/job",
+                    d.steadyPerS(),
+                    (double) total / n,
+                    (double) roundTrips / n,
+                    memPerJob,
+                    (cpu1 - cpu0) / 1e3 / n));
+            figure.put("N", n)
                     .put("C", c)
                     .put("steady_per_s", Math.round(d.steadyPerS()))
                     .put("redis_commands_per_job", (double) total / n)
@@ -122,8 +183,8 @@ final class CostPerJob {
                     .put("finished_job_hash_bytes", finishedBytes == null ? -1 : finishedBytes)
                     // calls per job / Redis time per job (wall clock, as INFO commandstats counts it) for each command
                     .put("commands_per_job", String.join(" ", top))
-                    .put("worker_thread_cpu_us_per_job", byThread(threads0, threads1, n))
-                    .emit();
+                    .put("worker_thread_cpu_us_per_job", byThread(threads0, threads1, n));
+            return d.steadyPerS();
         }
     }
 }

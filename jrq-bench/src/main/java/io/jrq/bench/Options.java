@@ -12,7 +12,7 @@ final class Options {
             usage: Bench [options]
               --n N                 jobs per throughput run (default 20000)
               --concurrency LIST    worker concurrencies for the end-to-end runs (default 1,10,50,200)
-              --parts LIST          any of e2e,enqueue,first,latency,cost,growth,workers
+              --parts LIST          any of e2e,enqueue,first,latency,cost,shapes,growth,workers
                                     (default: all)
               --threads LIST        client threads for single enqueues (default 1,16)
               --rates LIST          offered loads in jobs/s for pickup latency (default 1000,10000)
@@ -20,7 +20,7 @@ final class Options {
               --idle-jobs K         jobs for idle pickup latency, one at a time (default 200)
               --backlog LIST        jobs already waiting for the growth runs (default 1000,1000000)
               --workers LIST        worker processes for the scaling runs (default 1,2,4)
-              --at C                worker concurrency for latency, cost, growth and scaling runs
+              --at C                worker concurrency for latency, cost, shapes, growth and scaling runs
                                     (default: the best of the end-to-end runs, else 50)
               --worker-jvm OPTS     extra JVM options for worker processes, space-separated
               --redis-url URL       use this throw-away Redis (it gets FLUSHALL!) instead of a private one
@@ -28,7 +28,8 @@ final class Options {
 
     int n = 20_000;
     List<Integer> concurrency = List.of(1, 10, 50, 200);
-    Set<String> parts = new LinkedHashSet<>(List.of("e2e", "enqueue", "first", "latency", "cost", "growth", "workers"));
+    Set<String> parts =
+            new LinkedHashSet<>(List.of("e2e", "enqueue", "first", "latency", "cost", "shapes", "growth", "workers"));
     List<Integer> threads = List.of(1, 16);
     List<Integer> rates = List.of(1000, 10_000);
     int rateSeconds = 6;

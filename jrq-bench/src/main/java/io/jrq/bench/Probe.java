@@ -6,6 +6,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -80,10 +81,17 @@ final class Probe implements AutoCloseable {
 
     /** @return jobs of the queue that are neither waiting nor running (so: ended) out of {@code total} */
     long done(String queue, long total) {
-        long waiting = sync.llen(keys.ready(queue));
-        long running =
-                sync.zcount(keys.active(queue), Range.create(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY));
-        return total - waiting - running;
+        return done(List.of(queue), total);
+    }
+
+    /** @return jobs of the queues that are neither waiting nor running (so: ended) out of {@code total} */
+    long done(List<String> queues, long total) {
+        long left = 0;
+        for (String queue : queues) {
+            left += sync.llen(keys.ready(queue))
+                    + sync.zcount(keys.active(queue), Range.create(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY));
+        }
+        return total - left;
     }
 
     Keys keys() {

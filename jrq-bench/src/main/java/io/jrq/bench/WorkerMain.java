@@ -10,13 +10,15 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A worker process as a deployment runs it: its own JVM, its own client, one worker serving one
- * queue. The benchmark talks to it over stdin/stdout, one line each way:
+ * queue or several (strict priority, or weighted). The benchmark talks to it over stdin/stdout, one
+ * line each way:
  *
  * <ul>
  *   <li>it prints {@code ready} once the worker runs;</li>
@@ -30,20 +32,21 @@ import java.util.concurrent.TimeUnit;
  * also keeps jrq's meters in a Prometheus registry, scraped every 15 s as Prometheus would, so that
  * the cost of the meters shows in the worker's CPU per job.
  *
- * <p>usage: {@code WorkerMain <redis-url> <queue> <concurrency>}
+ * <p>usage: {@code WorkerMain <redis-url> <queue>[,<queue>...] <concurrency> [<weight>,<weight>...]};
+ * without weights the queues are served in strict priority, first listed first.
  */
 public final class WorkerMain {
     private WorkerMain() {}
 
-    /** @param args redis URL, queue, concurrency */
+    /** @param args redis URL, queues (comma-separated), concurrency, optionally one weight per queue */
     public static void main(String[] args) throws Exception {
         String url = args[0];
-        String queue = args[1];
+        String[] queues = args[1].split(",");
         int concurrency = Integer.parseInt(args[2]);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (Jrq jrq = Jrq.connect(url);
                 AutoCloseable metrics = Boolean.getBoolean("jrq.bench.metrics") ? meters(jrq) : () -> {};
-                Worker worker = jrq.worker(queue)
+                Worker worker = configure(jrq.worker(queues), args)
                         .concurrency(concurrency)
                         .allowPackages("io.jrq.bench")
                         .shutdownGrace(java.time.Duration.ofSeconds(5))
@@ -61,6 +64,16 @@ public final class WorkerMain {
                 }
             }
         }
+    }
+
+    /** @return the builder, weighted if the arguments give weights */
+    private static Worker.Builder configure(Worker.Builder builder, String[] args) {
+        if (args.length > 3) {
+            builder.weights(Arrays.stream(args[3].split(","))
+                    .mapToInt(Integer::parseInt)
+                    .toArray());
+        }
+        return builder;
     }
 
     /** Binds the meters to a Prometheus registry scraped every 15 s; closing stops both. */

@@ -9,10 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /** One {@link WorkerMain} in a JVM of its own, started with this JVM's java and classpath. */
 final class WorkerProcess implements AutoCloseable {
@@ -48,10 +50,13 @@ final class WorkerProcess implements AutoCloseable {
     /**
      * Starts a worker process; returns as soon as the JVM is launched, without waiting for it to be ready.
      *
+     * @param queues the queues it serves, highest priority first
+     * @param weights one weight per queue for weighted order, or null for strict priority
      * @param jvmOptions extra JVM options, may be empty
      * @param logDir where its stderr goes
      */
-    static WorkerProcess spawn(String url, String queue, int concurrency, List<String> jvmOptions, Path logDir) {
+    static WorkerProcess spawn(
+            String url, List<String> queues, int[] weights, int concurrency, List<String> jvmOptions, Path logDir) {
         String java = ProcessHandle.current()
                 .info()
                 .command()
@@ -64,8 +69,11 @@ final class WorkerProcess implements AutoCloseable {
                 System.getProperty("java.class.path"),
                 WorkerMain.class.getName(),
                 url,
-                queue,
+                String.join(",", queues),
                 Integer.toString(concurrency)));
+        if (weights != null) {
+            cmd.add(Arrays.stream(weights).mapToObj(Integer::toString).collect(Collectors.joining(",")));
+        }
         try {
             Files.createDirectories(logDir);
             Path log = Files.createTempFile(logDir, "worker-", ".log");
