@@ -420,4 +420,90 @@ public final class RedisCluster implements AutoCloseable {
         }
         return null;
     }
+
+    /**
+     * Returns the hash slot of {@code key}, as the cluster computes it ({@code CLUSTER KEYSLOT}).
+     *
+     * @param key a key, or a queue's hash tag such as {@code {reports}}
+     * @return the slot, 0 to 16383
+     */
+    public int slotOfKey(String key) {
+        return slotOf(key);
+    }
+
+    /**
+     * Moves {@code slot} from the master that serves it to {@code target} while clients keep using
+     * it, with the steps {@code redis-cli --cluster reshard} takes: {@code CLUSTER SETSLOT slot
+     * IMPORTING} on the target, {@code MIGRATING} on the source, then {@code CLUSTER GETKEYSINSLOT} and
+     * {@code MIGRATE ... KEYS} in batches of {@code keysPerBatch} until the source has none left, and
+     * {@code CLUSTER SETSLOT slot NODE target} on the target, the source and every other master, in
+     * that order. Meanwhile clients get {@code ASK} for keys already moved and {@code TRYAGAIN} for
+     * commands with several keys of which some are moved (or, on the target, missing).
+     *
+     * <p>A pause between batches stretches the migration of a busy slot over a measurable time, so
+     * that a test's workload meets the migrating state rather than only its end.
+     *
+     * @param slot the slot to move
+     * @param target the master to move it to; nothing happens when it serves the slot already
+     * @param keysPerBatch keys per {@code MIGRATE}, at least 1
+     * @param pauseMillis sleep after each batch, 0 for none
+     * @return how many keys were moved
+     * @throws IllegalStateException when a step is refused (the slot is then left open: importing
+     *     on the target, migrating on the source)
+     */
+    public int moveSlot(int slot, RedisServer target, int keysPerBatch, long pauseMillis) {
+        if (keysPerBatch < 1) {
+            throw new IllegalArgumentException("keys per batch must be at least 1: " + keysPerBatch);
+        }
+        List<RedisServer> current = masters();
+        if (!current.contains(target)) {
+            throw new IllegalArgumentException(target + " is not a master of " + this);
+        }
+        RedisServer source = null;
+        for (Shard shard : shards()) {
+            if (slot >= shard.from() && slot <= shard.to()) {
+                source = serverOn(shard.port());
+            }
+        }
+        if (source == null) {
+            throw new IllegalStateException("no master of " + this + " serves slot " + slot);
+        }
+        if (source == target) {
+            return 0;
+        }
+        String s = Integer.toString(slot);
+        String sourceId = source.execute("CLUSTER", "MYID");
+        String targetId = target.execute("CLUSTER", "MYID");
+        // Importing first: once the source migrates, it sends clients to the target with ASK, which
+        // the target must already accept.
+        target.execute("CLUSTER", "SETSLOT", s, "IMPORTING", sourceId);
+        source.execute("CLUSTER", "SETSLOT", s, "MIGRATING", targetId);
+        int moved = 0;
+        while (true) {
+            String listed = source.execute("CLUSTER", "GETKEYSINSLOT", s, Integer.toString(keysPerBatch));
+            if (listed == null || listed.isEmpty()) {
+                break;
+            }
+            // jrq's keys hold no line breaks, so the rendered reply splits back into its elements.
+            List<String> command = new ArrayList<>(
+                    List.of("MIGRATE", target.host(), Integer.toString(target.port()), "", "0", "10000", "KEYS"));
+            Collections.addAll(command, listed.split("\n"));
+            // NOKEY (every listed key expired meanwhile) is a success too.
+            source.execute(command.toArray(new String[0]));
+            moved += command.size() - 7;
+            if (pauseMillis > 0) {
+                Processes.sleep(pauseMillis);
+            }
+        }
+        // Target first, then source: the order redis-cli uses, so that no node sends a client to a
+        // node that does not yet claim the slot for good.
+        target.execute("CLUSTER", "SETSLOT", s, "NODE", targetId);
+        source.execute("CLUSTER", "SETSLOT", s, "NODE", targetId);
+        for (RedisServer master : current) {
+            if (master != target && master != source) {
+                master.execute("CLUSTER", "SETSLOT", s, "NODE", targetId);
+            }
+        }
+        return moved;
+    }
 }
