@@ -1,0 +1,483 @@
+package io.jrq.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import io.jrq.EnqueueOptions;
+import io.jrq.Jrq;
+import io.jrq.JrqException;
+import io.jrq.Queue;
+import io.jrq.Worker;
+import io.jrq.internal.Keys;
+import io.jrq.testkit.RedisCluster;
+import io.jrq.testkit.RedisServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The slot of a busy queue is moved between the masters of a 3-master Redis Cluster, three times,
+ * with the steps of a live resharding ({@link RedisCluster#moveSlot}: {@code SETSLOT IMPORTING} and
+ * {@code MIGRATING}, {@code MIGRATE} in small batches with a pause, {@code SETSLOT NODE}), while a
+ * producer enqueues numbered jobs at a steady rate through a {@code redis-cluster://} URL and a
+ * worker runs them. While the slot migrates, every jrq script in it (several keys of one slot, some
+ * already moved, or missing on the target) is answered with {@code TRYAGAIN}, and single-key
+ * commands with {@code ASK}; once it has moved, with {@code MOVED}. Neither client is restarted.
+ *
+ * <p>Every acknowledged job ends FINISHED, none is lost or left queued or leased, a job runs twice
+ * only when its lease was taken over (counted), and no enqueue or fetch fails with {@code TRYAGAIN}:
+ * it is retried while the slot migrates. The figures (jobs, the time each move took, the longest
+ * stall of the producer and of the worker, the errors each saw, duplicates) are printed.
+ */
+class ClusterReshardIT {
+    private static final Duration LEASE = Duration.ofSeconds(5);
+    private static final Duration REAP = Duration.ofMillis(500);
+    private static final long PERIOD_MS = 10;
+    private static final long BEFORE_FIRST_MOVE_MS = 3000;
+    private static final long BETWEEN_MOVES_MS = 2000;
+    /** Small batches with a pause: the slot of a queue with a thousand keys takes a second or two to move. */
+    private static final int KEYS_PER_BATCH = 10;
+
+    private static final long PAUSE_PER_BATCH_MS = 10;
+    /** Tries of one job's enqueue (the same id, so a retry after a lost reply is safe) before the producer gives up. */
+    private static final int ENQUEUE_TRIES = 5;
+    /** From the producer's stop: a lease taken over (lease + reap) and the jobs' tail fit in it. */
+    private static final Duration DRAIN_TIMEOUT = LEASE.plus(REAP).plusSeconds(10);
+
+    /** Status, attempts, recoveries and ended_at of a job, read on the slot's last master in one script call per chunk. */
+    private static final String READ_JOBS = """
+            local out = {}
+            for i = 3, #ARGV do
+              local h = redis.call('HMGET', ARGV[1] .. ARGV[i], 'status', 'attempts', 'recoveries', 'ended_at')
+              if not h[1] and redis.call('HEXISTS', ARGV[2], ARGV[i]) == 1 then h[1] = 'QUEUED' end
+              out[#out + 1] = tostring(h[1] or '-') .. ' ' .. tostring(h[2] or '0') .. ' '
+                  .. tostring(h[3] or '0') .. ' ' .. tostring(h[4] or '0')
+            end
+            return out
+            """;
+
+    /** One job of the producer: every try of its enqueue, and whether one was acknowledged. */
+    private record Sent(String id, long startedAt, long endedAt, boolean acked, int tries, List<String> errors) {}
+
+    private record Stored(String status, int attempts, int recoveries, long endedAt) {}
+
+    /** One move of the slot, with the wall-clock times it began and ended. */
+    private record Move(String from, String to, int keys, long startedAt, long endedAt) {
+        long millis() {
+            return endedAt - startedAt;
+        }
+    }
+
+    @Test
+    void jobsCarryOnWhileTheirSlotMovesBetweenMasters() throws Exception {
+        long testStart = System.currentTimeMillis();
+        String queue = "reshard-" + UUID.randomUUID().toString().substring(0, 8);
+        Keys keys = new Keys("jrq");
+        WarnCounter warnings = WarnCounter.attach();
+        try (RedisCluster cluster = RedisCluster.start(3);
+                Jrq workerSide = Jrq.connect(cluster.url());
+                Jrq client = Jrq.connect(cluster.url())) {
+            String tag = "{" + queue + "}";
+            int slot = cluster.slotOfKey(tag);
+            RedisServer first = cluster.masterOf(tag);
+            List<RedisServer> others = new ArrayList<>(cluster.masters());
+            others.remove(first);
+            // Away, on to the third master, and back home.
+            List<RedisServer> route = List.of(others.get(0), others.get(1), first);
+
+            Worker worker = workerSide
+                    .worker(queue)
+                    .allowPackages("io.jrq.fault")
+                    .concurrency(4)
+                    .leaseDuration(LEASE)
+                    .reapInterval(REAP)
+                    .shutdownGrace(Duration.ofSeconds(2))
+                    .handleSignals(false)
+                    .start();
+            List<Sent> sent = new ArrayList<>();
+            Producer producer = new Producer(client.queue(queue), queue, sent);
+            Thread producing = new Thread(producer, "producer-" + queue);
+            List<Move> moves = new ArrayList<>();
+            try {
+                producing.start();
+                Thread.sleep(BEFORE_FIRST_MOVE_MS);
+                for (RedisServer to : route) {
+                    RedisServer from = cluster.masterOf(tag);
+                    long started = System.currentTimeMillis();
+                    int moved = cluster.moveSlot(slot, to, KEYS_PER_BATCH, PAUSE_PER_BATCH_MS);
+                    long ended = System.currentTimeMillis();
+                    moves.add(new Move(from.toString(), to.toString(), moved, started, ended));
+                    assertThat(cluster.masterOf(tag))
+                            .as("master of slot %d after a move", slot)
+                            .isSameAs(to);
+                    Thread.sleep(BETWEEN_MOVES_MS);
+                }
+                producer.stop();
+                producing.join(30_000);
+                assertThat(producing.isAlive()).as("producer still running").isFalse();
+                long stoppedAt = System.currentTimeMillis();
+
+                List<Sent> jobs;
+                synchronized (sent) {
+                    jobs = List.copyOf(sent);
+                }
+                RedisServer last = cluster.masterOf(tag);
+                Map<String, Stored> stored = awaitDone(last, keys, queue, jobs);
+                long allDoneAt = System.currentTimeMillis();
+
+                int acked = 0;
+                int lostAcked = 0;
+                int notAcked = 0;
+                int notAckedButStored = 0;
+                int retriedEnqueues = 0;
+                int failedTries = 0;
+                Map<String, Integer> enqueueErrors = new TreeMap<>();
+                for (Sent s : jobs) {
+                    boolean there = stored.get(s.id()).status() != null;
+                    if (s.acked()) {
+                        acked++;
+                        if (!there) {
+                            lostAcked++;
+                        }
+                    } else {
+                        notAcked++;
+                        if (there) {
+                            notAckedButStored++;
+                        }
+                    }
+                    if (s.tries() > 1) {
+                        retriedEnqueues++;
+                    }
+                    failedTries += s.errors().size();
+                    s.errors().forEach(e -> enqueueErrors.merge(kind(e), 1, Integer::sum));
+                }
+                int finished = 0;
+                int tookOver = 0;
+                int ranTwiceAfterTakeover = 0;
+                int ranTwice = 0;
+                int neverRan = 0;
+                for (Map.Entry<String, Stored> e : stored.entrySet()) {
+                    Stored st = e.getValue();
+                    if (st.status() == null) {
+                        continue;
+                    }
+                    finished++;
+                    boolean takenOver = st.recoveries() > 0 || st.attempts() > 1;
+                    if (takenOver) {
+                        tookOver++;
+                    }
+                    AtomicInteger runs = FaultJobs.RUNS.get(e.getKey());
+                    if (runs == null) {
+                        neverRan++;
+                    } else if (runs.get() > 1) {
+                        if (takenOver) {
+                            ranTwiceAfterTakeover++;
+                        } else {
+                            ranTwice++;
+                        }
+                    }
+                }
+
+                StringBuilder perMove = new StringBuilder();
+                for (Move m : moves) {
+                    perMove.append(String.format(
+                            "%n  move %s -> %s: %d keys in %d ms; longest enqueue call %d ms,"
+                                    + " longest time without a finished job %d ms",
+                            m.from(), m.to(), m.keys(), m.millis(), longestCall(jobs, m), longestGap(stored, m)));
+                }
+                System.out.printf(
+                        "ClusterReshardIT (%s, slot %d): jobs=%d acked=%d notAcked=%d (stored anyway %d)"
+                                + " lostAcked=%d finished=%d; enqueues retried=%d, failed tries=%d %s;"
+                                + " leases taken over=%d, ran twice after a takeover=%d, otherwise=%d;"
+                                + " worker and client warnings %s; all done %d ms after the producer stopped;"
+                                + " run %d ms%s%n",
+                        last.version(),
+                        slot,
+                        jobs.size(),
+                        acked,
+                        notAcked,
+                        notAckedButStored,
+                        lostAcked,
+                        finished,
+                        retriedEnqueues,
+                        failedTries,
+                        enqueueErrors,
+                        tookOver,
+                        ranTwiceAfterTakeover,
+                        ranTwice,
+                        warnings.counts(),
+                        allDoneAt - stoppedAt,
+                        System.currentTimeMillis() - testStart,
+                        perMove);
+                jobs.stream()
+                        .filter(s -> !s.errors().isEmpty())
+                        .limit(5)
+                        .forEach(s -> System.out.println("  " + s.id() + " acked=" + s.acked() + " after "
+                                + (s.endedAt() - s.startedAt()) + " ms: " + s.errors()));
+                warnings.examples().forEach(w -> System.out.println("  warning: " + w));
+
+                assertThat(lostAcked)
+                        .as("acknowledged jobs the cluster does not have")
+                        .isZero();
+                assertThat(notAcked)
+                        .as("jobs whose enqueue failed %d times", ENQUEUE_TRIES)
+                        .isZero();
+                assertThat(neverRan).as("FINISHED jobs whose handler never ran").isZero();
+                assertThat(ranTwice)
+                        .as("jobs that ran twice without their lease being taken over")
+                        .isZero();
+                // The scripts are refused with TRYAGAIN for as long as the slot migrates; jrq waits
+                // that out instead of failing the call.
+                assertThat(enqueueErrors.keySet()).as("errors of enqueue calls").noneMatch(k -> k.contains("TRYAGAIN"));
+                assertThat(warnings.counts().keySet())
+                        .as("warnings of the worker and the client")
+                        .noneMatch(k -> k.contains("TRYAGAIN"));
+                assertThat(last.execute("ZCARD", keys.active(queue)))
+                        .as("jobs still leased")
+                        .isEqualTo("0");
+                assertThat(last.execute("LLEN", keys.ready(queue)))
+                        .as("jobs still ready")
+                        .isEqualTo("0");
+                assertThat(worker.isRunning()).isTrue();
+            } finally {
+                producer.stop();
+                producing.join(30_000);
+                worker.close();
+            }
+        } finally {
+            warnings.detach();
+        }
+    }
+
+    /** The longest enqueue call of a job whose call overlapped the move. */
+    private static long longestCall(List<Sent> jobs, Move m) {
+        return jobs.stream()
+                .filter(s -> s.endedAt() >= m.startedAt() && s.startedAt() <= m.endedAt())
+                .mapToLong(s -> s.endedAt() - s.startedAt())
+                .max()
+                .orElse(-1);
+    }
+
+    /**
+     * The longest time between two jobs ending (by their {@code ended_at}, the Redis clock on this
+     * machine) from the move's start to 2 s after its end.
+     */
+    private static long longestGap(Map<String, Stored> stored, Move m) {
+        long[] ends = stored.values().stream()
+                .mapToLong(Stored::endedAt)
+                .filter(t -> t > 0)
+                .sorted()
+                .toArray();
+        long from = m.startedAt();
+        long to = m.endedAt() + 2000;
+        long previous = -1;
+        long gap = 0;
+        for (long t : ends) {
+            if (t < from) {
+                previous = t;
+                continue;
+            }
+            if (t > to) {
+                break;
+            }
+            if (previous >= 0) {
+                gap = Math.max(gap, t - Math.max(previous, from));
+            }
+            previous = t;
+        }
+        return gap;
+    }
+
+    /** Error replies a cluster gives while a slot moves (or fails), which name an error's kind. */
+    private static final List<String> MARKERS = List.of(
+            "TRYAGAIN", "ASK ", "MOVED ", "CLUSTERDOWN", "non local key", "NOSCRIPT", "did not answer", "timed out");
+
+    /** The kind of an error, to count errors by it: the cluster's reply it carries, else its first words. */
+    private static String kind(String error) {
+        String text = String.valueOf(error);
+        for (String marker : MARKERS) {
+            if (text.contains(marker)) {
+                return marker.trim();
+            }
+        }
+        text = text.replaceAll("[0-9]+", "#");
+        return text.length() > 120 ? text.substring(0, 120) : text;
+    }
+
+    /**
+     * Waits until every job the cluster has is FINISHED, and returns every sent job's state (status
+     * null when the cluster does not have it).
+     */
+    private static Map<String, Stored> awaitDone(RedisServer master, Keys keys, String queue, List<Sent> jobs)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+        while (true) {
+            Map<String, Stored> states = read(master, keys, queue, jobs);
+            List<String> open = states.entrySet().stream()
+                    .filter(e -> e.getValue().status() != null
+                            && !"FINISHED".equals(e.getValue().status()))
+                    .map(e -> e.getKey() + " " + e.getValue())
+                    .toList();
+            if (open.isEmpty()) {
+                return states;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(open.size() + " jobs not FINISHED " + DRAIN_TIMEOUT
+                        + " after the producer stopped (lease " + LEASE + "), e.g. "
+                        + open.subList(0, Math.min(20, open.size())));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static Map<String, Stored> read(RedisServer master, Keys keys, String queue, List<Sent> jobs) {
+        Map<String, Stored> states = new LinkedHashMap<>();
+        for (int from = 0; from < jobs.size(); from += 2000) {
+            List<Sent> chunk = jobs.subList(from, Math.min(jobs.size(), from + 2000));
+            List<String> cmd =
+                    new ArrayList<>(List.of("EVAL", READ_JOBS, "0", keys.jobPrefix(queue), keys.queued(queue)));
+            chunk.forEach(s -> cmd.add(s.id()));
+            String[] lines = master.execute(cmd.toArray(String[]::new)).split("\n");
+            for (int i = 0; i < chunk.size(); i++) {
+                String[] f = lines[i].split(" ");
+                states.put(
+                        chunk.get(i).id(),
+                        new Stored(
+                                f[0].equals("-") ? null : f[0],
+                                Integer.parseInt(f[1]),
+                                Integer.parseInt(f[2]),
+                                Long.parseLong(f[3])));
+            }
+        }
+        return states;
+    }
+
+    /**
+     * Enqueues numbered jobs every {@value #PERIOD_MS} ms, one call at a time; a call that fails is
+     * tried again with the same id (safe: a job already stored under it with the same payload is
+     * that job), up to {@value #ENQUEUE_TRIES} times.
+     */
+    private static final class Producer implements Runnable {
+        private final Queue queue;
+        private final String name;
+        private final List<Sent> sent;
+        private volatile boolean running = true;
+
+        Producer(Queue queue, String name, List<Sent> sent) {
+            this.queue = queue;
+            this.name = name;
+            this.sent = sent;
+        }
+
+        void stop() {
+            running = false;
+        }
+
+        @Override
+        public void run() {
+            long next = System.currentTimeMillis();
+            for (int n = 0; running; n++) {
+                String id = name + "-" + n;
+                EnqueueOptions options = EnqueueOptions.builder().jobId(id).build();
+                long started = System.currentTimeMillis();
+                List<String> errors = new ArrayList<>();
+                boolean acked = false;
+                int tries = 0;
+                while (!acked && tries < ENQUEUE_TRIES) {
+                    tries++;
+                    try {
+                        queue.with(options).enqueue(FaultJobs::brief, "n" + n);
+                        acked = true;
+                    } catch (JrqException e) {
+                        errors.add(e.getClass().getSimpleName() + ": " + e.getMessage());
+                        if (!sleep(50)) {
+                            return;
+                        }
+                    }
+                }
+                long ended = System.currentTimeMillis();
+                synchronized (sent) {
+                    sent.add(new Sent(id, started, ended, acked, tries, List.copyOf(errors)));
+                }
+                // A steady rate: calls that waited out a migration are not made up for in a burst.
+                next = Math.max(next + PERIOD_MS, ended);
+                if (!sleep(next - System.currentTimeMillis())) {
+                    return;
+                }
+            }
+        }
+
+        private static boolean sleep(long millis) {
+            if (millis <= 0) {
+                return true;
+            }
+            try {
+                Thread.sleep(millis);
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    /** Counts the WARN and ERROR events of jrq's loggers by kind, and keeps the first few. */
+    private static final class WarnCounter extends AppenderBase<ILoggingEvent> {
+        private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+        private final List<String> examples = new ArrayList<>();
+        private Logger logger;
+
+        static WarnCounter attach() {
+            WarnCounter c = new WarnCounter();
+            c.setContext((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory());
+            c.start();
+            c.logger = (Logger) LoggerFactory.getLogger("io.jrq");
+            c.logger.addAppender(c);
+            return c;
+        }
+
+        void detach() {
+            logger.detachAppender(this);
+            stop();
+        }
+
+        @Override
+        protected void append(ILoggingEvent event) {
+            if (!event.getLevel().isGreaterOrEqual(Level.WARN)) {
+                return;
+            }
+            String message = event.getFormattedMessage();
+            String logger = event.getLoggerName();
+            String key = logger.substring(logger.lastIndexOf('.') + 1) + ": " + kind(message);
+            counts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+            synchronized (examples) {
+                if (examples.size() < 5) {
+                    examples.add(message);
+                }
+            }
+        }
+
+        Map<String, Integer> counts() {
+            Map<String, Integer> out = new TreeMap<>();
+            counts.forEach((k, v) -> out.put(k, v.get()));
+            return out;
+        }
+
+        List<String> examples() {
+            synchronized (examples) {
+                return List.copyOf(examples);
+            }
+        }
+    }
+}
