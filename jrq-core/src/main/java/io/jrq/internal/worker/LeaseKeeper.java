@@ -8,6 +8,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,10 +95,14 @@ final class LeaseKeeper implements Runnable {
         for (Map.Entry<String, List<LeasedJob>> e : byQueue.entrySet()) {
             String queue = e.getKey();
             List<LeasedJob> jobs = e.getValue();
-            Map<String, LeasedJob> byId = new HashMap<>();
+            // A job can be held under two leases: its lease expired while it ran (a stall), the reaper
+            // gave it back and this worker leased it again. Redis names only the id of a lost lease,
+            // and only the newest lease can still be Redis's, so each lost id goes to its oldest lease.
+            Map<String, List<LeasedJob>> byId = new HashMap<>();
             for (LeasedJob job : jobs) {
-                byId.put(job.id(), job);
+                byId.computeIfAbsent(job.id(), id -> new ArrayList<>()).add(job);
             }
+            byId.values().forEach(held -> held.sort(Comparator.comparingLong(LeaseKeeper::leaseNumber)));
             if (FaultPoints.ENABLED) {
                 FaultPoints.reach(FaultPoints.RENEW_BEFORE_SEND);
             }
@@ -108,7 +113,8 @@ final class LeaseKeeper implements Runnable {
             // A stop request whose pub/sub command was missed is still seen here, one heartbeat later.
             reply.stop().forEach(id -> stopper.accept(queue, id));
             for (String id : reply.lost()) {
-                LeasedJob job = byId.get(id);
+                List<LeasedJob> held = byId.get(id);
+                LeasedJob job = held == null || held.isEmpty() ? null : held.remove(0);
                 // A job that ended between reading the running jobs and the renewal is not lost: its
                 // outcome was recorded. Only jobs still running have really lost their lease.
                 if (job != null && slots.jobs().contains(job)) {
@@ -120,6 +126,16 @@ final class LeaseKeeper implements Runnable {
                             queue);
                 }
             }
+        }
+    }
+
+    /** The lease count a token ends with ({@code <worker>:<leases>}, lib/lease.lua): later leases count higher. */
+    private static long leaseNumber(LeasedJob job) {
+        String token = job.token();
+        try {
+            return Long.parseLong(token.substring(token.lastIndexOf(':') + 1));
+        } catch (RuntimeException e) {
+            return 0;
         }
     }
 
