@@ -1,14 +1,17 @@
 package io.jrq.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import io.jrq.EnqueueOptions;
+import io.jrq.Job;
 import io.jrq.Jrq;
 import io.jrq.JrqException;
+import io.jrq.JrqOptions;
 import io.jrq.Queue;
 import io.jrq.Worker;
 import io.jrq.internal.Keys;
@@ -21,7 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -72,8 +77,18 @@ class ClusterReshardIT {
 
     private record Stored(String status, int attempts, int recoveries, long endedAt) {}
 
-    /** One move of the slot, with the wall-clock times it began and ended. */
-    private record Move(String from, String to, int keys, long startedAt, long endedAt) {
+    /**
+     * One move of the slot, with the wall-clock times it began and ended, and the masters' error
+     * replies by kind while it migrated and from its end to the next move (or the producer's stop).
+     */
+    private record Move(
+            String from,
+            String to,
+            int keys,
+            long startedAt,
+            long endedAt,
+            Map<String, Long> during,
+            Map<String, Long> after) {
         long millis() {
             return endedAt - startedAt;
         }
@@ -114,14 +129,23 @@ class ClusterReshardIT {
                 Thread.sleep(BEFORE_FIRST_MOVE_MS);
                 for (RedisServer to : route) {
                     RedisServer from = cluster.masterOf(tag);
+                    Map<String, Long> before = errorReplies(cluster.masters());
                     long started = System.currentTimeMillis();
                     int moved = cluster.moveSlot(slot, to, KEYS_PER_BATCH, PAUSE_PER_BATCH_MS);
                     long ended = System.currentTimeMillis();
-                    moves.add(new Move(from.toString(), to.toString(), moved, started, ended));
+                    Map<String, Long> atEnd = errorReplies(cluster.masters());
                     assertThat(cluster.masterOf(tag))
                             .as("master of slot %d after a move", slot)
                             .isSameAs(to);
                     Thread.sleep(BETWEEN_MOVES_MS);
+                    moves.add(new Move(
+                            address(from),
+                            address(to),
+                            moved,
+                            started,
+                            ended,
+                            minus(atEnd, before),
+                            minus(errorReplies(cluster.masters()), atEnd)));
                 }
                 producer.stop();
                 producing.join(30_000);
@@ -189,18 +213,29 @@ class ClusterReshardIT {
                     }
                 }
 
+                Map<String, Long> replies = errorReplies(cluster.masters());
                 StringBuilder perMove = new StringBuilder();
                 for (Move m : moves) {
                     perMove.append(String.format(
                             "%n  move %s -> %s: %d keys in %d ms; longest enqueue call %d ms,"
-                                    + " longest time without a finished job %d ms",
-                            m.from(), m.to(), m.keys(), m.millis(), longestCall(jobs, m), longestGap(stored, m)));
+                                    + " longest time without a finished job %d ms; error replies while it"
+                                    + " migrated %s, in the %d ms after %s",
+                            m.from(),
+                            m.to(),
+                            m.keys(),
+                            m.millis(),
+                            longestCall(jobs, m),
+                            longestGap(stored, m),
+                            m.during(),
+                            BETWEEN_MOVES_MS,
+                            m.after()));
                 }
                 System.out.printf(
                         "ClusterReshardIT (%s, slot %d): jobs=%d acked=%d notAcked=%d (stored anyway %d)"
                                 + " lostAcked=%d finished=%d; enqueues retried=%d, failed tries=%d %s;"
                                 + " leases taken over=%d, ran twice after a takeover=%d, otherwise=%d;"
-                                + " worker and client warnings %s; all done %d ms after the producer stopped;"
+                                + " worker and client warnings %s; error replies of the masters %s;"
+                                + " all done %d ms after the producer stopped;"
                                 + " run %d ms%s%n",
                         last.version(),
                         slot,
@@ -217,6 +252,7 @@ class ClusterReshardIT {
                         ranTwiceAfterTakeover,
                         ranTwice,
                         warnings.counts(),
+                        replies,
                         allDoneAt - stoppedAt,
                         System.currentTimeMillis() - testStart,
                         perMove);
@@ -258,6 +294,117 @@ class ClusterReshardIT {
         } finally {
             warnings.detach();
         }
+    }
+
+    /**
+     * While a slot stays half migrated (its ready list moved, the rest not), an enqueue waits
+     * instead of failing, and completes once the migration ends; past half the command timeout it
+     * fails with the refusal, as not stored, and the same id can be enqueued again.
+     */
+    @Test
+    void aCallWaitsOutAMigrationAndFailsPastHalfTheCommandTimeout() throws Exception {
+        String queue = "tryagain-" + UUID.randomUUID().toString().substring(0, 8);
+        String tag = "{" + queue + "}";
+        Keys keys = new Keys("jrq");
+        try (RedisCluster cluster = RedisCluster.start(2);
+                Jrq client = Jrq.connect(JrqOptions.builder()
+                        .url(cluster.url())
+                        .commandTimeout(Duration.ofSeconds(1))
+                        .build())) {
+            Queue q = client.queue(queue);
+            for (int i = 0; i < 3; i++) {
+                q.enqueue(FaultJobs::brief, "before-" + i);
+            }
+            int slot = cluster.slotOfKey(tag);
+            RedisServer home = cluster.masterOf(tag);
+            RedisServer away = cluster.masters().stream()
+                    .filter(m -> m != home)
+                    .findFirst()
+                    .orElseThrow();
+
+            openMigration(slot, home, away, keys.ready(queue));
+            long sentAt = System.nanoTime();
+            CompletableFuture<Job<String>> waiting = q.with(
+                            EnqueueOptions.builder().jobId(queue + "-waits").build())
+                    .enqueueAsync(x -> x.enqueue(FaultJobs::brief, "waits"));
+            Thread.sleep(300);
+            assertThat(waiting).as("an enqueue while the slot migrates").isNotDone();
+            cluster.moveSlot(slot, away, 100, 0);
+            Job<String> stored = waiting.get(10, TimeUnit.SECONDS);
+            long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentAt);
+            assertThat(stored.id()).isEqualTo(queue + "-waits");
+            assertThat(away.execute("HEXISTS", keys.queued(queue), queue + "-waits"))
+                    .as("the job stored on the slot's new master")
+                    .isEqualTo("1");
+
+            openMigration(slot, away, home, keys.ready(queue));
+            long failingAt = System.nanoTime();
+            Throwable refused = catchThrowable(() -> q.with(
+                            EnqueueOptions.builder().jobId(queue + "-refused").build())
+                    .enqueue(FaultJobs::brief, "refused"));
+            long refusedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - failingAt);
+            cluster.moveSlot(slot, home, 100, 0);
+            System.out.printf(
+                    "ClusterReshardIT: an enqueue sent while the slot was half migrated waited %d ms and was stored"
+                            + " when the migration ended; one with a command timeout of 1 s failed after %d ms: %s%n",
+                    waitedMs, refusedMs, refused);
+            assertThat(refused)
+                    .as("an enqueue while the slot stays half migrated")
+                    .isInstanceOf(JrqException.class)
+                    .isNotInstanceOf(io.jrq.EnqueueUnknownException.class)
+                    .hasMessageContaining("TRYAGAIN")
+                    .hasMessageContaining("was not stored");
+            // Retried for half the command timeout (0.5 s) after the first refusal, then failed.
+            assertThat(refusedMs).as("ms until the refused enqueue failed").isBetween(450L, 5000L);
+            assertThat(q.job(queue + "-refused")).as("the refused job").isEmpty();
+            assertThat(q.with(EnqueueOptions.builder().jobId(queue + "-refused").build())
+                            .enqueue(FaultJobs::brief, "refused")
+                            .id())
+                    .isEqualTo(queue + "-refused");
+        }
+    }
+
+    /**
+     * Opens the migration of {@code slot} from {@code from} to {@code to} and moves only {@code key},
+     * so that the slot's keys are split between the two and every script in it gets {@code TRYAGAIN}.
+     */
+    private static void openMigration(int slot, RedisServer from, RedisServer to, String key) {
+        String s = Integer.toString(slot);
+        to.execute("CLUSTER", "SETSLOT", s, "IMPORTING", from.execute("CLUSTER", "MYID"));
+        from.execute("CLUSTER", "SETSLOT", s, "MIGRATING", to.execute("CLUSTER", "MYID"));
+        from.execute("MIGRATE", to.host(), Integer.toString(to.port()), key, "0", "5000");
+    }
+
+    /** The error replies the masters gave, by kind, from their {@code INFO errorstats}. */
+    private static Map<String, Long> errorReplies(List<RedisServer> masters) {
+        Map<String, Long> out = new TreeMap<>();
+        for (RedisServer m : masters) {
+            for (String line : m.execute("INFO", "errorstats").split("\r?\n")) {
+                if (line.startsWith("errorstat_") && line.contains(":count=")) {
+                    String kind = line.substring("errorstat_".length(), line.indexOf(':'));
+                    out.merge(
+                            kind,
+                            Long.parseLong(line.substring(line.indexOf("=") + 1).trim()),
+                            Long::sum);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Long> minus(Map<String, Long> now, Map<String, Long> then) {
+        Map<String, Long> out = new TreeMap<>();
+        now.forEach((k, v) -> {
+            long d = v - then.getOrDefault(k, 0L);
+            if (d != 0) {
+                out.put(k, d);
+            }
+        });
+        return out;
+    }
+
+    private static String address(RedisServer server) {
+        return server.host() + ":" + server.port();
     }
 
     /** The longest enqueue call of a job whose call overlapped the move. */
