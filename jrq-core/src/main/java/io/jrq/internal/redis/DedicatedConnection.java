@@ -22,6 +22,8 @@ public final class DedicatedConnection implements AutoCloseable {
     /**
      * @param key a key of the write; in a cluster it picks the node
      * @return commands on the connection that reaches the primary owning {@code key}
+     * @throws io.jrq.RedisUnavailableException when no node serves the slot, or its connection cannot
+     *     be opened; nothing was sent then
      */
     @SuppressWarnings("unchecked")
     public RedisAsyncCommands<String, String> on(String key) {
@@ -30,7 +32,17 @@ public final class DedicatedConnection implements AutoCloseable {
             if (node == null) {
                 throw new io.jrq.RedisUnavailableException("no cluster node serves the slot of " + key, null);
             }
-            return cluster.getConnection(node.getNodeId()).async();
+            try {
+                return cluster.getConnection(node.getNodeId()).async();
+            } catch (io.lettuce.core.RedisException e) {
+                // The node's connection must be opened first, and that fails while the node is down
+                // (a killed primary before its replica takes over): nothing was sent.
+                throw new io.jrq.RedisUnavailableException(
+                        "cannot connect to the cluster node " + node.getUri().getHost() + ":"
+                                + node.getUri().getPort() + " that serves the slot of " + key + ": "
+                                + RedisEndpoint.redactText(String.valueOf(e.getMessage())),
+                        e);
+            }
         }
         return ((StatefulRedisConnection<String, String>) connection).async();
     }
