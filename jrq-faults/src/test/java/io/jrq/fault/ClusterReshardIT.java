@@ -42,8 +42,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every acknowledged job ends FINISHED, none is lost or left queued or leased, a job runs twice
  * only when its lease was taken over (counted), and no enqueue or fetch fails with {@code TRYAGAIN}:
- * it is retried while the slot migrates. The figures (jobs, the time each move took, the longest
- * stall of the producer and of the worker, the errors each saw, duplicates) are printed.
+ * a refused script call is sent again while the slot migrates, so the queue's calls wait for the
+ * migration's end (the producer and the worker stall for about as long as a move takes). The
+ * figures (jobs, the time each move took, the longest stall of the producer and of the worker, the
+ * errors each saw, the masters' error replies, duplicates) are printed. A second test leaves a slot
+ * half migrated: a call waits, and fails as not stored only past half the command timeout.
  */
 class ClusterReshardIT {
     private static final Duration LEASE = Duration.ofSeconds(5);
@@ -51,7 +54,7 @@ class ClusterReshardIT {
     private static final long PERIOD_MS = 10;
     private static final long BEFORE_FIRST_MOVE_MS = 3000;
     private static final long BETWEEN_MOVES_MS = 2000;
-    /** Small batches with a pause: the slot of a queue with a thousand keys takes a second or two to move. */
+    /** Small batches with a pause: the slot of a queue with a few hundred keys takes about a second to move. */
     private static final int KEYS_PER_BATCH = 10;
 
     private static final long PAUSE_PER_BATCH_MS = 10;
@@ -307,7 +310,8 @@ class ClusterReshardIT {
         String tag = "{" + queue + "}";
         Keys keys = new Keys("jrq");
         try (RedisCluster cluster = RedisCluster.start(2);
-                Jrq client = Jrq.connect(JrqOptions.builder()
+                Jrq client = Jrq.connect(cluster.url());
+                Jrq impatient = Jrq.connect(JrqOptions.builder()
                         .url(cluster.url())
                         .commandTimeout(Duration.ofSeconds(1))
                         .build())) {
@@ -339,7 +343,8 @@ class ClusterReshardIT {
 
             openMigration(slot, away, home, keys.ready(queue));
             long failingAt = System.nanoTime();
-            Throwable refused = catchThrowable(() -> q.with(
+            Queue quick = impatient.queue(queue);
+            Throwable refused = catchThrowable(() -> quick.with(
                             EnqueueOptions.builder().jobId(queue + "-refused").build())
                     .enqueue(FaultJobs::brief, "refused"));
             long refusedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - failingAt);
