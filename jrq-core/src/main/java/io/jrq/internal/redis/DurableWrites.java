@@ -132,6 +132,17 @@ public final class DurableWrites implements AutoCloseable {
             RuntimeException why = redis.translate(e.getCause());
             throw notDurable(
                     queue, ids, durability, -1, false, command(durability) + " failed: " + why.getMessage(), why);
+        } catch (java.util.concurrent.CancellationException e) {
+            // In a cluster, Lettuce cancels what waits on the connection of a node that left the
+            // topology (a failed primary once its replica took over): the write is stored, unconfirmed.
+            throw notDurable(
+                    queue,
+                    ids,
+                    durability,
+                    -1,
+                    false,
+                    command(durability) + " was canceled: the connection to the primary was closed",
+                    e);
         }
         int replicas;
         boolean local;

@@ -25,6 +25,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -97,7 +98,8 @@ public final class Redis implements AutoCloseable {
                                 .adaptiveRefreshTriggersTimeout(ADAPTIVE_REFRESH_GAP)
                                 .enablePeriodicRefresh(PERIODIC_REFRESH)
                                 .build())
-                        // A primary that failed and whose slots a replica took over leaves the topology, so
+                        // A node taken for failed (or about to be) that serves no slots, such as a primary
+                        // whose slots its replica took over, leaves the topology, so
                         // that its connection is closed as stale (closeStaleConnections, on by default) and
                         // the commands waiting on it are routed again or failed at once; kept, they wait out
                         // the command timeout (ClusterFailoverIT: the in-flight enqueue and the worker's
@@ -106,7 +108,9 @@ public final class Redis implements AutoCloseable {
                         // ("Cannot determine a partition for slot") instead of waiting for the new primary.
                         // dynamicRefreshSources stays on (Lettuce's default): the refresh asks every
                         // known node, not only the seeds of the URL, one of which may be the dead one.
-                        .nodeFilter(node -> !(node.is(RedisClusterNode.NodeFlag.FAIL) && node.hasNoSlots()))
+                        .nodeFilter(node -> !(node.hasNoSlots()
+                                && (node.is(RedisClusterNode.NodeFlag.FAIL)
+                                        || node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL))))
                         .build());
                 this.client = c;
                 StatefulRedisClusterConnection<String, String> conn = c.connect();
@@ -285,6 +289,8 @@ public final class Redis implements AutoCloseable {
                     "Redis at " + endpoint.describe() + " did not answer within " + timeout, e);
         } catch (ExecutionException e) {
             throw translate(e.getCause());
+        } catch (CancellationException e) {
+            throw translate(e);
         }
     }
 
@@ -339,6 +345,12 @@ public final class Redis implements AutoCloseable {
             return new RedisUnavailableException(
                     "Redis at " + endpoint.describe() + " is unavailable: " + RedisEndpoint.redactText(e.getMessage()),
                     e);
+        }
+        if (e instanceof CancellationException) {
+            // Lettuce cancels the commands waiting on a cluster node's connection that it closes
+            // (the node left the topology, as a failed primary does once a replica took over).
+            return new RedisUnavailableException(
+                    "Redis at " + endpoint.describe() + ": the command was canceled, its connection was closed", e);
         }
         if (e instanceof io.lettuce.core.RedisException) {
             return new RedisUnavailableException(
