@@ -50,12 +50,21 @@ final class EndToEnd {
                     .put("processes", k)
                     .put("drain_per_s", Math.round(r.drain.drainPerS()))
                     .put("steady_per_s", Math.round(r.drain.steadyPerS()))
+                    // On 2 cores more processes cannot add throughput; what they change is the cost
+                    // per job on each side (more, smaller fetch calls for Redis; a JIT per process).
+                    .put("redis_cpu_us_per_job", r.redisCpuSeconds * 1e6 / b.options.n)
+                    .put("worker_cpu_us_per_job", r.workerCpuNanos / 1e3 / b.options.n)
                     .emit();
         }
     }
 
-    /** @param startNanos from the spawn to the (last) worker's "ready" */
-    record Result(double enqueuePerS, Bench.Drain drain, long workerCpuNanos, long startNanos) {}
+    /**
+     * @param workerCpuNanos the CPU time of all worker processes together
+     * @param startNanos from the spawn to the (last) worker's "ready"
+     * @param redisCpuSeconds Redis's CPU time from the workers' spawn to the drain's end
+     */
+    record Result(
+            double enqueuePerS, Bench.Drain drain, long workerCpuNanos, long startNanos, double redisCpuSeconds) {}
 
     static Result drain(Bench b, String what, int n, int processes, int c) {
         String queue = b.freshQueue(what);
@@ -64,12 +73,14 @@ final class EndToEnd {
         Bench.progress(what + ": " + n + " jobs enqueued (" + Math.round(enqueue) + "/s); draining with " + processes
                 + " worker process(es) at concurrency " + c);
         List<WorkerProcess> workers = new ArrayList<>();
+        Probe.Snapshot before = b.probe.snapshot();
         long t0 = System.nanoTime();
         try {
             for (int i = 0; i < processes; i++) {
                 workers.add(b.spawnWorker(queue, c));
             }
             Bench.Drain d = b.awaitDone(queue, n, n, t0, workers);
+            double redisCpu = b.probe.snapshot().cpuSeconds() - before.cpuSeconds();
             long cpu = 0;
             long ready = t0;
             for (WorkerProcess w : workers) {
@@ -78,7 +89,7 @@ final class EndToEnd {
             }
             Bench.progress(String.format("  drain %.0f/s, steady %.0f/s", d.drainPerS(), d.steadyPerS()));
             checkStored(b, q);
-            return new Result(enqueue, d, cpu, ready - t0);
+            return new Result(enqueue, d, cpu, ready - t0, redisCpu);
         } finally {
             workers.forEach(WorkerProcess::close);
         }
