@@ -128,21 +128,13 @@ public final class DurableWrites implements AutoCloseable {
                     "Redis did not answer " + command(durability) + " within "
                             + Duration.ofMillis(timeoutMs + redis.timeout().toMillis()),
                     e);
-        } catch (ExecutionException e) {
-            RuntimeException why = redis.translate(e.getCause());
+        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+            // A cancellation comes from a cluster: Lettuce cancels what waits on the connection of a
+            // node that left the topology (a failed primary once its replica took over). Either way
+            // the write is stored, unconfirmed.
+            RuntimeException why = redis.translate(e instanceof ExecutionException ? e.getCause() : e);
             throw notDurable(
                     queue, ids, durability, -1, false, command(durability) + " failed: " + why.getMessage(), why);
-        } catch (java.util.concurrent.CancellationException e) {
-            // In a cluster, Lettuce cancels what waits on the connection of a node that left the
-            // topology (a failed primary once its replica took over): the write is stored, unconfirmed.
-            throw notDurable(
-                    queue,
-                    ids,
-                    durability,
-                    -1,
-                    false,
-                    command(durability) + " was canceled: the connection to the primary was closed",
-                    e);
         }
         int replicas;
         boolean local;
