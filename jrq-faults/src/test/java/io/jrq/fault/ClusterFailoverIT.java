@@ -15,7 +15,6 @@ import io.jrq.testkit.RedisCluster;
 import io.jrq.testkit.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -53,21 +52,6 @@ class ClusterFailoverIT {
      */
     private static final long RESUME_BOUND_MS = 5000;
 
-    /**
-     * Status, attempts, recoveries and ended_at of a job, read on the new master in one script call per
-     * chunk; the job prefix and the compact records' hash are declared keys, in the queue's slot.
-     */
-    private static final String READ_JOBS = """
-            local out = {}
-            for i = 1, #ARGV do
-              local h = redis.call('HMGET', KEYS[1] .. ARGV[i], 'status', 'attempts', 'recoveries', 'ended_at')
-              if not h[1] and redis.call('HEXISTS', KEYS[2], ARGV[i]) == 1 then h[1] = 'QUEUED' end
-              out[#out + 1] = tostring(h[1] or '-') .. ' ' .. tostring(h[2] or '0') .. ' '
-                  .. tostring(h[3] or '0') .. ' ' .. tostring(h[4] or '0')
-            end
-            return out
-            """;
-
     @Test
     void defaultDurabilityCarriesOnAndCountsLostEnqueues() throws Exception {
         Figures f = failover(Durability.none());
@@ -95,8 +79,6 @@ class ClusterFailoverIT {
 
     /** One enqueue call of the producer. */
     private record Sent(String id, long startedAt, long endedAt, Outcome outcome, String error) {}
-
-    private record Stored(String status, int attempts, int recoveries, long endedAt) {}
 
     private Figures failover(Durability durability) throws Exception {
         long testStart = System.currentTimeMillis();
@@ -136,7 +118,8 @@ class ClusterFailoverIT {
                 synchronized (sent) {
                     calls = List.copyOf(sent);
                 }
-                Map<String, Stored> stored = awaitDone(now, keys, queue, calls);
+                Map<String, JobStates.State> stored = JobStates.awaitStoredFinished(
+                        now, keys, queue, calls.stream().map(Sent::id).toList(), DRAIN_TIMEOUT);
                 long allDoneAt = System.currentTimeMillis();
 
                 int acked = 0;
@@ -181,7 +164,7 @@ class ClusterFailoverIT {
                     }
                 }
                 long firstFinishAfterKill = stored.values().stream()
-                                .mapToLong(Stored::endedAt)
+                                .mapToLong(JobStates.State::endedAt)
                                 .filter(t -> t > killedAt)
                                 .min()
                                 .orElse(-1)
@@ -190,8 +173,8 @@ class ClusterFailoverIT {
                 int ranTwice = 0;
                 int ranTwiceAfterTakeover = 0;
                 int finished = 0;
-                for (Map.Entry<String, Stored> e : stored.entrySet()) {
-                    Stored st = e.getValue();
+                for (Map.Entry<String, JobStates.State> e : stored.entrySet()) {
+                    JobStates.State st = e.getValue();
                     if (st.status() == null) {
                         continue;
                     }
@@ -276,54 +259,6 @@ class ClusterFailoverIT {
                 worker.close();
             }
         }
-    }
-
-    /**
-     * Waits until every job the new master has is FINISHED, and returns every sent job's state there
-     * (status null when the new master does not have it).
-     */
-    private static Map<String, Stored> awaitDone(RedisServer master, Keys keys, String queue, List<Sent> calls)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-        while (true) {
-            Map<String, Stored> states = read(master, keys, queue, calls);
-            List<String> open = states.entrySet().stream()
-                    .filter(e -> e.getValue().status() != null
-                            && !"FINISHED".equals(e.getValue().status()))
-                    .map(e -> e.getKey() + " " + e.getValue())
-                    .toList();
-            if (open.isEmpty()) {
-                return states;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(open.size() + " jobs on the new master not FINISHED " + DRAIN_TIMEOUT
-                        + " after the producer stopped (lease " + LEASE + "), e.g. "
-                        + open.subList(0, Math.min(20, open.size())));
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    private static Map<String, Stored> read(RedisServer master, Keys keys, String queue, List<Sent> calls) {
-        Map<String, Stored> states = new LinkedHashMap<>();
-        for (int from = 0; from < calls.size(); from += 2000) {
-            List<Sent> chunk = calls.subList(from, Math.min(calls.size(), from + 2000));
-            List<String> cmd =
-                    new ArrayList<>(List.of("EVAL", READ_JOBS, "2", keys.jobPrefix(queue), keys.queued(queue)));
-            chunk.forEach(s -> cmd.add(s.id()));
-            String[] lines = master.execute(cmd.toArray(String[]::new)).split("\n");
-            for (int i = 0; i < chunk.size(); i++) {
-                String[] f = lines[i].split(" ");
-                states.put(
-                        chunk.get(i).id(),
-                        new Stored(
-                                f[0].equals("-") ? null : f[0],
-                                Integer.parseInt(f[1]),
-                                Integer.parseInt(f[2]),
-                                Long.parseLong(f[3])));
-            }
-        }
-        return states;
     }
 
     /** Enqueues numbered jobs every {@value #PERIOD_MS} ms, one call at a time, and notes how each call ended. */

@@ -19,7 +19,6 @@ import io.jrq.testkit.RedisCluster;
 import io.jrq.testkit.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -63,22 +62,8 @@ class ClusterReshardIT {
     /** From the producer's stop: a lease taken over (lease + reap) and the jobs' tail fit in it. */
     private static final Duration DRAIN_TIMEOUT = LEASE.plus(REAP).plusSeconds(10);
 
-    /** Status, attempts, recoveries and ended_at of a job, read on the slot's last master in one script call per chunk. */
-    private static final String READ_JOBS = """
-            local out = {}
-            for i = 3, #ARGV do
-              local h = redis.call('HMGET', ARGV[1] .. ARGV[i], 'status', 'attempts', 'recoveries', 'ended_at')
-              if not h[1] and redis.call('HEXISTS', ARGV[2], ARGV[i]) == 1 then h[1] = 'QUEUED' end
-              out[#out + 1] = tostring(h[1] or '-') .. ' ' .. tostring(h[2] or '0') .. ' '
-                  .. tostring(h[3] or '0') .. ' ' .. tostring(h[4] or '0')
-            end
-            return out
-            """;
-
     /** One job of the producer: every try of its enqueue, and whether one was acknowledged. */
     private record Sent(String id, long startedAt, long endedAt, boolean acked, int tries, List<String> errors) {}
-
-    private record Stored(String status, int attempts, int recoveries, long endedAt) {}
 
     /**
      * One move of the slot, with the wall-clock times it began and ended, and the masters' error
@@ -160,7 +145,8 @@ class ClusterReshardIT {
                     jobs = List.copyOf(sent);
                 }
                 RedisServer last = cluster.masterOf(tag);
-                Map<String, Stored> stored = awaitDone(last, keys, queue, jobs);
+                Map<String, JobStates.State> stored = JobStates.awaitStoredFinished(
+                        last, keys, queue, jobs.stream().map(Sent::id).toList(), DRAIN_TIMEOUT);
                 long allDoneAt = System.currentTimeMillis();
 
                 int acked = 0;
@@ -194,8 +180,8 @@ class ClusterReshardIT {
                 int ranTwiceAfterTakeover = 0;
                 int ranTwice = 0;
                 int neverRan = 0;
-                for (Map.Entry<String, Stored> e : stored.entrySet()) {
-                    Stored st = e.getValue();
+                for (Map.Entry<String, JobStates.State> e : stored.entrySet()) {
+                    JobStates.State st = e.getValue();
                     if (st.status() == null) {
                         continue;
                     }
@@ -425,9 +411,9 @@ class ClusterReshardIT {
      * The longest time between two jobs ending (by their {@code ended_at}, the Redis clock on this
      * machine) from the move's start to 2 s after its end.
      */
-    private static long longestGap(Map<String, Stored> stored, Move m) {
+    private static long longestGap(Map<String, JobStates.State> stored, Move m) {
         long[] ends = stored.values().stream()
-                .mapToLong(Stored::endedAt)
+                .mapToLong(JobStates.State::endedAt)
                 .filter(t -> t > 0)
                 .sorted()
                 .toArray();
@@ -465,54 +451,6 @@ class ClusterReshardIT {
         }
         text = text.replaceAll("[0-9]+", "#");
         return text.length() > 120 ? text.substring(0, 120) : text;
-    }
-
-    /**
-     * Waits until every job the cluster has is FINISHED, and returns every sent job's state (status
-     * null when the cluster does not have it).
-     */
-    private static Map<String, Stored> awaitDone(RedisServer master, Keys keys, String queue, List<Sent> jobs)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-        while (true) {
-            Map<String, Stored> states = read(master, keys, queue, jobs);
-            List<String> open = states.entrySet().stream()
-                    .filter(e -> e.getValue().status() != null
-                            && !"FINISHED".equals(e.getValue().status()))
-                    .map(e -> e.getKey() + " " + e.getValue())
-                    .toList();
-            if (open.isEmpty()) {
-                return states;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(open.size() + " jobs not FINISHED " + DRAIN_TIMEOUT
-                        + " after the producer stopped (lease " + LEASE + "), e.g. "
-                        + open.subList(0, Math.min(20, open.size())));
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    private static Map<String, Stored> read(RedisServer master, Keys keys, String queue, List<Sent> jobs) {
-        Map<String, Stored> states = new LinkedHashMap<>();
-        for (int from = 0; from < jobs.size(); from += 2000) {
-            List<Sent> chunk = jobs.subList(from, Math.min(jobs.size(), from + 2000));
-            List<String> cmd =
-                    new ArrayList<>(List.of("EVAL", READ_JOBS, "0", keys.jobPrefix(queue), keys.queued(queue)));
-            chunk.forEach(s -> cmd.add(s.id()));
-            String[] lines = master.execute(cmd.toArray(String[]::new)).split("\n");
-            for (int i = 0; i < chunk.size(); i++) {
-                String[] f = lines[i].split(" ");
-                states.put(
-                        chunk.get(i).id(),
-                        new Stored(
-                                f[0].equals("-") ? null : f[0],
-                                Integer.parseInt(f[1]),
-                                Integer.parseInt(f[2]),
-                                Long.parseLong(f[3])));
-            }
-        }
-        return states;
     }
 
     /**
