@@ -31,6 +31,7 @@ import java.util.function.BiConsumer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -566,6 +567,28 @@ class BadRecordsIT {
                 badEvent,
                 strangeEvent,
                 orphanId);
+    }
+
+    @Example
+    void aWorkerFieldInDigitsOfAnotherScriptIsBadNotZero() {
+        // Long.parseLong reads Arabic-Indic and Devanagari digits; Lua's tonumber does not. A reader that
+        // took "\u0660" as pid 0 would list a record the scripts treat as broken, without a warning.
+        String name = "ghost-" + UUID.randomUUID();
+        String key = KEYS.worker(name);
+        redis.execute("SADD", KEYS.workers(), name);
+        redis.execute("HSET", key, "name", name, "pid", "\u0660", "concurrency", "\u096a\u0968");
+        try {
+            assertThat(jrq.admin().workers()).noneMatch(w -> w.name().equals(name));
+            List<String> logged;
+            ListAppender<ILoggingEvent> w = warnings;
+            synchronized (w) {
+                logged = w.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+            }
+            assertThat(logged).anyMatch(m -> m.contains(key) && m.contains("\\u0660"));
+        } finally {
+            redis.execute("SREM", KEYS.workers(), name);
+            redis.execute("DEL", key);
+        }
     }
 
     @Property(tries = 60)

@@ -97,7 +97,7 @@ final class JobReader {
         if (colon < 1
                 || colon > 15
                 || colon == value.length() - 1
-                || !value.substring(0, colon).chars().allMatch(Character::isDigit)) {
+                || !value.substring(0, colon).chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new CorruptJobException("job " + queue + "/" + id + " is corrupt: its queued record is not"
                     + " <enqueued_at>:<payload>: " + (value.length() > 40 ? value.substring(0, 40) + "..." : value));
         }

@@ -5,6 +5,7 @@ import io.jrq.AttemptError;
 import io.jrq.JobError;
 import io.jrq.JobStatus;
 import io.jrq.Progress;
+import io.jrq.internal.StoredNumbers;
 import io.jrq.internal.codec.Envelope;
 import io.jrq.internal.codec.Json;
 import java.time.Instant;
@@ -279,7 +280,7 @@ public record JobRecord(
             return 0;
         }
         try {
-            return Long.parseLong(s);
+            return StoredNumbers.parseLong(s);
         } catch (NumberFormatException e) {
             return 0;
         }

@@ -7,6 +7,7 @@ import io.jrq.QueueInfo;
 import io.jrq.QueueLimits;
 import io.jrq.WorkerInfo;
 import io.jrq.internal.Keys;
+import io.jrq.internal.StoredNumbers;
 import io.jrq.internal.redis.Commands;
 import io.jrq.internal.redis.Redis;
 import io.jrq.internal.redis.ScriptGateway;
@@ -135,7 +136,7 @@ final class RedisAdmin implements AdminOps {
     }
 
     private static Optional<Instant> millis(String ms) {
-        if (ms.isEmpty() || ms.length() > 15 || !ms.chars().allMatch(Character::isDigit)) {
+        if (ms.isEmpty() || ms.length() > 15 || !ms.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return Optional.empty();
         }
         return Optional.of(Instant.ofEpochMilli(Long.parseLong(ms)));
@@ -200,7 +201,7 @@ final class RedisAdmin implements AdminOps {
             return dflt;
         }
         try {
-            return Long.parseLong(v.trim());
+            return StoredNumbers.parseLong(v.trim());
         } catch (NumberFormatException e) {
             log.warn("ignoring field {} of {}: not a number: '{}'", name, key, JobRecord.abbreviate(v));
             return dflt;
@@ -476,9 +477,9 @@ final class RedisAdmin implements AdminOps {
             if (parts.length != 3) {
                 throw new NumberFormatException();
             }
-            long stored = Long.parseLong(parts[0]);
-            long finished = Long.parseLong(parts[1]);
-            long failed = Long.parseLong(parts[2]);
+            long stored = StoredNumbers.parseLong(parts[0]);
+            long finished = StoredNumbers.parseLong(parts[1]);
+            long failed = StoredNumbers.parseLong(parts[2]);
             if (stored < 0 || finished < 0 || failed < 0) {
                 throw new NumberFormatException();
             }
@@ -530,11 +531,11 @@ final class RedisAdmin implements AdminOps {
         return new WorkerInfo(
                 h.get("name"),
                 h.getOrDefault("host", ""),
-                Long.parseLong(h.getOrDefault("pid", "0")),
+                StoredNumbers.parseLong(h.getOrDefault("pid", "0")),
                 Arrays.asList(h.getOrDefault("queues", "").split(",")),
-                Integer.parseInt(h.getOrDefault("concurrency", "0")),
-                Instant.ofEpochMilli(Long.parseLong(h.getOrDefault("started_at", "0"))),
-                Instant.ofEpochMilli(Long.parseLong(h.getOrDefault("heartbeat_at", "0"))),
+                StoredNumbers.parseInt(h.getOrDefault("concurrency", "0")),
+                Instant.ofEpochMilli(StoredNumbers.parseLong(h.getOrDefault("started_at", "0"))),
+                Instant.ofEpochMilli(StoredNumbers.parseLong(h.getOrDefault("heartbeat_at", "0"))),
                 jobs.isEmpty() ? List.of() : Arrays.asList(jobs.split(",")));
     }
 }
