@@ -176,6 +176,41 @@ public final class Admin {
         return ops.history(queue, minutes);
     }
 
+    /**
+     * @param queue a queue
+     * @return how many partitions take its new jobs: 1 unless {@link #partitions(String, int)} made more
+     */
+    public int partitions(String queue) {
+        return ops.partitions(queue);
+    }
+
+    /**
+     * Spreads a queue over {@code count} partitions, so that one busy queue can use every master of a
+     * Redis Cluster. Each partition is a queue of its own to Redis, with its own hash tag
+     * ({@code emails}, {@code emails~1}, ...; partition 0 keeps the queue's own keys, so growing from
+     * one is safe while jobs wait and run); on a cluster, new partitions are named so that their slots
+     * land on the masters that hold the fewest of the queue's partitions. The choice is stored in Redis:
+     * producers pick it up within seconds, workers serving the queue start serving new partitions
+     * within seconds, and every operation of this class on the queue covers all its partitions.
+     *
+     * <p>What each guarantee becomes over partitions is in docs/PROTOCOL.md ("Partitioned queues"): a
+     * job goes to the partition its ordering key, unique key or id hashes to; priorities and FIFO hold
+     * per partition; limits are shared out between the partitions; unique keys hold over the queue
+     * while the count stays the same.
+     *
+     * <p>Shrinking loses nothing: partitions beyond {@code count} take no new jobs, and workers serve
+     * them until they are empty; a later call retires those that are empty a minute after they took
+     * their last job.
+     *
+     * @param queue a queue (not a partition's name)
+     * @param count 1 to 64
+     * @throws IllegalArgumentException for a bad name or count, or limits that cannot be shared by
+     *     that many partitions (a concurrency or rate limit below the count); nothing is changed
+     */
+    public void partitions(String queue, int count) {
+        ops.partitions(queue, count);
+    }
+
     /** @return the live workers */
     public List<WorkerInfo> workers() {
         return ops.workers();

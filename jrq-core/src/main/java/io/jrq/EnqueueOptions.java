@@ -34,6 +34,7 @@ public final class EnqueueOptions {
     private final DependencyPolicy dependencyPolicy;
     private final Map<String, String> callbacks;
     private final Durability durability;
+    private final String orderingKey;
 
     private EnqueueOptions(Builder b) {
         this.jobId = b.jobId;
@@ -54,6 +55,7 @@ public final class EnqueueOptions {
         // the same payload in every process, so that an enqueue repeated with its id finds its job.
         this.callbacks = Collections.unmodifiableMap(new LinkedHashMap<>(b.callbacks));
         this.durability = b.durability;
+        this.orderingKey = b.orderingKey;
     }
 
     /** @return a builder holding this object's values */
@@ -75,6 +77,7 @@ public final class EnqueueOptions {
         b.dependencyPolicy = dependencyPolicy;
         b.callbacks.putAll(callbacks);
         b.durability = durability;
+        b.orderingKey = orderingKey;
         return b;
     }
 
@@ -126,6 +129,11 @@ public final class EnqueueOptions {
     /** @return the unique key, or null */
     public String uniqueKey() {
         return uniqueKey;
+    }
+
+    /** @return the ordering key, or null */
+    public String orderingKey() {
+        return orderingKey;
     }
 
     /** @return how long the unique key holds when no TTL is set, or null */
@@ -186,6 +194,7 @@ public final class EnqueueOptions {
         private DependencyPolicy dependencyPolicy = DependencyPolicy.CANCEL;
         private final Map<String, String> callbacks = new LinkedHashMap<>();
         private Durability durability;
+        private String orderingKey;
 
         private Builder() {}
 
@@ -288,6 +297,25 @@ public final class EnqueueOptions {
             }
             this.uniqueTtl = ttl;
             this.uniqueness = null;
+            return this;
+        }
+
+        /**
+         * Keeps jobs with the same key in order on a partitioned queue ({@link Admin#partitions(String,
+         * int)}): they all go to the partition the key hashes to, where they run in the order they were
+         * enqueued (as on a queue of one partition, one worker slot at a time runs them in that order;
+         * several may overlap). Without it a job goes to the partition of its unique key or its id. On a
+         * queue of one partition it changes nothing. Not stored with the job.
+         *
+         * @param key 1-200 characters
+         * @return this builder
+         */
+        public Builder orderingKey(String key) {
+            Objects.requireNonNull(key, "ordering key");
+            if (key.isEmpty() || key.length() > 200) {
+                throw new IllegalArgumentException("ordering key must be 1-200 characters, got " + key.length());
+            }
+            this.orderingKey = key;
             return this;
         }
 

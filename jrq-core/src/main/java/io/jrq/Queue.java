@@ -186,7 +186,11 @@ public final class Queue {
 
     /** @return how many jobs are waiting in the queue */
     public long size() {
-        return backend.queuedCount(name);
+        long n = 0;
+        for (String p : backend.partitionsToSearch(name, null)) {
+            n += backend.queuedCount(p);
+        }
+        return n;
     }
 
     /**
@@ -195,7 +199,13 @@ public final class Queue {
      */
     public Optional<Job<Object>> job(String id) {
         Objects.requireNonNull(id, "id");
-        return backend.read(name, id).map(r -> new Job<>(backend, name, id, Object.class));
+        for (String p : backend.partitionsToSearch(name, id)) {
+            Optional<Job<Object>> j = backend.read(p, id).map(r -> new Job<>(backend, p, id, Object.class));
+            if (j.isPresent()) {
+                return j;
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -354,8 +364,10 @@ public final class Queue {
             return submitAsync(stored, encoded, spec, resultType, send);
         }
         List<String> ids;
+        List<String> targets;
         try (Attempt.Scope scope = send.enter()) {
-            ids = backend.enqueue(name, encoded, spec);
+            targets = backend.route(name, encoded, enqueueOptions.orderingKey());
+            ids = storeRouted(targets, encoded, spec);
         } catch (RuntimeException | Error e) {
             send.ended(e);
             throw e;
@@ -363,10 +375,46 @@ public final class Queue {
         send.ended(null);
         observeStored(stored, ids);
         List<Job<R>> jobs = new ArrayList<>(ids.size());
-        for (String id : ids) {
-            jobs.add(new Job<>(backend, name, id, resultType));
+        for (int k = 0; k < ids.size(); k++) {
+            jobs.add(new Job<>(backend, targets.get(k), ids.get(k), resultType));
         }
         return jobs;
+    }
+
+    /**
+     * Stores jobs where {@link Backend#route} sent them: in one call when they all go to one queue or
+     * partition (always, unless the queue is partitioned), else partition by partition.
+     */
+    private List<String> storeRouted(List<String> targets, List<EncodedJob> encoded, EnqueueSpec spec) {
+        String first = targets.get(0);
+        if (targets.stream().allMatch(first::equals)) {
+            return backend.enqueue(first, encoded, spec);
+        }
+        java.util.Map<String, List<Integer>> groups = new java.util.LinkedHashMap<>();
+        for (int k = 0; k < targets.size(); k++) {
+            groups.computeIfAbsent(targets.get(k), t -> new ArrayList<>()).add(k);
+        }
+        String[] ids = new String[encoded.size()];
+        List<String> storedSoFar = new ArrayList<>();
+        for (java.util.Map.Entry<String, List<Integer>> g : groups.entrySet()) {
+            List<EncodedJob> part = new ArrayList<>(g.getValue().size());
+            for (int k : g.getValue()) {
+                part.add(encoded.get(k));
+            }
+            List<String> got;
+            try {
+                got = backend.enqueue(g.getKey(), part, spec);
+            } catch (RedisFullException e) {
+                List<String> stored = new ArrayList<>(storedSoFar);
+                stored.addAll(e.storedJobIds());
+                throw new RedisFullException(e.getMessage(), e.queue(), e.jobIds(), stored, e.getCause());
+            }
+            for (int i = 0; i < got.size(); i++) {
+                ids[g.getValue().get(i)] = got.get(i);
+            }
+            storedSoFar.addAll(got);
+        }
+        return java.util.Arrays.asList(ids);
     }
 
     private Send sending(Observers observers, List<Envelope> envs, boolean bulk) {
@@ -383,8 +431,10 @@ public final class Queue {
     private <R> List<Job<R>> submitAsync(
             List<Envelope> envs, List<EncodedJob> encoded, EnqueueSpec spec, Type resultType, Send send) {
         CompletableFuture<List<String>> sent;
+        String target;
         try (Attempt.Scope scope = send.enter()) {
-            sent = backend.enqueueAsync(name, encoded, spec);
+            target = backend.route(name, encoded, enqueueOptions.orderingKey()).get(0);
+            sent = backend.enqueueAsync(target, encoded, spec);
         } catch (RuntimeException | Error e) {
             send.ended(e);
             throw e;
@@ -397,11 +447,11 @@ public final class Queue {
         }
         asyncCall.stored = sent.thenApply(ids -> {
             observeStored(envs, ids);
-            return new Job<R>(backend, name, ids.get(0), resultType);
+            return new Job<R>(backend, target, ids.get(0), resultType);
         });
         // What the function's own enqueue call returns; its id is the final one unless a unique key
         // names an existing job, which is why enqueueAsync's callers get the future's job instead.
-        return List.of(new Job<>(backend, name, encoded.get(0).id(), resultType));
+        return List.of(new Job<>(backend, target, encoded.get(0).id(), resultType));
     }
 
     /** Tells the observers of the jobs stored: those a unique key matched to an existing job are not. */

@@ -20,7 +20,11 @@ import java.util.Optional;
  * @param failedTotal jobs that ever ended FAILED through a worker (its last attempt failed, it lost
  *     its worker too often, or its record was moved aside as corrupt)
  * @param oldestQueuedAt when the job that has waited longest on the ready list (the next to run) was
- *     enqueued, Redis time; empty when none waits
+ *     enqueued, Redis time; empty when none waits (for a partitioned queue, the earliest of its
+ *     partitions')
+ * @param partitions how many partitions take the queue's new jobs, 1 unless it is partitioned
+ *     ({@link Admin#partitions(String, int)}); counts, totals and the oldest job cover all of them,
+ *     including partitions that only drain
  */
 public record QueueInfo(
         String name,
@@ -29,7 +33,20 @@ public record QueueInfo(
         QueueLimits limits,
         long finishedTotal,
         long failedTotal,
-        Optional<Instant> oldestQueuedAt) {
+        Optional<Instant> oldestQueuedAt,
+        int partitions) {
+    /** A queue of one partition. */
+    public QueueInfo(
+            String name,
+            boolean paused,
+            Map<JobStatus, Long> counts,
+            QueueLimits limits,
+            long finishedTotal,
+            long failedTotal,
+            Optional<Instant> oldestQueuedAt) {
+        this(name, paused, counts, limits, finishedTotal, failedTotal, oldestQueuedAt, 1);
+    }
+
     /** The states a queue counts, in the order operators' views show them; CANCELED includes STOPPED. */
     public static final List<JobStatus> COUNTED = List.of(
             JobStatus.QUEUED,

@@ -157,6 +157,11 @@ class ClusterScriptsIT {
             assertThat(admin.empty(b)).isEqualTo(3);
             admin.resume(b);
 
+            // partitions.lua, in partition 0's slot (one partition: more would live on other masters,
+            // ClusterPartitionsIT's subject).
+            admin.partitions(a, 1);
+            assertThat(admin.partitions(a)).isEqualTo(1);
+
             // recurring-upsert.lua, recurring-due.lua and tick.lua (the workers' ticker),
             // recurring-trigger.lua, recurring-delete.lua.
             String every = "cs-every-" + tag;

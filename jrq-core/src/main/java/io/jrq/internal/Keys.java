@@ -29,7 +29,52 @@ public final class Keys {
      * @throws IllegalArgumentException naming the bad value otherwise
      */
     public static String checkQueueName(String queue) {
+        if (queue != null && isPartitionName(queue)) {
+            return queue;
+        }
         return JobNames.checkQueueName(queue);
+    }
+
+    /** What separates a partition's number from its queue's name; no queue name may contain it. */
+    public static final char PARTITION_MARK = '~';
+
+    /**
+     * @param queue a queue name
+     * @param n a partition's number, 1 or more (partition 0 is the queue itself)
+     * @return the name of the queue under which that partition's keys are built ({@code emails~3}):
+     *     a queue of its own to every script, with its own hash tag, so in a cluster its slot differs
+     */
+    public static String partitionName(String queue, int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("partition numbers start at 1, got " + n);
+        }
+        return JobNames.checkQueueName(queue) + PARTITION_MARK + n;
+    }
+
+    /**
+     * @param name a queue or partition name
+     * @return true when it names a partition other than 0 ({@code <queue>~<1-999999>})
+     */
+    public static boolean isPartitionName(String name) {
+        int mark = name.indexOf(PARTITION_MARK);
+        if (mark < 1 || mark == name.length() - 1 || name.length() - mark - 1 > 6 || name.charAt(mark + 1) == '0') {
+            return false;
+        }
+        for (int i = mark + 1; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return JobNames.isQueueName(name.substring(0, mark));
+    }
+
+    /**
+     * @param name a queue or partition name
+     * @return the queue it belongs to: the name itself for a queue, {@code emails} for {@code emails~3}
+     */
+    public static String queueOf(String name) {
+        return isPartitionName(name) ? name.substring(0, name.indexOf(PARTITION_MARK)) : name;
     }
 
     private String q(String queue) {
@@ -132,6 +177,15 @@ public final class Keys {
     /** @return HASH of one job */
     public String job(String queue, String id) {
         return jobPrefix(queue) + id;
+    }
+
+    /**
+     * @return HASH describing a queue's partitions, kept in partition 0's slot: {@code count} (how
+     *     many take new jobs), {@code names} (every partition that may hold jobs, comma-separated,
+     *     partition 0 first), {@code changed_at}; absent for a queue that was never partitioned
+     */
+    public String partitions(String queue) {
+        return q(queue) + "partitions";
     }
 
     /** @return pub/sub channel on which the queue's job events are published */

@@ -53,6 +53,12 @@ public interface AdminOps {
     /** @return per-minute endings, oldest first, the current minute last */
     List<io.jrq.MinuteCount> history(String queue, int minutes);
 
+    /** @return how many partitions take the queue's new jobs (1 unless it is partitioned) */
+    int partitions(String queue);
+
+    /** Changes how many partitions take the queue's new jobs; see {@code Admin.partitions(String, int)}. */
+    void partitions(String queue, int count);
+
     /** @return live workers */
     List<WorkerInfo> workers();
 }

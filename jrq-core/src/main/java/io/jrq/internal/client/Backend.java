@@ -60,6 +60,28 @@ public interface Backend extends AutoCloseable {
      */
     void onProgress(String queue, String id, java.util.function.Consumer<io.jrq.Progress> listener);
 
+    /**
+     * Where each job of an enqueue call is stored: the queue itself, or for a partitioned queue the
+     * partition its routing key hashes to (see {@link PartitionRouter}).
+     *
+     * @param queue the queue
+     * @param jobs the jobs
+     * @param orderingKey the call's ordering key, or null
+     * @return one queue or partition name per job, in order
+     */
+    default List<String> route(String queue, List<EncodedJob> jobs, String orderingKey) {
+        return java.util.Collections.nCopies(jobs.size(), queue);
+    }
+
+    /**
+     * @param queue a queue
+     * @return every partition that may hold its jobs, the one a job with this id would be routed to
+     *     first when {@code id} is given; the queue alone when it is not partitioned
+     */
+    default List<String> partitionsToSearch(String queue, String id) {
+        return List.of(queue);
+    }
+
     /** @return the queue holding a job with this id, searching every known queue */
     Optional<String> findQueue(String id);
 

@@ -23,8 +23,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.ToLongFunction;
 
-/** {@link AdminOps} on Redis: reads are pipelined, every change goes through a script. */
-final class RedisAdmin implements AdminOps {
+/**
+ * The operations of {@link AdminOps} on one queue or partition in Redis: reads are pipelined, every
+ * change goes through a script. {@link PartitionedAdmin} runs them over the partitions of a queue.
+ */
+final class RedisAdmin {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RedisAdmin.class);
     private static final int BATCH = 1000;
     /** The most dependents {@link #job} lists. */
@@ -46,12 +49,10 @@ final class RedisAdmin implements AdminOps {
         return Keys.checkQueueName(queue);
     }
 
-    @Override
     public Set<String> queues() {
         return QueueRegistry.read(redis, keys);
     }
 
-    @Override
     public QueueInfo queue(String queue) {
         q(queue);
         Commands a = redis.commands();
@@ -208,7 +209,6 @@ final class RedisAdmin implements AdminOps {
         }
     }
 
-    @Override
     public List<JobInfo> jobs(String queue, JobStatus state, int offset, int limit) {
         q(queue);
         List<String> ids = ids(queue, state, offset, limit);
@@ -257,7 +257,6 @@ final class RedisAdmin implements AdminOps {
         return out;
     }
 
-    @Override
     public Optional<JobInfo> job(String queue, String id) {
         java.util.Objects.requireNonNull(id, "id");
         q(queue);
@@ -309,7 +308,6 @@ final class RedisAdmin implements AdminOps {
         });
     }
 
-    @Override
     public long requeue(String queue, List<String> ids) {
         q(queue);
         long n = 0;
@@ -320,7 +318,6 @@ final class RedisAdmin implements AdminOps {
         return n;
     }
 
-    @Override
     public long requeueAllFailed(String queue) {
         return eachFailedBatch(queue, ids -> {
             long got = requeue(queue, ids);
@@ -333,8 +330,13 @@ final class RedisAdmin implements AdminOps {
         });
     }
 
-    @Override
     public long delete(String queue, List<String> ids) {
+        long[] r = deleteCounting(queue, ids);
+        return checkDeleted(r[0], r[1]);
+    }
+
+    /** @return how many of the jobs were deleted, and how many were left alone because they run */
+    long[] deleteCounting(String queue, List<String> ids) {
         q(queue);
         long deleted = 0;
         long running = 0;
@@ -344,6 +346,11 @@ final class RedisAdmin implements AdminOps {
             deleted += r.deleted();
             running += r.running();
         }
+        return new long[] {deleted, running};
+    }
+
+    /** @return {@code deleted} @throws JrqException when some jobs ran and were not deleted */
+    static long checkDeleted(long deleted, long running) {
         if (running > 0) {
             throw new JrqException(running + " of the jobs are running and were not deleted; stop them first ("
                     + deleted + " deleted)");
@@ -351,7 +358,26 @@ final class RedisAdmin implements AdminOps {
         return deleted;
     }
 
-    @Override
+    /**
+     * Adds the ever-counted totals of a retired partition to those of the queue's partition 0, and
+     * deletes them. Two slots in a cluster, so not atomic: a failure in between leaves them counted
+     * twice or not at all, never losing a job.
+     */
+    void moveTotals(String from, String into) {
+        Map<String, String> t = redis.await(redis.commands().hmget(keys.stats(from), "finished", "failed"));
+        long[] n = totals(keys.stats(from), CompletableFuture.completedFuture(t));
+        redis.await(redis.commands()
+                .hincrby(keys.stats(into), "finished", n[0])
+                .thenCompose(x -> redis.commands().hincrby(keys.stats(into), "failed", n[1]))
+                .thenCompose(x -> redis.commands().del(keys.stats(from))));
+    }
+
+    /** @return Redis time in ms */
+    long now() {
+        List<String> t = redis.await(redis.commands().time());
+        return Long.parseLong(t.get(0)) * 1000 + Long.parseLong(t.get(1)) / 1000;
+    }
+
     public long deleteAllFailed(String queue) {
         return eachFailedBatch(queue, ids -> {
             long got = delete(queue, ids);
@@ -386,7 +412,6 @@ final class RedisAdmin implements AdminOps {
         }
     }
 
-    @Override
     public void pause(String queue, boolean paused) {
         q(queue);
         if (paused) {
@@ -396,7 +421,6 @@ final class RedisAdmin implements AdminOps {
         }
     }
 
-    @Override
     public long empty(String queue) {
         q(queue);
         long n = 0;
@@ -409,7 +433,6 @@ final class RedisAdmin implements AdminOps {
         }
     }
 
-    @Override
     public void limit(String queue, QueueLimits limits) {
         q(queue);
         if (limits.concurrency() == 0 && limits.rate() == 0) {
@@ -429,18 +452,15 @@ final class RedisAdmin implements AdminOps {
         redis.await(c.del(keys.limits(queue)).thenCompose(x -> c.hset(keys.limits(queue), h)));
     }
 
-    @Override
     public Optional<JobInfo> findJob(String id) {
         return reader.findQueue(id).flatMap(queue -> job(queue, id));
     }
 
-    @Override
     public boolean runNow(String queue, String id) {
         q(queue);
         return scripts.runNow(queue, id);
     }
 
-    @Override
     public List<io.jrq.MinuteCount> history(String queue, int minutes) {
         q(queue);
         // The ring is lib/minutes.lua's: field m:<minute % slots> = "<minute>:<finished>:<failed>".
@@ -495,7 +515,6 @@ final class RedisAdmin implements AdminOps {
         }
     }
 
-    @Override
     public List<WorkerInfo> workers() {
         List<String> names = new ArrayList<>(redis.await(redis.commands().smembers(keys.workers())));
         names.sort(null);

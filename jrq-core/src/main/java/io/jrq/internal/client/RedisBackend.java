@@ -13,6 +13,8 @@ import io.jrq.internal.redis.Commands;
 import io.jrq.internal.redis.Dependencies;
 import io.jrq.internal.redis.DurableWrites;
 import io.jrq.internal.redis.EndedJob;
+import io.jrq.internal.redis.PartitionTable;
+import io.jrq.internal.redis.Partitions;
 import io.jrq.internal.redis.ProtocolVersion;
 import io.jrq.internal.redis.Redis;
 import io.jrq.internal.redis.ScriptGateway;
@@ -43,7 +45,8 @@ public final class RedisBackend implements Backend {
     private final Keys keys;
     private final ScriptGateway scripts;
     private final JobWatcher watcher;
-    private final RedisAdmin admin;
+    private final AdminOps admin;
+    private final PartitionRouter router;
     private final JobReader reader;
     private final Dependencies dependencies;
     private final RecurringStore recurring;
@@ -59,7 +62,9 @@ public final class RedisBackend implements Backend {
         this.scripts = new ScriptGateway(redis, keys);
         this.watcher = new JobWatcher(redis, keys, this::readAsync);
         this.reader = new JobReader(redis, keys);
-        this.admin = new RedisAdmin(redis, keys, scripts, reader);
+        Partitions partitions = new Partitions(redis, keys, scripts);
+        this.router = new PartitionRouter(partitions, System::currentTimeMillis);
+        this.admin = new PartitionedAdmin(new RedisAdmin(redis, keys, scripts, reader), partitions, router);
         this.dependencies = new Dependencies(scripts, options);
         this.recurring = new RedisRecurringStore(redis, keys, scripts);
         this.durable = new DurableWrites(redis);
@@ -327,6 +332,35 @@ public final class RedisBackend implements Backend {
     @Override
     public void onProgress(String queue, String id, java.util.function.Consumer<io.jrq.Progress> listener) {
         watcher.onProgress(queue, id, listener);
+    }
+
+    @Override
+    public List<String> route(String queue, List<EncodedJob> jobs, String orderingKey) {
+        PartitionTable t = router.table(queue);
+        if (!t.partitioned() || t.count() == 1) {
+            return java.util.Collections.nCopies(jobs.size(), t.active().get(0));
+        }
+        List<String> out = new java.util.ArrayList<>(jobs.size());
+        for (EncodedJob j : jobs) {
+            String key = orderingKey != null ? orderingKey : j.uniqueKey() != null ? j.uniqueKey() : j.id();
+            out.add(PartitionRouter.pick(t.active(), key));
+        }
+        return out;
+    }
+
+    @Override
+    public List<String> partitionsToSearch(String queue, String id) {
+        PartitionTable t = router.table(queue);
+        if (!t.partitioned()) {
+            return List.of(queue);
+        }
+        List<String> out = new java.util.ArrayList<>(t.names());
+        if (id != null) {
+            String first = PartitionRouter.pick(t.active(), id);
+            out.remove(first);
+            out.add(0, first);
+        }
+        return out;
     }
 
     @Override

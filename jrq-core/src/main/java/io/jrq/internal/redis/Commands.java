@@ -96,6 +96,10 @@ public final class Commands {
         return async.hset(key, fields).toCompletableFuture();
     }
 
+    public CompletableFuture<Long> hincrby(String key, String field, long by) {
+        return async.hincrby(key, field, by).toCompletableFuture();
+    }
+
     public CompletableFuture<Long> llen(String key) {
         return async.llen(key).toCompletableFuture();
     }

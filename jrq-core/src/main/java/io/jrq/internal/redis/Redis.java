@@ -25,6 +25,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -213,6 +214,35 @@ public final class Redis implements AutoCloseable {
     /** @return async commands on the shared, auto-pipelined connection; thread-safe */
     public RedisClusterAsyncCommands<String, String> async() {
         return async;
+    }
+
+    /**
+     * @param key a key
+     * @return on a cluster, the id of the master that serves the key's slot in the topology this
+     *     client knows ("" when none does); elsewhere "" (one server holds every key)
+     */
+    public String nodeOf(String key) {
+        if (client instanceof RedisClusterClient c) {
+            io.lettuce.core.cluster.models.partitions.RedisClusterNode node =
+                    c.getPartitions().getPartitionBySlot(io.lettuce.core.cluster.SlotHash.getSlot(key));
+            return node == null ? "" : node.getNodeId();
+        }
+        return "";
+    }
+
+    /** @return on a cluster, the ids of the masters that serve slots; elsewhere an empty list */
+    public List<String> masters() {
+        if (client instanceof RedisClusterClient c) {
+            List<String> ids = new java.util.ArrayList<>();
+            for (io.lettuce.core.cluster.models.partitions.RedisClusterNode n : c.getPartitions()) {
+                if (n.is(io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag.UPSTREAM)
+                        && !n.getSlots().isEmpty()) {
+                    ids.add(n.getNodeId());
+                }
+            }
+            return ids;
+        }
+        return List.of();
     }
 
     /** @return the plain commands, on the shared, auto-pipelined connection; thread-safe */

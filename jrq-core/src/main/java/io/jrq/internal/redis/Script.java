@@ -66,7 +66,9 @@ public enum Script {
     /** Move one scheduled job to the front of its queue (operators). */
     RUN_NOW("run-now"),
     /** Enqueue one run of a recurring job now, leaving its schedule alone (operators). */
-    RECURRING_TRIGGER("recurring-trigger");
+    RECURRING_TRIGGER("recurring-trigger"),
+    /** Change a queue's partitions, as a compare-and-set (operators). */
+    PARTITIONS("partitions");
 
     private final String body;
     private final String sha;

@@ -1,5 +1,6 @@
 package io.jrq.internal.redis;
 
+import io.jrq.QueueLimits;
 import io.jrq.internal.Keys;
 import io.jrq.internal.codec.Json;
 import io.lettuce.core.ScriptOutputType;
@@ -989,6 +990,27 @@ public final class ScriptGateway {
                 new String[] {keys.ready(queue), keys.jobPrefix(queue), keys.scheduled(queue)},
                 id);
         return moved != null && moved == 1;
+    }
+
+    /**
+     * Changes a queue's partitions ({@code partitions.lua}: KEYS partitions hash; ARGV the names
+     * read, count, names, and the queue's limits).
+     *
+     * @param expected the names as read ("" when there was no table)
+     * @return true when written, false when another caller changed the names first (nothing written)
+     */
+    public boolean partitions(String queue, String expected, int count, List<String> names, QueueLimits limits) {
+        Long written = scripts.call(
+                Script.PARTITIONS,
+                ScriptOutputType.INTEGER,
+                new String[] {keys.partitions(queue)},
+                expected,
+                Integer.toString(count),
+                String.join(",", names),
+                Integer.toString(limits.concurrency()),
+                Integer.toString(limits.rate()),
+                Long.toString(limits.period().toMillis()));
+        return written != null && written == 1;
     }
 
     /**

@@ -47,7 +47,7 @@ final class DeferredChecker implements Runnable {
 
     @Override
     public void run() {
-        for (String queue : config.queues()) {
+        for (String queue : config.served().all()) {
             try {
                 check(queue);
             } catch (RuntimeException e) {

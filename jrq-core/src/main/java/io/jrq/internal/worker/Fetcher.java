@@ -259,7 +259,7 @@ final class Fetcher implements Runnable, IdleLeaser.Loop {
      * the same connection. Jobs that ended but whose outcome is not yet recorded are held too.
      */
     private void giveBackUnclaimed() {
-        for (String queue : config.queues()) {
+        for (String queue : config.served().all()) {
             // Held: running or waiting to run, and also ended with the outcome not yet recorded.
             List<LeasedJob> held = new ArrayList<>(slots.jobs());
             done.forEach(c -> held.add(c.job()));

@@ -144,7 +144,7 @@ final class LeaseKeeper implements Runnable {
         fields.put("name", config.name());
         fields.put("host", host);
         fields.put("pid", Long.toString(pid));
-        fields.put("queues", String.join(",", config.queues()));
+        fields.put("queues", String.join(",", config.served().all()));
         fields.put("concurrency", Integer.toString(config.concurrency()));
         fields.put("started_at", Long.toString(startedAt));
         fields.put("heartbeat_at", Long.toString(clock.millis()));

@@ -155,7 +155,7 @@ final class LivenessCheck implements Runnable {
             }
         }
         // Its entry may have expired; the queues this worker serves are the ones it can speak for.
-        queues.addAll(config.queues());
+        queues.addAll(config.served().all());
         long total = 0;
         for (String queue : queues) {
             ScriptGateway.RecoverReply r = scripts.recover(

@@ -81,6 +81,16 @@ final class QueueWaiter implements Runnable {
         this.clientId = fetchBehind ? clientIdOf(blocking) : -1;
     }
 
+    /** @return the queue or partition it waits on */
+    String queue() {
+        return queue;
+    }
+
+    /** @return true when it sends the fetch behind its wait (a worker with one queue) */
+    boolean fetchesBehind() {
+        return fetchBehind;
+    }
+
     private static long clientIdOf(BlockingConnection blocking) {
         try {
             return blocking.clientId();

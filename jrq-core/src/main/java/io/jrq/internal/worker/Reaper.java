@@ -37,7 +37,7 @@ final class Reaper implements Runnable {
 
     @Override
     public void run() {
-        for (String queue : config.queues()) {
+        for (String queue : config.served().all()) {
             try {
                 ScriptGateway.ReapReply r = scripts.reap(
                         queue,

@@ -32,6 +32,7 @@ import java.util.Map;
  * @param allowEviction start even on a Redis with an allkeys-* maxmemory-policy
  * @param quickRecovery give back the jobs of workers whose connections are gone within about a second
  * @param classLoader loads allowed job classes
+ * @param served what the worker serves (see {@link #served})
  */
 public record WorkerConfig(
         String name,
@@ -54,31 +55,69 @@ public record WorkerConfig(
         boolean burst,
         boolean allowEviction,
         boolean quickRecovery,
-        ClassLoader classLoader) {
+        ClassLoader classLoader,
+        ServedQueues served) {
 
-    /** @return the queues in the order to try them this round */
+    /** A configuration serving {@code queues}, each without partitions until the worker reads them. */
+    public WorkerConfig(
+            String name,
+            List<String> queues,
+            int[] weights,
+            int concurrency,
+            boolean virtualThreads,
+            List<String> allowedPackages,
+            Map<String, Handler> handlers,
+            Map<String, RetrySpec> handlerRetry,
+            RetrySpec defaultRetry,
+            long defaultTimeoutMs,
+            InstanceResolver resolver,
+            Duration lease,
+            Duration heartbeat,
+            Duration reapInterval,
+            int maxRecoveries,
+            Duration shutdownGrace,
+            boolean handleSignals,
+            boolean burst,
+            boolean allowEviction,
+            boolean quickRecovery,
+            ClassLoader classLoader) {
+        this(
+                name,
+                queues,
+                weights,
+                concurrency,
+                virtualThreads,
+                allowedPackages,
+                handlers,
+                handlerRetry,
+                defaultRetry,
+                defaultTimeoutMs,
+                resolver,
+                lease,
+                heartbeat,
+                reapInterval,
+                maxRecoveries,
+                shutdownGrace,
+                handleSignals,
+                burst,
+                allowEviction,
+                quickRecovery,
+                classLoader,
+                new ServedQueues(queues, weights, name));
+    }
+
+    /**
+     * @return what the worker serves: {@link #queues} with their partitions, which may grow while it
+     *     runs. One per configuration, made with it.
+     */
+    @Override
+    public ServedQueues served() {
+        return served;
+    }
+
+    /** @return the queues and partitions in the order to try them this round */
     public List<String> queueOrder() {
-        if (weights == null) {
-            return queues;
-        }
-        List<String> left = new java.util.ArrayList<>(queues);
-        List<Integer> w = new java.util.ArrayList<>();
-        for (int x : weights) {
-            w.add(x);
-        }
-        List<String> order = new java.util.ArrayList<>(queues.size());
-        java.util.concurrent.ThreadLocalRandom rnd = java.util.concurrent.ThreadLocalRandom.current();
-        while (!left.isEmpty()) {
-            int total = w.stream().mapToInt(Integer::intValue).sum();
-            int pick = rnd.nextInt(total);
-            int i = 0;
-            while (pick >= w.get(i)) {
-                pick -= w.get(i++);
-            }
-            order.add(left.remove(i));
-            w.remove(i);
-        }
-        return order;
+        return served.order();
     }
 
     /** @return an invoker for this configuration */

@@ -12,6 +12,7 @@ import io.jrq.internal.observe.Attempt;
 import io.jrq.internal.observe.AttemptEnd;
 import io.jrq.internal.observe.Observers;
 import io.jrq.internal.redis.Dependencies;
+import io.jrq.internal.redis.Partitions;
 import io.jrq.internal.redis.PubSub;
 import io.jrq.internal.redis.Redis;
 import io.jrq.internal.redis.ScriptGateway;
@@ -45,6 +46,8 @@ public final class WorkerRuntime implements WorkerHandle {
     private static final int DEFERRED_CHECK_REAPS = 6;
     /** How long close waits for a timer task in progress before interrupting it. */
     private static final long TIMER_DRAIN_MS = 2000;
+    /** How often a worker looks for new partitions of its queues. */
+    static final long PARTITION_WATCH_MS = 3000;
 
     private final WorkerConfig config;
     private final JrqOptions options;
@@ -54,7 +57,11 @@ public final class WorkerRuntime implements WorkerHandle {
     private final ExecutorService jobs;
     private final Slots slots;
     private final Fetcher fetcher;
-    private final List<QueueWaiter> waiters = new ArrayList<>();
+    private final List<QueueWaiter> waiters = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Redis redis;
+    private final IdleSignal idle;
+    private final Set<String> blocked;
+    private final Partitions partitions;
     private final ScheduledExecutorService timers;
     private final LeaseKeeper leaseKeeper;
     private final BiConsumer<LeasedJob, Progress> progress;
@@ -64,6 +71,7 @@ public final class WorkerRuntime implements WorkerHandle {
     private final Thread signalHook;
     private final Observers observers;
     private volatile boolean running = true;
+    private volatile boolean stopping;
     private boolean closed;
 
     private WorkerRuntime(
@@ -81,11 +89,14 @@ public final class WorkerRuntime implements WorkerHandle {
         this.scripts = scripts;
         this.invoker = config.invoker(false);
         this.jobs = jobExecutor(config);
+        this.redis = redis;
         Semaphore wake = new Semaphore(0);
         IdleSignal idle = new IdleSignal();
+        this.idle = idle;
         Fetcher[] fetcherRef = new Fetcher[1];
         this.slots = new Slots(config.concurrency(), jobs, this::runJob, c -> fetcherRef[0].completed(c));
         Set<String> blocked = ConcurrentHashMap.newKeySet();
+        this.blocked = blocked;
         this.fetcher = new Fetcher(config, options, scripts, slots, idle, wake, blocked, dependencies);
         fetcherRef[0] = fetcher;
         this.leaseKeeper = new LeaseKeeper(config, redis, keys, scripts, slots, options.clock(), this::stop);
@@ -99,28 +110,75 @@ public final class WorkerRuntime implements WorkerHandle {
         // After close the jobs are gone: their pending timeouts must not hold up the shutdown.
         pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.timers = pool;
+        this.partitions = new Partitions(redis, keys, scripts);
+        for (String queue : config.queues()) {
+            config.served().update(queue, partitions.read(queue).names());
+        }
         // One queue: the fetch can wait in Redis behind the BLMOVE (see QueueWaiter). Not for a
         // burst worker, whose loop must see the queue empty at once to end.
-        boolean fetchBehind = config.queues().size() == 1 && !config.burst();
-        for (String queue : config.queues()) {
-            QueueWaiter w = new QueueWaiter(
-                    queue,
-                    keys.ready(queue),
-                    redis.openBlocking(),
-                    idle,
-                    fetcher.idleLeaser(),
-                    blocked,
-                    fetchBehind,
-                    options.commandTimeout().toMillis(),
-                    redis);
-            waiters.add(w);
-            named("jrq-wait-" + queue, true).newThread(w).start();
+        boolean fetchBehind = config.served().all().size() == 1 && !config.burst();
+        for (String queue : config.served().all()) {
+            startWaiter(queue, fetchBehind);
         }
         this.fetchThread = named("jrq-fetch", false).newThread(this::fetchLoop);
         this.signalHook = config.handleSignals() ? new Thread(this::close, "jrq-worker-sigterm") : null;
     }
 
+    private void startWaiter(String queue, boolean fetchBehind) {
+        QueueWaiter w = new QueueWaiter(
+                queue,
+                keys.ready(queue),
+                redis.openBlocking(),
+                idle,
+                fetcher.idleLeaser(),
+                blocked,
+                fetchBehind,
+                options.commandTimeout().toMillis(),
+                redis);
+        waiters.add(w);
+        named("jrq-wait-" + queue, true).newThread(w).start();
+    }
+
     /**
+     * Serves the partitions its queues gained since it last looked. A worker that waited on one
+     * queue with the fetch behind its wait cannot go on doing so beside other waits (see
+     * QueueWaiter): that waiter is replaced by a plain one first.
+     */
+    private void watchPartitions() {
+        if (stopping) {
+            return;
+        }
+        for (String queue : config.queues()) {
+            List<String> added;
+            try {
+                added = config.served().update(queue, partitions.read(queue).names());
+            } catch (RuntimeException e) {
+                log.debug("worker {}: could not read the partitions of {}: {}", config.name(), queue, e.toString());
+                continue;
+            }
+            if (added.isEmpty()) {
+                continue;
+            }
+            synchronized (waiters) {
+                if (stopping) {
+                    return;
+                }
+                if (waiters.size() == 1 && waiters.get(0).fetchesBehind()) {
+                    QueueWaiter single = waiters.remove(0);
+                    single.stop();
+                    startWaiter(single.queue(), false);
+                }
+                for (String partition : added) {
+                    startWaiter(partition, false);
+                }
+            }
+            log.info("worker {}: now serving {} of {} too", config.name(), added, queue);
+        }
+    }
+
+    /**
+     * Starts a worker.
+     * /**
      * Starts a worker.
      *
      * @param config its settings
@@ -164,6 +222,8 @@ public final class WorkerRuntime implements WorkerHandle {
                 deferredCheck,
                 TimeUnit.MILLISECONDS);
         w.timers.scheduleWithFixedDelay(
+                w::watchPartitions, PARTITION_WATCH_MS, PARTITION_WATCH_MS, TimeUnit.MILLISECONDS);
+        w.timers.scheduleWithFixedDelay(
                 new RecurringTicker(config.name(), config.queues(), scripts),
                 0,
                 RecurringTicker.PERIOD_MS,
@@ -181,7 +241,11 @@ public final class WorkerRuntime implements WorkerHandle {
         }
         observers.workerStarted(config.name(), config.concurrency(), w.slots::running);
         w.fetchThread.start();
-        log.info("worker {} started: queues {}, concurrency {}", config.name(), config.queues(), config.concurrency());
+        log.info(
+                "worker {} started: queues {}, concurrency {}",
+                config.name(),
+                config.served().all(),
+                config.concurrency());
         return w;
     }
 
@@ -442,7 +506,11 @@ public final class WorkerRuntime implements WorkerHandle {
                 slots.running() - exiting.size(),
                 config.shutdownGrace());
         fetcher.stopFetching();
-        waiters.forEach(QueueWaiter::stop);
+        synchronized (waiters) {
+            // A partition found at this moment gets no waiter: watchPartitions checks this under the lock.
+            stopping = true;
+            waiters.forEach(QueueWaiter::stop);
+        }
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
         // Jobs leased by a fetch still in flight must be known before the grace period is judged.
         fetcher.awaitNoLeaseInFlight(
