@@ -25,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code shapes}: the same per-job costs for a worker serving three queues (strict and
  *       weighted) and for jobs with a 1 KB argument and result, beside the one-queue no-op case;</li>
  *   <li>{@code growth}: enqueue and dequeue cost with few or very many jobs waiting;</li>
- *   <li>{@code workers}: throughput with several worker processes.</li>
+ *   <li>{@code workers}: throughput with several worker processes;</li>
+ *   <li>{@code partitions} (only when asked for): one queue with 1, 2, 4 and 8 partitions on a
+ *       3-master cluster of its own, with the jobs and Redis CPU per job of each master.</li>
  * </ul>
  *
  * <p>Each figure is printed as one JSON line as soon as it is measured, and all of them as a table at
@@ -127,6 +129,9 @@ public final class Bench {
         }
         if (options.parts.contains("workers")) {
             EndToEnd.scaling(this, best);
+        }
+        if (options.parts.contains("partitions")) {
+            Partitioned.run(this, best);
         }
         jrq.close();
         probe.close();

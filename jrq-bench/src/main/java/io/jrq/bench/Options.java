@@ -12,8 +12,9 @@ final class Options {
             usage: Bench [options]
               --n N                 jobs per throughput run (default 20000)
               --concurrency LIST    worker concurrencies for the end-to-end runs (default 1,10,50,200)
-              --parts LIST          any of e2e,enqueue,first,latency,cost,shapes,growth,workers
-                                    (default: all)
+              --parts LIST          any of e2e,enqueue,first,latency,cost,shapes,growth,workers,
+                                    partitions (default: all but partitions, which starts a
+                                    3-master cluster of its own)
               --threads LIST        client threads for single enqueues (default 1,16)
               --rates LIST          offered loads in jobs/s for pickup latency (default 1000,10000)
               --rate-seconds S      how long each offered load runs (default 6)
@@ -30,6 +31,10 @@ final class Options {
     List<Integer> concurrency = List.of(1, 10, 50, 200);
     Set<String> parts =
             new LinkedHashSet<>(List.of("e2e", "enqueue", "first", "latency", "cost", "shapes", "growth", "workers"));
+    /** Every part, the default ones and those run only when asked for. */
+    static final Set<String> ALL_PARTS =
+            Set.of("e2e", "enqueue", "first", "latency", "cost", "shapes", "growth", "workers", "partitions");
+
     List<Integer> threads = List.of(1, 16);
     List<Integer> rates = List.of(1000, 10_000);
     int rateSeconds = 6;
@@ -58,8 +63,9 @@ final class Options {
                 case "--parts" -> {
                     Set<String> p = new LinkedHashSet<>(Arrays.asList(v.split(",")));
                     for (String s : p) {
-                        if (!o.parts.contains(s)) {
-                            throw new IllegalArgumentException("unknown part '" + s + "'; parts: " + o.parts);
+                        if (!ALL_PARTS.contains(s)) {
+                            throw new IllegalArgumentException(
+                                    "unknown part '" + s + "'; parts: " + new java.util.TreeSet<>(ALL_PARTS));
                         }
                     }
                     o.parts = p;

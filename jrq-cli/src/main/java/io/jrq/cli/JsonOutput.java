@@ -124,6 +124,7 @@ final class JsonOutput {
         ObjectNode o = object();
         o.put("name", q.name());
         o.put("paused", q.paused());
+        o.put("partitions", q.partitions());
         ObjectNode counts = o.putObject("counts");
         for (JobStatus s : QueueInfo.COUNTED) {
             counts.put(s.name(), q.count(s));

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code jrq queue list|pause|resume|empty}. */
+/** {@code jrq queue list|pause|resume|empty|partitions}. */
 @Command(
         name = "queue",
         mixinStandardHelpOptions = true,
@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
             QueueCommand.ListQueues.class,
             QueueCommand.Pause.class,
             QueueCommand.Resume.class,
-            QueueCommand.Empty.class
+            QueueCommand.Empty.class,
+            QueueCommand.Partitions.class
         },
         commandListHeading = "%nCommands:%n",
         footer = {
@@ -35,7 +36,8 @@ import picocli.CommandLine.Spec;
             "  jrq queue list",
             "  jrq queue pause emails",
             "  jrq queue resume emails",
-            "  jrq queue empty imports"
+            "  jrq queue empty imports",
+            "  jrq queue partitions emails 6"
         })
 final class QueueCommand extends GroupCommand {
     /** {@code jrq queue list}. */
@@ -168,6 +170,81 @@ final class QueueCommand extends GroupCommand {
             o.put("action", "empty");
             o.put("deleted", n);
             return "deleted " + Text.count(n) + " queued job" + (n == 1 ? "" : "s") + " from queue " + name;
+        }
+    }
+
+    /** {@code jrq queue partitions NAME [COUNT]}. */
+    @Command(
+            name = "partitions",
+            mixinStandardHelpOptions = true,
+            versionProvider = Main.Version.class,
+            sortOptions = false,
+            header = "Shows or changes how many partitions take a queue's new jobs.",
+            description = {
+                "A queue with several partitions spreads over the masters of a Redis Cluster; producers and"
+                        + " workers pick a change up within seconds. Shrinking loses nothing: partitions beyond"
+                        + " the count take no new jobs and are served until empty; running the command again"
+                        + " a minute after they emptied retires them. See docs/PROTOCOL.md, \"Partitioned queues\".",
+                ""
+            },
+            footer = {"", "Examples:", "  jrq queue partitions emails", "  jrq queue partitions emails 6"})
+    static final class Partitions implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(index = "0", paramLabel = "NAME", converter = QueueNames.class, description = "The queue.")
+        String name;
+
+        @Parameters(
+                index = "1",
+                arity = "0..1",
+                paramLabel = "COUNT",
+                description = "The new number of partitions, 1 to 64; without it, the current one is shown.")
+        Integer count;
+
+        @Option(names = "--json", order = 10, description = "Print a JSON object (see docs/CLI.md).")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            if (count != null && (count < 1 || count > 64)) {
+                throw new picocli.CommandLine.ParameterException(
+                        spec.commandLine(), "COUNT must be 1 to 64, got " + count);
+            }
+            try (Jrq jrq = common.connect(JrqOptions.builder())) {
+                Admin admin = jrq.admin();
+                int before = admin.partitions(name);
+                String sentence;
+                if (count == null) {
+                    sentence = "queue " + name + " has " + before + " partition" + (before == 1 ? "" : "s");
+                } else {
+                    try {
+                        admin.partitions(name, count);
+                    } catch (IllegalArgumentException e) {
+                        throw new CliException(ExitCodes.USAGE, e.getMessage());
+                    }
+                    sentence =
+                            "queue " + name + ": " + before + " -> " + count + " partition" + (count == 1 ? "" : "s");
+                }
+                int now = admin.partitions(name);
+                PrintWriter out = spec.commandLine().getOut();
+                if (json) {
+                    ObjectNode o = JsonOutput.object();
+                    o.put("queue", name);
+                    o.put("partitions", now);
+                    if (count != null) {
+                        o.put("was", before);
+                    }
+                    JsonOutput.print(out, o);
+                } else {
+                    out.println(sentence);
+                    out.flush();
+                }
+            }
+            return ExitCodes.OK;
         }
     }
 }

@@ -66,7 +66,9 @@ final class Queues {
         Table t = new Table(header.toArray(String[]::new));
         for (QueueInfo q : queues) {
             List<String> row = new ArrayList<>();
-            row.add(q.name() + (q.paused() ? " " + term.yellow("(paused)") : ""));
+            row.add(q.name()
+                    + (q.partitions() > 1 ? " " + term.dim("(" + q.partitions() + " partitions)") : "")
+                    + (q.paused() ? " " + term.yellow("(paused)") : ""));
             for (JobStatus s : QueueInfo.COUNTED) {
                 long n = q.count(s);
                 String c = Text.count(n);

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
-/** {@code jrq queue list|pause|resume|empty}, run as processes. */
+/** {@code jrq queue list|pause|resume|empty|partitions}, run as processes. */
 class CliQueueIT extends CliSupport {
     @Test
     void listsQueuesWithTheirCounts() {
@@ -25,7 +25,8 @@ class CliQueueIT extends CliSupport {
         assertThat(json.exitCode()).as(json.toString()).isZero();
         assertThat(json.lines())
                 .contains(
-                        "{\"name\":\"" + queue + "\",\"paused\":true,\"counts\":{\"QUEUED\":3,\"STARTED\":0,"
+                        "{\"name\":\"" + queue
+                                + "\",\"paused\":true,\"partitions\":1,\"counts\":{\"QUEUED\":3,\"STARTED\":0,"
                                 + "\"SCHEDULED\":0,\"DEFERRED\":0,\"FINISHED\":0,\"FAILED\":0,\"CANCELED\":0},"
                                 + "\"totals\":{\"FINISHED\":0,\"FAILED\":0},\"limits\":{\"concurrency\":0,\"rate\":0,\"periodMs\":1000}}");
         assertThat(json.lines()).allMatch(l -> l.startsWith("{\"name\":"));
@@ -71,5 +72,43 @@ class CliQueueIT extends CliSupport {
         assertThat(missing.err()).contains("Missing required parameter: 'NAME'");
         assertThat(noCommand.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(noCommand.err()).contains("Usage: jrq queue").contains("pause");
+    }
+
+    @Test
+    void showsAndChangesPartitions() {
+        String q = name("parts");
+        Cli.Result shown = cli.run("queue", "partitions", q);
+        Cli.Result set = cli.run("queue", "partitions", q, "4");
+        Cli.Result json = cli.run("queue", "partitions", q, "--json");
+        jrq.queue(q).enqueueAll(DemoJobs::noop, LongStream.range(0, 40).boxed().toList());
+        Cli.Result list = cli.run("queue", "list");
+
+        assertThat(shown.exitCode()).as(shown.toString()).isZero();
+        assertThat(shown.out()).isEqualTo("queue " + q + " has 1 partition\n");
+        assertThat(set.exitCode()).as(set.toString()).isZero();
+        assertThat(set.out()).isEqualTo("queue " + q + ": 1 -> 4 partitions\n");
+        assertThat(json.out()).isEqualTo("{\"queue\":\"" + q + "\",\"partitions\":4}\n");
+        assertThat(list.out()).containsPattern("\n" + q + " \\(4 partitions\\) +40 ");
+        assertThat(jrq.admin().partitions(q)).isEqualTo(4);
+    }
+
+    @Test
+    void badPartitionCountsAreUsageErrorsAndChangeNothing() {
+        String q = name("parts-bad");
+        jrq.admin().limit(q, io.jrq.QueueLimits.concurrency(2));
+        Cli.Result zero = cli.run("queue", "partitions", q, "0");
+        Cli.Result many = cli.run("queue", "partitions", q, "65");
+        Cli.Result text = cli.run("queue", "partitions", q, "four");
+        Cli.Result limited = cli.run("queue", "partitions", q, "3");
+        Cli.Result partition = cli.run("queue", "partitions", q + "~1", "2");
+
+        assertThat(zero.exitCode()).as(zero.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(zero.err()).contains("COUNT must be 1 to 64, got 0");
+        assertThat(many.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(text.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(limited.exitCode()).as(limited.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(limited.err()).contains("concurrency limit of 2 cannot be shared by 3 partitions");
+        assertThat(partition.exitCode()).as(partition.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(jrq.admin().partitions(q)).isEqualTo(1);
     }
 }

@@ -288,6 +288,29 @@ class DashboardHttpIT {
     }
 
     @Test
+    void aPartitionedQueueIsOneQueueWithItsPartitionCount() throws Exception {
+        String pq = "dash-parts-" + UUID.randomUUID().toString().substring(0, 8);
+        jrq.admin().partitions(pq, 3);
+        jrq.queue(pq).enqueueAll("ok", java.util.Collections.nCopies(30, List.of()));
+
+        JsonNode queues = JSON.readTree(
+                anon.get(MOUNT + "/api/queues", "Authorization", basic()).body());
+        JsonNode mine = null;
+        for (JsonNode q : queues) {
+            assertThat(q.path("name").asText()).doesNotContain("~");
+            if (q.path("name").asText().equals(pq)) {
+                mine = q;
+            }
+        }
+        assertThat(mine).as("queue %s in %s", pq, queues).isNotNull();
+        assertThat(mine.path("partitions").asInt()).isEqualTo(3);
+        assertThat(mine.path("counts").path("queued").asLong()).isEqualTo(30);
+        Http s = session();
+        assertThat(s.get(MOUNT + "/queues/" + pq).body()).contains("3 partitions");
+        assertThat(s.get(MOUNT + "/").body()).contains("3 partitions");
+    }
+
+    @Test
     void badInputGetsAClear4xxAndNeverAStackTrace() throws Exception {
         String q = MOUNT + "/api/queues/" + queue + "/jobs";
         String[][] cases = {

@@ -45,6 +45,9 @@ final class OverviewPage {
             String name = q.info().name();
             h.open("tr", "data-queue", name);
             h.open("td").add(Layout.queueLink(ctx, name));
+            if (q.info().partitions() > 1) {
+                h.el("span", q.info().partitions() + " partitions", "class", "badge");
+            }
             h.el(
                     "span",
                     "paused",

@@ -121,6 +121,9 @@ final class QueuePage {
 
         Html h = new Html();
         h.raw("<div class=\"toolbar\">");
+        if (q.partitions() > 1) {
+            h.el("span", q.partitions() + " partitions", "class", "badge");
+        }
         h.el(
                 "span",
                 "paused",

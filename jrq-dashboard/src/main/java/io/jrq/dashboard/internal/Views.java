@@ -33,6 +33,7 @@ final class Views {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", i.name());
         m.put("paused", i.paused());
+        m.put("partitions", i.partitions());
         Map<String, Long> counts = new LinkedHashMap<>();
         for (JobStatus s : QueueInfo.COUNTED) {
             counts.put(state(s), i.count(s));
