@@ -196,6 +196,52 @@ class PartitionsIT {
     }
 
     @Test
+    void changingTheCountUnderLoadLosesAndRepeatsNoJob() throws Exception {
+        worker(8);
+        worker(8);
+        Jrq producer = client();
+        List<Job<Integer>> jobs = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean producing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread t = new Thread(() -> {
+            int i = 0;
+            while (producing.get()) {
+                jobs.addAll(producer.queue(name).enqueueAll(Jobs::square, List.of(i, i + 1, i + 2, i + 3)));
+                i += 4;
+                sleep(2);
+            }
+        });
+        t.start();
+        try {
+            // Each change is seen by the producer within its 5 s refresh and by the workers within 3 s.
+            for (int count : new int[] {4, 2, 6, 1}) {
+                sleep(6000);
+                admin.partitions(name, count);
+            }
+            sleep(6000);
+        } finally {
+            producing.set(false);
+            t.join();
+        }
+        Map<String, Integer> perPartition = new HashMap<>();
+        jobs.forEach(j -> perPartition.merge(j.queue(), 1, Integer::sum));
+        System.out.printf("PartitionsIT: %d jobs while the count went 1, 4, 2, 6, 1: %s%n", jobs.size(), perPartition);
+        assertThat(perPartition.size()).isGreaterThanOrEqualTo(6);
+        awaitFinished(jobs);
+        assertThat(admin.queue(name).finishedTotal())
+                .as("each job finished once")
+                .isEqualTo(jobs.size());
+        assertThat(admin.queue(name).count(JobStatus.FAILED)).isZero();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void uniqueKeysHoldOverTheWholeQueueAndOrderingKeysKeepOnePartition() {
         admin.partitions(name, 4);
         Jrq c = client();
