@@ -366,7 +366,7 @@ public final class Queue {
         List<String> ids;
         List<String> targets;
         try (Attempt.Scope scope = send.enter()) {
-            targets = backend.route(name, encoded, enqueueOptions.orderingKey());
+            targets = backend.route(name, encoded, enqueueOptions.orderingKey(), enqueueOptions.jobId() != null);
             ids = storeRouted(targets, encoded, spec);
         } catch (RuntimeException | Error e) {
             send.ended(e);
@@ -433,7 +433,8 @@ public final class Queue {
         CompletableFuture<List<String>> sent;
         String target;
         try (Attempt.Scope scope = send.enter()) {
-            target = backend.route(name, encoded, enqueueOptions.orderingKey()).get(0);
+            target = backend.route(name, encoded, enqueueOptions.orderingKey(), enqueueOptions.jobId() != null)
+                    .get(0);
             sent = backend.enqueueAsync(target, encoded, spec);
         } catch (RuntimeException | Error e) {
             send.ended(e);

@@ -67,9 +67,11 @@ public interface Backend extends AutoCloseable {
      * @param queue the queue
      * @param jobs the jobs
      * @param orderingKey the call's ordering key, or null
+     * @param idsGiven true when the caller chose the ids (an enqueue retried with them must find the
+     *     jobs where the first one put them)
      * @return one queue or partition name per job, in order
      */
-    default List<String> route(String queue, List<EncodedJob> jobs, String orderingKey) {
+    default List<String> route(String queue, List<EncodedJob> jobs, String orderingKey, boolean idsGiven) {
         return java.util.Collections.nCopies(jobs.size(), queue);
     }
 

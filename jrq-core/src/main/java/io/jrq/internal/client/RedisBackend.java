@@ -335,15 +335,24 @@ public final class RedisBackend implements Backend {
     }
 
     @Override
-    public List<String> route(String queue, List<EncodedJob> jobs, String orderingKey) {
+    public List<String> route(String queue, List<EncodedJob> jobs, String orderingKey, boolean idsGiven) {
         PartitionTable t = router.table(queue);
         if (!t.partitioned() || t.count() == 1) {
             return java.util.Collections.nCopies(jobs.size(), t.active().get(0));
         }
+        List<String> active = t.active();
         List<String> out = new java.util.ArrayList<>(jobs.size());
         for (EncodedJob j : jobs) {
             String key = orderingKey != null ? orderingKey : j.uniqueKey() != null ? j.uniqueKey() : j.id();
-            out.add(PartitionRouter.pick(t.active(), key));
+            int i = PartitionRouter.index(key, active.size());
+            if (orderingKey == null && j.uniqueKey() == null && !idsGiven) {
+                // A job only its fresh id places may go to any partition: not to one whose master is
+                // gone until the cluster fails it over, where the call would wait for that.
+                for (int k = 0; k < active.size() && !scripts.reachable(active.get(i)); k++) {
+                    i = (i + 1) % active.size();
+                }
+            }
+            out.add(active.get(i));
         }
         return out;
     }

@@ -230,6 +230,31 @@ public final class Redis implements AutoCloseable {
         return "";
     }
 
+    /**
+     * Whether this client's connection to the master of a key's slot is open now, without waiting:
+     * on a cluster, a node whose connection dropped (a master killed, not yet failed over) answers
+     * nothing until the cluster replaces it, and a command sent to it waits out the command timeout
+     * or the failover. A worker serving several partitions skips such a one, so that the others go
+     * on being served. Elsewhere always true (there is one server; its outage stops everything).
+     *
+     * @param key a key of the slot
+     * @return false when the connection to the slot's master is closed, still being opened, or
+     *     the slot has no master in this client's topology
+     */
+    public boolean isUp(String key) {
+        if (!(connection instanceof io.lettuce.core.cluster.api.StatefulRedisClusterConnection<String, String> c)) {
+            return true;
+        }
+        io.lettuce.core.cluster.models.partitions.RedisClusterNode node =
+                c.getPartitions().getPartitionBySlot(io.lettuce.core.cluster.SlotHash.getSlot(key));
+        if (node == null) {
+            return false;
+        }
+        CompletableFuture<io.lettuce.core.api.StatefulRedisConnection<String, String>> f =
+                c.getConnectionAsync(node.getNodeId());
+        return f.isDone() && !f.isCompletedExceptionally() && f.join().isOpen();
+    }
+
     /** @return on a cluster, the ids of the masters that serve slots; elsewhere an empty list */
     public List<String> masters() {
         if (client instanceof RedisClusterClient c) {

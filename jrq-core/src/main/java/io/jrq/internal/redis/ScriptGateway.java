@@ -993,6 +993,20 @@ public final class ScriptGateway {
     }
 
     /**
+     * @param queue a queue or partition
+     * @return false when its master cannot be reached now (see {@link Redis#isUp}): a fetch sent
+     *     there would wait for the cluster to replace it
+     */
+    public boolean reachable(String queue) {
+        return redis.isUp(keys.ready(queue));
+    }
+
+    /** @return true when the queues live on a Redis Cluster, each on the master of its slot */
+    public boolean onCluster() {
+        return redis.endpoint().isCluster();
+    }
+
+    /**
      * Changes a queue's partitions ({@code partitions.lua}: KEYS partitions hash; ARGV the names
      * read, count, names, and the queue's limits).
      *

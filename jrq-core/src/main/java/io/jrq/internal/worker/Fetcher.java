@@ -35,6 +35,8 @@ final class Fetcher implements Runnable, IdleLeaser.Loop {
     static final int MAX_BATCH = 200;
     /** The longest an idle worker sleeps between fetch rounds; queue waiters wake it earlier. */
     static final long IDLE_WAIT_MS = 1000;
+    /** The longest a round on a cluster waits for one queue's fetch, at most half the command timeout. */
+    static final long BOUNDED_WAIT_MS = 2000;
 
     private final WorkerConfig config;
     private final ScriptGateway scripts;
@@ -58,6 +60,10 @@ final class Fetcher implements Runnable, IdleLeaser.Loop {
     private volatile boolean unread;
     /** The longest the loop may sleep before something scheduled falls due; set by each round. */
     private long nextWaitMs;
+    /** On a cluster: how long a round waits for one queue's fetch (see {@link #awaitBounded}). */
+    private final long boundedWaitMs;
+
+    private final boolean onCluster;
 
     /**
      * @param blocked queues that are paused or at a limit, shared with the queue waiters, which must
@@ -83,8 +89,12 @@ final class Fetcher implements Runnable, IdleLeaser.Loop {
                 options.failedJobsMax(),
                 options.finishedJobsMax(),
                 options.maxPayloadBytes());
+        this.onCluster = scripts.onCluster();
+        this.boundedWaitMs =
+                Math.max(100, Math.min(BOUNDED_WAIT_MS, options.commandTimeout().toMillis() / 2));
         this.replies = new FetchReplies(config, blocked, dependencies);
-        this.idleLeaser = new IdleLeaser(config, scripts, settings, slots, idle, blocked, replies, this);
+        this.idleLeaser = new IdleLeaser(
+                config, scripts, settings, slots, idle, blocked, replies, this, onCluster ? boundedWaitMs : 0);
     }
 
     /** @return the leases for an idle worker, which the queue waiters start */
@@ -219,7 +229,13 @@ final class Fetcher implements Runnable, IdleLeaser.Loop {
         // Once a queue fills every slot asked for, lower queues only get their completions sent:
         // slots freed meanwhile belong to the higher queue in the next round (strict priority).
         boolean lowerMayFetch = mayLease;
-        for (String queue : config.queueOrder()) {
+        List<String> order = config.queueOrder();
+        for (String queue : order) {
+            if (order.size() > 1 && !scripts.reachable(queue)) {
+                // Its master is gone until the cluster fails it over: the others must not wait on it.
+                // Its outcomes stay unsent until it is back.
+                continue;
+            }
             List<Completion> acks = unsent.getOrDefault(queue, List.of());
             int want = lowerMayFetch ? Math.min(slots.free(), MAX_BATCH) : 0;
             if (acks.isEmpty() && want == 0) {
@@ -241,7 +257,7 @@ final class Fetcher implements Runnable, IdleLeaser.Loop {
         if (FaultPoints.ENABLED) {
             FaultPoints.reach(FaultPoints.FETCH_BEFORE_SEND);
         }
-        FetchReply reply = fetch.call();
+        FetchReply reply = onCluster && config.served().all().size() > 1 ? awaitBounded(queue, fetch) : fetch.call();
         if (FaultPoints.ENABLED) {
             FaultPoints.reach(FaultPoints.FETCH_AFTER_REPLY);
         }
@@ -253,13 +269,46 @@ final class Fetcher implements Runnable, IdleLeaser.Loop {
     }
 
     /**
+     * A fetch on a cluster, for a worker serving several queues or partitions: a master killed while
+     * the fetch was on its way answers nothing until the cluster fails it over, and the round must not
+     * wait for that while the other masters have jobs. The reply is awaited for at most
+     * {@link #boundedWaitMs}; past it the round fails like any failed fetch (its outcomes are sent
+     * again, jobs it may have leased are given back by {@code unclaimed.lua} once that master answers,
+     * or return when their lease expires), and the next rounds skip the master while it is down.
+     */
+    private FetchReply awaitBounded(String queue, ScriptGateway.Fetch fetch) {
+        try {
+            return fetch.run().get(boundedWaitMs, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new io.jrq.RedisUnavailableException(
+                    "the fetch from " + queue + " was not answered within " + boundedWaitMs
+                            + " ms; its master may be down, the other queues are served meanwhile",
+                    e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r
+                    ? r
+                    : new io.jrq.RedisUnavailableException("the fetch from " + queue + " failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new io.jrq.RedisUnavailableException("interrupted while fetching from " + queue, e);
+        }
+    }
+
+    /**
      * After a fetch failed: gives back the jobs Redis leased to this worker that it does not hold
      * ({@code unclaimed.lua}). Runs from the loop while it holds the idle signal, so no other fetch
      * of this worker is in flight; the failed one, if Redis ran it at all, ran before this call on
      * the same connection. Jobs that ended but whose outcome is not yet recorded are held too.
      */
     private void giveBackUnclaimed() {
+        boolean skipped = false;
         for (String queue : config.served().all()) {
+            if (config.served().all().size() > 1 && !scripts.reachable(queue)) {
+                // Asked again after the next failure, or by the round after it is back: until then
+                // what that master leased to this worker waits there, where no one else takes it.
+                skipped = true;
+                continue;
+            }
             // Held: running or waiting to run, and also ended with the outcome not yet recorded.
             List<LeasedJob> held = new ArrayList<>(slots.jobs());
             done.forEach(c -> held.add(c.job()));
@@ -275,7 +324,7 @@ final class Fetcher implements Runnable, IdleLeaser.Loop {
                         given);
             }
         }
-        unread = false;
+        unread = skipped;
     }
 
     private static void pause(long ms) {

@@ -52,6 +52,8 @@ final class IdleLeaser {
     private final Set<String> blocked;
     private final FetchReplies replies;
     private final Loop loop;
+    /** On a cluster, how long an idle fetch of a worker with several queues may take (see Fetcher). */
+    private final long boundedWaitMs;
 
     IdleLeaser(
             WorkerConfig config,
@@ -61,7 +63,9 @@ final class IdleLeaser {
             IdleSignal idle,
             Set<String> blocked,
             FetchReplies replies,
-            Loop loop) {
+            Loop loop,
+            long boundedWaitMs) {
+        this.boundedWaitMs = boundedWaitMs;
         this.config = config;
         this.scripts = scripts;
         this.settings = settings;
@@ -102,6 +106,11 @@ final class IdleLeaser {
         }
         String queue = order.get(index);
         int next = index + 1;
+        if (order.size() > 1 && !scripts.reachable(queue)) {
+            // As in the loop's rounds: a partition whose master is gone is skipped, not waited on.
+            idleStep(order, next, want, leasedAny);
+            return;
+        }
         CompletableFuture<FetchReply> pending;
         try {
             ScriptGateway.Fetch fetch = scripts.fetch(queue, settings, List.of(), want);
@@ -109,6 +118,11 @@ final class IdleLeaser {
                 FaultPoints.reach(FaultPoints.FETCH_BEFORE_SEND);
             }
             pending = fetch.run();
+            if (boundedWaitMs > 0 && order.size() > 1) {
+                // A master killed under this fetch answers only after its failover; the signal this
+                // fetch holds must come back sooner, so that the loop serves the other queues.
+                pending = pending.orTimeout(boundedWaitMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
         } catch (RuntimeException e) {
             handBack(true);
             return;
