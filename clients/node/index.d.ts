@@ -62,6 +62,11 @@ export interface EnqueueOptions {
     description?: string;
     /** Seconds to keep the result (default the client's). */
     resultTtlS?: number;
+    /**
+     * On a partitioned queue, jobs with the same key go to one partition, in order (1-200
+     * characters); without it a job goes by its unique key or its id. Not stored.
+     */
+    orderingKey?: string;
 }
 
 /** Plain JSON data: what a job's arguments may hold (BigInts are written as integers). */
@@ -243,6 +248,12 @@ export const protocol: {
         notices: { id: string; dependency: string; outcome: string }[]): ScriptCall;
     cancelCall(prefix: string, queue: string, id: string, canceledTtlS: number, canceledMax: number): ScriptCall;
     jobRecord(queue: string, id: string, hash: Record<string, string> | null, compact: string | null): JobRecord | null;
+    /** The index of the partition a routing key goes to among n (CRC-32 of its UTF-8 bytes, mod n). */
+    partitionIndex(routingKey: string, n: number): number;
+    /** A queue's partitions that take new jobs, from its table's count and names as read (null when absent). */
+    activePartitions(queue: string, count: string | null, names: string | null): string[];
+    /** Whether a name is a partition's (`emails~3`). */
+    isPartitionName(name: string): boolean;
     /** JSON text as the Java client writes it. */
     toJson(value: Json): string;
     checkJson(value: unknown, where: string): void;

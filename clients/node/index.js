@@ -36,6 +36,9 @@ exports.protocol = {
     releaseCall: p.releaseCall,
     cancelCall: p.cancelCall,
     jobRecord: p.jobRecord,
+    partitionIndex: p.partitionIndex,
+    activePartitions: p.activePartitions,
+    isPartitionName: p.isPartitionName,
     toJson: json.write,
     checkJson: json.checkJson,
 };

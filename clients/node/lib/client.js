@@ -15,6 +15,8 @@ const LUA_DIR = path.join(__dirname, '..', 'lua');
 const SCRIPT_NAMES = ['enqueue.lua', 'depend.lua', 'release.lua', 'cancel.lua'];
 /** How often a waiting job is read again even without an event, as the Java client does. */
 const REREAD_MS = 5000;
+/** How often a client reads a queue's partitions again, as the Java client does. */
+const PARTITIONS_REFRESH_MS = 5000;
 const CLIENT_OPTIONS = ['prefix', 'resultTtlS', 'failedJobsMax', 'maxPayloadBytes', 'scriptsDir', 'redis'];
 
 function loadScripts(dir) {
@@ -127,6 +129,7 @@ class Client {
         this.subscribed = new Map();
         this.waiters = new Map();
         this.registered = new Set();
+        this.partitions = new Map();
         this.closed = false;
         /**
          * Called with each write the client sends, before it is sent: {command: [...]} for a plain
@@ -265,8 +268,12 @@ class Client {
      * @returns {Promise<Job>}
      */
     async enqueue(fn, args, options) {
-        const o = p.normalizeOptions(options);
+        let o = p.normalizeOptions(options);
         const job = this.prepare(fn, args, o, o.id);
+        const active = await this.activePartitions(o.queue);
+        if (active.length > 1) {
+            o = { ...o, queue: active[p.partitionIndex(o.orderingKey || o.uniqueKey || job.id, active.length)] };
+        }
         await this.registerQueue(o.queue);
         const [enqueuedAt, ids] = await this.run(p.enqueueCall(this.prefix, o, [job]));
         const created = ids[0] === job.id;
@@ -313,6 +320,56 @@ class Client {
         if (jobs.length === 0) {
             return [];
         }
+        const active = await this.activePartitions(o.queue);
+        if (active.length === 1) {
+            return this.storeMany(o, jobs);
+        }
+        // Partition by partition, each its own pipelined batches (PROTOCOL.md, "Partitioned queues").
+        const groups = new Map();
+        jobs.forEach((job, i) => {
+            const target = active[p.partitionIndex(o.orderingKey || o.uniqueKey || job.id, active.length)];
+            if (!groups.has(target)) {
+                groups.set(target, []);
+            }
+            groups.get(target).push(i);
+        });
+        const out = new Array(jobs.length);
+        const stored = [];
+        for (const [target, where] of groups) {
+            let got;
+            try {
+                got = await this.storeMany({ ...o, queue: target }, where.map((i) => jobs[i]));
+            } catch (e) {
+                e.storedIds = stored.concat(e.storedIds || []);
+                throw e;
+            }
+            got.forEach((job, k) => {
+                out[where[k]] = job;
+                if (!job.existing) {
+                    stored.push(job.id);
+                }
+            });
+        }
+        return out;
+    }
+
+    /**
+     * The queue's partitions that take new jobs, read again every 5 s: the queue alone unless it is
+     * partitioned.
+     */
+    async activePartitions(queue) {
+        const hit = this.partitions.get(queue);
+        if (hit && Date.now() - hit.at < PARTITIONS_REFRESH_MS) {
+            return hit.active;
+        }
+        const [count, names] = await this.redis.hmget(p.partitionsKey(this.prefix, queue), 'count', 'names');
+        const active = p.activePartitions(queue, count, names);
+        this.partitions.set(queue, { at: Date.now(), active });
+        return active;
+    }
+
+    /** Stores jobs of one queue or partition: one enqueue.lua call per 500, all pipelined. */
+    async storeMany(o, jobs) {
         await this.registerQueue(o.queue);
         const parts = [];
         for (let from = 0; from < jobs.length; from += p.BATCH) {
@@ -441,7 +498,7 @@ class Client {
             id = undefined;
         }
         [queue, id] = refArgs(queue, id);
-        p.checkQueueName(queue);
+        p.checkQueueOrPartition(queue);
         const timeoutMs = options.timeoutMs === undefined ? 30000 : options.timeoutMs;
         if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 0) {
             throw new JrqValidationError(`timeoutMs must be an integer of ms, at least 0, got: ${timeoutMs}`);
@@ -591,7 +648,7 @@ class Client {
      */
     async cancel(queue, id) {
         [queue, id] = refArgs(queue, id);
-        p.checkQueueName(queue);
+        p.checkQueueOrPartition(queue);
         const [outcome, worker, dependents] = await this.run(
             p.cancelCall(this.prefix, queue, id, this.resultTtlS, this.failedJobsMax));
         if (outcome === 'CANCELED' && Array.isArray(dependents) && dependents.length > 0) {
@@ -636,7 +693,7 @@ function refArgs(queue, id) {
     if (typeof id !== 'string' || id.length === 0) {
         throw new JrqValidationError(`a job is named by (queue, id) or "queue/id", got id: ${id}`);
     }
-    return [p.checkQueueName(queue), id];
+    return [p.checkQueueOrPartition(queue), id];
 }
 
 /**

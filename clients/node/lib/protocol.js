@@ -4,6 +4,7 @@
 // KEYS and ARGV of each script call (docs/PROTOCOL.md). Nothing here talks to Redis, so the golden
 // vectors in protocol/vectors.json are checked against it directly.
 
+const zlib = require('zlib');
 const crypto = require('crypto');
 const { JrqValidationError } = require('./errors');
 const json = require('./json');
@@ -26,7 +27,9 @@ const ENDED = ['FINISHED', 'FAILED', 'CANCELED', 'STOPPED'];
 
 /** The options enqueue takes, each with the check of its value. */
 const OPTIONS = ['id', 'queue', 'atMs', 'delayMs', 'retry', 'timeoutMs', 'unique', 'dependsOn', 'depPolicy',
-    'atFront', 'meta', 'description', 'resultTtlS'];
+    'atFront', 'meta', 'description', 'resultTtlS', 'orderingKey'];
+const PARTITION = /^(.+)~([1-9][0-9]{0,5})$/;
+const MAX_PARTITIONS = 64;
 const RETRY_FIELDS = ['max', 'backoff', 'delays', 'base', 'cap', 'jitter', 'never'];
 const UNIQUE_FIELDS = ['key', 'scope', 'ttlMs'];
 
@@ -50,6 +53,68 @@ function checkQueueName(name) {
         fail(`queue name must be 1-100 characters of A-Z a-z 0-9 _ . -, got: ${show(name)}`);
     }
     return name;
+}
+
+/** @returns whether name is `emails~3`: partition 3 of queue emails (PROTOCOL.md, "Partitioned queues") */
+function isPartitionName(name) {
+    const m = typeof name === 'string' ? PARTITION.exec(name) : null;
+    return m !== null && QUEUE.test(m[1]);
+}
+
+/** @returns the name of a queue or of one of its partitions, as a job's queue may be */
+function checkQueueOrPartition(name) {
+    return isPartitionName(name) ? name : checkQueueName(name);
+}
+
+let crcTable;
+
+/** CRC-32 (zlib's, IEEE) of bytes: Node's own where it has one (20.15 and later). */
+function crc32(bytes) {
+    if (typeof zlib.crc32 === 'function') {
+        return zlib.crc32(bytes);
+    }
+    if (!crcTable) {
+        crcTable = new Uint32Array(256);
+        for (let n = 0; n < 256; n++) {
+            let c = n;
+            for (let k = 0; k < 8; k++) {
+                c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+            }
+            crcTable[n] = c >>> 0;
+        }
+    }
+    let c = 0xffffffff;
+    for (const b of bytes) {
+        c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    }
+    return (c ^ 0xffffffff) >>> 0;
+}
+
+/** @returns the index of the partition a routing key goes to among n: CRC-32 of its UTF-8 bytes mod n */
+function partitionIndex(routingKey, n) {
+    return crc32(Buffer.from(routingKey, 'utf8')) % n;
+}
+
+/**
+ * The partitions of a queue that take new jobs, from its table's count and names as read (null when
+ * absent), read leniently as the Java client does: partition 0 always first.
+ */
+function activePartitions(queue, count, names) {
+    if (names === null || names === undefined) {
+        return [queue];
+    }
+    const valid = [queue];
+    for (const n of names.split(',')) {
+        if (n !== queue && !valid.includes(n) && isPartitionName(n) && n.slice(0, n.lastIndexOf('~')) === queue
+                && valid.length < MAX_PARTITIONS) {
+            valid.push(n);
+        }
+    }
+    let c = valid.length;
+    if (typeof count === 'string' && /^[0-9]{1,6}$/.test(count) && Number(count) >= 1 && Number(count) <= valid.length) {
+        c = Number(count);
+    }
+    return valid.slice(0, c);
 }
 
 /** @returns whether fn is a handler name (1-200 of A-Z a-z 0-9 _ . : -, no "::") */
@@ -136,6 +201,11 @@ function keys(prefix, queue) {
     };
 }
 
+/** `<prefix>:{<q>}:partitions`, a queue's partition table (PROTOCOL.md, "Partitioned queues"). */
+function partitionsKey(prefix, queue) {
+    return `${prefix}:{${queue}}:partitions`;
+}
+
 /** `<prefix>:queues`, the set of every queue's name. */
 function queuesKey(prefix) {
     return `${prefix}:queues`;
@@ -169,7 +239,7 @@ function ref(dep, where) {
         fail(`${where} must be "queue/id" or {queue, id}, got: ${show(dep)}`);
     }
     try {
-        checkQueueName(queue);
+        checkQueueOrPartition(queue);
         checkJobId(id);
     } catch (e) {
         fail(`${where}: ${e.message}`);
@@ -254,8 +324,14 @@ function normalizeOptions(options, bulk = false) {
     const out = {
         id: undefined, queue: 'default', atMs: -1, delayMs: -1, retry: undefined, timeoutMs: -1,
         uniqueKey: undefined, uniqueScope: 'Q', uniqueTtlMs: -1, dependsOn: [], depPolicy: 'cancel',
-        atFront: false, meta: undefined, description: undefined, resultTtlS: undefined,
+        atFront: false, meta: undefined, description: undefined, resultTtlS: undefined, orderingKey: undefined,
     };
+    if (o.orderingKey !== undefined) {
+        if (typeof o.orderingKey !== 'string' || o.orderingKey.length === 0 || o.orderingKey.length > 200) {
+            fail(`orderingKey must be 1-200 characters, got: ${show(o.orderingKey)}`);
+        }
+        out.orderingKey = o.orderingKey;
+    }
     if (o.id !== undefined) {
         if (bulk) {
             fail("option 'id' names one job: give each call of a bulk enqueue its own id instead");
@@ -585,6 +661,11 @@ module.exports = {
     ENDED,
     OPTIONS,
     checkQueueName,
+    checkQueueOrPartition,
+    isPartitionName,
+    partitionIndex,
+    activePartitions,
+    partitionsKey,
     checkFunctionName,
     checkJobId,
     checkPrefix,

@@ -125,6 +125,28 @@ describe('jobs run by the Java worker', { concurrency: true }, () => {
         out.bulk = jobs.map((j) => j.ref);
     });
 
+    test('a partitioned queue gets its jobs where the Java client would put them', { skip }, async () => {
+        const partitioned = process.env.JRQ_JAVA_PARTITIONED;
+        const Redis = require('ioredis');
+        const r = new Redis(url);
+        const names = (await r.hget(`jrq:{${partitioned}}:partitions`, 'names')).split(',');
+        await r.quit();
+        assert.equal(names.length, 3);
+        const jobs = await client.enqueueMany(Array.from({ length: 60 }, (_, i) => ['add', [i, 1]]), { queue: partitioned });
+        for (const j of jobs) {
+            assert.equal(j.queue, names[jrq.protocol.partitionIndex(j.id, 3)]);
+        }
+        assert.ok(new Set(jobs.map((j) => j.queue)).size >= 2);
+        const ordered = [];
+        for (let i = 0; i < 5; i++) {
+            ordered.push(await client.enqueue('add', [i, 0], { queue: partitioned, orderingKey: 'customer-7' }));
+        }
+        assert.deepEqual([...new Set(ordered.map((j) => j.queue))], [names[jrq.protocol.partitionIndex('customer-7', 3)]]);
+        assert.deepEqual(await Promise.all(jobs.map((j) => j.result(WAIT))), jobs.map((_, i) => i + 1));
+        assert.deepEqual(await Promise.all(ordered.map((j) => j.result(WAIT))), [0, 1, 2, 3, 4]);
+        assert.equal((await client.job(jobs[7].queue, jobs[7].id)).status, 'FINISHED');
+    });
+
     test('arguments arrive as given: the worker echoes them', { skip }, async () => {
         const value = { text: 'Grüße, 世界 😀 "q" \\ \n\u0001', n: [1.5, -7, 0, 1e20, true, null], nested: { a: [] } };
         const job = await client.enqueue('echo', [value], { queue });

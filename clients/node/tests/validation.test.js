@@ -210,3 +210,18 @@ test('a compact record reads as the QUEUED job it is', () => {
     assert.equal(done.ended, true);
     assert.deepEqual(done.args, undefined);
 });
+
+test('partition routing: the keys and indexes of the Java PartitionRouterTest', () => {
+    assert.equal(protocol.partitionIndex('customer-7', 4), 0);
+    assert.equal(protocol.partitionIndex('customer-7', 6), 2);
+    assert.equal(protocol.partitionIndex('report-42', 4), 2);
+    assert.equal(protocol.partitionIndex('8WoY1RYdmPAtyvjs', 6), 1);
+    assert.equal(protocol.partitionIndex('\u00e9\u20ac\u{1d11e}', 4), 2);
+    assert.deepEqual(protocol.activePartitions('q', null, null), ['q']);
+    assert.deepEqual(protocol.activePartitions('q', '2', 'q,q~1,q~4'), ['q', 'q~1']);
+    assert.deepEqual(protocol.activePartitions('q', 'many', 'q,other~1,\u0000,q~2'), ['q', 'q~2']);
+    assert.equal(protocol.isPartitionName('q~0'), false);
+    assert.equal(protocol.isPartitionName('bad name~1'), false);
+    refused(() => protocol.normalizeOptions({ orderingKey: '' }), /orderingKey must be 1-200 characters/);
+    refused(() => protocol.normalizeOptions({ orderingKey: 7 }), /orderingKey/);
+});

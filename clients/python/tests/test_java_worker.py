@@ -1,5 +1,5 @@
 """Cross-language tests, run by the Java test PythonClientIT (module clients) with JRQ_JAVA_WORKER=1
-and JRQ_REDIS_URL: a Java worker on queues py-work and py-work2 runs the handlers add, echo,
+and JRQ_REDIS_URL: a Java worker on queues py-work, py-work2 and py-part (3 partitions) runs the handlers add, echo,
 fail-once, fail-always and slow; the Java side enqueued java-add (add 20 22), and vector i under
 key prefix jv<i> (its ids in the hash jv-ids), before this suite, and checks what this suite leaves
 after it: the refs in the hash py-jobs, vector i under key prefix pv<i> (ids in pv-ids), nothing of
@@ -54,6 +54,19 @@ class JavaWorkerTest(unittest.TestCase):
         self.assertEqual(info.status, "FINISHED")
         self.assertTrue(info.worker.startswith("py-worker"), info.worker)
         self.assertEqual(info.attempts, 1)
+
+    def test_a_partitioned_queue_gets_its_jobs_where_java_would_put_them(self):
+        names = self.r.hget("jrq:{py-part}:partitions", "names").split(",")
+        self.assertEqual(len(names), 3)
+        jobs = self.c.enqueue_all("add", [[i, 1] for i in range(60)], queue="py-part")
+        for j in jobs:
+            self.assertEqual(j.queue, names[jrq.protocol.partition_index(j.id, 3)])
+        self.assertGreaterEqual(len({j.queue for j in jobs}), 2)
+        ordered = [self.c.enqueue("add", i, 0, queue="py-part", ordering_key="customer-7") for i in range(5)]
+        self.assertEqual({j.queue for j in ordered}, {names[jrq.protocol.partition_index("customer-7", 3)]})
+        self.assertEqual([j.result(timeout=15) for j in jobs], [i + 1 for i in range(60)])
+        self.assertEqual([j.result(timeout=15) for j in ordered], list(range(5)))
+        self.assertEqual(self.c.job(jobs[7].id, jobs[7].queue).status, "FINISHED")
 
     def test_a_delayed_job_waits_its_delay(self):
         started = time.monotonic()

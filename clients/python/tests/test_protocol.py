@@ -164,3 +164,30 @@ class ValidationTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class PartitionTest(unittest.TestCase):
+    """The routing rule of partitioned queues, with the keys and indexes of the Java client's
+    PartitionRouterTest (and the Node client's test)."""
+
+    def test_a_routing_key_goes_where_its_crc32_says(self):
+        self.assertEqual(protocol.partition_index("customer-7", 4), 0)
+        self.assertEqual(protocol.partition_index("customer-7", 6), 2)
+        self.assertEqual(protocol.partition_index("report-42", 4), 2)
+        self.assertEqual(protocol.partition_index("8WoY1RYdmPAtyvjs", 6), 1)
+        self.assertEqual(protocol.partition_index("\u00e9\u20ac\U0001d11e", 4), 2)
+
+    def test_the_table_is_read_leniently(self):
+        self.assertEqual(protocol.active_partitions("q", None, None), ["q"])
+        self.assertEqual(protocol.active_partitions("q", "2", "q,q~1,q~4"), ["q", "q~1"])
+        self.assertEqual(protocol.active_partitions("q", "many", "q,other~1,\x00,q~2"), ["q", "q~2"])
+        self.assertEqual(protocol.active_partitions("q", "9", "q~3"), ["q", "q~3"])
+        self.assertFalse(protocol.is_partition_name("q~0"))
+        self.assertFalse(protocol.is_partition_name("bad name~1"))
+
+    def test_an_ordering_key_is_checked(self):
+        with self.assertRaises(InvalidJobError):
+            protocol.Spec({"ordering_key": ""})
+        with self.assertRaises(InvalidJobError):
+            protocol.Spec({"ordering_key": 7})
+        self.assertEqual(protocol.Spec({"ordering_key": "customer-7"}).ordering_key, "customer-7")

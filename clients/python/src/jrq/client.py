@@ -15,6 +15,8 @@ from .errors import (InvalidJobError, JobExistsError, JobFailedError, JrqError, 
 __all__ = ["connect", "Client", "Job", "JobInfo"]
 
 ENDED = ("FINISHED", "FAILED", "CANCELED", "STOPPED")
+PARTITIONS_REFRESH_S = 5.0
+"""How often a client reads a queue's partitions again, as the Java client does."""
 _LUA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lua")
 
 
@@ -78,6 +80,7 @@ class Client:
         self.redis = redis.Redis.from_url(url, decode_responses=True, socket_timeout=socket_timeout,
                                           socket_connect_timeout=socket_timeout)
         self._registered = set()
+        self._partitions = {}
         try:
             self._check_protocol()
         except redis.exceptions.RedisError as e:
@@ -126,8 +129,7 @@ class Client:
         :return: the :class:`Job`; with a unique key held by a live job, that job
         """
         spec = self._spec(options)
-        calls = protocol.build_enqueue(self.keys, queue, spec, [(None, fn, args)], self.max_payload_bytes)
-        return self._send(queue, spec, calls)[0]
+        return self._routed(queue, spec, [(None, fn, args)])[0]
 
     def enqueue_all(self, fn, arg_lists, queue="default", ids=None, **options):
         """Enqueues one job of ``fn`` per element of ``arg_lists`` (each a list of arguments), with
@@ -146,8 +148,42 @@ class Client:
                 raise InvalidJobError("the ids of one bulk enqueue must differ")
         spec = self._spec(options)
         jobs = [(ids[i] if ids else None, fn, a) for i, a in enumerate(arg_lists)]
-        calls = protocol.build_enqueue(self.keys, queue, spec, jobs, self.max_payload_bytes)
-        return self._send(queue, spec, calls)
+        return self._routed(queue, spec, jobs)
+
+    def _active(self, queue):
+        """The queue's partitions that take new jobs, read again every 5 s (a queue never
+        partitioned has itself alone)."""
+        now = time.monotonic()
+        hit = self._partitions.get(queue)
+        if hit is None or now - hit[0] >= PARTITIONS_REFRESH_S:
+            count, names = self._call(lambda: self.redis.hmget(self.keys.partitions(queue), "count", "names"))
+            hit = (now, protocol.active_partitions(queue, count, names))
+            self._partitions[queue] = hit
+        return hit[1]
+
+    def _routed(self, queue, spec, jobs):
+        """Stores jobs where jrq's routing rule puts them: the queue itself, or on a partitioned
+        queue the partition of each job's ordering key, unique key or id (PROTOCOL.md,
+        "Partitioned queues"). Every job is checked before any is sent."""
+        protocol.check_queue_name(queue)
+        active = self._active(queue)
+        if len(active) == 1:
+            calls = protocol.build_enqueue(self.keys, active[0], spec, jobs, self.max_payload_bytes)
+            return self._send(active[0], spec, calls)
+        groups = {}
+        for i, (job_id, fn, args) in enumerate(jobs):
+            job_id = job_id or spec.id or protocol.new_id()
+            key = spec.ordering_key or spec.unique_key or job_id
+            p = active[protocol.partition_index(key, len(active))]
+            groups.setdefault(p, []).append((i, (job_id, fn, args)))
+        built = [(p, [i for i, _ in g],
+                  protocol.build_enqueue(self.keys, p, spec, [j for _, j in g], self.max_payload_bytes))
+                 for p, g in groups.items()]
+        out = [None] * len(jobs)
+        for p, where, calls in built:
+            for i, job in zip(where, self._send(p, spec, calls)):
+                out[i] = job
+        return out
 
     def _register(self, queue):
         if queue not in self._registered:
@@ -267,7 +303,7 @@ class Client:
     def job(self, id, queue="default"):
         """Reads a job: its compact record first, then its hash (docs/PROTOCOL.md, "Queued jobs in
         compact form"), in one round trip. :return: a :class:`JobInfo`, or None when there is no such job"""
-        protocol.check_queue_name(queue)
+        protocol.check_queue_or_partition(queue)
         p = self.redis.pipeline(transaction=False)
         p.hget(self.keys.queued(queue), id)
         p.hgetall(self.keys.job(queue, id))
@@ -326,7 +362,7 @@ class Client:
         :return: ``"CANCELED"``; ``"STARTED"`` when a stop was requested from its worker; the job's
             status when it had ended already; None when there is no such job
         """
-        protocol.check_queue_name(queue)
+        protocol.check_queue_or_partition(queue)
         argv = [id, self.keys.events(queue), str(self.result_ttl_s), str(self.failed_jobs_max)]
         outcome, worker, dependents = self._call(
             lambda: _script("cancel.lua")(self.redis, self.keys.cancel_keys(queue), argv))

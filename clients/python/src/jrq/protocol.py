@@ -8,6 +8,7 @@ import os
 import re
 import string
 import threading
+import zlib
 
 from . import _json
 from .errors import InvalidJobError
@@ -30,7 +31,7 @@ _ID_CHARS = string.digits + string.ascii_uppercase + string.ascii_lowercase
 
 OPTIONS = (
     "id", "at_ms", "delay_ms", "retry", "timeout_ms", "unique", "depends_on", "dep_policy",
-    "at_front", "meta", "description", "result_ttl_s",
+    "at_front", "meta", "description", "result_ttl_s", "ordering_key",
 )
 """Every enqueue option, in snake_case; any other name is an error."""
 
@@ -60,6 +61,45 @@ def new_id():
 
 def is_queue_name(name):
     return isinstance(name, str) and _QUEUE.match(name) is not None
+
+
+_PARTITION = re.compile(r"(.+)~([1-9][0-9]{0,5})\Z")
+MAX_PARTITIONS = 64
+
+
+def is_partition_name(name):
+    """``emails~3``: partition 3 of queue ``emails`` (PROTOCOL.md, "Partitioned queues")."""
+    m = _PARTITION.match(name) if isinstance(name, str) else None
+    return m is not None and is_queue_name(m.group(1))
+
+
+def partition_index(routing_key, n):
+    """The index of the partition a routing key goes to among ``n`` active ones: CRC-32 (zlib's)
+    of its UTF-8 bytes modulo ``n``, as every jrq producer computes it."""
+    return zlib.crc32(routing_key.encode("utf-8")) % n
+
+
+def active_partitions(queue, count, names):
+    """The partitions of ``queue`` that take new jobs, from its table's ``count`` and ``names`` as
+    read (None when absent): read leniently like the Java client, partition 0 always first."""
+    if names is None:
+        return [queue]
+    valid = [queue]
+    for n in names.split(","):
+        if n != queue and n not in valid and is_partition_name(n) and n.rsplit("~", 1)[0] == queue \
+                and len(valid) < MAX_PARTITIONS:
+            valid.append(n)
+    c = len(valid)
+    if count is not None and re.fullmatch(r"[0-9]{1,6}", count) and 1 <= int(count) <= len(valid):
+        c = int(count)
+    return valid[:c]
+
+
+def check_queue_or_partition(name):
+    """A queue's name or one of its partitions' (``emails~3``), as a job's queue may be."""
+    if is_partition_name(name):
+        return name
+    return check_queue_name(name)
 
 
 def check_queue_name(name):
@@ -104,6 +144,9 @@ class Keys:
 
     def queues(self):
         return self.prefix + ":queues"
+
+    def partitions(self, q):
+        return self._q(q) + "partitions"
 
     def ready(self, q):
         return self._q(q) + "ready"
@@ -163,7 +206,7 @@ def parse_ref(ref):
     if not isinstance(ref, str) or "/" not in ref:
         raise InvalidJobError("a dependency is a ref 'queue/id', got: %r" % (ref,))
     queue, job_id = ref.split("/", 1)
-    check_queue_name(queue)
+    check_queue_or_partition(queue)
     if _ID.match(job_id) is None:
         raise InvalidJobError("dependency %r: job id must be 1-128 characters of A-Z a-z 0-9 _ . : @ / + = -" % ref)
     return queue, job_id
@@ -284,6 +327,10 @@ class Spec:
             elif u.get("ttl_ms") is not None:
                 raise InvalidJobError("unique ttl_ms applies to scope T only")
             self.unique_key, self.scope = key, scope
+        self.ordering_key = o.get("ordering_key")
+        if self.ordering_key is not None and (not isinstance(self.ordering_key, str)
+                                              or not 1 <= _utf16_len(self.ordering_key) <= 200):
+            raise InvalidJobError("ordering key must be 1-200 characters, got: %r" % (self.ordering_key,))
         deps = o.get("depends_on") or []
         if isinstance(deps, str) or not isinstance(deps, (list, tuple)):
             raise InvalidJobError("depends_on must be a list of refs 'queue/id', got: %r" % (deps,))
@@ -382,7 +429,8 @@ def build_enqueue(keys, queue, spec, jobs, max_bytes=DEFAULT_MAX_PAYLOAD_BYTES, 
     """The enqueue.lua calls of one enqueue: ``jobs`` is a list of ``(id or None, fn, args)``;
     one call per ``batch`` jobs, as the Java client groups them. Every job is checked before a call
     is built, so an error means nothing would be sent."""
-    check_queue_name(queue)
+    if not is_partition_name(queue):
+        check_queue_name(queue)
     if len(jobs) > 1 and (spec.id is not None or spec.unique_key is not None):
         raise InvalidJobError("a custom job id or unique key names one job; it cannot be used for %d jobs"
                               % len(jobs))

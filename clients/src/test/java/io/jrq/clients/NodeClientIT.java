@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
 class NodeClientIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String QUEUE = "node-it";
+    private static final String PARTITIONED = "node-it-part";
     /** The Java client's jobs of vector i live under this prefix plus i, the Node client's under the next. */
     private static final String JAVA_VECTORS = "javav";
 
@@ -63,7 +64,9 @@ class NodeClientIT {
     static void start() {
         redis = RedisServer.start();
         jrq = Jrq.connect(redis.url());
-        worker = jrq.worker(QUEUE)
+        // A partitioned queue: the Node client must route its jobs as the Java one does.
+        jrq.admin().partitions(PARTITIONED, 3);
+        worker = jrq.worker(QUEUE, PARTITIONED)
                 .concurrency(16)
                 .shutdownGrace(Duration.ofSeconds(2))
                 .handler("add", ctx -> ctx.arg(0, Integer.class) + ctx.arg(1, Integer.class))
@@ -147,6 +150,7 @@ class NodeClientIT {
             env.put("JRQ_REDIS_URL", redis.url());
             env.put("JRQ_VECTOR_REDIS_URL", redis.url() + "/" + VECTOR_DB);
             env.put("JRQ_JAVA_QUEUE", QUEUE);
+            env.put("JRQ_JAVA_PARTITIONED", PARTITIONED);
             env.put("JRQ_NODE_OUT", out.toString());
             env.put("JRQ_BAD_INPUT_PREFIX", BAD_INPUT);
             env.put("JRQ_NODE_VECTOR_PREFIX", NODE_VECTORS);

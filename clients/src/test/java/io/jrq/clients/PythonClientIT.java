@@ -54,7 +54,9 @@ class PythonClientIT {
         lettuce = RedisClient.create(redis.url());
         connection = lettuce.connect();
         jrq = Jrq.connect(redis.url());
-        worker = jrq.worker("py-work", "py-work2")
+        // A partitioned queue: the Python client must route its jobs as the Java one does.
+        jrq.admin().partitions("py-part", 3);
+        worker = jrq.worker("py-work", "py-work2", "py-part")
                 .name("py-worker-1")
                 .concurrency(8)
                 .handleSignals(false)

@@ -84,7 +84,7 @@ public record PartitionTable(
             }
             if (Keys.isPartitionName(n) && Keys.queueOf(n).equals(queue) && names.size() < MAX) {
                 names.add(n);
-            } else if (firstTime(key + " names " + stored)) {
+            } else if (firstTime(key + " names " + stored + " " + n)) {
                 log.warn("{}: skipping '{}' in names: not a partition of {}", key, LogText.printable(n), queue);
             }
         }
