@@ -61,7 +61,7 @@ class CliInfoIT extends CliSupport {
         assertThat(json.lines().get(0))
                 .matches(
                         "\\{\"time\":\"[^\"]+\",\"queues\":\\[\\{\"name\":\"" + queue
-                                + "\",\"paused\":false,\"counts\":\\{\"QUEUED\":\\d+,\"STARTED\":\\d+,\"SCHEDULED\":0,\"DEFERRED\":0,\"FINISHED\":\\d+,"
+                                + "\",\"paused\":false,\"partitions\":1,\"counts\":\\{\"QUEUED\":\\d+,\"STARTED\":\\d+,\"SCHEDULED\":0,\"DEFERRED\":0,\"FINISHED\":\\d+,"
                                 + "\"FAILED\":0,\"CANCELED\":0},\"totals\":\\{\"FINISHED\":\\d+,\"FAILED\":0},\"limits\":\\{\"concurrency\":0,\"rate\":0,\"periodMs\":1000}}],"
                                 + "\"workers\":\\[\\{\"name\":\"[^\"]+\",\"host\":\"[^\"]*\",\"pid\":\\d+,\"queues\":\\[\""
                                 + queue

@@ -311,6 +311,26 @@ class PartitionsIT {
     }
 
     @Test
+    void aSharedConcurrencyLimitHoldsOverTheWholeQueue() {
+        admin.partitions(name, 3);
+        admin.limit(name, QueueLimits.concurrency(5));
+        String key = "peak-" + name;
+        Jrq c = client();
+        List<Job<Void>> jobs = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            jobs.add(c.queue(name).enqueue(Jobs::occupy, key, 100L));
+        }
+        worker(10);
+        worker(10);
+        awaitFinished(jobs);
+        int peak = Jobs.PEAK.get(key).get();
+        System.out.printf(
+                "PartitionsIT: concurrency limit 5 over 3 partitions (shares 2, 2, 1), 2 workers of 10: peak %d%n",
+                peak);
+        assertThat(peak).as("jobs running at once").isLessThanOrEqualTo(5).isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
     void badInputIsRefusedAndChangesNothing() {
         assertThatThrownBy(() -> admin.partitions(name, 0))
                 .isInstanceOf(IllegalArgumentException.class)
