@@ -211,7 +211,7 @@ test('a compact record reads as the QUEUED job it is', () => {
     assert.deepEqual(done.args, undefined);
 });
 
-test('partition routing: the keys and indexes of the Java PartitionRouterTest', () => {
+test('partition routing: the keys and indexes of the Java PartitionTableTest', () => {
     assert.equal(protocol.partitionIndex('customer-7', 4), 0);
     assert.equal(protocol.partitionIndex('customer-7', 6), 2);
     assert.equal(protocol.partitionIndex('report-42', 4), 2);

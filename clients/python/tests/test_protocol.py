@@ -168,7 +168,7 @@ if __name__ == "__main__":
 
 class PartitionTest(unittest.TestCase):
     """The routing rule of partitioned queues, with the keys and indexes of the Java client's
-    PartitionRouterTest (and the Node client's test)."""
+    PartitionTableTest (and the Node client's test)."""
 
     def test_a_routing_key_goes_where_its_crc32_says(self):
         self.assertEqual(protocol.partition_index("customer-7", 4), 0)

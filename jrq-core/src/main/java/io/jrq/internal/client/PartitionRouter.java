@@ -2,12 +2,9 @@ package io.jrq.internal.client;
 
 import io.jrq.internal.redis.PartitionTable;
 import io.jrq.internal.redis.Partitions;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
-import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * first enqueue into it and again in the background every {@value #REFRESH_MS} ms, so a change of
  * partitions reaches every producer within seconds while an enqueue costs no extra round trip.
  *
- * <p>A job goes to the partition its <em>routing key</em> hashes to (CRC-32 of its UTF-8 bytes,
- * modulo the active partitions; docs/PROTOCOL.md, "Partitioned queues"): its ordering key when it
+ * <p>A job goes to the partition its <em>routing key</em> hashes to ({@link PartitionTable#route};
+ * docs/PROTOCOL.md, "Partitioned queues"): its ordering key when it
  * has one (so that key's jobs stay in one partition, in order), else its unique key (so uniqueness
  * holds over the whole queue), else its id (random ids spread evenly, and a retried enqueue with the
  * same id finds the job the first one stored).
@@ -84,24 +81,5 @@ final class PartitionRouter {
     /** Forgets a queue's table, so that the next enqueue reads it (after this client changed it). */
     void forget(String queue) {
         tables.remove(queue);
-    }
-
-    /**
-     * @param active the partitions that take new jobs
-     * @param routingKey the job's routing key (see the class description)
-     * @return the partition it goes to
-     */
-    static String pick(List<String> active, String routingKey) {
-        if (active.size() == 1) {
-            return active.get(0);
-        }
-        return active.get(index(routingKey, active.size()));
-    }
-
-    /** @return the index of the partition a routing key hashes to among {@code n} */
-    static int index(String routingKey, int n) {
-        CRC32 crc = new CRC32();
-        crc.update(routingKey.getBytes(StandardCharsets.UTF_8));
-        return (int) (crc.getValue() % n);
     }
 }

@@ -130,15 +130,7 @@ final class PartitionedAdmin implements AdminOps {
 
     /** The partition a job with this id is routed to first, then the others. */
     private List<String> searchOrder(String queue, String id) {
-        PartitionTable t = table(queue);
-        if (!t.partitioned()) {
-            return t.names();
-        }
-        List<String> out = new ArrayList<>(t.names());
-        String first = PartitionRouter.pick(t.active(), id);
-        out.remove(first);
-        out.add(0, first);
-        return out;
+        return table(queue).searchOrder(id);
     }
 
     @Override

@@ -344,7 +344,7 @@ public final class RedisBackend implements Backend {
         List<String> out = new java.util.ArrayList<>(jobs.size());
         for (EncodedJob j : jobs) {
             String key = orderingKey != null ? orderingKey : j.uniqueKey() != null ? j.uniqueKey() : j.id();
-            int i = PartitionRouter.index(key, active.size());
+            int i = PartitionTable.index(key, active.size());
             if (orderingKey == null && j.uniqueKey() == null && !idsGiven) {
                 // A job only its fresh id places may go to any partition: not to one whose master is
                 // gone until the cluster fails it over, where the call would wait for that.
@@ -359,17 +359,7 @@ public final class RedisBackend implements Backend {
 
     @Override
     public List<String> partitionsToSearch(String queue, String id) {
-        PartitionTable t = router.table(queue);
-        if (!t.partitioned()) {
-            return List.of(queue);
-        }
-        List<String> out = new java.util.ArrayList<>(t.names());
-        if (id != null) {
-            String first = PartitionRouter.pick(t.active(), id);
-            out.remove(first);
-            out.add(0, first);
-        }
-        return out;
+        return router.table(queue).searchOrder(id);
     }
 
     @Override

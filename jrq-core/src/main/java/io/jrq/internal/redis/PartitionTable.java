@@ -62,6 +62,47 @@ public record PartitionTable(
     }
 
     /**
+     * The routing rule every producer computes alike (docs/PROTOCOL.md, "Partitioned queues"), also
+     * what picks a worker's home partition.
+     *
+     * @param key a routing key
+     * @param n how many to choose from, 1 or more
+     * @return CRC-32 of the key's UTF-8 bytes, modulo {@code n}
+     */
+    public static int index(String key, int n) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return (int) (crc.getValue() % n);
+    }
+
+    /**
+     * @param routingKey a job's routing key: its ordering key, unique key or id
+     * @return the active partition it goes to
+     */
+    public String route(String routingKey) {
+        return count == 1 ? names.get(0) : names.get(index(routingKey, count));
+    }
+
+    /**
+     * @param id a job id, or null
+     * @return every partition that may hold the job: the one its id routes to first, then the others
+     */
+    public List<String> searchOrder(String id) {
+        if (id == null || !partitioned()) {
+            return names;
+        }
+        String first = route(id);
+        List<String> out = new ArrayList<>(names.size());
+        out.add(first);
+        for (String n : names) {
+            if (!n.equals(first)) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    /**
      * Reads a stored table. Anything can write to Redis, so a field that cannot be read is left out
      * with a warning rather than making the queue unusable: a name that is not one of this queue's
      * partitions is skipped, a bad count takes every partition, and partition 0 is always there.

@@ -1,6 +1,6 @@
 package io.jrq.internal.worker;
 
-import java.nio.charset.StandardCharsets;
+import io.jrq.internal.redis.PartitionTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.zip.CRC32;
 
 /**
  * What a worker serves: the queues it was given, each with the partitions it has
  * ({@code io.jrq.Admin#partitions}), which may grow while the worker runs. A queue's partitions are
- * tried from the worker's <em>home</em> partition on (chosen by the worker's name, so workers
+ * tried from the worker's <em>home</em> partition on (chosen by the worker's name with the routing
+ * rule, {@link PartitionTable#index}, so workers
  * spread over them), so that each worker mostly takes from its own partition and turns to the
  * others when that one runs dry. A partition once served stays served until the worker stops: one
  * that no longer takes new jobs still holds jobs to drain.
@@ -83,9 +83,7 @@ public final class ServedQueues {
         if (names.size() < 2) {
             return names;
         }
-        CRC32 crc = new CRC32();
-        crc.update(worker.getBytes(StandardCharsets.UTF_8));
-        int home = (int) (crc.getValue() % names.size());
+        int home = PartitionTable.index(worker, names.size());
         List<String> out = new ArrayList<>(names.size());
         out.addAll(names.subList(home, names.size()));
         out.addAll(names.subList(0, home));

@@ -1,7 +1,8 @@
-package io.jrq.internal.client;
+package io.jrq.internal.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jrq.QueueLimits;
 import io.jrq.internal.Keys;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -10,18 +11,21 @@ import org.junit.jupiter.api.Test;
  * The routing rule every producer must compute alike (docs/PROTOCOL.md, "Partitioned queues"): the
  * same routing keys and expected indexes are in the Python and Node clients' tests.
  */
-class PartitionRouterTest {
+class PartitionTableTest {
     @Test
     void aRoutingKeyGoesWhereItsCrc32Says() {
-        assertThat(PartitionRouter.index("customer-7", 4)).isZero();
-        assertThat(PartitionRouter.index("customer-7", 6)).isEqualTo(2);
-        assertThat(PartitionRouter.index("report-42", 4)).isEqualTo(2);
-        assertThat(PartitionRouter.index("8WoY1RYdmPAtyvjs", 6)).isEqualTo(1);
+        assertThat(PartitionTable.index("customer-7", 4)).isZero();
+        assertThat(PartitionTable.index("customer-7", 6)).isEqualTo(2);
+        assertThat(PartitionTable.index("report-42", 4)).isEqualTo(2);
+        assertThat(PartitionTable.index("8WoY1RYdmPAtyvjs", 6)).isEqualTo(1);
         // UTF-8 bytes, not UTF-16 chars: a surrogate pair hashes as its four bytes.
-        assertThat(PartitionRouter.index("\u00e9\u20ac\ud834\udd1e", 4)).isEqualTo(2);
-        assertThat(PartitionRouter.pick(List.of("q", "q~1", "q~2", "q~3"), "report-42"))
-                .isEqualTo("q~2");
-        assertThat(PartitionRouter.pick(List.of("q"), "anything")).isEqualTo("q");
+        assertThat(PartitionTable.index("\u00e9\u20ac\ud834\udd1e", 4)).isEqualTo(2);
+        PartitionTable four = new PartitionTable("q", 4, List.of("q", "q~1", "q~2", "q~3"), 0, QueueLimits.NONE, "");
+        assertThat(four.route("report-42")).isEqualTo("q~2");
+        assertThat(PartitionTable.single("q").route("anything")).isEqualTo("q");
+        // A lookup by id tries the partition the id routes to first.
+        assertThat(four.searchOrder("report-42")).containsExactly("q~2", "q", "q~1", "q~3");
+        assertThat(four.searchOrder(null)).containsExactly("q", "q~1", "q~2", "q~3");
     }
 
     @Test
