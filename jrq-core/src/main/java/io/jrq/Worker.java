@@ -2,6 +2,7 @@ package io.jrq;
 
 import io.jrq.internal.client.Backend;
 import io.jrq.internal.codec.RetrySpec;
+import io.jrq.internal.worker.ServedQueues;
 import io.jrq.internal.worker.WorkerConfig;
 import io.jrq.internal.worker.WorkerHandle;
 import java.lang.management.ManagementFactory;
@@ -339,8 +340,9 @@ public final class Worker implements AutoCloseable {
                 throw new IllegalArgumentException(
                         "heartbeatInterval (" + hb + ") must be shorter than leaseDuration (" + lease + ")");
             }
+            String workerName = name != null ? name : defaultName();
             WorkerConfig config = new WorkerConfig(
-                    name != null ? name : defaultName(),
+                    workerName,
                     queues,
                     weights,
                     concurrency,
@@ -360,7 +362,8 @@ public final class Worker implements AutoCloseable {
                     burst,
                     allowEviction,
                     quickRecovery,
-                    classLoader);
+                    classLoader,
+                    new ServedQueues(queues, weights, workerName));
             return new Worker(backend.startWorker(config), config);
         }
 

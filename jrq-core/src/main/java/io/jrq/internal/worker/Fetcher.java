@@ -229,7 +229,7 @@ final class Fetcher implements Runnable, IdleLeaser.Loop {
         // Once a queue fills every slot asked for, lower queues only get their completions sent:
         // slots freed meanwhile belong to the higher queue in the next round (strict priority).
         boolean lowerMayFetch = mayLease;
-        List<String> order = config.queueOrder();
+        List<String> order = config.served().order();
         for (String queue : order) {
             if (order.size() > 1 && !scripts.reachable(queue)) {
                 // Its master is gone until the cluster fails it over: the others must not wait on it.

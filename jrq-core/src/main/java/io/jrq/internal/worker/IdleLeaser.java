@@ -89,7 +89,7 @@ final class IdleLeaser {
             handBack(true);
             return;
         }
-        idleStep(config.queueOrder(), 0, Math.min(slots.free(), Fetcher.MAX_BATCH), false);
+        idleStep(config.served().order(), 0, Math.min(slots.free(), Fetcher.MAX_BATCH), false);
     }
 
     private void idleStep(List<String> order, int index, int want, boolean leasedAny) {

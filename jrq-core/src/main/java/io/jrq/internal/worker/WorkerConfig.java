@@ -32,7 +32,8 @@ import java.util.Map;
  * @param allowEviction start even on a Redis with an allkeys-* maxmemory-policy
  * @param quickRecovery give back the jobs of workers whose connections are gone within about a second
  * @param classLoader loads allowed job classes
- * @param served what the worker serves (see {@link #served})
+ * @param served what the worker serves: {@code queues} with their partitions, which may grow while
+ *     it runs (one per configuration; {@code ServedQueues.order()} is the order of a round)
  */
 public record WorkerConfig(
         String name,
@@ -57,68 +58,6 @@ public record WorkerConfig(
         boolean quickRecovery,
         ClassLoader classLoader,
         ServedQueues served) {
-
-    /** A configuration serving {@code queues}, each without partitions until the worker reads them. */
-    public WorkerConfig(
-            String name,
-            List<String> queues,
-            int[] weights,
-            int concurrency,
-            boolean virtualThreads,
-            List<String> allowedPackages,
-            Map<String, Handler> handlers,
-            Map<String, RetrySpec> handlerRetry,
-            RetrySpec defaultRetry,
-            long defaultTimeoutMs,
-            InstanceResolver resolver,
-            Duration lease,
-            Duration heartbeat,
-            Duration reapInterval,
-            int maxRecoveries,
-            Duration shutdownGrace,
-            boolean handleSignals,
-            boolean burst,
-            boolean allowEviction,
-            boolean quickRecovery,
-            ClassLoader classLoader) {
-        this(
-                name,
-                queues,
-                weights,
-                concurrency,
-                virtualThreads,
-                allowedPackages,
-                handlers,
-                handlerRetry,
-                defaultRetry,
-                defaultTimeoutMs,
-                resolver,
-                lease,
-                heartbeat,
-                reapInterval,
-                maxRecoveries,
-                shutdownGrace,
-                handleSignals,
-                burst,
-                allowEviction,
-                quickRecovery,
-                classLoader,
-                new ServedQueues(queues, weights, name));
-    }
-
-    /**
-     * @return what the worker serves: {@link #queues} with their partitions, which may grow while it
-     *     runs. One per configuration, made with it.
-     */
-    @Override
-    public ServedQueues served() {
-        return served;
-    }
-
-    /** @return the queues and partitions in the order to try them this round */
-    public List<String> queueOrder() {
-        return served.order();
-    }
 
     /** @return an invoker for this configuration */
     public Invoker invoker(boolean allowAll) {
