@@ -73,7 +73,7 @@ final class RedisAdmin {
         // Registries of ended jobs are scored by expiry (Redis time): count only entries not yet
         // expired by that same clock, so that a client whose clock is off counts what workers see.
         List<String> time = redis.await(a.time());
-        long now = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+        long now = Commands.millis(time);
         f.put(JobStatus.FINISHED, a.zcountFrom(keys.finished(queue), now));
         counted.put(JobStatus.FINISHED, keys.finished(queue));
         f.put(JobStatus.FAILED, a.zcountFrom(keys.failed(queue), now));
@@ -364,8 +364,7 @@ final class RedisAdmin {
      * twice or not at all, never losing a job.
      */
     void moveTotals(String from, String into) {
-        Map<String, String> t = redis.await(redis.commands().hmget(keys.stats(from), "finished", "failed"));
-        long[] n = totals(keys.stats(from), CompletableFuture.completedFuture(t));
+        long[] n = totals(keys.stats(from), redis.commands().hmget(keys.stats(from), "finished", "failed"));
         redis.await(redis.commands()
                 .hincrby(keys.stats(into), "finished", n[0])
                 .thenCompose(x -> redis.commands().hincrby(keys.stats(into), "failed", n[1]))
@@ -374,8 +373,7 @@ final class RedisAdmin {
 
     /** @return Redis time in ms */
     long now() {
-        List<String> t = redis.await(redis.commands().time());
-        return Long.parseLong(t.get(0)) * 1000 + Long.parseLong(t.get(1)) / 1000;
+        return Commands.millis(redis.await(redis.commands().time()));
     }
 
     public long deleteAllFailed(String queue) {
@@ -468,7 +466,7 @@ final class RedisAdmin {
         CompletableFuture<List<String>> time = redis.commands().time();
         CompletableFuture<Map<String, String>> ring = redis.commands().hgetall(key);
         List<String> t = redis.await(time);
-        long current = (Long.parseLong(t.get(0)) * 1000 + Long.parseLong(t.get(1)) / 1000) / 60_000;
+        long current = Commands.millis(t) / 60_000;
         Map<String, String> h;
         try {
             h = redis.await(ring);

@@ -3,6 +3,7 @@ package io.jrq.internal.client;
 import io.jrq.JrqException;
 import io.jrq.RedisFullException;
 import io.jrq.internal.Keys;
+import io.jrq.internal.redis.Commands;
 import io.jrq.internal.redis.Commands.Scored;
 import io.jrq.internal.redis.Redis;
 import io.jrq.internal.redis.ScriptGateway;
@@ -65,7 +66,7 @@ final class RedisRecurringStore implements RecurringStore {
                     redis.commands().hget(hash, def.name()).toCompletableFuture();
             CompletableFuture<List<String>> time = redis.commands().time().toCompletableFuture();
             String old = redis.await(current);
-            long now = millis(redis.await(time));
+            long now = Commands.millis(redis.await(time));
             RecurringDef previous = old == null ? null : parseQuietly(hash, def.name(), old, null);
             boolean keepDue = previous != null && previous.scheduleKey().equals(def.scheduleKey());
             RecurringDef stored =
@@ -100,7 +101,7 @@ final class RedisRecurringStore implements RecurringStore {
         if (d == null) {
             return Optional.empty();
         }
-        long now = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+        long now = Commands.millis(time);
         String id = RecurringDef.jobId(name, now);
         ScriptGateway.Trigger r =
                 scripts.recurringTrigger(queue, name, json, id, d.envelope(now).toJson());
@@ -208,9 +209,5 @@ final class RedisRecurringStore implements RecurringStore {
             }
             return null;
         }
-    }
-
-    private static long millis(List<String> time) {
-        return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
     }
 }

@@ -56,6 +56,14 @@ public final class Commands {
         return async.time().toCompletableFuture();
     }
 
+    /**
+     * @param time a reply of {@link #time}
+     * @return that time in ms, as the scripts' {@code nowMs} reads it
+     */
+    public static long millis(List<String> time) {
+        return Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+    }
+
     public CompletableFuture<String> info(String section) {
         return async.info(section).toCompletableFuture();
     }

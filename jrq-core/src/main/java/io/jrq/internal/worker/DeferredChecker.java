@@ -1,6 +1,7 @@
 package io.jrq.internal.worker;
 
 import io.jrq.internal.Keys;
+import io.jrq.internal.redis.Commands;
 import io.jrq.internal.redis.Commands.Scored;
 import io.jrq.internal.redis.Dependencies;
 import io.jrq.internal.redis.Redis;
@@ -66,7 +67,7 @@ final class DeferredChecker implements Runnable {
         }
         // Scores are enqueue times on the Redis clock, so the age is measured on that clock too.
         List<String> time = redis.await(redis.commands().time());
-        long nowMs = Long.parseLong(time.get(0)) * 1000 + Long.parseLong(time.get(1)) / 1000;
+        long nowMs = Commands.millis(time);
         int checked = 0;
         for (Scored e : page) {
             if (nowMs - (long) e.score() < minAgeMs) {
