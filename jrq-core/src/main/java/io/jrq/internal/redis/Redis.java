@@ -18,6 +18,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
@@ -223,8 +224,7 @@ public final class Redis implements AutoCloseable {
      */
     public String nodeOf(String key) {
         if (client instanceof RedisClusterClient c) {
-            io.lettuce.core.cluster.models.partitions.RedisClusterNode node =
-                    c.getPartitions().getPartitionBySlot(io.lettuce.core.cluster.SlotHash.getSlot(key));
+            RedisClusterNode node = c.getPartitions().getPartitionBySlot(SlotHash.getSlot(key));
             return node == null ? "" : node.getNodeId();
         }
         return "";
@@ -242,16 +242,14 @@ public final class Redis implements AutoCloseable {
      *     the slot has no master in this client's topology
      */
     public boolean isUp(String key) {
-        if (!(connection instanceof io.lettuce.core.cluster.api.StatefulRedisClusterConnection<String, String> c)) {
+        if (!(connection instanceof StatefulRedisClusterConnection<String, String> c)) {
             return true;
         }
-        io.lettuce.core.cluster.models.partitions.RedisClusterNode node =
-                c.getPartitions().getPartitionBySlot(io.lettuce.core.cluster.SlotHash.getSlot(key));
-        if (node == null) {
+        String node = nodeOf(key);
+        if (node.isEmpty()) {
             return false;
         }
-        CompletableFuture<io.lettuce.core.api.StatefulRedisConnection<String, String>> f =
-                c.getConnectionAsync(node.getNodeId());
+        CompletableFuture<io.lettuce.core.api.StatefulRedisConnection<String, String>> f = c.getConnectionAsync(node);
         return f.isDone() && !f.isCompletedExceptionally() && f.join().isOpen();
     }
 
@@ -259,9 +257,8 @@ public final class Redis implements AutoCloseable {
     public List<String> masters() {
         if (client instanceof RedisClusterClient c) {
             List<String> ids = new java.util.ArrayList<>();
-            for (io.lettuce.core.cluster.models.partitions.RedisClusterNode n : c.getPartitions()) {
-                if (n.is(io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag.UPSTREAM)
-                        && !n.getSlots().isEmpty()) {
+            for (RedisClusterNode n : c.getPartitions()) {
+                if (n.is(RedisClusterNode.NodeFlag.UPSTREAM) && !n.getSlots().isEmpty()) {
                     ids.add(n.getNodeId());
                 }
             }
