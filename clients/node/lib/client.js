@@ -272,7 +272,7 @@ class Client {
         const job = this.prepare(fn, args, o, o.id);
         const active = await this.activePartitions(o.queue);
         if (active.length > 1) {
-            o = { ...o, queue: active[p.partitionIndex(o.orderingKey || o.uniqueKey || job.id, active.length)] };
+            o = { ...o, queue: p.route(active, o, job.id) };
         }
         await this.registerQueue(o.queue);
         const [enqueuedAt, ids] = await this.run(p.enqueueCall(this.prefix, o, [job]));
@@ -327,7 +327,7 @@ class Client {
         // Partition by partition, each its own pipelined batches (PROTOCOL.md, "Partitioned queues").
         const groups = new Map();
         jobs.forEach((job, i) => {
-            const target = active[p.partitionIndex(o.orderingKey || o.uniqueKey || job.id, active.length)];
+            const target = p.route(active, o, job.id);
             if (!groups.has(target)) {
                 groups.set(target, []);
             }

@@ -95,6 +95,11 @@ function partitionIndex(routingKey, n) {
     return crc32(Buffer.from(routingKey, 'utf8')) % n;
 }
 
+/** @returns the partition of `active` a job goes to: by its ordering key, else its unique key, else its id */
+function route(active, o, id) {
+    return active[partitionIndex(o.orderingKey || o.uniqueKey || id, active.length)];
+}
+
 /**
  * The partitions of a queue that take new jobs, from its table's count and names as read (null when
  * absent), read leniently as the Java client does: partition 0 always first.
@@ -664,6 +669,7 @@ module.exports = {
     checkQueueOrPartition,
     isPartitionName,
     partitionIndex,
+    route,
     activePartitions,
     partitionsKey,
     checkFunctionName,
