@@ -8,6 +8,7 @@ import io.jrq.internal.redis.Script;
 import io.jrq.redisserver.Resp;
 import io.jrq.testjobs.Dag;
 import io.jrq.testjobs.Flaky;
+import io.jrq.testjobs.Gates;
 import io.jrq.testjobs.Jobs;
 import io.jrq.testjobs.Ticks;
 import io.jrq.testkit.Private;
@@ -179,7 +180,9 @@ class ClusterScriptsIT {
             // in-process worker cannot die without giving its jobs back): the job's deadline in the
             // active set is moved to the past on its master. The reaper gives it back, the worker
             // leases it again as a suspect, and start.lua marks that run before it starts.
-            Job<Long> reaped = qb.enqueue(Jobs::sleep, 1500L);
+            // The job holds its run until the reaper has given it back: a fixed sleep could end first.
+            String gate = "cs-reap-" + tag;
+            Job<String> reaped = qb.enqueue(Gates::hold, gate);
             assertThat(eventually(() -> reaped.status() == JobStatus.STARTED)).isTrue();
             // The worker's heartbeat renews the deadline as often as the reaper runs, so one push
             // back may be undone before the reaper sees it: push it back until the reaper has, but
@@ -198,7 +201,8 @@ class ClusterScriptsIT {
                     }))
                     .as("reap.lua gave back the job whose lease expired")
                     .isTrue();
-            assertThat(reaped.await(WAIT)).isEqualTo(1500L);
+            Gates.open(gate);
+            assertThat(reaped.await(WAIT)).isEqualTo(gate);
             assertThat(masterB.execute("HGET", jobKey, "recoveries"))
                     .as("recoveries of the reaped job: only its first lease expired")
                     .isEqualTo("1");
