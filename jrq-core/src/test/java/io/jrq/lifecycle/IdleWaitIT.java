@@ -6,12 +6,15 @@ import static org.awaitility.Awaitility.await;
 import io.jrq.Job;
 import io.jrq.JobStatus;
 import io.jrq.Jrq;
+import io.jrq.JrqOptions;
 import io.jrq.Queue;
 import io.jrq.Worker;
 import io.jrq.internal.Keys;
 import io.jrq.testjobs.Jobs;
 import io.jrq.testkit.RedisServer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,6 +95,47 @@ class IdleWaitIT {
             assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
             assertThat(redis.execute("ZCARD", new Keys("jrq").active("idle-close")))
                     .isEqualTo("0");
+        }
+    }
+
+    /**
+     * Redis stalls under an idle worker with a short command timeout: the fetch sent behind its wait
+     * times out on the client while it is still in Redis. The worker reports the failure only once
+     * its waiter's connection has settled (a barrier behind the stale pair answered), so the loop's
+     * give-back runs after any fetch of that pair: the jobs that land right after run at once
+     * instead of waiting out a lease (30 s) nobody reads.
+     */
+    @Test
+    void aFetchBehindTheWaitThatTimedOutLeasesNoJobThatNobodyRuns() {
+        String queue = "idle-timeout";
+        try (Jrq producer = Jrq.connect(redis.url());
+                Jrq impatient = Jrq.connect(JrqOptions.builder()
+                        .url(redis.url())
+                        .commandTimeout(Duration.ofMillis(400))
+                        .build());
+                Worker worker = impatient
+                        .worker(queue)
+                        .allowPackages("io.jrq.testjobs")
+                        .handleSignals(false)
+                        .start()) {
+            Queue q = producer.queue(queue);
+            assertThat(q.enqueue(Jobs::square, 3).await(WAIT)).isEqualTo(9);
+            await().atMost(WAIT).until(() -> blockedClients() == 1);
+            redis.execute("DEBUG", "SLEEP", "1.5");
+            List<Job<Integer>> jobs = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                jobs.add(q.enqueue(Jobs::square, i));
+                sleep(30);
+            }
+            long t0 = System.nanoTime();
+            for (int i = 0; i < jobs.size(); i++) {
+                assertThat(jobs.get(i).await(Duration.ofSeconds(10)))
+                        .as("job %d of those enqueued right after Redis slept", i)
+                        .isEqualTo(i * i);
+            }
+            System.out.println("IdleWaitIT: 20 jobs enqueued right after a 1.5 s DEBUG SLEEP all ended "
+                    + (System.nanoTime() - t0) / 1_000_000 + " ms after the last enqueue");
+            assertThat(worker.isRunning()).isTrue();
         }
     }
 

@@ -44,6 +44,19 @@ public final class BlockingConnection implements AutoCloseable {
     }
 
     /**
+     * Sends {@code LLEN key} behind whatever this connection has already sent to the key's node.
+     * Redis runs one connection's commands in order, so its reply means every command sent before
+     * it there has run, including one whose reply the client has stopped waiting for (a timed-out
+     * fetch pipelined behind a wait): nothing sent before it can run later.
+     *
+     * @param key a key of the node whose commands must have run
+     * @return the list's length, once the commands before it have run
+     */
+    public CompletableFuture<Long> barrier(String key) {
+        return async.llen(key).toCompletableFuture();
+    }
+
+    /**
      * Ends this connection's blocked command as if it timed out ({@code CLIENT UNBLOCK id TIMEOUT}),
      * sent on another connection since this one is blocked. Does not wait for the reply.
      *

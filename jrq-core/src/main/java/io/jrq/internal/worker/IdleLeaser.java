@@ -5,9 +5,6 @@ import io.jrq.internal.redis.ScriptGateway.FetchReply;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
-import java.util.function.Function;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +39,24 @@ final class IdleLeaser {
 
         /** Wakes the loop. */
         void wake();
+    }
+
+    /** The waiter whose own connection a fetch behind the wait is pipelined on. */
+    interface Waiter {
+        /** @return false once the waiter is stopping: checked before each pair is sent */
+        boolean go();
+
+        /** Sends the wait ({@code BLMOVE}) on the waiter's connection; returns its pending reply. */
+        CompletableFuture<?> sendWait();
+
+        /** Sends the fetch on the waiter's connection, where it must follow the wait. */
+        CompletableFuture<FetchReply> sendFetch(ScriptGateway.Fetch fetch);
+
+        /**
+         * @return completed once every command sent on the waiter's connection so far has run in
+         *     Redis (or the waiter stops): a fetch the client stopped waiting for cannot run after it
+         */
+        CompletableFuture<Void> settle();
     }
 
     private final WorkerConfig config;
@@ -205,28 +220,18 @@ final class IdleLeaser {
      * or jobs were leased while outcomes wait: those are the loop's to send, with its next lease, as
      * after an idle fetch.
      *
-     * @param sendFetch sends a fetch on the waiter's connection, where it must follow the wait
-     * @param sendWait sends the wait and returns its pending reply
-     * @param go false once the waiter is stopping: checked before each pair is sent
+     * <p>A fetch whose reply does not come in time may still be waiting in Redis behind its
+     * {@code BLMOVE}, and lease a job that lands later: after the loop's give-back of what was
+     * leased unread ({@code unclaimed.lua}), which would then miss it, and that job would wait out
+     * its whole lease. So a failure is reported (and the signal handed back) only once the waiter's
+     * connection has settled: nothing sent on it before can still run.
+     *
+     * @param waiter the waiter, whose connection carries the pairs
      * @param end completed once the signal is handed back; failed when a call failed
      */
-    void fetchBehindWait(
-            String queue,
-            Function<ScriptGateway.Fetch, CompletableFuture<FetchReply>> sendFetch,
-            Supplier<CompletableFuture<?>> sendWait,
-            BooleanSupplier go,
-            CompletableFuture<Void> end) {
-        pair(queue, sendFetch, sendWait, go, end);
-    }
-
-    private void pair(
-            String queue,
-            Function<ScriptGateway.Fetch, CompletableFuture<FetchReply>> sendFetch,
-            Supplier<CompletableFuture<?>> sendWait,
-            BooleanSupplier go,
-            CompletableFuture<Void> end) {
+    void fetchBehindWait(String queue, Waiter waiter, CompletableFuture<Void> end) {
         int want = Math.min(slots.free(), Fetcher.MAX_BATCH);
-        if (!loop.fetching() || !go.getAsBoolean() || want <= 0 || blocked.contains(queue)) {
+        if (!loop.fetching() || !waiter.go() || want <= 0 || blocked.contains(queue)) {
             handBack(!loop.fetching());
             end.complete(null);
             return;
@@ -238,16 +243,22 @@ final class IdleLeaser {
             if (FaultPoints.ENABLED) {
                 FaultPoints.reach(FaultPoints.FETCH_BEFORE_SEND);
             }
-            waited = sendWait.get();
-            pending = sendFetch.apply(fetch);
+            waited = waiter.sendWait();
+            pending = waiter.sendFetch(fetch);
         } catch (RuntimeException e) {
             handBack(true);
             end.completeExceptionally(e);
             return;
         }
         pending.whenComplete((reply, error) -> {
+            if (error != null) {
+                waiter.settle()
+                        .whenComplete((settled, ignored) ->
+                                dispatchIdle(queue, null, error, "fetch behind the wait", end::completeExceptionally));
+                return;
+            }
             FetchReplies.Reply r =
-                    dispatchIdle(queue, reply, error, "fetch behind the wait", end::completeExceptionally);
+                    dispatchIdle(queue, reply, null, "fetch behind the wait", end::completeExceptionally);
             if (r == null) {
                 return;
             }
@@ -269,7 +280,7 @@ final class IdleLeaser {
                 end.complete(null);
                 return;
             }
-            pair(queue, sendFetch, sendWait, go, end);
+            fetchBehindWait(queue, waiter, end);
         });
     }
 }

@@ -2,6 +2,8 @@ package io.jrq.internal.worker;
 
 import io.jrq.internal.redis.BlockingConnection;
 import io.jrq.internal.redis.Redis;
+import io.jrq.internal.redis.ScriptGateway;
+import io.jrq.internal.redis.ScriptGateway.FetchReply;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -32,9 +34,11 @@ import org.slf4j.LoggerFactory;
  * <p>The waiter's thread only paces the waits: it starts a wait once the loop has armed the signal
  * and waits until the signal is handed back.
  */
-final class QueueWaiter implements Runnable {
+final class QueueWaiter implements Runnable, IdleLeaser.Waiter {
     private static final Logger log = LoggerFactory.getLogger(QueueWaiter.class);
     private static final double BLOCK_SECONDS = 1.0;
+    /** The least time between two barriers of {@link #settle()}. */
+    private static final long SETTLE_PAUSE_MS = 100;
 
     private final String queue;
     private final Set<String> blocked;
@@ -119,7 +123,7 @@ final class QueueWaiter implements Runnable {
                     // Published before anything is sent: stop() either sees it or stops the send.
                     CompletableFuture<Void> c = new CompletableFuture<>();
                     chain = c;
-                    leaser.fetchBehindWait(queue, fetch -> fetch.run(blocking), this::sendWait, () -> running, c);
+                    leaser.fetchBehindWait(queue, this, c);
                     c.get();
                 } else {
                     // Waits for the callback's stage, not the reply itself, so the next BLMOVE is only
@@ -147,8 +151,55 @@ final class QueueWaiter implements Runnable {
         }
     }
 
-    private CompletableFuture<String> sendWait() {
+    @Override
+    public boolean go() {
+        return running;
+    }
+
+    @Override
+    public CompletableFuture<String> sendWait() {
         return blocking.blmove(readyKey, blockSeconds);
+    }
+
+    @Override
+    public CompletableFuture<FetchReply> sendFetch(ScriptGateway.Fetch fetch) {
+        return fetch.run(blocking);
+    }
+
+    /**
+     * Sends a barrier behind what this connection carries until one is answered: while Redis does
+     * not answer (asleep, or a failover), each barrier times out like the fetch did and the next
+     * one goes behind it. Ends early once the waiter stops.
+     */
+    @Override
+    public CompletableFuture<Void> settle() {
+        CompletableFuture<Void> settled = new CompletableFuture<>();
+        settleStep(settled);
+        return settled;
+    }
+
+    private void settleStep(CompletableFuture<Void> settled) {
+        if (!running) {
+            settled.complete(null);
+            return;
+        }
+        long sent = System.nanoTime();
+        CompletableFuture<Long> barrier;
+        try {
+            barrier = blocking.barrier(readyKey);
+        } catch (RuntimeException e) {
+            barrier = CompletableFuture.failedFuture(e);
+        }
+        barrier.whenComplete((length, error) -> {
+            if (error == null) {
+                settled.complete(null);
+                return;
+            }
+            log.debug("waiting for the commands before it on {} failed, trying again: {}", readyKey, error.toString());
+            // A barrier refused at once (the connection is down) is sent again after a pause, not in a spin.
+            long pause = Math.max(0, SETTLE_PAUSE_MS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent));
+            CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS).execute(() -> settleStep(settled));
+        });
     }
 
     private static void sleep(long ms) {
