@@ -20,9 +20,10 @@
 -- Returns: an array with one entry { id, "CANCELED", {dependents} } per job this call canceled,
 -- whose own dependents the caller must tell in turn.
 -- It runs on a full Redis too (lib/full.lua): it follows the outcomes fetch.lua records there.
--- lib/clock.lua: nowMs, the one clock of every script; pasted where a script says
--- "-- @include clock" (Script.java does this, once per script). Not a script of its own.
--- Used by: cancel.lua, enqueue.lua, fetch.lua, reap.lua, recover.lua, recurring-due.lua,
+-- lib/clock.lua: nowMs, the one clock of every script, and int, how scripts spell integers;
+-- pasted where a script says "-- @include clock" (Script.java does this, once per script). Not a
+-- script of its own.
+-- Used by: cancel.lua, depend.lua, enqueue.lua, fetch.lua, reap.lua, recover.lua, recurring-due.lua,
 --   partitions.lua, recurring-trigger.lua, release.lua, renew.lua, requeue.lua, retry-now.lua, run-now.lua,
 --   tick.lua, unclaimed.lua
 
@@ -31,6 +32,21 @@
 local function nowMs()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- An integer (a time in ms, a count) spelt as a string, for a command argument or a stored value.
+-- Redis 7.0 spells a Lua number passed to redis.call with printf("%.17g"), and Lua's own
+-- concatenation with "%.14g": the float path of printf, which costs about what a small command does.
+-- The per-job paths pass the same few integers (now, a deadline, an expiry) again and again, so each
+-- is spelt once per script call, with the integer path of printf.
+local spelt = {}
+local function int(n)
+  local s = spelt[n]
+  if not s then
+    s = string.format('%d', n)
+    spelt[n] = s
+  end
+  return s
 end
 
 -- lib/finish.lua: newEndings, endJob, flushEndings, releaseUnique, trimRegistry: the end of a job
@@ -45,6 +61,8 @@ end
 -- added to and trimmed once per script call (flushEndings), so a script that ends many jobs pays
 -- for that once; the event is one per job ({"id","status"}) or one per call ({"ended": {status:
 -- [ids]}}, fetch.lua's), as each script's callers know it.
+
+
 
 -- Drops expired entries from a registry of ended jobs (a zset scored by expiry time) and past the
 -- cap pops the oldest entries and deletes their job hashes, so a registry is bounded both in time
@@ -90,15 +108,15 @@ end
 -- when it has none for sure. Returns the dependents taken (an empty table when none).
 local function endJob(e, id, status, fields, registry, max, ttl, uniquePrefix, unique, dependentsKey)
   local key = e.prefix .. id
-  redis.call('HSET', key, 'status', status, 'ended_at', e.now, unpack(fields))
-  if ttl >= 0 then redis.call('EXPIRE', key, ttl) end
+  redis.call('HSET', key, 'status', status, 'ended_at', int(e.now), unpack(fields))
+  if ttl >= 0 then redis.call('EXPIRE', key, int(ttl)) end
   local adds = e.adds[registry]
   if not adds then
     adds = {}
     e.adds[registry] = adds
     e.caps[registry] = max
   end
-  adds[#adds + 1] = ttl >= 0 and (e.now + ttl * 1000) or 9007199254740991
+  adds[#adds + 1] = ttl >= 0 and int(e.now + ttl * 1000) or '9007199254740991'
   adds[#adds + 1] = id
   releaseUnique(uniquePrefix, unique, id, true)
   local dependents = {}

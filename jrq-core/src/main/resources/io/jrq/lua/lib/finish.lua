@@ -11,6 +11,8 @@
 -- for that once; the event is one per job ({"id","status"}) or one per call ({"ended": {status:
 -- [ids]}}, fetch.lua's), as each script's callers know it.
 
+-- @include clock
+
 -- Drops expired entries from a registry of ended jobs (a zset scored by expiry time) and past the
 -- cap pops the oldest entries and deletes their job hashes, so a registry is bounded both in time
 -- and in size.
@@ -55,15 +57,15 @@ end
 -- when it has none for sure. Returns the dependents taken (an empty table when none).
 local function endJob(e, id, status, fields, registry, max, ttl, uniquePrefix, unique, dependentsKey)
   local key = e.prefix .. id
-  redis.call('HSET', key, 'status', status, 'ended_at', e.now, unpack(fields))
-  if ttl >= 0 then redis.call('EXPIRE', key, ttl) end
+  redis.call('HSET', key, 'status', status, 'ended_at', int(e.now), unpack(fields))
+  if ttl >= 0 then redis.call('EXPIRE', key, int(ttl)) end
   local adds = e.adds[registry]
   if not adds then
     adds = {}
     e.adds[registry] = adds
     e.caps[registry] = max
   end
-  adds[#adds + 1] = ttl >= 0 and (e.now + ttl * 1000) or 9007199254740991
+  adds[#adds + 1] = ttl >= 0 and int(e.now + ttl * 1000) or '9007199254740991'
   adds[#adds + 1] = id
   releaseUnique(uniquePrefix, unique, id, true)
   local dependents = {}

@@ -8,6 +8,7 @@
 -- dropped, and a record that cannot be leased is moved aside (lib/corrupt.lua); either way another
 -- id is popped in its place. Leasing a job releases its unique key of scope Q (lib/finish.lua).
 
+-- @include clock
 -- @include corrupt
 -- @include queued
 -- @include finish
@@ -20,9 +21,10 @@
 local function leaseJobs(fk, want, now, worker, lease, maxPayload, aside, registryMax, warnings)
   local jobs, suspects, failedCount = {}, {}, 0
   local leased, leasedIds = 0, {}
+  local deadline, startedAt = int(now + lease), int(now)
   -- Records the lease of one job (its hash already says STARTED) in the reply and the active set.
   local function take(id, payload, token, attempts, readySince)
-    leasedIds[#leasedIds + 1] = now + lease
+    leasedIds[#leasedIds + 1] = deadline
     leasedIds[#leasedIds + 1] = id
     jobs[#jobs + 1] = id
     jobs[#jobs + 1] = payload
@@ -84,8 +86,8 @@ local function leaseJobs(fk, want, now, worker, lease, maxPayload, aside, regist
           else
             -- A compact record is a job that was never leased: first attempt, first lease.
             local token = worker .. ':1'
-            redis.call('HSET', key, 'status', 'STARTED', 'payload', payload, 'enqueued_at', at, 'started_at', now,
-              'worker', worker, 'token', token, 'attempts', 1, 'leases', 1)
+            redis.call('HSET', key, 'status', 'STARTED', 'payload', payload, 'enqueued_at', at, 'started_at', startedAt,
+              'worker', worker, 'token', token, 'attempts', '1', 'leases', '1')
             take(id, payload, token, 1, at)
           end
         else
@@ -104,8 +106,8 @@ local function leaseJobs(fk, want, now, worker, lease, maxPayload, aside, regist
             -- The token counts leases, which unlike attempts never go back (requeue.lua returns an attempt).
             local leases = (tonumber(job[4]) or 0) + 1
             local token = worker .. ':' .. leases
-            redis.call('HSET', key, 'status', 'STARTED', 'started_at', now, 'worker', worker, 'token', token,
-              'attempts', attempts, 'leases', leases)
+            redis.call('HSET', key, 'status', 'STARTED', 'started_at', startedAt, 'worker', worker, 'token', token,
+              'attempts', int(attempts), 'leases', int(leases))
             releaseUnique(fk.uniquePrefix, job[6], id, false)
             take(id, job[2], token, attempts, job[7] or job[8])
             if (tonumber(job[5]) or 0) > 0 then suspects[#suspects + 1] = id end

@@ -10,10 +10,12 @@
 -- never goes back to the compact form, so a reader that looks at the field first and the hash
 -- second (on one connection) always sees the job in one of its two places.
 
+-- @include clock
+
 -- Stores new job id in the compact form, enqueued at now, and pushes it on the ready list (push:
 -- 'LPUSH', the back of the queue, or 'RPUSH', the front).
 local function storeCompact(queuedKey, ready, push, id, payload, now)
-  redis.call('HSET', queuedKey, id, now .. ':' .. payload)
+  redis.call('HSET', queuedKey, id, int(now) .. ':' .. payload)
   redis.call(push, ready, id)
 end
 
