@@ -74,13 +74,14 @@ public final class Bench {
         String url = options.redisUrl;
         long redisPid = -1;
         if (url == null) {
-            server = RedisServer.builder()
-                    .config("save", "\"\"")
-                    .appendOnly(false)
-                    .start();
+            RedisServer.Builder builder =
+                    RedisServer.builder().config("save", "\"\"").appendOnly(false);
+            options.redisConfig.forEach(builder::config);
+            server = builder.start();
             url = server.url();
             redisPid = server.pid();
-            progress("private Redis " + server.version() + " on " + url);
+            progress("private Redis " + server.version() + " on " + url
+                    + (options.redisConfig.isEmpty() ? "" : " with " + options.redisConfig));
         }
         try {
             Bench bench = new Bench(options, url, report);

@@ -2,8 +2,11 @@ package io.jrq.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The suite's command line; see {@link #USAGE}. */
@@ -25,6 +28,8 @@ final class Options {
                                     (default: the best of the end-to-end runs, else 50)
               --worker-jvm OPTS     extra JVM options for worker processes, space-separated
               --redis-url URL       use this throw-away Redis (it gets FLUSHALL!) instead of a private one
+              --redis-config LIST   settings of the private Redis, NAME=VALUE,... (e.g.
+                                    hash-max-listpack-value=256); the default is Redis's own
             """;
 
     int n = 20_000;
@@ -44,6 +49,8 @@ final class Options {
     int at = -1;
     List<String> workerJvm = List.of();
     String redisUrl;
+    /** Settings of the private Redis beyond the suite's own, in the order given. */
+    Map<String, String> redisConfig = Map.of();
 
     static Options parse(String[] args) {
         Options o = new Options();
@@ -80,6 +87,7 @@ final class Options {
                 case "--worker-jvm" ->
                     o.workerJvm = v.isBlank() ? List.of() : List.of(v.trim().split("\\s+"));
                 case "--redis-url" -> o.redisUrl = v;
+                case "--redis-config" -> o.redisConfig = settings(a, v);
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
         }
@@ -96,6 +104,22 @@ final class Options {
             // reported below
         }
         throw new IllegalArgumentException(option + " needs a positive number, got: '" + v + "'");
+    }
+
+    private static Map<String, String> settings(String option, String v) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String s : v.split(",")) {
+            int eq = s.indexOf('=');
+            String name = eq < 0 ? "" : s.substring(0, eq).trim();
+            String value = eq < 0 ? "" : s.substring(eq + 1).trim();
+            if (!name.matches("[a-z][a-z0-9-]*") || value.isEmpty() || value.matches(".*\\s.*")) {
+                throw new IllegalArgumentException(
+                        option + " needs NAME=VALUE,... with a Redis setting's name and a value without spaces, got: '"
+                                + s + "'");
+            }
+            out.put(name, value);
+        }
+        return Collections.unmodifiableMap(out);
     }
 
     private static List<Integer> ints(String option, String v) {
