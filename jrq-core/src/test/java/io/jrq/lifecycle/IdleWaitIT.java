@@ -99,11 +99,12 @@ class IdleWaitIT {
     }
 
     /**
-     * Redis stalls under an idle worker with a short command timeout: the fetch sent behind its wait
-     * times out on the client while it is still in Redis. The worker reports the failure only once
-     * its waiter's connection has settled (a barrier behind the stale pair answered), so the loop's
-     * give-back runs after any fetch of that pair: the jobs that land right after run at once
-     * instead of waiting out a lease (30 s) nobody reads.
+     * Redis stalls (1.5 s) under an idle worker with a short command timeout (400 ms): the fetch
+     * sent behind its wait times out on the client while it is still in Redis, and the worker goes
+     * through its failure path (the waiter's connection settles, the loop gives back what was leased
+     * unread). Every job enqueued right after must then run at once, not after a lease (30 s) that
+     * nobody reads. (The race the settling closes, a pair that reached Redis late and still blocks
+     * after the give-back, needs a loaded machine to happen; this test checks the path around it.)
      */
     @Test
     void aFetchBehindTheWaitThatTimedOutLeasesNoJobThatNobodyRuns() {
