@@ -115,10 +115,20 @@ class ClusterScriptsIT {
             EnqueueOptions unique = EnqueueOptions.builder()
                     .unique("cs-unique-" + tag, Uniqueness.WHILE_ACTIVE)
                     .build();
-            Job<Long> first = qa.with(unique).enqueue(Jobs::sleep, 600L);
-            assertThat(qa.with(unique).enqueue(Jobs::sleep, 600L).id()).isEqualTo(first.id());
-            // renew.lua: the job runs past several heartbeats.
-            assertThat(first.await(WAIT)).isEqualTo(600L);
+            String heldA = "cs-unique-" + tag;
+            String heldB = "cs-renew-" + tag;
+            Job<String> first = qa.with(unique).enqueue(Gates::hold, heldA);
+            assertThat(qa.with(unique).enqueue(Gates::hold, heldA).id()).isEqualTo(first.id());
+            Job<String> onB = qb.enqueue(Gates::hold, heldB);
+            // renew.lua: a job in each queue runs until the heartbeat has renewed its lease in that
+            // queue's slot (a run of fixed length could end before a heartbeat on a loaded machine).
+            assertThat(eventually(() -> cached(masterA, Script.RENEW) && cached(masterB, Script.RENEW)))
+                    .as("renew.lua ran on " + masterA + " and " + masterB + " while the jobs held their leases")
+                    .isTrue();
+            Gates.open(heldA);
+            Gates.open(heldB);
+            assertThat(first.await(WAIT)).isEqualTo(heldA);
+            assertThat(onB.await(WAIT)).isEqualTo(heldB);
 
             // depend.lua in the dependency's queue, release.lua in the dependent's, across masters both ways.
             Job<Integer> parentA = qa.enqueue(Dag::node, "cs-pa-" + tag, 2);
