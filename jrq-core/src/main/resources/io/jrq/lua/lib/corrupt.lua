@@ -52,11 +52,22 @@ local UTF8_SEQUENCES = { '[\194-\223][\128-\191]', '\224[\160-\191][\128-\191]',
   '\240[\144-\191][\128-\191][\128-\191]', '[\241-\243][\128-\191][\128-\191][\128-\191]',
   '\244[\128-\143][\128-\191][\128-\191]' }
 
+-- Whether s has a byte of 128 or more. string.byte in slices of 200 bytes and math.max take about
+-- half the time of string.find(s, '[\128-\255]'), whose pattern matcher starts again at every
+-- position (0.5 against 0.7-1.1 us for 70 bytes, 6-7 against 10-15 us for 1 KB, Redis 7.0): every
+-- leased job's id and payload go through here.
+local function hasHighByte(s)
+  for i = 1, #s, 200 do
+    if math.max(string.byte(s, i, i + 199)) > 127 then return true end
+  end
+  return false
+end
+
 -- nil when s is valid UTF-8, else the value of the first byte that is not. Workers and clients read
 -- ids and payloads as UTF-8 text; bytes that are not would be decoded as U+FFFD, which silently
--- changes arguments and makes an id address another key. ASCII text costs one search.
+-- changes arguments and makes an id address another key. ASCII text costs one scan.
 local function notUtf8(s)
-  if not string.find(s, '[\128-\255]') then return nil end
+  if not hasHighByte(s) then return nil end
   for _, sequence in ipairs(UTF8_SEQUENCES) do s = string.gsub(s, sequence, 'a') end
   local at = string.find(s, '[\128-\255]')
   return at and string.byte(s, at) or nil
