@@ -465,18 +465,32 @@ class Client {
     async job(queue, id) {
         [queue, id] = refArgs(queue, id);
         const k = p.keys(this.prefix, queue);
-        // The compact record is read first, in one pipeline: a job only moves from it to its hash.
-        const [[e1, compact], [e2, hash]] = await this.redis.pipeline()
-            .hget(k.queued, id)
-            .hgetall(k.job(id))
-            .exec();
-        if (e2 && !(hash && Object.keys(hash).length === 0)) {
-            throw e2;
+        for (let attempt = 1; ; attempt++) {
+            // The compact record is read first, in one pipeline: a job only moves from it to its
+            // hash. A running job leased from it holds its payload in the running hash, read last.
+            const [[e1, compact], [e2, hash], [e3, held]] = await this.redis.pipeline()
+                .hget(k.queued, id)
+                .hgetall(k.job(id))
+                .hget(k.running, id)
+                .exec();
+            if (e2 && !(hash && Object.keys(hash).length === 0)) {
+                throw e2;
+            }
+            if (e1 && (!hash || Object.keys(hash).length === 0)) {
+                throw e1;
+            }
+            if (hash && hash.status === 'STARTED' && hash.payload === undefined) {
+                if (e3) {
+                    throw e3;
+                }
+                if (held !== null) {
+                    hash.payload = held;
+                } else if (attempt < 3) {
+                    continue; // ended or went back to the queue between the reads
+                }
+            }
+            return p.jobRecord(queue, id, hash, e1 ? null : compact);
         }
-        if (e1 && (!hash || Object.keys(hash).length === 0)) {
-            throw e1;
-        }
-        return p.jobRecord(queue, id, hash, e1 ? null : compact);
     }
 
     /** A job's status, or null when there is no such job. */

@@ -100,6 +100,9 @@ describe('jobs run by the Java worker', { concurrency: true }, () => {
             assert.ok(Date.now() < deadline, 'the long job started');
             await new Promise((r) => setTimeout(r, 20));
         }
+        const running = await client.job(long.ref);
+        assert.deepEqual([running.status, running.fn, running.args], ['STARTED', 'sleep', [20000]],
+            'a running job reads whole, its payload held apart');
         assert.equal(await client.cancel(long.ref), 'STOPPING');
         const rec = await client.wait(long.ref, WAIT);
         assert.equal(rec.status, 'STOPPED');

@@ -120,6 +120,9 @@ class JavaWorkerTest(unittest.TestCase):
         deadline = time.monotonic() + 15
         while slow.status() != "STARTED" and time.monotonic() < deadline:
             time.sleep(0.02)
+        running = slow.info()
+        self.assertEqual((running.status, running.fn, running.args), ("STARTED", "slow", []),
+                         "a running job reads whole, its payload held apart")
         self.assertEqual(slow.cancel(), "STARTED")
         info = slow.wait(timeout=15)
         self.assertEqual(info.status, "STOPPED")

@@ -301,13 +301,23 @@ class Client:
     # ------------------------------------------------------------------------------ reading
 
     def job(self, id, queue="default"):
-        """Reads a job: its compact record first, then its hash (docs/PROTOCOL.md, "Queued jobs in
-        compact form"), in one round trip. :return: a :class:`JobInfo`, or None when there is no such job"""
+        """Reads a job: its compact record first, then its hash, then the payload a running job may
+        hold apart (docs/PROTOCOL.md, "Queued jobs in compact form" and "Running jobs"), in one round
+        trip; again when the job moved on between those reads.
+        :return: a :class:`JobInfo`, or None when there is no such job"""
         protocol.check_queue_or_partition(queue)
-        p = self.redis.pipeline(transaction=False)
-        p.hget(self.keys.queued(queue), id)
-        p.hgetall(self.keys.job(queue, id))
-        compact, fields = self._call(p.execute)
+        for attempt in range(3):
+            p = self.redis.pipeline(transaction=False)
+            p.hget(self.keys.queued(queue), id)
+            p.hgetall(self.keys.job(queue, id))
+            p.hget(self.keys.running(queue), id)
+            compact, fields, held = self._call(p.execute)
+            if fields and "payload" not in fields and fields.get("status") == "STARTED":
+                if held is not None:
+                    fields = dict(fields, payload=held)
+                elif attempt < 2:
+                    continue  # ended or went back to the queue between the reads
+            break
         if fields:
             return JobInfo(queue, id, fields, compact=False)
         if compact is not None:

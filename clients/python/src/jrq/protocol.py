@@ -160,6 +160,9 @@ class Keys:
     def queued(self, q):
         return self._q(q) + "queued"
 
+    def running(self, q):
+        return self._q(q) + "running"
+
     def scheduled(self, q):
         return self._q(q) + "scheduled"
 
@@ -185,9 +188,10 @@ class Keys:
         return "%s:worker:%s:commands" % (self.prefix, worker)
 
     def enqueue_keys(self, q):
-        """KEYS of enqueue.lua in the seven-key form the Java client sends (plain jobs compact)."""
+        """KEYS of enqueue.lua in the eight-key form the Java client sends (plain jobs compact, a
+        running job's held payload compared)."""
         return [self.ready(q), self.job_prefix(q), self.scheduled(q), self.unique_prefix(q),
-                self.pending_deps_prefix(q), self.deferred(q), self.queued(q)]
+                self.pending_deps_prefix(q), self.deferred(q), self.queued(q), self.running(q)]
 
     def depend_keys(self, q):
         return [self.job_prefix(q), self.dependents_prefix(q), self.queued(q)]

@@ -94,6 +94,14 @@ public final class Keys {
         return q(queue) + "queued";
     }
 
+    /**
+     * @return HASH of the payloads of running jobs leased from the compact form, id -&gt; payload; the
+     *     job's own hash ({@link #job}) holds its lease fields without the payload (lib/running.lua)
+     */
+    public String running(String queue) {
+        return q(queue) + "running";
+    }
+
     /** @return HASH of counters kept for ever: {@code finished}, {@code failed} (jobs that ended so) */
     public String stats(String queue) {
         return q(queue) + "stats";

@@ -15,6 +15,8 @@
 -- KEYS[7]  canceled registry zset    (jrq:{q}:canceled)   id -> expiry (ms)
 -- KEYS[8]  stats hash                (jrq:{q}:stats)      'failed' grows by the jobs failed here, and so does
 --          the current minute's slot of the per-minute ring (lib/minutes.lua: fields m:<slot>)
+-- KEYS[9]  running hash              (jrq:{q}:running)    payloads of jobs leased from the compact form
+--          (lib/running.lua): a reaped job's goes back into its hash
 -- ARGV[1]  maximum recoveries per job (runs cut short by a lost lease, see lib/lost.lua)
 -- ARGV[2]  maximum number of jobs to reap in this call
 -- ARGV[3]  events channel of the queue
@@ -28,6 +30,7 @@
 -- @include corrupt
 -- @include lost
 -- @include minutes
+-- @include running
 local now = nowMs()
 local active, ready, prefix, failedKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local maxRecoveries, limit, channel = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
@@ -40,6 +43,7 @@ end
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0, limit)) do
   redis.call('ZREM', active, id)
   local key = prefix .. id
+  restorePayload(KEYS[9], key, id)
   local defect, kind = jobDefect(key)
   local cur = defect and {} or redis.call('HMGET', key, 'status', 'worker', 'token')
   if defect then

@@ -16,6 +16,8 @@
 -- KEYS[5]  dependents prefix         (jrq:{q}:dependents:)
 -- KEYS[6]  stats hash                (jrq:{q}:stats)      'failed' grows by the jobs failed here, and so does
 --          the current minute's slot of the per-minute ring (lib/minutes.lua: fields m:<slot>)
+-- KEYS[7]  running hash              (jrq:{q}:running)    payloads of jobs leased from the compact form
+--          (lib/running.lua): a recovered job's goes back into its hash
 -- ARGV[1]  the worker's name
 -- ARGV[2]  the worker's command channel (jrq:worker:<name>:commands)
 -- ARGV[3]  maximum recoveries per job
@@ -30,6 +32,7 @@
 -- @include lost
 -- @include full
 -- @include minutes
+-- @include running
 local now = nowMs()
 local worker, channel = ARGV[1], ARGV[4]
 local maxRecoveries, failedMax, failedTtl = tonumber(ARGV[3]), tonumber(ARGV[5]), tonumber(ARGV[6])
@@ -43,6 +46,7 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   local cur = redis.pcall('HMGET', key, 'status', 'worker', 'token')
   if not cur.err and cur[1] == 'STARTED' and cur[2] == worker then
     redis.call('ZREM', KEYS[1], id)
+    restorePayload(KEYS[7], key, id)
     local gaveUp, dependents = loseLease(endings, id, cur[3], worker, KEYS[2], KEYS[4], KEYS[5], maxRecoveries,
       failedTtl, failedMax)
     if gaveUp then

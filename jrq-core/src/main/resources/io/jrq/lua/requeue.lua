@@ -4,6 +4,8 @@
 -- KEYS[1]  active zset               (jrq:{q}:active)
 -- KEYS[2]  ready list                (jrq:{q}:ready)
 -- KEYS[3]  job key prefix            (jrq:{q}:job:)
+-- KEYS[4]  running hash              (jrq:{q}:running)    payloads of jobs leased from the compact form
+--          (lib/running.lua): a job given back gets its payload back in its hash
 -- ARGV[2k-1], ARGV[2k]  job id, lease token
 --
 -- Returns: the number of jobs given back (a job whose lease was lost is left alone).
@@ -11,6 +13,7 @@
 -- shutdown that gave it back: either way not a lost run (lib/lost.lua), so 'running' is dropped.
 -- @include clock
 -- @include full
+-- @include running
 allowWhenFull(KEYS[1])
 local now = nowMs()
 local n = 0
@@ -20,6 +23,7 @@ for i = 1, #ARGV, 2 do
   local cur = redis.call('HMGET', key, 'status', 'token')
   if cur[1] == 'STARTED' and cur[2] == token then
     redis.call('ZREM', KEYS[1], id)
+    restorePayload(KEYS[4], key, id)
     redis.call('HDEL', key, 'token', 'running')
     redis.call('HINCRBY', key, 'attempts', -1)
     redis.call('HSET', key, 'status', 'QUEUED', 'queued_at', now)

@@ -9,12 +9,15 @@
 -- KEYS[1]  active zset               (jrq:{q}:active)
 -- KEYS[2]  ready list                (jrq:{q}:ready)
 -- KEYS[3]  job key prefix            (jrq:{q}:job:)
+-- KEYS[4]  running hash              (jrq:{q}:running)    payloads of jobs leased from the compact form
+--          (lib/running.lua): a job given back gets its payload back in its hash
 -- ARGV[1]  the worker's name
 -- ARGV[2k], ARGV[2k+1]  job id, lease token, for every job the worker holds in the queue
 --
 -- Returns: the ids given back.
 -- @include clock
 -- @include full
+-- @include running
 allowWhenFull(KEYS[1])
 local now = nowMs()
 local worker = ARGV[1]
@@ -26,6 +29,7 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   local cur = redis.pcall('HMGET', key, 'status', 'worker', 'token')
   if not cur.err and cur[1] == 'STARTED' and cur[2] == worker and held[id] ~= cur[3] then
     redis.call('ZREM', KEYS[1], id)
+    restorePayload(KEYS[4], key, id)
     redis.call('HDEL', key, 'token', 'running')
     redis.call('HINCRBY', key, 'attempts', -1)
     redis.call('HSET', key, 'status', 'QUEUED', 'queued_at', now)

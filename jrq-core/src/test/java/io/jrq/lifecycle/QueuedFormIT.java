@@ -11,9 +11,11 @@ import io.jrq.JobInfo;
 import io.jrq.JobStatus;
 import io.jrq.Jrq;
 import io.jrq.Queue;
+import io.jrq.RetryPolicy;
 import io.jrq.Uniqueness;
 import io.jrq.Worker;
 import io.jrq.internal.Keys;
+import io.jrq.testjobs.Gates;
 import io.jrq.testjobs.Jobs;
 import io.jrq.testkit.Private;
 import io.jrq.testkit.RedisExtension;
@@ -27,7 +29,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A plain queued job lives as one field of its queue's queued hash ({@code <enqueued_at>:<payload>})
  * until a worker leases it or a script must change it; every reader and every operation sees it as
- * the QUEUED job it is.
+ * the QUEUED job it is. Leased, it gets a hash of its own whose payload waits in the queue's running
+ * hash until the lease ends; every reader still sees the whole job, and every end of the lease puts
+ * the payload where it belongs.
  */
 @ExtendWith(RedisExtension.class)
 class QueuedFormIT {
@@ -259,5 +263,114 @@ class QueuedFormIT {
             }
         }
         throw new AssertionError("no used_memory in INFO memory");
+    }
+
+    @Test
+    void aRunningJobHoldsItsPayloadApartAndStillReadsWhole(@Private RedisServer redis) {
+        try (Jrq jrq = Jrq.connect(redis.url())) {
+            Queue q = jrq.queue("held");
+            Job<String> job = q.enqueue(Gates::hold, "held-1");
+            String payload =
+                    redis.execute("HGET", KEYS.queued("held"), job.id()).substring(14);
+            String key = KEYS.job("held", job.id());
+            try (Worker w = jrq.worker("held")
+                    .allowPackages("io.jrq.testjobs")
+                    .handleSignals(false)
+                    .start()) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> job.status() == JobStatus.STARTED);
+                assertThat(redis.execute("HEXISTS", key, "payload")).isEqualTo("0");
+                assertThat(redis.execute("HGET", KEYS.running("held"), job.id()))
+                        .isEqualTo(payload);
+                assertThat(redis.execute("OBJECT", "ENCODING", key))
+                        .as("a hash of short values stays compact")
+                        .isIn("listpack", "ziplist");
+
+                JobInfo info = job.info();
+                assertThat(info.function()).isEqualTo("io.jrq.testjobs.Gates::hold");
+                assertThat(info.arguments()).isEqualTo("[\"held-1\"]");
+                assertThat(info.attempts()).isEqualTo(1);
+                assertThat(jrq.admin().jobs("held", JobStatus.STARTED, 0, 10))
+                        .extracting(JobInfo::arguments)
+                        .containsExactly("[\"held-1\"]");
+
+                Gates.open("held-1");
+                assertThat(job.await(Duration.ofSeconds(10))).isEqualTo("held-1");
+            }
+            assertThat(redis.execute("EXISTS", KEYS.running("held")))
+                    .as("nothing left behind")
+                    .isEqualTo("0");
+            assertThat(redis.execute("HGET", key, "fn")).isEqualTo("io.jrq.testjobs.Gates::hold");
+            assertThat(redis.execute("OBJECT", "ENCODING", key)).isIn("listpack", "ziplist");
+            assertThat(Long.parseLong(redis.execute("MEMORY", "USAGE", key)))
+                    .as("bytes of the finished job's hash")
+                    .isLessThan(400);
+        }
+    }
+
+    @Test
+    void everyOtherEndOfTheLeasePutsThePayloadBack(@Private RedisServer redis) {
+        try (Jrq jrq = Jrq.connect(redis.url())) {
+            Queue q = jrq.queue("back");
+            Job<String> retried = q.with(EnqueueOptions.builder()
+                            .retry(RetryPolicy.fixed(2, Duration.ZERO))
+                            .build())
+                    .enqueue(Jobs::fail, "twice");
+            Job<String> stopped = q.enqueue(Gates::hold, "back-stop");
+            Job<Integer> described = q.with(EnqueueOptions.builder()
+                            .description("kept after it finished")
+                            .build())
+                    .enqueue(Jobs::square, 5);
+            String stoppedPayload =
+                    redis.execute("HGET", KEYS.queued("back"), stopped.id()).substring(14);
+            try (Worker w = jrq.worker("back")
+                    .allowPackages("io.jrq.testjobs")
+                    .handleSignals(false)
+                    .start()) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> stopped.status() == JobStatus.STARTED);
+                assertThat(stopped.cancel()).as("stopping").isEqualTo(JobStatus.STARTED);
+                await().atMost(Duration.ofSeconds(10)).until(() -> stopped.status() == JobStatus.STOPPED);
+                await().atMost(Duration.ofSeconds(10)).until(() -> retried.status() == JobStatus.FAILED);
+                assertThat(described.await(Duration.ofSeconds(10))).isEqualTo(25);
+            }
+            JobInfo failed = retried.info();
+            assertThat(failed.attempts()).as("the retry ran with its payload").isEqualTo(2);
+            assertThat(failed.attemptErrors()).hasSize(2);
+            assertThat(failed.error().orElseThrow().type()).isNotEqualTo("io.jrq.CorruptJobException");
+            assertThat(failed.arguments()).isEqualTo("[\"twice\"]");
+            assertThat(redis.execute("HGET", KEYS.job("back", stopped.id()), "payload"))
+                    .isEqualTo(stoppedPayload);
+            assertThat(described.info().description()).isEqualTo("kept after it finished");
+            assertThat(redis.execute("HEXISTS", KEYS.job("back", described.id()), "payload"))
+                    .isEqualTo("1");
+            assertThat(redis.execute("EXISTS", KEYS.running("back"))).isEqualTo("0");
+        } finally {
+            Gates.open("back-stop");
+        }
+    }
+
+    @Test
+    void aRunningHashOfAnotherTypeLeavesThePayloadsInTheJobHashes(@Private RedisServer redis) {
+        redis.execute("SET", KEYS.running("odd"), "not a hash");
+        try (Jrq jrq = Jrq.connect(redis.url())) {
+            Queue q = jrq.queue("odd");
+            List<Job<Integer>> jobs =
+                    q.enqueueAll(Jobs::square, IntStream.range(0, 20).boxed().toList());
+            Job<String> held = q.enqueue(Gates::hold, "odd-1");
+            try (Worker w = jrq.worker("odd")
+                    .allowPackages("io.jrq.testjobs")
+                    .handleSignals(false)
+                    .start()) {
+                for (int i = 0; i < jobs.size(); i++) {
+                    assertThat(jobs.get(i).await(Duration.ofSeconds(10))).isEqualTo(i * i);
+                }
+                await().atMost(Duration.ofSeconds(10)).until(() -> held.status() == JobStatus.STARTED);
+                assertThat(redis.execute("HEXISTS", KEYS.job("odd", held.id()), "payload"))
+                        .isEqualTo("1");
+                assertThat(held.info().arguments()).isEqualTo("[\"odd-1\"]");
+                Gates.open("odd-1");
+                assertThat(held.await(Duration.ofSeconds(10))).isEqualTo("odd-1");
+            }
+            assertThat(redis.execute("GET", KEYS.running("odd"))).isEqualTo("not a hash");
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.jrq.internal.client;
 
 import io.jrq.CorruptJobException;
 import io.jrq.internal.Keys;
+import io.jrq.internal.redis.Commands;
 import io.jrq.internal.redis.Redis;
 import java.util.Map;
 import java.util.Optional;
@@ -9,15 +10,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Reads a job in either of its two forms: a queued plain job is a field of the queue's queued hash
- * ({@code <enqueued_at ms>:<payload>}, see lib/queued.lua), every other job a hash of its own.
+ * Reads a job in any of its forms: a queued plain job is a field of the queue's queued hash
+ * ({@code <enqueued_at ms>:<payload>}, see lib/queued.lua), every other job a hash of its own, and a
+ * running job leased from the compact form keeps its payload in the queue's running hash
+ * (lib/running.lua).
  *
  * <p>The field is read before the hash, on the same connection, so the two reads run in that order
  * in Redis. A job only ever moves from the field to the hash (fetch.lua, cancel.lua, depend.lua do
  * it atomically), so if the field is gone by the first read the hash is there by the second; if
- * both are there the hash is the newer state.
+ * both are there the hash is the newer state. The running field is read third: a STARTED hash
+ * without a payload that finds no running field either ended or went back to the queue between
+ * the two reads (both put the payload where it belongs first), so the job is read again.
  */
 final class JobReader {
+    /** Reads of a job that moved between two reads before it is shown as it was last read. */
+    private static final int TRIES = 3;
+
     private final Redis redis;
     private final Keys keys;
 
@@ -33,28 +41,64 @@ final class JobReader {
      *     record cannot be read
      */
     CompletableFuture<Optional<JobRecord>> read(String queue, String id) {
+        return read(queue, id, 1);
+    }
+
+    private CompletableFuture<Optional<JobRecord>> read(String queue, String id, int attempt) {
         String field = keys.queued(queue);
         String key = keys.job(queue, id);
-        // A queued hash of the wrong type only matters when the job has no hash of its own.
-        CompletableFuture<Object> compact = redis.commands()
-                .hget(field, id)
-                .toCompletableFuture()
+        String runningKey = keys.running(queue);
+        Commands commands = redis.commands();
+        // A queued or running hash of the wrong type only matters when the job needs it.
+        CompletableFuture<Object> compact = commands.hget(field, id)
                 .handle((v, e) -> e != null ? corrupt(field + " (the queue's queued jobs)", e) : v);
-        CompletableFuture<Map<String, String>> hash = redis.commands()
-                .hgetall(key)
-                .toCompletableFuture()
-                .exceptionally(e -> {
-                    throw corrupt("job key " + key, e);
-                });
-        return hash.thenCombine(compact, (h, c) -> {
-            if (h != null && !h.isEmpty()) {
-                return Optional.of(JobRecord.fromHash(queue, id, h));
-            }
-            if (c instanceof RuntimeException e) {
-                throw e;
-            }
-            return c == null ? Optional.<JobRecord>empty() : Optional.of(fromCompact(queue, id, (String) c));
+        CompletableFuture<Map<String, String>> hash = commands.hgetall(key).exceptionally(e -> {
+            throw corrupt("job key " + key, e);
         });
+        CompletableFuture<Object> held = commands.hget(runningKey, id)
+                .handle((v, e) -> e != null ? corrupt(runningKey + " (the queue's running jobs)", e) : v);
+        return hash.thenCombine(compact, Parts::new)
+                .thenCombine(held, Parts::with)
+                .thenCompose(p -> {
+                    Map<String, String> h = p.hash();
+                    if (h != null && !h.isEmpty()) {
+                        if (h.containsKey("payload") || !"STARTED".equals(h.get("status"))) {
+                            return done(JobRecord.fromHash(queue, id, h));
+                        }
+                        if (p.held() instanceof String payload) {
+                            Map<String, String> whole = new java.util.HashMap<>(h);
+                            whole.put("payload", payload);
+                            return done(JobRecord.fromHash(queue, id, whole));
+                        }
+                        if (p.held() instanceof RuntimeException e) {
+                            throw e;
+                        }
+                        // Moved on between the reads; after the last try it shows as read, without a payload.
+                        return attempt < TRIES ? read(queue, id, attempt + 1) : done(JobRecord.fromHash(queue, id, h));
+                    }
+                    if (p.compact() instanceof RuntimeException e) {
+                        throw e;
+                    }
+                    return CompletableFuture.completedFuture(
+                            p.compact() == null
+                                    ? Optional.empty()
+                                    : Optional.of(fromCompact(queue, id, (String) p.compact())));
+                });
+    }
+
+    private static CompletableFuture<Optional<JobRecord>> done(JobRecord r) {
+        return CompletableFuture.completedFuture(Optional.of(r));
+    }
+
+    /** The three reads of one job: its hash, its compact record, its held payload (or their failures). */
+    private record Parts(Map<String, String> hash, Object compact, Object held) {
+        Parts(Map<String, String> hash, Object compact) {
+            this(hash, compact, null);
+        }
+
+        Parts with(Object running) {
+            return new Parts(hash, compact, running);
+        }
     }
 
     /**

@@ -112,7 +112,8 @@ public final class ScriptGateway {
             keys.uniquePrefix(queue),
             keys.pendingDepsPrefix(queue),
             keys.deferred(queue),
-            keys.queued(queue)
+            keys.queued(queue),
+            keys.running(queue)
         };
         // Bit 0: at the front. Bit 1 (every id was generated, skip the check for an existing job)
         // is never set: a call the driver sends again after a reconnect must find the jobs the
@@ -265,7 +266,8 @@ public final class ScriptGateway {
                         keys.uniquePrefix(q),
                         keys.dependentsPrefix(q),
                         keys.queued(q),
-                        keys.stats(q)
+                        keys.stats(q),
+                        keys.running(q)
                     },
                     keys.events(q));
         }
@@ -274,7 +276,7 @@ public final class ScriptGateway {
     /**
      * Prepares one {@code fetch.lua} call: record {@code acks} and lease up to {@code want} jobs.
      * See {@code fetch.lua}: KEYS ready, active, job prefix, failed, scheduled, finished, canceled,
-     * paused, limits, rate, unique prefix, dependents prefix, queued, stats; ARGV worker, lease,
+     * paused, limits, rate, unique prefix, dependents prefix, queued, stats, running; ARGV worker, lease,
      * want, events channel, registry caps, the outcomes (id, token, outcome, data, ttl, delay each)
      * and the payload limit. Prepared before it is sent, so that a fetch pipelined behind a wait
      * follows it at once.
@@ -501,7 +503,7 @@ public final class ScriptGateway {
     /**
      * Returns jobs with expired leases to the queue, or fails them past {@code maxRecoveries}, and
      * trims the registries ({@code reap.lua}: KEYS active, ready, job prefix, failed, dependents
-     * prefix, finished, canceled, stats; ARGV max recoveries, limit, events channel, failed cap,
+     * prefix, finished, canceled, stats, running; ARGV max recoveries, limit, events channel, failed cap,
      * failure TTL).
      *
      * @param queue the queue
@@ -523,7 +525,8 @@ public final class ScriptGateway {
                     keys.dependentsPrefix(queue),
                     keys.finished(queue),
                     keys.canceled(queue),
-                    keys.stats(queue)
+                    keys.stats(queue),
+                    keys.running(queue)
                 },
                 Integer.toString(maxRecoveries),
                 Integer.toString(limit),
@@ -550,7 +553,7 @@ public final class ScriptGateway {
     /**
      * Gives back at once the jobs of a worker whose subscription is gone, after checking it again
      * atomically ({@code recover.lua}: KEYS active, ready, job prefix, failed, dependents prefix,
-     * stats; ARGV worker, its command channel, max recoveries, events channel, failed cap, failure TTL).
+     * stats, running; ARGV worker, its command channel, max recoveries, events channel, failed cap, failure TTL).
      *
      * @param queue the queue
      * @param worker the gone worker's name
@@ -570,7 +573,8 @@ public final class ScriptGateway {
                     keys.jobPrefix(queue),
                     keys.failed(queue),
                     keys.dependentsPrefix(queue),
-                    keys.stats(queue)
+                    keys.stats(queue),
+                    keys.running(queue)
                 },
                 worker,
                 keys.commands(worker),
@@ -609,7 +613,7 @@ public final class ScriptGateway {
 
     /**
      * Gives unfinished jobs back to the front of the queue at shutdown, attempt returned
-     * ({@code requeue.lua}: KEYS active, ready, job prefix; ARGV id, token per job).
+     * ({@code requeue.lua}: KEYS active, ready, job prefix, running; ARGV id, token per job).
      *
      * @param queue the queue
      * @param jobs the jobs held there
@@ -619,7 +623,7 @@ public final class ScriptGateway {
         Long n = scripts.call(
                 Script.REQUEUE,
                 ScriptOutputType.INTEGER,
-                new String[] {keys.active(queue), keys.ready(queue), keys.jobPrefix(queue)},
+                new String[] {keys.active(queue), keys.ready(queue), keys.jobPrefix(queue), keys.running(queue)},
                 leaseArgs(null, jobs));
         return n == null ? 0 : n;
     }
@@ -627,7 +631,7 @@ public final class ScriptGateway {
     /**
      * Gives back the jobs leased to this worker by a fetch whose reply it never read: every STARTED
      * job of the worker in the queue under a token it does not hold ({@code unclaimed.lua}: KEYS
-     * active, ready, job prefix; ARGV worker, then id and token per job held).
+     * active, ready, job prefix, running; ARGV worker, then id and token per job held).
      *
      * @param queue the queue
      * @param worker this worker's name
@@ -638,7 +642,7 @@ public final class ScriptGateway {
         List<Object> given = scripts.call(
                 Script.UNCLAIMED,
                 ScriptOutputType.MULTI,
-                new String[] {keys.active(queue), keys.ready(queue), keys.jobPrefix(queue)},
+                new String[] {keys.active(queue), keys.ready(queue), keys.jobPrefix(queue), keys.running(queue)},
                 leaseArgs(worker, held));
         return texts(given);
     }

@@ -11,7 +11,8 @@
 
 local JOB_STATUSES = { QUEUED = true, STARTED = true, SCHEDULED = true, DEFERRED = true,
   FINISHED = true, FAILED = true, CANCELED = true, STOPPED = true }
-local LIVE_STATUSES = { QUEUED = true, STARTED = true, SCHEDULED = true, DEFERRED = true }
+-- Jobs that wait for a lease: their hash must hold their payload.
+local WAITING_STATUSES = { QUEUED = true, SCHEDULED = true, DEFERRED = true }
 
 -- Returns why the job record at key cannot be used (or nil), the key's Redis type, and the hash's
 -- fields status, payload, attempts, leases, recoveries, unique, queued_at, enqueued_at (an empty
@@ -31,8 +32,9 @@ local function jobDefect(key)
   if not JOB_STATUSES[f[1]] then
     return 'job hash ' .. key .. ' has an unknown status: ' .. string.sub(f[1], 1, 40), 'hash', f
   end
-  -- A FINISHED job keeps no payload (fetch.lua drops it), so only a live job needs one.
-  if not f[2] and LIVE_STATUSES[f[1]] then return 'job hash ' .. key .. ' has no payload field', 'hash', f end
+  -- A FINISHED job keeps no payload (fetch.lua drops it), and a STARTED one may hold it in the
+  -- running hash (lib/running.lua; reap.lua puts it back first), so only a waiting job needs one.
+  if not f[2] and WAITING_STATUSES[f[1]] then return 'job hash ' .. key .. ' has no payload field', 'hash', f end
   local names = { 'attempts', 'leases', 'recoveries' }
   for i = 1, 3 do
     local v = f[i + 2]

@@ -3,7 +3,8 @@
 -- Used by: fetch.lua
 --
 -- Ids are popped from the right end of the ready list (producers push on the left). A job in the
--- compact form (lib/queued.lua) gets its hash here, written once, STARTED; a job with a hash is read
+-- compact form (lib/queued.lua) gets its hash here, written once, STARTED, while its payload waits in
+-- the running hash (lib/running.lua); a job with a hash is read
 -- once and written once. A popped id whose job is not QUEUED (deleted, canceled, already taken) is
 -- dropped, and a record that cannot be leased is moved aside (lib/corrupt.lua); either way another
 -- id is popped in its place. Leasing a job releases its unique key of scope Q (lib/finish.lua).
@@ -12,6 +13,7 @@
 -- @include corrupt
 -- @include queued
 -- @include finish
+-- @include running
 
 -- Leases up to want jobs to worker for lease ms. fk: fetch.lua's keys by name; maxPayload: the
 -- payload limit (nil or negative: none); aside: the endings of moved-aside records (the caller
@@ -20,7 +22,7 @@
 -- lost a lease before), how many jobs were leased, and how many records were moved aside.
 local function leaseJobs(fk, want, now, worker, lease, maxPayload, aside, registryMax, warnings)
   local jobs, suspects, failedCount = {}, {}, 0
-  local leased, leasedIds = 0, {}
+  local leased, leasedIds, held = 0, {}, {}
   local deadline, startedAt = int(now + lease), int(now)
   -- Records the lease of one job (its hash already says STARTED) in the reply and the active set.
   local function take(id, payload, token, attempts, readySince)
@@ -86,8 +88,10 @@ local function leaseJobs(fk, want, now, worker, lease, maxPayload, aside, regist
           else
             -- A compact record is a job that was never leased: first attempt, first lease.
             local token = worker .. ':1'
-            redis.call('HSET', key, 'status', 'STARTED', 'payload', payload, 'enqueued_at', at, 'started_at', startedAt,
-              'worker', worker, 'token', token, 'attempts', '1', 'leases', '1')
+            redis.call('HSET', key, 'status', 'STARTED', 'enqueued_at', at, 'started_at', startedAt, 'worker', worker,
+              'token', token, 'attempts', '1', 'leases', '1')
+            held[#held + 1] = id
+            held[#held + 1] = payload
             take(id, payload, token, 1, at)
           end
         else
@@ -124,6 +128,7 @@ local function leaseJobs(fk, want, now, worker, lease, maxPayload, aside, regist
     end
     if #fromCompact > 0 then redis.call('HDEL', fk.queued, unpack(fromCompact)) end
   end
-  if leased > 0 then redis.call('ZADD', fk.active, unpack(leasedIds)) end
+  holdPayloads(fk.running, fk.prefix, held, warnings)
+  for i = 1, #leasedIds, 2000 do redis.call('ZADD', fk.active, unpack(leasedIds, i, math.min(i + 1999, #leasedIds))) end
   return jobs, suspects, leased, failedCount
 end

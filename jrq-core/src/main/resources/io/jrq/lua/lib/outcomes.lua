@@ -6,10 +6,13 @@
 -- or token means the lease was lost (reaped, recovered, given back) and another attempt owns the
 -- job. A RETRY goes back to the ready list or, with a backoff, to the scheduled set; every other
 -- outcome ends the job (lib/finish.lua), a FINISHED one dropping a payload nothing shows any more
--- (lib/dropped.lua).
+-- (lib/dropped.lua). The payload of a job leased from the compact form is read from the running hash
+-- (one HMGET per call) and that field dropped (one HDEL per call); an outcome that keeps the payload
+-- writes it into the job hash with the outcome's other fields (lib/running.lua).
 
 -- @include finish
 -- @include dropped
+-- @include running
 
 -- The 'errors' history with this attempt's error appended (at most 20 entries).
 local function withError(old, attempt, data, now)
@@ -35,8 +38,11 @@ end
 -- outcome), released ({ id, outcome, dependents } per ended job that others wait on), and how many
 -- jobs ended FINISHED and FAILED. The acknowledged jobs leave the active set in one ZREM.
 local function recordOutcomes(fk, endings, now, args, from, n, registryMax, finishedMax)
-  local removed, accepted, released = {}, {}, {}
+  local removed, accepted, released, unheld = {}, {}, {}, {}
   local finishedCount, failedCount = 0, 0
+  local ids = {}
+  for i = 0, n - 1 do ids[i + 1] = args[from + 6 * i] end
+  local held = heldPayloads(fk.running, ids)
   for i = 0, n - 1 do
     local b = from + 6 * i
     local id, token, outcome, data = args[b], args[b + 1], args[b + 2], args[b + 3]
@@ -48,6 +54,14 @@ local function recordOutcomes(fk, endings, now, args, from, n, registryMax, fini
     else
       accepted[i + 1] = 1
       removed[#removed + 1] = id
+      -- A payload held in the running hash goes back into the job hash with the outcome's fields,
+      -- unless the job finishes and drops it.
+      local heldPayload = held[i + 1]
+      local keep = {}
+      if heldPayload then
+        unheld[#unheld + 1] = id
+        keep = { 'payload', heldPayload }
+      end
       -- A job someone asked to stop does not get another attempt: it ends STOPPED.
       if outcome == 'RETRY' and cur[6] then
         outcome = 'STOPPED'
@@ -55,10 +69,11 @@ local function recordOutcomes(fk, endings, now, args, from, n, registryMax, fini
       if outcome == 'RETRY' then
         local errors = withError(redis.call('HGET', key, 'errors'), cur[3], data, now)
         if delay > 0 then
-          redis.call('HSET', key, 'status', 'SCHEDULED', 'due_at', now + delay, 'errors', errors, 'error', data)
+          redis.call('HSET', key, 'status', 'SCHEDULED', 'due_at', now + delay, 'errors', errors, 'error', data,
+            unpack(keep))
           redis.call('ZADD', fk.scheduled, now + delay, id)
         else
-          redis.call('HSET', key, 'status', 'QUEUED', 'queued_at', now, 'errors', errors, 'error', data)
+          redis.call('HSET', key, 'status', 'QUEUED', 'queued_at', now, 'errors', errors, 'error', data, unpack(keep))
           redis.call('LPUSH', fk.ready, id)
         end
       else
@@ -66,22 +81,28 @@ local function recordOutcomes(fk, endings, now, args, from, n, registryMax, fini
         if outcome == 'FINISHED' then
           registry, max = fk.finished, finishedMax
           finishedCount = finishedCount + 1
-          fn = droppableFn(cur[7])
-          fields = fn and { 'result', data, 'fn', fn } or { 'result', data }
+          fn = droppableFn(cur[7] or heldPayload)
+          if fn then
+            fields = { 'result', data, 'fn', fn }
+          else
+            fields = { 'result', data, unpack(keep) }
+          end
         elseif outcome == 'FAILED' then
           registry = fk.failed
           failedCount = failedCount + 1
-          fields = { 'errors', withError(redis.call('HGET', key, 'errors'), cur[3], data, now), 'error', data }
+          fields = { 'errors', withError(redis.call('HGET', key, 'errors'), cur[3], data, now), 'error', data,
+            unpack(keep) }
         else
-          fields = { 'error', data }
+          fields = { 'error', data, unpack(keep) }
         end
         local dependents = endJob(endings, id, outcome, fields, registry, max, ttl, fk.uniquePrefix, cur[4],
           cur[5] and (fk.dependentsPrefix .. id) or nil)
-        if fn then redis.call('HDEL', key, 'payload') end
+        if fn and cur[7] then redis.call('HDEL', key, 'payload') end
         if #dependents > 0 then released[#released + 1] = { id, outcome, dependents } end
       end
     end
   end
   if #removed > 0 then redis.call('ZREM', fk.active, unpack(removed)) end
+  for i = 1, #unheld, 1000 do redis.call('HDEL', fk.running, unpack(unheld, i, math.min(i + 999, #unheld))) end
   return accepted, released, finishedCount, failedCount
 end
