@@ -51,26 +51,49 @@ local function int(n)
   return s
 end
 
--- lib/finish.lua: newEndings, endJob, flushEndings, releaseUnique, trimRegistry: the end of a job
+-- lib/finish.lua: newEndings, endJob, flushEndings, releaseUnique, trimRegistry, sweepRegistry: the end of a job
 -- (FINISHED, FAILED, CANCELED or STOPPED) and the registries of ended jobs, written once; pasted
 -- where a script says "-- @include finish".
 -- Used by: cancel.lua, fetch.lua, reap.lua, recover.lua, release.lua
 --
 -- A job ends the same way whichever script ends it: its status and ended_at (with the fields of
--- its outcome) in one HSET, its hash kept for the ttl of its outcome, its id in the registry of its
--- end scored by that expiry, its unique key released when its scope ends, the jobs waiting on it
+-- its outcome) in one HSET, its id in the registry of its end scored by the expiry its outcome's
+-- ttl gives, its unique key released when its scope ends, the jobs waiting on it
 -- taken (the caller hands them to release.lua in their queues), and an event. The registries are
 -- added to and trimmed once per script call (flushEndings), so a script that ends many jobs pays
 -- for that once; the event is one per job ({"id","status"}) or one per call ({"ended": {status:
 -- [ids]}}, fetch.lua's), as each script's callers know it.
+--
+-- The hash gets no EXPIRE of its own: the registry's score is its expiry, and the sweep of each
+-- registry (sweepRegistry: at every trim, and in reap.lua, which every worker runs every few
+-- seconds) deletes the hashes whose time has come, with their entries. One command per ended job
+-- fewer, and no entry in Redis's expiry table per kept result.
 
 
 
--- Drops expired entries from a registry of ended jobs (a zset scored by expiry time) and past the
--- cap pops the oldest entries and deletes their job hashes, so a registry is bounded both in time
--- and in size.
+-- At most this many expired jobs are deleted from one registry per sweep, so that a backlog (no
+-- worker ran for a while) is worked off over several calls instead of blocking Redis in one.
+local SWEEP_MAX = 1000
+
+-- Deletes the jobs of a registry of ended jobs (a zset scored by expiry time) whose expiry has
+-- passed, hashes and entries, at most SWEEP_MAX. Returns how many.
+local function sweepRegistry(registry, jobPrefix, now)
+  local expired = redis.call('ZRANGEBYSCORE', registry, '-inf', now, 'LIMIT', 0, SWEEP_MAX)
+  if #expired == 0 then return 0 end
+  local dead = {}
+  for i = 1, #expired do dead[i] = jobPrefix .. expired[i] end
+  for i = 1, #dead, 500 do
+    local to = math.min(i + 499, #dead)
+    redis.call('DEL', unpack(dead, i, to))
+    redis.call('ZREM', registry, unpack(expired, i, to))
+  end
+  return #expired
+end
+
+-- Sweeps a registry of ended jobs and past the cap pops the oldest entries and deletes their job
+-- hashes, so a registry is bounded both in time and in size.
 local function trimRegistry(registry, jobPrefix, max, now)
-  redis.call('ZREMRANGEBYSCORE', registry, '-inf', now)
+  sweepRegistry(registry, jobPrefix, now)
   local over = redis.call('ZCARD', registry) - max
   if over > 0 then
     local popped = redis.call('ZPOPMIN', registry, over)
@@ -105,13 +128,13 @@ end
 
 -- Ends job id with status. fields: the outcome's fields besides status and ended_at, a flat list
 -- (may be empty); registry and max: the registry of this end and its cap (the oldest entries past it
--- are deleted); ttl: seconds the ended job is kept (< 0: until deleted or pushed out by the cap);
+-- are deleted); ttl: seconds the ended job is kept (< 0: until deleted or pushed out by the cap),
+-- after which a sweep deletes it;
 -- uniquePrefix and unique: see releaseUnique; dependentsKey: the job's set of dependents, or nil
 -- when it has none for sure. Returns the dependents taken (an empty table when none).
 local function endJob(e, id, status, fields, registry, max, ttl, uniquePrefix, unique, dependentsKey)
   local key = e.prefix .. id
   redis.call('HSET', key, 'status', status, 'ended_at', int(e.now), unpack(fields))
-  if ttl >= 0 then redis.call('EXPIRE', key, int(ttl)) end
   local adds = e.adds[registry]
   if not adds then
     adds = {}

@@ -330,8 +330,10 @@ test('cancel: queued, scheduled, again, missing', async (t) => {
         assert.equal(await raw.hexists(`${p}:{c}:queued`, q.id), 0);
         const rec = await c.job('c', q.id);
         assert.equal(rec.status, 'CANCELED');
-        const ttl = await raw.ttl(`${p}:{c}:job:${q.id}`);
-        assert.ok(ttl > 0 && ttl <= 77);
+        // Kept for the result TTL: the canceled registry's score is its expiry, the hash has no EXPIRE.
+        const endedAt = Number(await raw.hget(`${p}:{c}:job:${q.id}`, 'ended_at'));
+        assert.equal(Number(await raw.zscore(`${p}:{c}:canceled`, q.id)), endedAt + 77000);
+        assert.equal(await raw.ttl(`${p}:{c}:job:${q.id}`), -1);
         const s = await c.enqueue('noop', [], { queue: 'c', delayMs: 60000 });
         assert.equal(await s.cancel(), 'CANCELED');
         assert.equal((await s.wait({ timeoutMs: 1000 })).status, 'CANCELED');

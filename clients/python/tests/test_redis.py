@@ -218,7 +218,10 @@ class CancelTest(RedisTestCase):
         self.assertEqual(b.status(), "CANCELED", "its policy is cancel: released as canceled")
         self.assertEqual(b.info().error["type"], "io.jrq.DependencyFailedException")
         self.assertEqual(self.r.llen(self.k("jrq:{default}:ready")), 0)
-        self.assertTrue(0 < self.r.ttl(self.k("jrq:{default}:job:" + a.id)) <= 500)
+        # Kept for the result TTL (500 s): the canceled registry's score is its expiry, no EXPIRE.
+        ended = int(self.r.hget(self.k("jrq:{default}:job:" + a.id), "ended_at"))
+        self.assertEqual(self.r.zscore(self.k("jrq:{default}:canceled"), a.id), ended + 500000)
+        self.assertEqual(self.r.ttl(self.k("jrq:{default}:job:" + a.id)), -1)
         self.assertEqual(a.cancel(), "CANCELED", "already over: its status")
         self.assertIsNone(self.c.cancel("nope"))
         s = self.c.enqueue("send-email", delay_ms=60000)

@@ -196,8 +196,7 @@ class EndToEndIT {
         JobInfo info = job.info();
         assertThat(info.description()).isEqualTo("monthly report");
         assertThat(info.meta()).containsEntry("tenant", "acme");
-        long ttl = Long.parseLong(redis.execute("TTL", new Keys("jrq").job(name, job.id())));
-        assertThat(ttl).isBetween(30L, 42L);
+        assertThat(expiresIn(job)).isEqualTo(42_000L);
     }
 
     @Test
@@ -205,8 +204,42 @@ class EndToEndIT {
         Job<Integer> job = jrq.queue(name).enqueue(Jobs::add, 1, 2);
         worker(name);
         job.await(WAIT);
-        long ttl = Long.parseLong(redis.execute("TTL", new Keys("jrq").job(name, job.id())));
-        assertThat(ttl).isBetween(490L, 500L);
+        assertThat(expiresIn(job)).isEqualTo(500_000L);
+    }
+
+    @Test
+    void anEndedJobIsDeletedOnceItsTtlPassedByTheNextFetchOrTheReaper() throws InterruptedException {
+        Keys keys = new Keys("jrq");
+        Queue brief = jrq.queue(name)
+                .with(EnqueueOptions.builder().resultTtl(Duration.ofSeconds(1)).build());
+        Job<Integer> first = brief.enqueue(Jobs::add, 1, 1);
+        Worker w = worker(name);
+        assertThat(first.await(WAIT)).isEqualTo(2);
+        String firstKey = keys.job(name, first.id());
+        assertThat(redis.execute("TTL", firstKey)).as("no EXPIRE of its own").isEqualTo("-1");
+
+        // The fetch that records the next outcome, once the first job's second has passed, sweeps the
+        // registry.
+        Thread.sleep(1100);
+        Job<Integer> second = brief.enqueue(Jobs::add, 2, 2);
+        assertThat(second.await(WAIT)).isEqualTo(4);
+        assertThat(redis.execute("EXISTS", firstKey)).isEqualTo("0");
+        assertThat(redis.execute("ZSCORE", keys.finished(name), first.id())).isNull();
+        assertThatThrownBy(first::info).isInstanceOf(JrqException.class);
+
+        // With nothing ending any more, the reaper's sweep (every 5 s by default) deletes the last one.
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> "0".equals(redis.execute("EXISTS", keys.job(name, second.id()))));
+        assertThat(redis.execute("EXISTS", keys.finished(name))).isEqualTo("0");
+        assertThat(w.isRunning()).isTrue();
+    }
+
+    /** ms from the job's end to the expiry its finished-registry entry holds. */
+    private long expiresIn(Job<?> job) {
+        Keys keys = new Keys("jrq");
+        assertThat(redis.execute("TTL", keys.job(name, job.id()))).isEqualTo("-1");
+        long endedAt = Long.parseLong(redis.execute("HGET", keys.job(name, job.id()), "ended_at"));
+        return Long.parseLong(redis.execute("ZSCORE", keys.finished(name), job.id())) - endedAt;
     }
 
     @Test

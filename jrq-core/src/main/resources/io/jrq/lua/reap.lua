@@ -3,8 +3,8 @@
 -- Any worker may run it at any time; because a script runs atomically, concurrent reapers never
 -- requeue the same orphan twice: the first removes it from the active set, the others no longer
 -- see it. A job whose runs were cut short more than the allowed number of times is failed instead,
--- so a job that keeps killing its workers cannot circulate for ever (lib/lost.lua). It also drops expired entries from the
--- registries of ended jobs, so they shrink even when no job ends for a while.
+-- so a job that keeps killing its workers cannot circulate for ever (lib/lost.lua). It also deletes the expired jobs of the
+-- registries of ended jobs (lib/finish.lua, sweepRegistry), so they go even when no job ends for a while.
 --
 -- KEYS[1]  active zset               (jrq:{q}:active)
 -- KEYS[2]  ready list                (jrq:{q}:ready)
@@ -38,7 +38,7 @@ local failedMax, failedTtl = tonumber(ARGV[4]), tonumber(ARGV[5])
 local endings = newEndings(prefix, channel, now, false)
 local requeued, failed, released = 0, 0, {}
 for _, registry in ipairs({ failedKey, KEYS[6], KEYS[7] }) do
-  redis.call('ZREMRANGEBYSCORE', registry, '-inf', now)
+  sweepRegistry(registry, prefix, now)
 end
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', active, '-inf', now, 'LIMIT', 0, limit)) do
   redis.call('ZREM', active, id)

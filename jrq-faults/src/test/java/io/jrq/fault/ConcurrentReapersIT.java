@@ -10,11 +10,9 @@ import io.jrq.Queue;
 import io.jrq.Worker;
 import io.jrq.internal.Keys;
 import io.jrq.internal.redis.Redis;
-import io.jrq.internal.redis.Script;
-import io.jrq.internal.redis.Scripts;
+import io.jrq.internal.redis.ScriptGateway;
 import io.jrq.testkit.RedisExtension;
 import io.jrq.testkit.RedisServer;
-import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,29 +54,24 @@ class ConcurrentReapersIT {
         List<Redis> connections = new ArrayList<>();
         try {
             CyclicBarrier barrier = new CyclicBarrier(REAPERS);
-            List<Future<List<Object>>> replies = new ArrayList<>();
+            List<Future<ScriptGateway.ReapReply>> replies = new ArrayList<>();
             for (int i = 0; i < REAPERS; i++) {
                 Redis connection =
                         Redis.connect(JrqOptions.builder().url(redis.url()).build());
                 connections.add(connection);
-                Scripts scripts = new Scripts(connection);
+                ScriptGateway scripts = new ScriptGateway(connection, o.keys);
                 // Loaded and connected beforehand, so that the barrier releases ten ready calls.
-                scripts.call(
-                        Script.REAP,
-                        ScriptOutputType.MULTI,
-                        reapKeys(o.keys, "warm-up-" + i),
-                        reapArgs(o.keys, "warm-up-" + i));
+                scripts.reap("warm-up-" + i, 3, 1000, 1000, -1);
                 replies.add(pool.submit(() -> {
                     barrier.await(30, TimeUnit.SECONDS);
-                    return scripts.<List<Object>>call(
-                            Script.REAP, ScriptOutputType.MULTI, reapKeys(o.keys, o.queue), reapArgs(o.keys, o.queue));
+                    return scripts.reap(o.queue, 3, 1000, 1000, -1);
                 }));
             }
             List<Long> requeued = new ArrayList<>();
-            for (Future<List<Object>> f : replies) {
-                List<Object> r = f.get(30, TimeUnit.SECONDS);
-                requeued.add((Long) r.get(0));
-                assertThat((Long) r.get(1)).as("jobs failed by a reaper").isZero();
+            for (Future<ScriptGateway.ReapReply> f : replies) {
+                ScriptGateway.ReapReply r = f.get(30, TimeUnit.SECONDS);
+                requeued.add(r.requeued());
+                assertThat(r.failed()).as("jobs failed by a reaper").isZero();
             }
             assertRequeuedOnce(redis, o);
             assertThat(requeued.stream().mapToLong(Long::longValue).sum())
@@ -210,23 +203,6 @@ class ConcurrentReapersIT {
                         .ignoringFields("endedAt")
                         .isEqualTo(new JobStates.State("STARTED", 1, 0, 0)));
         return new Orphans(suffix, queue, keys, ids, victim);
-    }
-
-    private static String[] reapKeys(Keys keys, String queue) {
-        return new String[] {
-            keys.active(queue),
-            keys.ready(queue),
-            keys.jobPrefix(queue),
-            keys.failed(queue),
-            keys.dependentsPrefix(queue),
-            keys.finished(queue),
-            keys.canceled(queue),
-            keys.stats(queue)
-        };
-    }
-
-    private static String[] reapArgs(Keys keys, String queue) {
-        return new String[] {"3", "1000", keys.events(queue), "1000", "-1"};
     }
 
     private static void assertRequeuedOnce(RedisServer redis, Orphans o) {

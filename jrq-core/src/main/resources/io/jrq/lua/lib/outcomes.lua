@@ -14,6 +14,9 @@
 -- @include dropped
 -- @include running
 
+-- No fields to add (read only).
+local NOTHING = {}
+
 -- The 'errors' history with this attempt's error appended (at most 20 entries).
 local function withError(old, attempt, data, now)
   local ok, err = pcall(cjson.decode, data)
@@ -57,7 +60,7 @@ local function recordOutcomes(fk, endings, now, args, from, n, registryMax, fini
       -- A payload held in the running hash goes back into the job hash with the outcome's fields,
       -- unless the job finishes and drops it.
       local heldPayload = held[i + 1]
-      local keep = {}
+      local keep = NOTHING
       if heldPayload then
         unheld[#unheld + 1] = id
         keep = { 'payload', heldPayload }

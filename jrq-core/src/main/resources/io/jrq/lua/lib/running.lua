@@ -46,6 +46,8 @@ end
 -- hash cannot take it: the record is moved aside as it is (lib/corrupt.lua), and the field goes
 -- anyway, so that no field outlives its job. Returns the payload, or nil when none was held.
 local function restorePayload(runningKey, key, id)
+  -- A caller that does not pass the key would give the job back without its payload.
+  if not runningKey then error('the running hash (jrq:{q}:running) is missing from KEYS') end
   local p = redis.pcall('HGET', runningKey, id)
   if type(p) ~= 'string' then return nil end
   redis.pcall('HSET', key, 'payload', p)
