@@ -4,6 +4,7 @@ import io.jrq.CorruptJobException;
 import io.jrq.internal.Keys;
 import io.jrq.internal.redis.Commands;
 import io.jrq.internal.redis.Redis;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -19,8 +20,8 @@ import java.util.concurrent.CompletionException;
  * in Redis. A job only ever moves from the field to the hash (fetch.lua, cancel.lua, depend.lua do
  * it atomically), so if the field is gone by the first read the hash is there by the second; if
  * both are there the hash is the newer state. The running field is read third: a STARTED hash
- * without a payload that finds no running field either ended or went back to the queue between
- * the two reads (both put the payload where it belongs first), so the job is read again.
+ * without a payload whose running field is gone by then ended or went back to the queue between
+ * those two reads (both put the payload where it belongs first), so the job is read again.
  */
 final class JobReader {
     /** Reads of a job that moved between two reads before it is shown as it was last read. */
@@ -66,7 +67,7 @@ final class JobReader {
                             return done(JobRecord.fromHash(queue, id, h));
                         }
                         if (p.held() instanceof String payload) {
-                            Map<String, String> whole = new java.util.HashMap<>(h);
+                            Map<String, String> whole = new HashMap<>(h);
                             whole.put("payload", payload);
                             return done(JobRecord.fromHash(queue, id, whole));
                         }

@@ -15,7 +15,7 @@
 
 -- Stores the payloads of the jobs just leased: flat is id, payload, id, payload... prefix: the job
 -- key prefix. When the running hash cannot be written (it holds another type), each payload goes
--- into its own job hash instead, as before this form existed, and a warning says why.
+-- into its own job hash instead, as for a job leased from a hash, and a warning says why.
 local function holdPayloads(runningKey, prefix, flat, warnings)
   if #flat == 0 then return end
   local failed = nil
