@@ -467,11 +467,11 @@ class Client {
         const k = p.keys(this.prefix, queue);
         for (let attempt = 1; ; attempt++) {
             // The compact record is read first, in one pipeline: a job only moves from it to its
-            // hash. A running job leased from it holds its payload in the running hash, read last.
+            // hash. A running job leased from it holds its payload in the payloads hash, read last.
             const [[e1, compact], [e2, hash], [e3, held]] = await this.redis.pipeline()
                 .hget(k.queued, id)
                 .hgetall(k.job(id))
-                .hget(k.running, id)
+                .hget(k.payloads, id)
                 .exec();
             if (e2 && !(hash && Object.keys(hash).length === 0)) {
                 throw e2;

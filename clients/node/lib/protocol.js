@@ -199,7 +199,7 @@ function keys(prefix, queue) {
         pendingDepsPrefix: q + 'deps:',
         deferred: q + 'deferred',
         queued: q + 'queued',
-        running: q + 'running',
+        payloads: q + 'payloads',
         canceled: q + 'canceled',
         dependentsPrefix: q + 'dependents:',
         events: q + 'events',
@@ -535,7 +535,7 @@ function enqueueCall(prefix, o, jobs) {
     }
     return {
         name: 'enqueue.lua',
-        keys: [k.ready, k.jobPrefix, k.scheduled, k.uniquePrefix, k.pendingDepsPrefix, k.deferred, k.queued, k.running],
+        keys: [k.ready, k.jobPrefix, k.scheduled, k.uniquePrefix, k.pendingDepsPrefix, k.deferred, k.queued, k.payloads],
         argv,
     };
 }

@@ -18,7 +18,7 @@
 -- KEYS[5]  pending-dependencies prefix (jrq:{q}:deps:)
 -- KEYS[6]  deferred zset             (jrq:{q}:deferred)
 -- KEYS[7]  queued hash (optional)    (jrq:{q}:queued)     id -> "<enqueued_at ms>:<payload>"
--- KEYS[8]  running hash (optional)   (jrq:{q}:running)    id -> payload of a running job leased from the
+-- KEYS[8]  payloads hash (optional)   (jrq:{q}:payloads)    id -> payload of a running job leased from the
 --          compact form (lib/running.lua); without it such a job counts as one with another payload
 -- ARGV[1]  flags, a number: 1 puts the jobs at the front of the queue (run next), else the back;
 --          + 2 says every id was generated at random by the caller (16 base62 characters or
@@ -186,7 +186,7 @@ local function droppableFn(payload)
 end
 
 local now = nowMs()
-local ready, prefix, scheduled, uprefix, queued, running = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[7], KEYS[8]
+local ready, prefix, scheduled, uprefix, queued, payloads = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[7], KEYS[8]
 local flags = tonumber(ARGV[1])
 if not flags or flags < 0 or flags > 3 or flags % 1 ~= 0 then
   return redis.error_reply('ERR enqueue.lua: ARGV[1] must be a flags number from 0 to 3, got ' .. tostring(ARGV[1]))
@@ -254,8 +254,8 @@ local function samePayload(id, payload, compactRecord)
   local cur = redis.call('HMGET', prefix .. id, 'payload', 'fn', 'status')
   if not cur[3] and not cur[1] and not cur[2] and redis.call('EXISTS', prefix .. id) == 0 then return nil end
   if cur[1] then return sameJob(cur[1], payload) end
-  if cur[3] == 'STARTED' and running then
-    local held = redis.call('HGET', running, id)
+  if cur[3] == 'STARTED' and payloads then
+    local held = redis.call('HGET', payloads, id)
     if held then return sameJob(held, payload) end
   end
   return cur[2] ~= false and droppableFn(payload) == cur[2]

@@ -158,7 +158,7 @@ test('the envelope carries every option in the Java client\'s order', () => {
     const call = protocol.enqueueCall('p', o, [{ id: 'a1', payload: 'A' }, { id: 'a2', payload: 'B' }]);
     assert.deepEqual(call.argv, ['1', '7', '5', 'T', '9', '["q/a"]', 'run', 'a2', 'B', 'u', 'a1', 'A', 'u']);
     assert.deepEqual(call.keys, ['p:{q}:ready', 'p:{q}:job:', 'p:{q}:scheduled', 'p:{q}:unique:', 'p:{q}:deps:',
-        'p:{q}:deferred', 'p:{q}:queued', 'p:{q}:running']);
+        'p:{q}:deferred', 'p:{q}:queued', 'p:{q}:payloads']);
     assert.deepEqual(protocol.cancelCall('p', 'q', 'a1', 500, 10000), {
         name: 'cancel.lua',
         keys: ['p:{q}:ready', 'p:{q}:job:', 'p:{q}:scheduled', 'p:{q}:deferred', 'p:{q}:canceled', 'p:{q}:unique:',

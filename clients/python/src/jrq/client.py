@@ -310,7 +310,7 @@ class Client:
             p = self.redis.pipeline(transaction=False)
             p.hget(self.keys.queued(queue), id)
             p.hgetall(self.keys.job(queue, id))
-            p.hget(self.keys.running(queue), id)
+            p.hget(self.keys.payloads(queue), id)
             compact, fields, held = self._call(p.execute)
             if fields and "payload" not in fields and fields.get("status") == "STARTED":
                 if held is not None:

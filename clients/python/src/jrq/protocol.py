@@ -160,8 +160,8 @@ class Keys:
     def queued(self, q):
         return self._q(q) + "queued"
 
-    def running(self, q):
-        return self._q(q) + "running"
+    def payloads(self, q):
+        return self._q(q) + "payloads"
 
     def scheduled(self, q):
         return self._q(q) + "scheduled"
@@ -191,7 +191,7 @@ class Keys:
         """KEYS of enqueue.lua in the eight-key form the Java client sends (plain jobs compact, a
         running job's held payload compared)."""
         return [self.ready(q), self.job_prefix(q), self.scheduled(q), self.unique_prefix(q),
-                self.pending_deps_prefix(q), self.deferred(q), self.queued(q), self.running(q)]
+                self.pending_deps_prefix(q), self.deferred(q), self.queued(q), self.payloads(q)]
 
     def depend_keys(self, q):
         return [self.job_prefix(q), self.dependents_prefix(q), self.queued(q)]

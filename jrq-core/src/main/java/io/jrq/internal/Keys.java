@@ -98,8 +98,8 @@ public final class Keys {
      * @return HASH of the payloads of running jobs leased from the compact form, id -&gt; payload; the
      *     job's own hash ({@link #job}) holds its lease fields without the payload (lib/running.lua)
      */
-    public String running(String queue) {
-        return q(queue) + "running";
+    public String payloads(String queue) {
+        return q(queue) + "payloads";
     }
 
     /** @return HASH of counters kept for ever: {@code finished}, {@code failed} (jobs that ended so) */

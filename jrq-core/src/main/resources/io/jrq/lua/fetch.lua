@@ -22,7 +22,7 @@
 -- KEYS[13] queued hash               (jrq:{q}:queued)     plain queued jobs in compact form (lib/queued.lua)
 -- KEYS[14] stats hash                (jrq:{q}:stats)      finished, failed: jobs ever ended so (one HINCRBY each per call);
 --          m:<slot>: the per-minute ring of lib/minutes.lua (one HGET and one HSET per call that ended jobs)
--- KEYS[15] running hash              (jrq:{q}:running)    id -> payload of a job leased from the compact form (lib/running.lua)
+-- KEYS[15] payloads hash              (jrq:{q}:payloads)    id -> payload of a job leased from the compact form (lib/running.lua)
 -- ARGV[1]  worker name
 -- ARGV[2]  lease duration in ms
 -- ARGV[3]  how many jobs to lease (0 = only record outcomes)
@@ -75,7 +75,7 @@ local now = nowMs()
 local fk = { ready = KEYS[1], active = KEYS[2], prefix = KEYS[3], failed = KEYS[4], scheduled = KEYS[5],
   finished = KEYS[6], canceled = KEYS[7], paused = KEYS[8], limits = KEYS[9], rate = KEYS[10], uniquePrefix = KEYS[11],
   dependentsPrefix = KEYS[12], queued = KEYS[13], stats = KEYS[14],
-  running = KEYS[15] }
+  payloads = KEYS[15] }
 local worker, lease, want = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local channel, registryMax, finishedMax, n = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local maxPayload = tonumber(ARGV[8 + 6 * n])

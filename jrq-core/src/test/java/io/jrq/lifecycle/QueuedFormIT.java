@@ -279,7 +279,7 @@ class QueuedFormIT {
                     .start()) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> job.status() == JobStatus.STARTED);
                 assertThat(redis.execute("HEXISTS", key, "payload")).isEqualTo("0");
-                assertThat(redis.execute("HGET", KEYS.running("held"), job.id()))
+                assertThat(redis.execute("HGET", KEYS.payloads("held"), job.id()))
                         .isEqualTo(payload);
                 assertThat(redis.execute("OBJECT", "ENCODING", key))
                         .as("a hash of short values stays compact")
@@ -296,7 +296,7 @@ class QueuedFormIT {
                 Gates.open("held-1");
                 assertThat(job.await(Duration.ofSeconds(10))).isEqualTo("held-1");
             }
-            assertThat(redis.execute("EXISTS", KEYS.running("held")))
+            assertThat(redis.execute("EXISTS", KEYS.payloads("held")))
                     .as("nothing left behind")
                     .isEqualTo("0");
             assertThat(redis.execute("HGET", key, "fn")).isEqualTo("io.jrq.testjobs.Gates::hold");
@@ -342,15 +342,15 @@ class QueuedFormIT {
             assertThat(described.info().description()).isEqualTo("kept after it finished");
             assertThat(redis.execute("HEXISTS", KEYS.job("back", described.id()), "payload"))
                     .isEqualTo("1");
-            assertThat(redis.execute("EXISTS", KEYS.running("back"))).isEqualTo("0");
+            assertThat(redis.execute("EXISTS", KEYS.payloads("back"))).isEqualTo("0");
         } finally {
             Gates.open("back-stop");
         }
     }
 
     @Test
-    void aRunningHashOfAnotherTypeLeavesThePayloadsInTheJobHashes(@Private RedisServer redis) {
-        redis.execute("SET", KEYS.running("odd"), "not a hash");
+    void aPayloadsHashOfAnotherTypeLeavesThePayloadsInTheJobHashes(@Private RedisServer redis) {
+        redis.execute("SET", KEYS.payloads("odd"), "not a hash");
         try (Jrq jrq = Jrq.connect(redis.url())) {
             Queue q = jrq.queue("odd");
             List<Job<Integer>> jobs =
@@ -370,7 +370,7 @@ class QueuedFormIT {
                 Gates.open("odd-1");
                 assertThat(held.await(Duration.ofSeconds(10))).isEqualTo("odd-1");
             }
-            assertThat(redis.execute("GET", KEYS.running("odd"))).isEqualTo("not a hash");
+            assertThat(redis.execute("GET", KEYS.payloads("odd"))).isEqualTo("not a hash");
         }
     }
 }

@@ -13,14 +13,14 @@ import java.util.concurrent.CompletionException;
 /**
  * Reads a job in any of its forms: a queued plain job is a field of the queue's queued hash
  * ({@code <enqueued_at ms>:<payload>}, see lib/queued.lua), every other job a hash of its own, and a
- * running job leased from the compact form keeps its payload in the queue's running hash
+ * running job leased from the compact form keeps its payload in the queue's payloads hash
  * (lib/running.lua).
  *
  * <p>The field is read before the hash, on the same connection, so the two reads run in that order
  * in Redis. A job only ever moves from the field to the hash (fetch.lua, cancel.lua, depend.lua do
  * it atomically), so if the field is gone by the first read the hash is there by the second; if
- * both are there the hash is the newer state. The running field is read third: a STARTED hash
- * without a payload whose running field is gone by then ended or went back to the queue between
+ * both are there the hash is the newer state. The held payload is read third: a STARTED hash
+ * without a payload whose held payload is gone by then ended or went back to the queue between
  * those two reads (both put the payload where it belongs first), so the job is read again.
  */
 final class JobReader {
@@ -48,16 +48,17 @@ final class JobReader {
     private CompletableFuture<Optional<JobRecord>> read(String queue, String id, int attempt) {
         String field = keys.queued(queue);
         String key = keys.job(queue, id);
-        String runningKey = keys.running(queue);
+        String payloadsKey = keys.payloads(queue);
         Commands commands = redis.commands();
-        // A queued or running hash of the wrong type only matters when the job needs it.
+        // A queued or payloads hash of the wrong type only matters when the job needs it.
         CompletableFuture<Object> compact = commands.hget(field, id)
                 .handle((v, e) -> e != null ? corrupt(field + " (the queue's queued jobs)", e) : v);
         CompletableFuture<Map<String, String>> hash = commands.hgetall(key).exceptionally(e -> {
             throw corrupt("job key " + key, e);
         });
-        CompletableFuture<Object> held = commands.hget(runningKey, id)
-                .handle((v, e) -> e != null ? corrupt(runningKey + " (the queue's running jobs)", e) : v);
+        CompletableFuture<Object> held = commands.hget(payloadsKey, id)
+                .handle((v, e) ->
+                        e != null ? corrupt(payloadsKey + " (the payloads of the queue's running jobs)", e) : v);
         return hash.thenCombine(compact, Parts::new)
                 .thenCombine(held, Parts::with)
                 .thenCompose(p -> {
@@ -97,8 +98,8 @@ final class JobReader {
             this(hash, compact, null);
         }
 
-        Parts with(Object running) {
-            return new Parts(hash, compact, running);
+        Parts with(Object payload) {
+            return new Parts(hash, compact, payload);
         }
     }
 

@@ -113,7 +113,7 @@ public final class ScriptGateway {
             keys.pendingDepsPrefix(queue),
             keys.deferred(queue),
             keys.queued(queue),
-            keys.running(queue)
+            keys.payloads(queue)
         };
         // Bit 0: at the front. Bit 1 (every id was generated, skip the check for an existing job)
         // is never set: a call the driver sends again after a reconnect must find the jobs the
@@ -267,7 +267,7 @@ public final class ScriptGateway {
                         keys.dependentsPrefix(q),
                         keys.queued(q),
                         keys.stats(q),
-                        keys.running(q)
+                        keys.payloads(q)
                     },
                     keys.events(q));
         }
@@ -526,7 +526,7 @@ public final class ScriptGateway {
                     keys.finished(queue),
                     keys.canceled(queue),
                     keys.stats(queue),
-                    keys.running(queue)
+                    keys.payloads(queue)
                 },
                 Integer.toString(maxRecoveries),
                 Integer.toString(limit),
@@ -574,7 +574,7 @@ public final class ScriptGateway {
                     keys.failed(queue),
                     keys.dependentsPrefix(queue),
                     keys.stats(queue),
-                    keys.running(queue)
+                    keys.payloads(queue)
                 },
                 worker,
                 keys.commands(worker),
@@ -623,7 +623,7 @@ public final class ScriptGateway {
         Long n = scripts.call(
                 Script.REQUEUE,
                 ScriptOutputType.INTEGER,
-                new String[] {keys.active(queue), keys.ready(queue), keys.jobPrefix(queue), keys.running(queue)},
+                new String[] {keys.active(queue), keys.ready(queue), keys.jobPrefix(queue), keys.payloads(queue)},
                 leaseArgs(null, jobs));
         return n == null ? 0 : n;
     }
@@ -642,7 +642,7 @@ public final class ScriptGateway {
         List<Object> given = scripts.call(
                 Script.UNCLAIMED,
                 ScriptOutputType.MULTI,
-                new String[] {keys.active(queue), keys.ready(queue), keys.jobPrefix(queue), keys.running(queue)},
+                new String[] {keys.active(queue), keys.ready(queue), keys.jobPrefix(queue), keys.payloads(queue)},
                 leaseArgs(worker, held));
         return texts(given);
     }

@@ -33,7 +33,7 @@ local function jobDefect(key)
     return 'job hash ' .. key .. ' has an unknown status: ' .. string.sub(f[1], 1, 40), 'hash', f
   end
   -- A FINISHED job keeps no payload (fetch.lua drops it), and a STARTED one may hold it in the
-  -- running hash (lib/running.lua; reap.lua puts it back first), so only a waiting job needs one.
+  -- payloads hash (lib/running.lua; reap.lua puts it back first), so only a waiting job needs one.
   if not f[2] and WAITING_STATUSES[f[1]] then return 'job hash ' .. key .. ' has no payload field', 'hash', f end
   local names = { 'attempts', 'leases', 'recoveries' }
   for i = 1, 3 do

@@ -4,7 +4,7 @@
 --
 -- Ids are popped from the right end of the ready list (producers push on the left). A job in the
 -- compact form (lib/queued.lua) gets its hash here, written once, STARTED, while its payload waits in
--- the running hash (lib/running.lua); a job with a hash is read
+-- the payloads hash (lib/running.lua); a job with a hash is read
 -- once and written once. A popped id whose job is not QUEUED (deleted, canceled, already taken) is
 -- dropped, and a record that cannot be leased is moved aside (lib/corrupt.lua); either way another
 -- id is popped in its place. Leasing a job releases its unique key of scope Q (lib/finish.lua).
@@ -128,7 +128,7 @@ local function leaseJobs(fk, want, now, worker, lease, maxPayload, aside, regist
     end
     if #fromCompact > 0 then redis.call('HDEL', fk.queued, unpack(fromCompact)) end
   end
-  holdPayloads(fk.running, fk.prefix, held, warnings)
+  holdPayloads(fk.payloads, fk.prefix, held, warnings)
   for i = 1, #leasedIds, 2000 do redis.call('ZADD', fk.active, unpack(leasedIds, i, math.min(i + 1999, #leasedIds))) end
   return jobs, suspects, leased, failedCount
 end

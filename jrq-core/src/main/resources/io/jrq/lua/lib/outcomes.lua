@@ -6,7 +6,7 @@
 -- or token means the lease was lost (reaped, recovered, given back) and another attempt owns the
 -- job. A RETRY goes back to the ready list or, with a backoff, to the scheduled set; every other
 -- outcome ends the job (lib/finish.lua), a FINISHED one dropping a payload nothing shows any more
--- (lib/dropped.lua). The payload of a job leased from the compact form is read from the running hash
+-- (lib/dropped.lua). The payload of a job leased from the compact form is read from the payloads hash
 -- (one HMGET per call) and that field dropped (one HDEL per call); an outcome that keeps the payload
 -- writes it into the job hash with the outcome's other fields (lib/running.lua).
 
@@ -45,7 +45,7 @@ local function recordOutcomes(fk, endings, now, args, from, n, registryMax, fini
   local finishedCount, failedCount = 0, 0
   local ids = {}
   for i = 0, n - 1 do ids[i + 1] = args[from + 6 * i] end
-  local held = heldPayloads(fk.running, ids)
+  local held = heldPayloads(fk.payloads, ids)
   for i = 0, n - 1 do
     local b = from + 6 * i
     local id, token, outcome, data = args[b], args[b + 1], args[b + 2], args[b + 3]
@@ -57,7 +57,7 @@ local function recordOutcomes(fk, endings, now, args, from, n, registryMax, fini
     else
       accepted[i + 1] = 1
       removed[#removed + 1] = id
-      -- A payload held in the running hash goes back into the job hash with the outcome's fields,
+      -- A payload held in the payloads hash goes back into the job hash with the outcome's fields,
       -- unless the job finishes and drops it.
       local heldPayload = held[i + 1]
       local keep = NOTHING
@@ -106,6 +106,6 @@ local function recordOutcomes(fk, endings, now, args, from, n, registryMax, fini
     end
   end
   if #removed > 0 then redis.call('ZREM', fk.active, unpack(removed)) end
-  for i = 1, #unheld, 1000 do redis.call('HDEL', fk.running, unpack(unheld, i, math.min(i + 999, #unheld))) end
+  for i = 1, #unheld, 1000 do redis.call('HDEL', fk.payloads, unpack(unheld, i, math.min(i + 999, #unheld))) end
   return accepted, released, finishedCount, failedCount
 end
