@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A queue with three partitions, one on each master of a 3-master cluster with a replica each; the
- * master of one partition is killed with SIGKILL while a producer enqueues numbered jobs into the
- * queue at a steady rate (with generated ids, so each may go to any partition) and a worker runs them. What a partitioned queue should give: the other two
+ * master of one partition is killed with SIGKILL while three producer threads enqueue numbered jobs
+ * into the queue at a steady rate (with generated ids, so each may go to any partition) and a worker runs them. What a partitioned queue should give: the other two
  * partitions go on being served while the third fails over, the killed partition resumes once its
  * replica took over, and every job the servers have ends FINISHED, a job running twice only when its
  * lease was taken over. Counted and printed: jobs finished in the surviving partitions during the
@@ -32,7 +32,15 @@ import org.junit.jupiter.api.Test;
  */
 class PartitionFailoverIT {
     private static final Duration LEASE = Duration.ofSeconds(5);
-    private static final long PERIOD_MS = 10;
+    /**
+     * Producer threads, each enqueueing every {@value #PERIOD_MS} ms: a call in flight to the killed
+     * master when it dies waits out the failover (as any caller's would), so one thread alone could
+     * show a stalled queue where only that call stalled; the others go on as an application's
+     * request threads would.
+     */
+    private static final int PRODUCERS = 3;
+
+    private static final long PERIOD_MS = 30;
     private static final long BEFORE_KILL_MS = 3000;
     private static final long AFTER_FAILOVER_MS = 3000;
     private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(30);
@@ -73,11 +81,15 @@ class PartitionFailoverIT {
                     .handleSignals(false)
                     .start();
             List<Sent> sent = new ArrayList<>();
-            Thread producer = new Thread(() -> produce(client, queue, sent), "producer-" + queue);
+            List<Thread> producers = new ArrayList<>();
+            for (int t = 0; t < PRODUCERS; t++) {
+                String name = "p" + t + "-";
+                producers.add(new Thread(() -> produce(client, queue, name, sent), "producer-" + t + "-" + queue));
+            }
             long killedAt;
             long failedOverAt;
             try {
-                producer.start();
+                producers.forEach(Thread::start);
                 Thread.sleep(BEFORE_KILL_MS);
                 RedisServer old = redis.killMasterOf("{" + victim + "}");
                 killedAt = System.currentTimeMillis();
@@ -85,8 +97,10 @@ class PartitionFailoverIT {
                 failedOverAt = System.currentTimeMillis();
                 Thread.sleep(AFTER_FAILOVER_MS);
             } finally {
-                producer.interrupt();
-                producer.join(30_000);
+                producers.forEach(Thread::interrupt);
+                for (Thread producer : producers) {
+                    producer.join(30_000);
+                }
             }
             List<Sent> calls;
             synchronized (sent) {
@@ -173,7 +187,7 @@ class PartitionFailoverIT {
     }
 
     /** Enqueues numbered jobs every {@value #PERIOD_MS} ms, one call at a time, until interrupted. */
-    private static void produce(Jrq client, String queue, List<Sent> sent) {
+    private static void produce(Jrq client, String queue, String label, List<Sent> sent) {
         long next = System.currentTimeMillis();
         for (int n = 0; !Thread.currentThread().isInterrupted(); n++) {
             String id = null;
@@ -182,7 +196,7 @@ class PartitionFailoverIT {
             String error = null;
             try {
                 // A generated id: the producer may place the job in any partition that is up.
-                Job<String> j = client.queue(queue).enqueue(FaultJobs::brief, "n" + n);
+                Job<String> j = client.queue(queue).enqueue(FaultJobs::brief, label + n);
                 id = j.id();
                 partition = j.queue();
             } catch (JrqException e) {
