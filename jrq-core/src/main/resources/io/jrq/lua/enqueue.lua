@@ -18,7 +18,7 @@
 -- KEYS[5]  pending-dependencies prefix (jrq:{q}:deps:)
 -- KEYS[6]  deferred zset             (jrq:{q}:deferred)
 -- KEYS[7]  queued hash (optional)    (jrq:{q}:queued)     id -> "<enqueued_at ms>:<payload>"
--- KEYS[8]  payloads hash (optional)   (jrq:{q}:payloads)    id -> payload of a running job leased from the
+-- KEYS[8]  payloads hash (optional)  (jrq:{q}:payloads)   id -> payload of a running job leased from the
 --          compact form (lib/running.lua); without it such a job counts as one with another payload
 -- ARGV[1]  flags, a number: 1 puts the jobs at the front of the queue (run next), else the back;
 --          + 2 says every id was generated at random by the caller (16 base62 characters or

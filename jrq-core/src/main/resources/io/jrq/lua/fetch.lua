@@ -22,7 +22,7 @@
 -- KEYS[13] queued hash               (jrq:{q}:queued)     plain queued jobs in compact form (lib/queued.lua)
 -- KEYS[14] stats hash                (jrq:{q}:stats)      finished, failed: jobs ever ended so (one HINCRBY each per call);
 --          m:<slot>: the per-minute ring of lib/minutes.lua (one HGET and one HSET per call that ended jobs)
--- KEYS[15] payloads hash              (jrq:{q}:payloads)    id -> payload of a job leased from the compact form (lib/running.lua)
+-- KEYS[15] payloads hash             (jrq:{q}:payloads)   id -> payload of a job leased from the compact form (lib/running.lua)
 -- ARGV[1]  worker name
 -- ARGV[2]  lease duration in ms
 -- ARGV[3]  how many jobs to lease (0 = only record outcomes)

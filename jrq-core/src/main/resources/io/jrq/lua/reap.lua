@@ -15,7 +15,7 @@
 -- KEYS[7]  canceled registry zset    (jrq:{q}:canceled)   id -> expiry (ms)
 -- KEYS[8]  stats hash                (jrq:{q}:stats)      'failed' grows by the jobs failed here, and so does
 --          the current minute's slot of the per-minute ring (lib/minutes.lua: fields m:<slot>)
--- KEYS[9]  payloads hash              (jrq:{q}:payloads)    payloads of jobs leased from the compact form
+-- KEYS[9]  payloads hash             (jrq:{q}:payloads)   payloads of jobs leased from the compact form
 --          (lib/running.lua): a reaped job's goes back into its hash
 -- ARGV[1]  maximum recoveries per job (runs cut short by a lost lease, see lib/lost.lua)
 -- ARGV[2]  maximum number of jobs to reap in this call

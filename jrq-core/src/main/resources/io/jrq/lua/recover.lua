@@ -16,7 +16,7 @@
 -- KEYS[5]  dependents prefix         (jrq:{q}:dependents:)
 -- KEYS[6]  stats hash                (jrq:{q}:stats)      'failed' grows by the jobs failed here, and so does
 --          the current minute's slot of the per-minute ring (lib/minutes.lua: fields m:<slot>)
--- KEYS[7]  payloads hash              (jrq:{q}:payloads)    payloads of jobs leased from the compact form
+-- KEYS[7]  payloads hash             (jrq:{q}:payloads)   payloads of jobs leased from the compact form
 --          (lib/running.lua): a recovered job's goes back into its hash
 -- ARGV[1]  the worker's name
 -- ARGV[2]  the worker's command channel (jrq:worker:<name>:commands)

@@ -4,7 +4,7 @@
 -- KEYS[1]  active zset               (jrq:{q}:active)
 -- KEYS[2]  ready list                (jrq:{q}:ready)
 -- KEYS[3]  job key prefix            (jrq:{q}:job:)
--- KEYS[4]  payloads hash              (jrq:{q}:payloads)    payloads of jobs leased from the compact form
+-- KEYS[4]  payloads hash             (jrq:{q}:payloads)   payloads of jobs leased from the compact form
 --          (lib/running.lua): a job given back gets its payload back in its hash
 -- ARGV[2k-1], ARGV[2k]  job id, lease token
 --

@@ -9,7 +9,7 @@
 -- KEYS[1]  active zset               (jrq:{q}:active)
 -- KEYS[2]  ready list                (jrq:{q}:ready)
 -- KEYS[3]  job key prefix            (jrq:{q}:job:)
--- KEYS[4]  payloads hash              (jrq:{q}:payloads)    payloads of jobs leased from the compact form
+-- KEYS[4]  payloads hash             (jrq:{q}:payloads)   payloads of jobs leased from the compact form
 --          (lib/running.lua): a job given back gets its payload back in its hash
 -- ARGV[1]  the worker's name
 -- ARGV[2k], ARGV[2k+1]  job id, lease token, for every job the worker holds in the queue

@@ -59,8 +59,7 @@ final class JobReader {
         CompletableFuture<Object> held = commands.hget(payloadsKey, id)
                 .handle((v, e) ->
                         e != null ? corrupt(payloadsKey + " (the payloads of the queue's running jobs)", e) : v);
-        return hash.thenCombine(compact, Parts::new)
-                .thenCombine(held, Parts::with)
+        return hash.thenCompose(h -> compact.thenCombine(held, (c, p) -> new Parts(h, c, p)))
                 .thenCompose(p -> {
                     Map<String, String> h = p.hash();
                     if (h != null && !h.isEmpty()) {
@@ -93,15 +92,7 @@ final class JobReader {
     }
 
     /** The three reads of one job: its hash, its compact record, its held payload (or their failures). */
-    private record Parts(Map<String, String> hash, Object compact, Object held) {
-        Parts(Map<String, String> hash, Object compact) {
-            this(hash, compact, null);
-        }
-
-        Parts with(Object payload) {
-            return new Parts(hash, compact, payload);
-        }
-    }
+    private record Parts(Map<String, String> hash, Object compact, Object held) {}
 
     /**
      * @param queue the queue
